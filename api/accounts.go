@@ -1,0 +1,208 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/store"
+)
+
+// RegisterRequest opens an account. Accounts always start as participants.
+type RegisterRequest struct {
+	Email    string `json:"email" example:"ada@example.org"`
+	Password string `json:"password" example:"correct horse battery staple"`
+	Name     string `json:"name" example:"Ada Lovelace"`
+}
+
+// LoginRequest signs in.
+type LoginRequest struct {
+	Email    string `json:"email" example:"ada@example.org"`
+	Password string `json:"password" example:"correct horse battery staple"`
+}
+
+// RefreshRequest carries a refresh token, to exchange or to revoke.
+type RefreshRequest struct {
+	RefreshToken string `json:"refresh_token" example:"rpr_…"`
+}
+
+// UserResponse is an account as its owner and other users see it.
+type UserResponse struct {
+	ID        int64     `json:"id" example:"7"`
+	Email     string    `json:"email" example:"ada@example.org"`
+	Name      string    `json:"name" example:"Ada Lovelace"`
+	Role      string    `json:"role" example:"participant" enums:"participant,judge,organizer,admin"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// TokenResponse is a successful sign-in or refresh.
+type TokenResponse struct {
+	AccessToken  string       `json:"access_token"`
+	TokenType    string       `json:"token_type" example:"Bearer"`
+	ExpiresIn    int          `json:"expires_in" example:"900"`
+	RefreshToken string       `json:"refresh_token"`
+	User         UserResponse `json:"user"`
+}
+
+func userResponse(u store.User) UserResponse {
+	return UserResponse{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, CreatedAt: utc(u.CreatedAt)}
+}
+
+func tokenResponse(g auth.Grant) TokenResponse {
+	return TokenResponse{
+		AccessToken: g.AccessToken, TokenType: "Bearer", ExpiresIn: int(g.ExpiresIn / time.Second),
+		RefreshToken: g.RefreshToken, User: userResponse(g.User),
+	}
+}
+
+type registerer interface {
+	Register(ctx context.Context, r auth.Registration) (store.User, error)
+}
+
+// handleRegister opens a participant account.
+//
+//	@Summary		Open an account
+//	@Description	Opens a participant account. Any other field (such as a role) is ignored. Rate limited per client address.
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		RegisterRequest	true	"The new account"
+//	@Success		201		{object}	UserResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON"
+//	@Failure		409		{object}	Problem	"E-mail address already registered"
+//	@Failure		413		{object}	Problem	"Body over 1 MiB"
+//	@Failure		422		{object}	Problem	"Invalid fields"
+//	@Failure		429		{object}	Problem	"Too many attempts; see Retry-After"
+//	@Router			/auth/register [post]
+func handleRegister(svc registerer) handlerFunc {
+	return func(c *gin.Context) error {
+		var req RegisterRequest
+		if err := c.ShouldBindJSON(&req); err != nil {
+			return err
+		}
+		u, err := svc.Register(c.Request.Context(), auth.Registration{
+			Email: req.Email, Password: req.Password, Name: req.Name, ClientIP: c.ClientIP(),
+		})
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusCreated, userResponse(u))
+		return nil
+	}
+}
+
+type loginer interface {
+	Login(ctx context.Context, email, password, clientIP string) (auth.Grant, error)
+}
+
+// handleLogin signs in with an e-mail address and a password.
+//
+//	@Summary		Sign in
+//	@Description	Returns a 15-minute access token and a refresh token. An unknown address and a wrong password get the same answer. Rate limited per account and per client address.
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		LoginRequest	true	"Credentials"
+//	@Success		200		{object}	TokenResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON"
+//	@Failure		401		{object}	Problem	"Wrong e-mail address or password"
+//	@Failure		403		{object}	Problem	"Account disabled"
+//	@Failure		413		{object}	Problem	"Body over 1 MiB"
+//	@Failure		429		{object}	Problem	"Too many attempts; see Retry-After"
+//	@Failure		503		{object}	Problem	"Too many sign-ins in progress; see Retry-After"
+//	@Router			/auth/login [post]
+func handleLogin(svc loginer) handlerFunc {
+	return func(c *gin.Context) error {
+		var req LoginRequest
+		if err := c.ShouldBindJSON(&req); err != nil {
+			return err
+		}
+		g, err := svc.Login(c.Request.Context(), req.Email, req.Password, c.ClientIP())
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, tokenResponse(g))
+		return nil
+	}
+}
+
+type refresher interface {
+	Refresh(ctx context.Context, refreshToken string) (auth.Grant, error)
+}
+
+// handleRefresh exchanges a refresh token for new tokens.
+//
+//	@Summary		Refresh tokens
+//	@Description	Exchanges a refresh token for a new access token and a new refresh token. Each refresh token works once: presenting a spent one signs the whole session out.
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		RefreshRequest	true	"The refresh token"
+//	@Success		200		{object}	TokenResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON"
+//	@Failure		401		{object}	Problem	"Unknown, spent, expired or revoked refresh token"
+//	@Failure		403		{object}	Problem	"Account disabled"
+//	@Failure		413		{object}	Problem	"Body over 1 MiB"
+//	@Router			/auth/refresh [post]
+func handleRefresh(svc refresher) handlerFunc {
+	return func(c *gin.Context) error {
+		var req RefreshRequest
+		if err := c.ShouldBindJSON(&req); err != nil {
+			return err
+		}
+		g, err := svc.Refresh(c.Request.Context(), req.RefreshToken)
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, tokenResponse(g))
+		return nil
+	}
+}
+
+type logouter interface {
+	Logout(ctx context.Context, refreshToken string) error
+}
+
+// handleLogout ends the session of a refresh token.
+//
+//	@Summary		Sign out
+//	@Description	Ends the session the refresh token belongs to: its refresh tokens and access tokens stop working. Signing out twice is not an error.
+//	@Tags			auth
+//	@Accept			json
+//	@Param			body	body	RefreshRequest	true	"The refresh token"
+//	@Success		204
+//	@Failure		400	{object}	Problem	"Malformed JSON"
+//	@Failure		413	{object}	Problem	"Body over 1 MiB"
+//	@Router			/auth/logout [post]
+func handleLogout(svc logouter) handlerFunc {
+	return func(c *gin.Context) error {
+		var req RefreshRequest
+		if err := c.ShouldBindJSON(&req); err != nil {
+			return err
+		}
+		if err := svc.Logout(c.Request.Context(), req.RefreshToken); err != nil {
+			return err
+		}
+		c.Status(http.StatusNoContent)
+		return nil
+	}
+}
+
+// handleMe returns the caller's account.
+//
+//	@Summary	Who am I
+//	@Tags		account
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Success	200	{object}	UserResponse
+//	@Failure	401	{object}	Problem	"Not signed in"
+//	@Failure	403	{object}	Problem	"API token without the read scope, or account disabled"
+//	@Router		/me [get]
+func handleMe(c *gin.Context) error {
+	u := caller(c)
+	c.JSON(http.StatusOK, UserResponse{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), CreatedAt: utc(u.CreatedAt)})
+	return nil
+}

@@ -1,0 +1,259 @@
+package api_test
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/riposte-civic/riposte/api"
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/ratelimit"
+)
+
+func TestAccountLifecycle(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		var u api.UserResponse
+		e.do(req{method: "POST", path: "/api/v1/auth/register", body: map[string]string{
+			"email": "Ada@Example.org", "password": "correct horse", "name": "Ada Lovelace", "role": "organizer",
+		}}).want(201).json(&u)
+		if u.Email != "ada@example.org" || u.Role != "participant" || u.ID == 0 || u.CreatedAt.IsZero() {
+			t.Fatalf("registered user = %+v; want canonical e-mail and the participant role whatever was asked", u)
+		}
+
+		tr := e.login("ADA@example.org", "correct horse")
+		if tr.TokenType != "Bearer" || tr.ExpiresIn != 900 || tr.AccessToken == "" || !strings.HasPrefix(tr.RefreshToken, "rpr_") || tr.User.ID != u.ID {
+			t.Fatalf("login = %+v", tr)
+		}
+		var me api.UserResponse
+		e.do(req{method: "GET", path: "/api/v1/me", token: tr.AccessToken}).want(200).json(&me)
+		if me != u {
+			t.Fatalf("/me = %+v, want %+v", me, u)
+		}
+
+		// Refresh rotates: the new pair works, the old refresh token is spent.
+		var tr2 api.TokenResponse
+		e.do(req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": tr.RefreshToken}}).want(200).json(&tr2)
+		if tr2.RefreshToken == tr.RefreshToken || tr2.AccessToken == "" {
+			t.Fatalf("refresh did not rotate: %+v", tr2)
+		}
+		e.do(req{method: "GET", path: "/api/v1/me", token: tr2.AccessToken}).want(200)
+		e.do(req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": tr.RefreshToken}}).problem(401)
+		// Reusing the spent token revoked the family: the newest tokens are dead too.
+		e.do(req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": tr2.RefreshToken}}).problem(401)
+		e.do(req{method: "GET", path: "/api/v1/me", token: tr2.AccessToken}).problem(401)
+		e.do(req{method: "GET", path: "/api/v1/me", token: tr.AccessToken}).problem(401)
+
+		// A fresh sign-in, an API token used as a Bearer credential, then sign-out.
+		tr3 := e.login("ada@example.org", "correct horse")
+		var created api.APITokenCreated
+		e.do(req{method: "POST", path: "/api/v1/me/tokens", token: tr3.AccessToken, body: map[string]any{
+			"name": "laptop", "scopes": []string{"read"}, "expires_in_days": 30,
+		}}).want(201).json(&created)
+		if !strings.HasPrefix(created.Token, "rpt_") || created.ExpiresAt.Before(time.Now().Add(29*24*time.Hour)) {
+			t.Fatalf("created token = %+v", created)
+		}
+		e.do(req{method: "GET", path: "/api/v1/me", token: created.Token}).want(200).json(&me)
+		if me.ID != u.ID {
+			t.Fatalf("/me with API token = %+v", me)
+		}
+		var list api.List[api.APITokenResponse]
+		listed := e.do(req{method: "GET", path: "/api/v1/me/tokens", token: tr3.AccessToken}).want(200)
+		listed.json(&list)
+		if list.Total != 1 || list.Items[0].ID != created.ID || strings.Contains(listed.Body.String(), created.Token) {
+			t.Fatalf("token list = %+v (must not contain the secret)", list)
+		}
+		e.do(req{method: "POST", path: "/api/v1/auth/logout", body: map[string]string{"refresh_token": tr3.RefreshToken}}).want(204)
+		e.do(req{method: "GET", path: "/api/v1/me", token: tr3.AccessToken}).problem(401)
+		e.do(req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": tr3.RefreshToken}}).problem(401)
+		e.do(req{method: "POST", path: "/api/v1/auth/logout", body: map[string]string{"refresh_token": tr3.RefreshToken}}).want(204)
+		// The API token is independent of the session, until it is revoked.
+		e.do(req{method: "GET", path: "/api/v1/me", token: created.Token}).want(200)
+		tr4 := e.login("ada@example.org", "correct horse")
+		e.do(req{method: "DELETE", path: "/api/v1/me/tokens/" + itoa(created.ID), token: tr4.AccessToken}).want(204)
+		e.do(req{method: "GET", path: "/api/v1/me", token: created.Token}).problem(401)
+		e.do(req{method: "DELETE", path: "/api/v1/me/tokens/" + itoa(created.ID), token: tr4.AccessToken}).problem(404)
+	})
+}
+
+func TestRegistrationProblems(t *testing.T) {
+	e := newEnv(t)
+	cases := []struct {
+		name   string
+		body   any
+		code   int
+		fields []string
+	}{
+		{"every field wrong at once", map[string]string{"email": "nope", "password": "short", "name": ""}, 422, []string{"email", "name", "password"}},
+		{"password too long", map[string]string{"email": "a@example.org", "password": strings.Repeat("p", 257), "name": "A"}, 422, []string{"password"}},
+		{"wrong type", `{"email": 42, "password": "long enough", "name": "A"}`, 422, []string{"email"}},
+		{"not JSON", `{"email": `, 400, nil},
+		{"empty body", ``, 400, nil},
+		{"array instead of object", `[1,2]`, 400, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := e.do(req{method: "POST", path: "/api/v1/auth/register", body: c.body}).problem(c.code)
+			got := fields(p)
+			slices.Sort(got)
+			if !slices.Equal(got, c.fields) {
+				t.Fatalf("fields %v, want %v (%+v)", got, c.fields, p)
+			}
+		})
+	}
+	e.do(req{method: "POST", path: "/api/v1/auth/register", body: map[string]string{"email": "a@example.org", "password": "long enough", "name": "A"}}).want(201)
+	p := e.do(req{method: "POST", path: "/api/v1/auth/register", body: map[string]string{"email": "A@example.org", "password": "long enough", "name": "B"}}).problem(409)
+	if !strings.Contains(p.Detail, "already exists") {
+		t.Fatalf("duplicate registration detail %q", p.Detail)
+	}
+}
+
+func TestUnknownEmailAndWrongPasswordLookAlike(t *testing.T) {
+	e := newEnv(t)
+	e.user("ada@example.org", auth.RoleParticipant)
+	unknown := e.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": "nobody@example.org", "password": "whatever1"}}).problem(401)
+	wrong := e.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": "ada@example.org", "password": "whatever1"}}).problem(401)
+	unknown.RequestID, wrong.RequestID = "", ""
+	unknown.Instance, wrong.Instance = "", ""
+	if unknown.Detail != wrong.Detail || unknown.Title != wrong.Title {
+		t.Fatalf("unknown e-mail answered %+v, wrong password %+v", unknown, wrong)
+	}
+}
+
+func TestRolesAndAuthorization(t *testing.T) {
+	e := newEnv(t)
+	admin, adminTok := e.user("root@example.org", auth.RoleAdmin)
+	_, orgTok := e.user("org@example.org", auth.RoleOrganizer)
+	part, partTok := e.user("part@example.org", auth.RoleParticipant)
+
+	e.do(req{method: "GET", path: "/api/v1/audit"}).problem(401)
+	e.do(req{method: "GET", path: "/api/v1/audit", token: partTok}).problem(403)
+	e.do(req{method: "GET", path: "/api/v1/audit", token: orgTok}).problem(403)
+	e.do(req{method: "GET", path: "/api/v1/users", token: partTok}).problem(403)
+	e.do(req{method: "GET", path: "/api/v1/users", token: orgTok}).want(200)
+	e.do(req{method: "PATCH", path: "/api/v1/users/" + itoa(part.ID), token: orgTok, body: map[string]string{"role": "judge"}}).problem(403)
+	e.do(req{method: "PATCH", path: "/api/v1/users/" + itoa(part.ID), token: partTok, body: map[string]string{"role": "admin"}}).problem(403)
+
+	// An administrator's change counts from the account's next request.
+	var changed api.UserAdminResponse
+	e.do(req{method: "PATCH", path: "/api/v1/users/" + itoa(part.ID), token: adminTok, body: map[string]string{"role": "organizer"}}).want(200).json(&changed)
+	if changed.Role != "organizer" {
+		t.Fatalf("patched user = %+v", changed)
+	}
+	e.do(req{method: "GET", path: "/api/v1/users", token: partTok}).want(200)
+	e.do(req{method: "PATCH", path: "/api/v1/users/" + itoa(part.ID), token: adminTok, body: map[string]bool{"disabled": true}}).want(200)
+	p := e.do(req{method: "GET", path: "/api/v1/me", token: partTok}).problem(403)
+	if !strings.Contains(p.Detail, "disabled") {
+		t.Fatalf("disabled account detail %q", p.Detail)
+	}
+	e.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": "part@example.org", "password": "password-part@example.org"}}).problem(403)
+
+	e.do(req{method: "PATCH", path: "/api/v1/users/" + itoa(admin.ID), token: adminTok, body: map[string]string{"role": "participant"}}).problem(409)
+	e.do(req{method: "PATCH", path: "/api/v1/users/999999", token: adminTok, body: map[string]string{"role": "judge"}}).problem(404)
+	e.do(req{method: "PATCH", path: "/api/v1/users/abc", token: adminTok, body: map[string]string{"role": "judge"}}).problem(404)
+	bad := e.do(req{method: "PATCH", path: "/api/v1/users/" + itoa(part.ID), token: adminTok, body: map[string]string{"role": "emperor"}}).problem(422)
+	if !slices.Equal(fields(bad), []string{"role"}) {
+		t.Fatalf("invalid role problem %+v", bad)
+	}
+
+	var audit api.List[api.AuditEntryResponse]
+	e.do(req{method: "GET", path: "/api/v1/audit", token: adminTok}).want(200).json(&audit)
+	if audit.Total != 2 || audit.Items[0].Action != "user.update" || *audit.Items[0].ActorID != admin.ID || audit.Items[1].TargetID != itoa(part.ID) {
+		t.Fatalf("audit = %+v", audit)
+	}
+
+	var users api.List[api.UserAdminResponse]
+	e.do(req{method: "GET", path: "/api/v1/users?role=organizer&limit=1", token: orgTok}).want(200).json(&users)
+	if users.Total != 2 || len(users.Items) != 1 || users.Limit != 1 {
+		t.Fatalf("organizers = %+v", users)
+	}
+	e.do(req{method: "GET", path: "/api/v1/users?role=emperor", token: orgTok}).problem(400)
+}
+
+func TestAPITokenScopes(t *testing.T) {
+	e := newEnv(t)
+	_, tok := e.user("ada@example.org", auth.RoleOrganizer)
+	var writeOnly api.APITokenCreated
+	e.do(req{method: "POST", path: "/api/v1/me/tokens", token: tok, body: map[string]any{"name": "ci", "scopes": []string{"plugins:write"}}}).want(201).json(&writeOnly)
+	if writeOnly.ExpiresAt.Sub(time.Now()) < 89*24*time.Hour {
+		t.Fatalf("default lifetime: expires %v, want about 90 days", writeOnly.ExpiresAt)
+	}
+	e.do(req{method: "GET", path: "/api/v1/me", token: writeOnly.Token}).problem(403)
+	e.do(req{method: "GET", path: "/api/v1/users", token: writeOnly.Token}).problem(403)
+	e.do(req{method: "POST", path: "/api/v1/me/tokens", token: writeOnly.Token, body: map[string]any{"name": "x", "scopes": []string{"read"}}}).problem(403)
+
+	p := e.do(req{method: "POST", path: "/api/v1/me/tokens", token: tok, body: map[string]any{"name": "", "scopes": []string{"read", "root"}, "expires_in_days": 1000}}).problem(422)
+	got := fields(p)
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"expires_in_days", "name", "scopes[1]"}) {
+		t.Fatalf("token problems %v", got)
+	}
+}
+
+func TestMalformedCredentials(t *testing.T) {
+	e := newEnv(t)
+	_, tok := e.user("ada@example.org", auth.RoleParticipant)
+	for name, header := range map[string]string{
+		"other scheme":       "Basic YWRhOnB3",
+		"no credential":      "Bearer ",
+		"alg none":           "Bearer eyJhbGciOiJub25lIiwidHlwIjoiYXQrand0In0.eyJzdWIiOiIxIn0.",
+		"tampered":           "Bearer " + tok[:len(tok)-3] + "abc",
+		"thousands of dots":  "Bearer " + strings.Repeat(".", 5000),
+		"10 KiB":             "Bearer " + strings.Repeat("x", 10*1024),
+		"unknown API token":  "Bearer rpt_" + strings.Repeat("A", 52),
+		"huge API token":     "Bearer rpt_" + strings.Repeat("A", 10*1024),
+		"token of a session": "Bearer " + e.login("ada@example.org", "password-ada@example.org").RefreshToken,
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := e.do(req{method: "GET", path: "/api/v1/me", header: map[string]string{"Authorization": header}})
+			r.problem(http.StatusUnauthorized)
+			if r.Header().Get("WWW-Authenticate") == "" {
+				t.Fatal("401 without WWW-Authenticate")
+			}
+		})
+	}
+	// A bad credential is refused even where none is needed.
+	e.do(req{method: "POST", path: "/api/v1/auth/login", header: map[string]string{"Authorization": "Bearer junk"},
+		body: map[string]string{"email": "x@example.org", "password": "whatever1"}}).problem(401)
+}
+
+func TestLoginRateLimits(t *testing.T) {
+	limits := auth.Limits{
+		LoginPerIP:      ratelimit.Rate{Burst: 3, Every: time.Hour},
+		LoginPerAccount: ratelimit.Rate{Burst: 5, Every: time.Hour},
+	}
+	login := func(e *env, email, remote string, hdr map[string]string) response {
+		return e.do(req{method: "POST", path: "/api/v1/auth/login", remote: remote, header: hdr,
+			body: map[string]string{"email": email, "password": "wrong-password"}})
+	}
+	t.Run("per client address, forged X-Forwarded-For ignored", func(t *testing.T) {
+		e := newEnv(t, withLimits(limits))
+		for i := range 3 {
+			login(e, "a@example.org", "203.0.113.9:1000", map[string]string{"X-Forwarded-For": "198.51.100." + itoa(int64(i))}).problem(401)
+		}
+		r := login(e, "b@example.org", "203.0.113.9:1000", map[string]string{"X-Forwarded-For": "198.51.100.77"})
+		r.problem(429)
+		if ra := r.Header().Get("Retry-After"); ra == "" || ra == "0" {
+			t.Fatalf("Retry-After %q", ra)
+		}
+		login(e, "c@example.org", "203.0.113.10:1000", nil).problem(401)
+	})
+	t.Run("per account, across addresses", func(t *testing.T) {
+		e := newEnv(t, withLimits(limits))
+		for i := range 5 {
+			login(e, "victim@example.org", "192.0.2."+itoa(int64(i))+":1", nil).problem(401)
+		}
+		login(e, "Victim@example.org", "192.0.2.200:1", nil).problem(429)
+	})
+	t.Run("behind a trusted proxy, the forwarded address counts", func(t *testing.T) {
+		e := newEnv(t, withLimits(limits), withDeps(func(d *api.Deps) { d.TrustedProxies = []string{"10.0.0.0/8"} }))
+		for i := range 4 {
+			login(e, "a"+itoa(int64(i))+"@example.org", "10.1.2.3:5555", map[string]string{"X-Forwarded-For": "198.51.100." + itoa(int64(i))}).problem(401)
+		}
+		for range 3 {
+			login(e, "z@example.org", "10.1.2.3:5555", map[string]string{"X-Forwarded-For": "198.51.100.50"})
+		}
+		login(e, "y@example.org", "10.1.2.3:5555", map[string]string{"X-Forwarded-For": "198.51.100.50"}).problem(429)
+	})
+}

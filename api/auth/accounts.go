@@ -1,0 +1,219 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/api/valid"
+)
+
+// Registration is what a visitor gives to open an account.
+type Registration struct {
+	Email    string
+	Password string
+	Name     string
+	ClientIP string
+}
+
+// Grant is what a successful sign-in or refresh returns.
+type Grant struct {
+	AccessToken  string
+	ExpiresIn    time.Duration
+	RefreshToken string
+	User         store.User
+}
+
+// Register opens a participant account. A taken e-mail address is
+// store.ErrConflict; invalid fields are valid.Errors.
+func (s *Service) Register(ctx context.Context, r Registration) (store.User, error) {
+	if err := allow(s.registerIP, r.ClientIP); err != nil {
+		return store.User{}, err
+	}
+	return s.CreateUser(ctx, r.Email, r.Name, RoleParticipant, r.Password)
+}
+
+// CreateUser opens an account with any role, without rate limits: for
+// administrators and the command line.
+func (s *Service) CreateUser(ctx context.Context, email, name string, role Role, password string) (store.User, error) {
+	email = CanonicalEmail(email)
+	var c valid.Checker
+	c.Email(email, "email")
+	c.Length(name, 1, 100, "name")
+	checkPassword(&c, password)
+	c.Check(role.Valid(), "role", "must be one of participant, judge, organizer, admin")
+	if err := c.Err(); err != nil {
+		return store.User{}, err
+	}
+	hash, err := s.hasher.Hash(ctx, password)
+	if err != nil {
+		return store.User{}, err
+	}
+	u, err := s.store.CreateUser(ctx, store.NewUser{Email: email, Name: name, Role: string(role), PasswordHash: hash})
+	if errors.Is(err, store.ErrConflict) {
+		return store.User{}, fmt.Errorf("an account with this e-mail address already exists: %w", store.ErrConflict)
+	}
+	return u, err
+}
+
+// Login checks an e-mail address and password and starts a session. Unknown
+// addresses and wrong passwords give the same error after about the same
+// time. Attempts are rate limited per client address and per account.
+func (s *Service) Login(ctx context.Context, email, password, clientIP string) (Grant, error) {
+	email = CanonicalEmail(email)
+	if err := allow(s.loginIP, clientIP); err != nil {
+		return Grant{}, err
+	}
+	if err := allow(s.loginAccount, email); err != nil {
+		return Grant{}, err
+	}
+	u, err := s.store.UserByEmail(ctx, email)
+	if errors.Is(err, store.ErrNotFound) {
+		if err := s.hasher.VerifyNothing(ctx, password); err != nil {
+			return Grant{}, err
+		}
+		return Grant{}, ErrInvalidCredentials
+	}
+	if err != nil {
+		return Grant{}, err
+	}
+	ok, stale, err := s.hasher.Verify(ctx, u.PasswordHash, password)
+	switch {
+	case err != nil:
+		return Grant{}, err
+	case !ok:
+		return Grant{}, ErrInvalidCredentials
+	case u.Disabled:
+		return Grant{}, ErrAccountDisabled
+	case stale:
+		if hash, err := s.hasher.Hash(ctx, password); err == nil {
+			s.store.UpdateUser(ctx, u.ID, store.UserPatch{PasswordHash: &hash})
+		}
+	}
+	return s.startSession(ctx, u)
+}
+
+func (s *Service) startSession(ctx context.Context, u store.User) (Grant, error) {
+	at := s.now()
+	refresh, hash := newSecret(RefreshTokenPrefix)
+	sess, err := s.store.CreateSession(ctx, rand.Text(), u.ID, at.Add(sessionTTL),
+		store.RefreshGrant{TokenHash: hash, ExpiresAt: at.Add(refreshTTL)})
+	if err != nil {
+		return Grant{}, err
+	}
+	return s.grant(u, sess.ID, refresh)
+}
+
+func (s *Service) grant(u store.User, sessionID, refresh string) (Grant, error) {
+	access, _, err := s.tokens.Issue(u.ID, sessionID)
+	if err != nil {
+		return Grant{}, err
+	}
+	return Grant{AccessToken: access, ExpiresIn: s.tokens.TTL(), RefreshToken: refresh, User: u}, nil
+}
+
+// Refresh exchanges a refresh token for a new access token and a new
+// refresh token. The old one is spent: presenting it again revokes the
+// whole session (ErrInvalidToken either way).
+func (s *Service) Refresh(ctx context.Context, refreshToken string) (Grant, error) {
+	if len(refreshToken) > maxTokenLen {
+		return Grant{}, ErrInvalidToken
+	}
+	at := s.now()
+	next, hash := newSecret(RefreshTokenPrefix)
+	sess, err := s.store.RotateRefresh(ctx, hashSecret(refreshToken), store.RefreshGrant{TokenHash: hash, ExpiresAt: at.Add(refreshTTL)}, at)
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrTokenReused) {
+		return Grant{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
+	}
+	if err != nil {
+		return Grant{}, err
+	}
+	u, err := s.store.UserByID(ctx, sess.UserID)
+	if err != nil {
+		return Grant{}, err
+	}
+	if u.Disabled {
+		return Grant{}, ErrAccountDisabled
+	}
+	return s.grant(u, sess.ID, next)
+}
+
+// Logout ends the session a refresh token belongs to. Unknown tokens are
+// ignored: signing out twice is not an error.
+func (s *Service) Logout(ctx context.Context, refreshToken string) error {
+	if len(refreshToken) > maxTokenLen {
+		return nil
+	}
+	err := s.store.RevokeSessionByRefresh(ctx, hashSecret(refreshToken), "signed out", s.now())
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// UserChange is an administrator's change to an account; nil fields stay.
+type UserChange struct {
+	Role     *Role
+	Disabled *bool
+}
+
+// UpdateUser changes an account's role or disables it, on behalf of an
+// administrator, and records the change in the audit log. Administrators
+// cannot change their own account this way, so one always remains.
+func (s *Service) UpdateUser(ctx context.Context, actor User, id int64, ch UserChange) (store.User, error) {
+	if !actor.Is(RoleAdmin) {
+		return store.User{}, ErrForbidden
+	}
+	var c valid.Checker
+	if ch.Role != nil {
+		c.Check(ch.Role.Valid(), "role", "must be one of participant, judge, organizer, admin")
+	}
+	c.Check(ch.Role != nil || ch.Disabled != nil, "role", "give a role or disabled to change")
+	if err := c.Err(); err != nil {
+		return store.User{}, err
+	}
+	if id == actor.ID {
+		return store.User{}, fmt.Errorf("administrators cannot change their own role or disable themselves: %w", store.ErrConflict)
+	}
+	var after store.User
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		before, err := tx.UserByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		after, err = tx.UpdateUser(ctx, id, store.UserPatch{Role: (*string)(ch.Role), Disabled: ch.Disabled})
+		if err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, store.AuditEntry{
+			ActorID: &actor.ID, Action: "user.update", TargetType: "user", TargetID: strconv.FormatInt(id, 10),
+			Details: map[string]any{
+				"role":     map[string]string{"from": before.Role, "to": after.Role},
+				"disabled": map[string]bool{"from": before.Disabled, "to": after.Disabled},
+			},
+		})
+	})
+	return after, err
+}
+
+// EnsureAdmin creates an administrator when the database has no account at
+// all. With an empty password it generates one. It reports the password
+// only when it generated it, so that it can be shown once.
+func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (created bool, generated string, err error) {
+	n, err := s.store.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return false, "", err
+	}
+	if password == "" {
+		password = rand.Text()
+		generated = password
+	}
+	if _, err := s.CreateUser(ctx, email, "Administrator", RoleAdmin, password); err != nil {
+		return false, "", fmt.Errorf("create administrator: %w", err)
+	}
+	return true, generated, nil
+}

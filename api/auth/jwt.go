@@ -1,0 +1,112 @@
+package auth
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// MinSecretLen is the shortest signing secret accepted, in bytes.
+const MinSecretLen = 32
+
+// maxTokenLen bounds what is handed to the JWT parser; real access tokens
+// are about 300 bytes.
+const maxTokenLen = 2048
+
+const (
+	accessTokenType = "at+jwt"
+	audience        = "riposte-api"
+)
+
+// Tokens issues and checks HS256 access tokens.
+type Tokens struct {
+	key    []byte
+	issuer string
+	ttl    time.Duration
+	now    func() time.Time
+	parser *jwt.Parser
+}
+
+// Claims is what a valid access token says.
+type Claims struct {
+	UserID    int64
+	SessionID string
+	ExpiresAt time.Time
+}
+
+type accessClaims struct {
+	jwt.RegisteredClaims
+	SessionID string `json:"sid"`
+}
+
+// NewTokens returns an issuer of access tokens valid for ttl, signed with
+// key (at least MinSecretLen bytes) and naming issuer. now is the clock;
+// nil means time.Now.
+func NewTokens(key []byte, issuer string, ttl time.Duration, now func() time.Time) (*Tokens, error) {
+	if len(key) < MinSecretLen {
+		return nil, fmt.Errorf("auth: signing secret is %d bytes, need at least %d", len(key), MinSecretLen)
+	}
+	if now == nil {
+		now = time.Now
+	}
+	parser := jwt.NewParser(
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithIssuer(issuer),
+		jwt.WithAudience(audience),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithLeeway(30*time.Second),
+		jwt.WithTimeFunc(now),
+		jwt.WithStrictDecoding(),
+	)
+	return &Tokens{key: key, issuer: issuer, ttl: ttl, now: now, parser: parser}, nil
+}
+
+// TTL is how long an access token lives.
+func (t *Tokens) TTL() time.Duration { return t.ttl }
+
+// Issue returns a signed access token for a user's session.
+func (t *Tokens) Issue(userID int64, sessionID string) (string, time.Time, error) {
+	iat := t.now().Truncate(time.Second)
+	exp := iat.Add(t.ttl)
+	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, accessClaims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer:    t.issuer,
+			Subject:   strconv.FormatInt(userID, 10),
+			Audience:  jwt.ClaimStrings{audience},
+			IssuedAt:  jwt.NewNumericDate(iat),
+			ExpiresAt: jwt.NewNumericDate(exp),
+			ID:        rand.Text(),
+		},
+		SessionID: sessionID,
+	})
+	tok.Header["typ"] = accessTokenType
+	s, err := tok.SignedString(t.key)
+	return s, exp, err
+}
+
+// Parse checks an access token and returns its claims. Any fault — format,
+// algorithm, signature, type, issuer, audience, times — is ErrInvalidToken.
+func (t *Tokens) Parse(token string) (Claims, error) {
+	if len(token) > maxTokenLen || strings.Count(token, ".") != 2 {
+		return Claims{}, ErrInvalidToken
+	}
+	var c accessClaims
+	parsed, err := t.parser.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return t.key, nil })
+	if err != nil {
+		return Claims{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
+	}
+	if typ, _ := parsed.Header["typ"].(string); !strings.EqualFold(typ, accessTokenType) {
+		return Claims{}, fmt.Errorf("%w: token type %q", ErrInvalidToken, typ)
+	}
+	id, err := strconv.ParseInt(c.Subject, 10, 64)
+	if err != nil || id <= 0 || c.SessionID == "" {
+		return Claims{}, errors.Join(ErrInvalidToken, err)
+	}
+	return Claims{UserID: id, SessionID: c.SessionID, ExpiresAt: c.ExpiresAt.Time}, nil
+}

@@ -1,0 +1,72 @@
+package auth
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// Role is what an account may do on the platform.
+type Role string
+
+// The roles. An admin can do everything an organizer can.
+const (
+	RoleParticipant Role = "participant"
+	RoleJudge       Role = "judge"
+	RoleOrganizer   Role = "organizer"
+	RoleAdmin       Role = "admin"
+)
+
+// Roles lists every role.
+func Roles() []Role { return []Role{RoleParticipant, RoleJudge, RoleOrganizer, RoleAdmin} }
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return slices.Contains(Roles(), r) }
+
+// Includes reports whether an account with role r has the rights of want.
+func (r Role) Includes(want Role) bool {
+	return r == want || (r == RoleAdmin && want == RoleOrganizer)
+}
+
+// Scopes an API token can carry. A signed-in session has them all.
+const (
+	ScopeRead          = "read"           // read what the account can see
+	ScopePluginsWrite  = "plugins:write"  // create plugins and publish versions
+	ScopePluginsInvoke = "plugins:invoke" // run plugins
+)
+
+// Scopes lists every scope.
+func Scopes() []string { return []string{ScopeRead, ScopePluginsWrite, ScopePluginsInvoke} }
+
+// User is the authenticated caller of a request.
+type User struct {
+	ID        int64
+	Email     string
+	Name      string
+	Role      Role
+	CreatedAt time.Time
+	SessionID string   // set when signed in with an access token
+	TokenID   int64    // set when using a personal API token
+	Scopes    []string // the token's scopes; nil for a session, which has all
+}
+
+// Is reports whether the caller has the rights of role r.
+func (u User) Is(r Role) bool { return u.Role.Includes(r) }
+
+// Can reports whether the caller's credential carries scope.
+func (u User) Can(scope string) bool {
+	return u.TokenID == 0 || slices.Contains(u.Scopes, scope)
+}
+
+type userKey struct{}
+
+// WithUser returns a context carrying the authenticated caller.
+func WithUser(ctx context.Context, u User) context.Context {
+	return context.WithValue(ctx, userKey{}, u)
+}
+
+// UserFrom returns the authenticated caller, if any.
+func UserFrom(ctx context.Context) (User, bool) {
+	u, ok := ctx.Value(userKey{}).(User)
+	return u, ok
+}

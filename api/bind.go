@@ -1,0 +1,86 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/riposte-civic/riposte/api/store"
+)
+
+// Pagination bounds.
+const (
+	defaultLimit = 20
+	maxLimit     = 100
+)
+
+// List is one page of a collection.
+type List[T any] struct {
+	Items  []T `json:"items"`
+	Total  int `json:"total" example:"42"`
+	Limit  int `json:"limit" example:"20"`
+	Offset int `json:"offset" example:"0"`
+}
+
+func newList[T any](items []T, total int, p store.Page) List[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return List[T]{Items: items, Total: total, Limit: p.Limit, Offset: p.Offset}
+}
+
+// mapList converts a page of store rows to response items.
+func mapList[S, T any](rows []S, total int, p store.Page, f func(S) T) List[T] {
+	items := make([]T, len(rows))
+	for i, r := range rows {
+		items[i] = f(r)
+	}
+	return newList(items, total, p)
+}
+
+// page reads ?limit and ?offset. Values out of range are a 400.
+func page(c *gin.Context) (store.Page, error) {
+	p := store.Page{Limit: defaultLimit}
+	var bad []FieldError
+	if v, ok := c.GetQuery("limit"); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxLimit {
+			bad = append(bad, FieldError{Field: "limit", Message: "must be a whole number from 1 to 100"})
+		}
+		p.Limit = n
+	}
+	if v, ok := c.GetQuery("offset"); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			bad = append(bad, FieldError{Field: "offset", Message: "must be a whole number, 0 or more"})
+		}
+		p.Offset = n
+	}
+	if len(bad) > 0 {
+		return p, errStatus(http.StatusBadRequest, "invalid pagination", bad...)
+	}
+	return p, nil
+}
+
+// pathID reads a numeric path parameter. Anything else names nothing that
+// exists, so it is a 404.
+func pathID(c *gin.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errStatus(http.StatusNotFound, name+" "+strconv.Quote(c.Param(name))+": not found")
+	}
+	return id, nil
+}
+
+// utc formats times in responses uniformly.
+func utc(t time.Time) time.Time { return t.UTC() }
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}

@@ -1,0 +1,214 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/riposte-civic/riposte/api/auth"
+)
+
+type requestIDKey struct{}
+
+// requestID returns the request's id, set by withRequestID.
+func requestID(c *gin.Context) string {
+	id, _ := c.Request.Context().Value(requestIDKey{}).(string)
+	return id
+}
+
+// validRequestID accepts ids a proxy may have set: short, plain characters.
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// withRequestID keeps a well-formed X-Request-ID from the client or a proxy,
+// or makes one, and echoes it in the response.
+func withRequestID(c *gin.Context) {
+	id := c.GetHeader("X-Request-ID")
+	if !validRequestID(id) {
+		id = strings.ToLower(rand.Text())
+	}
+	c.Header("X-Request-ID", id)
+	c.Request = c.Request.WithContext(context.WithValue(c.Request.Context(), requestIDKey{}, id))
+	c.Next()
+}
+
+// observe logs one line per request and records its metrics, by route
+// template so that paths with ids do not multiply series.
+func (s *Server) observe(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	elapsed := time.Since(start)
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	status := c.Writer.Status()
+	s.metrics.observe(c.Request.Method, route, status, elapsed)
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	s.log.Log(c.Request.Context(), level, "request",
+		"method", c.Request.Method, "route", route, "status", status,
+		"duration_ms", float64(elapsed.Microseconds())/1000, "request_id", requestID(c))
+}
+
+// recoverPanics turns a panic into a logged 500 problem.
+func (s *Server) recoverPanics(c *gin.Context) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			s.log.ErrorContext(c.Request.Context(), "panic", "panic", p, "route", c.FullPath(), "request_id", requestID(c))
+			if !c.Writer.Written() {
+				s.fail(c, errPanic)
+			}
+			c.Abort()
+		}
+	}()
+	c.Next()
+}
+
+var errPanic = errors.New("panic")
+
+// apiHeaders are the security headers of JSON responses.
+func (s *Server) apiHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	if s.deps.Production {
+		h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+	}
+	if !strings.HasPrefix(c.Request.URL.Path, "/swagger/") {
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+	} else {
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-inline'; "+
+			"style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'")
+	}
+	c.Next()
+}
+
+// noStore keeps API answers, which may carry tokens or personal data, out
+// of shared caches. Handlers that support revalidation override it.
+func noStore(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	c.Next()
+}
+
+// cors answers browsers for the origins in RIPOSTE_CORS_ORIGINS and for no
+// other.
+func (s *Server) cors(c *gin.Context) {
+	origin := c.GetHeader("Origin")
+	if origin == "" {
+		c.Next()
+		return
+	}
+	c.Writer.Header().Add("Vary", "Origin")
+	anyOrigin := slices.Contains(s.deps.CORSOrigins, "*")
+	if !anyOrigin && !slices.Contains(s.deps.CORSOrigins, origin) {
+		c.Next()
+		return
+	}
+	h := c.Writer.Header()
+	h.Set("Access-Control-Allow-Origin", origin)
+	h.Set("Access-Control-Expose-Headers", "ETag, Location, Retry-After, X-Request-ID")
+	if c.Request.Method == http.MethodOptions && c.GetHeader("Access-Control-Request-Method") != "" {
+		h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE")
+		h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match, If-None-Match, X-Request-ID")
+		h.Set("Access-Control-Max-Age", "600")
+		c.AbortWithStatus(http.StatusNoContent)
+		return
+	}
+	c.Next()
+}
+
+// limitBody refuses bodies larger than the limit: at once when the length
+// is announced, and while reading otherwise.
+func (s *Server) limitBody(c *gin.Context) {
+	if c.Request.ContentLength > s.deps.MaxBody {
+		s.fail(c, &http.MaxBytesError{Limit: s.deps.MaxBody})
+		return
+	}
+	if c.Request.Body != nil {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.deps.MaxBody)
+	}
+	c.Next()
+}
+
+// authenticate identifies the caller from the Authorization header, if
+// there is one. A header that does not check out is refused, even on routes
+// open to anyone.
+func (s *Server) authenticate(c *gin.Context) {
+	header := c.GetHeader("Authorization")
+	if header == "" {
+		c.Next()
+		return
+	}
+	scheme, credential, ok := strings.Cut(header, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || credential == "" {
+		s.fail(c, auth.ErrInvalidToken)
+		return
+	}
+	u, err := s.deps.Auth.Authenticate(c.Request.Context(), strings.TrimSpace(credential))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Request = c.Request.WithContext(auth.WithUser(c.Request.Context(), u))
+	c.Next()
+}
+
+// signedIn requires a caller. With a personal API token, the token must
+// carry scope; routes with no scope ("") take signed-in sessions only.
+func (s *Server) signedIn(scope string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		u, ok := auth.UserFrom(c.Request.Context())
+		switch {
+		case !ok:
+			s.fail(c, auth.ErrUnauthenticated)
+		case u.TokenID != 0 && scope == "":
+			s.fail(c, errStatus(http.StatusForbidden, "API tokens cannot be used here; sign in instead"))
+		case !u.Can(scope):
+			s.fail(c, errStatus(http.StatusForbidden, "this API token lacks the "+scope+" scope"))
+		default:
+			c.Next()
+		}
+	}
+}
+
+// role requires the caller to have the rights of r. Use after signedIn.
+func (s *Server) role(r auth.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if u, _ := auth.UserFrom(c.Request.Context()); !u.Is(r) {
+			s.fail(c, errStatus(http.StatusForbidden, "this needs the "+string(r)+" role"))
+			return
+		}
+		c.Next()
+	}
+}
+
+// caller returns the authenticated user of a request that went through
+// signedIn.
+func caller(c *gin.Context) auth.User {
+	u, _ := auth.UserFrom(c.Request.Context())
+	return u
+}

@@ -1,0 +1,84 @@
+// Package ratelimit keeps one token bucket per key (a client address, an
+// account) in memory. Each process keeps its own buckets: behind a load
+// balancer with N replicas a client may get up to N times the rate.
+package ratelimit
+
+import (
+	"sync"
+	"time"
+)
+
+// Rate allows Burst events at once, then one more every Every.
+type Rate struct {
+	Burst int
+	Every time.Duration
+}
+
+// maxKeys bounds memory: beyond it, buckets that have refilled are dropped.
+const maxKeys = 100_000
+
+// Limiter is a set of token buckets sharing one Rate. It is safe for
+// concurrent use.
+type Limiter struct {
+	rate    Rate
+	now     func() time.Time
+	mu      sync.Mutex
+	buckets map[string]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+// New returns a limiter allowing rate per key. now is its clock; nil means
+// time.Now.
+func New(rate Rate, now func() time.Time) *Limiter {
+	if now == nil {
+		now = time.Now
+	}
+	return &Limiter{rate: rate, now: now, buckets: make(map[string]*bucket)}
+}
+
+// Allow takes one token from key's bucket. When the bucket is empty it
+// reports false and how long until a token is available.
+func (l *Limiter) Allow(key string) (bool, time.Duration) {
+	if l.rate.Burst <= 0 {
+		return true, 0
+	}
+	t := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets[key]
+	if !ok {
+		if len(l.buckets) >= maxKeys {
+			l.sweep(t)
+		}
+		b = &bucket{tokens: float64(l.rate.Burst), last: t}
+		l.buckets[key] = b
+	}
+	b.refill(t, l.rate)
+	if b.tokens >= 1 {
+		b.tokens--
+		return true, 0
+	}
+	wait := time.Duration((1 - b.tokens) * float64(l.rate.Every))
+	return false, wait
+}
+
+func (b *bucket) refill(t time.Time, r Rate) {
+	if elapsed := t.Sub(b.last); elapsed > 0 && r.Every > 0 {
+		b.tokens = min(float64(r.Burst), b.tokens+float64(elapsed)/float64(r.Every))
+		b.last = t
+	}
+}
+
+// sweep drops buckets that are full again: forgetting them changes nothing.
+func (l *Limiter) sweep(t time.Time) {
+	for k, b := range l.buckets {
+		b.refill(t, l.rate)
+		if b.tokens >= float64(l.rate.Burst) {
+			delete(l.buckets, k)
+		}
+	}
+}

@@ -1,0 +1,55 @@
+package ratelimit
+
+import (
+	"strconv"
+	"testing"
+	"time"
+)
+
+func TestBurstThenRefill(t *testing.T) {
+	clock := time.Unix(0, 0)
+	l := New(Rate{Burst: 3, Every: 10 * time.Second}, func() time.Time { return clock })
+	for i := range 3 {
+		if ok, _ := l.Allow("ip"); !ok {
+			t.Fatalf("request %d of the burst refused", i+1)
+		}
+	}
+	ok, wait := l.Allow("ip")
+	if ok || wait != 10*time.Second {
+		t.Fatalf("4th request: ok=%v wait=%v, want refused for 10s", ok, wait)
+	}
+	if ok, _ := l.Allow("other"); !ok {
+		t.Fatal("another key shares the bucket")
+	}
+	clock = clock.Add(4 * time.Second)
+	if ok, wait := l.Allow("ip"); ok || wait != 6*time.Second {
+		t.Fatalf("after 4s: ok=%v wait=%v, want refused for 6s", ok, wait)
+	}
+	clock = clock.Add(6 * time.Second)
+	if ok, _ := l.Allow("ip"); !ok {
+		t.Fatal("token not refilled after 10s")
+	}
+}
+
+func TestSweepKeepsMemoryBounded(t *testing.T) {
+	clock := time.Unix(0, 0)
+	l := New(Rate{Burst: 1, Every: time.Second}, func() time.Time { return clock })
+	l.Allow("busy")
+	for i := range maxKeys {
+		l.Allow(strconv.Itoa(i))
+	}
+	clock = clock.Add(time.Minute)
+	l.Allow("new")
+	if n := len(l.buckets); n > 2 {
+		t.Fatalf("%d buckets kept after sweep, want the new one only", n)
+	}
+}
+
+func TestZeroRateAllowsEverything(t *testing.T) {
+	l := New(Rate{}, nil)
+	for range 100 {
+		if ok, _ := l.Allow("k"); !ok {
+			t.Fatal("zero rate refused a request")
+		}
+	}
+}

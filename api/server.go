@@ -1,0 +1,109 @@
+// Package api is Riposte's HTTP interface: the /api/v1 JSON API, the
+// operational endpoints (/livez, /readyz, /metrics) and the Swagger UI. It is
+// the only package that knows about Gin.
+package api
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/store"
+)
+
+// DefaultMaxBody is the largest request body accepted, in bytes.
+const DefaultMaxBody = 1 << 20
+
+// Deps is what the server needs. Logger, Store, Auth and Metrics are
+// required.
+type Deps struct {
+	Logger  *slog.Logger
+	Store   *store.Store
+	Auth    *auth.Service
+	Metrics *prometheus.Registry
+
+	TrustedProxies []string // CIDRs or addresses whose X-Forwarded-For is believed
+	CORSOrigins    []string // origins allowed to call the API from a browser; "*" for any
+	Production     bool     // adds HSTS
+	MaxBody        int64    // 0 means DefaultMaxBody
+}
+
+// Server answers HTTP requests. Create it with New.
+type Server struct {
+	deps     Deps
+	log      *slog.Logger
+	engine   *gin.Engine
+	metrics  *httpMetrics
+	draining atomic.Bool
+}
+
+// New builds the server and its routes.
+func New(d Deps) (*Server, error) {
+	if d.Logger == nil || d.Store == nil || d.Auth == nil || d.Metrics == nil {
+		return nil, fmt.Errorf("api: Logger, Store, Auth and Metrics are required")
+	}
+	if d.MaxBody <= 0 {
+		d.MaxBody = DefaultMaxBody
+	}
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.ContextWithFallback = true
+	// Gin trusts every proxy by default; trust none unless told otherwise, so
+	// that a forged X-Forwarded-For cannot choose the client address.
+	if err := e.SetTrustedProxies(d.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("api: trusted proxies: %w", err)
+	}
+	m, err := newHTTPMetrics(d.Metrics)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{deps: d, log: d.Logger, engine: e, metrics: m}
+	s.routes(e)
+	return s, nil
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.engine.ServeHTTP(w, r)
+}
+
+// Drain makes /readyz answer 503 so that load balancers stop sending new
+// requests; requests keep being served.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+// HTTPServer wraps handler in an http.Server listening on addr, with
+// timeouts suited to the API.
+func HTTPServer(addr string, handler http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
+// Route is one method and path the server answers.
+type Route struct {
+	Method string
+	Path   string // Gin syntax: /plugins/:slug
+}
+
+// Routes lists every route the server answers.
+func (s *Server) Routes() []Route {
+	var out []Route
+	for _, r := range s.engine.Routes() {
+		out = append(out, Route{Method: r.Method, Path: r.Path})
+	}
+	return out
+}

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/valid"
+)
+
+// configVars lists every environment variable Riposte reads, with its
+// default and meaning. The README's configuration table mirrors it.
+var configVars = []struct{ Name, Default, Help string }{
+	{"RIPOSTE_ADDR", ":8080", "address to listen on"},
+	{"RIPOSTE_DATA_DIR", "./data", "where the SQLite database, the embedded search index and the development signing secret live"},
+	{"RIPOSTE_DATABASE_URL", "", "postgres://… to use PostgreSQL; empty for SQLite in the data directory"},
+	{"RIPOSTE_MEILI_URL", "", "Meilisearch URL; empty for the embedded search engine"},
+	{"RIPOSTE_MEILI_KEY", "", "Meilisearch API key"},
+	{"RIPOSTE_JWT_SECRET", "", "access-token signing secret, at least 32 bytes (required in production)"},
+	{"RIPOSTE_JWT_SECRET_FILE", "", "file holding the signing secret, instead of RIPOSTE_JWT_SECRET"},
+	{"RIPOSTE_ENV", "development", "development or production"},
+	{"RIPOSTE_PUBLIC_URL", "http://localhost:PORT", "the URL users reach Riposte at; also the token issuer"},
+	{"RIPOSTE_TRUSTED_PROXIES", "", "comma-separated CIDRs of proxies whose X-Forwarded-For is believed"},
+	{"RIPOSTE_CORS_ORIGINS", "", "comma-separated origins allowed to call the API from a browser, or *"},
+	{"RIPOSTE_ADMIN_EMAIL", "admin@riposte.localhost", "e-mail of the administrator created on an empty database"},
+	{"RIPOSTE_ADMIN_PASSWORD", "", "that administrator's password; empty to generate one, printed once"},
+	{"RIPOSTE_SEED", "true", "load the seed catalogue into an empty database"},
+	{"RIPOSTE_PLUGINS_ALLOW_PRIVATE", "false", "let http plugins use loopback and private addresses and plain http (development and tests only)"},
+	{"RIPOSTE_LOG_LEVEL", "info", "debug, info, warn or error"},
+}
+
+// config is the validated configuration.
+type config struct {
+	Addr                string
+	DataDir             string
+	DatabaseURL         string
+	MeiliURL            string
+	MeiliKey            string
+	JWTSecret           []byte // empty in development until serve generates one
+	Production          bool
+	PublicURL           string
+	TrustedProxies      []string
+	CORSOrigins         []string
+	AdminEmail          string
+	AdminPassword       string
+	Seed                bool
+	PluginsAllowPrivate bool
+	LogLevel            slog.Level
+}
+
+// loadConfig reads the RIPOSTE_* variables through getenv and returns every
+// problem with them in one error.
+func loadConfig(getenv func(string) string) (config, error) {
+	env := func(name string) string {
+		v := strings.TrimSpace(getenv(name))
+		if v == "" {
+			for _, cv := range configVars {
+				if cv.Name == name && !strings.Contains(cv.Default, "PORT") {
+					return cv.Default
+				}
+			}
+		}
+		return v
+	}
+	var c valid.Checker
+	cfg := config{
+		Addr:          env("RIPOSTE_ADDR"),
+		DataDir:       env("RIPOSTE_DATA_DIR"),
+		DatabaseURL:   env("RIPOSTE_DATABASE_URL"),
+		MeiliURL:      env("RIPOSTE_MEILI_URL"),
+		MeiliKey:      getenv("RIPOSTE_MEILI_KEY"),
+		AdminEmail:    auth.CanonicalEmail(env("RIPOSTE_ADMIN_EMAIL")),
+		AdminPassword: getenv("RIPOSTE_ADMIN_PASSWORD"),
+	}
+	switch e := env("RIPOSTE_ENV"); e {
+	case "development":
+	case "production":
+		cfg.Production = true
+	default:
+		c.Addf("RIPOSTE_ENV", "must be development or production, not %q", e)
+	}
+	port := checkAddr(&c, cfg.Addr)
+	cfg.PublicURL = strings.TrimSuffix(env("RIPOSTE_PUBLIC_URL"), "/")
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://localhost:" + port
+	}
+	checkHTTPURL(&c, "RIPOSTE_PUBLIC_URL", cfg.PublicURL)
+	checkDatabaseURL(&c, &cfg)
+	checkMeili(&c, cfg)
+	cfg.JWTSecret = loadSecret(&c, getenv, cfg.Production)
+	cfg.TrustedProxies = checkProxies(&c, env("RIPOSTE_TRUSTED_PROXIES"))
+	cfg.CORSOrigins = checkOrigins(&c, env("RIPOSTE_CORS_ORIGINS"))
+	c.Email(cfg.AdminEmail, "RIPOSTE_ADMIN_EMAIL")
+	if cfg.AdminPassword != "" {
+		c.Length(cfg.AdminPassword, 8, 256, "RIPOSTE_ADMIN_PASSWORD")
+	}
+	cfg.Seed = checkBool(&c, "RIPOSTE_SEED", env("RIPOSTE_SEED"))
+	cfg.PluginsAllowPrivate = checkBool(&c, "RIPOSTE_PLUGINS_ALLOW_PRIVATE", env("RIPOSTE_PLUGINS_ALLOW_PRIVATE"))
+	c.Check(!(cfg.Production && cfg.PluginsAllowPrivate), "RIPOSTE_PLUGINS_ALLOW_PRIVATE",
+		"must not be true in production: it lets plugins reach internal addresses")
+	if err := cfg.LogLevel.UnmarshalText([]byte(env("RIPOSTE_LOG_LEVEL"))); err != nil {
+		c.Add("RIPOSTE_LOG_LEVEL", "must be debug, info, warn or error")
+	}
+	if err := c.Err(); err != nil {
+		return config{}, configError(err)
+	}
+	return cfg, nil
+}
+
+// configError formats validation problems one per line, for people.
+func configError(err error) error {
+	var problems valid.Errors
+	if !errors.As(err, &problems) {
+		return err
+	}
+	lines := make([]string, len(problems))
+	for i, p := range problems {
+		lines[i] = "  " + p.Field + ": " + p.Message
+	}
+	return fmt.Errorf("invalid configuration:\n%s", strings.Join(lines, "\n"))
+}
+
+func checkAddr(c *valid.Checker, addr string) (port string) {
+	_, port, err := net.SplitHostPort(addr)
+	n, perr := strconv.Atoi(port)
+	if err != nil || perr != nil || n < 0 || n > 65535 {
+		c.Addf("RIPOSTE_ADDR", "must be host:port or :port, such as :8080, not %q", addr)
+		return "8080"
+	}
+	return port
+}
+
+func checkHTTPURL(c *valid.Checker, name, raw string) {
+	u, err := url.Parse(raw)
+	c.Check(err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "", name,
+		fmt.Sprintf("must be an http(s) URL such as https://riposte.example.org, not %q", raw))
+}
+
+func checkDatabaseURL(c *valid.Checker, cfg *config) {
+	switch u := cfg.DatabaseURL; {
+	case u == "":
+		cfg.DatabaseURL = "sqlite:" + filepath.Join(cfg.DataDir, "riposte.db")
+	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
+		if _, err := url.Parse(u); err != nil {
+			c.Add("RIPOSTE_DATABASE_URL", "is not a valid URL")
+		}
+	case strings.HasPrefix(u, "sqlite:"), strings.HasPrefix(u, "file:"):
+	default:
+		c.Add("RIPOSTE_DATABASE_URL", "must start with postgres://, postgresql:// or sqlite:")
+	}
+}
+
+func checkMeili(c *valid.Checker, cfg config) {
+	if cfg.MeiliURL != "" {
+		checkHTTPURL(c, "RIPOSTE_MEILI_URL", cfg.MeiliURL)
+		c.Check(!cfg.Production || cfg.MeiliKey != "", "RIPOSTE_MEILI_KEY", "is required in production when RIPOSTE_MEILI_URL is set")
+	}
+	c.Check(cfg.MeiliKey == "" || cfg.MeiliURL != "", "RIPOSTE_MEILI_URL", "is required when RIPOSTE_MEILI_KEY is set")
+}
+
+// loadSecret reads the signing secret from RIPOSTE_JWT_SECRET or the file
+// RIPOSTE_JWT_SECRET_FILE names. Production requires one.
+func loadSecret(c *valid.Checker, getenv func(string) string, production bool) []byte {
+	secret, file := getenv("RIPOSTE_JWT_SECRET"), strings.TrimSpace(getenv("RIPOSTE_JWT_SECRET_FILE"))
+	field := "RIPOSTE_JWT_SECRET"
+	switch {
+	case secret != "" && file != "":
+		c.Add("RIPOSTE_JWT_SECRET_FILE", "set RIPOSTE_JWT_SECRET or RIPOSTE_JWT_SECRET_FILE, not both")
+		return nil
+	case file != "":
+		field = "RIPOSTE_JWT_SECRET_FILE"
+		b, err := os.ReadFile(file)
+		if err != nil {
+			c.Addf(field, "cannot be read: %v", err)
+			return nil
+		}
+		secret = strings.TrimRight(string(b), "\r\n")
+	case secret == "" && !production:
+		return nil // serve generates one and keeps it in the data directory
+	}
+	c.Check(len(secret) >= auth.MinSecretLen, field,
+		fmt.Sprintf("must be at least %d bytes (got %d); generate one with: openssl rand -base64 48", auth.MinSecretLen, len(secret)))
+	return []byte(secret)
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func checkProxies(c *valid.Checker, s string) []string {
+	list := splitList(s)
+	for _, p := range list {
+		_, perr := netip.ParsePrefix(p)
+		_, aerr := netip.ParseAddr(p)
+		c.Check(perr == nil || aerr == nil, "RIPOSTE_TRUSTED_PROXIES",
+			fmt.Sprintf("%q is not an IP address or CIDR such as 10.0.0.0/8", p))
+	}
+	return list
+}
+
+func checkOrigins(c *valid.Checker, s string) []string {
+	list := splitList(s)
+	for _, o := range list {
+		if o == "*" {
+			continue
+		}
+		u, err := url.Parse(o)
+		c.Check(err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.Path == "" && u.RawQuery == "",
+			"RIPOSTE_CORS_ORIGINS", fmt.Sprintf("%q is not an origin such as https://ngo.example.org", o))
+	}
+	return list
+}
+
+func checkBool(c *valid.Checker, name, v string) bool {
+	b, err := strconv.ParseBool(v)
+	c.Check(err == nil, name, fmt.Sprintf("must be true or false, not %q", v))
+	return b
+}

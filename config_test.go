@@ -1,0 +1,88 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func envMap(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestConfigDefaults(t *testing.T) {
+	cfg, err := loadConfig(envMap(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Addr != ":8080" || cfg.DataDir != "./data" || cfg.DatabaseURL != "sqlite:data/riposte.db" ||
+		cfg.PublicURL != "http://localhost:8080" || cfg.Production || !cfg.Seed || cfg.PluginsAllowPrivate ||
+		cfg.AdminEmail != "admin@riposte.localhost" || len(cfg.TrustedProxies) != 0 || len(cfg.CORSOrigins) != 0 {
+		t.Fatalf("defaults = %+v", cfg)
+	}
+}
+
+func TestConfigReportsEveryProblemAtOnce(t *testing.T) {
+	_, err := loadConfig(envMap(map[string]string{
+		"RIPOSTE_ENV":                   "production",
+		"RIPOSTE_ADDR":                  "8080",
+		"RIPOSTE_JWT_SECRET":            "short",
+		"RIPOSTE_DATABASE_URL":          "mysql://x",
+		"RIPOSTE_TRUSTED_PROXIES":       "10.0.0.0/8, not-an-ip",
+		"RIPOSTE_CORS_ORIGINS":          "https://ok.example, https://bad.example/path",
+		"RIPOSTE_SEED":                  "maybe",
+		"RIPOSTE_PLUGINS_ALLOW_PRIVATE": "true",
+		"RIPOSTE_ADMIN_EMAIL":           "root",
+		"RIPOSTE_MEILI_URL":             "http://127.0.0.1:7700",
+		"RIPOSTE_LOG_LEVEL":             "loud",
+	}))
+	if err == nil {
+		t.Fatal("invalid configuration accepted")
+	}
+	for _, name := range []string{"RIPOSTE_ADDR", "RIPOSTE_JWT_SECRET", "RIPOSTE_DATABASE_URL", "not-an-ip", "bad.example/path",
+		"RIPOSTE_SEED", "RIPOSTE_PLUGINS_ALLOW_PRIVATE", "RIPOSTE_ADMIN_EMAIL", "RIPOSTE_MEILI_KEY", "RIPOSTE_LOG_LEVEL"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not mention %s:\n%v", name, err)
+		}
+	}
+}
+
+func TestProductionNeedsASecret(t *testing.T) {
+	if _, err := loadConfig(envMap(map[string]string{"RIPOSTE_ENV": "production"})); err == nil || !strings.Contains(err.Error(), "RIPOSTE_JWT_SECRET") {
+		t.Fatalf("production without a secret: %v", err)
+	}
+	file := filepath.Join(t.TempDir(), "secret")
+	os.WriteFile(file, []byte(strings.Repeat("k", 48)+"\n"), 0o600)
+	cfg, err := loadConfig(envMap(map[string]string{"RIPOSTE_ENV": "production", "RIPOSTE_JWT_SECRET_FILE": file}))
+	if err != nil || string(cfg.JWTSecret) != strings.Repeat("k", 48) {
+		t.Fatalf("secret from file: %q, %v", cfg.JWTSecret, err)
+	}
+	if _, err := loadConfig(envMap(map[string]string{"RIPOSTE_JWT_SECRET_FILE": "/nonexistent/secret"})); err == nil {
+		t.Fatal("unreadable secret file accepted")
+	}
+}
+
+func TestConfigVarsAreAllRead(t *testing.T) {
+	read := map[string]bool{}
+	loadConfig(func(k string) string { read[k] = true; return "" })
+	for _, v := range configVars {
+		if !read[v.Name] {
+			t.Errorf("%s is documented but never read", v.Name)
+		}
+	}
+	for k := range read {
+		if !isConfigVar(k) {
+			t.Errorf("%s is read but not documented in configVars", k)
+		}
+	}
+}
+
+func isConfigVar(name string) bool {
+	for _, v := range configVars {
+		if v.Name == name {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,214 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe to write from a server goroutine while
+// a test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func runCmd(t *testing.T, env map[string]string, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := run(context.Background(), append([]string{"riposte"}, args...), envMap(env), &out, io.Discard)
+	return out.String(), err
+}
+
+func TestVersionAndUsage(t *testing.T) {
+	out, err := runCmd(t, nil, "version")
+	if err != nil || !strings.HasPrefix(out, "riposte ") {
+		t.Fatalf("version: %q, %v", out, err)
+	}
+	_, err = runCmd(t, nil, "frobnicate")
+	var ue usageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "usage:") {
+		t.Fatalf("unknown command: %v", err)
+	}
+}
+
+func TestMigrateCommands(t *testing.T) {
+	env := map[string]string{"RIPOSTE_DATA_DIR": t.TempDir()}
+	out, err := runCmd(t, env, "migrate", "status")
+	if err != nil || !strings.Contains(out, "pending") {
+		t.Fatalf("status before: %q, %v", out, err)
+	}
+	if out, err = runCmd(t, env, "migrate", "up"); err != nil || !strings.Contains(out, "applied 1 migration") {
+		t.Fatalf("up: %q, %v", out, err)
+	}
+	if out, _ = runCmd(t, env, "migrate", "status"); strings.Contains(out, "pending") {
+		t.Fatalf("status after up: %q", out)
+	}
+	if out, err = runCmd(t, env, "migrate", "down"); err != nil || !strings.Contains(out, "rolled back migration 1") {
+		t.Fatalf("down: %q, %v", out, err)
+	}
+	if _, err = runCmd(t, env, "migrate", "sideways"); err == nil {
+		t.Fatal("unknown migrate action accepted")
+	}
+}
+
+func TestUserCreate(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"RIPOSTE_DATA_DIR": dir}
+	out, err := runCmd(t, env, "user", "create", "--email", "Judge@Example.org", "--role", "judge")
+	if err != nil || !strings.Contains(out, "created judge account") || !regexp.MustCompile(`password \(shown once\): \S{20,}`).MatchString(out) {
+		t.Fatalf("user create: %q, %v", out, err)
+	}
+	if _, err := runCmd(t, env, "user", "create", "--email", "judge@example.org", "--role", "judge"); err == nil {
+		t.Fatal("a second account with the same e-mail was created")
+	}
+	if _, err := runCmd(t, env, "user", "create", "--email", "x@example.org", "--role", "emperor"); err == nil || !strings.Contains(err.Error(), "role") {
+		t.Fatalf("unknown role: %v", err)
+	}
+	pw := filepath.Join(dir, "pw")
+	os.WriteFile(pw, []byte("from-a-file-123\n"), 0o600)
+	if out, err := runCmd(t, env, "user", "create", "--email", "org@example.org", "--role", "organizer", "--password-file", pw); err != nil || strings.Contains(out, "shown once") {
+		t.Fatalf("user create with a password file: %q, %v", out, err)
+	}
+}
+
+// startServer runs `riposte serve` on a free port and returns its base URL,
+// its standard output, and a function that stops it and returns run's error.
+func startServer(t *testing.T, env map[string]string) (string, *syncBuffer, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"riposte"}, envMap(env), out, io.Discard) }()
+	addr := regexp.MustCompile(`running on (\S+)`)
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := addr.FindStringSubmatch(out.String()); m != nil {
+			var once sync.Once
+			var err error
+			return "http://" + m[1], out, func() error {
+				once.Do(func() { cancel(); err = <-done })
+				return err
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve exited early: %v\n%s", err, out.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	t.Fatalf("serve did not start:\n%s", out.String())
+	return "", nil, nil
+}
+
+func postJSON(t *testing.T, url string, body any) (*http.Response, map[string]any) {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	res, err := http.Post(url, "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var m map[string]any
+	json.NewDecoder(res.Body).Decode(&m)
+	return res, m
+}
+
+func TestServeFirstRunAndShutdown(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"RIPOSTE_DATA_DIR": dir, "RIPOSTE_ADDR": "127.0.0.1:0", "RIPOSTE_SEED": "false", "RIPOSTE_LOG_LEVEL": "warn"}
+	base, out, stop := startServer(t, env)
+	defer stop()
+
+	m := regexp.MustCompile(`Sign in as (\S+) with password (\S+)`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no administrator credentials printed:\n%s", out.String())
+	}
+	res, body := postJSON(t, base+"/api/v1/auth/login", map[string]string{"email": m[1], "password": m[2]})
+	if res.StatusCode != 200 || body["user"].(map[string]any)["role"] != "admin" {
+		t.Fatalf("admin login: %d %v", res.StatusCode, body)
+	}
+	if info, err := os.Stat(filepath.Join(dir, "jwt-secret")); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("development signing secret: %v, %v", info, err)
+	}
+	port := base[strings.LastIndexByte(base, ':')+1:]
+	if _, err := runCmd(t, map[string]string{"RIPOSTE_ADDR": "127.0.0.1:" + port}, "healthcheck"); err != nil {
+		t.Fatalf("healthcheck against a ready server: %v", err)
+	}
+
+	// A request in flight when the signal comes still gets its answer.
+	pr, pw := io.Pipe()
+	answered := make(chan int, 1)
+	sent := make(chan struct{})
+	go func() {
+		trace := &httptrace.ClientTrace{WroteHeaders: func() { close(sent) }}
+		req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), "POST", base+"/api/v1/auth/register", pr)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Log(err)
+			answered <- -1
+			return
+		}
+		res.Body.Close()
+		answered <- res.StatusCode
+	}()
+	fmt.Fprint(pw, `{"email":"late@example.org",`)
+	<-sent
+	time.Sleep(200 * time.Millisecond) // let the server accept the connection and start reading
+	stopped := make(chan error, 1)
+	go func() { stopped <- stop() }()
+	time.Sleep(100 * time.Millisecond)
+	fmt.Fprint(pw, `"password":"long enough","name":"Late"}`)
+	pw.Close()
+	if code := <-answered; code != 201 {
+		t.Fatalf("in-flight request answered %d, want 201", code)
+	}
+	if err := <-stopped; err != nil {
+		t.Fatalf("serve returned %v after shutdown", err)
+	}
+	if _, err := runCmd(t, map[string]string{"RIPOSTE_ADDR": "127.0.0.1:" + port}, "healthcheck"); err == nil {
+		t.Fatal("healthcheck passed with the server stopped")
+	}
+
+	// A second start on the same data keeps the accounts and prints no password.
+	base, out, stop2 := startServer(t, env)
+	defer stop2()
+	if strings.Contains(out.String(), "password") && strings.Contains(out.String(), "shown once") {
+		t.Fatalf("second start printed a new password:\n%s", out.String())
+	}
+	if res, _ := postJSON(t, base+"/api/v1/auth/login", map[string]string{"email": m[1], "password": m[2]}); res.StatusCode != 200 {
+		t.Fatalf("admin login after restart: %d", res.StatusCode)
+	}
+}
+
+func TestServeRefusesBadConfiguration(t *testing.T) {
+	_, err := runCmd(t, map[string]string{"RIPOSTE_ENV": "production", "RIPOSTE_DATA_DIR": t.TempDir()}, "serve")
+	if err == nil || !strings.Contains(err.Error(), "RIPOSTE_JWT_SECRET") {
+		t.Fatalf("production without a secret: %v", err)
+	}
+}

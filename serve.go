@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/riposte-civic/riposte/api"
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/store"
+)
+
+const (
+	accessTokenTTL = 15 * time.Minute
+	// drainDelay lets load balancers see /readyz fail before the listener
+	// closes. A single development process has nobody to tell.
+	drainDelay      = 5 * time.Second
+	shutdownTimeout = 25 * time.Second
+)
+
+func newLogger(cfg config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.Production {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func newAuthService(st *store.Store, tokens *auth.Tokens) *auth.Service {
+	return auth.NewService(st, auth.NewHasher(auth.OWASPParams(), runtime.NumCPU()), tokens, auth.DefaultLimits(), nil)
+}
+
+// signingSecret returns the configured secret or, in development, the one
+// kept in the data directory, creating it on first use.
+func signingSecret(cfg config) ([]byte, error) {
+	if len(cfg.JWTSecret) > 0 {
+		return cfg.JWTSecret, nil
+	}
+	path := filepath.Join(cfg.DataDir, "jwt-secret")
+	b, err := os.ReadFile(path)
+	if err == nil && len(b) >= auth.MinSecretLen {
+		return b, nil
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	raw := make([]byte, 32)
+	rand.Read(raw)
+	secret := []byte(hex.EncodeToString(raw))
+	if err := os.WriteFile(path, secret, 0o600); err != nil {
+		return nil, fmt.Errorf("keep development signing secret: %w", err)
+	}
+	return secret, nil
+}
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, rest, err := configFlags("serve", args, getenv, nil)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageError(fmt.Sprintf("serve takes no arguments, got %q", rest))
+	}
+	log := newLogger(cfg, stderr)
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return err
+	}
+	secret, err := signingSecret(cfg)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if n, err := st.Migrate(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("database migrated", "migrations", n, "dialect", st.Dialect())
+	}
+	tokens, err := auth.NewTokens(secret, cfg.PublicURL, accessTokenTTL, nil)
+	if err != nil {
+		return err
+	}
+	svc := newAuthService(st, tokens)
+	adminCreated, adminPassword, err := svc.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
+	if err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv, err := api.New(api.Deps{
+		Logger: log, Store: st, Auth: svc, Metrics: reg,
+		TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, Production: cfg.Production,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	httpSrv := api.HTTPServer(cfg.Addr, srv, log)
+
+	workers, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Go(func() { pruneSessions(workers, st, log) })
+
+	printWelcome(stdout, cfg, ln.Addr(), adminCreated, adminPassword)
+	served := make(chan error, 1)
+	go func() { served <- httpSrv.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		stopWorkers()
+		wg.Wait()
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining requests")
+	srv.Drain()
+	if cfg.Production {
+		time.Sleep(drainDelay)
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	err = httpSrv.Shutdown(shutdownCtx)
+	stopWorkers()
+	wg.Wait()
+	log.Info("stopped")
+	return err
+}
+
+// pruneSessions deletes ended sessions every hour until ctx ends.
+func pruneSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		// Keep a week of ended sessions, for inspection after an incident.
+		if n, err := st.PruneSessions(ctx, time.Now().Add(-7*24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Warn("pruning sessions failed", "error", err)
+		} else if n > 0 {
+			log.Info("pruned ended sessions", "sessions", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// printWelcome tells the person who started the server where to go.
+func printWelcome(w io.Writer, cfg config, addr net.Addr, adminCreated bool, adminPassword string) {
+	base := cfg.PublicURL
+	if _, port, _ := net.SplitHostPort(cfg.Addr); port == "0" {
+		base = "http://" + addr.String()
+	}
+	fmt.Fprintf(w, "Riposte is running on %s (%s)\n", addr, map[bool]string{true: "production", false: "development"}[cfg.Production])
+	fmt.Fprintf(w, "  API:         %s/api/v1\n", base)
+	fmt.Fprintf(w, "  Swagger UI:  %s/swagger/index.html\n", base)
+	switch {
+	case adminCreated && adminPassword != "":
+		fmt.Fprintf(w, "  Sign in as %s with password %s (shown once: keep it now)\n", cfg.AdminEmail, adminPassword)
+	case adminCreated:
+		fmt.Fprintf(w, "  Sign in as %s with the password in RIPOSTE_ADMIN_PASSWORD\n", cfg.AdminEmail)
+	default:
+		fmt.Fprintf(w, "  Sign in with your account: POST %s/api/v1/auth/login\n", base)
+	}
+}
