@@ -45,6 +45,7 @@ type Store struct {
 	queries
 	read    *sql.DB
 	write   *sql.DB
+	caches  []*stmtCache
 	dialect Dialect
 }
 
@@ -158,7 +159,13 @@ func openSQLite(dsn string) (*Store, error) {
 }
 
 func newStore(read, write *sql.DB, d Dialect) *Store {
-	return &Store{queries: queries{r: read, w: write, dialect: d}, read: read, write: write, dialect: d}
+	s := &Store{queries: queries{r: read, w: write, dialect: d}, read: read, write: write, dialect: d}
+	if d == SQLite {
+		// pgx caches prepared statements per connection by itself.
+		r, w := newStmtCache(read), newStmtCache(write)
+		s.queries.r, s.queries.w, s.caches = r, w, []*stmtCache{r, w}
+	}
+	return s
 }
 
 // Dialect reports which database the store talks to.
@@ -177,6 +184,9 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes every connection.
 func (s *Store) Close() error {
+	for _, c := range s.caches {
+		c.close()
+	}
 	err := s.write.Close()
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())

@@ -21,6 +21,26 @@ import (
 // EnvDatabaseURL names the variable holding the PostgreSQL test server URL.
 const EnvDatabaseURL = "RIPOSTE_TEST_DATABASE_URL"
 
+// EnvRequireAll, when set (CI sets it), turns a missing test service into a
+// failure instead of a skip.
+const EnvRequireAll = "RIPOSTE_TEST_REQUIRE_ALL"
+
+// SkipUnlessSet skips the test, saying how to enable it, when the variable
+// name is empty — or fails it when RIPOSTE_TEST_REQUIRE_ALL is set. It
+// returns the variable's value.
+func SkipUnlessSet(tb testing.TB, name, example string) string {
+	tb.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		msg := fmt.Sprintf("set %s (e.g. %s) to run this test", name, example)
+		if os.Getenv(EnvRequireAll) != "" {
+			tb.Fatalf("%s is set but %s is not: %s", EnvRequireAll, name, msg)
+		}
+		tb.Skip(msg)
+	}
+	return v
+}
+
 // Each runs fn once per available database, as subtests named "sqlite" and
 // "postgres". Without RIPOSTE_TEST_DATABASE_URL the postgres subtest is
 // skipped, saying why.
@@ -56,10 +76,7 @@ func URL(tb testing.TB, d store.Dialect) string {
 	if d == store.SQLite {
 		return "sqlite:" + filepath.Join(tb.TempDir(), "riposte.db")
 	}
-	base := os.Getenv(EnvDatabaseURL)
-	if base == "" {
-		tb.Skipf("PostgreSQL tests skipped: set %s (e.g. postgres://postgres@127.0.0.1:5432/test) to run them", EnvDatabaseURL)
-	}
+	base := SkipUnlessSet(tb, EnvDatabaseURL, "postgres://postgres@127.0.0.1:5432/test")
 	return freshSchema(tb, base)
 }
 

@@ -1,0 +1,327 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// bench holds what scenarios share: built binaries and load settings.
+type bench struct {
+	dir      string
+	duration time.Duration
+	rounds   int
+	conns    int
+	built    map[string]string
+}
+
+func newBench(duration time.Duration, rounds, conns int) (*bench, error) {
+	if _, err := exec.LookPath("wrk"); err != nil {
+		return nil, fmt.Errorf("wrk is needed: apt-get install wrk")
+	}
+	dir, err := os.MkdirTemp("", "riposte-bench-")
+	if err != nil {
+		return nil, err
+	}
+	return &bench{dir: dir, duration: duration, rounds: rounds, conns: conns, built: map[string]string{}}, nil
+}
+
+func (b *bench) cleanup() { os.RemoveAll(b.dir) }
+
+// build compiles a package of this module once and returns the binary.
+func (b *bench) build(pkg string) (string, error) {
+	if bin, ok := b.built[pkg]; ok {
+		return bin, nil
+	}
+	bin := filepath.Join(b.dir, strings.NewReplacer("/", "_", ".", "_").Replace(pkg))
+	cmd := exec.Command("go", "build", "-o", bin, pkg)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("build %s: %w", pkg, err)
+	}
+	b.built[pkg] = bin
+	return bin, nil
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// process is a server started for a scenario.
+type process struct {
+	cmd    *exec.Cmd
+	addr   string
+	stdout *bytes.Buffer
+}
+
+// start runs bin with args and env, and waits until readyPath answers 200
+// at its address.
+func (b *bench) start(ctx context.Context, bin string, args, env []string, addr, readyPath string) (*process, error) {
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	out := &bytes.Buffer{}
+	cmd.Stdout = out
+	// Servers log at their default level, to a file as in production.
+	logs, err := os.CreateTemp(b.dir, filepath.Base(bin)+"-*.log")
+	if err != nil {
+		return nil, err
+	}
+	defer logs.Close()
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	p := &process{cmd: cmd, addr: addr, stdout: out}
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		res, err := http.Get("http://" + addr + readyPath)
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return p, nil
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	p.stop()
+	tail, _ := os.ReadFile(logs.Name())
+	return nil, fmt.Errorf("%s did not become ready at %s:\n%s", filepath.Base(bin), addr, tail)
+}
+
+func (p *process) stop() {
+	p.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { p.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		p.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// peakRSS reads the process's peak resident set size, in bytes.
+func (p *process) peakRSS() (int64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if kb, ok := strings.CutPrefix(s.Text(), "VmHWM:"); ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(kb), "kB")), 10, 64)
+			return n * 1024, err
+		}
+	}
+	return 0, fmt.Errorf("no VmHWM in /proc status")
+}
+
+// startBaseline starts the bare-Gin reference server.
+func (b *bench) startBaseline(ctx context.Context) (*process, error) {
+	bin, err := b.build("./scripts/bench/baseline")
+	if err != nil {
+		return nil, err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	return b.start(ctx, bin, []string{addr}, nil, addr, "/ping")
+}
+
+// startRiposte starts riposte on an empty data directory with extra
+// environment, and returns it with the administrator's credentials.
+func (b *bench) startRiposte(ctx context.Context, env ...string) (*process, error) {
+	bin, err := b.build(".")
+	if err != nil {
+		return nil, err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.MkdirTemp(b.dir, "data-")
+	if err != nil {
+		return nil, err
+	}
+	env = append([]string{
+		"RIPOSTE_ADDR=" + addr, "RIPOSTE_DATA_DIR=" + data, "RIPOSTE_SEED=false",
+		"RIPOSTE_ADMIN_EMAIL=" + adminEmail, "RIPOSTE_ADMIN_PASSWORD=" + adminPassword,
+	}, env...)
+	return b.start(ctx, bin, nil, env, addr, "/readyz")
+}
+
+const (
+	adminEmail    = "bench-admin@riposte.localhost"
+	adminPassword = "bench-admin-password"
+)
+
+// call sends a JSON request and decodes a JSON answer into out. headers are
+// extra name, value pairs.
+func call(method, url, token string, body, out any, headers ...string) (int, error) {
+	var rd *bytes.Reader
+	if body != nil {
+		j, _ := json.Marshal(body)
+		rd = bytes.NewReader(j)
+	} else {
+		rd = bytes.NewReader(nil)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	if out != nil {
+		json.NewDecoder(res.Body).Decode(out)
+	}
+	return res.StatusCode, nil
+}
+
+// login signs in and returns an access token.
+func login(addr, email, password string) (string, error) {
+	var tr struct {
+		AccessToken string `json:"access_token"`
+	}
+	code, err := call("POST", "http://"+addr+"/api/v1/auth/login", "", map[string]string{"email": email, "password": password}, &tr)
+	if err != nil || code != 200 {
+		return "", fmt.Errorf("login: %d %v", code, err)
+	}
+	return tr.AccessToken, nil
+}
+
+// load is one wrk measurement.
+type load struct {
+	RPS      float64
+	P50, P99 time.Duration
+	Errors   int
+}
+
+var (
+	reqsPerSec = regexp.MustCompile(`Requests/sec:\s+([\d.]+)`)
+	latencyPct = regexp.MustCompile(`(?m)^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)`)
+	non2xx     = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`)
+	sockErrs   = regexp.MustCompile(`Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`)
+)
+
+// wrk loads url with the bench's connections for its duration.
+func (b *bench) wrk(ctx context.Context, url string, headers ...string) (load, error) {
+	args := []string{"-t2", "-c" + strconv.Itoa(b.conns), "-d" + b.duration.String(), "--latency"}
+	for _, h := range headers {
+		args = append(args, "-H", h)
+	}
+	out, err := exec.CommandContext(ctx, "wrk", append(args, url)...).CombinedOutput()
+	if err != nil {
+		return load{}, fmt.Errorf("wrk: %v\n%s", err, out)
+	}
+	return parseWrk(string(out))
+}
+
+func parseWrk(out string) (load, error) {
+	var l load
+	m := reqsPerSec.FindStringSubmatch(out)
+	if m == nil {
+		return l, fmt.Errorf("no Requests/sec in wrk output:\n%s", out)
+	}
+	l.RPS, _ = strconv.ParseFloat(m[1], 64)
+	for _, m := range latencyPct.FindAllStringSubmatch(out, -1) {
+		v, _ := strconv.ParseFloat(m[2], 64)
+		d := time.Duration(v * float64(map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[m[3]]))
+		if m[1] == "50" {
+			l.P50 = d
+		} else {
+			l.P99 = d
+		}
+	}
+	if m := non2xx.FindStringSubmatch(out); m != nil {
+		l.Errors, _ = strconv.Atoi(m[1])
+	}
+	if m := sockErrs.FindStringSubmatch(out); m != nil {
+		for _, s := range m[1:] {
+			n, _ := strconv.Atoi(s)
+			l.Errors += n
+		}
+	}
+	return l, nil
+}
+
+// compare runs baseline and subject alternately for the bench's rounds and
+// returns the median of each.
+func (b *bench) compare(baseline, subject func() (load, error)) (load, load, error) {
+	var bs, ss []load
+	for range b.rounds {
+		l, err := baseline()
+		if err != nil {
+			return load{}, load{}, err
+		}
+		bs = append(bs, l)
+		if l, err = subject(); err != nil {
+			return load{}, load{}, err
+		}
+		ss = append(ss, l)
+	}
+	return median(bs), median(ss), nil
+}
+
+func median(ls []load) load {
+	slices.SortFunc(ls, func(a, b load) int {
+		switch {
+		case a.RPS < b.RPS:
+			return -1
+		case a.RPS > b.RPS:
+			return 1
+		}
+		return 0
+	})
+	return ls[len(ls)/2]
+}
+
+// report prints a comparison as a markdown table with the ratio and the bar.
+func report(baseName string, base load, subjName string, subj load, bar float64) error {
+	ratio := subj.RPS / base.RPS
+	fmt.Println("| target | requests/s | p50 | p99 | errors |")
+	fmt.Println("|---|---:|---:|---:|---:|")
+	for _, r := range []struct {
+		name string
+		l    load
+	}{{baseName, base}, {subjName, subj}} {
+		fmt.Printf("| %s | %.0f | %s | %s | %d |\n", r.name, r.l.RPS, r.l.P50.Round(time.Microsecond), r.l.P99.Round(time.Microsecond), r.l.Errors)
+	}
+	verdict := "meets"
+	if ratio < bar {
+		verdict = "MISSES"
+	}
+	fmt.Printf("\nratio %.2f× (bar ≥ %.2f×): %s the bar\n\n", ratio, bar, verdict)
+	if subj.Errors > 0 {
+		return fmt.Errorf("%s answered %d errors under load", subjName, subj.Errors)
+	}
+	return nil
+}

@@ -1,0 +1,83 @@
+// Command bench measures Riposte against baselines run in the same
+// invocation, under the same load, and prints the ratios that
+// docs/performance.md records.
+//
+//	go run ./scripts/bench                 every scenario
+//	go run ./scripts/bench -run me,logins  some of them
+//
+// It needs wrk (Debian package wrk). Scenarios build their own binaries and
+// start their own servers on free loopback ports, on throw-away data.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+)
+
+// scenario is one measurement.
+type scenario struct {
+	name string
+	help string
+	run  func(ctx context.Context, b *bench) error
+}
+
+func scenarios() []scenario {
+	return []scenario{
+		{"me", "authenticated GET /api/v1/me vs bare Gin", benchMe},
+		{"logins", "100 concurrent sign-ins: answers and peak memory", benchLogins},
+	}
+}
+
+func main() {
+	var (
+		only     = flag.String("run", "", "comma-separated scenarios to run (default: all)")
+		duration = flag.Duration("duration", 10*time.Second, "length of each wrk run")
+		rounds   = flag.Int("rounds", 3, "alternating rounds per comparison; the median is reported")
+		conns    = flag.Int("connections", 64, "wrk connections")
+	)
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	b, err := newBench(*duration, *rounds, *conns)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+	defer b.cleanup()
+	fmt.Printf("# scripts/bench, %s, %d × %s, %s, wrk %d connections, %s × %d rounds\n\n",
+		time.Now().Format("2006-01-02"), runtime.NumCPU(), cpuModel(), runtime.Version(), *conns, *duration, *rounds)
+	want := strings.Split(*only, ",")
+	failed := false
+	for _, s := range scenarios() {
+		if *only != "" && !slices.Contains(want, s.name) {
+			continue
+		}
+		fmt.Printf("## %s: %s\n\n", s.name, s.help)
+		if err := s.run(ctx, b); err != nil {
+			fmt.Printf("FAILED: %v\n\n", err)
+			failed = true
+		}
+	}
+	if failed {
+		os.Exit(1)
+	}
+}
+
+// cpuModel names the processor, for the record.
+func cpuModel() string {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "model name"); ok {
+			return strings.TrimSpace(strings.TrimLeft(v, " \t:"))
+		}
+	}
+	return runtime.GOARCH
+}
