@@ -80,3 +80,16 @@ func TestEveryRouteIsDocumented(t *testing.T) {
 		}
 	}
 }
+
+func TestSwaggerUIIsServed(t *testing.T) {
+	e := newEnv(t)
+	ui := e.do(req{method: "GET", path: "/swagger/index.html"}).want(200)
+	if !strings.Contains(ui.Body.String(), "swagger-ui") {
+		t.Fatal("/swagger/index.html is not the Swagger UI")
+	}
+	doc := e.do(req{method: "GET", path: "/swagger/doc.json"}).want(200).Body.String()
+	if !strings.Contains(doc, `"BearerAuth"`) || !strings.Contains(doc, `"/auth/login"`) {
+		t.Fatal("/swagger/doc.json lacks the Bearer security definition or the routes")
+	}
+	e.do(req{method: "GET", path: "/swagger"}).want(301)
+}
