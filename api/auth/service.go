@@ -139,14 +139,8 @@ func (s *Service) Authenticate(ctx context.Context, credential string) (User, er
 		return User{}, err
 	}
 	u, err := s.store.SessionUser(ctx, claims.UserID, claims.SessionID, at)
-	if errors.Is(err, store.ErrNotFound) {
-		return User{}, ErrInvalidToken
-	}
-	if err != nil {
+	if err := usable(u, err); err != nil {
 		return User{}, err
-	}
-	if u.Disabled {
-		return User{}, ErrAccountDisabled
 	}
 	caller := bearerUser(u)
 	caller.SessionID = claims.SessionID
@@ -158,14 +152,8 @@ func (s *Service) authenticateAPIToken(ctx context.Context, credential string, a
 		return User{}, ErrInvalidToken
 	}
 	tok, u, err := s.store.APITokenUser(ctx, hashSecret(credential), at)
-	if errors.Is(err, store.ErrNotFound) {
-		return User{}, ErrInvalidToken
-	}
-	if err != nil {
+	if err := usable(u, err); err != nil {
 		return User{}, err
-	}
-	if u.Disabled {
-		return User{}, ErrAccountDisabled
 	}
 	if last, ok := s.touched.Load(tok.ID); !ok || at.Sub(last.(time.Time)) >= tokenTouchPeriod {
 		s.touched.Store(tok.ID, at)
@@ -176,4 +164,19 @@ func (s *Service) authenticateAPIToken(ctx context.Context, credential string, a
 	caller.TokenID = tok.ID
 	caller.Scopes = tok.Scopes
 	return caller, nil
+}
+
+// usable turns the lookup of a credential's account into the caller's
+// error: an unknown credential is ErrInvalidToken, a disabled account
+// ErrAccountDisabled.
+func usable(u store.User, err error) error {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return ErrInvalidToken
+	case err != nil:
+		return err
+	case u.Disabled:
+		return ErrAccountDisabled
+	}
+	return nil
 }
