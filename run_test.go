@@ -62,14 +62,18 @@ func TestMigrateCommands(t *testing.T) {
 	if err != nil || !strings.Contains(out, "pending") {
 		t.Fatalf("status before: %q, %v", out, err)
 	}
-	if out, err = runCmd(t, env, "migrate", "up"); err != nil || !strings.Contains(out, "applied 1 migration") {
-		t.Fatalf("up: %q, %v", out, err)
+	pending := strings.Count(out, "pending")
+	if out, err = runCmd(t, env, "migrate", "up"); err != nil || out != fmt.Sprintf("applied %d migration(s)\n", pending) {
+		t.Fatalf("up: %q, %v; want %d applied", out, err, pending)
 	}
 	if out, _ = runCmd(t, env, "migrate", "status"); strings.Contains(out, "pending") {
 		t.Fatalf("status after up: %q", out)
 	}
-	if out, err = runCmd(t, env, "migrate", "down"); err != nil || !strings.Contains(out, "rolled back migration 1") {
+	if out, err = runCmd(t, env, "migrate", "down"); err != nil || out != fmt.Sprintf("rolled back migration %d\n", pending) {
 		t.Fatalf("down: %q, %v", out, err)
+	}
+	if out, _ = runCmd(t, env, "migrate", "status"); strings.Count(out, "pending") != 1 {
+		t.Fatalf("status after down: %q", out)
 	}
 	if _, err = runCmd(t, env, "migrate", "sideways"); err == nil {
 		t.Fatal("unknown migrate action accepted")

@@ -21,6 +21,7 @@ import (
 
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/store"
 )
 
@@ -105,7 +106,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := api.New(api.Deps{
-		Logger: log, Store: st, Auth: svc, Metrics: reg,
+		Logger: log, Store: st, Auth: svc, Metrics: reg, Registry: registry.New(st, cfg.PluginsAllowPrivate),
 		TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, Production: cfg.Production,
 	})
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
+	"github.com/riposte-civic/riposte/plugins"
 )
 
 // Problem is an RFC 9457 problem details document, the body of every error
@@ -96,12 +97,19 @@ func classify(c *gin.Context, err error) (int, string, []FieldError) {
 		syntax    *json.SyntaxError
 		typeErr   *json.UnmarshalTypeError
 		rateLimit *auth.RateLimitError
+		manifest  *plugins.ManifestError
 	)
 	switch {
 	case errors.As(err, &he):
 		return he.status, he.detail, he.fields
 	case errors.As(err, &invalid):
 		return http.StatusUnprocessableEntity, "the request has invalid fields", fieldErrors(invalid)
+	case errors.As(err, &manifest):
+		fields := make([]FieldError, len(manifest.Problems))
+		for i, p := range manifest.Problems {
+			fields[i] = FieldError{Field: p.Path, Message: p.Message}
+		}
+		return http.StatusUnprocessableEntity, "the manifest has problems; each is listed with its path", fields
 	case errors.As(err, &tooLarge):
 		return http.StatusRequestEntityTooLarge, "the request body is larger than " + byteSize(tooLarge.Limit), nil
 	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):

@@ -16,6 +16,7 @@ import (
 
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/store/storetest"
 )
@@ -53,7 +54,7 @@ func newEnv(t testing.TB, opts ...func(*options)) *env {
 	logs := &bytes.Buffer{}
 	deps := api.Deps{
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Store:  st, Auth: svc, Metrics: prometheus.NewRegistry(),
+		Store:  st, Auth: svc, Metrics: prometheus.NewRegistry(), Registry: registry.New(st, true),
 	}
 	if o.deps != nil {
 		o.deps(&deps)
@@ -189,3 +190,7 @@ func (e *env) login(email, password string) api.TokenResponse {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// registryStrict is a registry that refuses plain-http endpoints, as
+// production does.
+func registryStrict(d *api.Deps) *registry.Service { return registry.New(d.Store, false) }

@@ -13,7 +13,7 @@ import (
 
 // routes is the whole HTTP surface of Riposte.
 func (s *Server) routes(e *gin.Engine) {
-	st, svc := s.deps.Store, s.deps.Auth
+	st, svc, reg := s.deps.Store, s.deps.Auth, s.deps.Registry
 
 	e.Use(withRequestID, s.observe, s.recoverPanics, s.apiHeaders, s.cors, s.limitBody)
 	e.NoRoute(s.h(func(c *gin.Context) error {
@@ -31,7 +31,7 @@ func (s *Server) routes(e *gin.Engine) {
 	e.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler))
 
 	v1 := e.Group("/api/v1", noStore, s.authenticate)
-	signedIn, readScope := s.signedIn(""), s.signedIn(auth.ScopeRead)
+	signedIn, readScope, writeScope := s.signedIn(""), s.signedIn(auth.ScopeRead), s.signedIn(auth.ScopePluginsWrite)
 	organizer, admin := s.role(auth.RoleOrganizer), s.role(auth.RoleAdmin)
 
 	// Accounts.
@@ -43,6 +43,22 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.POST("/me/tokens", signedIn, s.h(handleTokenCreate(svc)))
 	v1.GET("/me/tokens", readScope, s.h(handleTokenList(st)))
 	v1.DELETE("/me/tokens/:id", signedIn, s.h(handleTokenRevoke(st)))
+
+	// Plugin registry.
+	v1.GET("/schemas/plugin-manifest.json", s.h(handleSchema()))
+	v1.POST("/manifests/validate", s.h(handleManifestValidate(reg)))
+	v1.POST("/plugins", writeScope, s.h(handlePluginCreate(reg)))
+	v1.GET("/plugins", s.h(handlePluginList(reg)))
+	v1.GET("/plugins/:slug", s.h(handlePluginGet(reg)))
+	v1.DELETE("/plugins/:slug", signedIn, s.h(handlePluginDelete(reg)))
+	v1.POST("/plugins/:slug/publish", writeScope, s.h(handlePluginPublish(reg)))
+	v1.POST("/plugins/:slug/versions", writeScope, s.h(handleVersionCreate(reg)))
+	v1.GET("/plugins/:slug/versions", s.h(handleVersionList(reg)))
+	v1.GET("/plugins/:slug/versions/:version", s.h(handleVersionGet(reg)))
+	v1.POST("/plugins/:slug/versions/:version/yank", writeScope, s.h(handleVersionYank(reg)))
+	v1.GET("/plugins/:slug/collaborators", readScope, s.h(handleCollaboratorList(reg)))
+	v1.POST("/plugins/:slug/collaborators", signedIn, s.h(handleCollaboratorAdd(reg)))
+	v1.DELETE("/plugins/:slug/collaborators/:user_id", signedIn, s.h(handleCollaboratorRemove(reg)))
 
 	// Administration.
 	v1.GET("/users", readScope, organizer, s.h(handleUserList(st)))

@@ -14,19 +14,21 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/store"
 )
 
 // DefaultMaxBody is the largest request body accepted, in bytes.
 const DefaultMaxBody = 1 << 20
 
-// Deps is what the server needs. Logger, Store, Auth and Metrics are
-// required.
+// Deps is what the server needs. Logger, Store, Auth, Registry and
+// Metrics are required.
 type Deps struct {
-	Logger  *slog.Logger
-	Store   *store.Store
-	Auth    *auth.Service
-	Metrics *prometheus.Registry
+	Logger   *slog.Logger
+	Store    *store.Store
+	Auth     *auth.Service
+	Registry *registry.Service
+	Metrics  *prometheus.Registry
 
 	TrustedProxies []string // CIDRs or addresses whose X-Forwarded-For is believed
 	CORSOrigins    []string // origins allowed to call the API from a browser; "*" for any
@@ -45,8 +47,8 @@ type Server struct {
 
 // New builds the server and its routes.
 func New(d Deps) (*Server, error) {
-	if d.Logger == nil || d.Store == nil || d.Auth == nil || d.Metrics == nil {
-		return nil, fmt.Errorf("api: Logger, Store, Auth and Metrics are required")
+	if d.Logger == nil || d.Store == nil || d.Auth == nil || d.Registry == nil || d.Metrics == nil {
+		return nil, fmt.Errorf("api: Logger, Store, Auth, Registry and Metrics are required")
 	}
 	if d.MaxBody <= 0 {
 		d.MaxBody = DefaultMaxBody

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 generate() {
-	go tool swag init --quiet --generalInfo main.go --dir ./,./api --exclude ./docs,./scripts,./seed \
+	go tool swag init --quiet --generalInfo main.go --dir ./,./api,./plugins --exclude ./docs,./scripts,./seed \
 		--output "$1" --outputTypes go,json,yaml --packageName docs --parseInternal
 }
 
@@ -25,5 +25,5 @@ if [ "${1:-}" = "--check" ]; then
 	exit "$stale"
 fi
 
-go tool swag fmt --dir ./,./api --exclude ./docs,./scripts,./seed --generalInfo main.go
+go tool swag fmt --dir ./,./api,./plugins --exclude ./docs,./scripts,./seed --generalInfo main.go
 generate docs

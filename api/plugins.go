@@ -1,0 +1,316 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/registry"
+	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/plugins"
+)
+
+// ManifestJSON is a stored manifest, passed through as the JSON it is.
+type ManifestJSON []byte
+
+// MarshalJSON writes the manifest as is, or null.
+func (m ManifestJSON) MarshalJSON() ([]byte, error) {
+	if len(m) == 0 {
+		return []byte("null"), nil
+	}
+	return m, nil
+}
+
+// UnmarshalJSON keeps the manifest as the JSON it is; null leaves it empty.
+func (m *ManifestJSON) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*m = nil
+		return nil
+	}
+	*m = append((*m)[:0], b...)
+	return nil
+}
+
+// OwnerRef names a plugin's owner.
+type OwnerRef struct {
+	ID   int64  `json:"id" example:"7"`
+	Name string `json:"name" example:"Ada Lovelace"`
+}
+
+// PluginResponse is a plugin with its latest non-yanked manifest.
+type PluginResponse struct {
+	Slug          string       `json:"slug" example:"portes-ouvertes"`
+	Status        string       `json:"status" example:"published" enums:"draft,published,removed"`
+	Owner         OwnerRef     `json:"owner"`
+	Runtime       string       `json:"runtime" example:"http" enums:"builtin,http,none"`
+	CreatedAt     time.Time    `json:"created_at"`
+	UpdatedAt     time.Time    `json:"updated_at"`
+	LatestVersion *string      `json:"latest_version" example:"1.2.0"`
+	Manifest      ManifestJSON `json:"manifest"`
+	Badges        []string     `json:"badges" example:"accepted"`
+	Hackathons    []string     `json:"hackathons" example:"paris-2016"`
+	RemovedReason *string      `json:"removed_reason,omitempty"`
+}
+
+// VersionResponse is one immutable version of a plugin.
+type VersionResponse struct {
+	Version   string       `json:"version" example:"1.2.0"`
+	Yanked    bool         `json:"yanked" example:"false"`
+	SHA256    string       `json:"sha256" example:"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"`
+	CreatedAt time.Time    `json:"created_at"`
+	Manifest  ManifestJSON `json:"manifest"`
+}
+
+// ValidationResult is a manifest that passed every check.
+type ValidationResult struct {
+	Valid bool `json:"valid" example:"true"`
+}
+
+// RemoveRequest explains a removal; organizers taking a plugin down must.
+type RemoveRequest struct {
+	Reason string `json:"reason" example:"Publishes personal data of victims"`
+}
+
+// CollaboratorRequest names the account to add by its e-mail address.
+type CollaboratorRequest struct {
+	Email string `json:"email" example:"bob@example.org"`
+}
+
+// CollaboratorResponse is an account allowed to publish versions.
+type CollaboratorResponse struct {
+	UserID  int64     `json:"user_id" example:"9"`
+	Name    string    `json:"name" example:"Bob"`
+	Email   string    `json:"email" example:"bob@example.org"`
+	AddedAt time.Time `json:"added_at"`
+}
+
+func pluginResponse(p store.Plugin) PluginResponse {
+	r := PluginResponse{
+		Slug: p.Slug, Status: p.Status, Owner: OwnerRef{ID: p.OwnerID, Name: p.OwnerName}, Runtime: p.Runtime,
+		CreatedAt: utc(p.CreatedAt), UpdatedAt: utc(p.UpdatedAt), LatestVersion: p.LatestVersion,
+		Manifest: p.Manifest, Badges: []string{}, Hackathons: []string{},
+	}
+	if p.Status == store.StatusRemoved {
+		r.RemovedReason = p.RemovedReason
+	}
+	return r
+}
+
+func versionResponse(v store.PluginVersion) VersionResponse {
+	return VersionResponse{Version: v.Version, Yanked: v.Yanked, SHA256: v.SHA256, CreatedAt: utc(v.CreatedAt), Manifest: v.Manifest}
+}
+
+func collaboratorResponse(c store.Collaborator) CollaboratorResponse {
+	return CollaboratorResponse{UserID: c.UserID, Name: c.Name, Email: c.Email, AddedAt: utc(c.AddedAt)}
+}
+
+// readBody reads a whole request body (bounded by limitBody).
+func readBody(c *gin.Context) ([]byte, error) {
+	if c.Request.Body == nil {
+		return nil, nil
+	}
+	return io.ReadAll(c.Request.Body)
+}
+
+// etag identifies a representation of a plugin.
+func etag(p store.Plugin) string { return fmt.Sprintf(`"p%d.%d"`, p.ID, p.Revision) }
+
+// handleSchema serves the JSON Schema of plugin manifests.
+//
+//	@Summary		Manifest JSON Schema
+//	@Description	The JSON Schema (draft 2020-12) of plugin manifests, for editors and CI. POST /manifests/validate applies the same rules and a few a schema cannot express.
+//	@Tags			plugins
+//	@Produce		json
+//	@Success		200	{object}	object
+//	@Failure		404	{object}	Problem	"Never: documented for completeness"
+//	@Router			/schemas/plugin-manifest.json [get]
+func handleSchema() handlerFunc {
+	schema := plugins.ManifestJSONSchema()
+	return func(c *gin.Context) error {
+		c.Header("Cache-Control", "public, max-age=3600")
+		c.Data(http.StatusOK, "application/schema+json", schema)
+		return nil
+	}
+}
+
+type manifestValidator interface {
+	Validate(data []byte) (*plugins.Manifest, error)
+}
+
+// handleManifestValidate checks a manifest without registering anything.
+//
+//	@Summary		Validate a manifest
+//	@Description	Checks a manifest (JSON, or YAML with Content-Type application/yaml) exactly as plugin creation does, and reports every problem at once with its path.
+//	@Tags			plugins
+//	@Accept			json,application/yaml
+//	@Produce		json
+//	@Param			body	body		plugins.Manifest	true	"The manifest"
+//	@Success		200		{object}	ValidationResult
+//	@Failure		413		{object}	Problem	"Body over 1 MiB"
+//	@Failure		422		{object}	Problem	"Every problem, with its path"
+//	@Router			/manifests/validate [post]
+func handleManifestValidate(svc manifestValidator) handlerFunc {
+	return func(c *gin.Context) error {
+		data, err := readBody(c)
+		if err != nil {
+			return err
+		}
+		if _, err := svc.Validate(data); err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, ValidationResult{Valid: true})
+		return nil
+	}
+}
+
+type pluginCreator interface {
+	Create(ctx context.Context, u auth.User, data []byte) (store.Plugin, error)
+}
+
+// handlePluginCreate registers a plugin as a draft owned by the caller.
+//
+//	@Summary		Register a plugin
+//	@Description	Registers a plugin from its manifest (JSON, or YAML with Content-Type application/yaml) as a draft owned by the caller, with the manifest as its first version. Drafts are visible only to their owner, collaborators and organizers until published. API tokens need the plugins:write scope.
+//	@Tags			plugins
+//	@Accept			json,application/yaml
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body		plugins.Manifest	true	"The manifest"
+//	@Success		201		{object}	PluginResponse
+//	@Header			201		{string}	Location	"The plugin's URL"
+//	@Failure		401		{object}	Problem		"Not signed in"
+//	@Failure		403		{object}	Problem		"API token without plugins:write"
+//	@Failure		409		{object}	Problem		"Slug taken"
+//	@Failure		413		{object}	Problem		"Body over 1 MiB"
+//	@Failure		422		{object}	Problem		"Invalid manifest: every problem, with its path"
+//	@Router			/plugins [post]
+func handlePluginCreate(svc pluginCreator) handlerFunc {
+	return func(c *gin.Context) error {
+		data, err := readBody(c)
+		if err != nil {
+			return err
+		}
+		p, err := svc.Create(c.Request.Context(), caller(c), data)
+		if err != nil {
+			return err
+		}
+		c.Header("Location", "/api/v1/plugins/"+p.Slug)
+		c.Header("ETag", etag(p))
+		c.JSON(http.StatusCreated, pluginResponse(p))
+		return nil
+	}
+}
+
+type pluginLister interface {
+	List(ctx context.Context, u auth.User, f registry.ListFilter, p store.Page) ([]store.Plugin, int, error)
+}
+
+// handlePluginList lists the plugins the caller may see.
+//
+//	@Summary		List plugins
+//	@Description	Published plugins, most recently changed first, and the caller's own drafts. Organizers may also list every draft or removed plugin with status. To search, use /search.
+//	@Tags			plugins
+//	@Produce		json
+//	@Param			owner		query		string	false	"me: only plugins you own or collaborate on"	Enums(me)
+//	@Param			status		query		string	false	"Only this status"								Enums(draft, published, removed)
+//	@Param			category	query		string	false	"Only this category"
+//	@Param			limit		query		int		false	"Page size (1–100)"	default(20)
+//	@Param			offset		query		int		false	"Items to skip"		default(0)
+//	@Success		200			{object}	List[PluginResponse]
+//	@Failure		400			{object}	Problem	"Invalid filter or pagination"
+//	@Failure		401			{object}	Problem	"owner=me without signing in, or invalid credentials"
+//	@Router			/plugins [get]
+func handlePluginList(svc pluginLister) handlerFunc {
+	return func(c *gin.Context) error {
+		p, err := page(c)
+		if err != nil {
+			return err
+		}
+		f := registry.ListFilter{Status: c.Query("status"), Category: c.Query("category")}
+		switch owner := c.Query("owner"); {
+		case owner == "me" && caller(c).ID == 0:
+			return auth.ErrUnauthenticated
+		case owner == "me":
+			f.Mine = true
+		case owner != "":
+			return errStatus(http.StatusBadRequest, "invalid filter", FieldError{Field: "owner", Message: "must be me"})
+		}
+		if bad := filterProblems(f); len(bad) > 0 {
+			return errStatus(http.StatusBadRequest, "invalid filter", bad...)
+		}
+		list, total, err := svc.List(c.Request.Context(), caller(c), f, p)
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, mapList(list, total, p, pluginResponse))
+		return nil
+	}
+}
+
+func filterProblems(f registry.ListFilter) []FieldError {
+	var bad []FieldError
+	if f.Status != "" && !slices.Contains([]string{store.StatusDraft, store.StatusPublished, store.StatusRemoved}, f.Status) {
+		bad = append(bad, FieldError{Field: "status", Message: "must be draft, published or removed"})
+	}
+	if f.Category != "" && !slices.Contains(plugins.Categories(), f.Category) {
+		bad = append(bad, FieldError{Field: "category", Message: "must be one of " + strings.Join(plugins.Categories(), ", ")})
+	}
+	return bad
+}
+
+type pluginGetter interface {
+	Get(ctx context.Context, u auth.User, slug string) (store.Plugin, error)
+}
+
+// handlePluginGet returns a plugin with its latest manifest.
+//
+//	@Summary		Get a plugin
+//	@Description	A plugin with its latest non-yanked manifest. Drafts and removed plugins are visible only to their owner, collaborators and organizers (404 for anyone else). Supports ETag / If-None-Match.
+//	@Tags			plugins
+//	@Produce		json
+//	@Param			slug			path		string	true	"Plugin slug"
+//	@Param			If-None-Match	header		string	false	"ETag of a copy you hold"
+//	@Success		200				{object}	PluginResponse
+//	@Success		304				"Not modified"
+//	@Header			200				{string}	ETag	"Version of this representation"
+//	@Failure		404				{object}	Problem	"No such plugin, or not visible to you"
+//	@Router			/plugins/{slug} [get]
+func handlePluginGet(svc pluginGetter) handlerFunc {
+	return func(c *gin.Context) error {
+		p, err := svc.Get(c.Request.Context(), caller(c), c.Param("slug"))
+		if err != nil {
+			return err
+		}
+		tag := etag(p)
+		c.Header("ETag", tag)
+		if p.Status == store.StatusPublished {
+			c.Header("Cache-Control", "no-cache")
+		} else {
+			c.Header("Cache-Control", "private, no-cache")
+		}
+		if inm := c.GetHeader("If-None-Match"); inm != "" && etagMatches(inm, tag) {
+			c.Status(http.StatusNotModified)
+			return nil
+		}
+		c.JSON(http.StatusOK, pluginResponse(p))
+		return nil
+	}
+}
+
+// etagMatches applies If-None-Match: a list of tags, or *.
+func etagMatches(header, tag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == tag {
+			return true
+		}
+	}
+	return false
+}

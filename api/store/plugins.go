@@ -1,0 +1,331 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Plugin statuses.
+const (
+	StatusDraft     = "draft"
+	StatusPublished = "published"
+	StatusRemoved   = "removed"
+)
+
+// Plugin is a registered tool. Its displayed metadata (Name, Summary,
+// Runtime, Manifest) is that of LatestVersion, the latest non-yanked
+// version; both are empty when every version is yanked.
+type Plugin struct {
+	ID            int64
+	Slug          string
+	OwnerID       int64
+	OwnerName     string
+	Status        string
+	Revision      int64 // grows with every change; the ETag is built on it
+	LatestVersion *string
+	Manifest      []byte
+	Runtime       string
+	Name          string
+	Summary       string
+	RemovedReason *string
+	RemovedAt     *time.Time
+	PublishedAt   *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// PluginVersion is one immutable version of a plugin.
+type PluginVersion struct {
+	ID        int64
+	PluginID  int64
+	Version   string
+	Manifest  []byte
+	SHA256    string
+	Yanked    bool
+	YankedAt  *time.Time
+	CreatedBy int64
+	CreatedAt time.Time
+}
+
+// NewPluginVersion is a version to store. Key is the version without
+// build metadata; a plugin never has two versions with the same key.
+type NewPluginVersion struct {
+	Version   string
+	Key       string
+	Manifest  []byte
+	SHA256    string
+	CreatedBy int64
+}
+
+// Latest is what a plugin displays: its latest non-yanked version and what
+// that version's manifest says. A nil Version means none is left.
+type Latest struct {
+	Version    *string
+	Manifest   []byte
+	Runtime    string
+	Name       string
+	Summary    string
+	Categories []string
+}
+
+// PluginFilter selects plugins for a viewer. By default a list holds the
+// published plugins that have a live version, and the viewer's own drafts.
+type PluginFilter struct {
+	ViewerID  int64  // 0 for an anonymous viewer
+	Organizer bool   // the viewer sees every plugin
+	Mine      bool   // only plugins the viewer owns or collaborates on
+	Status    string // only this status (among those the viewer may see)
+	Category  string
+}
+
+const pluginColumns = `p.id, p.slug, p.owner_id, u.name, p.status, p.revision, p.latest_version, p.manifest, p.runtime,
+	p.name, p.summary, p.removed_reason, p.removed_at, p.published_at, p.created_at, p.updated_at`
+
+const pluginFrom = ` FROM plugins p JOIN users u ON u.id = p.owner_id `
+
+func scanPlugin(row interface{ Scan(...any) error }) (Plugin, error) {
+	var (
+		p        Plugin
+		manifest *string
+	)
+	err := row.Scan(&p.ID, &p.Slug, &p.OwnerID, &p.OwnerName, &p.Status, &p.Revision, &p.LatestVersion, &manifest, &p.Runtime,
+		&p.Name, &p.Summary, &p.RemovedReason, &p.RemovedAt, &p.PublishedAt, &p.CreatedAt, &p.UpdatedAt)
+	if manifest != nil {
+		p.Manifest = []byte(*manifest)
+	}
+	return p, err
+}
+
+// InsertPlugin registers a new draft plugin and returns its id. A slug
+// already taken, now or ever, is ErrConflict.
+func (q queries) InsertPlugin(ctx context.Context, slug string, ownerID int64) (int64, error) {
+	var id int64
+	t := now()
+	err := q.w.QueryRowContext(ctx, `INSERT INTO plugins (slug, owner_id, status, created_at, updated_at)
+		VALUES ($1, $2, 'draft', $3, $3) RETURNING id`, slug, ownerID, t).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("plugin %q: %w", slug, mapError(err))
+	}
+	return id, nil
+}
+
+// PluginBySlug returns a plugin, or ErrNotFound.
+func (q queries) PluginBySlug(ctx context.Context, slug string) (Plugin, error) {
+	p, err := scanPlugin(q.r.QueryRowContext(ctx, `SELECT `+pluginColumns+pluginFrom+`WHERE p.slug = $1`, slug))
+	if err != nil {
+		return Plugin{}, fmt.Errorf("plugin %q: %w", slug, mapError(err))
+	}
+	return p, nil
+}
+
+// LockPlugin returns a plugin and, inside a transaction on PostgreSQL,
+// locks its row until the transaction ends, so that changes to one plugin
+// happen one after the other.
+func (q queries) LockPlugin(ctx context.Context, slug string) (Plugin, error) {
+	p, err := scanPlugin(q.w.QueryRowContext(ctx, `SELECT `+pluginColumns+pluginFrom+`WHERE p.slug = $1`+q.forUpdateOf("p"), slug))
+	if err != nil {
+		return Plugin{}, fmt.Errorf("plugin %q: %w", slug, mapError(err))
+	}
+	return p, nil
+}
+
+func (q queries) forUpdateOf(table string) string {
+	if q.dialect == Postgres {
+		return " FOR UPDATE OF " + table
+	}
+	return ""
+}
+
+// InsertVersion stores a new version. A version whose key the plugin
+// already has, yanked or not, is ErrConflict.
+func (q queries) InsertVersion(ctx context.Context, pluginID int64, n NewPluginVersion) (PluginVersion, error) {
+	v, err := scanVersion(q.w.QueryRowContext(ctx, `INSERT INTO plugin_versions
+			(plugin_id, version, version_key, manifest, sha256, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+versionColumns,
+		pluginID, n.Version, n.Key, string(n.Manifest), n.SHA256, n.CreatedBy, now()))
+	if err != nil {
+		return PluginVersion{}, fmt.Errorf("version %s: %w", n.Version, mapError(err))
+	}
+	return v, nil
+}
+
+const versionColumns = `id, plugin_id, version, manifest, sha256, yanked, yanked_at, created_by, created_at`
+
+func scanVersion(row interface{ Scan(...any) error }) (PluginVersion, error) {
+	var (
+		v        PluginVersion
+		manifest string
+	)
+	err := row.Scan(&v.ID, &v.PluginID, &v.Version, &manifest, &v.SHA256, &v.Yanked, &v.YankedAt, &v.CreatedBy, &v.CreatedAt)
+	v.Manifest = []byte(manifest)
+	return v, err
+}
+
+// Version returns one version of a plugin, by its exact string or by its
+// key (the version without build metadata), or ErrNotFound.
+func (q queries) Version(ctx context.Context, pluginID int64, version string) (PluginVersion, error) {
+	v, err := scanVersion(q.r.QueryRowContext(ctx, `SELECT `+versionColumns+` FROM plugin_versions
+		WHERE plugin_id = $1 AND (version = $2 OR version_key = $2) ORDER BY version = $2 DESC LIMIT 1`, pluginID, version))
+	if err != nil {
+		return PluginVersion{}, fmt.Errorf("version %q: %w", version, mapError(err))
+	}
+	return v, nil
+}
+
+// Versions returns every version of a plugin, oldest first.
+func (q queries) Versions(ctx context.Context, pluginID int64) ([]PluginVersion, error) {
+	rows, err := q.r.QueryContext(ctx, `SELECT `+versionColumns+` FROM plugin_versions WHERE plugin_id = $1 ORDER BY id`, pluginID)
+	if err != nil {
+		return nil, fmt.Errorf("versions: %w", err)
+	}
+	list, err := collect(rows, scanVersion)
+	if err != nil {
+		return nil, fmt.Errorf("versions: %w", err)
+	}
+	return list, nil
+}
+
+// YankVersion marks a version yanked. It is ErrNotFound when the version
+// does not exist or is already yanked.
+func (q queries) YankVersion(ctx context.Context, versionID int64) (PluginVersion, error) {
+	v, err := scanVersion(q.w.QueryRowContext(ctx, `UPDATE plugin_versions SET yanked = TRUE, yanked_at = $2
+		WHERE id = $1 AND NOT yanked RETURNING `+versionColumns, versionID, now()))
+	if err != nil {
+		return PluginVersion{}, fmt.Errorf("yank: %w", mapError(err))
+	}
+	return v, nil
+}
+
+// SetLatest records what a plugin now displays and counts a change.
+func (q queries) SetLatest(ctx context.Context, pluginID int64, l Latest) error {
+	var manifest *string
+	if l.Manifest != nil {
+		s := string(l.Manifest)
+		manifest = &s
+	}
+	if _, err := q.w.ExecContext(ctx, `UPDATE plugins SET latest_version = $2, manifest = $3, runtime = $4, name = $5,
+			summary = $6, revision = revision + 1, updated_at = $7 WHERE id = $1`,
+		pluginID, l.Version, manifest, l.Runtime, l.Name, l.Summary, now()); err != nil {
+		return fmt.Errorf("set latest: %w", err)
+	}
+	if _, err := q.w.ExecContext(ctx, `DELETE FROM plugin_categories WHERE plugin_id = $1`, pluginID); err != nil {
+		return fmt.Errorf("set latest: %w", err)
+	}
+	for _, c := range l.Categories {
+		if _, err := q.w.ExecContext(ctx, `INSERT INTO plugin_categories (plugin_id, category) VALUES ($1, $2)`, pluginID, c); err != nil {
+			return fmt.Errorf("set latest: %w", mapError(err))
+		}
+	}
+	return nil
+}
+
+// PublishPlugin turns a draft into a published plugin.
+func (q queries) PublishPlugin(ctx context.Context, pluginID int64) error {
+	t := now()
+	_, err := q.w.ExecContext(ctx, `UPDATE plugins SET status = 'published', published_at = $2, revision = revision + 1,
+		updated_at = $2 WHERE id = $1`, pluginID, t)
+	if err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	return nil
+}
+
+// RemovePlugin withdraws or takes down a plugin, recording who and why.
+func (q queries) RemovePlugin(ctx context.Context, pluginID, by int64, reason string) error {
+	t := now()
+	_, err := q.w.ExecContext(ctx, `UPDATE plugins SET status = 'removed', removed_reason = $3, removed_by = $2,
+		removed_at = $4, revision = revision + 1, updated_at = $4 WHERE id = $1`, pluginID, by, reason, t)
+	if err != nil {
+		return fmt.Errorf("remove: %w", err)
+	}
+	return nil
+}
+
+// visibleTo is the condition under which a viewer ($2, organizer $3) may
+// see plugin p.
+const (
+	mineSQL    = `(p.owner_id = $2 OR EXISTS (SELECT 1 FROM plugin_collaborators c WHERE c.plugin_id = p.id AND c.user_id = $2))`
+	visibleSQL = `(p.status = 'published' OR $3 OR ` + mineSQL + `)`
+)
+
+// listWhere selects, for viewer $2 (organizer $3), the plugins of status
+// $1 ("" for the default list), mine only when $5, of category $4 ("" for
+// any).
+const listWhere = `WHERE ` + visibleSQL + `
+	AND (($1 = '' AND ((p.status = 'published' AND p.latest_version IS NOT NULL) OR (p.status = 'draft' AND ` + mineSQL + `)))
+		OR p.status = $1)
+	AND (NOT $5 OR ` + mineSQL + `)
+	AND ($4 = '' OR EXISTS (SELECT 1 FROM plugin_categories pc WHERE pc.plugin_id = p.id AND pc.category = $4))`
+
+// ListPlugins returns one page of the plugins a viewer may list, most
+// recently changed first, and how many there are.
+func (q queries) ListPlugins(ctx context.Context, f PluginFilter, p Page) ([]Plugin, int, error) {
+	args := []any{f.Status, f.ViewerID, f.Organizer, f.Category, f.Mine}
+	var total int
+	if err := q.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM plugins p `+listWhere, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("list plugins: %w", err)
+	}
+	rows, err := q.r.QueryContext(ctx, `SELECT `+pluginColumns+pluginFrom+listWhere+
+		` ORDER BY p.updated_at DESC, p.id DESC LIMIT $6 OFFSET $7`, append(args, p.Limit, p.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list plugins: %w", err)
+	}
+	list, err := collect(rows, scanPlugin)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list plugins: %w", err)
+	}
+	return list, total, nil
+}
+
+// Collaborator is an account allowed to publish versions of a plugin.
+type Collaborator struct {
+	UserID  int64
+	Name    string
+	Email   string
+	AddedAt time.Time
+}
+
+// AddCollaborator lets a user publish versions of a plugin. Adding one
+// twice is ErrConflict.
+func (q queries) AddCollaborator(ctx context.Context, pluginID, userID int64) error {
+	_, err := q.w.ExecContext(ctx, `INSERT INTO plugin_collaborators (plugin_id, user_id, created_at) VALUES ($1, $2, $3)`,
+		pluginID, userID, now())
+	if err != nil {
+		return fmt.Errorf("collaborator: %w", mapError(err))
+	}
+	return nil
+}
+
+// RemoveCollaborator takes a collaborator off a plugin, or is ErrNotFound.
+func (q queries) RemoveCollaborator(ctx context.Context, pluginID, userID int64) error {
+	res, err := q.w.ExecContext(ctx, `DELETE FROM plugin_collaborators WHERE plugin_id = $1 AND user_id = $2`, pluginID, userID)
+	if err != nil {
+		return fmt.Errorf("collaborator: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("collaborator %d: %w", userID, ErrNotFound)
+	}
+	return nil
+}
+
+// IsCollaborator reports whether a user collaborates on a plugin.
+func (q queries) IsCollaborator(ctx context.Context, pluginID, userID int64) (bool, error) {
+	var n int
+	err := q.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM plugin_collaborators WHERE plugin_id = $1 AND user_id = $2`,
+		pluginID, userID).Scan(&n)
+	return n > 0, err
+}
+
+// Collaborators lists a plugin's collaborators in the order they were added.
+func (q queries) Collaborators(ctx context.Context, pluginID int64) ([]Collaborator, error) {
+	rows, err := q.r.QueryContext(ctx, `SELECT u.id, u.name, u.email, c.created_at FROM plugin_collaborators c
+		JOIN users u ON u.id = c.user_id WHERE c.plugin_id = $1 ORDER BY c.created_at, u.id`, pluginID)
+	if err != nil {
+		return nil, fmt.Errorf("collaborators: %w", err)
+	}
+	return collect(rows, func(r interface{ Scan(...any) error }) (Collaborator, error) {
+		var c Collaborator
+		return c, r.Scan(&c.UserID, &c.Name, &c.Email, &c.AddedAt)
+	})
+}

@@ -1,0 +1,202 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/store"
+)
+
+type versionAdder interface {
+	AddVersion(ctx context.Context, u auth.User, slug string, data []byte) (store.PluginVersion, error)
+}
+
+// handleVersionCreate publishes a new version of a plugin.
+//
+//	@Summary		Publish a version
+//	@Description	Adds a version to a plugin from a manifest with the plugin's slug and a new version number (JSON, or YAML with Content-Type application/yaml). Versions are immutable and never reused, even after a yank. "Latest" follows semantic-version precedence. For the owner, collaborators, and their API tokens with plugins:write.
+//	@Tags			plugins
+//	@Accept			json,application/yaml
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			slug	path		string				true	"Plugin slug"
+//	@Param			body	body		plugins.Manifest	true	"The manifest of the new version"
+//	@Success		201		{object}	VersionResponse
+//	@Failure		401		{object}	Problem	"Not signed in"
+//	@Failure		403		{object}	Problem	"Not the owner or a collaborator of this public plugin, or token without plugins:write"
+//	@Failure		404		{object}	Problem	"No such plugin, or not visible to you"
+//	@Failure		409		{object}	Problem	"Version already exists, or the plugin was removed"
+//	@Failure		413		{object}	Problem	"Body over 1 MiB"
+//	@Failure		422		{object}	Problem	"Invalid manifest: every problem, with its path"
+//	@Router			/plugins/{slug}/versions [post]
+func handleVersionCreate(svc versionAdder) handlerFunc {
+	return func(c *gin.Context) error {
+		data, err := readBody(c)
+		if err != nil {
+			return err
+		}
+		v, err := svc.AddVersion(c.Request.Context(), caller(c), c.Param("slug"), data)
+		if err != nil {
+			return err
+		}
+		c.Header("Location", "/api/v1/plugins/"+c.Param("slug")+"/versions/"+v.Version)
+		c.JSON(http.StatusCreated, versionResponse(v))
+		return nil
+	}
+}
+
+type versionLister interface {
+	Versions(ctx context.Context, u auth.User, slug string, p store.Page) ([]store.PluginVersion, int, error)
+}
+
+// handleVersionList lists a plugin's versions.
+//
+//	@Summary	List versions
+//	@Tags		plugins
+//	@Produce	json
+//	@Param		slug	path		string					true	"Plugin slug"
+//	@Param		limit	query		int						false	"Page size (1–100)"	default(20)
+//	@Param		offset	query		int						false	"Items to skip"		default(0)
+//	@Success	200		{object}	List[VersionResponse]	"Highest version first; yanked versions included and marked"
+//	@Failure	400		{object}	Problem					"Invalid pagination"
+//	@Failure	404		{object}	Problem					"No such plugin, or not visible to you"
+//	@Router		/plugins/{slug}/versions [get]
+func handleVersionList(svc versionLister) handlerFunc {
+	return func(c *gin.Context) error {
+		p, err := page(c)
+		if err != nil {
+			return err
+		}
+		list, total, err := svc.Versions(c.Request.Context(), caller(c), c.Param("slug"), p)
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, mapList(list, total, p, versionResponse))
+		return nil
+	}
+}
+
+type versionGetter interface {
+	Version(ctx context.Context, u auth.User, slug, version string) (store.PluginVersion, error)
+}
+
+// handleVersionGet returns one version, yanked or not.
+//
+//	@Summary	Get a version
+//	@Tags		plugins
+//	@Produce	json
+//	@Param		slug	path		string	true	"Plugin slug"
+//	@Param		version	path		string	true	"Exact version, such as 1.2.0"
+//	@Success	200		{object}	VersionResponse
+//	@Failure	404		{object}	Problem	"No such plugin or version, or not visible to you"
+//	@Router		/plugins/{slug}/versions/{version} [get]
+func handleVersionGet(svc versionGetter) handlerFunc {
+	return func(c *gin.Context) error {
+		v, err := svc.Version(c.Request.Context(), caller(c), c.Param("slug"), c.Param("version"))
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, versionResponse(v))
+		return nil
+	}
+}
+
+type versionYanker interface {
+	Yank(ctx context.Context, u auth.User, slug, version string) (store.PluginVersion, error)
+}
+
+// handleVersionYank yanks a version.
+//
+//	@Summary		Yank a version
+//	@Description	Withdraws a version from "latest" and from search; it stays readable by its exact version and its number is never reused. Owner only. Recorded in the audit log.
+//	@Tags			plugins
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			slug	path		string	true	"Plugin slug"
+//	@Param			version	path		string	true	"Exact version"
+//	@Success		200		{object}	VersionResponse
+//	@Failure		401		{object}	Problem	"Not signed in"
+//	@Failure		403		{object}	Problem	"Not the owner"
+//	@Failure		404		{object}	Problem	"No such plugin or version, or not visible to you"
+//	@Failure		409		{object}	Problem	"Already yanked"
+//	@Router			/plugins/{slug}/versions/{version}/yank [post]
+func handleVersionYank(svc versionYanker) handlerFunc {
+	return func(c *gin.Context) error {
+		v, err := svc.Yank(c.Request.Context(), caller(c), c.Param("slug"), c.Param("version"))
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, versionResponse(v))
+		return nil
+	}
+}
+
+type pluginPublisher interface {
+	Publish(ctx context.Context, u auth.User, slug string) (store.Plugin, error)
+}
+
+// handlePluginPublish makes a draft public.
+//
+//	@Summary		Publish a plugin
+//	@Description	Turns a draft into a published plugin, listed and searchable. Owner only. Recorded in the audit log.
+//	@Tags			plugins
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			slug	path		string	true	"Plugin slug"
+//	@Success		200		{object}	PluginResponse
+//	@Failure		401		{object}	Problem	"Not signed in"
+//	@Failure		403		{object}	Problem	"Not the owner"
+//	@Failure		404		{object}	Problem	"No such plugin, or not visible to you"
+//	@Failure		409		{object}	Problem	"Not a draft"
+//	@Router			/plugins/{slug}/publish [post]
+func handlePluginPublish(svc pluginPublisher) handlerFunc {
+	return func(c *gin.Context) error {
+		p, err := svc.Publish(c.Request.Context(), caller(c), c.Param("slug"))
+		if err != nil {
+			return err
+		}
+		c.Header("ETag", etag(p))
+		c.JSON(http.StatusOK, pluginResponse(p))
+		return nil
+	}
+}
+
+type pluginRemover interface {
+	Remove(ctx context.Context, u auth.User, slug, reason string) error
+}
+
+// handlePluginDelete withdraws or takes down a plugin.
+//
+//	@Summary		Remove a plugin
+//	@Description	The owner withdraws their plugin; an organizer takes one down and must give a reason. A removed plugin is hidden everywhere, keeps its versions, and its slug is never given to anyone else. Recorded in the audit log.
+//	@Tags			plugins
+//	@Accept			json
+//	@Security		BearerAuth
+//	@Param			slug	path	string			true	"Plugin slug"
+//	@Param			body	body	RemoveRequest	false	"Why (required for organizers)"
+//	@Success		204
+//	@Failure		400	{object}	Problem	"Malformed JSON"
+//	@Failure		401	{object}	Problem	"Not signed in"
+//	@Failure		403	{object}	Problem	"Neither the owner nor an organizer"
+//	@Failure		404	{object}	Problem	"No such plugin, or not visible to you"
+//	@Failure		409	{object}	Problem	"Already removed"
+//	@Failure		422	{object}	Problem	"An organizer gave no reason"
+//	@Router			/plugins/{slug} [delete]
+func handlePluginDelete(svc pluginRemover) handlerFunc {
+	return func(c *gin.Context) error {
+		var req RemoveRequest
+		if c.Request.ContentLength != 0 {
+			if err := c.ShouldBindJSON(&req); err != nil {
+				return err
+			}
+		}
+		if err := svc.Remove(c.Request.Context(), caller(c), c.Param("slug"), req.Reason); err != nil {
+			return err
+		}
+		c.Status(http.StatusNoContent)
+		return nil
+	}
+}
