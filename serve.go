@@ -33,12 +33,16 @@ const (
 	shutdownTimeout = 25 * time.Second
 )
 
-func newLogger(cfg config, w io.Writer) *slog.Logger {
+// newLogger returns the server's logger, writing through a buffer; close
+// the writer to flush it.
+func newLogger(cfg config, w io.Writer) (*slog.Logger, *logWriter) {
+	lw := newLogWriter(w)
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	var h slog.Handler = slog.NewTextHandler(lw, opts)
 	if cfg.Production {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(lw, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(flushOnError{h, lw}), lw
 }
 
 func newAuthService(st *store.Store, tokens *auth.Tokens) *auth.Service {
@@ -76,7 +80,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if len(rest) > 0 {
 		return usageError(fmt.Sprintf("serve takes no arguments, got %q", rest))
 	}
-	log := newLogger(cfg, stderr)
+	log, logs := newLogger(cfg, stderr)
+	defer logs.Close()
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return err
 	}

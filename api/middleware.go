@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -36,12 +38,27 @@ func validRequestID(id string) bool {
 	return true
 }
 
+// requestIDs makes request ids: a random prefix per process, so that ids
+// from several replicas do not collide, and a counter.
+type requestIDs struct {
+	prefix string
+	n      atomic.Uint64
+}
+
+func newRequestIDs() *requestIDs {
+	return &requestIDs{prefix: strings.ToLower(rand.Text()[:10]) + "-"}
+}
+
+func (r *requestIDs) next() string {
+	return r.prefix + strconv.FormatUint(r.n.Add(1), 36)
+}
+
 // withRequestID keeps a well-formed X-Request-ID from the client or a proxy,
 // or makes one, and echoes it in the response.
-func withRequestID(c *gin.Context) {
+func (s *Server) withRequestID(c *gin.Context) {
 	id := c.GetHeader("X-Request-ID")
 	if !validRequestID(id) {
-		id = strings.ToLower(rand.Text())
+		id = s.ids.next()
 	}
 	c.Header("X-Request-ID", id)
 	c.Request = c.Request.WithContext(context.WithValue(c.Request.Context(), requestIDKey{}, id))
@@ -64,9 +81,9 @@ func (s *Server) observe(c *gin.Context) {
 	if status >= 500 {
 		level = slog.LevelError
 	}
-	s.log.Log(c.Request.Context(), level, "request",
-		"method", c.Request.Method, "route", route, "status", status,
-		"duration_ms", float64(elapsed.Microseconds())/1000, "request_id", requestID(c))
+	s.log.LogAttrs(c.Request.Context(), level, "request",
+		slog.String("method", c.Request.Method), slog.String("route", route), slog.Int("status", status),
+		slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000), slog.String("request_id", requestID(c)))
 }
 
 // recoverPanics turns a panic into a logged 500 problem.
@@ -88,21 +105,36 @@ func (s *Server) recoverPanics(c *gin.Context) {
 
 var errPanic = errors.New("panic")
 
+// securityHeaders are set on every response. The keys are in canonical
+// form and each value slice is full (len == cap), so sharing them between
+// responses is safe: net/http copies before appending.
+var securityHeaders = map[string][]string{
+	"X-Content-Type-Options":     {"nosniff"},
+	"Referrer-Policy":            {"no-referrer"},
+	"X-Frame-Options":            {"DENY"},
+	"Cross-Origin-Opener-Policy": {"same-origin"},
+}
+
+var (
+	apiCSP     = []string{"default-src 'none'; frame-ancestors 'none'"}
+	swaggerCSP = []string{"default-src 'self'; script-src 'self' 'unsafe-inline'; " +
+		"style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"}
+	hsts = []string{"max-age=63072000; includeSubDomains"}
+)
+
 // apiHeaders are the security headers of JSON responses.
 func (s *Server) apiHeaders(c *gin.Context) {
 	h := c.Writer.Header()
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Cross-Origin-Opener-Policy", "same-origin")
-	if s.deps.Production {
-		h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+	for k, v := range securityHeaders {
+		h[k] = v
 	}
-	if !strings.HasPrefix(c.Request.URL.Path, "/swagger/") {
-		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+	if s.deps.Production {
+		h["Strict-Transport-Security"] = hsts
+	}
+	if strings.HasPrefix(c.Request.URL.Path, "/swagger/") {
+		h["Content-Security-Policy"] = swaggerCSP
 	} else {
-		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-inline'; "+
-			"style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'")
+		h["Content-Security-Policy"] = apiCSP
 	}
 	c.Next()
 }

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -299,9 +301,27 @@ func handlePluginGet(svc pluginGetter) handlerFunc {
 			c.Status(http.StatusNotModified)
 			return nil
 		}
-		c.JSON(http.StatusOK, pluginResponse(p))
-		return nil
+		return writePlugin(c, http.StatusOK, pluginResponse(p))
 	}
+}
+
+// writePlugin writes a plugin response. The stored manifest is compact
+// JSON already, so it is spliced in rather than re-encoded: on the most
+// read route of the API, encoding/json would otherwise scan it again.
+func writePlugin(c *gin.Context, status int, r PluginResponse) error {
+	manifest := r.Manifest
+	r.Manifest = nil
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	if len(manifest) > 0 {
+		const null = `"manifest":null`
+		i := bytes.Index(b, []byte(null))
+		b = slices.Concat(b[:i], []byte(`"manifest":`), manifest, b[i+len(null):])
+	}
+	c.Data(status, "application/json; charset=utf-8", b)
+	return nil
 }
 
 // etagMatches applies If-None-Match: a list of tags, or *.

@@ -394,3 +394,19 @@ func TestConcurrentCreatesHaveOneWinner(t *testing.T) {
 		}
 	})
 }
+
+func TestManifestSchemaIsServed(t *testing.T) {
+	e := newEnv(t)
+	r := e.do(req{method: "GET", path: "/api/v1/schemas/plugin-manifest.json"}).want(200)
+	var schema map[string]any
+	r.json(&schema)
+	if r.Header().Get("Content-Type") != "application/schema+json" || schema["$schema"] != "https://json-schema.org/draft/2020-12/schema" {
+		t.Fatalf("schema served as %q: %v", r.Header().Get("Content-Type"), schema["$schema"])
+	}
+	props, _ := schema["properties"].(map[string]any)
+	for _, f := range []string{"slug", "version", "runtime", "input_schema", "examples", "changes"} {
+		if props[f] == nil {
+			t.Errorf("schema lacks %s", f)
+		}
+	}
+}

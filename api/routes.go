@@ -15,7 +15,7 @@ import (
 func (s *Server) routes(e *gin.Engine) {
 	st, svc, reg := s.deps.Store, s.deps.Auth, s.deps.Registry
 
-	e.Use(withRequestID, s.observe, s.recoverPanics, s.apiHeaders, s.cors, s.limitBody)
+	e.Use(s.withRequestID, s.observe, s.recoverPanics, s.apiHeaders, s.cors, s.limitBody)
 	e.NoRoute(s.h(func(c *gin.Context) error {
 		return errStatus(http.StatusNotFound, "no such route: "+c.Request.URL.Path)
 	}))

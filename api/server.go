@@ -42,6 +42,7 @@ type Server struct {
 	log      *slog.Logger
 	engine   *gin.Engine
 	metrics  *httpMetrics
+	ids      *requestIDs
 	draining atomic.Bool
 }
 
@@ -66,7 +67,7 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{deps: d, log: d.Logger, engine: e, metrics: m}
+	s := &Server{deps: d, log: d.Logger, engine: e, metrics: m, ids: newRequestIDs()}
 	s.routes(e)
 	return s, nil
 }

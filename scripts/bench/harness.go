@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -232,11 +233,17 @@ var (
 	sockErrs   = regexp.MustCompile(`Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`)
 )
 
-// wrk loads url with the bench's connections for its duration.
-func (b *bench) wrk(ctx context.Context, url string, headers ...string) (load, error) {
+// wrk loads url with the bench's connections for its duration. extra are
+// more wrk arguments: a header ("Name: value") or "-s", script.
+func (b *bench) wrk(ctx context.Context, url string, extra ...string) (load, error) {
 	args := []string{"-t2", "-c" + strconv.Itoa(b.conns), "-d" + b.duration.String(), "--latency"}
-	for _, h := range headers {
-		args = append(args, "-H", h)
+	for i := 0; i < len(extra); i++ {
+		if extra[i] == "-s" && i+1 < len(extra) {
+			args = append(args, "-s", extra[i+1])
+			i++
+			continue
+		}
+		args = append(args, "-H", extra[i])
 	}
 	out, err := exec.CommandContext(ctx, "wrk", append(args, url)...).CombinedOutput()
 	if err != nil {
@@ -324,4 +331,12 @@ func report(baseName string, base load, subjName string, subj load, bar float64)
 		return fmt.Errorf("%s answered %d errors under load", subjName, subj.Errors)
 	}
 	return nil
+}
+
+func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
+
+// drain reads and closes a response body so the connection is reused.
+func drain(res *http.Response) {
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
 }

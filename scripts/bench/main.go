@@ -32,6 +32,8 @@ func scenarios() []scenario {
 	return []scenario{
 		{"me", "authenticated GET /api/v1/me vs bare Gin", benchMe},
 		{"logins", "100 concurrent sign-ins: answers and peak memory", benchLogins},
+		{"plugin-get", "GET /api/v1/plugins/{slug} among 10,000 plugins vs bare Gin", benchPluginGet},
+		{"publish", "publishing versions on SQLite", benchPublish},
 	}
 }
 
