@@ -1,0 +1,33 @@
+package search
+
+import "testing"
+
+func TestMeiliFilterEscapesValues(t *testing.T) {
+	cases := []struct {
+		in   map[Field][]string
+		want string
+	}{
+		{nil, ""},
+		{map[Field][]string{Category: {"emergency"}}, `categories = "emergency"`},
+		{map[Field][]string{Language: {"ar"}, Category: {"emergency", "prevention"}},
+			`(categories = "emergency" OR categories = "prevention") AND languages = "ar"`},
+		{map[Field][]string{Category: {`x" OR status = "draft`}}, `categories = "x\" OR status = \"draft"`},
+		{map[Field][]string{Tag: {`a\" OR 1=1`}}, `tags = "a\\\" OR 1=1"`},
+		{map[Field][]string{License: {"MIT\x00\x01"}}, `license = "MIT"`},
+	}
+	for _, c := range cases {
+		if got := MeiliFilter(c.in); got != c.want {
+			t.Errorf("MeiliFilter(%v) = %s, want %s", c.in, got, c.want)
+		}
+	}
+}
+
+func TestHighlightedIsSafeHTML(t *testing.T) {
+	got := Highlighted("<script>" + MarkStart + "Propagande" + MarkEnd + " & co")
+	if want := "&lt;script&gt;<em>Propagande</em> &amp; co"; got != want {
+		t.Fatalf("Highlighted = %q, want %q", got, want)
+	}
+	if Clean("a"+MarkStart+"b\x00c\n") != "abc\n" {
+		t.Fatal("Clean keeps control characters")
+	}
+}

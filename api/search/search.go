@@ -1,0 +1,153 @@
+// Package search finds published plugins for people who are not
+// developers: typo-tolerant, faceted, in French, English and Arabic.
+//
+// Two engines implement Engine and behave alike (searchtest holds the one
+// suite both pass): Meilisearch for deployments at scale, and an embedded
+// Bleve index for a single process. The database is the source of truth;
+// the index is derived from it through an outbox drained by the Relay, and
+// can be rebuilt at any time.
+package search
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Document is what is indexed for one published plugin: the displayed
+// metadata of its latest live version, and what hackathons said of it.
+type Document struct {
+	Slug        string    `json:"slug"`
+	Name        string    `json:"name"`
+	Summary     string    `json:"summary"`
+	Description string    `json:"description"`
+	Tags        []string  `json:"tags"`
+	Categories  []string  `json:"categories"`
+	Languages   []string  `json:"languages"`
+	License     string    `json:"license"`
+	Runtime     string    `json:"runtime"`
+	Hackathons  []string  `json:"hackathons"`
+	Badges      []string  `json:"badges"`
+	Trust       int       `json:"trust"` // 0, or 1 when accepted, 2 when awarded: ranks after relevance
+	UpdatedAt   time.Time `json:"updated_at"`
+	Revision    int64     `json:"revision"` // the plugin's revision when indexed, for drift checks
+}
+
+// Field is a field queries may filter on; all but Tag are also facets.
+type Field string
+
+// The filterable fields, by their query-parameter names.
+const (
+	Category  Field = "category"
+	Language  Field = "language"
+	License   Field = "license"
+	Runtime   Field = "runtime"
+	Hackathon Field = "hackathon"
+	Badge     Field = "badge"
+	Tag       Field = "tag"
+)
+
+// Fields lists every filterable field, facets first.
+func Fields() []Field { return []Field{Category, Language, License, Runtime, Hackathon, Badge, Tag} }
+
+// FacetFields lists the fields whose value counts a Result carries.
+func FacetFields() []Field { return []Field{Category, Language, License, Runtime, Hackathon, Badge} }
+
+// Values returns a document's values for a field.
+func (d Document) Values(f Field) []string {
+	switch f {
+	case Category:
+		return d.Categories
+	case Language:
+		return d.Languages
+	case License:
+		return []string{d.License}
+	case Runtime:
+		return []string{d.Runtime}
+	case Hackathon:
+		return d.Hackathons
+	case Badge:
+		return d.Badges
+	case Tag:
+		return d.Tags
+	}
+	return nil
+}
+
+// Sort orders results.
+type Sort string
+
+// The orders: by relevance (then trust), by most recent change, by name.
+const (
+	Relevance Sort = "relevance"
+	Newest    Sort = "newest"
+	ByName    Sort = "name"
+)
+
+// Query is a search. Text is what the person typed, never interpreted as a
+// query language. Filters keep documents having one of the values listed
+// for each field (OR within a field, AND across fields).
+type Query struct {
+	Text    string
+	Filters map[Field][]string
+	Sort    Sort
+	Limit   int
+	Offset  int
+}
+
+// Limits on queries, enforced by the API before they reach an engine.
+const (
+	MaxQueryLen     = 512 // bytes of text
+	MaxFilterValues = 20  // values per field
+	MaxLimit        = 100
+	MaxOffset       = 1000
+)
+
+// Highlight holds a hit's name and summary as HTML: the text escaped, with
+// <em>…</em> around the words that matched.
+type Highlight struct {
+	Name    string `json:"name"`
+	Summary string `json:"summary"`
+}
+
+// Hit is one result.
+type Hit struct {
+	Document
+	Highlight Highlight
+}
+
+// Result is a page of hits with the facet counts of every hit, on all
+// pages, for FacetFields.
+type Result struct {
+	Hits   []Hit
+	Facets map[Field]map[string]int
+	Total  int
+	Took   time.Duration
+}
+
+// ErrUnavailable is what engines return when they cannot answer: down,
+// hanging, or refusing. Callers fall back to the database.
+var ErrUnavailable = errors.New("search engine unavailable")
+
+// Engine is a search index of published plugins.
+type Engine interface {
+	// Name is "meilisearch" or "embedded".
+	Name() string
+	// Search runs a query. Errors wrap ErrUnavailable when the engine
+	// cannot answer.
+	Search(ctx context.Context, q Query) (Result, error)
+	// Upsert adds or replaces documents by slug and returns once they are
+	// searchable.
+	Upsert(ctx context.Context, docs []Document) error
+	// Delete removes documents by slug; unknown slugs are not an error.
+	Delete(ctx context.Context, slugs []string) error
+	// Reindex builds a fresh index holding exactly docs and swaps it in:
+	// searches keep being answered, from the old index, until the swap.
+	Reindex(ctx context.Context, docs []Document) error
+	// Revisions lists every indexed slug with its document's revision.
+	Revisions(ctx context.Context) (map[string]int64, error)
+	// Ping reports whether the engine answers.
+	Ping(ctx context.Context) error
+	// Close releases the engine's resources.
+	Close() error
+}
