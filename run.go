@@ -28,6 +28,7 @@ commands:
   migrate up|down|status        apply, roll back one, or list database migrations
   user create --email E --role R [--name N] [--password-file F]
                                 create an account (the password is generated and printed if no file is given)
+  reindex [--check]             rebuild the search index from the database (or compare them)
   plugin validate FILE          check a plugin manifest (YAML or JSON); exit 1 with one problem a line
   healthcheck                   exit 0 if the local server is ready (for container health checks)
   version                       print the version
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runMigrate(ctx, rest, getenv, stdout)
 	case "user":
 		return runUser(ctx, rest, getenv, stdout)
+	case "reindex":
+		return runReindex(ctx, rest, getenv, stdout)
 	case "plugin":
 		return runPlugin(rest, getenv, stdout)
 	case "healthcheck":

@@ -22,6 +22,7 @@ import (
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/registry"
+	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
 )
 
@@ -108,10 +109,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	workers, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWorkers()
+	engine, err := openEngine(cfg)
+	if err != nil {
+		return err
+	}
+	defer engine.Close()
+	searchSvc := search.NewService(workers, engine, st, log)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := api.New(api.Deps{
-		Logger: log, Store: st, Auth: svc, Metrics: reg, Registry: registry.New(st, cfg.PluginsAllowPrivate),
+		Logger: log, Store: st, Auth: svc, Metrics: reg, Registry: registry.New(st, cfg.PluginsAllowPrivate), Search: searchSvc,
 		TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, Production: cfg.Production,
 	})
 	if err != nil {
@@ -123,9 +132,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	httpSrv := api.HTTPServer(cfg.Addr, srv, log)
 
-	workers, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { pruneSessions(workers, st, log) })
+	wg.Go(func() { search.NewRelay(st, engine, log).Run(workers) })
+	wg.Go(func() { searchSvc.Watch(workers) })
 
 	printWelcome(stdout, cfg, ln.Addr(), adminCreated, adminPassword)
 	served := make(chan error, 1)
@@ -188,4 +198,11 @@ func printWelcome(w io.Writer, cfg config, addr net.Addr, adminCreated bool, adm
 	default:
 		fmt.Fprintf(w, "  Sign in with your account: POST %s/api/v1/auth/login\n", base)
 	}
+}
+
+// openEngine returns the search engine the configuration asks for.
+func openEngine(cfg config) (search.Engine, error) {
+	return search.NewDeferred("embedded", func(context.Context) (search.Engine, error) {
+		return nil, errors.New("the embedded engine is not built yet")
+	}), nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -17,6 +18,7 @@ import (
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/registry"
+	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/store/storetest"
 )
@@ -28,6 +30,7 @@ type env struct {
 	store *store.Store
 	auth  *auth.Service
 	logs  *bytes.Buffer
+	relay *search.Relay
 }
 
 // options change how newEnv builds the server.
@@ -35,6 +38,7 @@ type options struct {
 	dialect store.Dialect
 	limits  auth.Limits
 	deps    func(*api.Deps)
+	engine  search.Engine
 }
 
 func newEnv(t testing.TB, opts ...func(*options)) *env {
@@ -52,9 +56,16 @@ func newEnv(t testing.TB, opts ...func(*options)) *env {
 	hasher := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 4)
 	svc := auth.NewService(st, hasher, tokens, o.limits, nil)
 	logs := &bytes.Buffer{}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	engine := o.engine
+	if engine == nil {
+		engine = search.NewDeferred("embedded", func(context.Context) (search.Engine, error) {
+			return nil, errors.New("no engine in this test")
+		})
+	}
 	deps := api.Deps{
-		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Store:  st, Auth: svc, Metrics: prometheus.NewRegistry(), Registry: registry.New(st, true),
+		Logger: log, Store: st, Auth: svc, Metrics: prometheus.NewRegistry(), Registry: registry.New(st, true),
+		Search: search.NewService(t.Context(), engine, st, log),
 	}
 	if o.deps != nil {
 		o.deps(&deps)
@@ -63,7 +74,7 @@ func newEnv(t testing.TB, opts ...func(*options)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, srv: srv, store: st, auth: svc, logs: logs}
+	return &env{t: t, srv: srv, store: st, auth: svc, logs: logs, relay: search.NewRelay(st, engine, log)}
 }
 
 func onDialect(d store.Dialect) func(*options) { return func(o *options) { o.dialect = d } }

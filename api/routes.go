@@ -25,7 +25,7 @@ func (s *Server) routes(e *gin.Engine) {
 
 	// Operations.
 	e.GET("/livez", s.h(handleLivez))
-	e.GET("/readyz", s.h(s.handleReadyz(st)))
+	e.GET("/readyz", s.h(s.handleReadyz(st, s.deps.Search)))
 	e.GET("/metrics", s.handleMetrics())
 	e.GET("/swagger", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/swagger/index.html") })
 	e.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler))
@@ -59,6 +59,10 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.GET("/plugins/:slug/collaborators", readScope, s.h(handleCollaboratorList(reg)))
 	v1.POST("/plugins/:slug/collaborators", signedIn, s.h(handleCollaboratorAdd(reg)))
 	v1.DELETE("/plugins/:slug/collaborators/:user_id", signedIn, s.h(handleCollaboratorRemove(reg)))
+
+	// Search.
+	v1.GET("/search", s.h(handleSearch(s.deps.Search)))
+	v1.POST("/admin/reindex", signedIn, admin, s.h(handleReindex(s.deps.Search)))
 
 	// Administration.
 	v1.GET("/users", readScope, organizer, s.h(handleUserList(st)))

@@ -15,19 +15,21 @@ import (
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/registry"
+	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
 )
 
 // DefaultMaxBody is the largest request body accepted, in bytes.
 const DefaultMaxBody = 1 << 20
 
-// Deps is what the server needs. Logger, Store, Auth, Registry and
-// Metrics are required.
+// Deps is what the server needs. Logger, Store, Auth, Registry, Search
+// and Metrics are required.
 type Deps struct {
 	Logger   *slog.Logger
 	Store    *store.Store
 	Auth     *auth.Service
 	Registry *registry.Service
+	Search   *search.Service
 	Metrics  *prometheus.Registry
 
 	TrustedProxies []string // CIDRs or addresses whose X-Forwarded-For is believed
@@ -48,8 +50,8 @@ type Server struct {
 
 // New builds the server and its routes.
 func New(d Deps) (*Server, error) {
-	if d.Logger == nil || d.Store == nil || d.Auth == nil || d.Registry == nil || d.Metrics == nil {
-		return nil, fmt.Errorf("api: Logger, Store, Auth, Registry and Metrics are required")
+	if d.Logger == nil || d.Store == nil || d.Auth == nil || d.Registry == nil || d.Search == nil || d.Metrics == nil {
+		return nil, fmt.Errorf("api: Logger, Store, Auth, Registry, Search and Metrics are required")
 	}
 	if d.MaxBody <= 0 {
 		d.MaxBody = DefaultMaxBody

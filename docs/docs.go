@@ -26,6 +26,49 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
+        "/admin/reindex": {
+            "post": {
+                "description": "Builds a fresh index from the database in the background and swaps it in: searches keep being answered meanwhile. Administrators only.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "search"
+                ],
+                "summary": "Rebuild the search index",
+                "responses": {
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/api.ReindexResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an administrator",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "A reindex is already running",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
         "/audit": {
             "get": {
                 "description": "Every change made by an organizer or administrator, and every publication or withdrawal, newest first. No route can change it. Administrators only.",
@@ -1350,6 +1393,136 @@ const docTemplate = `{
                 }
             }
         },
+        "/search": {
+            "get": {
+                "description": "Typo-tolerant, faceted search of published plugins in French, English and Arabic. Words with 5–8 letters tolerate one typo, 9 or more two; the last word also matches as a prefix; documents with every word come first, then fewer. Filters may repeat (category=a\u0026category=b): values of one field are alternatives, fields combine. The text is never read as a query language. engine says who answered: database means the search engine is unreachable and the answer is plain matching on name, summary and tags.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "search"
+                ],
+                "summary": "Search plugins",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "What to look for (at most 512 bytes)",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Category",
+                        "name": "category",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "ISO 639-1 language",
+                        "name": "language",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "SPDX license",
+                        "name": "license",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "builtin, http or none",
+                        "name": "runtime",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Hackathon slug",
+                        "name": "hackathon",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Badge, such as accepted",
+                        "name": "badge",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Tag",
+                        "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "relevance",
+                            "newest",
+                            "name"
+                        ],
+                        "type": "string",
+                        "default": "relevance",
+                        "description": "Order",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size (1–100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 0,
+                        "description": "Hits to skip (at most 1000)",
+                        "name": "offset",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.SearchResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Query too long, unknown sort, too many filter values, or invalid pagination",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/users": {
             "get": {
                 "description": "Lists accounts, oldest first. Organizers and administrators only.",
@@ -1966,12 +2139,156 @@ const docTemplate = `{
                 }
             }
         },
+        "api.ReindexResponse": {
+            "type": "object",
+            "properties": {
+                "status": {
+                    "type": "string",
+                    "example": "started"
+                }
+            }
+        },
         "api.RemoveRequest": {
             "type": "object",
             "properties": {
                 "reason": {
                     "type": "string",
                     "example": "Publishes personal data of victims"
+                }
+            }
+        },
+        "api.SearchHighlight": {
+            "type": "object",
+            "properties": {
+                "name": {
+                    "type": "string",
+                    "example": "\u003cem\u003ePortes\u003c/em\u003e Ouvertes"
+                },
+                "summary": {
+                    "type": "string",
+                    "example": "Shelters offered by residents near an incident"
+                }
+            }
+        },
+        "api.SearchHit": {
+            "type": "object",
+            "properties": {
+                "badges": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "accepted"
+                    ]
+                },
+                "categories": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "emergency"
+                    ]
+                },
+                "hackathons": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "paris-2016"
+                    ]
+                },
+                "highlight": {
+                    "$ref": "#/definitions/api.SearchHighlight"
+                },
+                "languages": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "fr",
+                        "en"
+                    ]
+                },
+                "license": {
+                    "type": "string",
+                    "example": "MIT"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Portes Ouvertes"
+                },
+                "runtime": {
+                    "type": "string",
+                    "example": "builtin"
+                },
+                "slug": {
+                    "type": "string",
+                    "example": "portes-ouvertes"
+                },
+                "summary": {
+                    "type": "string",
+                    "example": "Shelters offered by residents near an incident"
+                },
+                "tags": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "portesouvertes"
+                    ]
+                },
+                "updated_at": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.SearchResponse": {
+            "type": "object",
+            "properties": {
+                "engine": {
+                    "type": "string",
+                    "enum": [
+                        "meilisearch",
+                        "embedded",
+                        "database"
+                    ],
+                    "example": "meilisearch"
+                },
+                "facets": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "integer"
+                        }
+                    }
+                },
+                "hits": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.SearchHit"
+                    }
+                },
+                "limit": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "offset": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "processing_time_ms": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 42
                 }
             }
         },

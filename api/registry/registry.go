@@ -136,7 +136,7 @@ func newVersion(m *plugins.Manifest, by int64) store.NewPluginVersion {
 
 func latestOf(m *plugins.Manifest, manifest []byte) store.Latest {
 	return store.Latest{Version: &m.Version, Manifest: manifest, Runtime: m.Runtime.Type, Name: m.Name,
-		Summary: m.Summary, Categories: m.Categories}
+		Summary: m.Summary, Categories: m.Categories, Languages: m.Languages, Tags: m.Tags, License: m.License}
 }
 
 // Create registers a plugin from its manifest, as a draft owned by the

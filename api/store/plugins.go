@@ -67,6 +67,20 @@ type Latest struct {
 	Name       string
 	Summary    string
 	Categories []string
+	Languages  []string
+	Tags       []string
+	License    string
+}
+
+// facets lists the filterable values the latest version gives a plugin.
+func (l Latest) facets() map[string][]string {
+	if l.Version == nil {
+		return nil
+	}
+	return map[string][]string{
+		"category": l.Categories, "language": l.Languages, "tag": l.Tags,
+		"license": {l.License}, "runtime": {l.Runtime},
+	}
 }
 
 // PluginFilter selects plugins for a viewer. By default a list holds the
@@ -197,49 +211,66 @@ func (q queries) YankVersion(ctx context.Context, versionID int64) (PluginVersio
 	return v, nil
 }
 
-// SetLatest records what a plugin now displays and counts a change.
-func (q queries) SetLatest(ctx context.Context, pluginID int64, l Latest) error {
+// SetLatest records what a plugin now displays, counts a change, and
+// queues the plugin for the search index, in the caller's transaction.
+func (tx *Tx) SetLatest(ctx context.Context, pluginID int64, l Latest) error {
 	var manifest *string
 	if l.Manifest != nil {
 		s := string(l.Manifest)
 		manifest = &s
 	}
-	if _, err := q.w.ExecContext(ctx, `UPDATE plugins SET latest_version = $2, manifest = $3, runtime = $4, name = $5,
-			summary = $6, revision = revision + 1, updated_at = $7 WHERE id = $1`,
-		pluginID, l.Version, manifest, l.Runtime, l.Name, l.Summary, now()); err != nil {
+	var slug string
+	err := tx.w.QueryRowContext(ctx, `UPDATE plugins SET latest_version = $2, manifest = $3, runtime = $4, name = $5,
+			summary = $6, revision = revision + 1, updated_at = $7 WHERE id = $1 RETURNING slug`,
+		pluginID, l.Version, manifest, l.Runtime, l.Name, l.Summary, now()).Scan(&slug)
+	if err != nil {
+		return fmt.Errorf("set latest: %w", mapError(err))
+	}
+	if _, err := tx.w.ExecContext(ctx, `DELETE FROM plugin_facets WHERE plugin_id = $1 AND field IN ('category', 'language', 'tag', 'license', 'runtime')`, pluginID); err != nil {
 		return fmt.Errorf("set latest: %w", err)
 	}
-	if _, err := q.w.ExecContext(ctx, `DELETE FROM plugin_categories WHERE plugin_id = $1`, pluginID); err != nil {
-		return fmt.Errorf("set latest: %w", err)
+	for field, values := range l.facets() {
+		if err := tx.addFacets(ctx, pluginID, field, values); err != nil {
+			return err
+		}
 	}
-	for _, c := range l.Categories {
-		if _, err := q.w.ExecContext(ctx, `INSERT INTO plugin_categories (plugin_id, category) VALUES ($1, $2)`, pluginID, c); err != nil {
-			return fmt.Errorf("set latest: %w", mapError(err))
+	return tx.enqueueIndex(ctx, slug)
+}
+
+func (tx *Tx) addFacets(ctx context.Context, pluginID int64, field string, values []string) error {
+	for _, v := range values {
+		if _, err := tx.w.ExecContext(ctx, `INSERT INTO plugin_facets (plugin_id, field, value) VALUES ($1, $2, $3)
+			ON CONFLICT DO NOTHING`, pluginID, field, v); err != nil {
+			return fmt.Errorf("facet %s=%s: %w", field, v, mapError(err))
 		}
 	}
 	return nil
 }
 
-// PublishPlugin turns a draft into a published plugin.
-func (q queries) PublishPlugin(ctx context.Context, pluginID int64) error {
+// PublishPlugin turns a draft into a published plugin and queues it for
+// the search index.
+func (tx *Tx) PublishPlugin(ctx context.Context, pluginID int64) error {
+	var slug string
 	t := now()
-	_, err := q.w.ExecContext(ctx, `UPDATE plugins SET status = 'published', published_at = $2, revision = revision + 1,
-		updated_at = $2 WHERE id = $1`, pluginID, t)
+	err := tx.w.QueryRowContext(ctx, `UPDATE plugins SET status = 'published', published_at = $2, revision = revision + 1,
+		updated_at = $2 WHERE id = $1 RETURNING slug`, pluginID, t).Scan(&slug)
 	if err != nil {
-		return fmt.Errorf("publish: %w", err)
+		return fmt.Errorf("publish: %w", mapError(err))
 	}
-	return nil
+	return tx.enqueueIndex(ctx, slug)
 }
 
-// RemovePlugin withdraws or takes down a plugin, recording who and why.
-func (q queries) RemovePlugin(ctx context.Context, pluginID, by int64, reason string) error {
+// RemovePlugin withdraws or takes down a plugin, recording who and why, and
+// queues it for removal from the search index.
+func (tx *Tx) RemovePlugin(ctx context.Context, pluginID, by int64, reason string) error {
+	var slug string
 	t := now()
-	_, err := q.w.ExecContext(ctx, `UPDATE plugins SET status = 'removed', removed_reason = $3, removed_by = $2,
-		removed_at = $4, revision = revision + 1, updated_at = $4 WHERE id = $1`, pluginID, by, reason, t)
+	err := tx.w.QueryRowContext(ctx, `UPDATE plugins SET status = 'removed', removed_reason = $3, removed_by = $2,
+		removed_at = $4, revision = revision + 1, updated_at = $4 WHERE id = $1 RETURNING slug`, pluginID, by, reason, t).Scan(&slug)
 	if err != nil {
-		return fmt.Errorf("remove: %w", err)
+		return fmt.Errorf("remove: %w", mapError(err))
 	}
-	return nil
+	return tx.enqueueIndex(ctx, slug)
 }
 
 // visibleTo is the condition under which a viewer ($2, organizer $3) may
@@ -256,7 +287,7 @@ const listWhere = `WHERE ` + visibleSQL + `
 	AND (($1 = '' AND ((p.status = 'published' AND p.latest_version IS NOT NULL) OR (p.status = 'draft' AND ` + mineSQL + `)))
 		OR p.status = $1)
 	AND (NOT $5 OR ` + mineSQL + `)
-	AND ($4 = '' OR EXISTS (SELECT 1 FROM plugin_categories pc WHERE pc.plugin_id = p.id AND pc.category = $4))`
+	AND ($4 = '' OR EXISTS (SELECT 1 FROM plugin_facets pc WHERE pc.plugin_id = p.id AND pc.field = 'category' AND pc.value = $4))`
 
 // ListPlugins returns one page of the plugins a viewer may list, most
 // recently changed first, and how many there are.

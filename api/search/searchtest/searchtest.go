@@ -139,9 +139,9 @@ func testRanking(t *testing.T, e search.Engine) {
 }
 
 func testFrench(t *testing.T, e search.Engine) {
-	expect(t, e, "l'élection", "elections-veille", true)  // elision
-	expect(t, e, "election", "elections-veille", true)    // accents
-	expect(t, e, "élections", "elections-veille", true)   // plural
+	expect(t, e, "l'élection", "elections-veille", true) // elision
+	expect(t, e, "election", "elections-veille", true)   // accents
+	expect(t, e, "élections", "elections-veille", true)  // plural
 	expect(t, e, "desinformation", "elections-veille", true)
 	expect(t, e, "ecole", "prevention-ecoles", true)
 	expect(t, e, "radicalisation", "prevention-ecoles", true)

@@ -1,0 +1,182 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/riposte-civic/riposte/api/search"
+	"github.com/riposte-civic/riposte/api/store"
+)
+
+// SearchHit is one plugin found.
+type SearchHit struct {
+	Slug       string          `json:"slug" example:"portes-ouvertes"`
+	Name       string          `json:"name" example:"Portes Ouvertes"`
+	Summary    string          `json:"summary" example:"Shelters offered by residents near an incident"`
+	Categories []string        `json:"categories" example:"emergency"`
+	Languages  []string        `json:"languages" example:"fr,en"`
+	Tags       []string        `json:"tags" example:"portesouvertes"`
+	License    string          `json:"license" example:"MIT"`
+	Runtime    string          `json:"runtime" example:"builtin"`
+	Hackathons []string        `json:"hackathons" example:"paris-2016"`
+	Badges     []string        `json:"badges" example:"accepted"`
+	UpdatedAt  time.Time       `json:"updated_at"`
+	Highlight  SearchHighlight `json:"highlight"`
+}
+
+// SearchHighlight is the hit's name and summary as safe HTML, the text
+// escaped and the matched words inside <em>.
+type SearchHighlight struct {
+	Name    string `json:"name" example:"<em>Portes</em> Ouvertes"`
+	Summary string `json:"summary" example:"Shelters offered by residents near an incident"`
+}
+
+// SearchResponse is a page of search results with facet counts over all of
+// them.
+type SearchResponse struct {
+	Hits             []SearchHit               `json:"hits"`
+	Facets           map[string]map[string]int `json:"facets"`
+	Total            int                       `json:"total" example:"42"`
+	Limit            int                       `json:"limit" example:"20"`
+	Offset           int                       `json:"offset" example:"0"`
+	ProcessingTimeMS int64                     `json:"processing_time_ms" example:"3"`
+	Engine           string                    `json:"engine" example:"meilisearch" enums:"meilisearch,embedded,database"`
+}
+
+type searcher interface {
+	Search(ctx context.Context, q search.Query) (search.Result, string, error)
+}
+
+// handleSearch finds published plugins.
+//
+//	@Summary		Search plugins
+//	@Description	Typo-tolerant, faceted search of published plugins in French, English and Arabic. Words with 5–8 letters tolerate one typo, 9 or more two; the last word also matches as a prefix; documents with every word come first, then fewer. Filters may repeat (category=a&category=b): values of one field are alternatives, fields combine. The text is never read as a query language. engine says who answered: database means the search engine is unreachable and the answer is plain matching on name, summary and tags.
+//	@Tags			search
+//	@Produce		json
+//	@Param			q			query		string		false	"What to look for (at most 512 bytes)"
+//	@Param			category	query		[]string	false	"Category"						collectionFormat(multi)
+//	@Param			language	query		[]string	false	"ISO 639-1 language"			collectionFormat(multi)
+//	@Param			license		query		[]string	false	"SPDX license"					collectionFormat(multi)
+//	@Param			runtime		query		[]string	false	"builtin, http or none"			collectionFormat(multi)
+//	@Param			hackathon	query		[]string	false	"Hackathon slug"				collectionFormat(multi)
+//	@Param			badge		query		[]string	false	"Badge, such as accepted"		collectionFormat(multi)
+//	@Param			tag			query		[]string	false	"Tag"							collectionFormat(multi)
+//	@Param			sort		query		string		false	"Order"							Enums(relevance, newest, name)	default(relevance)
+//	@Param			limit		query		int			false	"Page size (1–100)"				default(20)
+//	@Param			offset		query		int			false	"Hits to skip (at most 1000)"	default(0)
+//	@Success		200			{object}	SearchResponse
+//	@Failure		400			{object}	Problem	"Query too long, unknown sort, too many filter values, or invalid pagination"
+//	@Router			/search [get]
+func handleSearch(svc searcher) handlerFunc {
+	return func(c *gin.Context) error {
+		q, err := searchQuery(c)
+		if err != nil {
+			return err
+		}
+		res, engine, err := svc.Search(c.Request.Context(), q)
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, searchResponse(res, engine, q))
+		return nil
+	}
+}
+
+// searchQuery reads and checks the parameters of a search.
+func searchQuery(c *gin.Context) (search.Query, error) {
+	p, err := page(c)
+	if err != nil {
+		return search.Query{}, err
+	}
+	q := search.Query{Text: c.Query("q"), Sort: search.Sort(c.DefaultQuery("sort", string(search.Relevance))),
+		Limit: p.Limit, Offset: p.Offset, Filters: map[search.Field][]string{}}
+	var bad []FieldError
+	if len(q.Text) > search.MaxQueryLen || !utf8.ValidString(q.Text) {
+		bad = append(bad, FieldError{Field: "q", Message: fmt.Sprintf("must be valid text of at most %d bytes", search.MaxQueryLen)})
+	}
+	switch q.Sort {
+	case search.Relevance, search.Newest, search.ByName:
+	default:
+		bad = append(bad, FieldError{Field: "sort", Message: "must be relevance, newest or name"})
+	}
+	if q.Offset > search.MaxOffset {
+		bad = append(bad, FieldError{Field: "offset", Message: "must be at most " + strconv.Itoa(search.MaxOffset) + "; narrow the search instead"})
+	}
+	for _, f := range search.Fields() {
+		values := c.QueryArray(string(f))
+		if len(values) > search.MaxFilterValues {
+			bad = append(bad, FieldError{Field: string(f), Message: fmt.Sprintf("at most %d values", search.MaxFilterValues)})
+		}
+		for _, v := range values {
+			if v == "" || len(v) > 100 || !utf8.ValidString(v) {
+				bad = append(bad, FieldError{Field: string(f), Message: "values must be non-empty text of at most 100 bytes"})
+				break
+			}
+		}
+		if len(values) > 0 {
+			q.Filters[f] = values
+		}
+	}
+	if len(bad) > 0 {
+		return q, errStatus(http.StatusBadRequest, "invalid search", bad...)
+	}
+	return q, nil
+}
+
+func searchResponse(res search.Result, engine string, q search.Query) SearchResponse {
+	out := SearchResponse{Hits: make([]SearchHit, len(res.Hits)), Facets: map[string]map[string]int{},
+		Total: res.Total, Limit: q.Limit, Offset: q.Offset, ProcessingTimeMS: res.Took.Milliseconds(), Engine: engine}
+	for _, f := range search.FacetFields() {
+		counts := res.Facets[f]
+		if counts == nil {
+			counts = map[string]int{}
+		}
+		out.Facets[string(f)] = counts
+	}
+	for i, h := range res.Hits {
+		out.Hits[i] = SearchHit{Slug: h.Slug, Name: h.Name, Summary: h.Summary, Categories: h.Categories,
+			Languages: h.Languages, Tags: h.Tags, License: h.License, Runtime: h.Runtime, Hackathons: h.Hackathons,
+			Badges: h.Badges, UpdatedAt: utc(h.UpdatedAt), Highlight: SearchHighlight(h.Highlight)}
+	}
+	return out
+}
+
+// ReindexResponse acknowledges a reindex.
+type ReindexResponse struct {
+	Status string `json:"status" example:"started"`
+}
+
+type reindexer interface {
+	StartReindex() error
+}
+
+// handleReindex rebuilds the search index from the database.
+//
+//	@Summary		Rebuild the search index
+//	@Description	Builds a fresh index from the database in the background and swaps it in: searches keep being answered meanwhile. Administrators only.
+//	@Tags			search
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Success		202	{object}	ReindexResponse
+//	@Failure		401	{object}	Problem	"Not signed in"
+//	@Failure		403	{object}	Problem	"Not an administrator"
+//	@Failure		409	{object}	Problem	"A reindex is already running"
+//	@Router			/admin/reindex [post]
+func handleReindex(svc reindexer) handlerFunc {
+	return func(c *gin.Context) error {
+		if err := svc.StartReindex(); errors.Is(err, search.ErrReindexRunning) {
+			return fmt.Errorf("%w: %w", store.ErrConflict, err)
+		} else if err != nil {
+			return err
+		}
+		c.JSON(http.StatusAccepted, ReindexResponse{Status: "started"})
+		return nil
+	}
+}

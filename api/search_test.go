@@ -1,0 +1,157 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/riposte-civic/riposte/api"
+	"github.com/riposte-civic/riposte/api/auth"
+)
+
+// catalogue publishes plugins through the API, plus a draft and a removed
+// plugin that must never be found, and lets the relay index them.
+func (e *env) catalogue() string {
+	e.t.Helper()
+	_, tok := e.user("owner@example.org", auth.RoleParticipant)
+	for _, p := range []struct{ slug, name, cats, langs string }{
+		{"veille-propagande", "Veille propagande", `["detection"]`, `["fr"]`},
+		{"propaganda-radar", "Propaganda radar", `["detection","research"]`, `["en"]`},
+		{"abris-urgence", "Abris d'urgence", `["emergency"]`, `["fr","en"]`},
+		{"hate-speech-map", "Hate speech map", `["research"]`, `["en","ar"]`},
+	} {
+		m := strings.NewReplacer(`"Tool `+p.slug+`"`, `"`+p.name+`"`, `["research"]`, p.cats, `["fr","en"]`, p.langs).
+			Replace(manifest(p.slug, "1.0.0"))
+		e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: m}).want(201)
+		e.do(req{method: "POST", path: "/api/v1/plugins/" + p.slug + "/publish", token: tok}).want(200)
+	}
+	secret := strings.Replace(manifest("propaganda-draft", "1.0.0"), `"Tool propaganda-draft"`, `"Propaganda draft"`, 1)
+	e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: secret}).want(201)
+	gone := strings.Replace(manifest("propaganda-removed", "1.0.0"), `"Tool propaganda-removed"`, `"Propaganda removed"`, 1)
+	e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: gone}).want(201)
+	e.do(req{method: "POST", path: "/api/v1/plugins/propaganda-removed/publish", token: tok}).want(200)
+	e.do(req{method: "DELETE", path: "/api/v1/plugins/propaganda-removed", token: tok}).want(204)
+	for {
+		n, err := e.relay.Drain(context.Background())
+		if err != nil || n == 0 {
+			break
+		}
+	}
+	return tok
+}
+
+func (e *env) search(query string) api.SearchResponse {
+	e.t.Helper()
+	var r api.SearchResponse
+	e.do(req{method: "GET", path: "/api/v1/search?" + query}).want(200).json(&r)
+	return r
+}
+
+func hitSlugs(r api.SearchResponse) []string {
+	var out []string
+	for _, h := range r.Hits {
+		out = append(out, h.Slug)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// searchBehaviour holds whichever engine answers.
+func searchBehaviour(t *testing.T, e *env, engine string) {
+	e.catalogue()
+	r := e.search("q=propaganda")
+	if r.Engine != engine {
+		t.Fatalf("answered by %q, want %q", r.Engine, engine)
+	}
+	if got := hitSlugs(r); !slices.Contains(got, "propaganda-radar") || slices.Contains(got, "propaganda-draft") || slices.Contains(got, "propaganda-removed") {
+		t.Fatalf("q=propaganda found %v", got)
+	}
+	for _, h := range r.Hits {
+		if h.Slug == "propaganda-radar" && !strings.Contains(h.Highlight.Name, "<em>Propaganda</em>") {
+			t.Errorf("highlight %+v", h.Highlight)
+		}
+	}
+	all := e.search("")
+	if got := hitSlugs(all); !slices.Equal(got, []string{"abris-urgence", "hate-speech-map", "propaganda-radar", "veille-propagande"}) || all.Total != 4 {
+		t.Fatalf("everything = %v (total %d)", got, all.Total)
+	}
+	wantFacets := map[string]map[string]int{
+		"category": {"detection": 2, "research": 2, "emergency": 1},
+		"language": {"fr": 2, "en": 3, "ar": 1},
+		"license":  {"MIT": 4},
+		"runtime":  {"none": 4},
+	}
+	for field, want := range wantFacets {
+		if got := all.Facets[field]; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("facet %s = %v, want %v", field, got, want)
+		}
+	}
+	for _, f := range []string{"hackathon", "badge"} {
+		if all.Facets[f] == nil {
+			t.Errorf("facet %s missing from the response", f)
+		}
+	}
+	if got := hitSlugs(e.search("category=detection&category=emergency&language=fr")); !slices.Equal(got, []string{"abris-urgence", "veille-propagande"}) {
+		t.Errorf("filters = %v", got)
+	}
+	if got := hitSlugs(e.search("sort=name&limit=2&offset=1")); len(got) != 2 {
+		t.Errorf("page = %v", got)
+	}
+	// Nothing typed is ever read as a query language, and injected filters are plain values.
+	for _, q := range []string{"status:draft", "*", "propaganda OR draft", "/.*/", `"`, `\`} {
+		r := e.search("q=" + url.QueryEscape(q))
+		if slices.Contains(hitSlugs(r), "propaganda-draft") || slices.Contains(hitSlugs(r), "propaganda-removed") {
+			t.Errorf("q=%s found a hidden plugin: %v", q, hitSlugs(r))
+		}
+	}
+	for _, f := range []string{`category=x OR status = draft`, `category=detection" OR slug = "propaganda-draft`, `tag=a'); DROP TABLE plugins; --`} {
+		r := e.search(strings.Replace(url.QueryEscape(f), "%3D", "=", 1))
+		if r.Total != 0 {
+			t.Errorf("%s found %v", f, hitSlugs(r))
+		}
+	}
+}
+
+func TestSearchFromTheDatabaseWhenNoEngineAnswers(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		searchBehaviour(t, e, "database")
+		var h api.Health
+		e.do(req{method: "GET", path: "/readyz"}).want(200).json(&h)
+		if h.Status != "degraded" || h.Search == nil || h.Search.Status != "degraded" || h.Search.Pending == 0 {
+			t.Fatalf("readyz with the engine down: %+v %+v", h, h.Search)
+		}
+	})
+}
+
+func TestSearchInputLimits(t *testing.T) {
+	e := newEnv(t)
+	for _, q := range []string{
+		"q=" + strings.Repeat("a", 10<<10),
+		"sort=random",
+		"offset=5000",
+		"limit=0",
+		"category=" + strings.Repeat("c", 200),
+		strings.Repeat("language=fr&", 21),
+		"q=%ff%fe",
+	} {
+		p := e.do(req{method: "GET", path: "/api/v1/search?" + q}).problem(400)
+		if len(p.Errors) == 0 {
+			t.Errorf("%.40s: no field named in %+v", q, p)
+		}
+	}
+}
+
+func TestReindexRoute(t *testing.T) {
+	e := newEnv(t)
+	_, admin := e.user("root@example.org", auth.RoleAdmin)
+	_, org := e.user("org@example.org", auth.RoleOrganizer)
+	e.do(req{method: "POST", path: "/api/v1/admin/reindex", token: org}).problem(403)
+	var r api.ReindexResponse
+	e.do(req{method: "POST", path: "/api/v1/admin/reindex", token: admin}).want(202).json(&r)
+	if r.Status != "started" {
+		t.Fatalf("reindex = %+v", r)
+	}
+}

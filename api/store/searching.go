@@ -1,0 +1,233 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+)
+
+// SearchSource is what the search index needs of one plugin.
+type SearchSource struct {
+	ID        int64
+	Slug      string
+	Listed    bool // published with a live version: it belongs in the index
+	Name      string
+	Summary   string
+	Runtime   string
+	Manifest  []byte
+	Trust     int
+	Revision  int64
+	UpdatedAt time.Time
+	Facets    map[string][]string // field → values
+}
+
+const sourceColumns = `p.id, p.slug, (p.status = 'published' AND p.latest_version IS NOT NULL), p.name, p.summary, p.runtime,
+	p.manifest, p.trust, p.revision, p.updated_at`
+
+func scanSource(r interface{ Scan(...any) error }) (SearchSource, error) {
+	var (
+		s        SearchSource
+		manifest *string
+	)
+	err := r.Scan(&s.ID, &s.Slug, &s.Listed, &s.Name, &s.Summary, &s.Runtime, &manifest, &s.Trust, &s.Revision, &s.UpdatedAt)
+	if manifest != nil {
+		s.Manifest = []byte(*manifest)
+	}
+	return s, err
+}
+
+// SearchSources returns the plugins with these slugs, with their facets.
+// Slugs of plugins that do not exist are left out.
+func (s *Store) SearchSources(ctx context.Context, slugs []string) ([]SearchSource, error) {
+	if len(slugs) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(slugs))
+	for i, slug := range slugs {
+		args[i] = slug
+	}
+	return s.sources(ctx, `WHERE p.slug IN (`+placeholders(1, len(slugs))+`) ORDER BY p.id`, args...)
+}
+
+// ListedSources returns every plugin that belongs in the search index.
+func (s *Store) ListedSources(ctx context.Context) ([]SearchSource, error) {
+	return s.sources(ctx, `WHERE p.status = 'published' AND p.latest_version IS NOT NULL ORDER BY p.id`)
+}
+
+// sources returns the plugins that tail (WHERE … ORDER BY …) selects.
+func (s *Store) sources(ctx context.Context, tail string, args ...any) ([]SearchSource, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+sourceColumns+` FROM plugins p `+tail, args...)
+	if err != nil {
+		return nil, fmt.Errorf("search sources: %w", err)
+	}
+	list, err := collect(rows, scanSource)
+	if err != nil {
+		return nil, fmt.Errorf("search sources: %w", err)
+	}
+	return list, s.attachFacets(ctx, list)
+}
+
+// attachFacets loads the facets of the listed plugins.
+func (s *Store) attachFacets(ctx context.Context, list []SearchSource) error {
+	byID := make(map[int64]*SearchSource, len(list))
+	for i := range list {
+		list[i].Facets = map[string][]string{}
+		byID[list[i].ID] = &list[i]
+	}
+	// In chunks, to stay under the databases' limits on parameters.
+	for start := 0; start < len(list); start += 500 {
+		chunk := list[start:min(start+500, len(list))]
+		args := make([]any, len(chunk))
+		for i, src := range chunk {
+			args[i] = src.ID
+		}
+		rows, err := s.r.QueryContext(ctx, `SELECT plugin_id, field, value FROM plugin_facets
+			WHERE plugin_id IN (`+placeholders(1, len(chunk))+`) ORDER BY plugin_id, field, value`, args...)
+		if err != nil {
+			return fmt.Errorf("facets: %w", err)
+		}
+		for rows.Next() {
+			var (
+				id           int64
+				field, value string
+			)
+			if err := rows.Scan(&id, &field, &value); err != nil {
+				rows.Close()
+				return fmt.Errorf("facets: %w", err)
+			}
+			src := byID[id]
+			src.Facets[field] = append(src.Facets[field], value)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("facets: %w", err)
+		}
+	}
+	return nil
+}
+
+// placeholders returns "$from, $from+1, …" for n parameters.
+func placeholders(from, n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", from+i)
+	}
+	return b.String()
+}
+
+// PlainSearch is a search the database answers when the search engine
+// cannot: every word must appear in the name, the summary or a tag
+// (ignoring case), and every filter must hold.
+type PlainSearch struct {
+	Words   []string
+	Filters map[string][]string // facet field → accepted values
+	Sort    string              // "relevance", "newest" or "name"
+	Limit   int
+	Offset  int
+	Facets  []string // facet fields to count
+}
+
+// PlainResult is a page of matching plugins, their number, and facet
+// counts over all of them.
+type PlainResult struct {
+	Sources []SearchSource
+	Total   int
+	Facets  map[string]map[string]int
+}
+
+// SearchPlain runs a PlainSearch over listed plugins.
+func (s *Store) SearchPlain(ctx context.Context, q PlainSearch) (PlainResult, error) {
+	where, args := plainWhere(q)
+	var res PlainResult
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM plugins p `+where, args...).Scan(&res.Total); err != nil {
+		return res, fmt.Errorf("plain search: %w", err)
+	}
+	order := map[string]string{
+		"newest": `p.updated_at DESC, p.id DESC`,
+		"name":   `LOWER(p.name), p.id`,
+	}[q.Sort]
+	if order == "" {
+		order = `p.trust DESC, p.updated_at DESC, p.id DESC`
+	}
+	n := len(args)
+	list, err := s.sources(ctx, where+` ORDER BY `+order+fmt.Sprintf(` LIMIT $%d OFFSET $%d`, n+1, n+2), append(args, q.Limit, q.Offset)...)
+	if err != nil {
+		return res, err
+	}
+	res.Sources = list
+	res.Facets, err = s.plainFacets(ctx, q.Facets, where, args)
+	return res, err
+}
+
+func plainWhere(q PlainSearch) (string, []any) {
+	var (
+		conds = []string{`p.status = 'published'`, `p.latest_version IS NOT NULL`}
+		args  []any
+	)
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	for _, w := range q.Words {
+		pattern := "%" + escapeLike(strings.ToLower(w)) + "%"
+		pa := arg(pattern)
+		conds = append(conds, `(LOWER(p.name) LIKE `+pa+` ESCAPE '\' OR LOWER(p.summary) LIKE `+pa+` ESCAPE '\'
+			OR EXISTS (SELECT 1 FROM plugin_facets t WHERE t.plugin_id = p.id AND t.field = 'tag' AND t.value LIKE `+pa+` ESCAPE '\'))`)
+	}
+	for _, field := range slices.Sorted(maps.Keys(q.Filters)) {
+		values := q.Filters[field]
+		if len(values) == 0 {
+			continue
+		}
+		fa := arg(field)
+		in := make([]string, len(values))
+		for i, v := range values {
+			in[i] = arg(v)
+		}
+		conds = append(conds, `EXISTS (SELECT 1 FROM plugin_facets f WHERE f.plugin_id = p.id AND f.field = `+fa+
+			` AND f.value IN (`+strings.Join(in, ", ")+`))`)
+	}
+	return `WHERE ` + strings.Join(conds, " AND "), args
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func (s *Store) plainFacets(ctx context.Context, fields []string, where string, args []any) (map[string]map[string]int, error) {
+	out := map[string]map[string]int{}
+	if len(fields) == 0 {
+		return out, nil
+	}
+	fargs := append([]any{}, args...)
+	in := make([]string, len(fields))
+	for i, f := range fields {
+		fargs = append(fargs, f)
+		in[i] = fmt.Sprintf("$%d", len(fargs))
+		out[f] = map[string]int{}
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT field, value, COUNT(*) FROM plugin_facets
+		WHERE field IN (`+strings.Join(in, ", ")+`) AND plugin_id IN (SELECT p.id FROM plugins p `+where+`)
+		GROUP BY field, value`, fargs...)
+	if err != nil {
+		return nil, fmt.Errorf("plain facets: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			field, value string
+			n            int
+		)
+		if err := rows.Scan(&field, &value, &n); err != nil {
+			return nil, fmt.Errorf("plain facets: %w", err)
+		}
+		out[field][value] = n
+	}
+	return out, rows.Err()
+}
