@@ -97,7 +97,9 @@ func TestAssignmentIsDeterministic(t *testing.T) {
 		r.Shuffle(len(shuffled.Submissions), func(i, j int) {
 			shuffled.Submissions[i], shuffled.Submissions[j] = shuffled.Submissions[j], shuffled.Submissions[i]
 		})
-		r.Shuffle(len(shuffled.Conflicts), func(i, j int) { shuffled.Conflicts[i], shuffled.Conflicts[j] = shuffled.Conflicts[j], shuffled.Conflicts[i] })
+		r.Shuffle(len(shuffled.Conflicts), func(i, j int) {
+			shuffled.Conflicts[i], shuffled.Conflicts[j] = shuffled.Conflicts[j], shuffled.Conflicts[i]
+		})
 		r.Shuffle(len(shuffled.Fixed), func(i, j int) { shuffled.Fixed[i], shuffled.Fixed[j] = shuffled.Fixed[j], shuffled.Fixed[i] })
 		if got := Assign(shuffled); !slices.Equal(got.Pairs, want.Pairs) {
 			t.Fatalf("seed %d: the order of the input changed the assignment", seed)
