@@ -80,7 +80,7 @@ type registerer interface {
 func handleRegister(svc registerer) handlerFunc {
 	return func(c *gin.Context) error {
 		var req RegisterRequest
-		if err := c.ShouldBindJSON(&req); err != nil {
+		if err := bindJSON(c, &req); err != nil {
 			return err
 		}
 		u, err := svc.Register(c.Request.Context(), auth.Registration{
@@ -117,7 +117,7 @@ type loginer interface {
 func handleLogin(svc loginer) handlerFunc {
 	return func(c *gin.Context) error {
 		var req LoginRequest
-		if err := c.ShouldBindJSON(&req); err != nil {
+		if err := bindJSON(c, &req); err != nil {
 			return err
 		}
 		g, err := svc.Login(c.Request.Context(), req.Email, req.Password, c.ClientIP())
@@ -150,7 +150,7 @@ type refresher interface {
 func handleRefresh(svc refresher) handlerFunc {
 	return func(c *gin.Context) error {
 		var req RefreshRequest
-		if err := c.ShouldBindJSON(&req); err != nil {
+		if err := bindJSON(c, &req); err != nil {
 			return err
 		}
 		g, err := svc.Refresh(c.Request.Context(), req.RefreshToken)
@@ -180,7 +180,7 @@ type logouter interface {
 func handleLogout(svc logouter) handlerFunc {
 	return func(c *gin.Context) error {
 		var req RefreshRequest
-		if err := c.ShouldBindJSON(&req); err != nil {
+		if err := bindJSON(c, &req); err != nil {
 			return err
 		}
 		if err := svc.Logout(c.Request.Context(), req.RefreshToken); err != nil {

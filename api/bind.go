@@ -1,6 +1,9 @@
 package api
 
 import (
+	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -9,6 +12,30 @@ import (
 
 	"github.com/riposte-civic/riposte/api/store"
 )
+
+// bindJSON decodes a JSON request body into v with ShouldBindJSON. Every
+// decoding failure becomes a 400 or 422 problem: none is ever a 500.
+func bindJSON(c *gin.Context, v any) error {
+	err := c.ShouldBindJSON(v)
+	if err == nil {
+		return nil
+	}
+	var (
+		tooLarge *http.MaxBytesError
+		syntax   *json.SyntaxError
+		typeErr  *json.UnmarshalTypeError
+		timeErr  *time.ParseError
+	)
+	switch {
+	case errors.As(err, &tooLarge), errors.As(err, &syntax), errors.As(err, &typeErr),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return err // classify knows these
+	case errors.As(err, &timeErr):
+		return errStatus(http.StatusUnprocessableEntity, "the request has invalid fields",
+			FieldError{Field: "(date)", Message: "dates are written in RFC 3339, such as 2016-01-23T09:00:00+01:00; got " + strconv.Quote(timeErr.Value)})
+	}
+	return errStatus(http.StatusBadRequest, "the request body could not be read: "+err.Error())
+}
 
 // Pagination bounds.
 const (

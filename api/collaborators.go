@@ -35,7 +35,7 @@ type collaboratorAdder interface {
 func handleCollaboratorAdd(svc collaboratorAdder) handlerFunc {
 	return func(c *gin.Context) error {
 		var req CollaboratorRequest
-		if err := c.ShouldBindJSON(&req); err != nil {
+		if err := bindJSON(c, &req); err != nil {
 			return err
 		}
 		added, err := svc.AddCollaborator(c.Request.Context(), caller(c), c.Param("slug"), req.Email)

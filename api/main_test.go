@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
@@ -31,6 +33,29 @@ type env struct {
 	auth  *auth.Service
 	logs  *bytes.Buffer
 	relay *search.Relay
+	clock *clock
+}
+
+// clock is the hackathon service's time in tests; zero means the real time.
+type clock struct {
+	mu sync.Mutex
+	at time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.at.IsZero() {
+		return time.Now()
+	}
+	return c.at
+}
+
+// set moves the clock to t.
+func (c *clock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.at = t
 }
 
 // options change how newEnv builds the server.
@@ -63,8 +88,10 @@ func newEnv(t testing.TB, opts ...func(*options)) *env {
 			return nil, errors.New("no engine in this test")
 		})
 	}
+	clk := &clock{}
 	deps := api.Deps{
-		Logger: log, Store: st, Auth: svc, Metrics: prometheus.NewRegistry(), Registry: registry.New(st, true),
+		Hackathons: hackathons.New(st, clk.now),
+		Logger:     log, Store: st, Auth: svc, Metrics: prometheus.NewRegistry(), Registry: registry.New(st, true),
 		Search: search.NewService(t.Context(), engine, st, log),
 	}
 	if o.deps != nil {
@@ -74,7 +101,7 @@ func newEnv(t testing.TB, opts ...func(*options)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, srv: srv, store: st, auth: svc, logs: logs, relay: search.NewRelay(st, engine, log)}
+	return &env{t: t, srv: srv, store: st, auth: svc, logs: logs, relay: search.NewRelay(st, engine, log), clock: clk}
 }
 
 func onDialect(d store.Dialect) func(*options) { return func(o *options) { o.dialect = d } }

@@ -97,7 +97,7 @@ func pluginResponse(p store.Plugin) PluginResponse {
 	r := PluginResponse{
 		Slug: p.Slug, Status: p.Status, Owner: OwnerRef{ID: p.OwnerID, Name: p.OwnerName}, Runtime: p.Runtime,
 		CreatedAt: utc(p.CreatedAt), UpdatedAt: utc(p.UpdatedAt), LatestVersion: p.LatestVersion,
-		Manifest: p.Manifest, Badges: []string{}, Hackathons: []string{},
+		Manifest: p.Manifest, Badges: nonNilStrings(p.Badges), Hackathons: nonNilStrings(p.Hackathons),
 	}
 	if p.Status == store.StatusRemoved {
 		r.RemovedReason = p.RemovedReason
@@ -333,4 +333,11 @@ func etagMatches(header, tag string) bool {
 		}
 	}
 	return false
+}
+
+func nonNilStrings(v []string) []string {
+	if v == nil {
+		return []string{}
+	}
+	return v
 }

@@ -60,6 +60,29 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.POST("/plugins/:slug/collaborators", signedIn, s.h(handleCollaboratorAdd(reg)))
 	v1.DELETE("/plugins/:slug/collaborators/:user_id", signedIn, s.h(handleCollaboratorRemove(reg)))
 
+	// Hackathons and judging.
+	hk := s.deps.Hackathons
+	v1.POST("/hackathons", signedIn, organizer, s.h(handleHackathonCreate(hk)))
+	v1.GET("/hackathons", s.h(handleHackathonList(hk)))
+	v1.GET("/hackathons/:slug", s.h(handleHackathonGet(hk)))
+	v1.PATCH("/hackathons/:slug", signedIn, organizer, s.h(handleHackathonPatch(hk)))
+	v1.POST("/hackathons/:slug/judges", signedIn, organizer, s.h(handleJudgeAdd(hk)))
+	v1.GET("/hackathons/:slug/judges", readScope, organizer, s.h(handleJudgeList(hk)))
+	v1.DELETE("/hackathons/:slug/judges/:user_id", signedIn, organizer, s.h(handleJudgeRemove(hk)))
+	v1.POST("/hackathons/:slug/submissions", signedIn, s.h(handleSubmit(hk)))
+	v1.GET("/hackathons/:slug/submissions", readScope, s.h(handleSubmissionList(hk)))
+	v1.GET("/hackathons/:slug/submissions/:plugin", readScope, s.h(handleSubmissionGet(hk)))
+	v1.DELETE("/hackathons/:slug/submissions/:plugin", signedIn, s.h(handleWithdraw(hk)))
+	v1.PUT("/hackathons/:slug/submissions/:plugin/review", signedIn, s.h(handleReview(hk)))
+	v1.POST("/hackathons/:slug/submissions/:plugin/decision", signedIn, organizer, s.h(handleDecision(hk)))
+	v1.POST("/hackathons/:slug/conflicts", signedIn, s.h(handleConflict(hk)))
+	v1.POST("/hackathons/:slug/assignments", signedIn, organizer, s.h(handleAssign(hk)))
+	v1.GET("/hackathons/:slug/assignments", readScope, organizer, s.h(handleAssignmentList(hk)))
+	v1.GET("/hackathons/:slug/leaderboard", s.h(handleLeaderboard(hk)))
+	v1.GET("/hackathons/:slug/leaderboard.csv", s.h(handleLeaderboardCSV(hk)))
+	v1.POST("/hackathons/:slug/publish-results", signedIn, organizer, s.h(handlePublishResults(hk)))
+	v1.GET("/judging/queue", readScope, s.h(handleQueue(hk)))
+
 	// Search.
 	v1.GET("/search", s.h(handleSearch(s.deps.Search)))
 	v1.POST("/admin/reindex", signedIn, admin, s.h(handleReindex(s.deps.Search)))

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
@@ -22,15 +23,16 @@ import (
 // DefaultMaxBody is the largest request body accepted, in bytes.
 const DefaultMaxBody = 1 << 20
 
-// Deps is what the server needs. Logger, Store, Auth, Registry, Search
-// and Metrics are required.
+// Deps is what the server needs; every field but the last four is
+// required.
 type Deps struct {
-	Logger   *slog.Logger
-	Store    *store.Store
-	Auth     *auth.Service
-	Registry *registry.Service
-	Search   *search.Service
-	Metrics  *prometheus.Registry
+	Logger     *slog.Logger
+	Store      *store.Store
+	Auth       *auth.Service
+	Registry   *registry.Service
+	Search     *search.Service
+	Hackathons *hackathons.Service
+	Metrics    *prometheus.Registry
 
 	TrustedProxies []string // CIDRs or addresses whose X-Forwarded-For is believed
 	CORSOrigins    []string // origins allowed to call the API from a browser; "*" for any
@@ -50,8 +52,8 @@ type Server struct {
 
 // New builds the server and its routes.
 func New(d Deps) (*Server, error) {
-	if d.Logger == nil || d.Store == nil || d.Auth == nil || d.Registry == nil || d.Search == nil || d.Metrics == nil {
-		return nil, fmt.Errorf("api: Logger, Store, Auth, Registry, Search and Metrics are required")
+	if d.Logger == nil || d.Store == nil || d.Auth == nil || d.Registry == nil || d.Search == nil || d.Hackathons == nil || d.Metrics == nil {
+		return nil, fmt.Errorf("api: Logger, Store, Auth, Registry, Search, Hackathons and Metrics are required")
 	}
 	if d.MaxBody <= 0 {
 		d.MaxBody = DefaultMaxBody

@@ -67,7 +67,7 @@ type apiTokenCreator interface {
 func handleTokenCreate(svc apiTokenCreator) handlerFunc {
 	return func(c *gin.Context) error {
 		var req APITokenRequest
-		if err := c.ShouldBindJSON(&req); err != nil {
+		if err := bindJSON(c, &req); err != nil {
 			return err
 		}
 		tok, secret, err := svc.CreateAPIToken(c.Request.Context(), caller(c),

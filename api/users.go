@@ -97,7 +97,7 @@ func handleUserPatch(svc userUpdater) handlerFunc {
 			return err
 		}
 		var req UserPatchRequest
-		if err := c.ShouldBindJSON(&req); err != nil {
+		if err := bindJSON(c, &req); err != nil {
 			return err
 		}
 		u, err := svc.UpdateUser(c.Request.Context(), caller(c), id, auth.UserChange{Role: (*auth.Role)(req.Role), Disabled: req.Disabled})

@@ -189,7 +189,7 @@ func handlePluginDelete(svc pluginRemover) handlerFunc {
 	return func(c *gin.Context) error {
 		var req RemoveRequest
 		if c.Request.ContentLength != 0 {
-			if err := c.ShouldBindJSON(&req); err != nil {
+			if err := bindJSON(c, &req); err != nil {
 				return err
 			}
 		}

@@ -360,6 +360,1250 @@ const docTemplate = `{
                 }
             }
         },
+        "/hackathons": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "hackathons"
+                ],
+                "summary": "List editions",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size (1–100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 0,
+                        "description": "Items to skip",
+                        "name": "offset",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The latest first",
+                        "schema": {
+                            "$ref": "#/definitions/api.List-api_HackathonResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Invalid pagination",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "description": "Opens a hackathon edition with its dates and weighted rubric. Organizers only. Recorded in the audit log.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "hackathons"
+                ],
+                "summary": "Create an edition",
+                "parameters": [
+                    {
+                        "description": "The edition",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.HackathonRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.HackathonResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an organizer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Slug taken",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid fields",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/hackathons/{slug}": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "hackathons"
+                ],
+                "summary": "Get an edition",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.HackathonResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "description": "Changes an edition's fields; omitted ones stay. The rubric is frozen once a judge has scored. Organizers only.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "hackathons"
+                ],
+                "summary": "Change an edition",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The changes",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.HackathonPatchRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.HackathonResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an organizer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Rubric frozen",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid fields",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/hackathons/{slug}/assignments": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "judging"
+                ],
+                "summary": "List assignments",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.AssignmentsResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an organizer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            },
+            "post": {
+                "description": "Gives each entry judges_per_submission distinct judges, never one with a conflict of interest, keeping judges' loads within one of each other where conflicts allow and assignments that already have a review. Deterministic. Entries that could not get enough judges are listed. Organizers only. Recorded in the audit log.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "judging"
+                ],
+                "summary": "Assign judges",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "How many judges per entry",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.AssignRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.AssignResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an organizer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Results already published",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "judges_per_submission out of range",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/hackathons/{slug}/conflicts": {
+            "post": {
+                "description": "An organizer declares a conflict, or a judge recuses themself (judge_id their own), with a reason. The judge's assignment to the entry and any review they gave it are removed. Owning or collaborating on a plugin is a conflict without declaring it. Recorded in the audit log.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "judging"
+                ],
+                "summary": "Declare a conflict",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The conflict",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.ConflictRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.ConflictResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Neither an organizer nor the judge concerned",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "No reason, not a judge, or not an entry",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/hackathons/{slug}/judges": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "hackathons"
+                ],
+                "summary": "List judges",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.List-api_JudgeResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an organizer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            },
+            "post": {
+                "description": "The account must have the judge (or organizer) role. Organizers only. Recorded in the audit log.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "hackathons"
+                ],
+                "summary": "Add a judge",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "Who",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.JudgeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.JudgeResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an organizer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Already a judge",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "No such account, or not a judge",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/hackathons/{slug}/judges/{user_id}": {
+            "delete": {
+                "description": "Their unreviewed assignments go; their reviews stay. Organizers only. Recorded in the audit log.",
+                "tags": [
+                    "hackathons"
+                ],
+                "summary": "Remove a judge",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "The judge's account id",
+                        "name": "user_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an organizer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition or judge",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/hackathons/{slug}/leaderboard": {
+            "get": {
+                "description": "Entries by score, then number of reviews, then name; entries without reviews last. A review's score is 100 × Σ wᵢ·(sᵢ−minᵢ)/(maxᵢ−minᵢ) / Σ wᵢ. normalize=none: an entry's score is the mean of its review scores. normalize=zscore: each review score becomes a z-score among its judge's reviews (0 when the judge has one review or no spread), and an entry's score is the mean of its z. Organizers at any time; everyone once results are published.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "judging"
+                ],
+                "summary": "Leaderboard",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "none",
+                            "zscore"
+                        ],
+                        "type": "string",
+                        "default": "none",
+                        "description": "Normalisation",
+                        "name": "normalize",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.LeaderboardResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Unknown normalisation",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Invalid credentials",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Results not published and not an organizer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/hackathons/{slug}/leaderboard.csv": {
+            "get": {
+                "description": "One row per entry: rank, plugin, name, score, reviews, then the mean raw score of each criterion. UTF-8. Text cells that a spreadsheet would take for a formula (starting with = + - @, a tab or a carriage return) are prefixed with an apostrophe. Same access as the JSON leaderboard.",
+                "produces": [
+                    "text/csv"
+                ],
+                "tags": [
+                    "judging"
+                ],
+                "summary": "Leaderboard as CSV",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "none",
+                            "zscore"
+                        ],
+                        "type": "string",
+                        "default": "none",
+                        "description": "Normalisation",
+                        "name": "normalize",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "CSV",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "400": {
+                        "description": "Unknown normalisation",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Invalid credentials",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Results not published and not an organizer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/hackathons/{slug}/publish-results": {
+            "post": {
+                "description": "Makes the leaderboard public, tells each team its decision, feedback and anonymised scores, and gives accepted and awarded plugins their badges in search. Once, after the judging deadline. Organizers only. Recorded in the audit log.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "judging"
+                ],
+                "summary": "Publish results",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.HackathonResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an organizer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Already published, or judging still open",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/hackathons/{slug}/submissions": {
+            "get": {
+                "description": "Organizers see every entry, judges the ones assigned to them, participants their own.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "judging"
+                ],
+                "summary": "List entries",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.List-api_SubmissionResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            },
+            "post": {
+                "description": "Enters the caller's published plugin, frozen at its latest version; submitting again before the deadline moves the entry to the newer version (200). Plugin owners only, before the submission deadline.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "judging"
+                ],
+                "summary": "Submit a plugin",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The plugin",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.SubmitRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "Moved to the plugin's latest version",
+                        "schema": {
+                            "$ref": "#/definitions/api.SubmissionResponse"
+                        }
+                    },
+                    "201": {
+                        "description": "Entered",
+                        "schema": {
+                            "$ref": "#/definitions/api.SubmissionResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not the plugin's owner",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition or plugin",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Submissions closed, or the plugin is not published",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/hackathons/{slug}/submissions/{plugin}": {
+            "get": {
+                "description": "For its team, its assigned judges and organizers. A judge sees their own review only; organizers see every review with its judge; once results are published, the team sees its decision, feedback and every review without the judges' names.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "judging"
+                ],
+                "summary": "Get an entry",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "Plugin slug",
+                        "name": "plugin",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.SubmissionDetailResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such entry, or not yours to see",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            },
+            "delete": {
+                "description": "The plugin's owner, before the submission deadline.",
+                "tags": [
+                    "judging"
+                ],
+                "summary": "Withdraw an entry",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "Plugin slug",
+                        "name": "plugin",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such entry of yours",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Submissions closed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/hackathons/{slug}/submissions/{plugin}/decision": {
+            "post": {
+                "description": "Accepts or rejects an entry, with an optional award (accepted entries only) and written feedback for the team, told to them with the results. Organizers only, until results are published. Recorded in the audit log.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "judging"
+                ],
+                "summary": "Decide on an entry",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "Plugin slug",
+                        "name": "plugin",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The decision",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.DecisionRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.SubmissionResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an organizer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such entry",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Results already published",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid fields",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/hackathons/{slug}/submissions/{plugin}/review": {
+            "put": {
+                "description": "The assigned judge scores every criterion of the rubric and may revise until the judging deadline. Other judges' scores are never shown to judges.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "judging"
+                ],
+                "summary": "Score an entry",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "Plugin slug",
+                        "name": "plugin",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "Scores and comment",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.ReviewRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.ReviewResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such entry assigned to you",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Judging is closed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "A criterion missing, unknown or out of range",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/judging/queue": {
+            "get": {
+                "description": "The entries the caller is assigned to in editions whose results are not published, those not yet reviewed first, then by judging deadline.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "judging"
+                ],
+                "summary": "My judging queue",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.List-api_QueueItem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
         "/manifests/validate": {
             "post": {
                 "description": "Checks a manifest (JSON, or YAML with Content-Type application/yaml) exactly as plugin creation does, and reports every problem at once with its path.",
@@ -1824,6 +3068,66 @@ const docTemplate = `{
                 }
             }
         },
+        "api.AssignRequest": {
+            "type": "object",
+            "properties": {
+                "judges_per_submission": {
+                    "type": "integer",
+                    "example": 3
+                }
+            }
+        },
+        "api.AssignResponse": {
+            "type": "object",
+            "properties": {
+                "assignments": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.AssignmentPair"
+                    }
+                },
+                "uncovered": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.Uncovered"
+                    }
+                }
+            }
+        },
+        "api.AssignmentPair": {
+            "type": "object",
+            "properties": {
+                "judge_id": {
+                    "type": "integer",
+                    "example": 12
+                },
+                "plugin": {
+                    "type": "string",
+                    "example": "portes-ouvertes"
+                },
+                "reviewed": {
+                    "type": "boolean",
+                    "example": false
+                }
+            }
+        },
+        "api.AssignmentsResponse": {
+            "type": "object",
+            "properties": {
+                "assignments": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.AssignmentPair"
+                    }
+                },
+                "conflicts": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.ConflictResponse"
+                    }
+                }
+            }
+        },
         "api.AuditEntryResponse": {
             "type": "object",
             "properties": {
@@ -1882,6 +3186,272 @@ const docTemplate = `{
                 "user_id": {
                     "type": "integer",
                     "example": 9
+                }
+            }
+        },
+        "api.ConflictRequest": {
+            "type": "object",
+            "properties": {
+                "judge_id": {
+                    "type": "integer",
+                    "example": 12
+                },
+                "plugin": {
+                    "type": "string",
+                    "example": "portes-ouvertes"
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "Former colleague of the team"
+                }
+            }
+        },
+        "api.ConflictResponse": {
+            "type": "object",
+            "properties": {
+                "judge_id": {
+                    "type": "integer",
+                    "example": 12
+                },
+                "plugin": {
+                    "type": "string",
+                    "example": "portes-ouvertes"
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "Former colleague of the team"
+                }
+            }
+        },
+        "api.DecisionRequest": {
+            "type": "object",
+            "properties": {
+                "award": {
+                    "type": "string",
+                    "example": "Prix du public"
+                },
+                "feedback": {
+                    "type": "string",
+                    "example": "Strong impact; consider accessibility for screen readers."
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "accepted",
+                        "rejected"
+                    ],
+                    "example": "accepted"
+                }
+            }
+        },
+        "api.HackathonPatchRequest": {
+            "type": "object",
+            "properties": {
+                "city": {
+                    "type": "string"
+                },
+                "description": {
+                    "type": "string"
+                },
+                "ends_at": {
+                    "type": "string"
+                },
+                "judging_deadline": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "rubric": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/judging.Criterion"
+                    }
+                },
+                "starts_at": {
+                    "type": "string"
+                },
+                "submission_deadline": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.HackathonRequest": {
+            "type": "object",
+            "properties": {
+                "city": {
+                    "type": "string",
+                    "example": "Paris"
+                },
+                "description": {
+                    "type": "string"
+                },
+                "ends_at": {
+                    "type": "string",
+                    "example": "2016-01-24T18:00:00+01:00"
+                },
+                "judging_deadline": {
+                    "type": "string",
+                    "example": "2016-01-24T17:00:00+01:00"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Hackathon contre la propagande terroriste"
+                },
+                "rubric": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/judging.Criterion"
+                    }
+                },
+                "slug": {
+                    "type": "string",
+                    "example": "paris-2016"
+                },
+                "starts_at": {
+                    "type": "string",
+                    "example": "2016-01-23T09:00:00+01:00"
+                },
+                "submission_deadline": {
+                    "type": "string",
+                    "example": "2016-01-24T12:00:00+01:00"
+                }
+            }
+        },
+        "api.HackathonResponse": {
+            "type": "object",
+            "properties": {
+                "city": {
+                    "type": "string",
+                    "example": "Paris"
+                },
+                "description": {
+                    "type": "string"
+                },
+                "ends_at": {
+                    "type": "string"
+                },
+                "judging_deadline": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Hackathon contre la propagande terroriste"
+                },
+                "phase": {
+                    "type": "string",
+                    "enum": [
+                        "upcoming",
+                        "open",
+                        "judging",
+                        "closed",
+                        "results"
+                    ],
+                    "example": "open"
+                },
+                "results_published": {
+                    "type": "boolean",
+                    "example": false
+                },
+                "rubric": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/judging.Criterion"
+                    }
+                },
+                "slug": {
+                    "type": "string",
+                    "example": "paris-2016"
+                },
+                "starts_at": {
+                    "type": "string"
+                },
+                "submission_deadline": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.JudgeRequest": {
+            "type": "object",
+            "properties": {
+                "user_id": {
+                    "type": "integer",
+                    "example": 12
+                }
+            }
+        },
+        "api.JudgeResponse": {
+            "type": "object",
+            "properties": {
+                "added_at": {
+                    "type": "string"
+                },
+                "email": {
+                    "type": "string",
+                    "example": "camille@example.org"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Camille"
+                },
+                "user_id": {
+                    "type": "integer",
+                    "example": 12
+                }
+            }
+        },
+        "api.LeaderboardResponse": {
+            "type": "object",
+            "properties": {
+                "hackathon": {
+                    "type": "string",
+                    "example": "paris-2016"
+                },
+                "normalize": {
+                    "type": "string",
+                    "enum": [
+                        "none",
+                        "zscore"
+                    ],
+                    "example": "none"
+                },
+                "rows": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.LeaderboardRow"
+                    }
+                }
+            }
+        },
+        "api.LeaderboardRow": {
+            "type": "object",
+            "properties": {
+                "criteria": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "number",
+                        "format": "float64"
+                    }
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Portes Ouvertes"
+                },
+                "plugin": {
+                    "type": "string",
+                    "example": "portes-ouvertes"
+                },
+                "rank": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "reviews": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "score": {
+                    "type": "number",
+                    "example": 78.5
                 }
             }
         },
@@ -1954,6 +3524,52 @@ const docTemplate = `{
                 }
             }
         },
+        "api.List-api_HackathonResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.HackathonResponse"
+                    }
+                },
+                "limit": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "offset": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 42
+                }
+            }
+        },
+        "api.List-api_JudgeResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.JudgeResponse"
+                    }
+                },
+                "limit": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "offset": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 42
+                }
+            }
+        },
         "api.List-api_PluginResponse": {
             "type": "object",
             "properties": {
@@ -1961,6 +3577,52 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/api.PluginResponse"
+                    }
+                },
+                "limit": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "offset": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 42
+                }
+            }
+        },
+        "api.List-api_QueueItem": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.QueueItem"
+                    }
+                },
+                "limit": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "offset": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 42
+                }
+            }
+        },
+        "api.List-api_SubmissionResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.SubmissionResponse"
                     }
                 },
                 "limit": {
@@ -2113,6 +3775,41 @@ const docTemplate = `{
                 }
             }
         },
+        "api.QueueItem": {
+            "type": "object",
+            "properties": {
+                "hackathon": {
+                    "type": "string",
+                    "example": "paris-2026"
+                },
+                "hackathon_name": {
+                    "type": "string",
+                    "example": "Hackathon 2026"
+                },
+                "judging_deadline": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Portes Ouvertes"
+                },
+                "plugin": {
+                    "type": "string",
+                    "example": "portes-ouvertes"
+                },
+                "reviewed": {
+                    "type": "boolean",
+                    "example": false
+                },
+                "reviewed_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "string",
+                    "example": "1.2.0"
+                }
+            }
+        },
         "api.RefreshRequest": {
             "type": "object",
             "properties": {
@@ -2154,6 +3851,36 @@ const docTemplate = `{
                 "reason": {
                     "type": "string",
                     "example": "Publishes personal data of victims"
+                }
+            }
+        },
+        "api.ReviewRequest": {
+            "type": "object",
+            "properties": {
+                "comment": {
+                    "type": "string",
+                    "example": "Clear, useful, respectful of privacy."
+                },
+                "scores": {
+                    "$ref": "#/definitions/judging.Scores"
+                }
+            }
+        },
+        "api.ReviewResponse": {
+            "type": "object",
+            "properties": {
+                "comment": {
+                    "type": "string"
+                },
+                "judge_id": {
+                    "type": "integer",
+                    "example": 12
+                },
+                "scores": {
+                    "$ref": "#/definitions/judging.Scores"
+                },
+                "updated_at": {
+                    "type": "string"
                 }
             }
         },
@@ -2292,6 +4019,93 @@ const docTemplate = `{
                 }
             }
         },
+        "api.SubmissionDetailResponse": {
+            "type": "object",
+            "properties": {
+                "award": {
+                    "type": "string",
+                    "example": "Prix du public"
+                },
+                "feedback": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Portes Ouvertes"
+                },
+                "plugin": {
+                    "type": "string",
+                    "example": "portes-ouvertes"
+                },
+                "reviews": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.ReviewResponse"
+                    }
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "submitted",
+                        "accepted",
+                        "rejected"
+                    ],
+                    "example": "submitted"
+                },
+                "submitted_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "string",
+                    "example": "1.2.0"
+                }
+            }
+        },
+        "api.SubmissionResponse": {
+            "type": "object",
+            "properties": {
+                "award": {
+                    "type": "string",
+                    "example": "Prix du public"
+                },
+                "feedback": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Portes Ouvertes"
+                },
+                "plugin": {
+                    "type": "string",
+                    "example": "portes-ouvertes"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "submitted",
+                        "accepted",
+                        "rejected"
+                    ],
+                    "example": "submitted"
+                },
+                "submitted_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "string",
+                    "example": "1.2.0"
+                }
+            }
+        },
+        "api.SubmitRequest": {
+            "type": "object",
+            "properties": {
+                "plugin": {
+                    "type": "string",
+                    "example": "portes-ouvertes"
+                }
+            }
+        },
         "api.TokenResponse": {
             "type": "object",
             "properties": {
@@ -2311,6 +4125,19 @@ const docTemplate = `{
                 },
                 "user": {
                     "$ref": "#/definitions/api.UserResponse"
+                }
+            }
+        },
+        "api.Uncovered": {
+            "type": "object",
+            "properties": {
+                "missing": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "plugin": {
+                    "type": "string",
+                    "example": "portes-ouvertes"
                 }
             }
         },
@@ -2427,6 +4254,35 @@ const docTemplate = `{
                     "type": "boolean",
                     "example": false
                 }
+            }
+        },
+        "judging.Criterion": {
+            "type": "object",
+            "properties": {
+                "description": {
+                    "type": "string"
+                },
+                "key": {
+                    "type": "string"
+                },
+                "label": {
+                    "type": "string"
+                },
+                "max": {
+                    "type": "integer"
+                },
+                "min": {
+                    "type": "integer"
+                },
+                "weight": {
+                    "type": "number"
+                }
+            }
+        },
+        "judging.Scores": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "integer"
             }
         },
         "plugins.Change": {

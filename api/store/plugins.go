@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -33,6 +34,8 @@ type Plugin struct {
 	PublishedAt   *time.Time
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	Hackathons    []string // hackathons whose published results include it
+	Badges        []string // "accepted", "awarded"
 }
 
 // PluginVersion is one immutable version of a plugin.
@@ -94,20 +97,22 @@ type PluginFilter struct {
 }
 
 const pluginColumns = `p.id, p.slug, p.owner_id, u.name, p.status, p.revision, p.latest_version, p.manifest, p.runtime,
-	p.name, p.summary, p.removed_reason, p.removed_at, p.published_at, p.created_at, p.updated_at`
+	p.name, p.summary, p.removed_reason, p.removed_at, p.published_at, p.created_at, p.updated_at, p.hackathons, p.badges`
 
 const pluginFrom = ` FROM plugins p JOIN users u ON u.id = p.owner_id `
 
 func scanPlugin(row interface{ Scan(...any) error }) (Plugin, error) {
 	var (
-		p        Plugin
-		manifest *string
+		p                  Plugin
+		manifest           *string
+		hackathons, badges string
 	)
 	err := row.Scan(&p.ID, &p.Slug, &p.OwnerID, &p.OwnerName, &p.Status, &p.Revision, &p.LatestVersion, &manifest, &p.Runtime,
-		&p.Name, &p.Summary, &p.RemovedReason, &p.RemovedAt, &p.PublishedAt, &p.CreatedAt, &p.UpdatedAt)
+		&p.Name, &p.Summary, &p.RemovedReason, &p.RemovedAt, &p.PublishedAt, &p.CreatedAt, &p.UpdatedAt, &hackathons, &badges)
 	if manifest != nil {
 		p.Manifest = []byte(*manifest)
 	}
+	p.Hackathons, p.Badges = strings.Fields(hackathons), strings.Fields(badges)
 	return p, err
 }
 

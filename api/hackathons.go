@@ -1,0 +1,353 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/hackathons"
+	"github.com/riposte-civic/riposte/api/judging"
+	"github.com/riposte-civic/riposte/api/store"
+)
+
+// HackathonRequest creates an edition. Dates are RFC 3339. Criteria
+// without min and max score from 0 to 10.
+type HackathonRequest struct {
+	Slug               string              `json:"slug" example:"paris-2016"`
+	Name               string              `json:"name" example:"Hackathon contre la propagande terroriste"`
+	City               string              `json:"city" example:"Paris"`
+	Description        string              `json:"description"`
+	StartsAt           string              `json:"starts_at" example:"2016-01-23T09:00:00+01:00"`
+	EndsAt             string              `json:"ends_at" example:"2016-01-24T18:00:00+01:00"`
+	SubmissionDeadline string              `json:"submission_deadline" example:"2016-01-24T12:00:00+01:00"`
+	JudgingDeadline    string              `json:"judging_deadline" example:"2016-01-24T17:00:00+01:00"`
+	Rubric             []judging.Criterion `json:"rubric"`
+}
+
+// HackathonPatchRequest changes an edition; omitted fields stay. The rubric
+// cannot change once a judge has scored against it.
+type HackathonPatchRequest struct {
+	Name               *string              `json:"name"`
+	City               *string              `json:"city"`
+	Description        *string              `json:"description"`
+	StartsAt           *string              `json:"starts_at"`
+	EndsAt             *string              `json:"ends_at"`
+	SubmissionDeadline *string              `json:"submission_deadline"`
+	JudgingDeadline    *string              `json:"judging_deadline"`
+	Rubric             *[]judging.Criterion `json:"rubric"`
+}
+
+// HackathonResponse is an edition; phase follows from its dates.
+type HackathonResponse struct {
+	Slug               string              `json:"slug" example:"paris-2016"`
+	Name               string              `json:"name" example:"Hackathon contre la propagande terroriste"`
+	City               string              `json:"city" example:"Paris"`
+	Description        string              `json:"description"`
+	StartsAt           time.Time           `json:"starts_at"`
+	EndsAt             time.Time           `json:"ends_at"`
+	SubmissionDeadline time.Time           `json:"submission_deadline"`
+	JudgingDeadline    time.Time           `json:"judging_deadline"`
+	Rubric             []judging.Criterion `json:"rubric"`
+	ResultsPublished   bool                `json:"results_published" example:"false"`
+	Phase              string              `json:"phase" example:"open" enums:"upcoming,open,judging,closed,results"`
+}
+
+// parseDates reads RFC 3339 dates, naming each field that is not one.
+func parseDates(fields map[string]*string) (map[string]*time.Time, error) {
+	out := map[string]*time.Time{}
+	var bad []FieldError
+	for name, v := range fields {
+		if v == nil {
+			continue
+		}
+		t, err := time.Parse(time.RFC3339, *v)
+		if err != nil {
+			bad = append(bad, FieldError{Field: name, Message: "must be a date in RFC 3339, such as 2016-01-23T09:00:00+01:00"})
+			continue
+		}
+		out[name] = &t
+	}
+	if len(bad) > 0 {
+		return nil, errStatus(http.StatusUnprocessableEntity, "the request has invalid fields", bad...)
+	}
+	return out, nil
+}
+
+func orZero(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+type editionViewer interface {
+	Phase(e hackathons.Edition) string
+}
+
+func hackathonResponse(svc editionViewer, e hackathons.Edition) HackathonResponse {
+	return HackathonResponse{Slug: e.Slug, Name: e.Name, City: e.City, Description: e.Description,
+		StartsAt: utc(e.StartsAt), EndsAt: utc(e.EndsAt), SubmissionDeadline: utc(e.SubmissionDeadline),
+		JudgingDeadline: utc(e.JudgingDeadline), Rubric: e.Rubric, ResultsPublished: e.ResultsPublishedAt != nil, Phase: svc.Phase(e)}
+}
+
+type hackathonCreator interface {
+	editionViewer
+	Create(ctx context.Context, u auth.User, in hackathons.Input) (hackathons.Edition, error)
+}
+
+// handleHackathonCreate opens an edition.
+//
+//	@Summary		Create an edition
+//	@Description	Opens a hackathon edition with its dates and weighted rubric. Organizers only. Recorded in the audit log.
+//	@Tags			hackathons
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body		HackathonRequest	true	"The edition"
+//	@Success		201		{object}	HackathonResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON"
+//	@Failure		401		{object}	Problem	"Not signed in"
+//	@Failure		403		{object}	Problem	"Not an organizer"
+//	@Failure		409		{object}	Problem	"Slug taken"
+//	@Failure		413		{object}	Problem	"Body over 1 MiB"
+//	@Failure		422		{object}	Problem	"Invalid fields"
+//	@Router			/hackathons [post]
+func handleHackathonCreate(svc hackathonCreator) handlerFunc {
+	return func(c *gin.Context) error {
+		var req HackathonRequest
+		if err := bindJSON(c, &req); err != nil {
+			return err
+		}
+		d, err := parseDates(map[string]*string{"starts_at": nonEmpty(req.StartsAt), "ends_at": nonEmpty(req.EndsAt),
+			"submission_deadline": nonEmpty(req.SubmissionDeadline), "judging_deadline": nonEmpty(req.JudgingDeadline)})
+		if err != nil {
+			return err
+		}
+		e, err := svc.Create(c.Request.Context(), caller(c), hackathons.Input{Slug: req.Slug, Name: req.Name, City: req.City,
+			Description: req.Description, StartsAt: orZero(d["starts_at"]), EndsAt: orZero(d["ends_at"]),
+			SubmissionDeadline: orZero(d["submission_deadline"]), JudgingDeadline: orZero(d["judging_deadline"]), Rubric: req.Rubric})
+		if err != nil {
+			return err
+		}
+		c.Header("Location", "/api/v1/hackathons/"+e.Slug)
+		c.JSON(http.StatusCreated, hackathonResponse(svc, e))
+		return nil
+	}
+}
+
+type hackathonUpdater interface {
+	editionViewer
+	Update(ctx context.Context, u auth.User, slug string, p hackathons.Patch) (hackathons.Edition, error)
+}
+
+// handleHackathonPatch changes an edition.
+//
+//	@Summary		Change an edition
+//	@Description	Changes an edition's fields; omitted ones stay. The rubric is frozen once a judge has scored. Organizers only.
+//	@Tags			hackathons
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			slug	path		string					true	"Edition slug"
+//	@Param			body	body		HackathonPatchRequest	true	"The changes"
+//	@Success		200		{object}	HackathonResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON"
+//	@Failure		401		{object}	Problem	"Not signed in"
+//	@Failure		403		{object}	Problem	"Not an organizer"
+//	@Failure		404		{object}	Problem	"No such edition"
+//	@Failure		409		{object}	Problem	"Rubric frozen"
+//	@Failure		413		{object}	Problem	"Body over 1 MiB"
+//	@Failure		422		{object}	Problem	"Invalid fields"
+//	@Router			/hackathons/{slug} [patch]
+func handleHackathonPatch(svc hackathonUpdater) handlerFunc {
+	return func(c *gin.Context) error {
+		var req HackathonPatchRequest
+		if err := bindJSON(c, &req); err != nil {
+			return err
+		}
+		d, err := parseDates(map[string]*string{"starts_at": req.StartsAt, "ends_at": req.EndsAt,
+			"submission_deadline": req.SubmissionDeadline, "judging_deadline": req.JudgingDeadline})
+		if err != nil {
+			return err
+		}
+		p := hackathons.Patch{Name: req.Name, City: req.City, Description: req.Description, StartsAt: d["starts_at"],
+			EndsAt: d["ends_at"], SubmissionDeadline: d["submission_deadline"], JudgingDeadline: d["judging_deadline"]}
+		if req.Rubric != nil {
+			r := judging.Rubric(*req.Rubric)
+			p.Rubric = &r
+		}
+		e, err := svc.Update(c.Request.Context(), caller(c), c.Param("slug"), p)
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, hackathonResponse(svc, e))
+		return nil
+	}
+}
+
+type hackathonGetter interface {
+	editionViewer
+	Get(ctx context.Context, slug string) (hackathons.Edition, error)
+	List(ctx context.Context, p store.Page) ([]hackathons.Edition, int, error)
+}
+
+// handleHackathonList lists editions.
+//
+//	@Summary	List editions
+//	@Tags		hackathons
+//	@Produce	json
+//	@Param		limit	query		int						false	"Page size (1–100)"	default(20)
+//	@Param		offset	query		int						false	"Items to skip"		default(0)
+//	@Success	200		{object}	List[HackathonResponse]	"The latest first"
+//	@Failure	400		{object}	Problem					"Invalid pagination"
+//	@Router		/hackathons [get]
+func handleHackathonList(svc hackathonGetter) handlerFunc {
+	return func(c *gin.Context) error {
+		p, err := page(c)
+		if err != nil {
+			return err
+		}
+		list, total, err := svc.List(c.Request.Context(), p)
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, mapList(list, total, p, func(e hackathons.Edition) HackathonResponse { return hackathonResponse(svc, e) }))
+		return nil
+	}
+}
+
+// handleHackathonGet returns an edition.
+//
+//	@Summary	Get an edition
+//	@Tags		hackathons
+//	@Produce	json
+//	@Param		slug	path		string	true	"Edition slug"
+//	@Success	200		{object}	HackathonResponse
+//	@Failure	404		{object}	Problem	"No such edition"
+//	@Router		/hackathons/{slug} [get]
+func handleHackathonGet(svc hackathonGetter) handlerFunc {
+	return func(c *gin.Context) error {
+		e, err := svc.Get(c.Request.Context(), c.Param("slug"))
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, hackathonResponse(svc, e))
+		return nil
+	}
+}
+
+// JudgeRequest names the account to make a judge.
+type JudgeRequest struct {
+	UserID int64 `json:"user_id" example:"12"`
+}
+
+// JudgeResponse is a judge of an edition.
+type JudgeResponse struct {
+	UserID  int64     `json:"user_id" example:"12"`
+	Name    string    `json:"name" example:"Camille"`
+	Email   string    `json:"email" example:"camille@example.org"`
+	AddedAt time.Time `json:"added_at"`
+}
+
+func judgeResponse(j store.Judge) JudgeResponse {
+	return JudgeResponse{UserID: j.UserID, Name: j.Name, Email: j.Email, AddedAt: utc(j.AddedAt)}
+}
+
+type judgeManager interface {
+	AddJudge(ctx context.Context, u auth.User, slug string, userID int64) (store.Judge, error)
+	RemoveJudge(ctx context.Context, u auth.User, slug string, userID int64) error
+	Judges(ctx context.Context, u auth.User, slug string) ([]store.Judge, error)
+}
+
+// handleJudgeAdd makes an account a judge of an edition.
+//
+//	@Summary		Add a judge
+//	@Description	The account must have the judge (or organizer) role. Organizers only. Recorded in the audit log.
+//	@Tags			hackathons
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			slug	path		string			true	"Edition slug"
+//	@Param			body	body		JudgeRequest	true	"Who"
+//	@Success		201		{object}	JudgeResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON"
+//	@Failure		401		{object}	Problem	"Not signed in"
+//	@Failure		403		{object}	Problem	"Not an organizer"
+//	@Failure		404		{object}	Problem	"No such edition"
+//	@Failure		409		{object}	Problem	"Already a judge"
+//	@Failure		422		{object}	Problem	"No such account, or not a judge"
+//	@Router			/hackathons/{slug}/judges [post]
+func handleJudgeAdd(svc judgeManager) handlerFunc {
+	return func(c *gin.Context) error {
+		var req JudgeRequest
+		if err := bindJSON(c, &req); err != nil {
+			return err
+		}
+		j, err := svc.AddJudge(c.Request.Context(), caller(c), c.Param("slug"), req.UserID)
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusCreated, judgeResponse(j))
+		return nil
+	}
+}
+
+// handleJudgeList lists an edition's judges.
+//
+//	@Summary	List judges
+//	@Tags		hackathons
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		slug	path		string	true	"Edition slug"
+//	@Success	200		{object}	List[JudgeResponse]
+//	@Failure	401		{object}	Problem	"Not signed in"
+//	@Failure	403		{object}	Problem	"Not an organizer"
+//	@Failure	404		{object}	Problem	"No such edition"
+//	@Router		/hackathons/{slug}/judges [get]
+func handleJudgeList(svc judgeManager) handlerFunc {
+	return func(c *gin.Context) error {
+		list, err := svc.Judges(c.Request.Context(), caller(c), c.Param("slug"))
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, mapList(list, len(list), store.Page{Limit: len(list)}, judgeResponse))
+		return nil
+	}
+}
+
+// handleJudgeRemove takes a judge off an edition.
+//
+//	@Summary		Remove a judge
+//	@Description	Their unreviewed assignments go; their reviews stay. Organizers only. Recorded in the audit log.
+//	@Tags			hackathons
+//	@Security		BearerAuth
+//	@Param			slug	path	string	true	"Edition slug"
+//	@Param			user_id	path	int		true	"The judge's account id"
+//	@Success		204
+//	@Failure		401	{object}	Problem	"Not signed in"
+//	@Failure		403	{object}	Problem	"Not an organizer"
+//	@Failure		404	{object}	Problem	"No such edition or judge"
+//	@Router			/hackathons/{slug}/judges/{user_id} [delete]
+func handleJudgeRemove(svc judgeManager) handlerFunc {
+	return func(c *gin.Context) error {
+		id, err := pathID(c, "user_id")
+		if err != nil {
+			return err
+		}
+		if err := svc.RemoveJudge(c.Request.Context(), caller(c), c.Param("slug"), id); err != nil {
+			return err
+		}
+		c.Status(http.StatusNoContent)
+		return nil
+	}
+}

@@ -1,0 +1,127 @@
+package hackathons
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/judging"
+	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/api/valid"
+)
+
+// Leaderboard ranks an edition's entries; organizers see it at any time,
+// everyone once the results are published.
+func (s *Service) Leaderboard(ctx context.Context, u auth.User, slug string, n judging.Normalization) (Edition, []judging.Row, error) {
+	h, err := s.store.HackathonBySlug(ctx, slug)
+	if err != nil {
+		return Edition{}, nil, err
+	}
+	e, err := decode(h)
+	if err != nil {
+		return e, nil, err
+	}
+	if h.ResultsPublishedAt == nil && !u.Is(auth.RoleOrganizer) {
+		return e, nil, fmt.Errorf("the results of this edition are not published yet: %w", auth.ErrForbidden)
+	}
+	subs, err := s.store.Submissions(ctx, h.ID)
+	if err != nil {
+		return e, nil, err
+	}
+	entries := make([]judging.Entry, len(subs))
+	for i, sub := range subs {
+		entries[i] = judging.Entry{Plugin: sub.Slug, Name: sub.Name}
+	}
+	stored, err := s.store.Reviews(ctx, h.ID)
+	if err != nil {
+		return e, nil, err
+	}
+	reviews := make([]judging.Review, len(stored))
+	for i, r := range stored {
+		reviews[i] = judging.Review{Judge: r.JudgeID, Plugin: r.Slug}
+		if err := json.Unmarshal(r.Scores, &reviews[i].Scores); err != nil {
+			return e, nil, fmt.Errorf("stored review of %s: %w", r.Slug, err)
+		}
+	}
+	return e, judging.Leaderboard(e.Rubric, entries, reviews, n), nil
+}
+
+// Decision statuses.
+const (
+	Accepted = "accepted"
+	Rejected = "rejected"
+)
+
+// Decide records an organizer's decision on an entry, with an optional
+// award (accepted entries only) and written feedback for the team. It is
+// told to the team with the results.
+func (s *Service) Decide(ctx context.Context, u auth.User, slug, plugin, status, award, feedback string) (store.Submission, error) {
+	if err := organizer(u); err != nil {
+		return store.Submission{}, err
+	}
+	award, feedback = strings.TrimSpace(award), strings.TrimSpace(feedback)
+	var c valid.Checker
+	c.Check(status == Accepted || status == Rejected, "status", "must be accepted or rejected")
+	c.Length(award, 0, 120, "award")
+	c.Check(award == "" || status == Accepted, "award", "only accepted entries can receive an award")
+	c.Length(feedback, 0, 5000, "feedback")
+	if err := c.Err(); err != nil {
+		return store.Submission{}, err
+	}
+	var sub store.Submission
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		h, err := tx.LockHackathon(ctx, slug)
+		if err != nil {
+			return err
+		}
+		if h.ResultsPublishedAt != nil {
+			return fmt.Errorf("%w: results are published; decisions are final", store.ErrConflict)
+		}
+		if sub, err = tx.SubmissionOf(ctx, h.ID, plugin); err != nil {
+			return err
+		}
+		if err := tx.Decide(ctx, h.ID, sub.PluginID, status, award, feedback, u.ID); err != nil {
+			return err
+		}
+		if sub, err = tx.SubmissionOf(ctx, h.ID, plugin); err != nil {
+			return err
+		}
+		return audit(ctx, tx, u, "submission.decide", slug, map[string]any{"plugin": plugin, "status": status, "award": award})
+	})
+	return sub, err
+}
+
+// PublishResults makes an edition's leaderboard public, tells each team
+// its decision, feedback and anonymised scores, and gives accepted and
+// awarded plugins their badges in search. It can be done once, after the
+// judging deadline.
+func (s *Service) PublishResults(ctx context.Context, u auth.User, slug string) (Edition, error) {
+	if err := organizer(u); err != nil {
+		return Edition{}, err
+	}
+	var out store.Hackathon
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		h, err := tx.LockHackathon(ctx, slug)
+		switch {
+		case err != nil:
+			return err
+		case h.ResultsPublishedAt != nil:
+			return fmt.Errorf("%w: results are already published", store.ErrConflict)
+		case s.now().Before(h.JudgingDeadline):
+			return fmt.Errorf("%w: judging is open until %s", store.ErrConflict, h.JudgingDeadline.UTC().Format("2006-01-02 15:04 MST"))
+		}
+		if err := tx.PublishResults(ctx, h); err != nil {
+			return err
+		}
+		if out, err = tx.HackathonBySlug(ctx, slug); err != nil {
+			return err
+		}
+		return audit(ctx, tx, u, "results.publish", slug, nil)
+	})
+	if err != nil {
+		return Edition{}, err
+	}
+	return decode(out)
+}

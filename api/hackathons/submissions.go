@@ -1,0 +1,150 @@
+package hackathons
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/store"
+)
+
+// Submit enters the caller's published plugin in an edition, frozen at its
+// latest version; submitting again before the deadline moves the entry to
+// the plugin's newer version. It reports whether the entry is new.
+func (s *Service) Submit(ctx context.Context, u auth.User, slug, plugin string) (store.Submission, bool, error) {
+	var (
+		sub     store.Submission
+		created bool
+	)
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		h, err := tx.LockHackathon(ctx, slug)
+		if err != nil {
+			return err
+		}
+		p, err := tx.PluginBySlug(ctx, plugin)
+		switch {
+		case err != nil:
+			return err
+		case p.OwnerID != u.ID && p.Status != store.StatusPublished:
+			return fmt.Errorf("plugin %q: %w", plugin, store.ErrNotFound)
+		case p.OwnerID != u.ID:
+			return fmt.Errorf("only the plugin's owner can submit it: %w", auth.ErrForbidden)
+		case p.Status != store.StatusPublished || p.LatestVersion == nil:
+			return fmt.Errorf("%w: publish the plugin (with a live version) before submitting it", store.ErrConflict)
+		case !s.now().Before(h.SubmissionDeadline):
+			return fmt.Errorf("%w: submissions closed at %s", store.ErrConflict, h.SubmissionDeadline.UTC().Format("2006-01-02 15:04 MST"))
+		}
+		if created, err = tx.SaveSubmission(ctx, h.ID, p.ID, *p.LatestVersion, u.ID); err != nil {
+			return err
+		}
+		sub, err = tx.SubmissionOf(ctx, h.ID, plugin)
+		return err
+	})
+	return sub, created, err
+}
+
+// Withdraw takes the caller's entry out of an edition before the
+// deadline, with any assignment, review and conflict it had.
+func (s *Service) Withdraw(ctx context.Context, u auth.User, slug, plugin string) error {
+	return s.store.InTx(ctx, func(tx *store.Tx) error {
+		h, err := tx.LockHackathon(ctx, slug)
+		if err != nil {
+			return err
+		}
+		sub, err := tx.SubmissionOf(ctx, h.ID, plugin)
+		switch {
+		case err != nil:
+			return err
+		case sub.OwnerID != u.ID:
+			return fmt.Errorf("submission %q: %w", plugin, store.ErrNotFound)
+		case !s.now().Before(h.SubmissionDeadline):
+			return fmt.Errorf("%w: entries can no longer be withdrawn: submissions closed", store.ErrConflict)
+		}
+		return tx.DeleteSubmission(ctx, h.ID, sub.PluginID)
+	})
+}
+
+// Submissions lists the entries the caller may see: all of them for
+// organizers, the assigned ones for a judge, their own for a participant.
+func (s *Service) Submissions(ctx context.Context, u auth.User, slug string) ([]store.Submission, error) {
+	h, err := s.store.HackathonBySlug(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.store.Submissions(ctx, h.ID)
+	if err != nil || u.Is(auth.RoleOrganizer) {
+		return all, err
+	}
+	assigned := map[int64]bool{}
+	list, err := s.store.Assignments(ctx, h.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range list {
+		if a.JudgeID == u.ID {
+			assigned[a.PluginID] = true
+		}
+	}
+	var mine []store.Submission
+	for _, sub := range all {
+		if assigned[sub.PluginID] || sub.OwnerID == u.ID {
+			mine = append(mine, sub)
+		}
+	}
+	return mine, nil
+}
+
+// Detail is an entry as one caller may see it: its reviews are the
+// caller's own for a judge, every one with judges named for organizers,
+// and, once results are published, every one without names for the team.
+type Detail struct {
+	store.Submission
+	Reviews    []store.Review
+	Anonymised bool
+}
+
+// Submission returns one entry, to its team, its assigned judges and
+// organizers; others get ErrNotFound.
+func (s *Service) Submission(ctx context.Context, u auth.User, slug, plugin string) (Detail, error) {
+	h, err := s.store.HackathonBySlug(ctx, slug)
+	if err != nil {
+		return Detail{}, err
+	}
+	sub, err := s.store.SubmissionOf(ctx, h.ID, plugin)
+	if err != nil {
+		return Detail{}, err
+	}
+	assigned, err := s.store.IsAssigned(ctx, h.ID, u.ID, sub.PluginID)
+	if err != nil {
+		return Detail{}, err
+	}
+	team := sub.OwnerID == u.ID
+	if !team && !assigned && !u.Is(auth.RoleOrganizer) {
+		return Detail{}, fmt.Errorf("submission %q: %w", plugin, store.ErrNotFound)
+	}
+	reviews, err := s.store.Reviews(ctx, h.ID)
+	if err != nil {
+		return Detail{}, err
+	}
+	d := Detail{Submission: sub}
+	published := h.ResultsPublishedAt != nil
+	for _, r := range reviews {
+		if r.PluginID != sub.PluginID {
+			continue
+		}
+		switch {
+		case u.Is(auth.RoleOrganizer), assigned && r.JudgeID == u.ID:
+			d.Reviews = append(d.Reviews, r)
+		case team && published:
+			r.JudgeID = 0
+			d.Reviews, d.Anonymised = append(d.Reviews, r), true
+		}
+	}
+	if team && !published && !u.Is(auth.RoleOrganizer) {
+		d.Status, d.Award, d.Feedback = "submitted", "", "" // decisions are told with the results
+	}
+	if d.Anonymised {
+		sortAnonymously(d.Reviews)
+	}
+	return d, nil
+}

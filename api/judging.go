@@ -1,0 +1,618 @@
+package api
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/hackathons"
+	"github.com/riposte-civic/riposte/api/judging"
+	"github.com/riposte-civic/riposte/api/store"
+)
+
+// SubmitRequest enters a plugin in an edition.
+type SubmitRequest struct {
+	Plugin string `json:"plugin" example:"portes-ouvertes"`
+}
+
+// SubmissionResponse is an entry, frozen at the plugin version submitted.
+// The decision (status, award, feedback) is told to the team with the
+// results.
+type SubmissionResponse struct {
+	Plugin      string    `json:"plugin" example:"portes-ouvertes"`
+	Name        string    `json:"name" example:"Portes Ouvertes"`
+	Version     string    `json:"version" example:"1.2.0"`
+	SubmittedAt time.Time `json:"submitted_at"`
+	Status      string    `json:"status" example:"submitted" enums:"submitted,accepted,rejected"`
+	Award       string    `json:"award,omitempty" example:"Prix du public"`
+	Feedback    string    `json:"feedback,omitempty"`
+}
+
+// ReviewResponse is a review; judge_id is absent when anonymised.
+type ReviewResponse struct {
+	JudgeID   *int64         `json:"judge_id,omitempty" example:"12"`
+	Scores    judging.Scores `json:"scores"`
+	Comment   string         `json:"comment"`
+	UpdatedAt time.Time      `json:"updated_at"`
+}
+
+// SubmissionDetailResponse is an entry with the reviews the caller may see.
+type SubmissionDetailResponse struct {
+	SubmissionResponse
+	Reviews []ReviewResponse `json:"reviews"`
+}
+
+func submissionResponse(s store.Submission) SubmissionResponse {
+	return SubmissionResponse{Plugin: s.Slug, Name: s.Name, Version: s.Version, SubmittedAt: utc(s.SubmittedAt),
+		Status: s.Status, Award: s.Award, Feedback: s.Feedback}
+}
+
+type submitter interface {
+	Submit(ctx context.Context, u auth.User, slug, plugin string) (store.Submission, bool, error)
+	Withdraw(ctx context.Context, u auth.User, slug, plugin string) error
+	Submissions(ctx context.Context, u auth.User, slug string) ([]store.Submission, error)
+	Submission(ctx context.Context, u auth.User, slug, plugin string) (hackathons.Detail, error)
+}
+
+// handleSubmit enters the caller's plugin in an edition.
+//
+//	@Summary		Submit a plugin
+//	@Description	Enters the caller's published plugin, frozen at its latest version; submitting again before the deadline moves the entry to the newer version (200). Plugin owners only, before the submission deadline.
+//	@Tags			judging
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			slug	path		string				true	"Edition slug"
+//	@Param			body	body		SubmitRequest		true	"The plugin"
+//	@Success		201		{object}	SubmissionResponse	"Entered"
+//	@Success		200		{object}	SubmissionResponse	"Moved to the plugin's latest version"
+//	@Failure		400		{object}	Problem				"Malformed JSON"
+//	@Failure		401		{object}	Problem				"Not signed in"
+//	@Failure		403		{object}	Problem				"Not the plugin's owner"
+//	@Failure		404		{object}	Problem				"No such edition or plugin"
+//	@Failure		409		{object}	Problem				"Submissions closed, or the plugin is not published"
+//	@Router			/hackathons/{slug}/submissions [post]
+func handleSubmit(svc submitter) handlerFunc {
+	return func(c *gin.Context) error {
+		var req SubmitRequest
+		if err := bindJSON(c, &req); err != nil {
+			return err
+		}
+		sub, created, err := svc.Submit(c.Request.Context(), caller(c), c.Param("slug"), req.Plugin)
+		if err != nil {
+			return err
+		}
+		code := http.StatusOK
+		if created {
+			code = http.StatusCreated
+		}
+		c.JSON(code, submissionResponse(sub))
+		return nil
+	}
+}
+
+// handleSubmissionList lists the entries the caller may see.
+//
+//	@Summary		List entries
+//	@Description	Organizers see every entry, judges the ones assigned to them, participants their own.
+//	@Tags			judging
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			slug	path		string	true	"Edition slug"
+//	@Success		200		{object}	List[SubmissionResponse]
+//	@Failure		401		{object}	Problem	"Not signed in"
+//	@Failure		404		{object}	Problem	"No such edition"
+//	@Router			/hackathons/{slug}/submissions [get]
+func handleSubmissionList(svc submitter) handlerFunc {
+	return func(c *gin.Context) error {
+		list, err := svc.Submissions(c.Request.Context(), caller(c), c.Param("slug"))
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, mapList(list, len(list), store.Page{Limit: len(list)}, submissionResponse))
+		return nil
+	}
+}
+
+// handleSubmissionGet returns one entry with the reviews the caller may see.
+//
+//	@Summary		Get an entry
+//	@Description	For its team, its assigned judges and organizers. A judge sees their own review only; organizers see every review with its judge; once results are published, the team sees its decision, feedback and every review without the judges' names.
+//	@Tags			judging
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			slug	path		string	true	"Edition slug"
+//	@Param			plugin	path		string	true	"Plugin slug"
+//	@Success		200		{object}	SubmissionDetailResponse
+//	@Failure		401		{object}	Problem	"Not signed in"
+//	@Failure		404		{object}	Problem	"No such entry, or not yours to see"
+//	@Router			/hackathons/{slug}/submissions/{plugin} [get]
+func handleSubmissionGet(svc submitter) handlerFunc {
+	return func(c *gin.Context) error {
+		d, err := svc.Submission(c.Request.Context(), caller(c), c.Param("slug"), c.Param("plugin"))
+		if err != nil {
+			return err
+		}
+		out := SubmissionDetailResponse{SubmissionResponse: submissionResponse(d.Submission), Reviews: []ReviewResponse{}}
+		for _, r := range d.Reviews {
+			rv := ReviewResponse{Comment: r.Comment, UpdatedAt: utc(r.UpdatedAt)}
+			json.Unmarshal(r.Scores, &rv.Scores) // stored by the service from valid scores
+			if !d.Anonymised {
+				id := r.JudgeID
+				rv.JudgeID = &id
+			}
+			out.Reviews = append(out.Reviews, rv)
+		}
+		c.JSON(http.StatusOK, out)
+		return nil
+	}
+}
+
+// handleWithdraw takes the caller's entry out of an edition.
+//
+//	@Summary		Withdraw an entry
+//	@Description	The plugin's owner, before the submission deadline.
+//	@Tags			judging
+//	@Security		BearerAuth
+//	@Param			slug	path	string	true	"Edition slug"
+//	@Param			plugin	path	string	true	"Plugin slug"
+//	@Success		204
+//	@Failure		401	{object}	Problem	"Not signed in"
+//	@Failure		404	{object}	Problem	"No such entry of yours"
+//	@Failure		409	{object}	Problem	"Submissions closed"
+//	@Router			/hackathons/{slug}/submissions/{plugin} [delete]
+func handleWithdraw(svc submitter) handlerFunc {
+	return func(c *gin.Context) error {
+		if err := svc.Withdraw(c.Request.Context(), caller(c), c.Param("slug"), c.Param("plugin")); err != nil {
+			return err
+		}
+		c.Status(http.StatusNoContent)
+		return nil
+	}
+}
+
+// ConflictRequest declares that a judge must not review an entry.
+type ConflictRequest struct {
+	JudgeID int64  `json:"judge_id" example:"12"`
+	Plugin  string `json:"plugin" example:"portes-ouvertes"`
+	Reason  string `json:"reason" example:"Former colleague of the team"`
+}
+
+// ConflictResponse is a recorded conflict of interest.
+type ConflictResponse struct {
+	JudgeID int64  `json:"judge_id" example:"12"`
+	Plugin  string `json:"plugin" example:"portes-ouvertes"`
+	Reason  string `json:"reason" example:"Former colleague of the team"`
+}
+
+type conflictDeclarer interface {
+	DeclareConflict(ctx context.Context, u auth.User, slug string, judgeID int64, plugin, reason string) error
+}
+
+// handleConflict records a conflict of interest.
+//
+//	@Summary		Declare a conflict
+//	@Description	An organizer declares a conflict, or a judge recuses themself (judge_id their own), with a reason. The judge's assignment to the entry and any review they gave it are removed. Owning or collaborating on a plugin is a conflict without declaring it. Recorded in the audit log.
+//	@Tags			judging
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			slug	path		string			true	"Edition slug"
+//	@Param			body	body		ConflictRequest	true	"The conflict"
+//	@Success		201		{object}	ConflictResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON"
+//	@Failure		401		{object}	Problem	"Not signed in"
+//	@Failure		403		{object}	Problem	"Neither an organizer nor the judge concerned"
+//	@Failure		404		{object}	Problem	"No such edition"
+//	@Failure		422		{object}	Problem	"No reason, not a judge, or not an entry"
+//	@Router			/hackathons/{slug}/conflicts [post]
+func handleConflict(svc conflictDeclarer) handlerFunc {
+	return func(c *gin.Context) error {
+		var req ConflictRequest
+		if err := bindJSON(c, &req); err != nil {
+			return err
+		}
+		if err := svc.DeclareConflict(c.Request.Context(), caller(c), c.Param("slug"), req.JudgeID, req.Plugin, req.Reason); err != nil {
+			return err
+		}
+		c.JSON(http.StatusCreated, ConflictResponse{JudgeID: req.JudgeID, Plugin: req.Plugin, Reason: strings.TrimSpace(req.Reason)})
+		return nil
+	}
+}
+
+// AssignRequest asks for an assignment.
+type AssignRequest struct {
+	JudgesPerSubmission int `json:"judges_per_submission" example:"3"`
+}
+
+// AssignmentPair is a judge asked to review an entry.
+type AssignmentPair struct {
+	JudgeID  int64  `json:"judge_id" example:"12"`
+	Plugin   string `json:"plugin" example:"portes-ouvertes"`
+	Reviewed bool   `json:"reviewed" example:"false"`
+}
+
+// Uncovered is an entry that got fewer judges than asked, and how many it
+// lacks.
+type Uncovered struct {
+	Plugin  string `json:"plugin" example:"portes-ouvertes"`
+	Missing int    `json:"missing" example:"1"`
+}
+
+// AssignResponse is a new assignment.
+type AssignResponse struct {
+	Assignments []AssignmentPair `json:"assignments"`
+	Uncovered   []Uncovered      `json:"uncovered"`
+}
+
+// AssignmentsResponse is an edition's assignments and conflicts.
+type AssignmentsResponse struct {
+	Assignments []AssignmentPair   `json:"assignments"`
+	Conflicts   []ConflictResponse `json:"conflicts"`
+}
+
+type assigner interface {
+	Assign(ctx context.Context, u auth.User, slug string, perSubmission int) (judging.Assignment, error)
+	Assignments(ctx context.Context, u auth.User, slug string) ([]store.Assignment, []store.Conflict, error)
+}
+
+// handleAssign assigns judges to entries.
+//
+//	@Summary		Assign judges
+//	@Description	Gives each entry judges_per_submission distinct judges, never one with a conflict of interest, keeping judges' loads within one of each other where conflicts allow and assignments that already have a review. Deterministic. Entries that could not get enough judges are listed. Organizers only. Recorded in the audit log.
+//	@Tags			judging
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			slug	path		string			true	"Edition slug"
+//	@Param			body	body		AssignRequest	true	"How many judges per entry"
+//	@Success		200		{object}	AssignResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON"
+//	@Failure		401		{object}	Problem	"Not signed in"
+//	@Failure		403		{object}	Problem	"Not an organizer"
+//	@Failure		404		{object}	Problem	"No such edition"
+//	@Failure		409		{object}	Problem	"Results already published"
+//	@Failure		422		{object}	Problem	"judges_per_submission out of range"
+//	@Router			/hackathons/{slug}/assignments [post]
+func handleAssign(svc assigner) handlerFunc {
+	return func(c *gin.Context) error {
+		var req AssignRequest
+		if err := bindJSON(c, &req); err != nil {
+			return err
+		}
+		a, err := svc.Assign(c.Request.Context(), caller(c), c.Param("slug"), req.JudgesPerSubmission)
+		if err != nil {
+			return err
+		}
+		out := AssignResponse{Assignments: []AssignmentPair{}, Uncovered: []Uncovered{}}
+		for _, p := range a.Pairs {
+			out.Assignments = append(out.Assignments, AssignmentPair{JudgeID: p.Judge, Plugin: p.Plugin})
+		}
+		for plugin, missing := range a.Uncovered {
+			out.Uncovered = append(out.Uncovered, Uncovered{Plugin: plugin, Missing: missing})
+		}
+		slices.SortFunc(out.Uncovered, func(a, b Uncovered) int { return strings.Compare(a.Plugin, b.Plugin) })
+		c.JSON(http.StatusOK, out)
+		return nil
+	}
+}
+
+// handleAssignmentList shows an edition's assignments and conflicts.
+//
+//	@Summary	List assignments
+//	@Tags		judging
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		slug	path		string	true	"Edition slug"
+//	@Success	200		{object}	AssignmentsResponse
+//	@Failure	401		{object}	Problem	"Not signed in"
+//	@Failure	403		{object}	Problem	"Not an organizer"
+//	@Failure	404		{object}	Problem	"No such edition"
+//	@Router		/hackathons/{slug}/assignments [get]
+func handleAssignmentList(svc assigner) handlerFunc {
+	return func(c *gin.Context) error {
+		as, cs, err := svc.Assignments(c.Request.Context(), caller(c), c.Param("slug"))
+		if err != nil {
+			return err
+		}
+		out := AssignmentsResponse{Assignments: []AssignmentPair{}, Conflicts: []ConflictResponse{}}
+		for _, a := range as {
+			out.Assignments = append(out.Assignments, AssignmentPair{JudgeID: a.JudgeID, Plugin: a.Slug, Reviewed: a.Reviewed})
+		}
+		for _, cf := range cs {
+			out.Conflicts = append(out.Conflicts, ConflictResponse{JudgeID: cf.JudgeID, Plugin: cf.Slug, Reason: cf.Reason})
+		}
+		c.JSON(http.StatusOK, out)
+		return nil
+	}
+}
+
+// QueueItem is an entry a judge is asked to review.
+type QueueItem struct {
+	Hackathon       string     `json:"hackathon" example:"paris-2026"`
+	HackathonName   string     `json:"hackathon_name" example:"Hackathon 2026"`
+	JudgingDeadline time.Time  `json:"judging_deadline"`
+	Plugin          string     `json:"plugin" example:"portes-ouvertes"`
+	Name            string     `json:"name" example:"Portes Ouvertes"`
+	Version         string     `json:"version" example:"1.2.0"`
+	Reviewed        bool       `json:"reviewed" example:"false"`
+	ReviewedAt      *time.Time `json:"reviewed_at"`
+}
+
+type queuer interface {
+	Queue(ctx context.Context, u auth.User) ([]store.QueueItem, error)
+}
+
+// handleQueue lists what the caller is asked to review.
+//
+//	@Summary		My judging queue
+//	@Description	The entries the caller is assigned to in editions whose results are not published, those not yet reviewed first, then by judging deadline.
+//	@Tags			judging
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Success		200	{object}	List[QueueItem]
+//	@Failure		401	{object}	Problem	"Not signed in"
+//	@Router			/judging/queue [get]
+func handleQueue(svc queuer) handlerFunc {
+	return func(c *gin.Context) error {
+		items, err := svc.Queue(c.Request.Context(), caller(c))
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, mapList(items, len(items), store.Page{Limit: len(items)}, func(it store.QueueItem) QueueItem {
+			return QueueItem{Hackathon: it.HackathonSlug, HackathonName: it.HackathonName, JudgingDeadline: utc(it.JudgingDeadline),
+				Plugin: it.PluginSlug, Name: it.PluginName, Version: it.Version, Reviewed: it.ReviewedAt != nil, ReviewedAt: utcPtr(it.ReviewedAt)}
+		}))
+		return nil
+	}
+}
+
+// ReviewRequest scores an entry: every criterion of the rubric, a whole
+// number in its range.
+type ReviewRequest struct {
+	Scores  judging.Scores `json:"scores"`
+	Comment string         `json:"comment" example:"Clear, useful, respectful of privacy."`
+}
+
+type reviewer interface {
+	Review(ctx context.Context, u auth.User, slug, plugin string, scores judging.Scores, comment string) error
+}
+
+// handleReview records the caller's scores for an entry.
+//
+//	@Summary		Score an entry
+//	@Description	The assigned judge scores every criterion of the rubric and may revise until the judging deadline. Other judges' scores are never shown to judges.
+//	@Tags			judging
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			slug	path		string			true	"Edition slug"
+//	@Param			plugin	path		string			true	"Plugin slug"
+//	@Param			body	body		ReviewRequest	true	"Scores and comment"
+//	@Success		200		{object}	ReviewResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON"
+//	@Failure		401		{object}	Problem	"Not signed in"
+//	@Failure		404		{object}	Problem	"No such entry assigned to you"
+//	@Failure		409		{object}	Problem	"Judging is closed"
+//	@Failure		422		{object}	Problem	"A criterion missing, unknown or out of range"
+//	@Router			/hackathons/{slug}/submissions/{plugin}/review [put]
+func handleReview(svc reviewer) handlerFunc {
+	return func(c *gin.Context) error {
+		var req ReviewRequest
+		if err := bindJSON(c, &req); err != nil {
+			return err
+		}
+		if err := svc.Review(c.Request.Context(), caller(c), c.Param("slug"), c.Param("plugin"), req.Scores, req.Comment); err != nil {
+			return err
+		}
+		id := caller(c).ID
+		c.JSON(http.StatusOK, ReviewResponse{JudgeID: &id, Scores: req.Scores, Comment: req.Comment, UpdatedAt: time.Now().UTC()})
+		return nil
+	}
+}
+
+// LeaderboardRow is one entry's standing. Entries without reviews have no
+// rank or score.
+type LeaderboardRow struct {
+	Rank     *int               `json:"rank" example:"1"`
+	Plugin   string             `json:"plugin" example:"portes-ouvertes"`
+	Name     string             `json:"name" example:"Portes Ouvertes"`
+	Score    *float64           `json:"score" example:"78.5"`
+	Reviews  int                `json:"reviews" example:"3"`
+	Criteria map[string]float64 `json:"criteria"`
+}
+
+// LeaderboardResponse is an edition's ranking.
+type LeaderboardResponse struct {
+	Hackathon string           `json:"hackathon" example:"paris-2016"`
+	Normalize string           `json:"normalize" example:"none" enums:"none,zscore"`
+	Rows      []LeaderboardRow `json:"rows"`
+}
+
+type leaderboarder interface {
+	Leaderboard(ctx context.Context, u auth.User, slug string, n judging.Normalization) (hackathons.Edition, []judging.Row, error)
+}
+
+func normalization(c *gin.Context) (judging.Normalization, error) {
+	switch n := judging.Normalization(c.DefaultQuery("normalize", string(judging.Raw))); n {
+	case judging.Raw, judging.ZScore:
+		return n, nil
+	}
+	return "", errStatus(http.StatusBadRequest, "invalid normalization", FieldError{Field: "normalize", Message: "must be none or zscore"})
+}
+
+// handleLeaderboard ranks an edition's entries.
+//
+//	@Summary		Leaderboard
+//	@Description	Entries by score, then number of reviews, then name; entries without reviews last. A review's score is 100 × Σ wᵢ·(sᵢ−minᵢ)/(maxᵢ−minᵢ) / Σ wᵢ. normalize=none: an entry's score is the mean of its review scores. normalize=zscore: each review score becomes a z-score among its judge's reviews (0 when the judge has one review or no spread), and an entry's score is the mean of its z. Organizers at any time; everyone once results are published.
+//	@Tags			judging
+//	@Produce		json
+//	@Param			slug		path		string	true	"Edition slug"
+//	@Param			normalize	query		string	false	"Normalisation"	Enums(none, zscore)	default(none)
+//	@Success		200			{object}	LeaderboardResponse
+//	@Failure		400			{object}	Problem	"Unknown normalisation"
+//	@Failure		401			{object}	Problem	"Invalid credentials"
+//	@Failure		403			{object}	Problem	"Results not published and not an organizer"
+//	@Failure		404			{object}	Problem	"No such edition"
+//	@Router			/hackathons/{slug}/leaderboard [get]
+func handleLeaderboard(svc leaderboarder) handlerFunc {
+	return func(c *gin.Context) error {
+		n, err := normalization(c)
+		if err != nil {
+			return err
+		}
+		e, rows, err := svc.Leaderboard(c.Request.Context(), caller(c), c.Param("slug"), n)
+		if err != nil {
+			return err
+		}
+		out := LeaderboardResponse{Hackathon: e.Slug, Normalize: string(n), Rows: make([]LeaderboardRow, len(rows))}
+		for i, r := range rows {
+			out.Rows[i] = LeaderboardRow{Rank: r.Rank, Plugin: r.Plugin, Name: r.Name, Score: r.Score, Reviews: r.Reviews, Criteria: r.Criteria}
+		}
+		c.JSON(http.StatusOK, out)
+		return nil
+	}
+}
+
+// handleLeaderboardCSV is the leaderboard as a spreadsheet.
+//
+//	@Summary		Leaderboard as CSV
+//	@Description	One row per entry: rank, plugin, name, score, reviews, then the mean raw score of each criterion. UTF-8. Text cells that a spreadsheet would take for a formula (starting with = + - @, a tab or a carriage return) are prefixed with an apostrophe. Same access as the JSON leaderboard.
+//	@Tags			judging
+//	@Produce		text/csv
+//	@Param			slug		path		string	true	"Edition slug"
+//	@Param			normalize	query		string	false	"Normalisation"	Enums(none, zscore)	default(none)
+//	@Success		200			{string}	string	"CSV"
+//	@Failure		400			{object}	Problem	"Unknown normalisation"
+//	@Failure		401			{object}	Problem	"Invalid credentials"
+//	@Failure		403			{object}	Problem	"Results not published and not an organizer"
+//	@Failure		404			{object}	Problem	"No such edition"
+//	@Router			/hackathons/{slug}/leaderboard.csv [get]
+func handleLeaderboardCSV(svc leaderboarder) handlerFunc {
+	return func(c *gin.Context) error {
+		n, err := normalization(c)
+		if err != nil {
+			return err
+		}
+		e, rows, err := svc.Leaderboard(c.Request.Context(), caller(c), c.Param("slug"), n)
+		if err != nil {
+			return err
+		}
+		var b strings.Builder
+		w := csv.NewWriter(&b)
+		header := []string{"rank", "plugin", "name", "score", "reviews"}
+		for _, cr := range e.Rubric {
+			header = append(header, cellText(cr.Key))
+		}
+		w.Write(header)
+		for _, r := range rows {
+			rec := []string{"", cellText(r.Plugin), cellText(r.Name), "", strconv.Itoa(r.Reviews)}
+			if r.Rank != nil {
+				rec[0] = strconv.Itoa(*r.Rank)
+			}
+			if r.Score != nil {
+				rec[3] = strconv.FormatFloat(*r.Score, 'f', 4, 64)
+			}
+			for _, cr := range e.Rubric {
+				if r.Reviews > 0 {
+					rec = append(rec, strconv.FormatFloat(r.Criteria[cr.Key], 'f', 2, 64))
+				} else {
+					rec = append(rec, "")
+				}
+			}
+			w.Write(rec)
+		}
+		w.Flush()
+		c.Header("Content-Disposition", `attachment; filename="`+e.Slug+`-leaderboard-`+string(n)+`.csv"`)
+		c.Data(http.StatusOK, "text/csv; charset=utf-8", []byte(b.String()))
+		return nil
+	}
+}
+
+// cellText keeps a text cell from being read as a formula.
+func cellText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// DecisionRequest decides on an entry.
+type DecisionRequest struct {
+	Status   string `json:"status" example:"accepted" enums:"accepted,rejected"`
+	Award    string `json:"award" example:"Prix du public"`
+	Feedback string `json:"feedback" example:"Strong impact; consider accessibility for screen readers."`
+}
+
+type decider interface {
+	Decide(ctx context.Context, u auth.User, slug, plugin, status, award, feedback string) (store.Submission, error)
+	PublishResults(ctx context.Context, u auth.User, slug string) (hackathons.Edition, error)
+	Phase(e hackathons.Edition) string
+}
+
+// handleDecision accepts or rejects an entry.
+//
+//	@Summary		Decide on an entry
+//	@Description	Accepts or rejects an entry, with an optional award (accepted entries only) and written feedback for the team, told to them with the results. Organizers only, until results are published. Recorded in the audit log.
+//	@Tags			judging
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			slug	path		string			true	"Edition slug"
+//	@Param			plugin	path		string			true	"Plugin slug"
+//	@Param			body	body		DecisionRequest	true	"The decision"
+//	@Success		200		{object}	SubmissionResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON"
+//	@Failure		401		{object}	Problem	"Not signed in"
+//	@Failure		403		{object}	Problem	"Not an organizer"
+//	@Failure		404		{object}	Problem	"No such entry"
+//	@Failure		409		{object}	Problem	"Results already published"
+//	@Failure		422		{object}	Problem	"Invalid fields"
+//	@Router			/hackathons/{slug}/submissions/{plugin}/decision [post]
+func handleDecision(svc decider) handlerFunc {
+	return func(c *gin.Context) error {
+		var req DecisionRequest
+		if err := bindJSON(c, &req); err != nil {
+			return err
+		}
+		sub, err := svc.Decide(c.Request.Context(), caller(c), c.Param("slug"), c.Param("plugin"), req.Status, req.Award, req.Feedback)
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, submissionResponse(sub))
+		return nil
+	}
+}
+
+// handlePublishResults makes an edition's results public.
+//
+//	@Summary		Publish results
+//	@Description	Makes the leaderboard public, tells each team its decision, feedback and anonymised scores, and gives accepted and awarded plugins their badges in search. Once, after the judging deadline. Organizers only. Recorded in the audit log.
+//	@Tags			judging
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			slug	path		string	true	"Edition slug"
+//	@Success		200		{object}	HackathonResponse
+//	@Failure		401		{object}	Problem	"Not signed in"
+//	@Failure		403		{object}	Problem	"Not an organizer"
+//	@Failure		404		{object}	Problem	"No such edition"
+//	@Failure		409		{object}	Problem	"Already published, or judging still open"
+//	@Router			/hackathons/{slug}/publish-results [post]
+func handlePublishResults(svc decider) handlerFunc {
+	return func(c *gin.Context) error {
+		e, err := svc.PublishResults(c.Request.Context(), caller(c), c.Param("slug"))
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, hackathonResponse(svc, e))
+		return nil
+	}
+}

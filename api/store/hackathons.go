@@ -1,0 +1,500 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Hackathon is an edition. Rubric is its criteria as JSON; the judging
+// package gives it meaning.
+type Hackathon struct {
+	ID                 int64
+	Slug               string
+	Name               string
+	City               string
+	Description        string
+	StartsAt           time.Time
+	EndsAt             time.Time
+	SubmissionDeadline time.Time
+	JudgingDeadline    time.Time
+	Rubric             []byte
+	ResultsPublishedAt *time.Time
+	CreatedBy          int64
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+}
+
+const hackathonColumns = `id, slug, name, city, description, starts_at, ends_at, submission_deadline, judging_deadline,
+	rubric, results_published_at, created_by, created_at, updated_at`
+
+func scanHackathon(r interface{ Scan(...any) error }) (Hackathon, error) {
+	var (
+		h      Hackathon
+		rubric string
+	)
+	err := r.Scan(&h.ID, &h.Slug, &h.Name, &h.City, &h.Description, &h.StartsAt, &h.EndsAt, &h.SubmissionDeadline,
+		&h.JudgingDeadline, &rubric, &h.ResultsPublishedAt, &h.CreatedBy, &h.CreatedAt, &h.UpdatedAt)
+	h.Rubric = []byte(rubric)
+	return h, err
+}
+
+// InsertHackathon creates an edition. A slug already taken is ErrConflict.
+func (q queries) InsertHackathon(ctx context.Context, h Hackathon) (Hackathon, error) {
+	t := now()
+	got, err := scanHackathon(q.w.QueryRowContext(ctx, `INSERT INTO hackathons (slug, name, city, description, starts_at, ends_at,
+			submission_deadline, judging_deadline, rubric, created_by, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING `+hackathonColumns,
+		h.Slug, h.Name, h.City, h.Description, h.StartsAt.UTC(), h.EndsAt.UTC(), h.SubmissionDeadline.UTC(), h.JudgingDeadline.UTC(),
+		string(h.Rubric), h.CreatedBy, t))
+	if err != nil {
+		return Hackathon{}, fmt.Errorf("hackathon %q: %w", h.Slug, mapError(err))
+	}
+	return got, nil
+}
+
+// UpdateHackathon stores an edition's editable fields.
+func (q queries) UpdateHackathon(ctx context.Context, h Hackathon) (Hackathon, error) {
+	got, err := scanHackathon(q.w.QueryRowContext(ctx, `UPDATE hackathons SET name = $2, city = $3, description = $4,
+			starts_at = $5, ends_at = $6, submission_deadline = $7, judging_deadline = $8, rubric = $9, updated_at = $10
+		WHERE id = $1 RETURNING `+hackathonColumns, h.ID, h.Name, h.City, h.Description, h.StartsAt.UTC(), h.EndsAt.UTC(),
+		h.SubmissionDeadline.UTC(), h.JudgingDeadline.UTC(), string(h.Rubric), now()))
+	if err != nil {
+		return Hackathon{}, fmt.Errorf("hackathon %q: %w", h.Slug, mapError(err))
+	}
+	return got, nil
+}
+
+// HackathonBySlug returns an edition, or ErrNotFound.
+func (q queries) HackathonBySlug(ctx context.Context, slug string) (Hackathon, error) {
+	h, err := scanHackathon(q.r.QueryRowContext(ctx, `SELECT `+hackathonColumns+` FROM hackathons WHERE slug = $1`, slug))
+	if err != nil {
+		return Hackathon{}, fmt.Errorf("hackathon %q: %w", slug, mapError(err))
+	}
+	return h, nil
+}
+
+// LockHackathon returns an edition, locking it on PostgreSQL until the
+// transaction ends.
+func (q queries) LockHackathon(ctx context.Context, slug string) (Hackathon, error) {
+	h, err := scanHackathon(q.w.QueryRowContext(ctx, `SELECT `+hackathonColumns+` FROM hackathons WHERE slug = $1`+q.forUpdate(), slug))
+	if err != nil {
+		return Hackathon{}, fmt.Errorf("hackathon %q: %w", slug, mapError(err))
+	}
+	return h, nil
+}
+
+// ListHackathons returns a page of editions, the latest first.
+func (q queries) ListHackathons(ctx context.Context, p Page) ([]Hackathon, int, error) {
+	var total int
+	if err := q.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM hackathons`).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("list hackathons: %w", err)
+	}
+	rows, err := q.r.QueryContext(ctx, `SELECT `+hackathonColumns+` FROM hackathons ORDER BY starts_at DESC, id DESC
+		LIMIT $1 OFFSET $2`, p.Limit, p.Offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list hackathons: %w", err)
+	}
+	list, err := collect(rows, scanHackathon)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list hackathons: %w", err)
+	}
+	return list, total, nil
+}
+
+// Judge is an account judging an edition.
+type Judge struct {
+	UserID  int64
+	Name    string
+	Email   string
+	AddedAt time.Time
+}
+
+// AddJudge makes a user a judge of an edition; twice is ErrConflict.
+func (q queries) AddJudge(ctx context.Context, hackathonID, userID int64) error {
+	_, err := q.w.ExecContext(ctx, `INSERT INTO hackathon_judges (hackathon_id, user_id, added_at) VALUES ($1, $2, $3)`,
+		hackathonID, userID, now())
+	if err != nil {
+		return fmt.Errorf("judge: %w", mapError(err))
+	}
+	return nil
+}
+
+// RemoveJudge takes a judge off an edition with the assignments they have
+// not reviewed; an unknown judge is ErrNotFound.
+func (q queries) RemoveJudge(ctx context.Context, hackathonID, userID int64) error {
+	res, err := q.w.ExecContext(ctx, `DELETE FROM hackathon_judges WHERE hackathon_id = $1 AND user_id = $2`, hackathonID, userID)
+	if err != nil {
+		return fmt.Errorf("judge: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("judge %d: %w", userID, ErrNotFound)
+	}
+	_, err = q.w.ExecContext(ctx, `DELETE FROM assignments WHERE hackathon_id = $1 AND judge_id = $2 AND NOT EXISTS (
+		SELECT 1 FROM reviews r WHERE r.hackathon_id = assignments.hackathon_id AND r.judge_id = assignments.judge_id
+			AND r.plugin_id = assignments.plugin_id)`, hackathonID, userID)
+	return err
+}
+
+// Judges lists an edition's judges.
+func (q queries) Judges(ctx context.Context, hackathonID int64) ([]Judge, error) {
+	rows, err := q.r.QueryContext(ctx, `SELECT u.id, u.name, u.email, j.added_at FROM hackathon_judges j
+		JOIN users u ON u.id = j.user_id WHERE j.hackathon_id = $1 ORDER BY u.id`, hackathonID)
+	if err != nil {
+		return nil, fmt.Errorf("judges: %w", err)
+	}
+	return collect(rows, func(r interface{ Scan(...any) error }) (Judge, error) {
+		var j Judge
+		return j, r.Scan(&j.UserID, &j.Name, &j.Email, &j.AddedAt)
+	})
+}
+
+// IsJudge reports whether a user judges an edition.
+func (q queries) IsJudge(ctx context.Context, hackathonID, userID int64) (bool, error) {
+	var n int
+	err := q.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM hackathon_judges WHERE hackathon_id = $1 AND user_id = $2`,
+		hackathonID, userID).Scan(&n)
+	return n > 0, err
+}
+
+// Submission is a plugin entered in an edition, frozen at Version.
+type Submission struct {
+	HackathonID int64
+	PluginID    int64
+	Slug        string
+	Name        string // the plugin's current name
+	OwnerID     int64
+	Version     string
+	SubmittedBy int64
+	SubmittedAt time.Time
+	Status      string // submitted, accepted, rejected
+	Award       string
+	Feedback    string
+	DecidedAt   *time.Time
+}
+
+const submissionSelect = `SELECT s.hackathon_id, s.plugin_id, p.slug, p.name, p.owner_id, s.version, s.submitted_by,
+	s.submitted_at, s.status, s.award, s.feedback, s.decided_at
+	FROM submissions s JOIN plugins p ON p.id = s.plugin_id `
+
+func scanSubmission(r interface{ Scan(...any) error }) (Submission, error) {
+	var s Submission
+	err := r.Scan(&s.HackathonID, &s.PluginID, &s.Slug, &s.Name, &s.OwnerID, &s.Version, &s.SubmittedBy, &s.SubmittedAt,
+		&s.Status, &s.Award, &s.Feedback, &s.DecidedAt)
+	return s, err
+}
+
+// SaveSubmission enters a plugin at a version, or moves an entry to a new
+// version. It reports whether the entry is new.
+func (q queries) SaveSubmission(ctx context.Context, hackathonID, pluginID int64, version string, by int64) (bool, error) {
+	res, err := q.w.ExecContext(ctx, `UPDATE submissions SET version = $3, submitted_by = $4, submitted_at = $5
+		WHERE hackathon_id = $1 AND plugin_id = $2`, hackathonID, pluginID, version, by, now())
+	if err != nil {
+		return false, fmt.Errorf("submission: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return false, nil
+	}
+	_, err = q.w.ExecContext(ctx, `INSERT INTO submissions (hackathon_id, plugin_id, version, submitted_by, submitted_at)
+		VALUES ($1, $2, $3, $4, $5)`, hackathonID, pluginID, version, by, now())
+	if err != nil {
+		return false, fmt.Errorf("submission: %w", mapError(err))
+	}
+	return true, nil
+}
+
+// DeleteSubmission withdraws an entry with its assignments, reviews and
+// declared conflicts; an unknown entry is ErrNotFound.
+func (q queries) DeleteSubmission(ctx context.Context, hackathonID, pluginID int64) error {
+	for _, table := range []string{"reviews", "assignments", "judging_conflicts"} {
+		if _, err := q.w.ExecContext(ctx, `DELETE FROM `+table+` WHERE hackathon_id = $1 AND plugin_id = $2`, hackathonID, pluginID); err != nil {
+			return fmt.Errorf("withdraw: %w", err)
+		}
+	}
+	res, err := q.w.ExecContext(ctx, `DELETE FROM submissions WHERE hackathon_id = $1 AND plugin_id = $2`, hackathonID, pluginID)
+	if err != nil {
+		return fmt.Errorf("withdraw: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("submission: %w", ErrNotFound)
+	}
+	return nil
+}
+
+// Submissions lists an edition's entries by plugin slug.
+func (q queries) Submissions(ctx context.Context, hackathonID int64) ([]Submission, error) {
+	rows, err := q.r.QueryContext(ctx, submissionSelect+`WHERE s.hackathon_id = $1 ORDER BY p.slug`, hackathonID)
+	if err != nil {
+		return nil, fmt.Errorf("submissions: %w", err)
+	}
+	return collect(rows, scanSubmission)
+}
+
+// SubmissionOf returns one entry, or ErrNotFound.
+func (q queries) SubmissionOf(ctx context.Context, hackathonID int64, slug string) (Submission, error) {
+	s, err := scanSubmission(q.r.QueryRowContext(ctx, submissionSelect+`WHERE s.hackathon_id = $1 AND p.slug = $2`, hackathonID, slug))
+	if err != nil {
+		return Submission{}, fmt.Errorf("submission %q: %w", slug, mapError(err))
+	}
+	return s, nil
+}
+
+// Decide records an organizer's decision on an entry.
+func (q queries) Decide(ctx context.Context, hackathonID, pluginID int64, status, award, feedback string, by int64) error {
+	res, err := q.w.ExecContext(ctx, `UPDATE submissions SET status = $3, award = $4, feedback = $5, decided_by = $6, decided_at = $7
+		WHERE hackathon_id = $1 AND plugin_id = $2`, hackathonID, pluginID, status, award, feedback, by, now())
+	if err != nil {
+		return fmt.Errorf("decision: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("submission: %w", ErrNotFound)
+	}
+	return nil
+}
+
+// Conflict is a judge who must not review an entry, with why.
+type Conflict struct {
+	JudgeID    int64
+	PluginID   int64
+	Slug       string
+	Reason     string
+	DeclaredBy int64 // 0 for conflicts that follow from ownership
+}
+
+// DeclareConflict records a conflict, replacing the reason of one already
+// declared, and removes the judge's assignment to the entry and any review
+// they gave it.
+func (q queries) DeclareConflict(ctx context.Context, hackathonID, judgeID, pluginID int64, reason string, by int64) error {
+	_, err := q.w.ExecContext(ctx, `INSERT INTO judging_conflicts (hackathon_id, judge_id, plugin_id, reason, declared_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (hackathon_id, judge_id, plugin_id) DO UPDATE SET reason = excluded.reason, declared_by = excluded.declared_by`,
+		hackathonID, judgeID, pluginID, reason, by, now())
+	if err != nil {
+		return fmt.Errorf("conflict: %w", mapError(err))
+	}
+	for _, table := range []string{"reviews", "assignments"} {
+		if _, err := q.w.ExecContext(ctx, `DELETE FROM `+table+` WHERE hackathon_id = $1 AND judge_id = $2 AND plugin_id = $3`,
+			hackathonID, judgeID, pluginID); err != nil {
+			return fmt.Errorf("conflict: %w", err)
+		}
+	}
+	return nil
+}
+
+// Conflicts lists every conflict of an edition's judges with its entries:
+// declared ones, and those of judges who own or collaborate on a plugin.
+func (q queries) Conflicts(ctx context.Context, hackathonID int64) ([]Conflict, error) {
+	rows, err := q.r.QueryContext(ctx, `
+		SELECT c.judge_id, c.plugin_id, p.slug, c.reason, c.declared_by FROM judging_conflicts c
+			JOIN plugins p ON p.id = c.plugin_id WHERE c.hackathon_id = $1
+		UNION ALL
+		SELECT j.user_id, s.plugin_id, p.slug, 'owns the plugin', 0 FROM hackathon_judges j
+			JOIN submissions s ON s.hackathon_id = j.hackathon_id JOIN plugins p ON p.id = s.plugin_id
+			WHERE j.hackathon_id = $1 AND p.owner_id = j.user_id
+		UNION ALL
+		SELECT j.user_id, s.plugin_id, p.slug, 'collaborates on the plugin', 0 FROM hackathon_judges j
+			JOIN submissions s ON s.hackathon_id = j.hackathon_id JOIN plugins p ON p.id = s.plugin_id
+			JOIN plugin_collaborators pc ON pc.plugin_id = p.id AND pc.user_id = j.user_id
+			WHERE j.hackathon_id = $1
+		ORDER BY 1, 3`, hackathonID)
+	if err != nil {
+		return nil, fmt.Errorf("conflicts: %w", err)
+	}
+	return collect(rows, func(r interface{ Scan(...any) error }) (Conflict, error) {
+		var c Conflict
+		return c, r.Scan(&c.JudgeID, &c.PluginID, &c.Slug, &c.Reason, &c.DeclaredBy)
+	})
+}
+
+// Assignment is a judge asked to review an entry.
+type Assignment struct {
+	JudgeID  int64
+	PluginID int64
+	Slug     string
+	Reviewed bool
+}
+
+// Assignments lists an edition's assignments.
+func (q queries) Assignments(ctx context.Context, hackathonID int64) ([]Assignment, error) {
+	rows, err := q.r.QueryContext(ctx, `SELECT a.judge_id, a.plugin_id, p.slug,
+			EXISTS (SELECT 1 FROM reviews r WHERE r.hackathon_id = a.hackathon_id AND r.judge_id = a.judge_id AND r.plugin_id = a.plugin_id)
+		FROM assignments a JOIN plugins p ON p.id = a.plugin_id WHERE a.hackathon_id = $1 ORDER BY p.slug, a.judge_id`, hackathonID)
+	if err != nil {
+		return nil, fmt.Errorf("assignments: %w", err)
+	}
+	return collect(rows, func(r interface{ Scan(...any) error }) (Assignment, error) {
+		var a Assignment
+		return a, r.Scan(&a.JudgeID, &a.PluginID, &a.Slug, &a.Reviewed)
+	})
+}
+
+// ReplaceAssignments sets an edition's assignments to pairs, keeping those
+// that have a review.
+func (q queries) ReplaceAssignments(ctx context.Context, hackathonID int64, pairs []Assignment) error {
+	if _, err := q.w.ExecContext(ctx, `DELETE FROM assignments WHERE hackathon_id = $1 AND NOT EXISTS (
+		SELECT 1 FROM reviews r WHERE r.hackathon_id = assignments.hackathon_id AND r.judge_id = assignments.judge_id
+			AND r.plugin_id = assignments.plugin_id)`, hackathonID); err != nil {
+		return fmt.Errorf("assignments: %w", err)
+	}
+	t := now()
+	for _, a := range pairs {
+		if _, err := q.w.ExecContext(ctx, `INSERT INTO assignments (hackathon_id, judge_id, plugin_id, created_at)
+			VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, hackathonID, a.JudgeID, a.PluginID, t); err != nil {
+			return fmt.Errorf("assignments: %w", err)
+		}
+	}
+	return nil
+}
+
+// IsAssigned reports whether a judge is asked to review an entry.
+func (q queries) IsAssigned(ctx context.Context, hackathonID, judgeID, pluginID int64) (bool, error) {
+	var n int
+	err := q.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM assignments WHERE hackathon_id = $1 AND judge_id = $2 AND plugin_id = $3`,
+		hackathonID, judgeID, pluginID).Scan(&n)
+	return n > 0, err
+}
+
+// Review is a judge's scores (JSON) and comment on an entry.
+type Review struct {
+	JudgeID   int64
+	PluginID  int64
+	Slug      string
+	Scores    []byte
+	Comment   string
+	UpdatedAt time.Time
+}
+
+// SaveReview creates or replaces a judge's review of an entry.
+func (q queries) SaveReview(ctx context.Context, hackathonID int64, r Review) error {
+	t := now()
+	_, err := q.w.ExecContext(ctx, `INSERT INTO reviews (hackathon_id, judge_id, plugin_id, scores, comment, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6)
+		ON CONFLICT (hackathon_id, judge_id, plugin_id) DO UPDATE SET scores = excluded.scores, comment = excluded.comment,
+			updated_at = excluded.updated_at`, hackathonID, r.JudgeID, r.PluginID, string(r.Scores), r.Comment, t)
+	if err != nil {
+		return fmt.Errorf("review: %w", mapError(err))
+	}
+	return nil
+}
+
+// Reviews lists an edition's reviews.
+func (q queries) Reviews(ctx context.Context, hackathonID int64) ([]Review, error) {
+	rows, err := q.r.QueryContext(ctx, `SELECT r.judge_id, r.plugin_id, p.slug, r.scores, r.comment, r.updated_at
+		FROM reviews r JOIN plugins p ON p.id = r.plugin_id WHERE r.hackathon_id = $1 ORDER BY p.slug, r.judge_id`, hackathonID)
+	if err != nil {
+		return nil, fmt.Errorf("reviews: %w", err)
+	}
+	return collect(rows, func(row interface{ Scan(...any) error }) (Review, error) {
+		var (
+			r      Review
+			scores string
+		)
+		err := row.Scan(&r.JudgeID, &r.PluginID, &r.Slug, &scores, &r.Comment, &r.UpdatedAt)
+		r.Scores = []byte(scores)
+		return r, err
+	})
+}
+
+// HasReviews reports whether an edition has any review.
+func (q queries) HasReviews(ctx context.Context, hackathonID int64) (bool, error) {
+	var n int
+	err := q.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM reviews WHERE hackathon_id = $1`, hackathonID).Scan(&n)
+	return n > 0, err
+}
+
+// QueueItem is an entry a judge is asked to review.
+type QueueItem struct {
+	HackathonSlug   string
+	HackathonName   string
+	JudgingDeadline time.Time
+	PluginSlug      string
+	PluginName      string
+	Version         string
+	ReviewedAt      *time.Time
+}
+
+// JudgeQueue lists what a judge is asked to review in editions whose
+// results are not published, those not yet reviewed first.
+func (q queries) JudgeQueue(ctx context.Context, judgeID int64) ([]QueueItem, error) {
+	rows, err := q.r.QueryContext(ctx, `SELECT h.slug, h.name, h.judging_deadline, p.slug, p.name, s.version, r.updated_at
+		FROM assignments a
+		JOIN hackathons h ON h.id = a.hackathon_id
+		JOIN submissions s ON s.hackathon_id = a.hackathon_id AND s.plugin_id = a.plugin_id
+		JOIN plugins p ON p.id = a.plugin_id
+		LEFT JOIN reviews r ON r.hackathon_id = a.hackathon_id AND r.judge_id = a.judge_id AND r.plugin_id = a.plugin_id
+		WHERE a.judge_id = $1 AND h.results_published_at IS NULL
+		ORDER BY r.updated_at IS NOT NULL, h.judging_deadline, h.slug, p.slug`, judgeID)
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	return collect(rows, func(r interface{ Scan(...any) error }) (QueueItem, error) {
+		var it QueueItem
+		return it, r.Scan(&it.HackathonSlug, &it.HackathonName, &it.JudgingDeadline, &it.PluginSlug, &it.PluginName, &it.Version, &it.ReviewedAt)
+	})
+}
+
+// PublishResults makes an edition's results public and gives its plugins
+// what the results say of them: the edition among their hackathons, the
+// "accepted" and "awarded" badges, and the trust search ranks them by. Each
+// plugin is queued for the search index.
+func (tx *Tx) PublishResults(ctx context.Context, h Hackathon) error {
+	t := now()
+	if _, err := tx.w.ExecContext(ctx, `UPDATE hackathons SET results_published_at = $2, updated_at = $2 WHERE id = $1`, h.ID, t); err != nil {
+		return fmt.Errorf("publish results: %w", err)
+	}
+	subs, err := tx.Submissions(ctx, h.ID)
+	if err != nil {
+		return err
+	}
+	for _, s := range subs {
+		badges := map[string]int{}
+		if s.Status == "accepted" {
+			badges["accepted"] = 1
+			if s.Award != "" {
+				badges["awarded"] = 2
+			}
+		}
+		if err := tx.markPlugin(ctx, s.PluginID, h.Slug, badges, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// markPlugin adds a hackathon and badges to a plugin, raises its trust,
+// counts a change, and queues it for the search index.
+func (tx *Tx) markPlugin(ctx context.Context, pluginID int64, hackathon string, badges map[string]int, t time.Time) error {
+	var slug, hacks, have string
+	var trust int
+	if err := tx.w.QueryRowContext(ctx, `SELECT slug, hackathons, badges, trust FROM plugins WHERE id = $1`+tx.forUpdate(),
+		pluginID).Scan(&slug, &hacks, &have, &trust); err != nil {
+		return fmt.Errorf("mark plugin: %w", mapError(err))
+	}
+	hs, bs := addWord(strings.Fields(hacks), hackathon), strings.Fields(have)
+	if err := tx.addFacets(ctx, pluginID, "hackathon", []string{hackathon}); err != nil {
+		return err
+	}
+	for b, level := range badges {
+		bs = addWord(bs, b)
+		trust = max(trust, level)
+		if err := tx.addFacets(ctx, pluginID, "badge", []string{b}); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.w.ExecContext(ctx, `UPDATE plugins SET hackathons = $2, badges = $3, trust = $4, revision = revision + 1,
+		updated_at = $5 WHERE id = $1`, pluginID, strings.Join(hs, " "), strings.Join(slices.Sorted(slices.Values(bs)), " "), trust, t); err != nil {
+		return fmt.Errorf("mark plugin: %w", err)
+	}
+	return tx.enqueueIndex(ctx, slug)
+}
+
+func addWord(list []string, w string) []string {
+	for _, x := range list {
+		if x == w {
+			return list
+		}
+	}
+	return append(list, w)
+}
