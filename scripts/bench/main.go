@@ -34,6 +34,7 @@ func scenarios() []scenario {
 		{"logins", "100 concurrent sign-ins: answers and peak memory", benchLogins},
 		{"plugin-get", "GET /api/v1/plugins/{slug} among 10,000 plugins vs bare Gin", benchPluginGet},
 		{"publish", "publishing versions on SQLite", benchPublish},
+		{"judging", "assignment and leaderboard scale", benchJudging},
 		{"search", "search over 10,000 plugins: Meilisearch direct, API over Meilisearch, API embedded; reindex; relay", benchSearch},
 	}
 }
