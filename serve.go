@@ -202,8 +202,18 @@ func printWelcome(w io.Writer, cfg config, addr net.Addr, adminCreated bool, adm
 	}
 }
 
+// meiliIndex is the Meilisearch index Riposte keeps its plugins in.
+const meiliIndex = "plugins"
+
 // openEngine returns the search engine the configuration asks for.
+// Meilisearch is set up on first use, so that a server started while it is
+// down still serves (searching the database) and catches up once it is up.
 func openEngine(cfg config) (search.Engine, error) {
+	if cfg.MeiliURL != "" {
+		return search.NewDeferred("meilisearch", func(ctx context.Context) (search.Engine, error) {
+			return search.NewMeili(ctx, cfg.MeiliURL, cfg.MeiliKey, meiliIndex)
+		}), nil
+	}
 	return search.NewDeferred("embedded", func(context.Context) (search.Engine, error) {
 		return nil, errors.New("the embedded engine is not built yet")
 	}), nil

@@ -312,7 +312,7 @@ func testNoQueryLanguage(t *testing.T, e search.Engine) {
 
 func testUpsertDelete(t *testing.T, e search.Engine) {
 	d := docBySlug("hate-map")
-	d.Name, d.Revision = "Carte des messages haineux", 2
+	d.Name, d.Summary, d.Tags, d.Revision = "Carte des messages haineux", "Cartographie par ville", []string{"carte"}, 2
 	if err := e.Upsert(ctx(t), []search.Document{d}); err != nil {
 		t.Fatal(err)
 	}

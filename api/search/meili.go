@@ -1,0 +1,464 @@
+package search
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"reflect"
+	"slices"
+	"time"
+
+	"github.com/meilisearch/meilisearch-go"
+)
+
+// Meili is the Meilisearch engine. Its settings are kept here, as code,
+// and applied when the index is opened; every call runs under a deadline,
+// and every write waits for its task and reports the task's failure.
+type Meili struct {
+	client meilisearch.ServiceManager
+	http   *http.Client
+	index  string
+}
+
+var _ Engine = (*Meili)(nil)
+
+// Deadlines of Meilisearch calls, applied even when the caller's context
+// has none, so that a hanging server never hangs its callers.
+const (
+	meiliSearchTimeout = 3 * time.Second  // one search
+	meiliCallTimeout   = 5 * time.Second  // any other request
+	meiliSendTimeout   = 30 * time.Second // sending documents
+	meiliTaskTimeout   = 5 * time.Minute  // waiting for a task to finish
+	meiliDialTimeout   = 2 * time.Second
+	meiliPageSize      = 1000 // documents per page when listing revisions
+)
+
+// NewMeili opens the Meilisearch index named index at url, creating it if
+// missing and updating its settings when they differ from the server's.
+// Errors wrap ErrUnavailable when Meilisearch cannot be reached.
+func NewMeili(ctx context.Context, url, key, index string) (*Meili, error) {
+	hc := &http.Client{Transport: &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: meiliDialTimeout, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConnsPerHost:   32,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   meiliDialTimeout,
+		ExpectContinueTimeout: time.Second,
+	}}
+	// The client's retries resend POSTs without their body and misreport
+	// the outcome: callers retry instead (the relay does).
+	client := meilisearch.New(url, meilisearch.WithAPIKey(key), meilisearch.WithCustomClient(hc), meilisearch.DisableRetries())
+	m := &Meili{client: client, http: hc, index: index}
+	if err := m.ensureIndex(ctx, index); err != nil {
+		return nil, err
+	}
+	if _, err := m.applySettings(ctx, index); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Name is "meilisearch".
+func (m *Meili) Name() string { return "meilisearch" }
+
+// ensureIndex creates the index unless it exists.
+func (m *Meili) ensureIndex(ctx context.Context, uid string) error {
+	cctx, cancel := context.WithTimeout(ctx, meiliCallTimeout)
+	_, err := m.client.GetIndexWithContext(cctx, uid)
+	cancel()
+	if err == nil {
+		return nil
+	}
+	if meiliCode(err) != "index_not_found" {
+		return meiliError("get index "+uid, err)
+	}
+	err = m.createIndex(ctx, uid)
+	var te *meiliTaskError
+	if errors.As(err, &te) && te.code == "index_already_exists" {
+		return nil // created meanwhile by another process
+	}
+	return err
+}
+
+func (m *Meili) createIndex(ctx context.Context, uid string) error {
+	cctx, cancel := context.WithTimeout(ctx, meiliCallTimeout)
+	info, err := m.client.CreateIndexWithContext(cctx, &meilisearch.IndexConfig{Uid: uid, PrimaryKey: "slug"})
+	cancel()
+	return m.wait(ctx, "create index "+uid, info, err)
+}
+
+// meiliSettings are the index settings, in full.
+func meiliSettings() *meilisearch.Settings {
+	var filterable []string
+	for _, f := range Fields() {
+		filterable = append(filterable, f.Attribute())
+	}
+	return &meilisearch.Settings{
+		// In ranking order. Meilisearch's own tokenizer folds accents, splits
+		// French elisions and the Arabic article, and unifies alef and
+		// teh marbuta forms: no normalised copies are needed.
+		SearchableAttributes: []string{"name", "tags", "summary", "description"},
+		FilterableAttributes: filterable,
+		SortableAttributes:   []string{"name_sort", "updated_ts"},
+		// Trust breaks ties of relevance; "sort" stays before it so that an
+		// explicit order is not overridden by trust.
+		RankingRules: []string{"words", "typo", "proximity", "attribute", "sort", "exactness", "trust:desc"},
+		// Sent as a whole: the client sends zero values as they are.
+		TypoTolerance: &meilisearch.TypoTolerance{
+			Enabled:             true,
+			MinWordSizeForTypos: meilisearch.MinWordSizeForTypos{OneTypo: 5, TwoTypos: 9},
+			DisableOnWords:      []string{},
+			DisableOnAttributes: []string{},
+		},
+		Faceting: &meilisearch.Faceting{
+			MaxValuesPerFacet: 100,
+			SortFacetValuesBy: map[string]meilisearch.SortFacetType{"*": meilisearch.SortFacetTypeAlpha},
+		},
+		Pagination: &meilisearch.Pagination{MaxTotalHits: meiliMaxTotalHits},
+	}
+}
+
+// applySettings updates the index's settings when they differ from
+// meiliSettings, and reports whether it did.
+func (m *Meili) applySettings(ctx context.Context, uid string) (bool, error) {
+	want := meiliSettings()
+	cctx, cancel := context.WithTimeout(ctx, meiliCallTimeout)
+	have, err := m.client.Index(uid).GetSettingsWithContext(cctx)
+	cancel()
+	if err != nil {
+		return false, meiliError("get settings of "+uid, err)
+	}
+	if meiliSameSettings(have, want) {
+		return false, nil
+	}
+	cctx, cancel = context.WithTimeout(ctx, meiliCallTimeout)
+	info, err := m.client.Index(uid).UpdateSettingsWithContext(cctx, want)
+	cancel()
+	return true, m.wait(ctx, "update settings of "+uid, info, err)
+}
+
+// meiliSameSettings compares the settings meiliSettings sets.
+func meiliSameSettings(have, want *meilisearch.Settings) bool {
+	set := func(s []string) []string {
+		s = slices.Clone(s)
+		slices.Sort(s)
+		return s
+	}
+	typos := func(t *meilisearch.TypoTolerance) meilisearch.TypoTolerance {
+		if t == nil {
+			return meilisearch.TypoTolerance{}
+		}
+		c := *t
+		c.DisableOnWords, c.DisableOnAttributes = set(c.DisableOnWords), set(c.DisableOnAttributes)
+		return c
+	}
+	return slices.Equal(have.SearchableAttributes, want.SearchableAttributes) &&
+		slices.Equal(set(have.FilterableAttributes), set(want.FilterableAttributes)) &&
+		slices.Equal(set(have.SortableAttributes), set(want.SortableAttributes)) &&
+		slices.Equal(have.RankingRules, want.RankingRules) &&
+		reflect.DeepEqual(typos(have.TypoTolerance), typos(want.TypoTolerance)) &&
+		reflect.DeepEqual(have.Faceting, want.Faceting) &&
+		reflect.DeepEqual(have.Pagination, want.Pagination)
+}
+
+// meiliDoc is a document as Meilisearch stores it: the document, cleaned,
+// with the keys it sorts by.
+type meiliDoc struct {
+	Document
+	NameSort  string `json:"name_sort"`
+	UpdatedTS int64  `json:"updated_ts"`
+}
+
+// meiliAttributes are the attributes a hit carries back.
+var meiliAttributes = []string{"slug", "name", "summary", "description", "tags", "categories", "languages",
+	"license", "runtime", "hackathons", "badges", "trust", "updated_at", "revision"}
+
+func toMeili(d Document) meiliDoc {
+	cleanAll := func(s []string) []string {
+		out := make([]string, len(s))
+		for i, v := range s {
+			out[i] = Clean(v)
+		}
+		return out
+	}
+	d.Name, d.Summary, d.Description = Clean(d.Name), Clean(d.Summary), Clean(d.Description)
+	d.License, d.Runtime = Clean(d.License), Clean(d.Runtime)
+	d.Tags, d.Categories, d.Languages = cleanAll(d.Tags), cleanAll(d.Categories), cleanAll(d.Languages)
+	d.Hackathons, d.Badges = cleanAll(d.Hackathons), cleanAll(d.Badges)
+	d.UpdatedAt = d.UpdatedAt.UTC()
+	return meiliDoc{Document: d, NameSort: SortKey(d.Name), UpdatedTS: d.UpdatedAt.Unix()}
+}
+
+// Search runs a query.
+func (m *Meili) Search(ctx context.Context, q Query) (Result, error) {
+	start := time.Now()
+	req := meiliRequest(q)
+	cctx, cancel := context.WithTimeout(ctx, meiliSearchTimeout)
+	raw, err := m.client.Index(m.index).SearchRawWithContext(cctx, req.Query, req)
+	cancel()
+	if err != nil {
+		return Result{}, meiliError("search", err)
+	}
+	var resp struct {
+		Hits []struct {
+			Document
+			Formatted struct {
+				Name    string `json:"name"`
+				Summary string `json:"summary"`
+			} `json:"_formatted"`
+		} `json:"hits"`
+		TotalHits int                       `json:"totalHits"`
+		Facets    map[string]map[string]int `json:"facetDistribution"`
+	}
+	if err := json.Unmarshal(*raw, &resp); err != nil {
+		return Result{}, fmt.Errorf("meilisearch: decode search response: %w", err)
+	}
+	res := Result{Total: resp.TotalHits, Facets: map[Field]map[string]int{}, Hits: []Hit{}}
+	for _, f := range FacetFields() {
+		res.Facets[f] = resp.Facets[f.Attribute()]
+		if res.Facets[f] == nil {
+			res.Facets[f] = map[string]int{}
+		}
+	}
+	skip := q.Offset - (int(req.Page)-1)*int(*req.HitsPerPage)
+	for i, h := range resp.Hits {
+		if i < skip || len(res.Hits) >= q.Limit {
+			continue
+		}
+		res.Hits = append(res.Hits, Hit{Document: h.Document, Highlight: Highlight{
+			Name: Highlighted(h.Formatted.Name), Summary: Highlighted(h.Formatted.Summary),
+		}})
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+// meiliRequest builds the request of a query. It asks for a page (the
+// mode in which Meilisearch counts hits exactly) covering the window the
+// query's offset and limit select.
+func meiliRequest(q Query) *meilisearch.SearchRequest {
+	size, page := meiliPage(q.Offset, q.Limit)
+	facets := make([]string, len(FacetFields()))
+	for i, f := range FacetFields() {
+		facets[i] = f.Attribute()
+	}
+	req := &meilisearch.SearchRequest{
+		Query:                 Clean(q.Text), // only ever q: never a filter or a query language
+		Filter:                MeiliFilter(q.Filters),
+		HitsPerPage:           &size,
+		Page:                  page,
+		Facets:                facets,
+		AttributesToRetrieve:  meiliAttributes,
+		AttributesToHighlight: []string{"name", "summary"},
+		HighlightPreTag:       MarkStart,
+		HighlightPostTag:      MarkEnd,
+		MatchingStrategy:      meilisearch.Last,
+	}
+	switch q.Sort {
+	case Newest:
+		req.Sort = []string{"updated_ts:desc"}
+	case ByName:
+		req.Sort = []string{"name_sort:asc"}
+	}
+	return req
+}
+
+// meiliPage returns the smallest page size, and the page number, of a page
+// holding the hits from offset to offset+limit.
+func meiliPage(offset, limit int) (size int64, page int64) {
+	offset = max(offset, 0)
+	if limit <= 0 {
+		return 0, 1
+	}
+	for s := limit; ; s++ {
+		if offset/s == (offset+limit-1)/s {
+			return int64(s), int64(offset/s + 1)
+		}
+	}
+}
+
+// Upsert adds or replaces documents and waits until they are searchable.
+func (m *Meili) Upsert(ctx context.Context, docs []Document) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	return m.add(ctx, m.index, docs)
+}
+
+func (m *Meili) add(ctx context.Context, uid string, docs []Document) error {
+	md := make([]meiliDoc, len(docs))
+	for i, d := range docs {
+		md[i] = toMeili(d)
+	}
+	pk := "slug"
+	cctx, cancel := context.WithTimeout(ctx, meiliSendTimeout)
+	info, err := m.client.Index(uid).AddDocumentsWithContext(cctx, md, &meilisearch.DocumentOptions{PrimaryKey: &pk})
+	cancel()
+	return m.wait(ctx, fmt.Sprintf("add %d documents to %s", len(docs), uid), info, err)
+}
+
+// Delete removes documents by slug.
+func (m *Meili) Delete(ctx context.Context, slugs []string) error {
+	if len(slugs) == 0 {
+		return nil
+	}
+	cctx, cancel := context.WithTimeout(ctx, meiliCallTimeout)
+	info, err := m.client.Index(m.index).DeleteDocumentsWithContext(cctx, slugs, nil)
+	cancel()
+	return m.wait(ctx, fmt.Sprintf("delete %d documents", len(slugs)), info, err)
+}
+
+// Reindex fills a new index with docs, swaps it with the live one, and
+// deletes the old one. Searches use the live index throughout.
+func (m *Meili) Reindex(ctx context.Context, docs []Document) error {
+	suffix := make([]byte, 8)
+	rand.Read(suffix)
+	next := m.index + "-reindex-" + hex.EncodeToString(suffix)
+	if err := m.createIndex(ctx, next); err != nil {
+		return err
+	}
+	err := m.fillAndSwap(ctx, next, docs)
+	// After a swap, next holds the old documents; before, the unused new ones.
+	cctx, cancel := context.WithTimeout(ctx, meiliCallTimeout)
+	info, derr := m.client.DeleteIndexWithContext(cctx, next)
+	cancel()
+	return errors.Join(err, m.wait(ctx, "delete index "+next, info, derr))
+}
+
+func (m *Meili) fillAndSwap(ctx context.Context, next string, docs []Document) error {
+	if _, err := m.applySettings(ctx, next); err != nil {
+		return err
+	}
+	if len(docs) > 0 {
+		if err := m.add(ctx, next, docs); err != nil {
+			return err
+		}
+	}
+	cctx, cancel := context.WithTimeout(ctx, meiliCallTimeout)
+	info, err := m.client.SwapIndexesWithContext(cctx, []*meilisearch.SwapIndexesParams{{Indexes: []string{m.index, next}}})
+	cancel()
+	return m.wait(ctx, "swap "+m.index+" with "+next, info, err)
+}
+
+// Revisions lists every indexed slug with its revision.
+func (m *Meili) Revisions(ctx context.Context) (map[string]int64, error) {
+	out := map[string]int64{}
+	for offset := int64(0); ; offset += meiliPageSize {
+		var page meilisearch.DocumentsResult
+		cctx, cancel := context.WithTimeout(ctx, meiliCallTimeout)
+		err := m.client.Index(m.index).GetDocumentsWithContext(cctx, &meilisearch.DocumentsQuery{
+			Fields: []string{"slug", "revision"}, Limit: meiliPageSize, Offset: offset,
+		}, &page)
+		cancel()
+		if err != nil {
+			return nil, meiliError("list documents", err)
+		}
+		for _, h := range page.Results {
+			var d struct {
+				Slug     string `json:"slug"`
+				Revision int64  `json:"revision"`
+			}
+			if err := h.DecodeInto(&d); err != nil {
+				return nil, fmt.Errorf("meilisearch: decode document: %w", err)
+			}
+			out[d.Slug] = d.Revision
+		}
+		if len(page.Results) < meiliPageSize || offset+meiliPageSize >= page.Total {
+			return out, nil
+		}
+	}
+}
+
+// Ping reports whether Meilisearch answers and is available.
+func (m *Meili) Ping(ctx context.Context) error {
+	cctx, cancel := context.WithTimeout(ctx, meiliCallTimeout)
+	defer cancel()
+	h, err := m.client.HealthWithContext(cctx)
+	if err != nil {
+		return meiliError("health", err)
+	}
+	if h.Status != "available" {
+		return fmt.Errorf("meilisearch: %w: health is %q", ErrUnavailable, h.Status)
+	}
+	return nil
+}
+
+// Close releases idle connections.
+func (m *Meili) Close() error {
+	m.http.CloseIdleConnections()
+	return nil
+}
+
+// meiliTaskError is a task that did not succeed.
+type meiliTaskError struct {
+	op, status, code, message string
+	uid                       int64
+}
+
+func (e *meiliTaskError) Error() string {
+	return fmt.Sprintf("meilisearch: %s: task %d %s: %s (%s)", e.op, e.uid, e.status, e.message, e.code)
+}
+
+// wait waits for the task a write enqueued (or reports the write's
+// error), and returns the task's error when it did not succeed.
+func (m *Meili) wait(ctx context.Context, op string, info *meilisearch.TaskInfo, err error) error {
+	if err != nil {
+		return meiliError(op, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, meiliTaskTimeout)
+	defer cancel()
+	for delay := 5 * time.Millisecond; ; delay = min(2*delay, 250*time.Millisecond) {
+		cctx, ccancel := context.WithTimeout(ctx, meiliCallTimeout)
+		task, err := m.client.GetTaskWithContext(cctx, info.TaskUID)
+		ccancel()
+		if err != nil {
+			return meiliError(op+": get task", err)
+		}
+		switch task.Status {
+		case meilisearch.TaskStatusSucceeded:
+			return nil
+		case meilisearch.TaskStatusFailed, meilisearch.TaskStatusCanceled:
+			return &meiliTaskError{op: op, uid: info.TaskUID, status: string(task.Status), code: task.Error.Code, message: task.Error.Message}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("meilisearch: %s: task %d: %w: %w", op, info.TaskUID, ErrUnavailable, ctx.Err())
+		case <-time.After(delay):
+		}
+	}
+}
+
+// meiliCode returns the Meilisearch error code of an error the server
+// returned, or "".
+func meiliCode(err error) string {
+	var me *meilisearch.Error
+	if errors.As(err, &me) {
+		return me.MeilisearchApiError.Code
+	}
+	return ""
+}
+
+// meiliError wraps an error of the client, with ErrUnavailable when
+// Meilisearch could not answer: unreachable, too slow, failing or busy.
+func meiliError(op string, err error) error {
+	var me *meilisearch.Error
+	unavailable := errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
+	if errors.As(err, &me) {
+		unavailable = unavailable || me.ErrCode == meilisearch.MeilisearchTimeoutError ||
+			me.ErrCode == meilisearch.MeilisearchCommunicationError ||
+			me.StatusCode >= 500 || me.StatusCode == http.StatusTooManyRequests
+	}
+	if unavailable {
+		return fmt.Errorf("meilisearch: %s: %w: %w", op, ErrUnavailable, err)
+	}
+	return fmt.Errorf("meilisearch: %s: %w", op, err)
+}
+
+// meiliMaxTotalHits bounds the hits Meilisearch counts and pages through:
+// totals are exact up to it, so it must exceed any catalogue's size.
+const meiliMaxTotalHits = 100_000

@@ -1,0 +1,232 @@
+package search_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/meilisearch/meilisearch-go"
+
+	"github.com/riposte-civic/riposte/api/search"
+	"github.com/riposte-civic/riposte/api/search/searchtest"
+	"github.com/riposte-civic/riposte/api/store/storetest"
+)
+
+// meiliServer returns the URL and key of the test Meilisearch, skipping
+// the test when there is none.
+func meiliServer(t *testing.T) (string, string) {
+	t.Helper()
+	u := storetest.SkipUnlessSet(t, "RIPOSTE_TEST_MEILI_URL", "http://127.0.0.1:7700")
+	return u, os.Getenv("RIPOSTE_TEST_MEILI_KEY")
+}
+
+// uniqueIndex returns a new index name, deleted with its reindex leftovers
+// when the test ends.
+func uniqueIndex(t *testing.T, u, key string) string {
+	t.Helper()
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "test-" + hex.EncodeToString(b)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		meilisearch.New(u, meilisearch.WithAPIKey(key)).DeleteIndexWithContext(ctx, name)
+	})
+	return name
+}
+
+func openMeili(t *testing.T, u, key, index string) *search.Meili {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	m, err := search.NewMeili(ctx, u, key, index)
+	if err != nil {
+		t.Fatalf("open meilisearch: %v", err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
+func TestMeiliBehaviour(t *testing.T) {
+	u, key := meiliServer(t)
+	searchtest.Run(t, func(t *testing.T) search.Engine {
+		return openMeili(t, u, key, uniqueIndex(t, u, key))
+	})
+}
+
+// settingsTasks counts the settings updates Meilisearch received for an
+// index.
+func settingsTasks(t *testing.T, u, key, index string) int64 {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	r, err := meilisearch.New(u, meilisearch.WithAPIKey(key)).GetTasksWithContext(ctx, &meilisearch.TasksQuery{
+		IndexUIDS: []string{index}, Types: []meilisearch.TaskType{meilisearch.TaskTypeSettingsUpdate}, Limit: 100,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Total
+}
+
+func TestMeiliAppliesSettingsOnce(t *testing.T) {
+	u, key := meiliServer(t)
+	index := uniqueIndex(t, u, key)
+	openMeili(t, u, key, index)
+	if n := settingsTasks(t, u, key, index); n != 1 {
+		t.Fatalf("a new index got %d settings updates, want 1", n)
+	}
+	openMeili(t, u, key, index)
+	if n := settingsTasks(t, u, key, index); n != 1 {
+		t.Errorf("opening an index with the right settings updated them again: %d settings updates", n)
+	}
+}
+
+func TestMeiliReportsFailedTasks(t *testing.T) {
+	u, key := meiliServer(t)
+	m := openMeili(t, u, key, uniqueIndex(t, u, key))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := m.Upsert(ctx, []search.Document{{Slug: "not a valid id!", Name: "Broken"}})
+	if err == nil {
+		t.Fatal("upserting a document Meilisearch rejects succeeded")
+	}
+	if !strings.Contains(err.Error(), "invalid_document_id") {
+		t.Errorf("the error does not say why the task failed: %v", err)
+	}
+	if errors.Is(err, search.ErrUnavailable) {
+		t.Errorf("a rejected document is not an outage: %v", err)
+	}
+}
+
+// within fails the test unless fn returns within a bound no deadline of
+// the engine should reach.
+func within[T any](t *testing.T, fn func() T) T {
+	t.Helper()
+	done := make(chan T, 1)
+	go func() { done <- fn() }()
+	select {
+	case v := <-done:
+		return v
+	case <-time.After(10 * time.Second):
+		t.Fatal("the call hung")
+	}
+	var zero T
+	return zero
+}
+
+func wantUnavailable(t *testing.T, what string, err error) {
+	t.Helper()
+	if !errors.Is(err, search.ErrUnavailable) {
+		t.Errorf("%s: got %v, want an error wrapping ErrUnavailable", what, err)
+	}
+}
+
+func TestMeiliUnreachable(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := "http://" + l.Addr().String()
+	l.Close() // nothing listens there any more
+	err = within(t, func() error {
+		_, err := search.NewMeili(context.Background(), refused, "key", "plugins")
+		return err
+	})
+	wantUnavailable(t, "connection refused", err)
+}
+
+func TestMeiliHangingServer(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu    sync.Mutex
+		conns []net.Conn // accepted, never answered
+	)
+	t.Cleanup(func() {
+		l.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	err = within(t, func() error {
+		_, err := search.NewMeili(context.Background(), "http://"+l.Addr().String(), "key", "plugins")
+		return err
+	})
+	wantUnavailable(t, "hanging server", err)
+}
+
+// TestMeiliOutage opens an engine through a proxy that then hangs, or
+// fails, as a Meilisearch in trouble would.
+func TestMeiliOutage(t *testing.T) {
+	u, key := meiliServer(t)
+	target, err := url.Parse(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mode atomic.Value
+	mode.Store("up")
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	stop := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch mode.Load() {
+		case "hang":
+			io.Copy(io.Discard, r.Body)
+			select {
+			case <-r.Context().Done():
+			case <-stop:
+			}
+		case "fail":
+			http.Error(w, `{"message":"internal","code":"internal","type":"internal"}`, http.StatusInternalServerError)
+		default:
+			proxy.ServeHTTP(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(stop) }) // runs first: hanging handlers return
+	m := openMeili(t, srv.URL, key, uniqueIndex(t, u, key))
+	for _, md := range []string{"hang", "fail"} {
+		mode.Store(md)
+		ctx := context.Background() // no deadline: the engine's own apply
+		wantUnavailable(t, md+": search", within(t, func() error {
+			_, err := m.Search(ctx, search.Query{Text: "propaganda", Limit: 10, Sort: search.Relevance})
+			return err
+		}))
+		wantUnavailable(t, md+": ping", within(t, func() error { return m.Ping(ctx) }))
+		wantUnavailable(t, md+": revisions", within(t, func() error {
+			_, err := m.Revisions(ctx)
+			return err
+		}))
+		wantUnavailable(t, md+": delete", within(t, func() error { return m.Delete(ctx, []string{"x"}) }))
+	}
+}
