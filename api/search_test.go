@@ -2,7 +2,10 @@ package api_test
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
+	"net/http"
+	"os"
 	"net/url"
 	"slices"
 	"strings"
@@ -10,6 +13,8 @@ import (
 
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/search"
+	"github.com/riposte-civic/riposte/api/store/storetest"
 )
 
 // catalogue publishes plugins through the API, plus a draft and a removed
@@ -153,5 +158,28 @@ func TestReindexRoute(t *testing.T) {
 	e.do(req{method: "POST", path: "/api/v1/admin/reindex", token: admin}).want(202).json(&r)
 	if r.Status != "started" {
 		t.Fatalf("reindex = %+v", r)
+	}
+}
+
+func withEngine(e search.Engine) func(*options) { return func(o *options) { o.engine = e } }
+
+func TestSearchThroughMeilisearch(t *testing.T) {
+	url := storetest.SkipUnlessSet(t, "RIPOSTE_TEST_MEILI_URL", "http://127.0.0.1:7700")
+	key := os.Getenv("RIPOSTE_TEST_MEILI_KEY")
+	index := "api-test-" + strings.ToLower(rand.Text()[:10])
+	m, err := search.NewMeili(t.Context(), url, key, index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { deleteMeiliIndex(url, key, index) })
+	searchBehaviour(t, newEnv(t, withEngine(m)), "meilisearch")
+}
+
+// deleteMeiliIndex removes a test index.
+func deleteMeiliIndex(url, key, index string) {
+	req, _ := http.NewRequest("DELETE", url+"/indexes/"+index, nil)
+	req.Header.Set("Authorization", "Bearer "+key)
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		res.Body.Close()
 	}
 }
