@@ -229,11 +229,14 @@ func assign(path string, v any, dst reflect.Value, ps *problems) {
 	}
 	switch dst.Kind() {
 	case reflect.String:
-		if s, ok := v.(string); ok {
-			dst.SetString(s)
-			return
+		switch v := v.(type) {
+		case string:
+			dst.SetString(v)
+		case json.Number, bool:
+			ps.add(path, fmt.Sprintf("must be text; put it in quotes, as in \"%v\"", v))
+		default:
+			ps.add(path, "must be text")
 		}
-		ps.add(path, "must be text")
 	case reflect.Int:
 		if n, ok := v.(json.Number); ok {
 			if i, err := n.Int64(); err == nil && i >= math.MinInt32 && i <= math.MaxInt32 {

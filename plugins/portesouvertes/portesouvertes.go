@@ -1,0 +1,135 @@
+// Package portesouvertes is the portes-ouvertes plugin: what to do and whom
+// to call during an attack or an incident, by country and language, from
+// cited official sources.
+package portesouvertes
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/riposte-civic/riposte/plugins"
+)
+
+//go:embed manifest.yaml
+var manifestYAML []byte
+
+//go:embed data.yaml
+var dataYAML []byte
+
+func init() { plugins.Register(New()) }
+
+type text map[string]string // language → text
+
+type dataset struct {
+	Sources   map[string]string `yaml:"sources"`
+	Countries map[string]struct {
+		Numbers []struct {
+			Number  string   `yaml:"number"`
+			Service text     `yaml:"service"`
+			Sources []string `yaml:"sources"`
+		} `yaml:"numbers"`
+		Accounts []struct {
+			Name    string   `yaml:"name"`
+			URL     string   `yaml:"url"`
+			Sources []string `yaml:"sources"`
+		} `yaml:"accounts"`
+		Advice string `yaml:"advice"`
+	} `yaml:"countries"`
+	Advice map[string]struct {
+		Title   text                `yaml:"title"`
+		Steps   map[string][]string `yaml:"steps"`
+		Sources []string            `yaml:"sources"`
+	} `yaml:"advice"`
+}
+
+// Plugin answers from the embedded dataset.
+type Plugin struct {
+	manifest *plugins.Manifest
+	data     dataset
+}
+
+// New loads the plugin's manifest and data; it panics if they are broken,
+// which the plugin's tests catch.
+func New() *Plugin {
+	p := &Plugin{manifest: plugins.ParseManifest(manifestYAML)}
+	if err := yaml.Unmarshal(dataYAML, &p.data); err != nil {
+		panic("portes-ouvertes: data.yaml: " + err.Error())
+	}
+	return p
+}
+
+// Manifest describes the plugin.
+func (p *Plugin) Manifest() *plugins.Manifest { return p.manifest }
+
+// Number is an emergency number.
+type Number struct {
+	Number  string   `json:"number"`
+	Service string   `json:"service"`
+	Sources []string `json:"sources"`
+}
+
+// Account is an official source of information to follow.
+type Account struct {
+	Name    string   `json:"name"`
+	URL     string   `json:"url"`
+	Sources []string `json:"sources"`
+}
+
+// Advice is official guidance on how to react.
+type Advice struct {
+	Title   string   `json:"title"`
+	Steps   []string `json:"steps"`
+	Sources []string `json:"sources"`
+}
+
+// Answer is the plugin's output.
+type Answer struct {
+	Country  string    `json:"country"`
+	Language string    `json:"language"`
+	Numbers  []Number  `json:"numbers"`
+	Accounts []Account `json:"accounts"`
+	Advice   Advice    `json:"advice"`
+}
+
+// Invoke answers for a country in a language.
+func (p *Plugin) Invoke(ctx context.Context, input json.RawMessage) (json.RawMessage, error) {
+	var in struct {
+		Country  string `json:"country"`
+		Language string `json:"language"`
+	}
+	if err := json.Unmarshal(input, &in); err != nil {
+		return nil, &plugins.InputError{Message: "the input must be an object with a country"}
+	}
+	if in.Language == "" {
+		in.Language = "fr"
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	c, ok := p.data.Countries[in.Country]
+	if !ok {
+		return nil, &plugins.InputError{Path: "input.country", Message: fmt.Sprintf("no data for %q yet", in.Country)}
+	}
+	a := Answer{Country: in.Country, Language: in.Language, Numbers: []Number{}, Accounts: []Account{}}
+	for _, n := range c.Numbers {
+		a.Numbers = append(a.Numbers, Number{Number: n.Number, Service: n.Service[in.Language], Sources: p.cite(n.Sources)})
+	}
+	for _, acc := range c.Accounts {
+		a.Accounts = append(a.Accounts, Account{Name: acc.Name, URL: acc.URL, Sources: p.cite(acc.Sources)})
+	}
+	adv := p.data.Advice[c.Advice]
+	a.Advice = Advice{Title: adv.Title[in.Language], Steps: adv.Steps[in.Language], Sources: p.cite(adv.Sources)}
+	return json.Marshal(a)
+}
+
+func (p *Plugin) cite(keys []string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = p.data.Sources[k]
+	}
+	return out
+}
