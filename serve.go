@@ -214,7 +214,5 @@ func openEngine(cfg config) (search.Engine, error) {
 			return search.NewMeili(ctx, cfg.MeiliURL, cfg.MeiliKey, meiliIndex)
 		}), nil
 	}
-	return search.NewDeferred("embedded", func(context.Context) (search.Engine, error) {
-		return nil, errors.New("the embedded engine is not built yet")
-	}), nil
+	return search.NewBleve(filepath.Join(cfg.DataDir, "search"))
 }

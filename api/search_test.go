@@ -163,6 +163,15 @@ func TestReindexRoute(t *testing.T) {
 
 func withEngine(e search.Engine) func(*options) { return func(o *options) { o.engine = e } }
 
+func TestSearchThroughTheEmbeddedEngine(t *testing.T) {
+	b, err := search.NewBleve(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	searchBehaviour(t, newEnv(t, withEngine(b)), "embedded")
+}
+
 func TestSearchThroughMeilisearch(t *testing.T) {
 	url := storetest.SkipUnlessSet(t, "RIPOSTE_TEST_MEILI_URL", "http://127.0.0.1:7700")
 	key := os.Getenv("RIPOSTE_TEST_MEILI_KEY")

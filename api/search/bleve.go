@@ -1,0 +1,795 @@
+package search
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+	"github.com/blevesearch/vellum"
+)
+
+// Bleve is the embedded search engine: a Bleve index in a directory,
+// queried like Meilisearch. Bleve analyses the documents, stores and
+// persists them, and keeps their term dictionaries and postings; searches
+// read those directly, term by term, and score (BM25), rank, count facets
+// and highlight here, with the documents also kept in memory. It is safe
+// for concurrent use.
+//
+// The directory holds index directories and a pointer file naming the
+// current one; a reindex builds a new directory and swaps the pointer.
+type Bleve struct {
+	dir     string
+	an      *analyzers
+	scratch sync.Pool
+	running chan struct{} // slots for searches running at once (see Search)
+
+	reindexing sync.Mutex   // one reindex at a time
+	mu         sync.RWMutex // read by every operation; written to swap or close cur
+	cur        *bleveIndex  // nil once closed
+}
+
+var _ Engine = (*Bleve)(nil)
+
+// On-disk names under the engine's directory.
+const (
+	pointerFile = "current"
+	indexPrefix = "index-"
+	srcField    = "_src" // each document as JSON, stored
+	batchSize   = 1000
+)
+
+var errBleveClosed = fmt.Errorf("%w: the embedded index is closed", ErrUnavailable)
+
+// NewBleve opens the index under dir, or creates it, and removes what an
+// interrupted reindex left behind.
+func NewBleve(dir string) (*Bleve, error) {
+	an, err := newAnalyzers()
+	if err != nil {
+		return nil, err
+	}
+	b := &Bleve{dir: dir, an: an, scratch: sync.Pool{New: func() any { return new(scratch) }},
+		running: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("embedded search: %w", err)
+	}
+	if b.cur, err = b.openCurrent(); err != nil {
+		return nil, err
+	}
+	if err := removeLeftovers(dir, b.cur.name); err != nil {
+		b.cur.idx.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+// openCurrent opens the index the pointer file names, or creates one when
+// there is none.
+func (b *Bleve) openCurrent() (*bleveIndex, error) {
+	data, err := os.ReadFile(filepath.Join(b.dir, pointerFile))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("embedded search: %w", err)
+	}
+	name := strings.TrimSpace(string(data))
+	if validIndexName(name) {
+		if _, err := os.Stat(filepath.Join(b.dir, name)); err == nil {
+			return b.open(name)
+		}
+	}
+	ix, err := b.create()
+	if err != nil {
+		return nil, err
+	}
+	if err := writePointer(b.dir, ix.name); err != nil {
+		ix.destroy(b.dir)
+		return nil, err
+	}
+	return ix, nil
+}
+
+func validIndexName(name string) bool {
+	return strings.HasPrefix(name, indexPrefix) && filepath.Base(name) == name
+}
+
+// Name is "embedded".
+func (b *Bleve) Name() string { return "embedded" }
+
+// Search runs a query on the current index. Errors wrap ErrUnavailable.
+//
+// Searches only use the CPU, for well under a millisecond each: at most
+// half the CPUs (at least one) run them, and the others wait in line.
+// Under load, each search then runs in one go, and the other CPUs stay
+// free to read requests and write responses, instead of every search
+// sharing every CPU with the HTTP work and the slowest requests waiting
+// for the scheduler: on two CPUs this cut the 99th percentile of latency
+// at 16 clients by three.
+func (b *Bleve) Search(ctx context.Context, q Query) (Result, error) {
+	start := time.Now()
+	if err := ctx.Err(); err != nil {
+		return Result{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	select {
+	case b.running <- struct{}{}:
+		defer func() { <-b.running }()
+	case <-ctx.Done():
+		return Result{}, fmt.Errorf("%w: %w", ErrUnavailable, ctx.Err())
+	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.cur == nil {
+		return Result{}, errBleveClosed
+	}
+	v, r, err := b.cur.acquire()
+	if err != nil {
+		return Result{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	defer r.Close() // keeps the view's segments open
+	res, err := b.search(v, q)
+	if err != nil {
+		return Result{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+// Upsert indexes documents and returns once they are searchable and on
+// disk. During a reindex, they go to the index being replaced.
+func (b *Bleve) Upsert(ctx context.Context, docs []Document) error {
+	ix, err := b.current()
+	if err != nil {
+		return err
+	}
+	return ix.upsert(ctx, b.an, docs)
+}
+
+// Delete removes documents by slug; unknown slugs are not an error.
+func (b *Bleve) Delete(ctx context.Context, slugs []string) error {
+	ix, err := b.current()
+	if err != nil {
+		return err
+	}
+	return ix.delete(ctx, slugs)
+}
+
+// current returns the current index. Writes do not hold b.mu while they
+// run, so that a reindex's swap, and the searches behind it, never wait
+// for them: a write to an index swapped out meanwhile fails, or is lost
+// with it, as Engine allows.
+func (b *Bleve) current() (*bleveIndex, error) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.cur == nil {
+		return nil, errBleveClosed
+	}
+	return b.cur, nil
+}
+
+// Reindex builds a new index of docs in a new directory, points the
+// directory at it and swaps it in; searches are answered from the old
+// index until then.
+func (b *Bleve) Reindex(ctx context.Context, docs []Document) error {
+	b.reindexing.Lock()
+	defer b.reindexing.Unlock()
+	ix, err := b.create()
+	if err != nil {
+		return err
+	}
+	if err := b.fill(ctx, ix, docs); err != nil {
+		ix.destroy(b.dir)
+		return err
+	}
+	b.mu.Lock()
+	old := b.cur
+	if old == nil {
+		err = errBleveClosed
+	} else if err = writePointer(b.dir, ix.name); err == nil {
+		b.cur = ix
+	}
+	b.mu.Unlock()
+	if err != nil {
+		ix.destroy(b.dir)
+		return err
+	}
+	old.destroy(b.dir)
+	return nil
+}
+
+// fill indexes docs into a new index and prepares its first view, so that
+// the first searches after the swap do not wait for it.
+func (b *Bleve) fill(ctx context.Context, ix *bleveIndex, docs []Document) error {
+	if err := ix.upsert(ctx, b.an, docs); err != nil {
+		return err
+	}
+	if err := ix.compact(ctx); err != nil {
+		return err
+	}
+	_, r, err := ix.acquire()
+	if err != nil {
+		return fmt.Errorf("embedded search: %w", err)
+	}
+	return r.Close()
+}
+
+// Revisions lists every indexed slug with its document's revision.
+func (b *Bleve) Revisions(ctx context.Context) (map[string]int64, error) {
+	ix, err := b.current()
+	if err != nil {
+		return nil, err
+	}
+	ix.docsMu.RLock()
+	defer ix.docsMu.RUnlock()
+	out := make(map[string]int64, len(ix.docs))
+	for slug, e := range ix.docs {
+		out[slug] = e.doc.Revision
+	}
+	return out, nil
+}
+
+// Ping reports whether the index is open.
+func (b *Bleve) Ping(ctx context.Context) error {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.cur == nil {
+		return errBleveClosed
+	}
+	return nil
+}
+
+// Close closes the index; later calls fail with ErrUnavailable.
+func (b *Bleve) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.cur == nil {
+		return nil
+	}
+	err := b.cur.idx.Close()
+	b.cur = nil
+	return err
+}
+
+// bleveIndex is one index directory, with its documents in memory.
+type bleveIndex struct {
+	name     string
+	idx      bleve.Index
+	writing  sync.Mutex // one write at a time
+	building sync.Mutex // one view build at a time
+	docsMu   sync.RWMutex
+	docs     map[string]*entry
+	version  atomic.Uint64 // of docs, bumped by each write
+	view     atomic.Pointer[view]
+}
+
+// indexMapping maps nothing by itself: documents are built field by field
+// with the engine's analyzers. It records that scores are BM25.
+func indexMapping() mapping.IndexMapping {
+	m := mapping.NewIndexMapping()
+	m.ScoringModel = index.BM25Scoring
+	m.DefaultMapping.Dynamic = false
+	m.IndexDynamic, m.StoreDynamic, m.DocValuesDynamic = false, false, false
+	return m
+}
+
+// create makes an empty index in a new directory.
+func (b *Bleve) create() (*bleveIndex, error) {
+	var suffix [8]byte
+	rand.Read(suffix[:])
+	name := indexPrefix + hex.EncodeToString(suffix[:])
+	idx, err := bleve.New(filepath.Join(b.dir, name), indexMapping())
+	if err != nil {
+		return nil, fmt.Errorf("embedded search: create index: %w", err)
+	}
+	return &bleveIndex{name: name, idx: idx, docs: map[string]*entry{}}, nil
+}
+
+// open opens an index directory and loads its documents.
+func (b *Bleve) open(name string) (*bleveIndex, error) {
+	idx, err := bleve.Open(filepath.Join(b.dir, name))
+	if err != nil {
+		return nil, fmt.Errorf("embedded search: open index: %w", err)
+	}
+	ix := &bleveIndex{name: name, idx: idx}
+	if ix.docs, err = loadDocs(idx, b.an); err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("embedded search: load documents: %w", err)
+	}
+	return ix, nil
+}
+
+// loadDocs reads back every document stored in an index.
+func loadDocs(idx bleve.Index, an *analyzers) (map[string]*entry, error) {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	docs := map[string]*entry{}
+	err = eachDoc(r, func(_ uint64, slug string) error {
+		stored, err := r.Document(slug)
+		if err != nil || stored == nil {
+			return err
+		}
+		var d Document
+		stored.VisitFields(func(f index.Field) {
+			if f.Name() == srcField {
+				err = json.Unmarshal(f.Value(), &d)
+			}
+		})
+		if err != nil {
+			return fmt.Errorf("document %s: %w", slug, err)
+		}
+		docs[slug] = an.entry(d)
+		return nil
+	})
+	return docs, err
+}
+
+// eachDoc calls fn with the number and slug of every live document.
+func eachDoc(r index.IndexReader, fn func(num uint64, slug string) error) error {
+	ids, err := r.DocIDReaderAll()
+	if err != nil {
+		return err
+	}
+	defer ids.Close()
+	for {
+		id, err := ids.Next()
+		if err != nil || id == nil {
+			return err
+		}
+		slug, err := r.ExternalID(id)
+		if err != nil {
+			return err
+		}
+		if err := fn(id.Value(), slug); err != nil {
+			return err
+		}
+	}
+}
+
+// compact merges the index into one segment, which searches read fastest.
+func (ix *bleveIndex) compact(ctx context.Context) error {
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		return fmt.Errorf("embedded search: %w", err)
+	}
+	if s, ok := adv.(*scorch.Scorch); ok {
+		if err := s.ForceMerge(ctx, nil); err != nil {
+			return fmt.Errorf("embedded search: merge: %w", err)
+		}
+	}
+	return nil
+}
+
+// destroy closes the index and removes its directory.
+func (ix *bleveIndex) destroy(dir string) {
+	ix.idx.Close()
+	os.RemoveAll(filepath.Join(dir, ix.name))
+}
+
+// upsert indexes documents in batches, each searchable once written.
+func (ix *bleveIndex) upsert(ctx context.Context, an *analyzers, docs []Document) error {
+	ix.writing.Lock()
+	defer ix.writing.Unlock()
+	for chunk := range slices.Chunk(docs, batchSize) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		batch := ix.idx.NewBatch()
+		entries := make([]*entry, len(chunk))
+		for i, d := range chunk {
+			if d.Slug == "" {
+				return errors.New("embedded search: a document has no slug")
+			}
+			d = cleaned(d)
+			doc, err := an.document(d)
+			if err != nil {
+				return err
+			}
+			if err := batch.IndexAdvanced(doc); err != nil {
+				return fmt.Errorf("embedded search: %w", err)
+			}
+			entries[i] = an.entry(d)
+		}
+		if err := ix.idx.Batch(batch); err != nil {
+			return fmt.Errorf("embedded search: index: %w", err)
+		}
+		ix.docsMu.Lock()
+		for _, e := range entries {
+			ix.docs[e.doc.Slug] = e
+		}
+		ix.version.Add(1)
+		ix.docsMu.Unlock()
+	}
+	return nil
+}
+
+// delete removes documents by slug.
+func (ix *bleveIndex) delete(ctx context.Context, slugs []string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ix.writing.Lock()
+	defer ix.writing.Unlock()
+	batch := ix.idx.NewBatch()
+	for _, s := range slugs {
+		batch.Delete(s)
+	}
+	if err := ix.idx.Batch(batch); err != nil {
+		return fmt.Errorf("embedded search: delete: %w", err)
+	}
+	ix.docsMu.Lock()
+	for _, s := range slugs {
+		delete(ix.docs, s)
+	}
+	ix.version.Add(1)
+	ix.docsMu.Unlock()
+	return nil
+}
+
+// cleaned returns a document whose indexed text has no control
+// characters.
+func cleaned(d Document) Document {
+	d.Name, d.Summary, d.Description = Clean(d.Name), Clean(d.Summary), Clean(d.Description)
+	tags := make([]string, len(d.Tags))
+	for i, t := range d.Tags {
+		tags[i] = Clean(t)
+	}
+	d.Tags = tags
+	return d
+}
+
+// document builds the Bleve document of d: each text field folded and
+// stemmed, and d itself stored as JSON.
+func (an *analyzers) document(d Document) (*document.Document, error) {
+	src, err := json.Marshal(d)
+	if err != nil {
+		return nil, fmt.Errorf("embedded search: %w", err)
+	}
+	doc := document.NewDocument(d.Slug)
+	texts := [len(textFields)]string{d.Name, strings.Join(d.Tags, "\n"), d.Summary, d.Description}
+	for i, f := range textFields {
+		doc.AddField(document.NewTextFieldCustom(f.name, nil, []byte(texts[i]), index.IndexField, an.folded))
+		doc.AddField(document.NewTextFieldCustom(f.stems, nil, []byte(texts[i]), index.IndexField, an.stems))
+	}
+	doc.AddField(document.NewTextFieldWithIndexingOptions(srcField, nil, src, index.StoreField))
+	return doc, nil
+}
+
+// entry is an indexed document as searches use it.
+type entry struct {
+	doc           Document
+	sortKey       string
+	updated       int64
+	name, summary []token
+	lengths       [len(textFields)]int // words in each text field
+}
+
+func (an *analyzers) entry(d Document) *entry {
+	e := &entry{doc: d, sortKey: SortKey(d.Name), updated: d.UpdatedAt.UnixNano(),
+		name: an.tokens(d.Name), summary: an.tokens(d.Summary)}
+	e.lengths = [len(textFields)]int{len(e.name), len(an.folded.Analyze([]byte(strings.Join(d.Tags, "\n")))),
+		len(e.summary), len(an.folded.Analyze([]byte(d.Description)))}
+	return e
+}
+
+// acquire returns the view of the index's current snapshot and a reader of
+// that snapshot, which the caller closes. A view is built once per
+// snapshot and version of the documents, without waiting for writes: a
+// write's snapshot may be seen before its documents are (they are then
+// left out, or shown as they were, until the write ends), or after.
+func (ix *bleveIndex) acquire() (*view, index.IndexReader, error) {
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, nil, err
+	}
+	if v := ix.view.Load(); v.fits(r, ix.version.Load()) {
+		return v, r, nil
+	}
+	r.Close()
+	ix.building.Lock()
+	defer ix.building.Unlock()
+	if r, err = adv.Reader(); err != nil {
+		return nil, nil, err
+	}
+	if v := ix.view.Load(); v.fits(r, ix.version.Load()) {
+		return v, r, nil
+	}
+	ix.docsMu.RLock()
+	v, err := newView(r, ix.docs, ix.version.Load())
+	ix.docsMu.RUnlock()
+	if err != nil {
+		r.Close()
+		return nil, nil, err
+	}
+	ix.view.Store(v)
+	return v, r, nil
+}
+
+// fits reports whether the view is that of a snapshot and documents'
+// version.
+func (v *view) fits(r index.IndexReader, version uint64) bool {
+	return v != nil && v.snap == r && v.version == version
+}
+
+// view is what searches need of one snapshot besides Bleve's postings:
+// its segments, numbered one after the other; the entry of each document
+// number; facet values by number; average field lengths for BM25; and the
+// vocabulary that typos and prefixes expand against.
+type view struct {
+	snap       index.IndexReader // identity only: never read through
+	version    uint64            // of the documents
+	segs       []viewSegment
+	entries    []*entry // by document number; nil for deleted ones
+	order      []uint32 // live document numbers
+	facetKeys  []facetKey
+	facetStart []uint32 // entry i's values are facetVals[facetStart[i]:facetStart[i+1]]
+	facetVals  []int32
+	avgLength  [len(textFields)]float64
+	fields     [2 * len(textFields)]string // folded fields, then stemmed ones
+	vocab      vocabulary
+	readers    sync.Pool // of *termReaders
+
+	mu         sync.Mutex
+	expansions map[expansionKey][]candidate
+}
+
+// viewSegment is a segment of the snapshot, its documents numbered from
+// offset in the view.
+type viewSegment struct {
+	seg     segment.Segment
+	deleted *roaring.Bitmap
+	offset  uint64
+}
+
+type facetKey struct {
+	field Field
+	value string
+}
+
+type expansionKey struct {
+	term   string
+	prefix bool
+}
+
+// maxExpansions bounds a view's cache of word expansions.
+const maxExpansions = 10_000
+
+func newView(r index.IndexReader, docs map[string]*entry, version uint64) (*view, error) {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, fmt.Errorf("embedded search: unexpected index reader %T", r)
+	}
+	v := &view{snap: r, version: version, expansions: map[expansionKey][]candidate{}}
+	v.readers.New = func() any {
+		return &termReaders{postings: make([]segment.PostingsList, len(v.segs)),
+			iterators: make([]segment.PostingsIterator, len(v.segs))}
+	}
+	for i, f := range textFields {
+		v.fields[i], v.fields[len(textFields)+i] = f.name, f.stems
+	}
+	var size uint64
+	for _, ss := range snap.Segments() {
+		v.segs = append(v.segs, viewSegment{seg: ss.Segment(), deleted: ss.Deleted(), offset: size})
+		size += ss.Segment().Count()
+	}
+	v.entries = make([]*entry, size)
+	for i, ss := range snap.Segments() {
+		if err := v.number(v.segs[i], ss.DocNumbersLive(), docs); err != nil {
+			return nil, err
+		}
+	}
+	v.numberFacets()
+	v.averageLengths()
+	var err error
+	if v.vocab, err = newVocabulary(r); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// number gives the live documents of a segment their entries.
+func (v *view) number(s viewSegment, live *roaring.Bitmap, docs map[string]*entry) error {
+	it := live.Iterator()
+	for it.HasNext() {
+		local := uint64(it.Next())
+		slug, err := s.seg.DocID(local)
+		if err != nil {
+			return err
+		}
+		v.entries[s.offset+local] = docs[string(slug)]
+		v.order = append(v.order, uint32(s.offset+local))
+	}
+	return nil
+}
+
+// averageLengths computes the average length of each text field, for BM25.
+func (v *view) averageLengths() {
+	var sums [len(textFields)]int
+	for _, d := range v.order {
+		if e := v.entries[d]; e != nil {
+			for i, n := range e.lengths {
+				sums[i] += n
+			}
+		}
+	}
+	for i, sum := range sums {
+		v.avgLength[i] = max(1, float64(sum)/float64(max(1, len(v.order))))
+	}
+}
+
+// numberFacets numbers the facet values of the view's documents.
+func (v *view) numberFacets() {
+	ids := map[facetKey]int32{}
+	v.facetStart = make([]uint32, len(v.entries)+1)
+	for i, e := range v.entries {
+		v.facetStart[i] = uint32(len(v.facetVals))
+		if e == nil {
+			continue
+		}
+		for _, f := range FacetFields() {
+			for _, value := range e.doc.Values(f) {
+				k := facetKey{f, value}
+				id, ok := ids[k]
+				if !ok {
+					id = int32(len(v.facetKeys))
+					ids[k] = id
+					v.facetKeys = append(v.facetKeys, k)
+				}
+				v.facetVals = append(v.facetVals, id)
+			}
+		}
+	}
+	v.facetStart[len(v.entries)] = uint32(len(v.facetVals))
+}
+
+// newVocabulary reads the folded words of every text field into an FST.
+func newVocabulary(r index.IndexReader) (vocabulary, error) {
+	terms := map[string]*vocabTerm{}
+	for i, f := range textFields {
+		fd, err := r.FieldDict(f.name)
+		if err != nil {
+			return vocabulary{}, err
+		}
+		for e, err := fd.Next(); e != nil || err != nil; e, err = fd.Next() {
+			if err != nil {
+				fd.Close()
+				return vocabulary{}, err
+			}
+			t := terms[e.Term]
+			if t == nil {
+				t = &vocabTerm{}
+				terms[e.Term] = t
+			}
+			t.fields |= 1 << i
+			t.freq += e.Count
+		}
+		fd.Close()
+	}
+	if len(terms) == 0 {
+		return vocabulary{}, nil
+	}
+	keys := slices.Sorted(func(yield func(string) bool) {
+		for k := range terms {
+			if !yield(k) {
+				return
+			}
+		}
+	})
+	return buildVocabulary(keys, terms)
+}
+
+func buildVocabulary(keys []string, terms map[string]*vocabTerm) (vocabulary, error) {
+	var buf bytes.Buffer
+	fb, err := vellum.New(&buf, nil)
+	if err != nil {
+		return vocabulary{}, err
+	}
+	v := vocabulary{terms: make([]vocabTerm, len(keys))}
+	for i, k := range keys {
+		if err := fb.Insert([]byte(k), uint64(i)); err != nil {
+			return vocabulary{}, err
+		}
+		v.terms[i] = *terms[k]
+	}
+	if err := fb.Close(); err != nil {
+		return vocabulary{}, err
+	}
+	v.fst, err = vellum.Load(buf.Bytes())
+	return v, err
+}
+
+// expand returns the candidates of a word, cached for the view's life.
+func (v *view) expand(w queryWord) ([]candidate, error) {
+	key := expansionKey{w.term, w.prefix}
+	v.mu.Lock()
+	c, ok := v.expansions[key]
+	v.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	c, err := v.vocab.expand(w)
+	if err != nil {
+		return nil, err
+	}
+	v.mu.Lock()
+	if len(v.expansions) >= maxExpansions {
+		clear(v.expansions)
+	}
+	v.expansions[key] = c
+	v.mu.Unlock()
+	return c, nil
+}
+
+// writePointer makes name the current index, atomically: a temporary file
+// renamed over the pointer file.
+func writePointer(dir, name string) error {
+	f, err := os.CreateTemp(dir, pointerFile+"-*.tmp")
+	if err != nil {
+		return fmt.Errorf("embedded search: %w", err)
+	}
+	_, err = f.WriteString(name + "\n")
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), filepath.Join(dir, pointerFile))
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("embedded search: write pointer: %w", err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync() // make the rename durable where the platform allows it
+		d.Close()
+	}
+	return nil
+}
+
+// removeLeftovers removes the index directories and pointer files of
+// reindexes that did not finish, keeping the current index.
+func removeLeftovers(dir, current string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("embedded search: %w", err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		stale := strings.HasPrefix(name, indexPrefix) && name != current ||
+			strings.HasPrefix(name, pointerFile+"-") && strings.HasSuffix(name, ".tmp")
+		if !stale {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+			return fmt.Errorf("embedded search: remove leftover: %w", err)
+		}
+	}
+	return nil
+}
