@@ -25,6 +25,7 @@ import (
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/plugins"
 )
 
 const (
@@ -110,6 +111,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	plugReg := registry.New(st, cfg.PluginsAllowPrivate)
+	if err := syncBuiltins(ctx, plugReg, log); err != nil {
+		return err
+	}
 	workers, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWorkers()
 	engine, err := openEngine(cfg)
@@ -121,7 +126,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := api.New(api.Deps{
-		Logger: log, Store: st, Auth: svc, Metrics: reg, Registry: registry.New(st, cfg.PluginsAllowPrivate), Search: searchSvc,
+		Logger: log, Store: st, Auth: svc, Metrics: reg, Registry: plugReg, Search: searchSvc,
 		Hackathons:     hackathons.New(st, nil),
 		TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, Production: cfg.Production,
 	})
@@ -162,6 +167,23 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	wg.Wait()
 	log.Info("stopped")
 	return err
+}
+
+// syncBuiltins registers the compiled-in plugins, or their new versions.
+func syncBuiltins(ctx context.Context, reg *registry.Service, log *slog.Logger) error {
+	synced, err := reg.SyncBuiltins(ctx, plugins.Registered())
+	if err != nil {
+		return err
+	}
+	for _, r := range synced {
+		switch r.Action {
+		case "registered", "updated":
+			log.Info("compiled-in plugin "+r.Action, "plugin", r.Slug, "version", r.Version)
+		case "skipped":
+			log.Warn("compiled-in plugin not registered", "plugin", r.Slug, "reason", r.Reason)
+		}
+	}
+	return nil
 }
 
 // pruneSessions deletes ended sessions every hour until ctx ends.

@@ -238,6 +238,13 @@ func (m *Meili) Search(ctx context.Context, q Query) (Result, error) {
 	return res, nil
 }
 
+// MeiliRequest returns the body of the search request the adapter sends
+// Meilisearch for q, so that Meilisearch can be measured on the very same
+// request without Riposte in front.
+func MeiliRequest(q Query) ([]byte, error) {
+	return json.Marshal(meiliRequest(q))
+}
+
 // meiliRequest builds the request of a query. It asks for a page (the
 // mode in which Meilisearch counts hits exactly) covering the window the
 // query's offset and limit select.

@@ -97,9 +97,15 @@ func (c *corpus) manifest(i int, version string) string {
 	}
 	return fmt.Sprintf(`{"slug":"s-%d","name":%q,"version":%q,"summary":%q,"description":%q,"categories":%s,"languages":%s,
 		"tags":%s,"license":%q,"repository":"https://example.org/s-%d","maintainers":[{"name":"Bench","email":"bench@example.org"}],
-		"runtime":{"type":"none"}}`, i, strings.ToUpper(name[:1])+name[1:], version,
+		"runtime":{"type":"none"}}`, i, capitalise(name), version,
 		strings.Join(c.words(lang, 8+c.rng.IntN(8)), " "), strings.Join(c.words(lang, 30+c.rng.IntN(30)), " "),
 		jsonList(cats), jsonList(langs), jsonList(tags), benchLicenses[c.rng.IntN(len(benchLicenses))], i)
+}
+
+// capitalise upper-cases the first letter, whatever its script.
+func capitalise(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return strings.ToUpper(string(r)) + s[n:]
 }
 
 func unique(in []string) []string {

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/riposte-civic/riposte/api/search"
 )
 
 const searchPlugins = 10_000
@@ -159,7 +160,11 @@ func benchSearch(ctx context.Context, b *bench) error {
 	}
 	defer embedded.stop()
 
-	direct, err := b.luaRequests("meili-direct", "POST", repeat("/indexes/plugins/search", len(queries)), meiliBodies(queries),
+	bodies, err := meiliBodies(queries)
+	if err != nil {
+		return err
+	}
+	direct, err := b.luaRequests("meili-direct", "POST", repeat("/indexes/plugins/search", len(queries)), bodies,
 		map[string]string{"Authorization": "Bearer " + meiliKey, "Content-Type": "application/json"})
 	if err != nil {
 		return err
@@ -238,19 +243,18 @@ func repeat(s string, n int) []string {
 	return out
 }
 
-// meiliBodies are the direct queries: what the API's adapter asks
-// Meilisearch for the same search.
-func meiliBodies(queries []string) []string {
+// meiliBodies are the direct queries: the very requests the API's adapter
+// sends Meilisearch for the same searches.
+func meiliBodies(queries []string) ([]string, error) {
 	out := make([]string, len(queries))
 	for i, q := range queries {
-		b, _ := json.Marshal(map[string]any{
-			"q": q, "limit": 20, "offset": 0, "matchingStrategy": "last",
-			"facets":                []string{"categories", "languages", "license", "runtime", "hackathons", "badges"},
-			"attributesToHighlight": []string{"name", "summary"}, "highlightPreTag": "\x02", "highlightPostTag": "\x03",
-		})
+		b, err := search.MeiliRequest(search.Query{Text: q, Limit: 20})
+		if err != nil {
+			return nil, err
+		}
 		out[i] = string(b)
 	}
-	return out
+	return out, nil
 }
 
 func engineOf(p *process) string {
