@@ -34,6 +34,7 @@ var configVars = []struct{ Name, Default, Help string }{
 	{"RIPOSTE_ADMIN_PASSWORD", "", "that administrator's password; empty to generate one, printed once"},
 	{"RIPOSTE_SEED", "true", "load the seed catalogue into an empty database"},
 	{"RIPOSTE_PLUGINS_ALLOW_PRIVATE", "false", "let http plugins use loopback and private addresses and plain http (development and tests only)"},
+	{"RIPOSTE_INVOKE_RATE", "120", "plugin invocations allowed per minute to each account, API token or address; 0 for no limit"},
 	{"RIPOSTE_LOG_LEVEL", "info", "debug, info, warn or error"},
 }
 
@@ -53,6 +54,7 @@ type config struct {
 	AdminPassword       string
 	Seed                bool
 	PluginsAllowPrivate bool
+	InvokeRate          int // per minute and client; 0 for no limit
 	LogLevel            slog.Level
 }
 
@@ -106,6 +108,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	cfg.PluginsAllowPrivate = checkBool(&c, "RIPOSTE_PLUGINS_ALLOW_PRIVATE", env("RIPOSTE_PLUGINS_ALLOW_PRIVATE"))
 	c.Check(!(cfg.Production && cfg.PluginsAllowPrivate), "RIPOSTE_PLUGINS_ALLOW_PRIVATE",
 		"must not be true in production: it lets plugins reach internal addresses")
+	cfg.InvokeRate = checkCount(&c, "RIPOSTE_INVOKE_RATE", env("RIPOSTE_INVOKE_RATE"))
 	if err := cfg.LogLevel.UnmarshalText([]byte(env("RIPOSTE_LOG_LEVEL"))); err != nil {
 		c.Add("RIPOSTE_LOG_LEVEL", "must be debug, info, warn or error")
 	}
@@ -223,6 +226,12 @@ func checkOrigins(c *valid.Checker, s string) []string {
 			"RIPOSTE_CORS_ORIGINS", fmt.Sprintf("%q is not an origin such as https://ngo.example.org", o))
 	}
 	return list
+}
+
+func checkCount(c *valid.Checker, name, v string) int {
+	n, err := strconv.Atoi(v)
+	c.Check(err == nil && n >= 0, name, fmt.Sprintf("must be a whole number, 0 or more, not %q", v))
+	return n
 }
 
 func checkBool(c *valid.Checker, name, v string) bool {

@@ -22,6 +22,7 @@ import (
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
+	"github.com/riposte-civic/riposte/api/ratelimit"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
@@ -111,7 +112,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	plugReg := registry.New(st, cfg.PluginsAllowPrivate)
+	if err := plugReg.SetInvokeOptions(registry.InvokeOptions{Rate: invokeRate(cfg.InvokeRate), Metrics: reg}); err != nil {
+		return err
+	}
 	if err := syncBuiltins(ctx, plugReg, log); err != nil {
 		return err
 	}
@@ -123,8 +129,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer engine.Close()
 	searchSvc := search.NewService(workers, engine, st, log)
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := api.New(api.Deps{
 		Logger: log, Store: st, Auth: svc, Metrics: reg, Registry: plugReg, Search: searchSvc,
 		Hackathons:     hackathons.New(st, nil),
@@ -167,6 +171,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	wg.Wait()
 	log.Info("stopped")
 	return err
+}
+
+// invokeRate turns invocations per minute into a rate; 0 means no limit.
+func invokeRate(perMinute int) ratelimit.Rate {
+	if perMinute == 0 {
+		return ratelimit.Rate{}
+	}
+	return ratelimit.Rate{Burst: perMinute, Every: time.Minute / time.Duration(perMinute)}
 }
 
 // syncBuiltins registers the compiled-in plugins, or their new versions.

@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
 	"github.com/riposte-civic/riposte/plugins"
@@ -98,6 +99,7 @@ func classify(c *gin.Context, err error) (int, string, []FieldError) {
 		typeErr   *json.UnmarshalTypeError
 		rateLimit *auth.RateLimitError
 		manifest  *plugins.ManifestError
+		plugin    *registry.PluginError
 	)
 	switch {
 	case errors.As(err, &he):
@@ -123,6 +125,8 @@ func classify(c *gin.Context, err error) (int, string, []FieldError) {
 		}
 		return http.StatusUnprocessableEntity, "the request has invalid fields",
 			[]FieldError{{Field: field, Message: "must be " + jsonKind(typeErr.Type.Kind().String())}}
+	case errors.As(err, &plugin):
+		return plugin.Status, plugin.Detail, nil
 	case errors.As(err, &rateLimit):
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(rateLimit.RetryAfter.Seconds()))))
 		return http.StatusTooManyRequests, rateLimit.Error(), nil

@@ -19,6 +19,7 @@ import (
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
+	"github.com/riposte-civic/riposte/api/ratelimit"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
@@ -27,13 +28,14 @@ import (
 
 // env is a server on a throw-away database, driven through its real router.
 type env struct {
-	t     testing.TB
-	srv   *api.Server
-	store *store.Store
-	auth  *auth.Service
-	logs  *bytes.Buffer
-	relay *search.Relay
-	clock *clock
+	t        testing.TB
+	srv      *api.Server
+	registry *registry.Service
+	store    *store.Store
+	auth     *auth.Service
+	logs     *bytes.Buffer
+	relay    *search.Relay
+	clock    *clock
 }
 
 // clock is the hackathon service's time in tests; zero means the real time.
@@ -62,6 +64,7 @@ func (c *clock) set(t time.Time) {
 type options struct {
 	dialect store.Dialect
 	limits  auth.Limits
+	invoke  ratelimit.Rate
 	deps    func(*api.Deps)
 	engine  search.Engine
 }
@@ -89,9 +92,14 @@ func newEnv(t testing.TB, opts ...func(*options)) *env {
 		})
 	}
 	clk := &clock{}
+	metrics := prometheus.NewRegistry()
+	reg := registry.New(st, true)
+	if err := reg.SetInvokeOptions(registry.InvokeOptions{Rate: o.invoke, Metrics: metrics}); err != nil {
+		t.Fatal(err)
+	}
 	deps := api.Deps{
 		Hackathons: hackathons.New(st, clk.now),
-		Logger:     log, Store: st, Auth: svc, Metrics: prometheus.NewRegistry(), Registry: registry.New(st, true),
+		Logger:     log, Store: st, Auth: svc, Metrics: metrics, Registry: reg,
 		Search: search.NewService(t.Context(), engine, st, log),
 	}
 	if o.deps != nil {
@@ -101,10 +109,12 @@ func newEnv(t testing.TB, opts ...func(*options)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, srv: srv, store: st, auth: svc, logs: logs, relay: search.NewRelay(st, engine, log), clock: clk}
+	return &env{t: t, srv: srv, registry: deps.Registry, store: st, auth: svc, logs: logs, relay: search.NewRelay(st, engine, log), clock: clk}
 }
 
 func onDialect(d store.Dialect) func(*options) { return func(o *options) { o.dialect = d } }
+
+func withInvokeRate(r ratelimit.Rate) func(*options) { return func(o *options) { o.invoke = r } }
 
 func withLimits(l auth.Limits) func(*options) { return func(o *options) { o.limits = l } }
 

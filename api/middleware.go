@@ -227,6 +227,18 @@ func (s *Server) signedIn(scope string) gin.HandlerFunc {
 	}
 }
 
+// tokenScope lets anyone through, except API tokens without scope: a
+// route open to everyone is still closed to a token not meant for it.
+func (s *Server) tokenScope(scope string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if u, ok := auth.UserFrom(c.Request.Context()); ok && !u.Can(scope) {
+			s.fail(c, errStatus(http.StatusForbidden, "this API token lacks the "+scope+" scope"))
+			return
+		}
+		c.Next()
+	}
+}
+
 // role requires the caller to have the rights of r. Use after signedIn.
 func (s *Server) role(r auth.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {

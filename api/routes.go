@@ -59,6 +59,9 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.GET("/plugins/:slug/collaborators", readScope, s.h(handleCollaboratorList(reg)))
 	v1.POST("/plugins/:slug/collaborators", signedIn, s.h(handleCollaboratorAdd(reg)))
 	v1.DELETE("/plugins/:slug/collaborators/:user_id", signedIn, s.h(handleCollaboratorRemove(reg)))
+	v1.POST("/plugins/:slug/secret", signedIn, s.h(handleSecretRotate(reg)))
+	v1.POST("/plugins/:slug/invoke", s.tokenScope(auth.ScopePluginsInvoke), s.h(handleInvoke(reg)))
+	v1.GET("/plugins/:slug/openapi.json", s.h(handlePluginOpenAPI(reg)))
 
 	// Hackathons and judging.
 	hk := s.deps.Hackathons

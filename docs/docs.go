@@ -2312,6 +2312,159 @@ const docTemplate = `{
                 ]
             }
         },
+        "/plugins/{slug}/invoke": {
+            "post": {
+                "description": "Runs a published plugin on an input that must match its input_schema (see GET /plugins/{slug}/openapi.json for that plugin's own document). Anyone may invoke; API tokens need the plugins:invoke scope. Calls are rate limited per account, token or address. Inputs and outputs are never stored or logged.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "plugins"
+                ],
+                "summary": "Invoke a plugin",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Plugin slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "Input for the plugin",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.InvokeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.InvokeResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed body",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Invalid or expired token (calling without one is fine)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "API token without the plugins:invoke scope",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such plugin, or not visible to you",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Not runnable: a catalogue entry, removed, or an http plugin without a signing secret yet",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body too large",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "The input does not match the input schema, or the plugin cannot answer it; errors name the fields (input.…)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many invocations; see Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "502": {
+                        "description": "The plugin failed or answered something invalid",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The plugin is not available on this server",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "504": {
+                        "description": "The plugin did not answer within its timeout",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ]
+            }
+        },
+        "/plugins/{slug}/openapi.json": {
+            "get": {
+                "description": "An OpenAPI 3.1 document for this plugin's invoke call, built from its latest manifest: the input and output schemas and the examples. Give it to a code generator or an API client.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "plugins"
+                ],
+                "summary": "OpenAPI document of a plugin",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Plugin slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OpenAPI 3.1 document",
+                        "schema": {
+                            "type": "object"
+                        }
+                    },
+                    "404": {
+                        "description": "No such plugin, or not visible to you",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "A catalogue entry: nothing to invoke",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/plugins/{slug}/publish": {
             "post": {
                 "description": "Turns a draft into a published plugin, listed and searchable. Owner only. Recorded in the audit log.",
@@ -2366,6 +2519,64 @@ const docTemplate = `{
                 "security": [
                     {
                         "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/plugins/{slug}/secret": {
+            "post": {
+                "description": "Creates a new signing secret for an http plugin and returns it; this is the only time it is shown. The previous secret stops working at once. Riposte signs every invocation with it (Standard Webhooks headers); check the signature in the plugin (see docs/plugin-guide.md). Owner only.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "plugins"
+                ],
+                "summary": "Rotate an http plugin's signing secret",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Plugin slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.SecretResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not the owner",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such plugin, or not visible to you",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Not an http plugin",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "Bearer": []
                     }
                 ]
             }
@@ -3371,6 +3582,34 @@ const docTemplate = `{
                 }
             }
         },
+        "api.InvokeRequest": {
+            "type": "object",
+            "properties": {
+                "input": {
+                    "type": "object"
+                }
+            }
+        },
+        "api.InvokeResponse": {
+            "type": "object",
+            "properties": {
+                "duration_ms": {
+                    "type": "number",
+                    "example": 0.42
+                },
+                "output": {
+                    "type": "object"
+                },
+                "plugin": {
+                    "type": "string",
+                    "example": "portes-ouvertes"
+                },
+                "version": {
+                    "type": "string",
+                    "example": "1.0.0"
+                }
+            }
+        },
         "api.JudgeRequest": {
             "type": "object",
             "properties": {
@@ -4016,6 +4255,15 @@ const docTemplate = `{
                 "total": {
                     "type": "integer",
                     "example": 42
+                }
+            }
+        },
+        "api.SecretResponse": {
+            "type": "object",
+            "properties": {
+                "secret": {
+                    "type": "string",
+                    "example": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
                 }
             }
         },

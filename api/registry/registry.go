@@ -24,12 +24,14 @@ import (
 type Service struct {
 	store *store.Store
 	opts  plugins.Options
+	inv   *invoker
 }
 
-// New returns the registry. allowInsecureEndpoints accepts http:// plugin
-// endpoints (development and tests only).
-func New(st *store.Store, allowInsecureEndpoints bool) *Service {
-	return &Service{store: st, opts: plugins.Options{AllowInsecureEndpoints: allowInsecureEndpoints}}
+// New returns the registry. allowPrivate accepts http:// plugin endpoints
+// and lets invocations reach loopback and private addresses (development
+// and tests only).
+func New(st *store.Store, allowPrivate bool) *Service {
+	return &Service{store: st, opts: plugins.Options{AllowInsecureEndpoints: allowPrivate}, inv: newInvoker(allowPrivate)}
 }
 
 // Validate decodes and checks a manifest as plugin creation does.

@@ -174,8 +174,9 @@ type meiliDoc struct {
 	UpdatedTS int64  `json:"updated_ts"`
 }
 
-// meiliAttributes are the attributes a hit carries back.
-var meiliAttributes = []string{"slug", "name", "summary", "description", "tags", "categories", "languages",
+// meiliAttributes are the attributes a hit carries back: what a result
+// shows, not the description, the longest text, which hits do not need.
+var meiliAttributes = []string{"slug", "name", "summary", "tags", "categories", "languages",
 	"license", "runtime", "hackathons", "badges", "trust", "updated_at", "revision"}
 
 func toMeili(d Document) meiliDoc {

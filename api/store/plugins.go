@@ -365,3 +365,21 @@ func (q queries) Collaborators(ctx context.Context, pluginID int64) ([]Collabora
 		return c, r.Scan(&c.UserID, &c.Name, &c.Email, &c.AddedAt)
 	})
 }
+
+// SetPluginSecret stores a plugin's signing secret, replacing any other.
+func (q queries) SetPluginSecret(ctx context.Context, pluginID int64, secret string) error {
+	_, err := q.w.ExecContext(ctx, `INSERT INTO plugin_secrets (plugin_id, secret, created_at) VALUES ($1, $2, $3)
+		ON CONFLICT (plugin_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at`, pluginID, secret, now())
+	return mapError(err)
+}
+
+// PluginSecret returns a plugin's signing secret, or ErrNotFound when it
+// has none yet.
+func (q queries) PluginSecret(ctx context.Context, pluginID int64) (string, error) {
+	var s string
+	err := q.r.QueryRowContext(ctx, `SELECT secret FROM plugin_secrets WHERE plugin_id = $1`, pluginID).Scan(&s)
+	if err != nil {
+		return "", fmt.Errorf("plugin secret: %w", mapError(err))
+	}
+	return s, nil
+}

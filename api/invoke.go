@@ -1,0 +1,134 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/registry"
+	"github.com/riposte-civic/riposte/plugins"
+)
+
+// InvokeRequest is the input for a plugin.
+type InvokeRequest struct {
+	Input json.RawMessage `json:"input" swaggertype:"object"`
+}
+
+// InvokeResponse is a plugin's answer.
+type InvokeResponse struct {
+	Output     json.RawMessage `json:"output" swaggertype:"object"`
+	Plugin     string          `json:"plugin" example:"portes-ouvertes"`
+	Version    string          `json:"version" example:"1.0.0"`
+	DurationMS float64         `json:"duration_ms" example:"0.42"`
+}
+
+// SecretResponse carries an http plugin's new signing secret, shown once.
+type SecretResponse struct {
+	Secret string `json:"secret" example:"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"`
+}
+
+type invoker interface {
+	Invoke(ctx context.Context, u auth.User, client, slug string, input json.RawMessage) (registry.Invocation, error)
+}
+
+// handleInvoke runs a plugin.
+//
+//	@Summary		Invoke a plugin
+//	@Description	Runs a published plugin on an input that must match its input_schema (see GET /plugins/{slug}/openapi.json for that plugin's own document). Anyone may invoke; API tokens need the plugins:invoke scope. Calls are rate limited per account, token or address. Inputs and outputs are never stored or logged.
+//	@Tags			plugins
+//	@Accept			json
+//	@Produce		json
+//	@Param			slug	path		string			true	"Plugin slug"
+//	@Param			body	body		InvokeRequest	true	"Input for the plugin"
+//	@Success		200		{object}	InvokeResponse
+//	@Failure		400		{object}	Problem	"Malformed body"
+//	@Failure		401		{object}	Problem	"Invalid or expired token (calling without one is fine)"
+//	@Failure		403		{object}	Problem	"API token without the plugins:invoke scope"
+//	@Failure		404		{object}	Problem	"No such plugin, or not visible to you"
+//	@Failure		409		{object}	Problem	"Not runnable: a catalogue entry, removed, or an http plugin without a signing secret yet"
+//	@Failure		413		{object}	Problem	"Body too large"
+//	@Failure		422		{object}	Problem	"The input does not match the input schema, or the plugin cannot answer it; errors name the fields (input.…)"
+//	@Failure		429		{object}	Problem	"Too many invocations; see Retry-After"
+//	@Failure		502		{object}	Problem	"The plugin failed or answered something invalid"
+//	@Failure		503		{object}	Problem	"The plugin is not available on this server"
+//	@Failure		504		{object}	Problem	"The plugin did not answer within its timeout"
+//	@Security		Bearer
+//	@Router			/plugins/{slug}/invoke [post]
+func handleInvoke(svc invoker) handlerFunc {
+	return func(c *gin.Context) error {
+		var req InvokeRequest
+		if err := bindJSON(c, &req); err != nil {
+			return err
+		}
+		inv, err := svc.Invoke(c.Request.Context(), caller(c), c.ClientIP(), c.Param("slug"), req.Input)
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, InvokeResponse{Output: inv.Output, Plugin: inv.Plugin, Version: inv.Version,
+			DurationMS: float64(inv.Duration.Microseconds()) / 1000})
+		return nil
+	}
+}
+
+type secretRotator interface {
+	RotateSecret(ctx context.Context, u auth.User, slug string) (string, error)
+}
+
+// handleSecretRotate gives an http plugin a new signing secret.
+//
+//	@Summary		Rotate an http plugin's signing secret
+//	@Description	Creates a new signing secret for an http plugin and returns it; this is the only time it is shown. The previous secret stops working at once. Riposte signs every invocation with it (Standard Webhooks headers); check the signature in the plugin (see docs/plugin-guide.md). Owner only.
+//	@Tags			plugins
+//	@Produce		json
+//	@Param			slug	path		string	true	"Plugin slug"
+//	@Success		200		{object}	SecretResponse
+//	@Failure		401		{object}	Problem	"Not signed in"
+//	@Failure		403		{object}	Problem	"Not the owner"
+//	@Failure		404		{object}	Problem	"No such plugin, or not visible to you"
+//	@Failure		409		{object}	Problem	"Not an http plugin"
+//	@Security		Bearer
+//	@Router			/plugins/{slug}/secret [post]
+func handleSecretRotate(svc secretRotator) handlerFunc {
+	return func(c *gin.Context) error {
+		secret, err := svc.RotateSecret(c.Request.Context(), caller(c), c.Param("slug"))
+		if err != nil {
+			return err
+		}
+		c.Header("Cache-Control", "no-store")
+		c.JSON(http.StatusOK, SecretResponse{Secret: secret})
+		return nil
+	}
+}
+
+// handlePluginOpenAPI describes one plugin's invocation.
+//
+//	@Summary		OpenAPI document of a plugin
+//	@Description	An OpenAPI 3.1 document for this plugin's invoke call, built from its latest manifest: the input and output schemas and the examples. Give it to a code generator or an API client.
+//	@Tags			plugins
+//	@Produce		json
+//	@Param			slug	path		string	true	"Plugin slug"
+//	@Success		200		{object}	object	"OpenAPI 3.1 document"
+//	@Failure		404		{object}	Problem	"No such plugin, or not visible to you"
+//	@Failure		409		{object}	Problem	"A catalogue entry: nothing to invoke"
+//	@Router			/plugins/{slug}/openapi.json [get]
+func handlePluginOpenAPI(svc pluginGetter) handlerFunc {
+	return func(c *gin.Context) error {
+		p, err := svc.Get(c.Request.Context(), caller(c), c.Param("slug"))
+		if err != nil {
+			return err
+		}
+		var m plugins.Manifest
+		if err := json.Unmarshal(p.Manifest, &m); err != nil {
+			return err
+		}
+		doc, err := pluginOpenAPI(&m)
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, doc)
+		return nil
+	}
+}

@@ -1,0 +1,324 @@
+package registry
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/ratelimit"
+	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/api/valid"
+	"github.com/riposte-civic/riposte/plugins"
+	"github.com/riposte-civic/riposte/plugins/remote"
+)
+
+// DefaultTimeout is how long a plugin may take when its manifest does not
+// say.
+const DefaultTimeout = 5 * time.Second
+
+// Invocation is the answer of a plugin.
+type Invocation struct {
+	Output   json.RawMessage
+	Plugin   string
+	Version  string
+	Duration time.Duration
+}
+
+// PluginError is a plugin that failed to answer properly: it timed out
+// (Status 504), misbehaved (502) or is not available here (503). Detail is
+// safe to show; the cause is for the operator's log.
+type PluginError struct {
+	Status int
+	Detail string
+	cause  error
+}
+
+func (e *PluginError) Error() string { return e.Detail + ": " + e.cause.Error() }
+
+// Unwrap returns the cause.
+func (e *PluginError) Unwrap() error { return e.cause }
+
+func pluginFailed(cause error) error {
+	return &PluginError{Status: http.StatusBadGateway, Detail: "the plugin did not answer properly", cause: cause}
+}
+
+// InvokeOptions tune invocations.
+type InvokeOptions struct {
+	Rate    ratelimit.Rate        // invocations allowed per client (account, token or address); zero allows all
+	Metrics prometheus.Registerer // where per-plugin call, error and latency metrics go; nil keeps none
+}
+
+// invoker is the runtime side of the registry: compiled schemas, the remote
+// client, the rate limit and the metrics.
+type invoker struct {
+	remote  *remote.Client
+	limit   *ratelimit.Limiter
+	calls   *prometheus.CounterVec
+	latency *prometheus.HistogramVec
+
+	mu      sync.RWMutex
+	schemas map[string]*compiled // by slug@version: versions are immutable
+}
+
+type compiled struct {
+	manifest *plugins.Manifest
+	input    *plugins.Schema
+	output   *plugins.Schema
+}
+
+// maxCompiled bounds the schema cache.
+const maxCompiled = 4096
+
+func newInvoker(allowPrivate bool) *invoker {
+	return &invoker{
+		remote:  remote.New(remote.Options{AllowPrivate: allowPrivate, UserAgent: "Riposte"}),
+		limit:   ratelimit.New(ratelimit.Rate{}, nil),
+		schemas: map[string]*compiled{},
+	}
+}
+
+// SetInvokeOptions configures invocations. Call it once, before serving.
+func (s *Service) SetInvokeOptions(o InvokeOptions) error {
+	s.inv.limit = ratelimit.New(o.Rate, nil)
+	if o.Metrics == nil {
+		return nil
+	}
+	calls := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "riposte_plugin_invocations_total",
+		Help: "Plugin invocations by plugin and outcome (ok, invalid_input, error, timeout, unavailable).",
+	}, []string{"plugin", "outcome"})
+	latency := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "riposte_plugin_invocation_duration_seconds",
+		Help:    "Time plugins took to answer, by plugin.",
+		Buckets: []float64{.001, .005, .025, .1, .25, .5, 1, 2.5, 5, 10, 30},
+	}, []string{"plugin"})
+	for _, c := range []prometheus.Collector{calls, latency} {
+		if err := o.Metrics.Register(c); err != nil {
+			return fmt.Errorf("plugin metrics: %w", err)
+		}
+	}
+	s.inv.calls, s.inv.latency = calls, latency
+	return nil
+}
+
+// Invoke runs a plugin the caller may see on input and returns its
+// output. client identifies an anonymous caller (their address) for the
+// rate limit. Errors: store.ErrNotFound; store.ErrConflict when the plugin
+// cannot be run (a catalogue entry, removed, no signing secret yet);
+// valid.Errors when the input does not match the input schema or the
+// plugin refuses it; *auth.RateLimitError; *PluginError when the plugin
+// fails. Inputs and outputs are never stored or logged.
+func (s *Service) Invoke(ctx context.Context, u auth.User, client, slug string, input json.RawMessage) (Invocation, error) {
+	if ok, wait := s.inv.limit.Allow(rateKey(u, client)); !ok {
+		return Invocation{}, &auth.RateLimitError{RetryAfter: wait}
+	}
+	p, err := s.Get(ctx, u, slug)
+	if err != nil {
+		return Invocation{}, err
+	}
+	c, err := s.inv.compiledFor(p)
+	if err != nil {
+		return Invocation{}, err
+	}
+	if len(input) == 0 {
+		input = json.RawMessage("null")
+	}
+	if problems := c.input.Validate(input, "input"); len(problems) > 0 {
+		s.inv.observe(p.Slug, "invalid_input", 0)
+		return Invocation{}, problemsError(problems)
+	}
+	start := time.Now()
+	out, err := s.run(ctx, p, c.manifest, input)
+	took := time.Since(start)
+	if err == nil {
+		if problems := c.output.Validate(out, "output"); len(problems) > 0 {
+			err = pluginFailed(fmt.Errorf("output does not match the output schema: %s %s", problems[0].Path, problems[0].Message))
+		}
+	}
+	s.inv.observe(p.Slug, outcome(err), took)
+	if err != nil {
+		return Invocation{}, err
+	}
+	return Invocation{Output: out, Plugin: p.Slug, Version: c.manifest.Version, Duration: took}, nil
+}
+
+func rateKey(u auth.User, client string) string {
+	switch {
+	case u.TokenID != 0:
+		return "token:" + strconv.FormatInt(u.TokenID, 10)
+	case u.ID != 0:
+		return "user:" + strconv.FormatInt(u.ID, 10)
+	}
+	return "addr:" + client
+}
+
+// run calls the plugin with its timeout.
+func (s *Service) run(ctx context.Context, p store.Plugin, m *plugins.Manifest, input json.RawMessage) (json.RawMessage, error) {
+	timeout := DefaultTimeout
+	if m.Runtime.TimeoutMS > 0 {
+		timeout = time.Duration(m.Runtime.TimeoutMS) * time.Millisecond
+	}
+	switch m.Runtime.Type {
+	case plugins.RuntimeBuiltin:
+		return runBuiltin(ctx, m.Runtime.Builtin, input, timeout)
+	case plugins.RuntimeHTTP:
+		secret, err := s.store.PluginSecret(ctx, p.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("%w: the plugin cannot be called yet: its owner has not created its signing secret", store.ErrConflict)
+		}
+		if err != nil {
+			return nil, err
+		}
+		out, err := s.inv.remote.Invoke(ctx, m.Runtime.Endpoint, secret, input, timeout)
+		switch {
+		case err == nil:
+			return out, nil
+		case errors.Is(err, remote.ErrTimeout):
+			return nil, &PluginError{Status: http.StatusGatewayTimeout, Detail: "the plugin did not answer in time", cause: err}
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		}
+		return nil, pluginFailed(err)
+	}
+	return nil, fmt.Errorf("%w: this plugin is a catalogue entry; it has nothing to run", store.ErrConflict)
+}
+
+// runBuiltin calls a compiled-in plugin, which must return by the timeout
+// and may not crash the server.
+func runBuiltin(ctx context.Context, id string, input json.RawMessage, timeout time.Duration) (out json.RawMessage, err error) {
+	pl, ok := plugins.Lookup(id)
+	if !ok {
+		return nil, &PluginError{Status: http.StatusServiceUnavailable, Detail: "this plugin is not available on this server",
+			cause: fmt.Errorf("%w: %q", plugins.ErrUnknownPlugin, id)}
+	}
+	rctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, pluginFailed(fmt.Errorf("compiled-in plugin %q panicked: %v", id, r))
+		}
+	}()
+	out, err = pl.Invoke(rctx, input)
+	var inputErr *plugins.InputError
+	switch {
+	case err == nil:
+		return out, nil
+	case errors.As(err, &inputErr):
+		field := inputErr.Path
+		if field == "" {
+			field = "input"
+		}
+		return nil, valid.Errors{{Field: field, Message: inputErr.Message}}
+	case rctx.Err() != nil && ctx.Err() == nil:
+		return nil, &PluginError{Status: http.StatusGatewayTimeout, Detail: "the plugin did not answer in time", cause: err}
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	}
+	return nil, pluginFailed(err)
+}
+
+func problemsError(ps []plugins.Problem) valid.Errors {
+	out := make(valid.Errors, len(ps))
+	for i, p := range ps {
+		out[i] = valid.Problem{Field: p.Path, Message: p.Message}
+	}
+	return out
+}
+
+func outcome(err error) string {
+	var pe *PluginError
+	var invalid valid.Errors
+	switch {
+	case err == nil:
+		return "ok"
+	case errors.As(err, &invalid):
+		return "invalid_input"
+	case errors.As(err, &pe) && pe.Status == http.StatusGatewayTimeout:
+		return "timeout"
+	case errors.As(err, &pe) && pe.Status == http.StatusServiceUnavailable, errors.Is(err, store.ErrConflict):
+		return "unavailable"
+	}
+	return "error"
+}
+
+func (inv *invoker) observe(slug, outcome string, took time.Duration) {
+	if inv.calls == nil {
+		return
+	}
+	inv.calls.WithLabelValues(slug, outcome).Inc()
+	if outcome != "invalid_input" {
+		inv.latency.WithLabelValues(slug).Observe(took.Seconds())
+	}
+}
+
+// compiledFor returns the plugin's latest manifest with its schemas
+// compiled, from the cache when it can.
+func (inv *invoker) compiledFor(p store.Plugin) (*compiled, error) {
+	if p.Status == store.StatusRemoved {
+		return nil, fmt.Errorf("%w: the plugin was removed", store.ErrConflict)
+	}
+	if p.LatestVersion == nil || (p.Runtime != plugins.RuntimeBuiltin && p.Runtime != plugins.RuntimeHTTP) {
+		return nil, fmt.Errorf("%w: this plugin is a catalogue entry; it has nothing to run", store.ErrConflict)
+	}
+	key := p.Slug + "@" + *p.LatestVersion
+	inv.mu.RLock()
+	c := inv.schemas[key]
+	inv.mu.RUnlock()
+	if c != nil {
+		return c, nil
+	}
+	var m plugins.Manifest
+	if err := json.Unmarshal(p.Manifest, &m); err != nil {
+		return nil, fmt.Errorf("stored manifest of %s: %w", key, err)
+	}
+	in, err := plugins.CompileSchema(m.InputSchema)
+	if err != nil {
+		return nil, fmt.Errorf("input schema of %s: %w", key, err)
+	}
+	out, err := plugins.CompileSchema(m.OutputSchema)
+	if err != nil {
+		return nil, fmt.Errorf("output schema of %s: %w", key, err)
+	}
+	c = &compiled{manifest: &m, input: in, output: out}
+	inv.mu.Lock()
+	if len(inv.schemas) >= maxCompiled {
+		clear(inv.schemas)
+	}
+	inv.schemas[key] = c
+	inv.mu.Unlock()
+	return c, nil
+}
+
+// RotateSecret gives an http plugin a new signing secret and returns it;
+// the previous one stops working at once. Only the owner may.
+func (s *Service) RotateSecret(ctx context.Context, u auth.User, slug string) (string, error) {
+	var secret string
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		p, err := tx.LockPlugin(ctx, slug)
+		if err != nil {
+			return err
+		}
+		if _, err := check(ctx, tx, p, u, owner, "rotate its signing secret"); err != nil {
+			return err
+		}
+		if p.Runtime != plugins.RuntimeHTTP {
+			return fmt.Errorf("%w: only http plugins have a signing secret", store.ErrConflict)
+		}
+		if secret, err = remote.NewSecret(); err != nil {
+			return err
+		}
+		if err := tx.SetPluginSecret(ctx, p.ID, secret); err != nil {
+			return err
+		}
+		return audit(ctx, tx, u, "plugin.secret.rotate", p.Slug, nil)
+	})
+	return secret, err
+}
