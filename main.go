@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	_ "github.com/riposte-civic/riposte/plugins/all" // the compiled-in tools
 )
 
 // @title						Riposte API

@@ -55,7 +55,7 @@ type invoker interface {
 //	@Failure		502		{object}	Problem	"The plugin failed or answered something invalid"
 //	@Failure		503		{object}	Problem	"The plugin is not available on this server"
 //	@Failure		504		{object}	Problem	"The plugin did not answer within its timeout"
-//	@Security		Bearer
+//	@Security		BearerAuth
 //	@Router			/plugins/{slug}/invoke [post]
 func handleInvoke(svc invoker) handlerFunc {
 	return func(c *gin.Context) error {
@@ -89,7 +89,7 @@ type secretRotator interface {
 //	@Failure		403		{object}	Problem	"Not the owner"
 //	@Failure		404		{object}	Problem	"No such plugin, or not visible to you"
 //	@Failure		409		{object}	Problem	"Not an http plugin"
-//	@Security		Bearer
+//	@Security		BearerAuth
 //	@Router			/plugins/{slug}/secret [post]
 func handleSecretRotate(svc secretRotator) handlerFunc {
 	return func(c *gin.Context) error {

@@ -2419,7 +2419,7 @@ const docTemplate = `{
                 },
                 "security": [
                     {
-                        "Bearer": []
+                        "BearerAuth": []
                     }
                 ]
             }
@@ -2576,7 +2576,7 @@ const docTemplate = `{
                 },
                 "security": [
                     {
-                        "Bearer": []
+                        "BearerAuth": []
                     }
                 ]
             }
