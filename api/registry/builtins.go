@@ -52,6 +52,7 @@ func (s *Service) SyncBuiltins(ctx context.Context, ps []plugins.Plugin) ([]Buil
 }
 
 func (s *Service) syncBuiltin(ctx context.Context, platform auth.User, m *plugins.Manifest) (BuiltinSync, error) {
+	defer s.inv.forget(m.Slug)
 	r := BuiltinSync{Slug: m.Slug, Version: m.Version, Action: "unchanged"}
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		p, err := tx.LockPlugin(ctx, m.Slug)

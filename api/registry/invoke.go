@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -66,12 +67,92 @@ type invoker struct {
 
 	mu      sync.RWMutex
 	schemas map[string]*compiled // by slug@version: versions are immutable
+	plugins map[string]cached[store.Plugin] // published plugins by slug
+	secrets map[int64]cached[string]        // signing secrets by plugin id
+}
+
+// cached is a value read from the database, kept for a moment: the most
+// invoked plugins then cost no query. Changes made through this process
+// are seen at once; those made by other replicas within cacheFor.
+type cached[T any] struct {
+	v  T
+	at time.Time
+}
+
+// cacheFor is how long a cached plugin or secret is trusted.
+const cacheFor = 2 * time.Second
+
+func lookup[K comparable, T any](inv *invoker, m map[K]cached[T], k K) (T, bool) {
+	inv.mu.RLock()
+	c, ok := m[k]
+	inv.mu.RUnlock()
+	if !ok || time.Since(c.at) > cacheFor {
+		var zero T
+		return zero, false
+	}
+	return c.v, true
+}
+
+func keep[K comparable, T any](inv *invoker, m map[K]cached[T], k K, v T) {
+	inv.mu.Lock()
+	if len(m) >= maxCompiled {
+		clear(m)
+	}
+	m[k] = cached[T]{v: v, at: time.Now()}
+	inv.mu.Unlock()
+}
+
+// forgetSecret drops a cached signing secret.
+func (inv *invoker) forgetSecret(pluginID int64) {
+	inv.mu.Lock()
+	delete(inv.secrets, pluginID)
+	inv.mu.Unlock()
+}
+
+// forget drops what is cached about a plugin that is changing.
+func (inv *invoker) forget(slug string) {
+	inv.mu.Lock()
+	if p, ok := inv.plugins[slug]; ok {
+		delete(inv.secrets, p.v.ID)
+	}
+	delete(inv.plugins, slug)
+	inv.mu.Unlock()
 }
 
 type compiled struct {
 	manifest *plugins.Manifest
 	input    *plugins.Schema
 	output   *plugins.Schema
+
+	mu    sync.RWMutex
+	valid map[[sha256.Size]byte]struct{} // digests of outputs found valid
+}
+
+// maxValidOutputs bounds the outputs remembered per plugin version.
+const maxValidOutputs = 1024
+
+// checkOutput validates an output against the output schema. Plugins
+// often give the same answer again (the advice for a country, the
+// channels of a platform): an output already found valid is recognised by
+// its SHA-256, which a plugin cannot forge, and not walked again.
+func (c *compiled) checkOutput(out json.RawMessage) []plugins.Problem {
+	sum := sha256.Sum256(out)
+	c.mu.RLock()
+	_, known := c.valid[sum]
+	c.mu.RUnlock()
+	if known {
+		return nil
+	}
+	problems := c.output.Validate(out, "output")
+	if len(problems) == 0 {
+		c.mu.Lock()
+		if len(c.valid) >= maxValidOutputs {
+			clear(c.valid)
+		}
+		c.valid[sum] = struct{}{}
+		c.mu.Unlock()
+	}
+	return problems
 }
 
 // maxCompiled bounds the schema cache.
@@ -82,6 +163,8 @@ func newInvoker(allowPrivate bool) *invoker {
 		remote:  remote.New(remote.Options{AllowPrivate: allowPrivate, UserAgent: "Riposte"}),
 		limit:   ratelimit.New(ratelimit.Rate{}, nil),
 		schemas: map[string]*compiled{},
+		plugins: map[string]cached[store.Plugin]{},
+		secrets: map[int64]cached[string]{},
 	}
 }
 
@@ -120,7 +203,7 @@ func (s *Service) Invoke(ctx context.Context, u auth.User, client, slug string, 
 	if ok, wait := s.inv.limit.Allow(rateKey(u, client)); !ok {
 		return Invocation{}, &auth.RateLimitError{RetryAfter: wait}
 	}
-	p, err := s.Get(ctx, u, slug)
+	p, err := s.runnable(ctx, u, slug)
 	if err != nil {
 		return Invocation{}, err
 	}
@@ -139,7 +222,7 @@ func (s *Service) Invoke(ctx context.Context, u auth.User, client, slug string, 
 	out, err := s.run(ctx, p, c.manifest, input)
 	took := time.Since(start)
 	if err == nil {
-		if problems := c.output.Validate(out, "output"); len(problems) > 0 {
+		if problems := c.checkOutput(out); len(problems) > 0 {
 			err = pluginFailed(fmt.Errorf("output does not match the output schema: %s %s", problems[0].Path, problems[0].Message))
 		}
 	}
@@ -148,6 +231,31 @@ func (s *Service) Invoke(ctx context.Context, u auth.User, client, slug string, 
 		return Invocation{}, err
 	}
 	return Invocation{Output: out, Plugin: p.Slug, Version: c.manifest.Version, Duration: took}, nil
+}
+
+// runnable returns the plugin to invoke: a published one from the cache
+// when it can, otherwise whatever the caller may see.
+func (s *Service) runnable(ctx context.Context, u auth.User, slug string) (store.Plugin, error) {
+	if p, ok := lookup(s.inv, s.inv.plugins, slug); ok {
+		return p, nil
+	}
+	p, err := s.Get(ctx, u, slug)
+	if err == nil && p.Status == store.StatusPublished {
+		keep(s.inv, s.inv.plugins, slug, p)
+	}
+	return p, err
+}
+
+// secret returns an http plugin's signing secret.
+func (s *Service) secret(ctx context.Context, pluginID int64) (string, error) {
+	if v, ok := lookup(s.inv, s.inv.secrets, pluginID); ok {
+		return v, nil
+	}
+	v, err := s.store.PluginSecret(ctx, pluginID)
+	if err == nil {
+		keep(s.inv, s.inv.secrets, pluginID, v)
+	}
+	return v, err
 }
 
 func rateKey(u auth.User, client string) string {
@@ -170,7 +278,7 @@ func (s *Service) run(ctx context.Context, p store.Plugin, m *plugins.Manifest, 
 	case plugins.RuntimeBuiltin:
 		return runBuiltin(ctx, m.Runtime.Builtin, input, timeout)
 	case plugins.RuntimeHTTP:
-		secret, err := s.store.PluginSecret(ctx, p.ID)
+		secret, err := s.secret(ctx, p.ID)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, fmt.Errorf("%w: the plugin cannot be called yet: its owner has not created its signing secret", store.ErrConflict)
 		}
@@ -287,7 +395,7 @@ func (inv *invoker) compiledFor(p store.Plugin) (*compiled, error) {
 	if err != nil {
 		return nil, fmt.Errorf("output schema of %s: %w", key, err)
 	}
-	c = &compiled{manifest: &m, input: in, output: out}
+	c = &compiled{manifest: &m, input: in, output: out, valid: map[[sha256.Size]byte]struct{}{}}
 	inv.mu.Lock()
 	if len(inv.schemas) >= maxCompiled {
 		clear(inv.schemas)
@@ -300,7 +408,12 @@ func (inv *invoker) compiledFor(p store.Plugin) (*compiled, error) {
 // RotateSecret gives an http plugin a new signing secret and returns it;
 // the previous one stops working at once. Only the owner may.
 func (s *Service) RotateSecret(ctx context.Context, u auth.User, slug string) (string, error) {
-	var secret string
+	defer s.inv.forget(slug)
+	var (
+		secret   string
+		pluginID int64
+	)
+	defer func() { s.inv.forgetSecret(pluginID) }()
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		p, err := tx.LockPlugin(ctx, slug)
 		if err != nil {
@@ -312,6 +425,7 @@ func (s *Service) RotateSecret(ctx context.Context, u auth.User, slug string) (s
 		if p.Runtime != plugins.RuntimeHTTP {
 			return fmt.Errorf("%w: only http plugins have a signing secret", store.ErrConflict)
 		}
+		pluginID = p.ID
 		if secret, err = remote.NewSecret(); err != nil {
 			return err
 		}

@@ -173,6 +173,7 @@ func (s *Service) Create(ctx context.Context, u auth.User, data []byte) (store.P
 // AddVersion publishes a new version of a plugin, for its owner and
 // collaborators. A version is never reused, even after a yank.
 func (s *Service) AddVersion(ctx context.Context, u auth.User, slug string, data []byte) (store.PluginVersion, error) {
+	defer s.inv.forget(slug)
 	m, err := s.Validate(data)
 	if err != nil {
 		return store.PluginVersion{}, err
@@ -246,6 +247,7 @@ func (s *Service) Version(ctx context.Context, u auth.User, slug, version string
 // Yank withdraws a version from "latest" and from search. It stays
 // readable by its exact version, and its number is never reused.
 func (s *Service) Yank(ctx context.Context, u auth.User, slug, version string) (store.PluginVersion, error) {
+	defer s.inv.forget(slug)
 	var v store.PluginVersion
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		p, err := tx.LockPlugin(ctx, slug)
@@ -303,6 +305,7 @@ func relatest(ctx context.Context, tx *store.Tx, pluginID int64) error {
 
 // Publish makes a draft public.
 func (s *Service) Publish(ctx context.Context, u auth.User, slug string) (store.Plugin, error) {
+	defer s.inv.forget(slug)
 	var p store.Plugin
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
@@ -334,6 +337,7 @@ func (s *Service) Publish(ctx context.Context, u auth.User, slug string) (store.
 // who must give a reason). A removed plugin is hidden everywhere, and its
 // slug is never given to anyone else.
 func (s *Service) Remove(ctx context.Context, u auth.User, slug, reason string) error {
+	defer s.inv.forget(slug)
 	reason = strings.TrimSpace(reason)
 	return s.store.InTx(ctx, func(tx *store.Tx) error {
 		p, err := tx.LockPlugin(ctx, slug)

@@ -56,7 +56,9 @@ func parallel(n, workers int, fn func(i int) error) error {
 func post(url, token, body string) (int, error) {
 	req, _ := http.NewRequest("POST", url, stringsReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	res, err := client.Do(req)
 	if err != nil {
 		return 0, err
