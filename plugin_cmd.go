@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,9 +11,12 @@ import (
 )
 
 // runPlugin handles `riposte plugin …`.
-func runPlugin(args []string, getenv func(string) string, stdout io.Writer) error {
+func runPlugin(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "init" {
+		return runPluginInit(ctx, args[1:], stdout)
+	}
 	if len(args) != 2 || args[0] != "validate" {
-		return usageError("plugin needs: validate FILE")
+		return usageError("plugin needs: init NAME [--runtime http|builtin] [--dir DIR], or validate FILE")
 	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {

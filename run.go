@@ -29,6 +29,8 @@ commands:
   user create --email E --role R [--name N] [--password-file F]
                                 create an account (the password is generated and printed if no file is given)
   reindex [--check]             rebuild the search index from the database (or compare them)
+  plugin init NAME [--runtime http|builtin] [--dir DIR]
+                                create a working plugin: manifest, code, tests, README (see docs/plugin-guide.md)
   plugin validate FILE          check a plugin manifest (YAML or JSON); exit 1 with one problem a line
   healthcheck                   exit 0 if the local server is ready (for container health checks)
   version                       print the version
@@ -59,7 +61,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "reindex":
 		return runReindex(ctx, rest, getenv, stdout)
 	case "plugin":
-		return runPlugin(rest, getenv, stdout)
+		return runPlugin(ctx, rest, getenv, stdout)
 	case "healthcheck":
 		return runHealthcheck(ctx, getenv)
 	case "version":

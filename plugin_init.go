@@ -1,0 +1,521 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"flag"
+	"fmt"
+	"go/format"
+	"go/token"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/riposte-civic/riposte/plugins"
+)
+
+// pluginTemplates are the files `riposte plugin init` writes, one folder
+// per runtime. They use [[ ]] as delimiters, which Go code, YAML and
+// Markdown leave alone.
+//
+//go:embed templates/plugin
+var pluginTemplates embed.FS
+
+// riposteModule is the module path of Riposte, which plugins import.
+const riposteModule = "github.com/riposte-civic/riposte"
+
+// pluginSummary is the scaffolded tool's summary, in its manifest and README.
+const pluginSummary = "Tidies a message (trims it, collapses its spaces) and counts its words"
+
+// pluginInitUsage is the synopsis of `riposte plugin init`.
+const pluginInitUsage = "riposte plugin init NAME [--runtime http|builtin] [--dir DIR]"
+
+// slugRule is the manifest's rule for slugs, in docs/plugin-manifest.md.
+var slugRule = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// scaffold is what the templates are filled in with.
+type scaffold struct {
+	Slug       string // the plugin's slug, NAME on the command line
+	Name       string // its display name, from the slug
+	Summary    string
+	Package    string // builtin: the Go package name
+	Dir        string // builtin: the folder, relative to the checkout, with slashes
+	ImportPath string // builtin: the package's import path
+
+	// go.mod of an http plugin.
+	GoVersion      string
+	RiposteVersion string   // the required version of Riposte; empty when unknown
+	Indirect       []string // "path version" of the modules the SDK imports
+	Replace        string   // the Riposte checkout the plugin builds against
+}
+
+// scaffoldFile is one file to write: its name in the plugin's folder and
+// its template, or its content.
+type scaffoldFile struct {
+	name, template string
+	data           []byte
+}
+
+// runPluginInit handles `riposte plugin init`: it writes a working plugin
+// of the runtime asked for, then says what to do next.
+func runPluginInit(ctx context.Context, args []string, stdout io.Writer) error {
+	var kind, dir string
+	flags := flag.NewFlagSet("plugin init", flag.ContinueOnError)
+	flags.SetOutput(io.Discard)
+	flags.StringVar(&kind, "runtime", plugins.RuntimeHTTP, "http (a service Riposte calls) or builtin (compiled into Riposte)")
+	flags.StringVar(&dir, "dir", "", "the folder to create")
+	names, err := parseInterspersed(flags, args)
+	if err != nil {
+		return usageError(err.Error())
+	}
+	if len(names) != 1 {
+		return usageError("plugin init needs one NAME: " + pluginInitUsage)
+	}
+	slug := names[0]
+	if err := checkSlug(slug); err != nil {
+		return err
+	}
+	switch kind {
+	case plugins.RuntimeBuiltin:
+		return initBuiltin(slug, dir, stdout)
+	case plugins.RuntimeHTTP:
+		return initHTTP(ctx, slug, dir, stdout)
+	}
+	return usageError(fmt.Sprintf("unknown runtime %q: want http (a service Riposte calls) or builtin (a tool compiled into Riposte); "+
+		"a catalogue entry needs only a manifest, see docs/plugin-manifest.md", kind))
+}
+
+// parseInterspersed parses flags given before or after the positional
+// arguments, and returns those.
+func parseInterspersed(flags *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := flags.Parse(args); err != nil {
+			return nil, err
+		}
+		if flags.NArg() == 0 {
+			return rest, nil
+		}
+		rest = append(rest, flags.Arg(0))
+		args = flags.Args()[1:]
+	}
+}
+
+// checkSlug applies the manifest's slug rule to NAME.
+func checkSlug(slug string) error {
+	if len(slug) < 3 || len(slug) > 64 || !slugRule.MatchString(slug) {
+		return fmt.Errorf("invalid plugin name %q: NAME is the plugin's slug, 3 to 64 lowercase letters and digits "+
+			"in words joined by single hyphens, such as portes-ouvertes", slug)
+	}
+	return nil
+}
+
+// initBuiltin writes a compiled-in plugin into a Riposte checkout.
+func initBuiltin(slug, dir string, stdout io.Writer) error {
+	pkg := strings.ReplaceAll(slug, "-", "")
+	if !token.IsIdentifier(pkg) || pkg == "main" {
+		return fmt.Errorf("invalid plugin name %q for a builtin: without its hyphens it must be a Go package name (a letter first, not a Go keyword)", slug)
+	}
+	if _, taken := plugins.Lookup(slug); taken {
+		return fmt.Errorf("a compiled-in plugin is already registered as %q", slug)
+	}
+	root, dir, err := builtinFolder(pkg, dir)
+	if err != nil {
+		return err
+	}
+	rel, err := filepath.Rel(root, dir)
+	if err != nil || rel == "." || strings.HasPrefix(rel, "..") {
+		return fmt.Errorf("%s: a compiled-in plugin needs a folder of its own inside the Riposte checkout %s", dir, root)
+	}
+	rel = filepath.ToSlash(rel)
+	s := scaffold{Slug: slug, Name: displayName(slug), Summary: pluginSummary, Package: pkg, Dir: rel, ImportPath: riposteModule + "/" + rel}
+	files := []scaffoldFile{
+		{name: "manifest.yaml", template: "builtin/manifest.yaml.tmpl"},
+		{name: pkg + ".go", template: "builtin/plugin.go.tmpl"},
+		{name: pkg + "_test.go", template: "builtin/plugin_test.go.tmpl"},
+		{name: "README.md", template: "builtin/README.md.tmpl"},
+	}
+	written, err := writeScaffold(dir, files, s, plugins.Options{AllowBuiltin: true})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Created the compiled-in plugin %s (runtime builtin, package %s):\n", slug, s.ImportPath)
+	listFiles(stdout, written)
+	fmt.Fprintf(stdout, `
+Next steps, from %s:
+- run its tests, the conformance suite and one of its own:
+    go test ./%[2]s
+- add it to the binary: import it in plugins/all/all.go,
+    _ "%[3]s"
+  and add "%[4]s" to the list in plugins/all/all_test.go;
+- start Riposte (go run .), which publishes it at start-up, and try it:
+    curl -X POST http://localhost:8080/api/v1/plugins/%[4]s/invoke -H 'Content-Type: application/json' -d '{"input":{"text":"  Ne prenez pas   le métro  "}}'
+`, root, rel, s.ImportPath, slug)
+	return nil
+}
+
+// builtinFolder returns the Riposte checkout and the folder for a
+// compiled-in plugin: dir, or plugins/<pkg> when run from the checkout's
+// root.
+func builtinFolder(pkg, dir string) (root, folder string, err error) {
+	if dir == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", "", err
+		}
+		if modulePath(filepath.Join(wd, "go.mod")) != riposteModule {
+			return "", "", fmt.Errorf("a compiled-in plugin goes into Riposte's own source: run this from the root of a Riposte checkout "+
+				"(where go.mod says module %s), or give --dir inside one; %s is not one", riposteModule, wd)
+		}
+		return wd, filepath.Join(wd, "plugins", pkg), nil
+	}
+	folder, err = filepath.Abs(dir)
+	if err != nil {
+		return "", "", err
+	}
+	root, ok := findCheckout(filepath.Dir(folder))
+	if !ok {
+		return "", "", fmt.Errorf("%s is not inside a Riposte checkout (a folder whose go.mod says module %s): "+
+			"a compiled-in plugin goes into Riposte's own source", dir, riposteModule)
+	}
+	return root, folder, nil
+}
+
+// initHTTP writes a plugin that runs as an HTTP service, as a Go module of
+// its own.
+func initHTTP(ctx context.Context, slug, dir string, stdout io.Writer) error {
+	if dir == "" {
+		dir = slug
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	s := scaffold{Slug: slug, Name: displayName(slug), Summary: pluginSummary}
+	goSum, note := setModule(&s, abs)
+	files := []scaffoldFile{
+		{name: "manifest.yaml", template: "http/manifest.yaml.tmpl"},
+		{name: "main.go", template: "http/main.go.tmpl"},
+		{name: "main_test.go", template: "http/main_test.go.tmpl"},
+		{name: "go.mod", template: "http/go.mod.tmpl"},
+		{name: "README.md", template: "http/README.md.tmpl"},
+	}
+	if goSum != nil {
+		files = append(files, scaffoldFile{name: "go.sum", data: goSum})
+	}
+	written, err := writeScaffold(abs, files, s, plugins.Options{})
+	if err != nil {
+		return err
+	}
+	if goSum != nil {
+		if err := tidyOffline(ctx, abs, goSum); err != nil {
+			note += fmt.Sprintf("\n`go mod tidy` could not run offline (%v): go.sum keeps all of Riposte's checksums; `go mod tidy` trims it.", err)
+		}
+	}
+	fmt.Fprintf(stdout, "Created the http plugin %s:\n", slug)
+	listFiles(stdout, written)
+	fmt.Fprintf(stdout, "%s\n", note)
+	fmt.Fprintf(stdout, `
+Next steps:
+- run its tests (signed calls, a bad signature, the manifest and its example) and check its manifest:
+    cd %s
+    go test ./...
+    riposte plugin validate manifest.yaml
+- register and publish it, get its signing secret, serve it with that secret
+  (PLUGIN_SECRET=whsec_… go run . answers on http://127.0.0.1:8081/invoke) and invoke it
+  through Riposte: docs/plugin-guide.md goes through each step.
+The endpoint in manifest.yaml is a placeholder: put your server's public https address there.
+To try the plugin with a Riposte on your machine, run that Riposte with
+RIPOSTE_PLUGINS_ALLOW_PRIVATE=true and use http://127.0.0.1:8081/invoke as the endpoint.
+`, relativePath(abs))
+	return nil
+}
+
+// riposteSource finds the Riposte checkout an http plugin in dir builds
+// against: the one dir is in, the one the command runs in, or the one this
+// binary was built from if it is still there.
+func riposteSource(dir string) (string, bool) {
+	if root, ok := findCheckout(filepath.Dir(dir)); ok {
+		return root, true
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if root, ok := findCheckout(wd); ok {
+			return root, true
+		}
+	}
+	return builtFrom()
+}
+
+// builtFrom returns the source folder of this binary, when it was built
+// without -trimpath and the folder is still there.
+func builtFrom() (string, bool) {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok || !filepath.IsAbs(file) {
+		return "", false
+	}
+	dir := filepath.Dir(file)
+	return dir, modulePath(filepath.Join(dir, "go.mod")) == riposteModule
+}
+
+// setModule fills in the go.mod of an http plugin in dir. It returns the
+// go.sum to start from, Riposte's own, whose checksums cover everything the
+// plugin needs (nil without a copy of Riposte at hand), and a sentence
+// saying which Riposte the plugin builds against.
+func setModule(s *scaffold, dir string) ([]byte, string) {
+	s.GoVersion = goVersion("")
+	source, ok := riposteSource(dir)
+	if !ok {
+		if s.RiposteVersion = releaseVersion(); s.RiposteVersion != "" {
+			return nil, "go.mod requires Riposte " + s.RiposteVersion + ", this riposte's version: `go mod tidy` downloads it."
+		}
+		return nil, "No copy of Riposte's source was found and this riposte is not a release, so go.mod does not require Riposte yet:\n" +
+			"run `go get " + riposteModule + "@latest`, or run plugin init again inside a checkout of Riposte."
+	}
+	gomod, _ := os.ReadFile(filepath.Join(source, "go.mod"))
+	s.GoVersion = goVersion(string(gomod))
+	for _, m := range sdkModules() {
+		if v := requiredVersion(string(gomod), m); v != "" {
+			s.Indirect = append(s.Indirect, m+" "+v)
+		}
+	}
+	note := "go.mod builds against the Riposte checkout at " + source + " (a replace line; see README.md to pin a release instead)."
+	if _, v, cached := strings.Cut(filepath.Base(source), "@"); cached {
+		// A copy in the module cache, from `go install`: require that release.
+		s.RiposteVersion, note = v, "go.mod requires Riposte "+v+", this riposte's version."
+	} else {
+		s.RiposteVersion, s.Replace = "v0.0.0", source
+	}
+	sum, err := os.ReadFile(filepath.Join(source, "go.sum"))
+	if err != nil {
+		return nil, note
+	}
+	return sum, note
+}
+
+// sdkModules lists the modules that the SDK packages an http plugin imports
+// (plugins, plugins/remote) depend on; TestPluginInitSDKModules keeps it in
+// step with their imports.
+func sdkModules() []string {
+	return []string{"github.com/santhosh-tekuri/jsonschema/v6", "go.yaml.in/yaml/v3", "golang.org/x/text"}
+}
+
+// releaseVersion is this binary's Riposte version when it is a release.
+func releaseVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok || info.Main.Path != riposteModule || !strings.HasPrefix(info.Main.Version, "v") {
+		return ""
+	}
+	return info.Main.Version
+}
+
+// tidyOffline runs `go mod tidy` in a new plugin module without the
+// network, to keep only the checksums it needs, and checks that its
+// packages still load; otherwise it puts back the go.mod and go.sum it was
+// given.
+func tidyOffline(ctx context.Context, dir string, goSum []byte) error {
+	gomod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		return err
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		return errors.New("no go command")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	env := append(os.Environ(), "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")
+	for _, step := range []struct {
+		flags string
+		args  []string
+	}{
+		{"-mod=mod", []string{"mod", "tidy", "-e"}},
+		{"-mod=readonly", []string{"list", "-deps", "-test", "./..."}},
+	} {
+		cmd := exec.CommandContext(ctx, goBin, step.args...)
+		cmd.Dir, cmd.Env = dir, append(env, "GOFLAGS="+step.flags)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			os.WriteFile(filepath.Join(dir, "go.mod"), gomod, 0o644)
+			os.WriteFile(filepath.Join(dir, "go.sum"), goSum, 0o644)
+			return fmt.Errorf("go %s: %s", strings.Join(step.args, " "), firstLine(out, err))
+		}
+	}
+	return nil
+}
+
+// writeScaffold renders the files into dir, which must not exist or be
+// empty, after checking that the manifest is valid. It returns the paths of
+// the files written.
+func writeScaffold(dir string, files []scaffoldFile, s scaffold, opts plugins.Options) ([]string, error) {
+	contents := make([][]byte, len(files))
+	for i, f := range files {
+		if f.template == "" {
+			contents[i] = f.data
+			continue
+		}
+		b, err := render(f.template, s)
+		if err != nil {
+			return nil, err
+		}
+		if f.name == "manifest.yaml" {
+			if _, err := plugins.Check(b, opts); err != nil {
+				return nil, fmt.Errorf("the scaffold's manifest is invalid (a bug in riposte): %w", err)
+			}
+		}
+		contents[i] = b
+	}
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return nil, fmt.Errorf("%s already exists and is not empty: plugin init writes only into a new or empty folder; choose another with --dir", relativePath(dir))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	var written []string
+	for i, f := range files {
+		p := filepath.Join(dir, f.name)
+		if err := writeNew(p, contents[i]); err != nil {
+			return written, err
+		}
+		written = append(written, p)
+	}
+	return written, nil
+}
+
+// render fills in a template; Go source comes out gofmt-formatted.
+func render(name string, s scaffold) ([]byte, error) {
+	src, err := fs.ReadFile(pluginTemplates, path.Join("templates/plugin", name))
+	if err != nil {
+		return nil, err
+	}
+	t, err := template.New(name).Delims("[[", "]]").Option("missingkey=error").Parse(string(src))
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, s); err != nil {
+		return nil, err
+	}
+	if strings.HasSuffix(name, ".go.tmpl") {
+		return format.Source(b.Bytes())
+	}
+	return b.Bytes(), nil
+}
+
+// writeNew creates a file that must not exist yet.
+func writeNew(name string, data []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%s already exists: plugin init never overwrites a file", relativePath(name))
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// findCheckout returns the nearest folder, from dir up, whose go.mod is
+// Riposte's.
+func findCheckout(dir string) (string, bool) {
+	for {
+		if modulePath(filepath.Join(dir, "go.mod")) == riposteModule {
+			return dir, true
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", false
+		}
+		dir = parent
+	}
+}
+
+// modulePath reads the module line of a go.mod file; "" if there is none.
+func modulePath(gomod string) string {
+	data, err := os.ReadFile(gomod)
+	if err != nil {
+		return ""
+	}
+	for line := range strings.Lines(string(data)) {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "module" {
+			return strings.Trim(f[1], `"`)
+		}
+	}
+	return ""
+}
+
+// goVersion returns the go line of a go.mod, or this toolchain's version.
+func goVersion(gomod string) string {
+	for line := range strings.Lines(gomod) {
+		if f := strings.Fields(line); len(f) == 2 && f[0] == "go" {
+			return f[1]
+		}
+	}
+	if v, ok := strings.CutPrefix(runtime.Version(), "go"); ok && strings.HasPrefix(v, "1.") {
+		return v
+	}
+	return "1.26"
+}
+
+// requiredVersion returns the version of module m that a go.mod requires.
+func requiredVersion(gomod, m string) string {
+	for line := range strings.Lines(gomod) {
+		f := strings.Fields(line)
+		if len(f) >= 3 && f[0] == "require" {
+			f = f[1:]
+		}
+		if len(f) >= 2 && f[0] == m {
+			return f[1]
+		}
+	}
+	return ""
+}
+
+// displayName turns a slug into a name: "tract-check" → "Tract Check".
+func displayName(slug string) string {
+	words := strings.Split(slug, "-")
+	for i, w := range words {
+		words[i] = strings.ToUpper(w[:1]) + w[1:]
+	}
+	return strings.Join(words, " ")
+}
+
+// relativePath shortens p to a path from the working folder when it is
+// under it.
+func relativePath(p string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return p
+}
+
+func listFiles(w io.Writer, files []string) {
+	for _, f := range files {
+		fmt.Fprintf(w, "  %s\n", relativePath(f))
+	}
+}
+
+// firstLine is the first line of a command's output, or its error.
+func firstLine(out []byte, err error) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+	if line == "" {
+		return err.Error()
+	}
+	return line
+}
