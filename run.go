@@ -28,6 +28,8 @@ commands:
   migrate up|down|status        apply, roll back one, or list database migrations
   user create --email E --role R [--name N] [--password-file F]
                                 create an account (the password is generated and printed if no file is given)
+  seed [--demo]                 load the example catalogue and editions; --demo adds accounts to try
+                                every role (passwords printed once), judges and reviews
   reindex [--check]             rebuild the search index from the database (or compare them)
   plugin init NAME [--runtime http|builtin] [--dir DIR]
                                 create a working plugin: manifest, code, tests, README (see docs/plugin-guide.md)
@@ -36,7 +38,7 @@ commands:
   version                       print the version
 
 Configuration comes from RIPOSTE_* environment variables; see README.md.
-Flags --addr, --data-dir and --database-url override them for serve and migrate.
+Flags --addr, --data-dir and --database-url override them for serve, migrate and seed.
 `
 
 // usageError is a mistake in the command line.
@@ -58,6 +60,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runMigrate(ctx, rest, getenv, stdout)
 	case "user":
 		return runUser(ctx, rest, getenv, stdout)
+	case "seed":
+		return runSeed(ctx, rest, getenv, stdout, stderr)
 	case "reindex":
 		return runReindex(ctx, rest, getenv, stdout)
 	case "plugin":

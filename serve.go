@@ -121,6 +121,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := syncBuiltins(ctx, plugReg, log); err != nil {
 		return err
 	}
+	if cfg.Seed {
+		if err := seedFirstRun(ctx, st, plugReg, log); err != nil {
+			return err
+		}
+	}
 	workers, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWorkers()
 	engine, err := openEngine(cfg)
@@ -224,6 +229,7 @@ func printWelcome(w io.Writer, cfg config, addr net.Addr, adminCreated bool, adm
 		base = "http://" + addr.String()
 	}
 	fmt.Fprintf(w, "Riposte is running on %s (%s)\n", addr, map[bool]string{true: "production", false: "development"}[cfg.Production])
+	fmt.Fprintf(w, "  Catalogue:   %s/  (search API: %s/api/v1/search?q=rumeurs)\n", base, base)
 	fmt.Fprintf(w, "  API:         %s/api/v1\n", base)
 	fmt.Fprintf(w, "  Swagger UI:  %s/swagger/index.html\n", base)
 	switch {
