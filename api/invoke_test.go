@@ -195,7 +195,7 @@ func TestInvokeRateLimit(t *testing.T) {
 
 // remotePlugin is an http plugin served by the test: it checks signatures
 // with remote.Verify and answers as the input's mode asks.
-func remotePlugin(t *testing.T, secret *atomic.Value) *httptest.Server {
+func remotePlugin(t testing.TB, secret *atomic.Value) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s, _ := secret.Load().(string)
 		body, err := remote.Verify(r, s)

@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
 
+	"github.com/riposte-civic/riposte/plugins"
+	_ "github.com/riposte-civic/riposte/plugins/all"
 	"github.com/riposte-civic/riposte/plugins/remote"
 )
 
@@ -48,55 +51,91 @@ func benchInvoke(ctx context.Context, b *bench) error {
 	return benchInvokeRemote(ctx, b, rip)
 }
 
-// benchInvokeRemote registers an http plugin served by echoplugin and
-// compares invoking it through Riposte with calling it directly.
+// benchInvokeRemote compares invoking http plugins through Riposte with
+// calling them directly: one that does no work at all, and one that does
+// the work of a real tool (rumeur's matching, served over HTTP).
 func benchInvokeRemote(ctx context.Context, b *bench, rip *process) error {
-	pluginAddr, err := freeAddr()
-	if err != nil {
-		return err
-	}
 	token, err := login(rip.addr, adminEmail, adminPassword)
 	if err != nil {
 		return err
 	}
-	m := fmt.Sprintf(`{"slug":"echo","name":"Echo","version":"1.0.0","summary":"Repeats a text","description":"A plugin for measurements.",
-		"categories":["research"],"languages":["fr","en"],"license":"MIT","repository":"https://example.org/echo",
-		"maintainers":[{"name":"Bench","email":"bench@example.org"}],
-		"runtime":{"type":"http","endpoint":"http://%s/invoke","timeout_ms":5000},
-		"input_schema":{"type":"object","required":["text"],"properties":{"text":{"type":"string","maxLength":5000}}},
-		"output_schema":{"type":"object","required":["echo"],"properties":{"echo":{"type":"string"},"length":{"type":"integer"}}},
-		"examples":[{"name":"hello","input":{"text":"bonjour"}}]}`, pluginAddr)
-	if code, err := post("http://"+rip.addr+"/api/v1/plugins", token, m); err != nil || code != 201 {
-		return fmt.Errorf("create echo: %d %v", code, err)
+	echo := &plugins.Manifest{Slug: "echo", Name: "Echo", Version: "1.0.0", Summary: "Repeats a text",
+		Description: "A plugin for measurements.", Categories: []string{"research"}, Languages: []string{"fr", "en"},
+		License: "MIT", Repository: "https://example.org/echo", Maintainers: []plugins.Maintainer{{Name: "Bench", Email: "bench@example.org"}},
+		InputSchema:  json.RawMessage(`{"type":"object","required":["text"],"properties":{"text":{"type":"string","maxLength":5000}}}`),
+		OutputSchema: json.RawMessage(`{"type":"object","required":["echo"],"properties":{"echo":{"type":"string"},"length":{"type":"integer"}}}`),
+		Examples:     []plugins.Example{{Name: "hello", Input: json.RawMessage(`{"text":"bonjour"}`)}}}
+	tool, ok := plugins.Lookup("rumeur")
+	if !ok {
+		return fmt.Errorf("the rumeur tool is not compiled in")
 	}
-	if code, err := post("http://"+rip.addr+"/api/v1/plugins/echo/publish", token, ""); err != nil || code != 200 {
-		return fmt.Errorf("publish echo: %d %v", code, err)
+	rumeur := *tool.Manifest()
+	rumeur.Slug, rumeur.Name = "rumeur-http", "Rumeur over HTTP"
+	for _, c := range []struct {
+		title, tool, input string
+		m                  *plugins.Manifest
+		bar                float64
+	}{
+		{"An http plugin that does nothing (echo), on loopback", "", `{"input":{"text":"Rejoignez-nous, ils vous mentent"}}`, echo, 0.70},
+		{"An http plugin doing a real tool's work (rumeur's matching), on loopback", "rumeur",
+			`{"input":{"message":"URGENT : l'un des kamikazes de Paris était un sikh converti, regardez la photo","language":"fr"}}`, &rumeur, 0.70},
+	} {
+		fmt.Printf("### %s\n\n", c.title)
+		dl, rl, err := b.remoteCase(ctx, rip, token, c.m, c.tool, c.input)
+		if err != nil {
+			return err
+		}
+		if err := report("the plugin, called directly (signed)", dl, "riposte POST /api/v1/plugins/"+c.m.Slug+"/invoke", rl, c.bar); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// remoteCase registers m as an http plugin served by remoteplugin (as
+// tool, or echoing) and measures input sent directly and through Riposte.
+func (b *bench) remoteCase(ctx context.Context, rip *process, token string, m *plugins.Manifest, tool, input string) (load, load, error) {
+	pluginAddr, err := freeAddr()
+	if err != nil {
+		return load{}, load{}, err
+	}
+	m.Runtime = plugins.Runtime{Type: plugins.RuntimeHTTP, Endpoint: "http://" + pluginAddr + "/invoke", TimeoutMS: 5000}
+	manifest, err := json.Marshal(m)
+	if err != nil {
+		return load{}, load{}, err
+	}
+	base := "http://" + rip.addr + "/api/v1/plugins"
+	if code, err := post(base, token, string(manifest)); err != nil || code != 201 {
+		return load{}, load{}, fmt.Errorf("create %s: %d %v", m.Slug, code, err)
+	}
+	if code, err := post(base+"/"+m.Slug+"/publish", token, ""); err != nil || code != 200 {
+		return load{}, load{}, fmt.Errorf("publish %s: %d %v", m.Slug, code, err)
 	}
 	var s struct{ Secret string }
-	if code, err := call("POST", "http://"+rip.addr+"/api/v1/plugins/echo/secret", token, nil, &s); err != nil || code != 200 {
-		return fmt.Errorf("echo secret: %d %v", code, err)
+	if code, err := call("POST", base+"/"+m.Slug+"/secret", token, nil, &s); err != nil || code != 200 {
+		return load{}, load{}, fmt.Errorf("%s secret: %d %v", m.Slug, code, err)
 	}
-	bin, err := b.build("./scripts/bench/echoplugin")
+	bin, err := b.build("./scripts/bench/remoteplugin")
 	if err != nil {
-		return err
+		return load{}, load{}, err
 	}
-	plugin, err := b.start(ctx, bin, []string{pluginAddr}, []string{"ECHOPLUGIN_SECRET=" + s.Secret}, pluginAddr, "/ping")
+	args := []string{pluginAddr}
+	if tool != "" {
+		args = append(args, tool)
+	}
+	plugin, err := b.start(ctx, bin, args, []string{"REMOTEPLUGIN_SECRET=" + s.Secret}, pluginAddr, "/ping")
 	if err != nil {
-		return err
+		return load{}, load{}, err
 	}
 	defer plugin.stop()
-
-	input := `{"input":{"text":"Rejoignez-nous, ils vous mentent"}}`
-	if code, err := post("http://"+rip.addr+"/api/v1/plugins/echo/invoke", "", input); err != nil || code != 200 {
-		return fmt.Errorf("invoke echo: %d %v", code, err)
+	if code, err := post(base+"/"+m.Slug+"/invoke", "", input); err != nil || code != 200 {
+		return load{}, load{}, fmt.Errorf("invoke %s: %d %v", m.Slug, code, err)
 	}
-	through, err := b.luaRequests("invoke-remote", "POST", []string{"/api/v1/plugins/echo/invoke"}, []string{input},
+	through, err := b.luaRequests("invoke-"+m.Slug, "POST", []string{"/api/v1/plugins/" + m.Slug + "/invoke"}, []string{input},
 		map[string]string{"Content-Type": "application/json"})
 	if err != nil {
-		return err
+		return load{}, load{}, err
 	}
-	fmt.Println("### An http plugin on loopback (echo)")
-	fmt.Println()
 	direct := func() (load, error) {
 		// A signature stays valid for five minutes: sign afresh for each run.
 		now := time.Now()
@@ -105,7 +144,7 @@ func benchInvokeRemote(ctx context.Context, b *bench, rip *process) error {
 		if err != nil {
 			return load{}, err
 		}
-		script, err := b.luaRequests("invoke-direct", "POST", []string{"/invoke"}, []string{input}, map[string]string{
+		script, err := b.luaRequests("direct-"+m.Slug, "POST", []string{"/invoke"}, []string{input}, map[string]string{
 			"Content-Type": "application/json", "webhook-id": id, "webhook-timestamp": strconv.FormatInt(now.Unix(), 10), "webhook-signature": sig,
 		})
 		if err != nil {
@@ -113,9 +152,5 @@ func benchInvokeRemote(ctx context.Context, b *bench, rip *process) error {
 		}
 		return b.wrk(ctx, "http://"+pluginAddr, "-s", script)
 	}
-	dl, rl, err := b.compare(direct, func() (load, error) { return b.wrk(ctx, "http://"+rip.addr, "-s", through) })
-	if err != nil {
-		return err
-	}
-	return report("the plugin, called directly (signed)", dl, "riposte POST /api/v1/plugins/echo/invoke", rl, 0.70)
+	return b.compare(direct, func() (load, error) { return b.wrk(ctx, "http://"+rip.addr, "-s", through) })
 }
