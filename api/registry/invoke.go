@@ -66,7 +66,7 @@ type invoker struct {
 	latency *prometheus.HistogramVec
 
 	mu      sync.RWMutex
-	schemas map[string]*compiled // by slug@version: versions are immutable
+	schemas map[string]*compiled            // by slug@version: versions are immutable
 	plugins map[string]cached[store.Plugin] // published plugins by slug
 	secrets map[int64]cached[string]        // signing secrets by plugin id
 }
