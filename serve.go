@@ -26,6 +26,7 @@ import (
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/api/web"
 	"github.com/riposte-civic/riposte/plugins"
 )
 
@@ -134,10 +135,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer engine.Close()
 	searchSvc := search.NewService(workers, engine, st, log)
+	hk := hackathons.New(st, nil)
+	pages, err := web.New(web.Deps{Logger: log, Auth: svc, Registry: plugReg, Search: searchSvc, Hackathons: hk,
+		Users: st, SecureCookies: cfg.Production})
+	if err != nil {
+		return err
+	}
 	srv, err := api.New(api.Deps{
 		Logger: log, Store: st, Auth: svc, Metrics: reg, Registry: plugReg, Search: searchSvc,
-		Hackathons:     hackathons.New(st, nil),
-		TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, Production: cfg.Production,
+		Hackathons:     hk,
+		TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, Production: cfg.Production, Web: pages,
 	})
 	if err != nil {
 		return err

@@ -72,7 +72,11 @@ func (s *Server) observe(c *gin.Context) {
 	c.Next()
 	elapsed := time.Since(start)
 	route := c.FullPath()
-	if route == "" {
+	switch {
+	case route != "":
+	case s.deps.Web != nil && !isAPIPath(c.Request.URL.Path):
+		route = "web"
+	default:
 		route = "unmatched"
 	}
 	status := c.Writer.Status()

@@ -2,12 +2,14 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	swaggerFiles "github.com/swaggo/files"
 	ginSwagger "github.com/swaggo/gin-swagger"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/web"
 	_ "github.com/riposte-civic/riposte/docs" // registers the generated OpenAPI document
 )
 
@@ -17,6 +19,11 @@ func (s *Server) routes(e *gin.Engine) {
 
 	e.Use(s.withRequestID, s.observe, s.recoverPanics, s.apiHeaders, s.cors, s.limitBody)
 	e.NoRoute(s.h(func(c *gin.Context) error {
+		if s.deps.Web != nil && !isAPIPath(c.Request.URL.Path) {
+			c.Status(http.StatusOK) // Gin presets 404 here; the pages choose their status as net/http does
+			s.deps.Web.ServeHTTP(c.Writer, c.Request.WithContext(web.WithClientIP(c.Request.Context(), c.ClientIP())))
+			return nil
+		}
 		return errStatus(http.StatusNotFound, "no such route: "+c.Request.URL.Path)
 	}))
 	e.NoMethod(s.h(func(c *gin.Context) error {
@@ -95,3 +102,7 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.PATCH("/users/:id", signedIn, admin, s.h(handleUserPatch(svc)))
 	v1.GET("/audit", readScope, admin, s.h(handleAuditList(st)))
 }
+
+// isAPIPath reports whether a path belongs to the JSON API, which answers
+// unknown routes with problems rather than pages.
+func isAPIPath(p string) bool { return p == "/api" || strings.HasPrefix(p, "/api/") }

@@ -23,7 +23,7 @@ import (
 // DefaultMaxBody is the largest request body accepted, in bytes.
 const DefaultMaxBody = 1 << 20
 
-// Deps is what the server needs; every field but the last four is
+// Deps is what the server needs; every field but the last five is
 // required.
 type Deps struct {
 	Logger     *slog.Logger
@@ -38,6 +38,9 @@ type Deps struct {
 	CORSOrigins    []string // origins allowed to call the API from a browser; "*" for any
 	Production     bool     // adds HSTS
 	MaxBody        int64    // 0 means DefaultMaxBody
+	// Web answers the paths outside /api/ that no route above does: the
+	// pages for people (api/web). Nil leaves them to 404 problems.
+	Web http.Handler
 }
 
 // Server answers HTTP requests. Create it with New.

@@ -1,0 +1,112 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/api/valid"
+)
+
+// formData is what account forms show again after a problem.
+type formData struct {
+	Next   string
+	Email  string
+	Name   string
+	Error  string            // a message for the whole form
+	Fields map[string]string // field → message
+}
+
+// handleSignInForm shows the sign-in form.
+func (h *Handler) handleSignInForm(w http.ResponseWriter, r *http.Request) error {
+	h.render(w, r, http.StatusOK, "signin", localeFrom(r.Context()).T("signin.title"),
+		formData{Next: localPath(r.URL.Query().Get("next"))})
+	return nil
+}
+
+// handleSignIn checks the credentials and starts a session.
+func (h *Handler) handleSignIn(w http.ResponseWriter, r *http.Request) error {
+	l := localeFrom(r.Context())
+	d := formData{Next: localPath(r.PostFormValue("next")), Email: strings.TrimSpace(r.PostFormValue("email"))}
+	g, err := h.deps.Auth.Login(r.Context(), d.Email, r.PostFormValue("password"), clientIP(r))
+	var rl *auth.RateLimitError
+	switch {
+	case errors.Is(err, auth.ErrInvalidCredentials):
+		d.Error = l.T("signin.invalid")
+	case errors.Is(err, auth.ErrAccountDisabled):
+		d.Error = l.T("signin.disabled")
+	case errors.As(err, &rl):
+		d.Error = l.T("error.ratelimit")
+	case err != nil:
+		return err
+	default:
+		h.sessions.start(w, g)
+		return seeOther(w, r, d.Next, "signedin")
+	}
+	h.render(w, r, http.StatusUnauthorized, "signin", l.T("signin.title"), d)
+	return nil
+}
+
+// handleSignUpForm shows the registration form.
+func (h *Handler) handleSignUpForm(w http.ResponseWriter, r *http.Request) error {
+	h.render(w, r, http.StatusOK, "signup", localeFrom(r.Context()).T("signup.title"),
+		formData{Next: localPath(r.URL.Query().Get("next"))})
+	return nil
+}
+
+// handleSignUp opens a participant account and signs it in.
+func (h *Handler) handleSignUp(w http.ResponseWriter, r *http.Request) error {
+	l := localeFrom(r.Context())
+	d := formData{Next: localPath(r.PostFormValue("next")), Email: strings.TrimSpace(r.PostFormValue("email")),
+		Name: strings.TrimSpace(r.PostFormValue("name"))}
+	password := r.PostFormValue("password")
+	_, err := h.deps.Auth.Register(r.Context(), auth.Registration{Email: d.Email, Password: password, Name: d.Name, ClientIP: clientIP(r)})
+	var (
+		invalid valid.Errors
+		rl      *auth.RateLimitError
+	)
+	switch {
+	case errors.As(err, &invalid):
+		d.Fields = fieldMessages(invalid)
+	case errors.Is(err, store.ErrConflict):
+		d.Fields = map[string]string{"email": l.T("signup.taken")}
+	case errors.As(err, &rl):
+		d.Error = l.T("error.ratelimit")
+	case err != nil:
+		return err
+	default:
+		g, err := h.deps.Auth.Login(r.Context(), d.Email, password, clientIP(r))
+		if err != nil {
+			return err
+		}
+		h.sessions.start(w, g)
+		return seeOther(w, r, d.Next, "signedup")
+	}
+	h.render(w, r, http.StatusUnprocessableEntity, "signup", l.T("signup.title"), d)
+	return nil
+}
+
+// handleSignOut ends the session.
+func (h *Handler) handleSignOut(w http.ResponseWriter, r *http.Request) error {
+	if t := h.sessions.refreshToken(r); t != "" {
+		if err := h.deps.Auth.Logout(r.Context(), t); err != nil {
+			return err
+		}
+	}
+	h.sessions.end(w)
+	return seeOther(w, r, "/", "signedout")
+}
+
+// fieldMessages indexes validation problems by field; the first problem of
+// a field wins.
+func fieldMessages(errs valid.Errors) map[string]string {
+	m := map[string]string{}
+	for _, p := range errs {
+		if _, ok := m[p.Field]; !ok {
+			m[p.Field] = p.Message
+		}
+	}
+	return m
+}

@@ -1,0 +1,236 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/riposte-civic/riposte/api/hackathons"
+	"github.com/riposte-civic/riposte/api/search"
+	"github.com/riposte-civic/riposte/api/store"
+)
+
+// perPage is the catalogue's page size.
+const perPage = 20
+
+// searcher answers searches, as for GET /api/v1/search.
+type searcher interface {
+	Search(ctx context.Context, q search.Query) (search.Result, string, error)
+}
+
+// editionLister names editions, for the edition facet.
+type editionLister interface {
+	List(ctx context.Context, p store.Page) ([]hackathons.Edition, int, error)
+}
+
+// catalogueData is the catalogue page and its results fragment.
+type catalogueData struct {
+	Query   string
+	Sort    string
+	Sorts   []string
+	Hits    []hitView
+	Facets  []facetView
+	Total   int
+	Engine  string
+	Page    int
+	Pages   int
+	Prev    string // URLs, empty when there is no such page
+	Next    string
+	Invalid bool // the search could not be read; showing everything
+	Filters int  // how many filter values are on
+	Clear   string
+}
+
+// hitView is one result as shown.
+type hitView struct {
+	search.Hit
+	Name    template.HTML // highlighted, safe
+	Summary template.HTML
+}
+
+// facetView is one group of filters with their counts.
+type facetView struct {
+	Field  string
+	Values []facetValue
+}
+
+type facetValue struct {
+	Value   string
+	Label   string
+	Count   int
+	Checked bool
+}
+
+// handleCatalogue renders the catalogue at /, or its results fragment at
+// /results for search as you type.
+func handleCatalogue(h *Handler, svc searcher, editions editionLister, fragment bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		q, page, invalid := catalogueQuery(r.URL.Query())
+		res, engine, err := svc.Search(r.Context(), q)
+		if err != nil {
+			return err
+		}
+		d := catalogueData{Query: q.Text, Sort: string(q.Sort), Sorts: []string{"relevance", "newest", "name"},
+			Total: res.Total, Engine: engine, Page: page, Invalid: invalid}
+		d.Pages = max(1, (res.Total+perPage-1)/perPage)
+		for _, hit := range res.Hits {
+			d.Hits = append(d.Hits, hitView{Hit: hit, Name: template.HTML(hit.Highlight.Name), Summary: template.HTML(hit.Highlight.Summary)})
+		}
+		d.Facets, d.Filters = facetViews(r.Context(), localeFrom(r.Context()), res.Facets, q.Filters, editions)
+		base := r.URL.Query()
+		base.Del("page")
+		d.Clear = clearURL(q)
+		if page > 1 {
+			d.Prev = pageURL(base, page-1)
+		}
+		if page < d.Pages && page*perPage < search.MaxOffset+perPage {
+			d.Next = pageURL(base, page+1)
+		}
+		name, title := "catalogue", localeFrom(r.Context()).T("catalogue.title")
+		if fragment {
+			name = "results"
+		}
+		h.render(w, r, http.StatusOK, name, title, d)
+		return nil
+	}
+}
+
+// clearURL keeps the text and order of a search and drops its filters.
+func clearURL(q search.Query) string {
+	v := url.Values{}
+	if q.Text != "" {
+		v.Set("q", q.Text)
+	}
+	if q.Sort != search.Relevance {
+		v.Set("sort", string(q.Sort))
+	}
+	return pageURL(v, 1)
+}
+
+func pageURL(v url.Values, page int) string {
+	v = maps(v)
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return "/"
+	}
+	return "/?" + v.Encode()
+}
+
+func maps(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = slices.Clone(vs)
+	}
+	return out
+}
+
+// catalogueQuery reads a search from the URL with the API's limits. What
+// it cannot read it drops, reporting invalid, rather than refusing: a page
+// should show something.
+func catalogueQuery(v url.Values) (search.Query, int, bool) {
+	invalid := false
+	q := search.Query{Text: strings.TrimSpace(v.Get("q")), Sort: search.Sort(v.Get("sort")), Limit: perPage,
+		Filters: map[search.Field][]string{}}
+	if len(q.Text) > search.MaxQueryLen || !utf8.ValidString(q.Text) {
+		q.Text, invalid = "", true
+	}
+	switch q.Sort {
+	case search.Relevance, search.Newest, search.ByName:
+	case "":
+		q.Sort = search.Relevance
+	default:
+		q.Sort, invalid = search.Relevance, true
+	}
+	page := 1
+	if s := v.Get("page"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || (n-1)*perPage > search.MaxOffset {
+			invalid = true
+		} else {
+			page = n
+		}
+	}
+	q.Offset = (page - 1) * perPage
+	for _, f := range search.Fields() {
+		var keep []string
+		for _, val := range v[string(f)] {
+			if val != "" && len(val) <= 100 && utf8.ValidString(val) && !slices.Contains(keep, val) {
+				keep = append(keep, val)
+			}
+		}
+		if len(keep) > search.MaxFilterValues {
+			keep, invalid = keep[:search.MaxFilterValues], true
+		}
+		if len(keep) > 0 {
+			q.Filters[f] = keep
+		}
+	}
+	return q, page, invalid
+}
+
+// facetViews orders each facet's values by count, then label, keeping the
+// checked ones even when nothing matches them any more, so that they can be
+// unchecked.
+func facetViews(ctx context.Context, l *locale, facets map[search.Field]map[string]int, filters map[search.Field][]string, editions editionLister) ([]facetView, int) {
+	names := map[string]string{}
+	if len(facets[search.Hackathon]) > 0 || len(filters[search.Hackathon]) > 0 {
+		if list, _, err := editions.List(ctx, store.Page{Limit: 100}); err == nil {
+			for _, e := range list {
+				names[e.Slug] = e.Name
+			}
+		}
+	}
+	var out []facetView
+	on := 0
+	for _, f := range search.FacetFields() {
+		fv := facetView{Field: string(f)}
+		counts := facets[f]
+		for value, n := range counts {
+			fv.Values = append(fv.Values, facetValue{Value: value, Count: n, Checked: slices.Contains(filters[f], value)})
+		}
+		for _, value := range filters[f] {
+			if _, ok := counts[value]; !ok {
+				fv.Values = append(fv.Values, facetValue{Value: value, Checked: true})
+			}
+		}
+		for i := range fv.Values {
+			fv.Values[i].Label = facetLabel(l, f, fv.Values[i].Value, names)
+			if fv.Values[i].Checked {
+				on++
+			}
+		}
+		slices.SortFunc(fv.Values, func(a, b facetValue) int {
+			return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Label, b.Label))
+		})
+		if len(fv.Values) > 0 {
+			out = append(out, fv)
+		}
+	}
+	return out, on
+}
+
+func facetLabel(l *locale, f search.Field, value string, editions map[string]string) string {
+	switch f {
+	case search.Category:
+		return l.Label("category", value)
+	case search.Language:
+		return l.Label("lang", value)
+	case search.Runtime:
+		return l.Label("runtime", value)
+	case search.Badge:
+		return l.Label("badge", value)
+	case search.Hackathon:
+		if n, ok := editions[value]; ok {
+			return n
+		}
+	}
+	return value
+}

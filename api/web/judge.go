@@ -1,0 +1,205 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/hackathons"
+	"github.com/riposte-civic/riposte/api/judging"
+	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/api/valid"
+	"github.com/riposte-civic/riposte/plugins"
+)
+
+// judgingDesk is what the judging desk needs from the hackathon service,
+// as GET /api/v1/judging/queue and PUT …/review.
+type judgingDesk interface {
+	Get(ctx context.Context, slug string) (hackathons.Edition, error)
+	Queue(ctx context.Context, u auth.User) ([]store.QueueItem, error)
+	Submission(ctx context.Context, u auth.User, slug, plugin string) (hackathons.Detail, error)
+	Review(ctx context.Context, u auth.User, slug, plugin string, scores judging.Scores, comment string) error
+}
+
+// versionReader reads one version of a plugin.
+type versionReader interface {
+	Version(ctx context.Context, u auth.User, slug, version string) (store.PluginVersion, error)
+}
+
+// queueGroup is one edition of a judge's queue.
+type queueGroup struct {
+	Slug, Name string
+	Deadline   store.QueueItem // for its JudgingDeadline
+	Items      []store.QueueItem
+	Scored     int
+}
+
+// queueData is the judging desk.
+type queueData struct {
+	Groups []queueGroup
+	Scored int
+	Total  int
+}
+
+// handleQueue shows what the judge is asked to review, with progress.
+func handleQueue(h *Handler, svc judgingDesk) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		u, err := mustSignIn(r)
+		if err != nil {
+			return err
+		}
+		items, err := svc.Queue(r.Context(), u)
+		if err != nil {
+			return err
+		}
+		var d queueData
+		index := map[string]int{}
+		for _, it := range items {
+			i, ok := index[it.HackathonSlug]
+			if !ok {
+				i = len(d.Groups)
+				index[it.HackathonSlug] = i
+				d.Groups = append(d.Groups, queueGroup{Slug: it.HackathonSlug, Name: it.HackathonName, Deadline: it})
+			}
+			d.Groups[i].Items = append(d.Groups[i].Items, it)
+			d.Total++
+			if it.ReviewedAt != nil {
+				d.Groups[i].Scored++
+				d.Scored++
+			}
+		}
+		h.render(w, r, http.StatusOK, "judge", localeFrom(r.Context()).T("judge.title"), d)
+		return nil
+	}
+}
+
+// reviewData is the scoring form of one entry.
+type reviewData struct {
+	Edition     hackathons.Edition
+	Item        store.QueueItem
+	Manifest    *plugins.Manifest // the frozen version
+	Description template.HTML
+	Scores      map[string]string // criterion key → value typed
+	Comment     string
+	Reviewed    bool
+	Open        bool // scores may still be saved
+	Fields      map[string]string
+	Error       string
+}
+
+// handleReviewForm shows the scoring form of an entry in the judge's queue.
+func handleReviewForm(h *Handler, svc judgingDesk, reg versionReader) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		d, err := h.loadReview(r, svc, reg)
+		if err != nil {
+			return err
+		}
+		h.render(w, r, http.StatusOK, "review", d.title(), d)
+		return nil
+	}
+}
+
+func (d *reviewData) title() string { return d.Item.PluginName + " · " + d.Edition.Name }
+
+// loadReview gathers an entry of the caller's queue, its frozen version
+// and the caller's review so far.
+func (h *Handler) loadReview(r *http.Request, svc judgingDesk, reg versionReader) (*reviewData, error) {
+	u, err := mustSignIn(r)
+	if err != nil {
+		return nil, err
+	}
+	slug, plugin := r.PathValue("hackathon"), r.PathValue("plugin")
+	items, err := svc.Queue(r.Context(), u)
+	if err != nil {
+		return nil, err
+	}
+	d := &reviewData{Scores: map[string]string{}}
+	found := false
+	for _, it := range items {
+		if it.HackathonSlug == slug && it.PluginSlug == plugin {
+			d.Item, found = it, true
+		}
+	}
+	if !found {
+		return nil, store.ErrNotFound // not in this judge's queue
+	}
+	if d.Edition, err = svc.Get(r.Context(), slug); err != nil {
+		return nil, err
+	}
+	d.Open = d.Edition.ResultsPublishedAt == nil && h.deps.Now().Before(d.Edition.JudgingDeadline)
+	v, err := reg.Version(r.Context(), u, plugin, d.Item.Version)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	if err == nil {
+		var m plugins.Manifest
+		if json.Unmarshal(v.Manifest, &m) == nil {
+			d.Manifest, d.Description = &m, markdown(m.Description)
+		}
+	}
+	detail, err := svc.Submission(r.Context(), u, slug, plugin)
+	if err != nil {
+		return nil, err
+	}
+	for _, rv := range detail.Reviews {
+		if rv.JudgeID != u.ID {
+			continue
+		}
+		var s judging.Scores
+		json.Unmarshal(rv.Scores, &s)
+		for k, n := range s {
+			d.Scores[k] = strconv.Itoa(n)
+		}
+		d.Comment, d.Reviewed = rv.Comment, true
+	}
+	return d, nil
+}
+
+// handleReview saves the judge's scores; they may revise them until the
+// judging deadline.
+func handleReview(h *Handler, svc judgingDesk, reg versionReader) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		d, err := h.loadReview(r, svc, reg)
+		if err != nil {
+			return err
+		}
+		u, _ := caller(r)
+		l := localeFrom(r.Context())
+		scores := judging.Scores{}
+		d.Fields = map[string]string{}
+		for _, cr := range d.Edition.Rubric {
+			raw := strings.TrimSpace(r.PostFormValue("score." + cr.Key))
+			d.Scores[cr.Key] = raw
+			n, err := strconv.Atoi(raw)
+			if err != nil {
+				d.Fields["scores."+cr.Key] = l.T("review.whole", l.Int(cr.Min), l.Int(cr.Max))
+				continue
+			}
+			scores[cr.Key] = n
+		}
+		d.Comment = r.PostFormValue("comment")
+		if len(d.Fields) > 0 {
+			h.render(w, r, http.StatusUnprocessableEntity, "review", d.title(), d)
+			return nil
+		}
+		err = svc.Review(r.Context(), u, d.Edition.Slug, d.Item.PluginSlug, scores, d.Comment)
+		var invalid valid.Errors
+		switch {
+		case errors.As(err, &invalid):
+			d.Fields = fieldMessages(invalid)
+		case errors.Is(err, store.ErrConflict):
+			d.Error, d.Open = err.Error(), false
+		case err != nil:
+			return err
+		default:
+			return seeOther(w, r, "/judge", "saved")
+		}
+		h.render(w, r, http.StatusUnprocessableEntity, "review", d.title(), d)
+		return nil
+	}
+}

@@ -1,0 +1,262 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/hackathons"
+	"github.com/riposte-civic/riposte/api/judging"
+	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/api/valid"
+)
+
+// organizing is what organizer pages need from the hackathon service, as
+// the organizer routes of /api/v1/hackathons.
+type organizing interface {
+	editionReader
+	Judges(ctx context.Context, u auth.User, slug string) ([]store.Judge, error)
+	AddJudge(ctx context.Context, u auth.User, slug string, userID int64) (store.Judge, error)
+	RemoveJudge(ctx context.Context, u auth.User, slug string, userID int64) error
+	Assignments(ctx context.Context, u auth.User, slug string) ([]store.Assignment, []store.Conflict, error)
+	DeclareConflict(ctx context.Context, u auth.User, slug string, judgeID int64, plugin, reason string) error
+	Assign(ctx context.Context, u auth.User, slug string, perSubmission int) (judging.Assignment, error)
+	Decide(ctx context.Context, u auth.User, slug, plugin, status, award, feedback string) (store.Submission, error)
+	PublishResults(ctx context.Context, u auth.User, slug string) (hackathons.Edition, error)
+}
+
+// handleOrganize lists the editions an organizer runs.
+func handleOrganize(h *Handler, svc organizing) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := mustBe(r, auth.RoleOrganizer); err != nil {
+			return err
+		}
+		list, _, err := svc.List(r.Context(), store.Page{Limit: 100})
+		if err != nil {
+			return err
+		}
+		views := make([]editionView, len(list))
+		for i, e := range list {
+			views[i] = editionView{Edition: e, Phase: svc.Phase(e)}
+		}
+		h.render(w, r, http.StatusOK, "organize", localeFrom(r.Context()).T("organize.title"), views)
+		return nil
+	}
+}
+
+// entryView is an entry with its judges, for the assignment table.
+type entryView struct {
+	store.Submission
+	Judges  []assignedJudge
+	Lacking int // judges missing after the last assignment run
+}
+
+type assignedJudge struct {
+	Name     string
+	Reviewed bool
+}
+
+// adminData is an edition's organizer page: judges, conflicts and
+// assignment.
+type adminData struct {
+	editionView
+	Judges    []store.Judge
+	Entries   []entryView
+	Conflicts []conflictView
+	PerEntry  int // judges per entry for the next run
+	Ran       bool
+	Form      string // which form the messages are about
+	Fields    map[string]string
+	Error     string
+	Values    map[string]string
+}
+
+type conflictView struct {
+	store.Conflict
+	Judge string
+}
+
+// loadAdmin gathers an edition's organizer page.
+func loadAdmin(r *http.Request, svc organizing) (*adminData, error) {
+	u, err := mustBe(r, auth.RoleOrganizer)
+	if err != nil {
+		return nil, err
+	}
+	slug := r.PathValue("slug")
+	e, err := svc.Get(r.Context(), slug)
+	if err != nil {
+		return nil, err
+	}
+	d := &adminData{editionView: editionView{Edition: e, Phase: svc.Phase(e)}, PerEntry: 2, Values: map[string]string{}}
+	if k, err := strconv.Atoi(r.URL.Query().Get("k")); err == nil && k > 0 && k <= hackathons.MaxJudgesPerSubmission {
+		d.PerEntry, d.Ran = k, true
+	}
+	if d.Judges, err = svc.Judges(r.Context(), u, slug); err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	for _, j := range d.Judges {
+		names[j.UserID] = j.Name
+	}
+	subs, err := svc.Submissions(r.Context(), u, slug)
+	if err != nil {
+		return nil, err
+	}
+	assignments, conflicts, err := svc.Assignments(r.Context(), u, slug)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range subs {
+		ev := entryView{Submission: s}
+		for _, a := range assignments {
+			if a.PluginID == s.PluginID {
+				ev.Judges = append(ev.Judges, assignedJudge{Name: cmpName(names, a.JudgeID), Reviewed: a.Reviewed})
+			}
+		}
+		if d.Ran {
+			ev.Lacking = max(0, d.PerEntry-len(ev.Judges))
+		}
+		d.Entries = append(d.Entries, ev)
+	}
+	for _, c := range conflicts {
+		d.Conflicts = append(d.Conflicts, conflictView{Conflict: c, Judge: cmpName(names, c.JudgeID)})
+	}
+	return d, nil
+}
+
+func cmpName(names map[int64]string, id int64) string {
+	if n, ok := names[id]; ok {
+		return n
+	}
+	return "#" + strconv.FormatInt(id, 10)
+}
+
+// handleAdmin renders an edition's organizer page.
+func handleAdmin(h *Handler, svc organizing) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		d, err := loadAdmin(r, svc)
+		if err != nil {
+			return err
+		}
+		h.render(w, r, http.StatusOK, "edition-admin", d.Name, d)
+		return nil
+	}
+}
+
+// adminAction is one organizer form: it does its work and returns the
+// redirect on success, or an error; validation problems and conflicts are
+// shown on the page, next to the form.
+type adminAction func(r *http.Request, u auth.User, slug string) (string, error)
+
+// handleAdminAction runs an organizer form of the edition page.
+func handleAdminAction(h *Handler, svc organizing, form string, act adminAction) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		u, err := mustBe(r, auth.RoleOrganizer)
+		if err != nil {
+			return err
+		}
+		slug := r.PathValue("slug")
+		next, err := act(r, u, slug)
+		if err == nil {
+			return seeOther(w, r, next, "")
+		}
+		var invalid valid.Errors
+		if !errors.As(err, &invalid) && !errors.Is(err, store.ErrConflict) {
+			return err
+		}
+		d, lerr := loadAdmin(r, svc)
+		if lerr != nil {
+			return lerr
+		}
+		d.Form, d.Fields, d.Error = form, fieldMessages(invalid), ""
+		if invalid == nil {
+			d.Error = message(err)
+		}
+		for k := range r.PostForm {
+			d.Values[k] = r.PostFormValue(k)
+		}
+		h.render(w, r, http.StatusUnprocessableEntity, "edition-admin", d.Name, d)
+		return nil
+	}
+}
+
+// addJudge makes the account with the e-mail address given a judge.
+func addJudge(svc organizing, users UserFinder) adminAction {
+	return func(r *http.Request, u auth.User, slug string) (string, error) {
+		email := auth.CanonicalEmail(r.PostFormValue("email"))
+		who, err := users.UserByEmail(r.Context(), email)
+		if errors.Is(err, store.ErrNotFound) {
+			return "", valid.Errors{{Field: "email", Message: localeFrom(r.Context()).T("admin.noaccount")}}
+		} else if err != nil {
+			return "", err
+		}
+		if _, err := svc.AddJudge(r.Context(), u, slug, who.ID); err != nil {
+			return "", renameField(err, "user_id", "email")
+		}
+		return "/organize/" + slug + "?done=judge", nil
+	}
+}
+
+// removeJudge takes a judge off the edition.
+func removeJudge(svc organizing) adminAction {
+	return func(r *http.Request, u auth.User, slug string) (string, error) {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil {
+			return "", store.ErrNotFound
+		}
+		return "/organize/" + slug + "?done=unjudge", svc.RemoveJudge(r.Context(), u, slug, id)
+	}
+}
+
+// declareConflict keeps a judge away from an entry.
+func declareConflict(svc organizing) adminAction {
+	return func(r *http.Request, u auth.User, slug string) (string, error) {
+		id, _ := strconv.ParseInt(r.PostFormValue("judge_id"), 10, 64)
+		err := svc.DeclareConflict(r.Context(), u, slug, id, r.PostFormValue("plugin"), r.PostFormValue("reason"))
+		return "/organize/" + slug + "?done=conflict", err
+	}
+}
+
+// runAssignment gives each entry its judges.
+func runAssignment(svc organizing) adminAction {
+	return func(r *http.Request, u auth.User, slug string) (string, error) {
+		k, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("judges_per_submission")))
+		if err != nil {
+			return "", valid.Errors{{Field: "judges_per_submission", Message: localeFrom(r.Context()).T("admin.perentry.invalid")}}
+		}
+		if _, err := svc.Assign(r.Context(), u, slug, k); err != nil {
+			return "", err
+		}
+		return "/organize/" + slug + "?done=assigned&k=" + strconv.Itoa(k), nil
+	}
+}
+
+// renameField moves the problems of one field to another, for forms that
+// ask for something else than the service (an e-mail address for an id).
+func renameField(err error, from, to string) error {
+	var invalid valid.Errors
+	if !errors.As(err, &invalid) {
+		return err
+	}
+	out := slices.Clone(invalid)
+	for i := range out {
+		if out[i].Field == from {
+			out[i].Field = to
+		}
+	}
+	return out
+}
+
+// message is an error's text for the visitor, without the sentinel's
+// prefix.
+func message(err error) string {
+	s := err.Error()
+	for _, p := range []string{store.ErrConflict.Error() + ": ", store.ErrNotFound.Error() + ": "} {
+		s = strings.TrimPrefix(s, p)
+	}
+	return s
+}

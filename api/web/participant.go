@@ -1,0 +1,320 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/hackathons"
+	"github.com/riposte-civic/riposte/api/judging"
+	"github.com/riposte-civic/riposte/api/registry"
+	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/api/valid"
+	"github.com/riposte-civic/riposte/plugins"
+)
+
+// workshop is what the participant space needs from the registry, as the
+// /api/v1/plugins routes.
+type workshop interface {
+	pluginReader
+	List(ctx context.Context, u auth.User, f registry.ListFilter, pg store.Page) ([]store.Plugin, int, error)
+	Create(ctx context.Context, u auth.User, data []byte) (store.Plugin, error)
+	AddVersion(ctx context.Context, u auth.User, slug string, data []byte) (store.PluginVersion, error)
+	Publish(ctx context.Context, u auth.User, slug string) (store.Plugin, error)
+	Collaborators(ctx context.Context, u auth.User, slug string) ([]store.Collaborator, error)
+}
+
+// entries is what the participant space needs from the hackathon service.
+type entries interface {
+	List(ctx context.Context, p store.Page) ([]hackathons.Edition, int, error)
+	Phase(e hackathons.Edition) string
+	Submit(ctx context.Context, u auth.User, slug, plugin string) (store.Submission, bool, error)
+	Withdraw(ctx context.Context, u auth.User, slug, plugin string) error
+	Submission(ctx context.Context, u auth.User, slug, plugin string) (hackathons.Detail, error)
+}
+
+// handleMine lists the visitor's plugins.
+func handleMine(h *Handler, reg workshop) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		u, err := mustSignIn(r)
+		if err != nil {
+			return err
+		}
+		list, _, err := reg.List(r.Context(), u, registry.ListFilter{Mine: true}, store.Page{Limit: 100})
+		if err != nil {
+			return err
+		}
+		h.render(w, r, http.StatusOK, "mine", localeFrom(r.Context()).T("mine.title"), list)
+		return nil
+	}
+}
+
+// manifestData is the form to register a plugin or add a version.
+type manifestData struct {
+	Slug     string // empty for a new plugin
+	Text     string
+	Lines    []manifestLine // the text with its problems, after a refused submission
+	Marked   []manifestLine // the lines that have problems
+	Apart    []plugins.Problem
+	Problems int
+	Error    string
+}
+
+// handleManifestForm shows the manifest form: empty for a new plugin, the
+// latest manifest for a new version.
+func handleManifestForm(h *Handler, reg workshop) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		u, err := mustSignIn(r)
+		if err != nil {
+			return err
+		}
+		d := manifestData{Slug: r.PathValue("slug")}
+		title := localeFrom(r.Context()).T("manifest.new")
+		if d.Slug != "" {
+			p, err := reg.Get(r.Context(), u, d.Slug)
+			if err != nil {
+				return err
+			}
+			d.Text = manifestYAML(p.Manifest)
+			title = localeFrom(r.Context()).T("manifest.version", d.Slug)
+		}
+		h.render(w, r, http.StatusOK, "manifest", title, d)
+		return nil
+	}
+}
+
+// maxManifest bounds an uploaded or pasted manifest.
+const maxManifest = 512 << 10
+
+// handleManifest registers a plugin, or a new version of one, from a
+// pasted or uploaded manifest; every problem is shown at its line.
+func handleManifest(h *Handler, reg workshop) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		u, err := mustSignIn(r)
+		if err != nil {
+			return err
+		}
+		l := localeFrom(r.Context())
+		d := manifestData{Slug: r.PathValue("slug")}
+		text, err := manifestText(r)
+		if err != nil {
+			d.Error = l.T("manifest.unreadable")
+		}
+		d.Text = text
+		title := l.T("manifest.new")
+		if d.Slug != "" {
+			title = l.T("manifest.version", d.Slug)
+		}
+		if err == nil {
+			var slug string
+			if d.Slug == "" {
+				var p store.Plugin
+				p, err = reg.Create(r.Context(), u, []byte(text))
+				slug = p.Slug
+			} else {
+				_, err = reg.AddVersion(r.Context(), u, d.Slug, []byte(text))
+				slug = d.Slug
+			}
+			var me *plugins.ManifestError
+			switch {
+			case err == nil && d.Slug == "":
+				return seeOther(w, r, "/my/plugins/"+slug, "created")
+			case err == nil:
+				return seeOther(w, r, "/my/plugins/"+slug, "version")
+			case errors.As(err, &me):
+				d.Lines, d.Apart = annotated(text, me.Problems)
+				d.Marked, d.Problems = problemLines(d.Lines), len(me.Problems)
+			case errors.Is(err, store.ErrConflict):
+				d.Error = message(err)
+			default:
+				if p := manifestProblems(err); p != nil {
+					d.Lines, d.Apart = annotated(text, p)
+					d.Marked, d.Problems = problemLines(d.Lines), len(p)
+				} else {
+					return err
+				}
+			}
+		}
+		h.render(w, r, http.StatusUnprocessableEntity, "manifest", title, d)
+		return nil
+	}
+}
+
+// manifestProblems turns field errors of a manifest (a slug that does not
+// match the plugin's) into manifest problems.
+func manifestProblems(err error) []plugins.Problem {
+	var ve valid.Errors
+	if !errors.As(err, &ve) {
+		return nil
+	}
+	out := make([]plugins.Problem, len(ve))
+	for i, p := range ve {
+		out[i] = plugins.Problem{Path: p.Field, Message: p.Message}
+	}
+	return out
+}
+
+// manifestText reads the uploaded file, or else the pasted text.
+func manifestText(r *http.Request) (string, error) {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		if err := r.ParseMultipartForm(maxManifest); err != nil {
+			return "", err
+		}
+		if f, hdr, err := r.FormFile("file"); err == nil {
+			defer f.Close()
+			if hdr.Size > 0 {
+				b, err := io.ReadAll(io.LimitReader(f, maxManifest+1))
+				if err != nil || len(b) > maxManifest {
+					return "", errors.New("manifest too large")
+				}
+				return string(b), nil
+			}
+		}
+	}
+	text := r.PostFormValue("manifest")
+	if len(text) > maxManifest {
+		return "", errors.New("manifest too large")
+	}
+	return text, nil
+}
+
+// myEntry is one of the plugin's entries in an edition.
+type myEntry struct {
+	Edition  editionView
+	Detail   hackathons.Detail
+	Reviews  []reviewView
+	Rubric   judging.Rubric
+	CanLeave bool
+}
+
+// reviewView is an anonymised review shown to the team.
+type reviewView struct {
+	Scores  judging.Scores
+	Comment string
+}
+
+// myPluginData is a participant's page for one of their plugins.
+type myPluginData struct {
+	*pluginData
+	Open    []editionView // editions taking entries
+	Entries []myEntry
+	Error   string
+}
+
+// handleMyPlugin shows a plugin to its owner and collaborators: status,
+// versions, publication, entries in editions and their feedback.
+func handleMyPlugin(h *Handler, reg workshop, svc entries) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		d, err := loadMyPlugin(r, reg, svc)
+		if err != nil {
+			return err
+		}
+		h.render(w, r, http.StatusOK, "myplugin", d.title(), d)
+		return nil
+	}
+}
+
+func loadMyPlugin(r *http.Request, reg workshop, svc entries) (*myPluginData, error) {
+	u, err := mustSignIn(r)
+	if err != nil {
+		return nil, err
+	}
+	slug := r.PathValue("slug")
+	pd, err := loadPlugin(r, reg, slug)
+	if err != nil {
+		return nil, err
+	}
+	if !pd.Owner {
+		list, err := reg.Collaborators(r.Context(), u, slug)
+		if err != nil && !errors.Is(err, auth.ErrForbidden) {
+			return nil, err
+		}
+		if !slices.ContainsFunc(list, func(c store.Collaborator) bool { return c.UserID == u.ID }) {
+			return nil, store.ErrNotFound // not theirs: the public page is elsewhere
+		}
+	}
+	d := &myPluginData{pluginData: pd}
+	editions, _, err := svc.List(r.Context(), store.Page{Limit: 100})
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range editions {
+		ev := editionView{Edition: e, Phase: svc.Phase(e)}
+		det, err := svc.Submission(r.Context(), u, e.Slug, slug)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			if ev.Phase == hackathons.PhaseOpen && pd.Owner {
+				d.Open = append(d.Open, ev)
+			}
+			continue
+		case err != nil:
+			return nil, err
+		}
+		me := myEntry{Edition: ev, Detail: det, Rubric: e.Rubric, CanLeave: pd.Owner && ev.Phase == hackathons.PhaseOpen}
+		if ev.Phase == hackathons.PhaseOpen && pd.Owner {
+			d.Open = append(d.Open, ev) // submitting again moves the entry to the latest version
+		}
+		if det.Anonymised {
+			for _, rv := range det.Reviews {
+				var s judging.Scores
+				json.Unmarshal(rv.Scores, &s)
+				me.Reviews = append(me.Reviews, reviewView{Scores: s, Comment: rv.Comment})
+			}
+		}
+		d.Entries = append(d.Entries, me)
+	}
+	return d, nil
+}
+
+// myAction is a form of the participant's plugin page.
+type myAction func(r *http.Request, u auth.User, slug string) (notice string, err error)
+
+// handleMyAction runs a form of the plugin page and shows conflicts there.
+func handleMyAction(h *Handler, reg workshop, svc entries, act myAction) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		u, err := mustSignIn(r)
+		if err != nil {
+			return err
+		}
+		slug := r.PathValue("slug")
+		notice, err := act(r, u, slug)
+		if err == nil {
+			return seeOther(w, r, "/my/plugins/"+slug, notice)
+		}
+		if !errors.Is(err, store.ErrConflict) {
+			return err
+		}
+		d, lerr := loadMyPlugin(r, reg, svc)
+		if lerr != nil {
+			return lerr
+		}
+		d.Error = message(err)
+		h.render(w, r, http.StatusConflict, "myplugin", d.title(), d)
+		return nil
+	}
+}
+
+func publishPlugin(reg workshop) myAction {
+	return func(r *http.Request, u auth.User, slug string) (string, error) {
+		_, err := reg.Publish(r.Context(), u, slug)
+		return "published", err
+	}
+}
+
+func submitEntry(svc entries) myAction {
+	return func(r *http.Request, u auth.User, slug string) (string, error) {
+		_, _, err := svc.Submit(r.Context(), u, r.PostFormValue("edition"), slug)
+		return "submitted", err
+	}
+}
+
+func withdrawEntry(svc entries) myAction {
+	return func(r *http.Request, u auth.User, slug string) (string, error) {
+		return "withdrawn", svc.Withdraw(r.Context(), u, r.PathValue("edition"), slug)
+	}
+}

@@ -1,0 +1,127 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"net/http"
+	"strings"
+
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/api/valid"
+	"github.com/riposte-civic/riposte/plugins"
+)
+
+// pluginReader reads plugins as GET /api/v1/plugins/{slug} and its
+// versions do.
+type pluginReader interface {
+	Get(ctx context.Context, u auth.User, slug string) (store.Plugin, error)
+	Versions(ctx context.Context, u auth.User, slug string, pg store.Page) ([]store.PluginVersion, int, error)
+}
+
+// pluginData is the plugin page.
+type pluginData struct {
+	Plugin      store.Plugin
+	Manifest    *plugins.Manifest // the latest live version; nil when every version is yanked
+	Description template.HTML
+	Versions    []versionView
+	Owner       bool // the visitor owns it
+	CanRemove   bool // an organizer may take it down
+	Reason      string
+	ReasonError string
+	Try         *tryData // the "Try it" form, for runnable published plugins
+}
+
+// versionView is one version with its change log.
+type versionView struct {
+	store.PluginVersion
+	Changes []plugins.Change
+}
+
+// handlePlugin renders a plugin's page.
+func handlePlugin(h *Handler, reg pluginReader) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		d, err := loadPlugin(r, reg, r.PathValue("slug"))
+		if err != nil {
+			return err
+		}
+		d.Try = h.tryForm(d, nil)
+		h.render(w, r, http.StatusOK, "plugin", d.title(), d)
+		return nil
+	}
+}
+
+func (d *pluginData) title() string {
+	if d.Manifest != nil {
+		return d.Manifest.Name
+	}
+	return d.Plugin.Slug
+}
+
+// loadPlugin gathers what the plugin page shows, as the visitor may see it.
+func loadPlugin(r *http.Request, reg pluginReader, slug string) (*pluginData, error) {
+	u, _ := caller(r)
+	p, err := reg.Get(r.Context(), u, slug)
+	if err != nil {
+		return nil, err
+	}
+	d := &pluginData{Plugin: p, Owner: u.ID != 0 && u.ID == p.OwnerID}
+	d.CanRemove = u.Is(auth.RoleOrganizer) && p.Status != store.StatusRemoved
+	if len(p.Manifest) > 0 {
+		var m plugins.Manifest
+		if err := json.Unmarshal(p.Manifest, &m); err != nil {
+			return nil, err
+		}
+		d.Manifest, d.Description = &m, markdown(m.Description)
+	}
+	versions, _, err := reg.Versions(r.Context(), u, slug, store.Page{Limit: 100})
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range versions {
+		var m struct {
+			Changes []plugins.Change `json:"changes"`
+		}
+		json.Unmarshal(v.Manifest, &m) // a stored manifest was valid when stored
+		d.Versions = append(d.Versions, versionView{PluginVersion: v, Changes: m.Changes})
+	}
+	return d, nil
+}
+
+// remover withdraws or takes down plugins, as DELETE /api/v1/plugins/{slug}.
+type remover interface {
+	pluginReader
+	Remove(ctx context.Context, u auth.User, slug, reason string) error
+}
+
+// handleRemove takes a plugin down (organizers, with a reason) or
+// withdraws it (its owner).
+func handleRemove(h *Handler, reg remover) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		u, err := mustSignIn(r)
+		if err != nil {
+			return err
+		}
+		slug, reason := r.PathValue("slug"), strings.TrimSpace(r.PostFormValue("reason"))
+		err = reg.Remove(r.Context(), u, slug, reason)
+		var invalid valid.Errors
+		if errors.As(err, &invalid) {
+			d, lerr := loadPlugin(r, reg, slug)
+			if lerr != nil {
+				return lerr
+			}
+			d.Reason, d.ReasonError = reason, fieldMessages(invalid)["reason"]
+			h.render(w, r, http.StatusUnprocessableEntity, "plugin", d.title(), d)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if u.Is(auth.RoleOrganizer) {
+			return seeOther(w, r, "/plugins/"+slug, "removed")
+		}
+		return seeOther(w, r, "/my/plugins", "removed")
+	}
+}

@@ -1,0 +1,111 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/judging"
+	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/api/valid"
+)
+
+// resultsData is an edition's results page for organizers: the
+// leaderboard, decisions and publication.
+type resultsData struct {
+	editionView
+	Normalize string
+	Rows      []judging.Row
+	Entries   map[string]store.Submission // by plugin slug, for decisions
+	Plugin    string                      // the entry a decision problem is about
+	Fields    map[string]string
+	Values    map[string]string
+	Error     string
+}
+
+func loadResults(r *http.Request, svc organizing) (*resultsData, error) {
+	u, err := mustBe(r, auth.RoleOrganizer)
+	if err != nil {
+		return nil, err
+	}
+	slug := r.PathValue("slug")
+	n := normalization(r)
+	e, rows, err := svc.Leaderboard(r.Context(), u, slug, n)
+	if err != nil {
+		return nil, err
+	}
+	subs, err := svc.Submissions(r.Context(), u, slug)
+	if err != nil {
+		return nil, err
+	}
+	d := &resultsData{editionView: editionView{Edition: e, Phase: svc.Phase(e)}, Normalize: string(n), Rows: rows,
+		Entries: map[string]store.Submission{}, Values: map[string]string{}}
+	for _, s := range subs {
+		d.Entries[s.Slug] = s
+	}
+	return d, nil
+}
+
+// handleResults renders the organizer's results page.
+func handleResults(h *Handler, svc organizing) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		d, err := loadResults(r, svc)
+		if err != nil {
+			return err
+		}
+		h.render(w, r, http.StatusOK, "edition-results", d.Name, d)
+		return nil
+	}
+}
+
+// handleDecide records a decision on an entry.
+func handleDecide(h *Handler, svc organizing) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		u, err := mustBe(r, auth.RoleOrganizer)
+		if err != nil {
+			return err
+		}
+		slug, plugin := r.PathValue("slug"), r.PathValue("plugin")
+		_, err = svc.Decide(r.Context(), u, slug, plugin, r.PostFormValue("status"), r.PostFormValue("award"), r.PostFormValue("feedback"))
+		if err == nil {
+			return seeOther(w, r, "/organize/"+slug+"/results?done=decided#entry-"+plugin, "")
+		}
+		return h.resultsProblem(w, r, svc, plugin, err)
+	}
+}
+
+// handlePublish publishes an edition's results.
+func handlePublish(h *Handler, svc organizing) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		u, err := mustBe(r, auth.RoleOrganizer)
+		if err != nil {
+			return err
+		}
+		slug := r.PathValue("slug")
+		if _, err := svc.PublishResults(r.Context(), u, slug); err != nil {
+			return h.resultsProblem(w, r, svc, "", err)
+		}
+		return seeOther(w, r, "/hackathons/"+slug, "results")
+	}
+}
+
+// resultsProblem shows the results page again with what went wrong.
+func (h *Handler) resultsProblem(w http.ResponseWriter, r *http.Request, svc organizing, plugin string, err error) error {
+	var invalid valid.Errors
+	if !errors.As(err, &invalid) && !errors.Is(err, store.ErrConflict) {
+		return err
+	}
+	d, lerr := loadResults(r, svc)
+	if lerr != nil {
+		return lerr
+	}
+	d.Plugin, d.Fields = plugin, fieldMessages(invalid)
+	if invalid == nil {
+		d.Error = message(err)
+	}
+	for k := range r.PostForm {
+		d.Values[k] = r.PostFormValue(k)
+	}
+	h.render(w, r, http.StatusUnprocessableEntity, "edition-results", d.Name, d)
+	return nil
+}

@@ -1,0 +1,58 @@
+package web
+
+// routes is every page the front answers. Forms are POSTed to the page
+// they belong to (or a path under it) and redirect when they succeed.
+func (h *Handler) routes() {
+	m, d := h.mux, h.deps
+	reg, hk := d.Registry, d.Hackathons
+
+	m.HandleFunc("GET /static/{name}", h.assets.serve)
+	m.Handle("GET /lang/{code}", h.handle(h.handleLanguage))
+	m.Handle("/", h.handle(h.notFound))
+
+	// Catalogue and plugins.
+	m.Handle("GET /{$}", h.handle(handleCatalogue(h, d.Search, hk, false)))
+	m.Handle("GET /results", h.handle(handleCatalogue(h, d.Search, hk, true)))
+	m.Handle("GET /plugins/{slug}", h.handle(handlePlugin(h, reg)))
+	m.Handle("POST /plugins/{slug}/try", h.handle(handleTry(h, reg)))
+	m.Handle("POST /plugins/{slug}/remove", h.handle(handleRemove(h, reg)))
+
+	// Accounts.
+	m.Handle("GET /signin", h.handle(h.handleSignInForm))
+	m.Handle("POST /signin", h.handle(h.handleSignIn))
+	m.Handle("GET /signup", h.handle(h.handleSignUpForm))
+	m.Handle("POST /signup", h.handle(h.handleSignUp))
+	m.Handle("POST /signout", h.handle(h.handleSignOut))
+
+	// Editions.
+	m.Handle("GET /hackathons", h.handle(handleEditions(h, hk)))
+	m.Handle("GET /hackathons/{slug}", h.handle(handleEdition(h, hk)))
+	m.Handle("GET /hackathons/{slug}/leaderboard.csv", h.handle(handleLeaderboardCSV(hk)))
+
+	// Judging desk.
+	m.Handle("GET /judge", h.handle(handleQueue(h, hk)))
+	m.Handle("GET /judge/{hackathon}/{plugin}", h.handle(handleReviewForm(h, hk, reg)))
+	m.Handle("POST /judge/{hackathon}/{plugin}", h.handle(handleReview(h, hk, reg)))
+
+	// Organizers.
+	m.Handle("GET /organize", h.handle(handleOrganize(h, hk)))
+	m.Handle("GET /organize/{slug}", h.handle(handleAdmin(h, hk)))
+	m.Handle("POST /organize/{slug}/judges", h.handle(handleAdminAction(h, hk, "judges", addJudge(hk, d.Users))))
+	m.Handle("POST /organize/{slug}/judges/{id}/remove", h.handle(handleAdminAction(h, hk, "judges", removeJudge(hk))))
+	m.Handle("POST /organize/{slug}/conflicts", h.handle(handleAdminAction(h, hk, "conflicts", declareConflict(hk))))
+	m.Handle("POST /organize/{slug}/assign", h.handle(handleAdminAction(h, hk, "assign", runAssignment(hk))))
+	m.Handle("GET /organize/{slug}/results", h.handle(handleResults(h, hk)))
+	m.Handle("POST /organize/{slug}/decisions/{plugin}", h.handle(handleDecide(h, hk)))
+	m.Handle("POST /organize/{slug}/publish", h.handle(handlePublish(h, hk)))
+
+	// Participant space.
+	m.Handle("GET /my/plugins", h.handle(handleMine(h, reg)))
+	m.Handle("GET /my/new", h.handle(handleManifestForm(h, reg)))
+	m.Handle("POST /my/new", h.handle(handleManifest(h, reg)))
+	m.Handle("GET /my/plugins/{slug}", h.handle(handleMyPlugin(h, reg, hk)))
+	m.Handle("GET /my/plugins/{slug}/versions/new", h.handle(handleManifestForm(h, reg)))
+	m.Handle("POST /my/plugins/{slug}/versions/new", h.handle(handleManifest(h, reg)))
+	m.Handle("POST /my/plugins/{slug}/publish", h.handle(handleMyAction(h, reg, hk, publishPlugin(reg))))
+	m.Handle("POST /my/plugins/{slug}/submit", h.handle(handleMyAction(h, reg, hk, submitEntry(hk))))
+	m.Handle("POST /my/plugins/{slug}/entries/{edition}/withdraw", h.handle(handleMyAction(h, reg, hk, withdrawEntry(hk))))
+}

@@ -1,0 +1,48 @@
+// Riposte's only script: search as you type on the catalogue, and reading
+// an uploaded manifest into the text area. Every page works without it.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  var form = document.getElementById("search");
+  var results = document.getElementById("results");
+  if (form && results) {
+    var timer = 0, pending = null;
+    var refresh = function () {
+      var params = new URLSearchParams(new FormData(form));
+      params.delete("page");
+      if (!params.get("q")) params.delete("q");
+      if (params.get("sort") === "relevance") params.delete("sort");
+      var qs = params.toString();
+      if (pending) pending.abort();
+      pending = new AbortController();
+      fetch("/results" + (qs ? "?" + qs : ""), { signal: pending.signal, credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+        .then(function (html) {
+          var active = document.activeElement, name = active && active.name, value = active && active.value;
+          var inResults = active && results.contains(active);
+          results.innerHTML = html;
+          history.replaceState(null, "", "/" + (qs ? "?" + qs : ""));
+          if (inResults && name) {
+            var again = results.querySelector('[name="' + CSS.escape(name) + '"]' +
+              (active.type === "checkbox" ? '[value="' + CSS.escape(value) + '"]' : ""));
+            if (again) again.focus();
+          }
+        })
+        .catch(function (e) { if (e.name !== "AbortError") form.submit(); });
+    };
+    var later = function () { clearTimeout(timer); timer = setTimeout(refresh, 250); };
+    form.addEventListener("input", function (e) { if (e.target.id === "q") later(); });
+    form.addEventListener("change", function (e) { if (e.target.id !== "q") { clearTimeout(timer); refresh(); } });
+  }
+
+  var file = document.getElementById("file"), text = document.getElementById("manifest");
+  if (file && text && window.FileReader) {
+    file.addEventListener("change", function () {
+      if (!file.files.length) return;
+      var reader = new FileReader();
+      reader.onload = function () { text.value = reader.result; file.value = ""; text.focus(); };
+      reader.readAsText(file.files[0]);
+    });
+  }
+})();

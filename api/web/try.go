@@ -1,0 +1,366 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"html"
+	"html/template"
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/registry"
+	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/api/valid"
+)
+
+// invoker runs plugins, as POST /api/v1/plugins/{slug}/invoke.
+type invoker interface {
+	pluginReader
+	Invoke(ctx context.Context, u auth.User, client, slug string, input json.RawMessage) (registry.Invocation, error)
+}
+
+// tryData is the "Try it" form of a runnable plugin, generated from its
+// input schema, with the last answer.
+type tryData struct {
+	Fields   []tryField
+	Raw      bool   // the schema is not a flat object: the input is typed as JSON
+	RawValue string // for Raw
+	RawError string
+	Errors   []string // problems not tied to a field
+	Output   template.HTML
+	JSON     string
+	Version  string
+	Millis   int
+}
+
+// tryField is one control of the form.
+type tryField struct {
+	Name     string
+	Label    string
+	Hint     string
+	Kind     string // select, text, textarea, integer, number, checkbox, list
+	Options  []string
+	Required bool
+	Value    string
+	Error    string
+	schema   map[string]any
+}
+
+// tryForm builds the form from the plugin's input schema, filled with the
+// form just sent, or else with the first example.
+func (h *Handler) tryForm(d *pluginData, r *http.Request) *tryData {
+	m := d.Manifest
+	if m == nil || !m.Runnable() || d.Plugin.Status == store.StatusRemoved {
+		return nil
+	}
+	var example map[string]any
+	if len(m.Examples) > 0 {
+		json.Unmarshal(m.Examples[0].Input, &example)
+	}
+	t := &tryData{}
+	fields, ok := schemaFields(m.InputSchema)
+	if !ok {
+		t.Raw = true
+		if r != nil {
+			t.RawValue = r.PostFormValue("input")
+		} else if len(m.Examples) > 0 {
+			var b bytes.Buffer
+			json.Indent(&b, m.Examples[0].Input, "", "  ")
+			t.RawValue = b.String()
+		}
+		return t
+	}
+	for _, f := range fields {
+		switch {
+		case r != nil && f.Kind == "checkbox":
+			f.Value = strconv.FormatBool(r.PostFormValue(f.Name) != "")
+		case r != nil:
+			f.Value = r.PostFormValue(f.Name)
+		case example[f.Name] != nil:
+			f.Value = formValue(example[f.Name])
+		case f.schema["default"] != nil:
+			f.Value = formValue(f.schema["default"])
+		}
+		t.Fields = append(t.Fields, f)
+	}
+	return t
+}
+
+// schemaFields reads an object schema whose properties are all simple
+// (text, numbers, booleans, choices, lists of text) into form fields.
+func schemaFields(raw json.RawMessage) ([]tryField, bool) {
+	var s map[string]any
+	if json.Unmarshal(raw, &s) != nil {
+		return nil, false
+	}
+	props, _ := s["properties"].(map[string]any)
+	if (s["type"] != nil && s["type"] != "object") || len(props) == 0 {
+		return nil, false
+	}
+	required := map[string]bool{}
+	if list, ok := s["required"].([]any); ok {
+		for _, v := range list {
+			if name, ok := v.(string); ok {
+				required[name] = true
+			}
+		}
+	}
+	names := make([]string, 0, len(props))
+	for name := range props {
+		names = append(names, name)
+	}
+	// Required fields first, then by name: schemas decoded from JSON have no order.
+	sort.Slice(names, func(i, j int) bool {
+		if required[names[i]] != required[names[j]] {
+			return required[names[i]]
+		}
+		return names[i] < names[j]
+	})
+	var out []tryField
+	for _, name := range names {
+		ps, _ := props[name].(map[string]any)
+		f := tryField{Name: name, Label: name, Required: required[name], schema: ps}
+		if title, ok := ps["title"].(string); ok && title != "" {
+			f.Label = title
+		}
+		f.Hint, _ = ps["description"].(string)
+		if f.Kind = fieldKind(ps, &f); f.Kind == "" {
+			return nil, false
+		}
+		out = append(out, f)
+	}
+	return out, true
+}
+
+func fieldKind(ps map[string]any, f *tryField) string {
+	if enum, ok := ps["enum"].([]any); ok {
+		for _, v := range enum {
+			switch v.(type) {
+			case string, float64:
+				f.Options = append(f.Options, formValue(v))
+			default:
+				return ""
+			}
+		}
+		return "select"
+	}
+	switch ps["type"] {
+	case "string":
+		if n, ok := ps["maxLength"].(float64); ok && n <= 200 {
+			return "text"
+		}
+		if _, ok := ps["format"]; ok {
+			return "text"
+		}
+		return "textarea"
+	case "integer", "number", "boolean":
+		if ps["type"] == "boolean" {
+			return "checkbox"
+		}
+		return ps["type"].(string)
+	case "array":
+		if items, ok := ps["items"].(map[string]any); ok && items["type"] == "string" && items["enum"] == nil {
+			return "list"
+		}
+	}
+	return ""
+}
+
+func formValue(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	case []any:
+		var lines []string
+		for _, e := range x {
+			lines = append(lines, formValue(e))
+		}
+		return strings.Join(lines, "\n")
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// input builds the plugin's input from the form; problems it finds are
+// put on the fields.
+func (t *tryData) input(l *locale) (json.RawMessage, bool) {
+	if t.Raw {
+		if !json.Valid([]byte(t.RawValue)) {
+			t.RawError = l.T("try.json")
+			return nil, false
+		}
+		return json.RawMessage(t.RawValue), true
+	}
+	in, ok := map[string]any{}, true
+	for i := range t.Fields {
+		f := &t.Fields[i]
+		v := strings.TrimSpace(f.Value)
+		switch {
+		case f.Kind == "checkbox":
+			in[f.Name] = v == "true"
+		case v == "":
+			// left out: the schema says whether that is allowed
+		case f.Kind == "integer" || f.Kind == "number" || (f.Kind == "select" && numericOptions(f)):
+			n, err := strconv.ParseFloat(v, 64)
+			if err != nil || (f.Kind == "integer" && n != float64(int64(n))) {
+				f.Error, ok = l.T("try.number"), false
+				continue
+			}
+			in[f.Name] = n
+		case f.Kind == "list":
+			var items []string
+			for line := range strings.SplitSeq(v, "\n") {
+				if s := strings.TrimSpace(line); s != "" {
+					items = append(items, s)
+				}
+			}
+			in[f.Name] = items
+		default:
+			in[f.Name] = f.Value
+		}
+	}
+	b, _ := json.Marshal(in)
+	return b, ok
+}
+
+func numericOptions(f *tryField) bool {
+	enum, _ := f.schema["enum"].([]any)
+	return len(enum) > 0 && !slices.ContainsFunc(enum, func(v any) bool { _, ok := v.(float64); return !ok })
+}
+
+// handleTry runs a plugin on the form's input and shows its answer on the
+// plugin's page.
+func handleTry(h *Handler, reg invoker) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		d, err := loadPlugin(r, reg, r.PathValue("slug"))
+		if err != nil {
+			return err
+		}
+		l := localeFrom(r.Context())
+		t := h.tryForm(d, r)
+		if t == nil {
+			return errPage(http.StatusConflict, "try.unavailable")
+		}
+		d.Try = t
+		status := http.StatusUnprocessableEntity
+		if in, ok := t.input(l); ok {
+			u, _ := caller(r)
+			res, err := reg.Invoke(r.Context(), u, clientIP(r), d.Plugin.Slug, in)
+			if err = t.answer(l, res, err); err != nil {
+				return err
+			}
+			if t.Output != "" {
+				status = http.StatusOK
+			}
+		}
+		h.render(w, r, status, "plugin", d.title(), d)
+		return nil
+	}
+}
+
+// answer puts an invocation's output, or what went wrong, on the form. It
+// returns the errors a page cannot show in the form.
+func (t *tryData) answer(l *locale, res registry.Invocation, err error) error {
+	var (
+		invalid valid.Errors
+		pe      *registry.PluginError
+		rl      *auth.RateLimitError
+	)
+	switch {
+	case err == nil:
+		t.Output, t.Version, t.Millis = renderJSON(res.Output), res.Version, int(res.Duration.Milliseconds())
+		var b bytes.Buffer
+		json.Indent(&b, res.Output, "", "  ")
+		t.JSON = b.String()
+	case errors.As(err, &invalid):
+		for _, p := range invalid {
+			name, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(p.Field, "input"), "."), ".")
+			name, _, _ = strings.Cut(name, "[")
+			if i := slices.IndexFunc(t.Fields, func(f tryField) bool { return f.Name == name }); i >= 0 && name != "" {
+				t.Fields[i].Error = p.Message
+			} else if t.Raw {
+				t.RawError = strings.TrimPrefix(p.Field+": ", ": ") + p.Message
+			} else {
+				t.Errors = append(t.Errors, strings.TrimPrefix(p.Field+": ", ": ")+p.Message)
+			}
+		}
+	case errors.As(err, &pe):
+		t.Errors = append(t.Errors, l.T("try.failed", pe.Detail))
+	case errors.As(err, &rl):
+		t.Errors = append(t.Errors, l.T("error.ratelimit"))
+	case errors.Is(err, store.ErrConflict):
+		t.Errors = append(t.Errors, message(err))
+	default:
+		return err
+	}
+	return nil
+}
+
+// renderJSON shows a plugin's output to people: objects as lists of
+// labelled values, arrays as lists, web addresses as links, everything
+// escaped.
+func renderJSON(raw json.RawMessage) template.HTML {
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var v any
+	if d.Decode(&v) != nil {
+		return template.HTML(html.EscapeString(string(raw)))
+	}
+	var b strings.Builder
+	writeValue(&b, v, 0)
+	return template.HTML(b.String())
+}
+
+func writeValue(b *strings.Builder, v any, depth int) {
+	if depth > 32 {
+		b.WriteString("…")
+		return
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b.WriteString(`<dl class="out">`)
+		for _, k := range keys {
+			b.WriteString(`<dt>` + html.EscapeString(k) + `</dt><dd>`)
+			writeValue(b, x[k], depth+1)
+			b.WriteString(`</dd>`)
+		}
+		b.WriteString(`</dl>`)
+	case []any:
+		if len(x) == 0 {
+			b.WriteString("—")
+			return
+		}
+		b.WriteString(`<ul class="out">`)
+		for _, e := range x {
+			b.WriteString("<li>")
+			writeValue(b, e, depth+1)
+			b.WriteString("</li>")
+		}
+		b.WriteString(`</ul>`)
+	case string:
+		if u := safeURL(x); u != "" && !strings.HasPrefix(u, "mailto:") {
+			b.WriteString(`<a href="` + html.EscapeString(u) + `" rel="nofollow noopener noreferrer">` + html.EscapeString(x) + `</a>`)
+			return
+		}
+		b.WriteString(`<span dir="auto">` + html.EscapeString(x) + `</span>`)
+	case nil:
+		b.WriteString("—")
+	default:
+		b.WriteString(html.EscapeString(formValue(x)))
+	}
+}

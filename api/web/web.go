@@ -1,0 +1,265 @@
+// Package web is Riposte's front for people who are not developers: the
+// plugin catalogue, plugin and edition pages, the judging desk, organizer
+// pages and the participant space, server-rendered with html/template and
+// a little JavaScript, in French and English.
+//
+// Pages call the same services as the JSON API, as the signed-in user, so
+// that no page grants more than the API would. The session lives in
+// HttpOnly cookies (see session.go); forms posted from another origin are
+// refused; every page carries a strict Content-Security-Policy.
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/hackathons"
+	"github.com/riposte-civic/riposte/api/registry"
+	"github.com/riposte-civic/riposte/api/search"
+	"github.com/riposte-civic/riposte/api/store"
+)
+
+// Deps is what the pages need. Every field but the last two is required.
+type Deps struct {
+	Logger     *slog.Logger
+	Auth       *auth.Service
+	Registry   *registry.Service
+	Search     *search.Service
+	Hackathons *hackathons.Service
+	Users      UserFinder // organizers add judges by e-mail address
+
+	// SecureCookies marks the session cookies Secure and gives them the
+	// __Host- prefix; set it everywhere but local development over http.
+	SecureCookies bool
+	// Now is the clock of pages (deadlines shown as open or closed); nil
+	// means time.Now. The services keep their own clocks for decisions.
+	Now func() time.Time
+}
+
+// UserFinder looks accounts up by e-mail address.
+type UserFinder interface {
+	// UserByEmail returns an account, or an error wrapping
+	// store.ErrNotFound.
+	UserByEmail(ctx context.Context, email string) (store.User, error)
+}
+
+// Handler serves the pages. Create it with New.
+type Handler struct {
+	deps     Deps
+	log      *slog.Logger
+	pages    *pages
+	assets   *assets
+	sessions *sessions
+	mux      *http.ServeMux
+	handler  http.Handler
+}
+
+// New builds the pages: it parses the templates and hashes the assets, so
+// that a broken template fails at start-up rather than on a request.
+func New(d Deps) (*Handler, error) {
+	if d.Logger == nil || d.Auth == nil || d.Registry == nil || d.Search == nil || d.Hackathons == nil || d.Users == nil {
+		return nil, errors.New("web: Logger, Auth, Registry, Search, Hackathons and Users are required")
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	as, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	ps, err := loadPages(as)
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{deps: d, log: d.Logger, pages: ps, assets: as, mux: http.NewServeMux(),
+		sessions: newSessions(d.Auth, d.SecureCookies, d.Now)}
+	h.routes()
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(h.crossOriginRefused))
+	h.handler = h.headers(cop.Handler(h.mux))
+	return h, nil
+}
+
+// ServeHTTP makes the pages an http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.handler.ServeHTTP(w, r)
+}
+
+// contentSecurityPolicy allows nothing from other origins and no inline
+// script or style: pages load one stylesheet and one script of their own.
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
+	"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+// headers sets the security headers of every answer.
+func (h *Handler) headers(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", contentSecurityPolicy)
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
+		hd.Set("Cross-Origin-Resource-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// handlerFunc is a page handler that returns its error instead of writing
+// it; handle turns errors into pages.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// handle adapts a handlerFunc: it identifies the caller from the session
+// cookies, picks the language, and writes any error as a page.
+func (h *Handler) handle(fn handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = h.sessions.identify(w, r)
+		r = r.WithContext(withLocale(r.Context(), pickLocale(r)))
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Add("Vary", "Cookie, Accept-Language")
+		if err := fn(w, r); err != nil {
+			h.fail(w, r, err)
+		}
+	})
+}
+
+// statusError is an error that knows its status and the message key shown
+// to the visitor.
+type statusError struct {
+	status int
+	key    string // message key
+	detail string // optional, shown as is (service messages are English)
+}
+
+func (e *statusError) Error() string { return fmt.Sprintf("%d %s %s", e.status, e.key, e.detail) }
+
+func errPage(status int, key string) error { return &statusError{status: status, key: key} }
+
+// fail writes err as a page. This is the one place where the errors of
+// pages become statuses.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		return
+	}
+	var (
+		se *statusError
+		rl *auth.RateLimitError
+	)
+	e := statusError{status: http.StatusInternalServerError, key: "error.internal"}
+	switch {
+	case errors.As(err, &se):
+		e = *se
+	case errors.Is(err, auth.ErrUnauthenticated), errors.Is(err, auth.ErrInvalidToken):
+		http.Redirect(w, r, "/signin?next="+url.QueryEscape(localPath(r.URL.RequestURI())), http.StatusSeeOther)
+		return
+	case errors.Is(err, auth.ErrForbidden), errors.Is(err, auth.ErrAccountDisabled):
+		e = statusError{status: http.StatusForbidden, key: "error.forbidden", detail: err.Error()}
+	case errors.Is(err, store.ErrNotFound):
+		e = statusError{status: http.StatusNotFound, key: "error.notfound"}
+	case errors.Is(err, store.ErrConflict):
+		e = statusError{status: http.StatusConflict, key: "error.conflict", detail: err.Error()}
+	case errors.As(err, &rl):
+		w.Header().Set("Retry-After", fmt.Sprint(int(rl.RetryAfter.Seconds()+0.999)))
+		e = statusError{status: http.StatusTooManyRequests, key: "error.ratelimit", detail: rl.Error()}
+	case errors.Is(err, auth.ErrBusy):
+		e = statusError{status: http.StatusServiceUnavailable, key: "error.busy"}
+	default:
+		h.log.ErrorContext(r.Context(), "page failed", "error", err, "method", r.Method, "path", r.URL.Path)
+	}
+	h.render(w, r, e.status, "error", localeFrom(r.Context()).T(e.key), errorData{Key: e.key, Detail: e.detail})
+}
+
+type errorData struct {
+	Key    string
+	Detail string
+}
+
+// crossOriginRefused answers a form posted from another site.
+func (h *Handler) crossOriginRefused(w http.ResponseWriter, r *http.Request) {
+	r = r.WithContext(withLocale(r.Context(), pickLocale(r)))
+	h.render(w, r, http.StatusForbidden, "error", localeFrom(r.Context()).T("error.crossorigin"),
+		errorData{Key: "error.crossorigin"})
+}
+
+// notFound answers paths no page has.
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) error {
+	return errPage(http.StatusNotFound, "error.notfound")
+}
+
+// caller returns the signed-in user, if any.
+func caller(r *http.Request) (auth.User, bool) { return auth.UserFrom(r.Context()) }
+
+// mustSignIn returns the signed-in user, or an error that sends the
+// visitor to the sign-in page.
+func mustSignIn(r *http.Request) (auth.User, error) {
+	u, ok := caller(r)
+	if !ok {
+		return u, auth.ErrUnauthenticated
+	}
+	return u, nil
+}
+
+// mustBe returns the signed-in user if they have the rights of role.
+func mustBe(r *http.Request, role auth.Role) (auth.User, error) {
+	u, err := mustSignIn(r)
+	if err != nil {
+		return u, err
+	}
+	if !u.Is(role) {
+		return u, &statusError{status: http.StatusForbidden, key: "error.forbidden"}
+	}
+	return u, nil
+}
+
+// localPath returns p if it is a path on this site, and "/" otherwise, so
+// that a "next" parameter cannot send anyone elsewhere.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+		return "/"
+	}
+	return p
+}
+
+// seeOther redirects after a successful form, with a notice key.
+func seeOther(w http.ResponseWriter, r *http.Request, path, notice string) error {
+	if notice != "" {
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		path += sep + "done=" + notice
+	}
+	http.Redirect(w, r, path, http.StatusSeeOther)
+	return nil
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+type clientIPKey struct{}
+
+// WithClientIP returns a context carrying the client address as the server
+// in front of the pages resolved it (honouring trusted proxies), for the
+// rate limits of sign-in and sign-up.
+func WithClientIP(ctx context.Context, ip string) context.Context {
+	return context.WithValue(ctx, clientIPKey{}, ip)
+}
+
+// clientIP returns the address given by WithClientIP, or the connection's.
+func clientIP(r *http.Request) string {
+	if ip, ok := r.Context().Value(clientIPKey{}).(string); ok && ip != "" {
+		return ip
+	}
+	host := r.RemoteAddr
+	if i := strings.LastIndexByte(host, ':'); i > 0 {
+		host = host[:i]
+	}
+	return strings.Trim(host, "[]")
+}
