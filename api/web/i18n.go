@@ -88,10 +88,15 @@ func (l *locale) T(key string, args ...any) string {
 	if !ok {
 		return key
 	}
-	if len(args) > 0 {
-		return fmt.Sprintf(m, args...)
+	if len(args) == 0 {
+		return m
 	}
-	return m
+	for i, a := range args {
+		if p, ok := a.(*string); ok && p != nil {
+			args[i] = *p // templates pass optional fields as they are
+		}
+	}
+	return fmt.Sprintf(m, args...)
 }
 
 // N returns the singular or plural message for n: key.one or key.other,

@@ -10,6 +10,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -272,3 +273,5 @@ func (p page) want(t testing.TB, code int, texts ...string) page {
 	}
 	return p
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
