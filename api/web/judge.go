@@ -24,6 +24,7 @@ type judgingDesk interface {
 	Queue(ctx context.Context, u auth.User) ([]store.QueueItem, error)
 	Submission(ctx context.Context, u auth.User, slug, plugin string) (hackathons.Detail, error)
 	Review(ctx context.Context, u auth.User, slug, plugin string, scores judging.Scores, comment string) error
+	DeclareConflict(ctx context.Context, u auth.User, slug string, judgeID int64, plugin, reason string) error
 }
 
 // versionReader reads one version of a plugin.
@@ -198,6 +199,32 @@ func handleReview(h *Handler, svc judgingDesk, reg versionReader) handlerFunc {
 			return err
 		default:
 			return seeOther(w, r, "/judge", "saved")
+		}
+		h.render(w, r, http.StatusUnprocessableEntity, "review", d.title(), d)
+		return nil
+	}
+}
+
+// handleRecuse lets a judge step aside from an entry, as
+// POST /api/v1/hackathons/{slug}/conflicts does for a judge about themself.
+func handleRecuse(h *Handler, svc judgingDesk, reg versionReader) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		d, err := h.loadReview(r, svc, reg)
+		if err != nil {
+			return err
+		}
+		u, _ := caller(r)
+		err = svc.DeclareConflict(r.Context(), u, d.Edition.Slug, u.ID, d.Item.PluginSlug, r.PostFormValue("reason"))
+		var invalid valid.Errors
+		switch {
+		case errors.As(err, &invalid):
+			d.Fields = fieldMessages(invalid)
+		case errors.Is(err, store.ErrConflict):
+			d.Error = message(err)
+		case err != nil:
+			return err
+		default:
+			return seeOther(w, r, "/judge", "recused")
 		}
 		h.render(w, r, http.StatusUnprocessableEntity, "review", d.title(), d)
 		return nil

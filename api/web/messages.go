@@ -18,7 +18,7 @@ var messagesEN = map[string]string{
 	"notice.withdrawn": "The entry is withdrawn.", "notice.removed": "The plugin is removed.",
 	"notice.judge": "The judge is added.", "notice.unjudge": "The judge is removed.", "notice.conflict": "The conflict is recorded.",
 	"notice.assigned": "Assignment done: each entry has its judges.", "notice.decided": "The decision is saved.",
-	"notice.results": "The results are published.",
+	"notice.results": "The results are published.", "notice.recused": "You stepped aside from this entry.",
 
 	"error.notfound": "Page not found", "error.notfound.help": "This page does not exist, or you may not see it.",
 	"error.forbidden": "Not allowed", "error.forbidden.help": "Your account cannot open this page.",
@@ -85,7 +85,7 @@ var messagesEN = map[string]string{
 	"edition.dates": "Dates", "edition.starts": "Starts", "edition.ends": "Ends", "edition.submissions": "Entries close",
 	"edition.judging": "Judging closes", "edition.published": "Results published", "edition.rubric": "How entries are scored",
 	"edition.results": "Results", "edition.entries": "Entries you can see",
-	"rubric.criterion": "Criterion", "rubric.description": "What judges look at", "rubric.weight": "weight", "rubric.range": "Scores",
+	"rubric.criterion": "Criterion", "rubric.description": "What judges look at", "rubric.weight": "weight", "rubric.weight.h": "Weight", "rubric.range": "Scores",
 	"board.rank": "Rank", "board.plugin": "Plugin", "board.score": "Score", "board.reviews": "Reviews",
 	"board.csv": "Download the leaderboard (CSV)",
 
@@ -98,6 +98,8 @@ var messagesEN = map[string]string{
 	"review.range": "%s to %s", "review.whole": "Enter a whole number from %s to %s.",
 	"review.comment": "Comment for the organizers and the team", "review.comment.hint": "The team reads it, without your name, once results are published.",
 	"review.save": "Save my scores", "review.revise": "Update my scores",
+	"review.recuse": "Conflict of interest?", "review.recuse.hint": "If you know the team or have worked on this tool, step aside: the entry leaves your queue and your scores for it are removed.",
+	"review.recuse.reason": "Why you step aside", "review.recuse.go": "Step aside from this entry",
 
 	"organize.title": "Organize", "organize.lead": "Run the hackathons: judges, assignment, leaderboard, decisions and results.",
 	"organize.edition": "Hackathon", "organize.phase": "Phase", "organize.pages": "Pages",
@@ -153,7 +155,7 @@ var messagesFR = map[string]string{
 	"notice.withdrawn": "La participation est retirée.", "notice.removed": "Le plugin est retiré.",
 	"notice.judge": "Le membre du jury est ajouté.", "notice.unjudge": "Le membre du jury est retiré.", "notice.conflict": "Le conflit est enregistré.",
 	"notice.assigned": "Répartition faite : chaque projet a ses jurés.", "notice.decided": "La décision est enregistrée.",
-	"notice.results": "Les résultats sont publiés.",
+	"notice.results": "Les résultats sont publiés.", "notice.recused": "Vous vous êtes déporté·e de ce projet.",
 
 	"error.notfound": "Page introuvable", "error.notfound.help": "Cette page n’existe pas, ou vous ne pouvez pas la voir.",
 	"error.forbidden": "Accès refusé", "error.forbidden.help": "Votre compte ne peut pas ouvrir cette page.",
@@ -220,7 +222,7 @@ var messagesFR = map[string]string{
 	"edition.dates": "Dates", "edition.starts": "Début", "edition.ends": "Fin", "edition.submissions": "Clôture des inscriptions",
 	"edition.judging": "Clôture du jury", "edition.published": "Résultats publiés", "edition.rubric": "Comment les projets sont notés",
 	"edition.results": "Résultats", "edition.entries": "Projets que vous pouvez voir",
-	"rubric.criterion": "Critère", "rubric.description": "Ce que regarde le jury", "rubric.weight": "poids", "rubric.range": "Notes",
+	"rubric.criterion": "Critère", "rubric.description": "Ce que regarde le jury", "rubric.weight": "poids", "rubric.weight.h": "Poids", "rubric.range": "Notes",
 	"board.rank": "Rang", "board.plugin": "Plugin", "board.score": "Score", "board.reviews": "Évaluations",
 	"board.csv": "Télécharger le classement (CSV)",
 
@@ -233,6 +235,8 @@ var messagesFR = map[string]string{
 	"review.range": "de %s à %s", "review.whole": "Saisissez un nombre entier de %s à %s.",
 	"review.comment": "Commentaire pour les organisateurs et l’équipe", "review.comment.hint": "L’équipe le lira, sans votre nom, une fois les résultats publiés.",
 	"review.save": "Enregistrer mes notes", "review.revise": "Modifier mes notes",
+	"review.recuse": "Conflit d’intérêts ?", "review.recuse.hint": "Si vous connaissez l’équipe ou avez travaillé sur cet outil, déportez-vous : le projet quitte votre liste et vos notes pour lui sont supprimées.",
+	"review.recuse.reason": "Pourquoi vous vous déportez", "review.recuse.go": "Me déporter de ce projet",
 
 	"organize.title": "Organiser", "organize.lead": "Conduire les hackathons : jury, répartition, classement, décisions et résultats.",
 	"organize.edition": "Hackathon", "organize.phase": "Étape", "organize.pages": "Pages",

@@ -107,6 +107,11 @@ func TestJudgeScoresAndRevises(t *testing.T) {
 		want(t, http.StatusSeeOther)
 	b.get("/judge?done=saved").want(t, 200, "1 of 2 scored", "Your scores are saved")
 	b.get("/judge/paris-2016/alpha").want(t, 200, `value="8"`, "Solid", "Update my scores")
+	// A judge can step aside, with a reason; the entry leaves the queue.
+	b.post("/judge/paris-2016/beta/recuse", url.Values{"reason": {""}}).want(t, http.StatusUnprocessableEntity, `id="recuse-error"`)
+	b.post("/judge/paris-2016/beta/recuse", url.Values{"reason": {"I mentored this team"}}).want(t, http.StatusSeeOther)
+	b.get("/judge?done=recused").want(t, 200, "You stepped aside", "1 of 1 scored")
+	b.get("/judge/paris-2016/beta").want(t, http.StatusNotFound)
 	// After the deadline the form is closed.
 	e.clock.set(time.Now().Add(72 * time.Hour))
 	b.get("/judge/paris-2016/alpha").want(t, 200, "Judging is closed", "<fieldset disabled>")

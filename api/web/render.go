@@ -154,7 +154,7 @@ func (v view) Is(role string) bool { return v.User != nil && v.User.Is(auth.Role
 var notices = map[string]bool{
 	"signedin": true, "signedout": true, "signedup": true, "saved": true, "published": true, "created": true,
 	"version": true, "submitted": true, "withdrawn": true, "removed": true, "judge": true, "unjudge": true,
-	"conflict": true, "assigned": true, "decided": true, "results": true,
+	"conflict": true, "assigned": true, "decided": true, "results": true, "recused": true,
 }
 
 // render executes a page into a buffer, then writes it with status.

@@ -33,6 +33,7 @@ func (h *Handler) routes() {
 	m.Handle("GET /judge", h.handle(handleQueue(h, hk)))
 	m.Handle("GET /judge/{hackathon}/{plugin}", h.handle(handleReviewForm(h, hk, reg)))
 	m.Handle("POST /judge/{hackathon}/{plugin}", h.handle(handleReview(h, hk, reg)))
+	m.Handle("POST /judge/{hackathon}/{plugin}/recuse", h.handle(handleRecuse(h, hk, reg)))
 
 	// Organizers.
 	m.Handle("GET /organize", h.handle(handleOrganize(h, hk)))
