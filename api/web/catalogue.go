@@ -45,6 +45,7 @@ type catalogueData struct {
 	Invalid bool // the search could not be read; showing everything
 	Filters int  // how many filter values are on
 	Clear   string
+	Results template.HTML // the part that search as you type replaces
 }
 
 // hitView is one result as shown.
@@ -92,6 +93,7 @@ func handleCatalogue(h *Handler, svc searcher, editions editionLister, fragment 
 		if page < d.Pages && page*perPage < search.MaxOffset+perPage {
 			d.Next = pageURL(base, page+1)
 		}
+		d.Results = d.results(localeFrom(r.Context()))
 		name, title := "catalogue", localeFrom(r.Context()).T("catalogue.title")
 		if fragment {
 			name = "results"

@@ -44,6 +44,24 @@ func TestCatalogueFindsDespiteTyposAndFilters(t *testing.T) {
 	b.get("/?sort=sideways&page=zero").want(t, 200, "3 tools", "could not be read")
 }
 
+// Results are written without html/template; what people typed must still
+// come out as text, with only the highlight marks as tags.
+func TestCatalogueResultsEscapeText(t *testing.T) {
+	e := newEnv(t)
+	owner := e.user("owner@example.org", auth.RoleParticipant)
+	e.published(owner, manifest("outil-balise", `'Outil <img src=x onerror=alert(1)> & "co"'`,
+		`'Résumé <script>alert(1)</script> d''outil'`))
+	e.index()
+	b := e.browser()
+	for _, path := range []string{"/?q=outil", "/results?q=outil", "/"} {
+		p := b.get(path).want(t, 200, `&lt;img src=x onerror=alert(1)&gt; &amp; &#34;co&#34;`, `&lt;script&gt;alert(1)&lt;/script&gt;`)
+		if strings.Contains(p.body, "<img") || strings.Contains(p.body, "<script>alert") {
+			t.Fatalf("%s: text written as markup:\n%s", path, p.body)
+		}
+	}
+	b.get("/?q=outil").want(t, 200, `<em>Outil</em>`)
+}
+
 func TestCataloguePaginates(t *testing.T) {
 	e := newEnv(t)
 	owner := e.user("owner@example.org", auth.RoleParticipant)
