@@ -1,6 +1,9 @@
 package search
 
-import "testing"
+import (
+	"html"
+	"testing"
+)
 
 func TestMeiliFilterEscapesValues(t *testing.T) {
 	cases := []struct {
@@ -26,6 +29,12 @@ func TestHighlightedIsSafeHTML(t *testing.T) {
 	got := Highlighted("<script>" + MarkStart + "Propagande" + MarkEnd + " & co")
 	if want := "&lt;script&gt;<em>Propagande</em> &amp; co"; got != want {
 		t.Fatalf("Highlighted = %q, want %q", got, want)
+	}
+	// Apart from the marks, the text is escaped exactly as html.EscapeString does.
+	for _, text := range []string{`'quoted' "twice" <b>&amp;</b>`, "مكافحة الدعاية & \"l'élection\"", ""} {
+		if got, want := Highlighted(text), html.EscapeString(text); got != want {
+			t.Errorf("Highlighted(%q) = %q, want %q", text, got, want)
+		}
 	}
 	if Clean("a"+MarkStart+"b\x00c\n") != "abc\n" {
 		t.Fatal("Clean keeps control characters")

@@ -1,9 +1,6 @@
 package search
 
-import (
-	"html"
-	"strings"
-)
+import "strings"
 
 // Engines mark matches with these control characters, which cannot occur
 // in indexed text (documents are cleaned by Clean), and Highlighted turns
@@ -16,9 +13,15 @@ const (
 // Highlighted escapes marked text for HTML and turns the marks into <em>
 // tags, so that a name such as "<script>" can never become markup.
 func Highlighted(marked string) string {
-	escaped := html.EscapeString(marked)
-	return strings.NewReplacer(MarkStart, "<em>", MarkEnd, "</em>").Replace(escaped)
+	return highlighter.Replace(marked)
 }
+
+// highlighter escapes as html.EscapeString does and turns the marks into
+// tags, in one pass.
+var highlighter = strings.NewReplacer(
+	"&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;",
+	MarkStart, "<em>", MarkEnd, "</em>",
+)
 
 // Clean removes control characters, the highlight marks among them, from
 // text to index or to search for.
