@@ -30,7 +30,7 @@ type Relay struct {
 
 // Relay defaults.
 const (
-	relayBatch     = 200
+	relayBatch     = 500
 	relayLease     = time.Minute
 	relayIdle      = 200 * time.Millisecond
 	relayTimeout   = 30 * time.Second
@@ -78,10 +78,8 @@ func (r *Relay) Drain(ctx context.Context) (int, error) {
 		r.fail(ctx, work, err)
 		return 0, err
 	}
-	for _, w := range work {
-		if err := r.store.CompleteIndexWork(ctx, w); err != nil {
-			return 0, err // the lease expires and the work is done again: harmless
-		}
+	if err := r.store.CompleteIndexWork(ctx, work); err != nil {
+		return 0, err // the lease expires and the work is done again: harmless
 	}
 	return len(work), nil
 }

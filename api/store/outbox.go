@@ -85,20 +85,28 @@ func (s *Store) ClaimIndexWork(ctx context.Context, n int, at time.Time, lease t
 	return work, nil
 }
 
-// CompleteIndexWork records that a plugin was indexed as of seq. If it
-// changed again meanwhile, its row stays, due at once, for another pass.
-func (s *Store) CompleteIndexWork(ctx context.Context, w IndexWork) error {
+// CompleteIndexWork records that plugins were indexed as of their seq, in
+// one transaction. A plugin that changed again meanwhile keeps its row, due
+// at once, for another pass.
+func (s *Store) CompleteIndexWork(ctx context.Context, work []IndexWork) error {
+	if len(work) == 0 {
+		return nil
+	}
 	return s.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.w.ExecContext(ctx, `DELETE FROM search_outbox WHERE slug = $1 AND seq = $2`, w.Slug, w.Seq)
-		if err != nil {
-			return fmt.Errorf("complete index work: %w", err)
+		for _, w := range work {
+			res, err := tx.w.ExecContext(ctx, `DELETE FROM search_outbox WHERE slug = $1 AND seq = $2`, w.Slug, w.Seq)
+			if err != nil {
+				return fmt.Errorf("complete index work: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				continue
+			}
+			if _, err = tx.w.ExecContext(ctx, `UPDATE search_outbox SET leased_until = NULL, attempts = 0, last_error = NULL,
+				pending_since = changed_at WHERE slug = $1`, w.Slug); err != nil {
+				return fmt.Errorf("complete index work: %w", err)
+			}
 		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			return nil
-		}
-		_, err = tx.w.ExecContext(ctx, `UPDATE search_outbox SET leased_until = NULL, attempts = 0, last_error = NULL,
-			pending_since = changed_at WHERE slug = $1`, w.Slug)
-		return err
+		return nil
 	})
 }
 
