@@ -152,5 +152,15 @@ func (b *bench) remoteCase(ctx context.Context, rip *process, token string, m *p
 		}
 		return b.wrk(ctx, "http://"+pluginAddr, "-s", script)
 	}
-	return b.compare(direct, func() (load, error) { return b.wrk(ctx, "http://"+rip.addr, "-s", through) })
+	// Where the CPU goes: the plugin server's alone, then the plugin
+	// server's and Riposte's when Riposte is in front.
+	directCPU, throughCPU := newCPUMeter(plugin.cmd.Process.Pid), newCPUMeter(plugin.cmd.Process.Pid, rip.cmd.Process.Pid)
+	var directReqs, throughReqs float64
+	dl, rl, err := b.compare(metered(b, directCPU, &directReqs, direct),
+		metered(b, throughCPU, &throughReqs, func() (load, error) { return b.wrk(ctx, "http://"+rip.addr, "-s", through) }))
+	if err == nil {
+		fmt.Printf("CPU per invocation: the plugin server %s when called directly; through Riposte, the plugin server %s and Riposte %s\n\n",
+			directCPU.perRequest(0, directReqs), throughCPU.perRequest(0, throughReqs), throughCPU.perRequest(1, throughReqs))
+	}
+	return dl, rl, err
 }

@@ -37,6 +37,7 @@ func scenarios() []scenario {
 		{"judging", "assignment and leaderboard scale", benchJudging},
 		{"invoke", "plugin invocation: a compiled-in plugin vs bare Gin, an http plugin through Riposte vs called directly", benchInvoke},
 		{"search", "search over 10,000 plugins: Meilisearch direct, API over Meilisearch, API embedded; reindex; relay", benchSearch},
+		{"startup", "start-up to /readyz, on empty data and on existing data (PostgreSQL too with RIPOSTE_BENCH_DATABASE_URL)", benchStartup},
 		{"web", "catalogue page with 20 results vs /api/v1/search for the same queries", benchWeb},
 	}
 }

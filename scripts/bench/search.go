@@ -181,16 +181,21 @@ func benchSearch(ctx context.Context, b *bench) error {
 	b.conns = 16
 	defer func() { b.conns = saved }()
 	var meiliRuns, apiMeiliRuns, apiEmbeddedRuns []load
+	// Where the CPU goes: Meilisearch's alone, then Meilisearch's and
+	// Riposte's when Riposte is in front.
+	meiliPID := readPID(filepath.Join(b.dir, "meili", "pid"))
+	directCPU, overCPU := newCPUMeter(meiliPID), newCPUMeter(meiliPID, withMeili.cmd.Process.Pid)
+	var directReqs, overReqs, embeddedReqs float64
 	for range b.rounds {
 		for _, run := range []struct {
-			url, script string
-			into        *[]load
+			into *[]load
+			run  func() (load, error)
 		}{
-			{meiliURL, direct, &meiliRuns},
-			{"http://" + withMeili.addr, api, &apiMeiliRuns},
-			{"http://" + embedded.addr, api, &apiEmbeddedRuns},
+			{&meiliRuns, metered(b, directCPU, &directReqs, func() (load, error) { return b.wrk(ctx, meiliURL, "-s", direct) })},
+			{&apiMeiliRuns, metered(b, overCPU, &overReqs, func() (load, error) { return b.wrk(ctx, "http://"+withMeili.addr, "-s", api) })},
+			{&apiEmbeddedRuns, metered(b, newCPUMeter(), &embeddedReqs, func() (load, error) { return b.wrk(ctx, "http://"+embedded.addr, "-s", api) })},
 		} {
-			l, err := b.wrk(ctx, run.url, "-s", run.script)
+			l, err := run.run()
 			if err != nil {
 				return err
 			}
@@ -206,7 +211,8 @@ func benchSearch(ctx context.Context, b *bench) error {
 	}{{"Meilisearch 1.21, queried directly", m}, {"`/api/v1/search` over Meilisearch", am}, {"`/api/v1/search`, embedded engine", ae}} {
 		fmt.Printf("| %s | %.0f | %s | %s | %d |\n", r.name, r.l.RPS, r.l.P50.Round(time.Microsecond), r.l.P99.Round(time.Microsecond), r.l.Errors)
 	}
-	fmt.Println()
+	fmt.Printf("\nCPU per search: Meilisearch %s when queried directly; over the API, Meilisearch %s and Riposte %s\n\n",
+		directCPU.perRequest(0, directReqs), overCPU.perRequest(0, overReqs), overCPU.perRequest(1, overReqs))
 	verdicts := []string{
 		bar(fmt.Sprintf("API over Meilisearch %.2f× the direct requests/s", am.RPS/m.RPS), am.RPS/m.RPS >= 0.85, "≥ 0.85×"),
 		bar(fmt.Sprintf("embedded p99 %.2f× the direct p99", float64(ae.P99)/float64(m.P99)), float64(ae.P99) <= 2*float64(m.P99), "≤ 2×"),
