@@ -95,8 +95,10 @@ func (c *client) do(method, path string, body any, out any) int {
 	return res.StatusCode
 }
 
+// pluginManifest is a plugin whose summary holds a word no compiled-in tool
+// uses, so that searching for it finds the test's plugins only.
 func pluginManifest(slug, version string) string {
-	return fmt.Sprintf(`{"slug":%q,"name":"Outil %s","version":%q,"summary":"Veille contre la propagande %s",
+	return fmt.Sprintf(`{"slug":%q,"name":"Outil %s","version":%q,"summary":"Veille zeugmatique contre la propagande %s",
 		"categories":["detection"],"languages":["fr"],"license":"MIT","repository":"https://example.org/%s",
 		"maintainers":[{"name":"A","email":"a@example.org"}],"runtime":{"type":"none"}}`, slug, slug, version, slug, slug)
 }
@@ -172,7 +174,7 @@ func TestSearchSurvivesMeilisearchOutages(t *testing.T) {
 		c.publish(s)
 	}
 	eventually(t, 30*time.Second, "the first index", func() bool {
-		engine, slugs := c.search("propagande")
+		engine, slugs := c.search("zeugmatique")
 		return engine == "meilisearch" && len(slugs) == 3
 	})
 
@@ -185,7 +187,7 @@ func TestSearchSurvivesMeilisearchOutages(t *testing.T) {
 	if code := c.do("DELETE", "/api/v1/plugins/bravo", nil, nil); code != 204 {
 		t.Fatalf("withdrawal while Meilisearch hangs: %d", code)
 	}
-	engine, slugs := c.search("propagande")
+	engine, slugs := c.search("zeugmatique")
 	if engine != "database" || !slices.Equal(slugs, []string{"alpha", "charlie", "delta"}) {
 		t.Fatalf("search while Meilisearch hangs: %s %v", engine, slugs)
 	}
@@ -200,7 +202,7 @@ func TestSearchSurvivesMeilisearchOutages(t *testing.T) {
 	if code := c.do("DELETE", "/api/v1/plugins/charlie", nil, nil); code != 204 {
 		t.Fatalf("withdrawal while Meilisearch is down: %d", code)
 	}
-	if engine, slugs := c.search("propagande"); engine != "database" || !slices.Equal(slugs, []string{"alpha", "delta", "echo"}) {
+	if engine, slugs := c.search("zeugmatique"); engine != "database" || !slices.Equal(slugs, []string{"alpha", "delta", "echo"}) {
 		t.Fatalf("search while Meilisearch is down: %s %v", engine, slugs)
 	}
 	if r := c.ready(); r.Status != "degraded" {
@@ -213,7 +215,7 @@ func TestSearchSurvivesMeilisearchOutages(t *testing.T) {
 		r := c.ready()
 		return r.Status == "ok" && r.Search.Pending == 0
 	})
-	if engine, slugs := c.search("propagande"); engine != "meilisearch" || !slices.Equal(slugs, []string{"alpha", "delta", "echo"}) {
+	if engine, slugs := c.search("zeugmatique"); engine != "meilisearch" || !slices.Equal(slugs, []string{"alpha", "delta", "echo"}) {
 		t.Fatalf("search after recovery: %s %v", engine, slugs)
 	}
 	var out bytes.Buffer
