@@ -91,11 +91,13 @@ var pageNames = []string{"error", "catalogue", "plugin", "signin", "signup", "ha
 
 func loadPages(as *assets) (*pages, error) {
 	funcs := template.FuncMap{
-		"asset": as.url,
-		"dict":  dict,
-		"add":   func(a, b int) int { return a + b },
-		"seq":   seq,
-		"itoa":  strconv.Itoa,
+		"asset":  as.url,
+		"dict":   dict,
+		"add":    func(a, b int) int { return a + b },
+		"seq":    seq,
+		"itoa":   strconv.Itoa,
+		"langs":  languageList,
+		"badges": badgeList,
 	}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html")
 	if err != nil {

@@ -90,24 +90,35 @@ func (d *catalogueData) writeHits(b *strings.Builder, l *locale) {
 			}
 			b.WriteString(esc(l.Label("category", c)))
 		}
-		b.WriteString("\n· ")
-		for i, c := range h.Languages {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(`<span lang="` + esc(c) + `">` + esc(l.Label("lang", c)) + "</span>")
-		}
-		b.WriteString(" · " + esc(h.License))
+		b.WriteString("\n· " + string(languageList(l, h.Languages)) + " · " + esc(h.License))
 		if h.Runtime != "none" {
 			b.WriteString(` · <span class="runnable">` + esc(l.T("catalogue.runnable")) + "</span>")
 		}
 		if len(h.Badges) > 0 {
-			b.WriteString("\n · ")
-			for _, badge := range h.Badges {
-				b.WriteString(`<span class="badge badge-` + esc(badge) + `">` + esc(l.Label("badge", badge)) + "</span> ")
-			}
+			b.WriteString("\n · " + string(badgeList(l, h.Badges)))
 		}
 		b.WriteString("</p>\n</li>")
 	}
 	b.WriteString("\n</ol>\n")
+}
+
+// languageList names languages in l's language, each marked with its code.
+func languageList(l *locale, codes []string) template.HTML {
+	var b strings.Builder
+	for i, c := range codes {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(`<span lang="` + esc(c) + `">` + esc(l.Label("lang", c)) + "</span>")
+	}
+	return template.HTML(b.String())
+}
+
+// badgeList shows badges in l's language.
+func badgeList(l *locale, badges []string) template.HTML {
+	var b strings.Builder
+	for _, badge := range badges {
+		b.WriteString(`<span class="badge badge-` + esc(badge) + `">` + esc(l.Label("badge", badge)) + "</span> ")
+	}
+	return template.HTML(b.String())
 }
