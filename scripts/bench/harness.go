@@ -90,16 +90,18 @@ func (b *bench) start(ctx context.Context, bin string, args, env []string, addr,
 		return nil, err
 	}
 	p := &process{cmd: cmd, addr: addr, stdout: out}
+	// Polled finely: the start-up scenario times this wait.
+	poll := &http.Client{Timeout: time.Second}
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		res, err := http.Get("http://" + addr + readyPath)
+		res, err := poll.Get("http://" + addr + readyPath)
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == 200 {
 				return p, nil
 			}
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(2 * time.Millisecond)
 	}
 	p.stop()
 	tail, _ := os.ReadFile(logs.Name())

@@ -185,7 +185,7 @@ func benchSearch(ctx context.Context, b *bench) error {
 	// Riposte's when Riposte is in front.
 	meiliPID := readPID(filepath.Join(b.dir, "meili", "pid"))
 	directCPU, overCPU := newCPUMeter(meiliPID), newCPUMeter(meiliPID, withMeili.cmd.Process.Pid)
-	var directReqs, overReqs, embeddedReqs float64
+	var directReqs, overReqs float64
 	for range b.rounds {
 		for _, run := range []struct {
 			into *[]load
@@ -193,7 +193,7 @@ func benchSearch(ctx context.Context, b *bench) error {
 		}{
 			{&meiliRuns, metered(b, directCPU, &directReqs, func() (load, error) { return b.wrk(ctx, meiliURL, "-s", direct) })},
 			{&apiMeiliRuns, metered(b, overCPU, &overReqs, func() (load, error) { return b.wrk(ctx, "http://"+withMeili.addr, "-s", api) })},
-			{&apiEmbeddedRuns, metered(b, newCPUMeter(), &embeddedReqs, func() (load, error) { return b.wrk(ctx, "http://"+embedded.addr, "-s", api) })},
+			{&apiEmbeddedRuns, func() (load, error) { return b.wrk(ctx, "http://"+embedded.addr, "-s", api) }},
 		} {
 			l, err := run.run()
 			if err != nil {

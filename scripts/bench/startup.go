@@ -4,10 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -34,7 +31,7 @@ func benchStartup(ctx context.Context, b *bench) error {
 	}
 	var baseRuns []time.Duration
 	for range startupRuns {
-		d, err := timeStart(ctx, base, func(addr string) ([]string, []string) { return []string{addr}, nil }, "/ping")
+		d, err := b.timeStart(ctx, base, func(addr string) ([]string, []string) { return []string{addr}, nil }, "/ping")
 		if err != nil {
 			return err
 		}
@@ -77,12 +74,12 @@ func (b *bench) riposteStarts(ctx context.Context, bin, databaseURL string) (tim
 			env = append(env, "RIPOSTE_DATABASE_URL="+u)
 		}
 		args := func(addr string) ([]string, []string) { return nil, append([]string{"RIPOSTE_ADDR=" + addr}, env...) }
-		d, err := timeStart(ctx, bin, args, "/readyz")
+		d, err := b.timeStart(ctx, bin, args, "/readyz")
 		if err != nil {
 			return 0, 0, err
 		}
 		firsts = append(firsts, d)
-		if d, err = timeStart(ctx, bin, args, "/readyz"); err != nil {
+		if d, err = b.timeStart(ctx, bin, args, "/readyz"); err != nil {
 			return 0, 0, err
 		}
 		agains = append(agains, d)
@@ -90,36 +87,23 @@ func (b *bench) riposteStarts(ctx context.Context, bin, databaseURL string) (tim
 	return medianDuration(firsts), medianDuration(agains), nil
 }
 
-// timeStart runs bin until path answers 200, stops it, and returns how long
-// it took to answer. setup gives the arguments and environment for an
-// address.
-func timeStart(ctx context.Context, bin string, setup func(addr string) (args, env []string), path string) (time.Duration, error) {
+// timeStart starts bin, waits until path answers 200, stops it, and
+// returns how long it took to answer. setup gives the arguments and
+// environment for an address.
+func (b *bench) timeStart(ctx context.Context, bin string, setup func(addr string) (args, env []string), path string) (time.Duration, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return 0, err
 	}
 	args, env := setup(addr)
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Env = append(os.Environ(), env...)
-	var logs strings.Builder
-	cmd.Stderr = &logs
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
+	begin := time.Now()
+	p, err := b.start(ctx, bin, args, env, addr, path)
+	if err != nil {
 		return 0, err
 	}
-	p := &process{cmd: cmd, addr: addr}
-	defer p.stop()
-	client := &http.Client{Timeout: time.Second}
-	for time.Since(start) < time.Minute {
-		if res, err := client.Get("http://" + addr + path); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return time.Since(start), nil
-			}
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-	return 0, fmt.Errorf("%s did not answer 200 on %s within a minute:\n%s", filepath.Base(bin), path, logs.String())
+	took := time.Since(begin)
+	p.stop()
+	return took, nil
 }
 
 // freshDatabase creates an empty database on the server of admin and
