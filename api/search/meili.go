@@ -11,7 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
+	neturl "net/url"
 	"reflect"
 	"slices"
 	"strings"
@@ -26,9 +26,10 @@ import (
 type Meili struct {
 	client meilisearch.ServiceManager
 	http   *http.Client
-	url    string
 	key    string
 	index  string
+	// searchURL is where searches are posted (see search).
+	searchURL string
 }
 
 var _ Engine = (*Meili)(nil)
@@ -65,7 +66,8 @@ func NewMeili(ctx context.Context, url, key, index string) (*Meili, error) {
 	// The client's retries resend POSTs without their body and misreport
 	// the outcome: callers retry instead (the relay does).
 	client := meilisearch.New(url, meilisearch.WithAPIKey(key), meilisearch.WithCustomClient(hc), meilisearch.DisableRetries())
-	m := &Meili{client: client, http: hc, url: strings.TrimRight(url, "/"), key: key, index: index}
+	m := &Meili{client: client, http: hc, key: key, index: index,
+		searchURL: strings.TrimRight(url, "/") + "/indexes/" + neturl.PathEscape(index) + "/search"}
 	if err := m.ensureIndex(ctx, index); err != nil {
 		return nil, err
 	}
@@ -258,7 +260,7 @@ func (m *Meili) search(ctx context.Context, req *meilisearch.SearchRequest, out 
 	if err != nil {
 		return fmt.Errorf("meilisearch: search: %w", err)
 	}
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, m.url+"/indexes/"+url.PathEscape(m.index)+"/search", bytes.NewReader(body))
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, m.searchURL, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("meilisearch: search: %w", err)
 	}
