@@ -84,8 +84,7 @@ func handleSearch(svc searcher) handlerFunc {
 		if err != nil {
 			return err
 		}
-		c.JSON(http.StatusOK, searchResponse(res, engine, q))
-		return nil
+		return writeJSON(c, http.StatusOK, searchResponse(res, engine, q))
 	}
 }
 

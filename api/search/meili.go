@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	gojson "github.com/goccy/go-json"
 	"github.com/meilisearch/meilisearch-go"
 )
 
@@ -57,8 +58,11 @@ func NewMeili(ctx context.Context, url, key, index string) (*Meili, error) {
 		DisableCompression: true,
 		// Keep a connection for every search in flight: a busy API would
 		// otherwise open and close one per search.
-		MaxIdleConns:          512,
-		MaxIdleConnsPerHost:   512,
+		MaxIdleConns:        512,
+		MaxIdleConnsPerHost: 512,
+		// A page of results with its facets is some 15 KB: read it in one
+		// or two system calls rather than four-kilobyte slices.
+		ReadBufferSize:        64 << 10,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   meiliDialTimeout,
 		ExpectContinueTimeout: time.Second,
@@ -253,8 +257,9 @@ func (m *Meili) Search(ctx context.Context, q Query) (Result, error) {
 // search sends a search request and decodes the answer into out. It goes
 // through the HTTP client itself: the Meilisearch client would parse the
 // answer once to hand it over as raw JSON, and the adapter then a second
-// time, which under load costs more than anything else Riposte does for a
-// search.
+// time. The answer is read whole and decoded with goccy/go-json, which
+// decodes it in a quarter of the time encoding/json takes: under load,
+// decoding was the largest part of what Riposte does for a search.
 func (m *Meili) search(ctx context.Context, req *meilisearch.SearchRequest, out any) error {
 	body, err := json.Marshal(req)
 	if err != nil {
@@ -285,13 +290,35 @@ func (m *Meili) search(ctx context.Context, req *meilisearch.SearchRequest, out 
 		}
 		return fmt.Errorf("meilisearch: search: %w", err)
 	}
-	if err := json.NewDecoder(res.Body).Decode(out); err != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("meilisearch: search: %w: %w", ErrUnavailable, err)
-		}
+	answer, err := readAnswer(res)
+	if err != nil {
+		return fmt.Errorf("meilisearch: search: %w: %w", ErrUnavailable, err)
+	}
+	if err := gojson.Unmarshal(answer, out); err != nil {
 		return fmt.Errorf("meilisearch: decode search response: %w", err)
 	}
 	return nil
+}
+
+// meiliMaxAnswer bounds a search answer: a page of at most 100 hits
+// without descriptions, and facet counts of at most 100 values each.
+const meiliMaxAnswer = 16 << 20
+
+// readAnswer reads a whole answer body, in one allocation when its length
+// is known.
+func readAnswer(res *http.Response) ([]byte, error) {
+	if n := res.ContentLength; n >= 0 && n <= meiliMaxAnswer {
+		b := make([]byte, n)
+		if _, err := io.ReadFull(res.Body, b); err != nil {
+			return nil, err
+		}
+		return b, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(res.Body, meiliMaxAnswer+1))
+	if err == nil && len(b) > meiliMaxAnswer {
+		err = fmt.Errorf("answer larger than %d bytes", meiliMaxAnswer)
+	}
+	return b, err
 }
 
 // MeiliRequest returns the body of the search request the adapter sends

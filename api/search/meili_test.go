@@ -12,6 +12,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -186,8 +187,9 @@ func TestMeiliHangingServer(t *testing.T) {
 	wantUnavailable(t, "hanging server", err)
 }
 
-// TestMeiliOutage opens an engine through a proxy that then hangs, or
-// fails, as a Meilisearch in trouble would.
+// TestMeiliOutage opens an engine through a proxy that answers searches
+// in chunks, then cuts an answer short, then hangs or fails, as a
+// Meilisearch in trouble would.
 func TestMeiliOutage(t *testing.T) {
 	u, key := meiliServer(t)
 	target, err := url.Parse(u)
@@ -208,6 +210,24 @@ func TestMeiliOutage(t *testing.T) {
 			}
 		case "fail":
 			http.Error(w, `{"message":"internal","code":"internal","type":"internal"}`, http.StatusInternalServerError)
+		case "chunked", "truncated":
+			// The answer without its length (sent in chunks), or cut
+			// short of the length it announces.
+			rec := httptest.NewRecorder()
+			proxy.ServeHTTP(rec, r)
+			body := rec.Body.Bytes()
+			w.Header().Set("Content-Type", "application/json")
+			if mode.Load() == "truncated" {
+				w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+				body = body[:len(body)/2]
+			}
+			w.WriteHeader(rec.Code)
+			for len(body) > 0 {
+				n := min(len(body), 1000)
+				w.Write(body[:n])
+				w.(http.Flusher).Flush()
+				body = body[n:]
+			}
 		default:
 			proxy.ServeHTTP(w, r)
 		}
@@ -215,11 +235,29 @@ func TestMeiliOutage(t *testing.T) {
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { close(stop) }) // runs first: hanging handlers return
 	m := openMeili(t, srv.URL, key, uniqueIndex(t, u, key))
+	ctx := context.Background()
+	doc := search.Document{Slug: "veille", Name: "Veille propagande", Summary: "Repère la propagande",
+		Tags: []string{}, Categories: []string{"detection"}, Languages: []string{"fr"}, Hackathons: []string{}, Badges: []string{},
+		License: "MIT", Runtime: "none", UpdatedAt: time.Now()}
+	if err := m.Upsert(ctx, []search.Document{doc}); err != nil {
+		t.Fatal(err)
+	}
+	query := search.Query{Text: "propagande", Limit: 10, Sort: search.Relevance}
+	mode.Store("chunked")
+	if res, err := m.Search(ctx, query); err != nil || res.Total != 1 || res.Hits[0].Slug != "veille" ||
+		res.Hits[0].Highlight.Summary != "Repère la <em>propagande</em>" {
+		t.Fatalf("search answered in chunks: %+v, %v", res, err)
+	}
+	mode.Store("truncated")
+	wantUnavailable(t, "truncated answer: search", within(t, func() error {
+		_, err := m.Search(ctx, query)
+		return err
+	}))
 	for _, md := range []string{"hang", "fail"} {
 		mode.Store(md)
-		ctx := context.Background() // no deadline: the engine's own apply
+		// ctx has no deadline: the engine's own apply.
 		wantUnavailable(t, md+": search", within(t, func() error {
-			_, err := m.Search(ctx, search.Query{Text: "propaganda", Limit: 10, Sort: search.Relevance})
+			_, err := m.Search(ctx, query)
 			return err
 		}))
 		wantUnavailable(t, md+": ping", within(t, func() error { return m.Ping(ctx) }))
