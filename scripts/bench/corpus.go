@@ -30,7 +30,13 @@ var syllables = map[string][]string{
 
 func newCorpus(seed uint64) *corpus {
 	c := &corpus{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), vocab: map[string][]string{}, zipf: map[string]*rand.Zipf{}}
-	for lang, n := range map[string]int{"fr": 2000, "en": 2000, "ar": 1000} {
+	// In a fixed order, so that a seed always gives the same corpus: the
+	// servers of one run, and runs on different days, search the same text.
+	for _, l := range []struct {
+		lang string
+		n    int
+	}{{"fr", 2000}, {"en", 2000}, {"ar", 1000}} {
+		lang, n := l.lang, l.n
 		seen := map[string]bool{}
 		for len(c.vocab[lang]) < n {
 			w := c.word(lang)

@@ -150,6 +150,20 @@ func (b *bench) startBaseline(ctx context.Context) (*process, error) {
 	return b.start(ctx, bin, []string{addr}, nil, addr, "/ping")
 }
 
+// startProxy starts the bare reverse proxy (scripts/bench/proxy) in front
+// of target, ready when readyPath answers through it.
+func (b *bench) startProxy(ctx context.Context, target, readyPath string) (*process, error) {
+	bin, err := b.build("./scripts/bench/proxy")
+	if err != nil {
+		return nil, err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	return b.start(ctx, bin, []string{addr, target}, nil, addr, readyPath)
+}
+
 // startRiposte starts riposte on an empty data directory with extra
 // environment, and returns it with the administrator's credentials.
 func (b *bench) startRiposte(ctx context.Context, env ...string) (*process, error) {
@@ -285,19 +299,31 @@ func parseWrk(out string) (load, error) {
 // compare runs baseline and subject alternately for the bench's rounds and
 // returns the median of each.
 func (b *bench) compare(baseline, subject func() (load, error)) (load, load, error) {
-	var bs, ss []load
-	for range b.rounds {
-		l, err := baseline()
-		if err != nil {
-			return load{}, load{}, err
-		}
-		bs = append(bs, l)
-		if l, err = subject(); err != nil {
-			return load{}, load{}, err
-		}
-		ss = append(ss, l)
+	ls, err := b.alternate(baseline, subject)
+	if err != nil {
+		return load{}, load{}, err
 	}
-	return median(bs), median(ss), nil
+	return ls[0], ls[1], nil
+}
+
+// alternate runs each of runs in turn for the bench's rounds and returns
+// the median of each.
+func (b *bench) alternate(runs ...func() (load, error)) ([]load, error) {
+	all := make([][]load, len(runs))
+	for range b.rounds {
+		for i, run := range runs {
+			l, err := run()
+			if err != nil {
+				return nil, err
+			}
+			all[i] = append(all[i], l)
+		}
+	}
+	out := make([]load, len(runs))
+	for i, ls := range all {
+		out[i] = median(ls)
+	}
+	return out, nil
 }
 
 func median(ls []load) load {

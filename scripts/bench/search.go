@@ -149,6 +149,12 @@ func benchSearch(ctx context.Context, b *bench) error {
 			searchPlugins, engineOf(p), time.Since(start).Round(time.Second))
 	}
 
+	for _, p := range []*process{withMeili, embedded} {
+		if err := describeQueries(p, queries); err != nil {
+			return err
+		}
+	}
+
 	// A full reindex of the embedded engine, with the server stopped.
 	embedded.stop()
 	reindexTook, err := b.reindexEmbedded(ctx, embedded)
@@ -177,15 +183,23 @@ func benchSearch(ctx context.Context, b *bench) error {
 	if err != nil {
 		return err
 	}
+	// For reference: what a Go service that does nothing but pass the
+	// same requests along costs.
+	proxy, err := b.startProxy(ctx, meiliURL, "/health")
+	if err != nil {
+		return err
+	}
+	defer proxy.stop()
 	saved := b.conns
 	b.conns = 16
 	defer func() { b.conns = saved }()
-	var meiliRuns, apiMeiliRuns, apiEmbeddedRuns []load
+	var meiliRuns, apiMeiliRuns, apiEmbeddedRuns, proxyRuns []load
 	// Where the CPU goes: Meilisearch's alone, then Meilisearch's and
-	// Riposte's when Riposte is in front.
+	// Riposte's (or the proxy's) when Riposte (or the proxy) is in front.
 	meiliPID := readPID(filepath.Join(b.dir, "meili", "pid"))
 	directCPU, overCPU := newCPUMeter(meiliPID), newCPUMeter(meiliPID, withMeili.cmd.Process.Pid)
-	var directReqs, overReqs float64
+	proxyCPU := newCPUMeter(meiliPID, proxy.cmd.Process.Pid)
+	var directReqs, overReqs, proxyReqs float64
 	for range b.rounds {
 		for _, run := range []struct {
 			into *[]load
@@ -193,6 +207,7 @@ func benchSearch(ctx context.Context, b *bench) error {
 		}{
 			{&meiliRuns, metered(b, directCPU, &directReqs, func() (load, error) { return b.wrk(ctx, meiliURL, "-s", direct) })},
 			{&apiMeiliRuns, metered(b, overCPU, &overReqs, func() (load, error) { return b.wrk(ctx, "http://"+withMeili.addr, "-s", api) })},
+			{&proxyRuns, metered(b, proxyCPU, &proxyReqs, func() (load, error) { return b.wrk(ctx, "http://"+proxy.addr, "-s", direct) })},
 			{&apiEmbeddedRuns, func() (load, error) { return b.wrk(ctx, "http://"+embedded.addr, "-s", api) }},
 		} {
 			l, err := run.run()
@@ -202,17 +217,20 @@ func benchSearch(ctx context.Context, b *bench) error {
 			*run.into = append(*run.into, l)
 		}
 	}
-	m, am, ae := median(meiliRuns), median(apiMeiliRuns), median(apiEmbeddedRuns)
+	m, am, ae, pm := median(meiliRuns), median(apiMeiliRuns), median(apiEmbeddedRuns), median(proxyRuns)
 	fmt.Println("| target (16 clients, 50 queries) | requests/s | p50 | p99 | errors |")
 	fmt.Println("|---|---:|---:|---:|---:|")
 	for _, r := range []struct {
 		name string
 		l    load
-	}{{"Meilisearch 1.21, queried directly", m}, {"`/api/v1/search` over Meilisearch", am}, {"`/api/v1/search`, embedded engine", ae}} {
+	}{{"Meilisearch 1.21, queried directly", m}, {"`/api/v1/search` over Meilisearch", am}, {"`/api/v1/search`, embedded engine", ae},
+		{"for reference: a bare reverse proxy (httputil) in front of Meilisearch", pm}} {
 		fmt.Printf("| %s | %.0f | %s | %s | %d |\n", r.name, r.l.RPS, r.l.P50.Round(time.Microsecond), r.l.P99.Round(time.Microsecond), r.l.Errors)
 	}
-	fmt.Printf("\nCPU per search: Meilisearch %s when queried directly; over the API, Meilisearch %s and Riposte %s\n\n",
-		directCPU.perRequest(0, directReqs), overCPU.perRequest(0, overReqs), overCPU.perRequest(1, overReqs))
+	fmt.Printf("\nCPU per search: Meilisearch %s when queried directly; over the API, Meilisearch %s and Riposte %s; through the bare proxy, Meilisearch %s and the proxy %s\n",
+		directCPU.perRequest(0, directReqs), overCPU.perRequest(0, overReqs), overCPU.perRequest(1, overReqs),
+		proxyCPU.perRequest(0, proxyReqs), proxyCPU.perRequest(1, proxyReqs))
+	fmt.Printf("For reference, the bare proxy reaches %.2f× the direct requests/s.\n\n", pm.RPS/m.RPS)
 	verdicts := []string{
 		bar(fmt.Sprintf("API over Meilisearch %.2f× the direct requests/s", am.RPS/m.RPS), am.RPS/m.RPS >= 0.85, "≥ 0.85×"),
 		bar(fmt.Sprintf("embedded p99 %.2f× the direct p99", float64(ae.P99)/float64(m.P99)), float64(ae.P99) <= 2*float64(m.P99), "≤ 2×"),
@@ -228,9 +246,28 @@ func benchSearch(ctx context.Context, b *bench) error {
 		fmt.Println(v)
 	}
 	fmt.Println()
-	if am.Errors+ae.Errors+m.Errors > 0 {
+	if am.Errors+ae.Errors+m.Errors+pm.Errors > 0 {
 		return fmt.Errorf("errors under load")
 	}
+	return nil
+}
+
+// describeQueries prints how many plugins the queries find on a server.
+func describeQueries(p *process, queries []string) error {
+	found, total := 0, 0
+	for _, q := range queries {
+		var res struct {
+			Total int `json:"total"`
+		}
+		if code, err := call("GET", "http://"+p.addr+"/api/v1/search?q="+url.QueryEscape(q), "", nil, &res); err != nil || code != 200 {
+			return fmt.Errorf("search %q: %d %v", q, code, err)
+		}
+		total += res.Total
+		if res.Total > 0 {
+			found++
+		}
+	}
+	fmt.Printf("on riposte (%s), %d of the %d queries find plugins, %d on average\n", engineOf(p), found, len(queries), total/len(queries))
 	return nil
 }
 
