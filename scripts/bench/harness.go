@@ -26,6 +26,24 @@ type bench struct {
 	rounds   int
 	conns    int
 	built    map[string]string
+	// pin runs upstream servers (Meilisearch, plugin servers) on CPU 1 and
+	// everything else on CPU 0, as if the upstream had a machine of its own.
+	pin bool
+}
+
+// The CPUs of a pinned bench.
+const (
+	frontCPU    = "0"
+	upstreamCPU = "1"
+)
+
+// command builds a command for name and args, on cpu when the bench is
+// pinned (with taskset, which runs name in its own process).
+func (b *bench) command(ctx context.Context, cpu, name string, args ...string) *exec.Cmd {
+	if b.pin {
+		return exec.CommandContext(ctx, "taskset", append([]string{"-c", cpu, name}, args...)...)
+	}
+	return exec.CommandContext(ctx, name, args...)
 }
 
 func newBench(duration time.Duration, rounds, conns int) (*bench, error) {
@@ -75,7 +93,12 @@ type process struct {
 // start runs bin with args and env, and waits until readyPath answers 200
 // at its address.
 func (b *bench) start(ctx context.Context, bin string, args, env []string, addr, readyPath string) (*process, error) {
-	cmd := exec.CommandContext(ctx, bin, args...)
+	return b.startOn(ctx, frontCPU, bin, args, env, addr, readyPath)
+}
+
+// startOn is start on a CPU of a pinned bench.
+func (b *bench) startOn(ctx context.Context, cpu, bin string, args, env []string, addr, readyPath string) (*process, error) {
+	cmd := b.command(ctx, cpu, bin, args...)
 	cmd.Env = append(os.Environ(), env...)
 	out := &bytes.Buffer{}
 	cmd.Stdout = out
@@ -261,7 +284,7 @@ func (b *bench) wrk(ctx context.Context, url string, extra ...string) (load, err
 		}
 		args = append(args, "-H", extra[i])
 	}
-	out, err := exec.CommandContext(ctx, "wrk", append(args, url)...).CombinedOutput()
+	out, err := b.command(ctx, frontCPU, "wrk", append(args, url)...).CombinedOutput()
 	if err != nil {
 		return load{}, fmt.Errorf("wrk: %v\n%s", err, out)
 	}

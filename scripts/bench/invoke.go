@@ -123,7 +123,7 @@ func (b *bench) remoteCase(ctx context.Context, rip *process, token string, m *p
 	if tool != "" {
 		args = append(args, tool)
 	}
-	plugin, err := b.start(ctx, bin, args, []string{"REMOTEPLUGIN_SECRET=" + s.Secret}, pluginAddr, "/ping")
+	plugin, err := b.startOn(ctx, upstreamCPU, bin, args, []string{"REMOTEPLUGIN_SECRET=" + s.Secret}, pluginAddr, "/ping")
 	if err != nil {
 		return load{}, load{}, err
 	}

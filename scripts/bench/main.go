@@ -2,8 +2,9 @@
 // invocation, under the same load, and prints the ratios that
 // docs/performance.md records.
 //
-//	go run ./scripts/bench                 every scenario
-//	go run ./scripts/bench -run me,logins  some of them
+//	go run ./scripts/bench                   every scenario
+//	go run ./scripts/bench -run me,logins    some of them
+//	go run ./scripts/bench -run invoke -pin  upstream servers on a CPU of their own
 //
 // It needs wrk (Debian package wrk). Scenarios build their own binaries and
 // start their own servers on free loopback ports, on throw-away data.
@@ -48,6 +49,7 @@ func main() {
 		duration = flag.Duration("duration", 10*time.Second, "length of each wrk run")
 		rounds   = flag.Int("rounds", 3, "alternating rounds per comparison; the median is reported")
 		conns    = flag.Int("connections", 64, "wrk connections")
+		pin      = flag.Bool("pin", false, "run Meilisearch and plugin servers on CPU 1, everything else on CPU 0 (needs taskset)")
 	)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -59,8 +61,12 @@ func main() {
 		os.Exit(1)
 	}
 	defer b.cleanup()
+	b.pin = *pin
 	fmt.Printf("# scripts/bench, %s, %d × %s, %s, wrk %d connections, %s × %d rounds\n\n",
 		time.Now().Format("2006-01-02"), runtime.NumCPU(), cpuModel(), runtime.Version(), *conns, *duration, *rounds)
+	if b.pin {
+		fmt.Printf("Pinned: Meilisearch and plugin servers on CPU %s; Riposte, the baselines and wrk on CPU %s.\n\n", upstreamCPU, frontCPU)
+	}
 	want := strings.Split(*only, ",")
 	failed := false
 	for _, s := range scenarios() {

@@ -21,7 +21,7 @@ const searchPlugins = 10_000
 // URL, key and a stop function.
 func (b *bench) meili(ctx context.Context) (string, string, func(), error) {
 	state := filepath.Join(b.dir, "meili")
-	cmd := exec.CommandContext(ctx, "scripts/meili.sh", "start")
+	cmd := b.command(ctx, upstreamCPU, "scripts/meili.sh", "start")
 	cmd.Env = append(os.Environ(), "RIPOSTE_MEILI_STATE="+state)
 	out, err := cmd.Output()
 	if err != nil {
