@@ -65,7 +65,7 @@ func FuzzWriteJSONMatchesEncodingJSON(f *testing.F) {
 			}
 		}
 		if got := w.Header().Get("Content-Length"); got != strconv.Itoa(w.Body.Len()) {
-			t.Errorf("Content-Length %q for %d bytes", got, len(want))
+			t.Errorf("Content-Length %q for %d bytes", got, w.Body.Len())
 		}
 		if got := w.Header().Get("Content-Type"); got != "application/json; charset=utf-8" {
 			t.Errorf("Content-Type %q", got)
