@@ -18,15 +18,11 @@ func benchMe(ctx context.Context, b *bench) error {
 		return err
 	}
 	defer base.stop()
-	rip, err := b.startRiposte(ctx)
+	rip, token, err := b.startRiposteAsAdmin(ctx)
 	if err != nil {
 		return err
 	}
 	defer rip.stop()
-	token, err := login(rip.addr, adminEmail, adminPassword)
-	if err != nil {
-		return err
-	}
 	bl, rl, err := b.compare(
 		func() (load, error) { return b.wrk(ctx, "http://"+base.addr+"/ping") },
 		func() (load, error) {

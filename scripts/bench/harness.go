@@ -160,13 +160,18 @@ func (p *process) peakRSS() (int64, error) {
 	return 0, fmt.Errorf("no VmHWM in /proc status")
 }
 
+// prepare builds pkg and picks a free address for the server it makes.
+func (b *bench) prepare(pkg string) (bin, addr string, err error) {
+	if bin, err = b.build(pkg); err != nil {
+		return "", "", err
+	}
+	addr, err = freeAddr()
+	return bin, addr, err
+}
+
 // startBaseline starts the bare-Gin reference server.
 func (b *bench) startBaseline(ctx context.Context) (*process, error) {
-	bin, err := b.build("./scripts/bench/baseline")
-	if err != nil {
-		return nil, err
-	}
-	addr, err := freeAddr()
+	bin, addr, err := b.prepare("./scripts/bench/baseline")
 	if err != nil {
 		return nil, err
 	}
@@ -176,11 +181,7 @@ func (b *bench) startBaseline(ctx context.Context) (*process, error) {
 // startProxy starts the bare reverse proxy (scripts/bench/proxy) in front
 // of target, ready when readyPath answers through it.
 func (b *bench) startProxy(ctx context.Context, target, readyPath string) (*process, error) {
-	bin, err := b.build("./scripts/bench/proxy")
-	if err != nil {
-		return nil, err
-	}
-	addr, err := freeAddr()
+	bin, addr, err := b.prepare("./scripts/bench/proxy")
 	if err != nil {
 		return nil, err
 	}
@@ -190,11 +191,7 @@ func (b *bench) startProxy(ctx context.Context, target, readyPath string) (*proc
 // startRiposte starts riposte on an empty data directory with extra
 // environment, and returns it with the administrator's credentials.
 func (b *bench) startRiposte(ctx context.Context, env ...string) (*process, error) {
-	bin, err := b.build(".")
-	if err != nil {
-		return nil, err
-	}
-	addr, err := freeAddr()
+	bin, addr, err := b.prepare(".")
 	if err != nil {
 		return nil, err
 	}
@@ -207,6 +204,21 @@ func (b *bench) startRiposte(ctx context.Context, env ...string) (*process, erro
 		"RIPOSTE_ADMIN_EMAIL=" + adminEmail, "RIPOSTE_ADMIN_PASSWORD=" + adminPassword,
 	}, env...)
 	return b.start(ctx, bin, nil, env, addr, "/readyz")
+}
+
+// startRiposteAsAdmin starts riposte as startRiposte does and signs in as
+// its administrator; the caller stops the process.
+func (b *bench) startRiposteAsAdmin(ctx context.Context, env ...string) (*process, string, error) {
+	rip, err := b.startRiposte(ctx, env...)
+	if err != nil {
+		return nil, "", err
+	}
+	token, err := login(rip.addr, adminEmail, adminPassword)
+	if err != nil {
+		rip.stop()
+		return nil, "", err
+	}
+	return rip, token, nil
 }
 
 const (

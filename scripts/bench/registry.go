@@ -90,15 +90,11 @@ func benchPluginGet(ctx context.Context, b *bench) error {
 		return err
 	}
 	defer base.stop()
-	rip, err := b.startRiposte(ctx)
+	rip, token, err := b.startRiposteAsAdmin(ctx)
 	if err != nil {
 		return err
 	}
 	defer rip.stop()
-	token, err := login(rip.addr, adminEmail, adminPassword)
-	if err != nil {
-		return err
-	}
 	start := time.Now()
 	if err := seedPlugins(rip.addr, token, n); err != nil {
 		return err
@@ -124,15 +120,11 @@ func benchPluginGet(ctx context.Context, b *bench) error {
 // bench's duration.
 func benchPublish(ctx context.Context, b *bench) error {
 	const plugins, workers = 100, 16
-	rip, err := b.startRiposte(ctx)
+	rip, token, err := b.startRiposteAsAdmin(ctx)
 	if err != nil {
 		return err
 	}
 	defer rip.stop()
-	token, err := login(rip.addr, adminEmail, adminPassword)
-	if err != nil {
-		return err
-	}
 	if err := seedPlugins(rip.addr, token, plugins); err != nil {
 		return err
 	}

@@ -17,15 +17,11 @@ const webPlugins = 2_000
 // results, facets and highlights, with GET /api/v1/search for the same
 // queries, on the embedded engine, in the same run.
 func benchWeb(ctx context.Context, b *bench) error {
-	rip, err := b.startRiposte(ctx)
+	rip, token, err := b.startRiposteAsAdmin(ctx)
 	if err != nil {
 		return err
 	}
 	defer rip.stop()
-	token, err := login(rip.addr, adminEmail, adminPassword)
-	if err != nil {
-		return err
-	}
 	c := newCorpus(2016)
 	start := time.Now()
 	if err := seedCorpus(rip.addr, token, c, webPlugins); err != nil {
