@@ -18,7 +18,7 @@ import (
 // @description				Riposte runs civic-tech hackathons against online propaganda: participants publish tools described by a manifest, NGOs find and try them, judges score submissions against a weighted rubric. Errors are RFC 9457 problem documents (application/problem+json) naming the fields at fault.
 // @contact.name				Riposte maintainers
 // @license.name				AGPL-3.0-or-later
-// @BasePath					/api/v1
+// @BasePath					/
 // @accept						json
 // @produce					json
 // @securityDefinitions.apikey	BearerAuth

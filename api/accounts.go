@@ -76,7 +76,7 @@ type registerer interface {
 //	@Failure		413		{object}	Problem	"Body over 1 MiB"
 //	@Failure		422		{object}	Problem	"Invalid fields"
 //	@Failure		429		{object}	Problem	"Too many attempts; see Retry-After"
-//	@Router			/auth/register [post]
+//	@Router			/api/v1/auth/register [post]
 func handleRegister(svc registerer) handlerFunc {
 	return func(c *gin.Context) error {
 		var req RegisterRequest
@@ -113,7 +113,7 @@ type loginer interface {
 //	@Failure		413		{object}	Problem	"Body over 1 MiB"
 //	@Failure		429		{object}	Problem	"Too many attempts; see Retry-After"
 //	@Failure		503		{object}	Problem	"Too many sign-ins in progress; see Retry-After"
-//	@Router			/auth/login [post]
+//	@Router			/api/v1/auth/login [post]
 func handleLogin(svc loginer) handlerFunc {
 	return func(c *gin.Context) error {
 		var req LoginRequest
@@ -146,7 +146,7 @@ type refresher interface {
 //	@Failure		401		{object}	Problem	"Unknown, spent, expired or revoked refresh token"
 //	@Failure		403		{object}	Problem	"Account disabled"
 //	@Failure		413		{object}	Problem	"Body over 1 MiB"
-//	@Router			/auth/refresh [post]
+//	@Router			/api/v1/auth/refresh [post]
 func handleRefresh(svc refresher) handlerFunc {
 	return func(c *gin.Context) error {
 		var req RefreshRequest
@@ -176,7 +176,7 @@ type logouter interface {
 //	@Success		204
 //	@Failure		400	{object}	Problem	"Malformed JSON"
 //	@Failure		413	{object}	Problem	"Body over 1 MiB"
-//	@Router			/auth/logout [post]
+//	@Router			/api/v1/auth/logout [post]
 func handleLogout(svc logouter) handlerFunc {
 	return func(c *gin.Context) error {
 		var req RefreshRequest
@@ -200,7 +200,7 @@ func handleLogout(svc logouter) handlerFunc {
 //	@Success	200	{object}	UserResponse
 //	@Failure	401	{object}	Problem	"Not signed in"
 //	@Failure	403	{object}	Problem	"API token without the read scope, or account disabled"
-//	@Router		/me [get]
+//	@Router		/api/v1/me [get]
 func handleMe(c *gin.Context) error {
 	u := caller(c)
 	c.JSON(http.StatusOK, UserResponse{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), CreatedAt: utc(u.CreatedAt)})

@@ -43,7 +43,7 @@ type auditLister interface {
 //	@Failure		400		{object}	Problem	"Invalid pagination"
 //	@Failure		401		{object}	Problem	"Not signed in"
 //	@Failure		403		{object}	Problem	"Not an administrator"
-//	@Router			/audit [get]
+//	@Router			/api/v1/audit [get]
 func handleAuditList(st auditLister) handlerFunc {
 	return func(c *gin.Context) error {
 		p, err := page(c)

@@ -31,7 +31,7 @@ type collaboratorAdder interface {
 //	@Failure		404		{object}	Problem	"No such plugin, or not visible to you"
 //	@Failure		409		{object}	Problem	"Already a collaborator"
 //	@Failure		422		{object}	Problem	"No account with this e-mail address, or the owner's"
-//	@Router			/plugins/{slug}/collaborators [post]
+//	@Router			/api/v1/plugins/{slug}/collaborators [post]
 func handleCollaboratorAdd(svc collaboratorAdder) handlerFunc {
 	return func(c *gin.Context) error {
 		var req CollaboratorRequest
@@ -63,7 +63,7 @@ type collaboratorLister interface {
 //	@Failure		401		{object}	Problem	"Not signed in"
 //	@Failure		403		{object}	Problem	"Not the owner, a collaborator or an organizer"
 //	@Failure		404		{object}	Problem	"No such plugin, or not visible to you"
-//	@Router			/plugins/{slug}/collaborators [get]
+//	@Router			/api/v1/plugins/{slug}/collaborators [get]
 func handleCollaboratorList(svc collaboratorLister) handlerFunc {
 	return func(c *gin.Context) error {
 		list, err := svc.Collaborators(c.Request.Context(), caller(c), c.Param("slug"))
@@ -91,7 +91,7 @@ type collaboratorRemover interface {
 //	@Failure	401	{object}	Problem	"Not signed in"
 //	@Failure	403	{object}	Problem	"Not the owner"
 //	@Failure	404	{object}	Problem	"No such plugin or collaborator"
-//	@Router		/plugins/{slug}/collaborators/{user_id} [delete]
+//	@Router		/api/v1/plugins/{slug}/collaborators/{user_id} [delete]
 func handleCollaboratorRemove(svc collaboratorRemover) handlerFunc {
 	return func(c *gin.Context) error {
 		id, err := pathID(c, "user_id")

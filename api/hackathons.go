@@ -121,7 +121,7 @@ type hackathonCreator interface {
 //	@Failure		409		{object}	Problem	"Slug taken"
 //	@Failure		413		{object}	Problem	"Body over 1 MiB"
 //	@Failure		422		{object}	Problem	"Invalid fields"
-//	@Router			/hackathons [post]
+//	@Router			/api/v1/hackathons [post]
 func handleHackathonCreate(svc hackathonCreator) handlerFunc {
 	return func(c *gin.Context) error {
 		var req HackathonRequest
@@ -168,7 +168,7 @@ type hackathonUpdater interface {
 //	@Failure		409		{object}	Problem	"Rubric frozen"
 //	@Failure		413		{object}	Problem	"Body over 1 MiB"
 //	@Failure		422		{object}	Problem	"Invalid fields"
-//	@Router			/hackathons/{slug} [patch]
+//	@Router			/api/v1/hackathons/{slug} [patch]
 func handleHackathonPatch(svc hackathonUpdater) handlerFunc {
 	return func(c *gin.Context) error {
 		var req HackathonPatchRequest
@@ -210,7 +210,7 @@ type hackathonGetter interface {
 //	@Param		offset	query		int						false	"Items to skip"		default(0)
 //	@Success	200		{object}	List[HackathonResponse]	"The latest first"
 //	@Failure	400		{object}	Problem					"Invalid pagination"
-//	@Router		/hackathons [get]
+//	@Router		/api/v1/hackathons [get]
 func handleHackathonList(svc hackathonGetter) handlerFunc {
 	return func(c *gin.Context) error {
 		p, err := page(c)
@@ -234,7 +234,7 @@ func handleHackathonList(svc hackathonGetter) handlerFunc {
 //	@Param		slug	path		string	true	"Edition slug"
 //	@Success	200		{object}	HackathonResponse
 //	@Failure	404		{object}	Problem	"No such edition"
-//	@Router		/hackathons/{slug} [get]
+//	@Router		/api/v1/hackathons/{slug} [get]
 func handleHackathonGet(svc hackathonGetter) handlerFunc {
 	return func(c *gin.Context) error {
 		e, err := svc.Get(c.Request.Context(), c.Param("slug"))
@@ -286,7 +286,7 @@ type judgeManager interface {
 //	@Failure		404		{object}	Problem	"No such edition"
 //	@Failure		409		{object}	Problem	"Already a judge"
 //	@Failure		422		{object}	Problem	"No such account, or not a judge"
-//	@Router			/hackathons/{slug}/judges [post]
+//	@Router			/api/v1/hackathons/{slug}/judges [post]
 func handleJudgeAdd(svc judgeManager) handlerFunc {
 	return func(c *gin.Context) error {
 		var req JudgeRequest
@@ -313,7 +313,7 @@ func handleJudgeAdd(svc judgeManager) handlerFunc {
 //	@Failure	401		{object}	Problem	"Not signed in"
 //	@Failure	403		{object}	Problem	"Not an organizer"
 //	@Failure	404		{object}	Problem	"No such edition"
-//	@Router		/hackathons/{slug}/judges [get]
+//	@Router		/api/v1/hackathons/{slug}/judges [get]
 func handleJudgeList(svc judgeManager) handlerFunc {
 	return func(c *gin.Context) error {
 		list, err := svc.Judges(c.Request.Context(), caller(c), c.Param("slug"))
@@ -337,7 +337,7 @@ func handleJudgeList(svc judgeManager) handlerFunc {
 //	@Failure		401	{object}	Problem	"Not signed in"
 //	@Failure		403	{object}	Problem	"Not an organizer"
 //	@Failure		404	{object}	Problem	"No such edition or judge"
-//	@Router			/hackathons/{slug}/judges/{user_id} [delete]
+//	@Router			/api/v1/hackathons/{slug}/judges/{user_id} [delete]
 func handleJudgeRemove(svc judgeManager) handlerFunc {
 	return func(c *gin.Context) error {
 		id, err := pathID(c, "user_id")

@@ -42,22 +42,22 @@ type invoker interface {
 //	@Tags			plugins
 //	@Accept			json
 //	@Produce		json
-//	@Param			slug	path		string			true	"Plugin slug"
-//	@Param			body	body		InvokeRequest	true	"Input for the plugin"
-//	@Success		200		{object}	InvokeResponse
-//	@Failure		400		{object}	Problem	"Malformed body"
-//	@Failure		401		{object}	Problem	"Invalid or expired token (calling without one is fine)"
-//	@Failure		403		{object}	Problem	"API token without the plugins:invoke scope"
-//	@Failure		404		{object}	Problem	"No such plugin, or not visible to you"
-//	@Failure		409		{object}	Problem	"Not runnable: a catalogue entry, removed, or an http plugin without a signing secret yet"
-//	@Failure		413		{object}	Problem	"Body too large"
-//	@Failure		422		{object}	Problem	"The input does not match the input schema, or the plugin cannot answer it; errors name the fields (input.…)"
-//	@Failure		429		{object}	Problem	"Too many invocations; see Retry-After"
-//	@Failure		502		{object}	Problem	"The plugin failed or answered something invalid"
-//	@Failure		503		{object}	Problem	"The plugin is not available on this server"
-//	@Failure		504		{object}	Problem	"The plugin did not answer within its timeout"
-//	@Security		BearerAuth
-//	@Router			/plugins/{slug}/invoke [post]
+//	@Param			slug			path		string			true	"Plugin slug"
+//	@Param			Authorization	header		string			false	"Optional: Bearer and an access token or an API token with the plugins:invoke scope; anonymous calls are allowed"
+//	@Param			body			body		InvokeRequest	true	"Input for the plugin"
+//	@Success		200				{object}	InvokeResponse
+//	@Failure		400				{object}	Problem	"Malformed body"
+//	@Failure		401				{object}	Problem	"Invalid or expired token (calling without one is fine)"
+//	@Failure		403				{object}	Problem	"API token without the plugins:invoke scope"
+//	@Failure		404				{object}	Problem	"No such plugin, or not visible to you"
+//	@Failure		409				{object}	Problem	"Not runnable: a catalogue entry, removed, or an http plugin without a signing secret yet"
+//	@Failure		413				{object}	Problem	"Body too large"
+//	@Failure		422				{object}	Problem	"The input does not match the input schema, or the plugin cannot answer it; errors name the fields (input.…)"
+//	@Failure		429				{object}	Problem	"Too many invocations; see Retry-After"
+//	@Failure		502				{object}	Problem	"The plugin failed or answered something invalid"
+//	@Failure		503				{object}	Problem	"The plugin is not available on this server"
+//	@Failure		504				{object}	Problem	"The plugin did not answer within its timeout"
+//	@Router			/api/v1/plugins/{slug}/invoke [post]
 func handleInvoke(svc invoker) handlerFunc {
 	return func(c *gin.Context) error {
 		var req InvokeRequest
@@ -106,7 +106,7 @@ type secretRotator interface {
 //	@Failure		404		{object}	Problem	"No such plugin, or not visible to you"
 //	@Failure		409		{object}	Problem	"Not an http plugin"
 //	@Security		BearerAuth
-//	@Router			/plugins/{slug}/secret [post]
+//	@Router			/api/v1/plugins/{slug}/secret [post]
 func handleSecretRotate(svc secretRotator) handlerFunc {
 	return func(c *gin.Context) error {
 		secret, err := svc.RotateSecret(c.Request.Context(), caller(c), c.Param("slug"))
@@ -129,7 +129,7 @@ func handleSecretRotate(svc secretRotator) handlerFunc {
 //	@Success		200		{object}	object	"OpenAPI 3.1 document"
 //	@Failure		404		{object}	Problem	"No such plugin, or not visible to you"
 //	@Failure		409		{object}	Problem	"A catalogue entry: nothing to invoke"
-//	@Router			/plugins/{slug}/openapi.json [get]
+//	@Router			/api/v1/plugins/{slug}/openapi.json [get]
 func handlePluginOpenAPI(svc pluginGetter) handlerFunc {
 	return func(c *gin.Context) error {
 		p, err := svc.Get(c.Request.Context(), caller(c), c.Param("slug"))

@@ -79,7 +79,7 @@ type submitter interface {
 //	@Failure		403		{object}	Problem				"Not the plugin's owner"
 //	@Failure		404		{object}	Problem				"No such edition or plugin"
 //	@Failure		409		{object}	Problem				"Submissions closed, or the plugin is not published"
-//	@Router			/hackathons/{slug}/submissions [post]
+//	@Router			/api/v1/hackathons/{slug}/submissions [post]
 func handleSubmit(svc submitter) handlerFunc {
 	return func(c *gin.Context) error {
 		var req SubmitRequest
@@ -110,7 +110,7 @@ func handleSubmit(svc submitter) handlerFunc {
 //	@Success		200		{object}	List[SubmissionResponse]
 //	@Failure		401		{object}	Problem	"Not signed in"
 //	@Failure		404		{object}	Problem	"No such edition"
-//	@Router			/hackathons/{slug}/submissions [get]
+//	@Router			/api/v1/hackathons/{slug}/submissions [get]
 func handleSubmissionList(svc submitter) handlerFunc {
 	return func(c *gin.Context) error {
 		list, err := svc.Submissions(c.Request.Context(), caller(c), c.Param("slug"))
@@ -134,7 +134,7 @@ func handleSubmissionList(svc submitter) handlerFunc {
 //	@Success		200		{object}	SubmissionDetailResponse
 //	@Failure		401		{object}	Problem	"Not signed in"
 //	@Failure		404		{object}	Problem	"No such entry, or not yours to see"
-//	@Router			/hackathons/{slug}/submissions/{plugin} [get]
+//	@Router			/api/v1/hackathons/{slug}/submissions/{plugin} [get]
 func handleSubmissionGet(svc submitter) handlerFunc {
 	return func(c *gin.Context) error {
 		d, err := svc.Submission(c.Request.Context(), caller(c), c.Param("slug"), c.Param("plugin"))
@@ -168,7 +168,7 @@ func handleSubmissionGet(svc submitter) handlerFunc {
 //	@Failure		401	{object}	Problem	"Not signed in"
 //	@Failure		404	{object}	Problem	"No such entry of yours"
 //	@Failure		409	{object}	Problem	"Submissions closed"
-//	@Router			/hackathons/{slug}/submissions/{plugin} [delete]
+//	@Router			/api/v1/hackathons/{slug}/submissions/{plugin} [delete]
 func handleWithdraw(svc submitter) handlerFunc {
 	return func(c *gin.Context) error {
 		if err := svc.Withdraw(c.Request.Context(), caller(c), c.Param("slug"), c.Param("plugin")); err != nil {
@@ -213,7 +213,7 @@ type conflictDeclarer interface {
 //	@Failure		403		{object}	Problem	"Neither an organizer nor the judge concerned"
 //	@Failure		404		{object}	Problem	"No such edition"
 //	@Failure		422		{object}	Problem	"No reason, not a judge, or not an entry"
-//	@Router			/hackathons/{slug}/conflicts [post]
+//	@Router			/api/v1/hackathons/{slug}/conflicts [post]
 func handleConflict(svc conflictDeclarer) handlerFunc {
 	return func(c *gin.Context) error {
 		var req ConflictRequest
@@ -281,7 +281,7 @@ type assigner interface {
 //	@Failure		404		{object}	Problem	"No such edition"
 //	@Failure		409		{object}	Problem	"Results already published"
 //	@Failure		422		{object}	Problem	"judges_per_submission out of range"
-//	@Router			/hackathons/{slug}/assignments [post]
+//	@Router			/api/v1/hackathons/{slug}/assignments [post]
 func handleAssign(svc assigner) handlerFunc {
 	return func(c *gin.Context) error {
 		var req AssignRequest
@@ -316,7 +316,7 @@ func handleAssign(svc assigner) handlerFunc {
 //	@Failure	401		{object}	Problem	"Not signed in"
 //	@Failure	403		{object}	Problem	"Not an organizer"
 //	@Failure	404		{object}	Problem	"No such edition"
-//	@Router		/hackathons/{slug}/assignments [get]
+//	@Router		/api/v1/hackathons/{slug}/assignments [get]
 func handleAssignmentList(svc assigner) handlerFunc {
 	return func(c *gin.Context) error {
 		as, cs, err := svc.Assignments(c.Request.Context(), caller(c), c.Param("slug"))
@@ -360,7 +360,7 @@ type queuer interface {
 //	@Security		BearerAuth
 //	@Success		200	{object}	List[QueueItem]
 //	@Failure		401	{object}	Problem	"Not signed in"
-//	@Router			/judging/queue [get]
+//	@Router			/api/v1/judging/queue [get]
 func handleQueue(svc queuer) handlerFunc {
 	return func(c *gin.Context) error {
 		items, err := svc.Queue(c.Request.Context(), caller(c))
@@ -403,7 +403,7 @@ type reviewer interface {
 //	@Failure		404		{object}	Problem	"No such entry assigned to you"
 //	@Failure		409		{object}	Problem	"Judging is closed"
 //	@Failure		422		{object}	Problem	"A criterion missing, unknown or out of range"
-//	@Router			/hackathons/{slug}/submissions/{plugin}/review [put]
+//	@Router			/api/v1/hackathons/{slug}/submissions/{plugin}/review [put]
 func handleReview(svc reviewer) handlerFunc {
 	return func(c *gin.Context) error {
 		var req ReviewRequest
@@ -462,7 +462,7 @@ func normalization(c *gin.Context) (judging.Normalization, error) {
 //	@Failure		401			{object}	Problem	"Invalid credentials"
 //	@Failure		403			{object}	Problem	"Results not published and not an organizer"
 //	@Failure		404			{object}	Problem	"No such edition"
-//	@Router			/hackathons/{slug}/leaderboard [get]
+//	@Router			/api/v1/hackathons/{slug}/leaderboard [get]
 func handleLeaderboard(svc leaderboarder) handlerFunc {
 	return func(c *gin.Context) error {
 		n, err := normalization(c)
@@ -495,7 +495,7 @@ func handleLeaderboard(svc leaderboarder) handlerFunc {
 //	@Failure		401			{object}	Problem	"Invalid credentials"
 //	@Failure		403			{object}	Problem	"Results not published and not an organizer"
 //	@Failure		404			{object}	Problem	"No such edition"
-//	@Router			/hackathons/{slug}/leaderboard.csv [get]
+//	@Router			/api/v1/hackathons/{slug}/leaderboard.csv [get]
 func handleLeaderboardCSV(svc leaderboarder) handlerFunc {
 	return func(c *gin.Context) error {
 		n, err := normalization(c)
@@ -576,7 +576,7 @@ type decider interface {
 //	@Failure		404		{object}	Problem	"No such entry"
 //	@Failure		409		{object}	Problem	"Results already published"
 //	@Failure		422		{object}	Problem	"Invalid fields"
-//	@Router			/hackathons/{slug}/submissions/{plugin}/decision [post]
+//	@Router			/api/v1/hackathons/{slug}/submissions/{plugin}/decision [post]
 func handleDecision(svc decider) handlerFunc {
 	return func(c *gin.Context) error {
 		var req DecisionRequest
@@ -605,7 +605,7 @@ func handleDecision(svc decider) handlerFunc {
 //	@Failure		403		{object}	Problem	"Not an organizer"
 //	@Failure		404		{object}	Problem	"No such edition"
 //	@Failure		409		{object}	Problem	"Already published, or judging still open"
-//	@Router			/hackathons/{slug}/publish-results [post]
+//	@Router			/api/v1/hackathons/{slug}/publish-results [post]
 func handlePublishResults(svc decider) handlerFunc {
 	return func(c *gin.Context) error {
 		e, err := svc.PublishResults(c.Request.Context(), caller(c), c.Param("slug"))

@@ -4,7 +4,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // httpMetrics are the request counters and latencies exported at /metrics.
@@ -36,4 +38,18 @@ func newHTTPMetrics(reg prometheus.Registerer) (*httpMetrics, error) {
 func (m *httpMetrics) observe(method, route string, status int, d time.Duration) {
 	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 	m.duration.WithLabelValues(method, route).Observe(d.Seconds())
+}
+
+// handleMetrics serves the Prometheus exposition of every registered
+// collector.
+//
+//	@Summary		Prometheus metrics
+//	@Description	Request counts and latencies by route template, plugin invocations, Go runtime and process metrics, in the Prometheus text format. It carries no personal data, but block it at the proxy and scrape it from inside.
+//	@Tags			operations
+//	@Produce		plain
+//	@Success		200	{string}	string	"Prometheus text exposition"
+//	@Failure		500	{object}	Problem	"Internal error"
+//	@Router			/metrics [get]
+func (s *Server) handleMetrics() gin.HandlerFunc {
+	return gin.WrapH(promhttp.HandlerFor(s.deps.Metrics, promhttp.HandlerOpts{}))
 }

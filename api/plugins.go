@@ -132,7 +132,7 @@ func etag(p store.Plugin) string { return fmt.Sprintf(`"p%d.%d"`, p.ID, p.Revisi
 //	@Produce		json
 //	@Success		200	{object}	object
 //	@Failure		404	{object}	Problem	"Never: documented for completeness"
-//	@Router			/schemas/plugin-manifest.json [get]
+//	@Router			/api/v1/schemas/plugin-manifest.json [get]
 func handleSchema() handlerFunc {
 	schema := plugins.ManifestJSONSchema()
 	return func(c *gin.Context) error {
@@ -157,7 +157,7 @@ type manifestValidator interface {
 //	@Success		200		{object}	ValidationResult
 //	@Failure		413		{object}	Problem	"Body over 1 MiB"
 //	@Failure		422		{object}	Problem	"Every problem, with its path"
-//	@Router			/manifests/validate [post]
+//	@Router			/api/v1/manifests/validate [post]
 func handleManifestValidate(svc manifestValidator) handlerFunc {
 	return func(c *gin.Context) error {
 		data, err := readBody(c)
@@ -192,7 +192,7 @@ type pluginCreator interface {
 //	@Failure		409		{object}	Problem		"Slug taken"
 //	@Failure		413		{object}	Problem		"Body over 1 MiB"
 //	@Failure		422		{object}	Problem		"Invalid manifest: every problem, with its path"
-//	@Router			/plugins [post]
+//	@Router			/api/v1/plugins [post]
 func handlePluginCreate(svc pluginCreator) handlerFunc {
 	return func(c *gin.Context) error {
 		data, err := readBody(c)
@@ -228,7 +228,7 @@ type pluginLister interface {
 //	@Success		200			{object}	List[PluginResponse]
 //	@Failure		400			{object}	Problem	"Invalid filter or pagination"
 //	@Failure		401			{object}	Problem	"owner=me without signing in, or invalid credentials"
-//	@Router			/plugins [get]
+//	@Router			/api/v1/plugins [get]
 func handlePluginList(svc pluginLister) handlerFunc {
 	return func(c *gin.Context) error {
 		p, err := page(c)
@@ -283,7 +283,7 @@ type pluginGetter interface {
 //	@Success		304				"Not modified"
 //	@Header			200				{string}	ETag	"Version of this representation"
 //	@Failure		404				{object}	Problem	"No such plugin, or not visible to you"
-//	@Router			/plugins/{slug} [get]
+//	@Router			/api/v1/plugins/{slug} [get]
 func handlePluginGet(svc pluginGetter) handlerFunc {
 	return func(c *gin.Context) error {
 		p, err := svc.Get(c.Request.Context(), caller(c), c.Param("slug"))

@@ -32,10 +32,10 @@ func (s *Server) routes(e *gin.Engine) {
 
 	// Operations.
 	e.GET("/livez", s.h(handleLivez))
-	e.GET("/readyz", s.h(s.handleReadyz(st, s.deps.Search)))
+	e.GET("/readyz", s.authenticate, s.h(s.handleReadyz(st, s.deps.Search)))
 	e.GET("/metrics", s.handleMetrics())
 	e.GET("/swagger", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/swagger/index.html") })
-	e.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler))
+	e.GET("/swagger/*any", servedDoc(ginSwagger.WrapHandler(swaggerFiles.Handler)))
 
 	v1 := e.Group("/api/v1", noStore, s.authenticate)
 	signedIn, readScope, writeScope := s.signedIn(""), s.signedIn(auth.ScopeRead), s.signedIn(auth.ScopePluginsWrite)

@@ -73,7 +73,7 @@ type searcher interface {
 //	@Param			offset		query		int			false	"Hits to skip (at most 1000)"	default(0)
 //	@Success		200			{object}	SearchResponse
 //	@Failure		400			{object}	Problem	"Query too long, unknown sort, too many filter values, or invalid pagination"
-//	@Router			/search [get]
+//	@Router			/api/v1/search [get]
 func handleSearch(svc searcher) handlerFunc {
 	return func(c *gin.Context) error {
 		q, err := searchQuery(c)
@@ -167,7 +167,7 @@ type reindexer interface {
 //	@Failure		401	{object}	Problem	"Not signed in"
 //	@Failure		403	{object}	Problem	"Not an administrator"
 //	@Failure		409	{object}	Problem	"A reindex is already running"
-//	@Router			/admin/reindex [post]
+//	@Router			/api/v1/admin/reindex [post]
 func handleReindex(svc reindexer) handlerFunc {
 	return func(c *gin.Context) error {
 		if err := svc.StartReindex(); errors.Is(err, search.ErrReindexRunning) {

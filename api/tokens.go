@@ -63,7 +63,7 @@ type apiTokenCreator interface {
 //	@Failure		403		{object}	Problem	"Called with an API token"
 //	@Failure		413		{object}	Problem	"Body over 1 MiB"
 //	@Failure		422		{object}	Problem	"Invalid fields"
-//	@Router			/me/tokens [post]
+//	@Router			/api/v1/me/tokens [post]
 func handleTokenCreate(svc apiTokenCreator) handlerFunc {
 	return func(c *gin.Context) error {
 		var req APITokenRequest
@@ -96,7 +96,7 @@ type apiTokenLister interface {
 //	@Failure	400		{object}	Problem	"Invalid pagination"
 //	@Failure	401		{object}	Problem	"Not signed in"
 //	@Failure	403		{object}	Problem	"API token without the read scope"
-//	@Router		/me/tokens [get]
+//	@Router		/api/v1/me/tokens [get]
 func handleTokenList(st apiTokenLister) handlerFunc {
 	return func(c *gin.Context) error {
 		p, err := page(c)
@@ -126,7 +126,7 @@ type apiTokenRevoker interface {
 //	@Failure	401	{object}	Problem	"Not signed in"
 //	@Failure	403	{object}	Problem	"Called with an API token"
 //	@Failure	404	{object}	Problem	"No such token of yours"
-//	@Router		/me/tokens/{id} [delete]
+//	@Router		/api/v1/me/tokens/{id} [delete]
 func handleTokenRevoke(st apiTokenRevoker) handlerFunc {
 	return func(c *gin.Context) error {
 		id, err := pathID(c, "id")

@@ -46,7 +46,7 @@ type userLister interface {
 //	@Failure		400		{object}	Problem	"Invalid pagination or role"
 //	@Failure		401		{object}	Problem	"Not signed in"
 //	@Failure		403		{object}	Problem	"Not an organizer"
-//	@Router			/users [get]
+//	@Router			/api/v1/users [get]
 func handleUserList(st userLister) handlerFunc {
 	return func(c *gin.Context) error {
 		p, err := page(c)
@@ -89,7 +89,7 @@ type userUpdater interface {
 //	@Failure		409		{object}	Problem	"Administrators cannot change their own account"
 //	@Failure		413		{object}	Problem	"Body over 1 MiB"
 //	@Failure		422		{object}	Problem	"Invalid fields"
-//	@Router			/users/{id} [patch]
+//	@Router			/api/v1/users/{id} [patch]
 func handleUserPatch(svc userUpdater) handlerFunc {
 	return func(c *gin.Context) error {
 		id, err := pathID(c, "id")

@@ -31,7 +31,7 @@ type versionAdder interface {
 //	@Failure		409		{object}	Problem	"Version already exists, or the plugin was removed"
 //	@Failure		413		{object}	Problem	"Body over 1 MiB"
 //	@Failure		422		{object}	Problem	"Invalid manifest: every problem, with its path"
-//	@Router			/plugins/{slug}/versions [post]
+//	@Router			/api/v1/plugins/{slug}/versions [post]
 func handleVersionCreate(svc versionAdder) handlerFunc {
 	return func(c *gin.Context) error {
 		data, err := readBody(c)
@@ -63,7 +63,7 @@ type versionLister interface {
 //	@Success	200		{object}	List[VersionResponse]	"Highest version first; yanked versions included and marked"
 //	@Failure	400		{object}	Problem					"Invalid pagination"
 //	@Failure	404		{object}	Problem					"No such plugin, or not visible to you"
-//	@Router		/plugins/{slug}/versions [get]
+//	@Router		/api/v1/plugins/{slug}/versions [get]
 func handleVersionList(svc versionLister) handlerFunc {
 	return func(c *gin.Context) error {
 		p, err := page(c)
@@ -92,7 +92,7 @@ type versionGetter interface {
 //	@Param		version	path		string	true	"Exact version, such as 1.2.0"
 //	@Success	200		{object}	VersionResponse
 //	@Failure	404		{object}	Problem	"No such plugin or version, or not visible to you"
-//	@Router		/plugins/{slug}/versions/{version} [get]
+//	@Router		/api/v1/plugins/{slug}/versions/{version} [get]
 func handleVersionGet(svc versionGetter) handlerFunc {
 	return func(c *gin.Context) error {
 		v, err := svc.Version(c.Request.Context(), caller(c), c.Param("slug"), c.Param("version"))
@@ -122,7 +122,7 @@ type versionYanker interface {
 //	@Failure		403		{object}	Problem	"Not the owner"
 //	@Failure		404		{object}	Problem	"No such plugin or version, or not visible to you"
 //	@Failure		409		{object}	Problem	"Already yanked"
-//	@Router			/plugins/{slug}/versions/{version}/yank [post]
+//	@Router			/api/v1/plugins/{slug}/versions/{version}/yank [post]
 func handleVersionYank(svc versionYanker) handlerFunc {
 	return func(c *gin.Context) error {
 		v, err := svc.Yank(c.Request.Context(), caller(c), c.Param("slug"), c.Param("version"))
@@ -151,7 +151,7 @@ type pluginPublisher interface {
 //	@Failure		403		{object}	Problem	"Not the owner"
 //	@Failure		404		{object}	Problem	"No such plugin, or not visible to you"
 //	@Failure		409		{object}	Problem	"Not a draft"
-//	@Router			/plugins/{slug}/publish [post]
+//	@Router			/api/v1/plugins/{slug}/publish [post]
 func handlePluginPublish(svc pluginPublisher) handlerFunc {
 	return func(c *gin.Context) error {
 		p, err := svc.Publish(c.Request.Context(), caller(c), c.Param("slug"))
@@ -184,7 +184,7 @@ type pluginRemover interface {
 //	@Failure		404	{object}	Problem	"No such plugin, or not visible to you"
 //	@Failure		409	{object}	Problem	"Already removed"
 //	@Failure		422	{object}	Problem	"An organizer gave no reason"
-//	@Router			/plugins/{slug} [delete]
+//	@Router			/api/v1/plugins/{slug} [delete]
 func handlePluginDelete(svc pluginRemover) handlerFunc {
 	return func(c *gin.Context) error {
 		var req RemoveRequest

@@ -26,7 +26,7 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
-        "/admin/reindex": {
+        "/api/v1/admin/reindex": {
             "post": {
                 "description": "Builds a fresh index from the database in the background and swaps it in: searches keep being answered meanwhile. Administrators only.",
                 "produces": [
@@ -69,7 +69,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/audit": {
+        "/api/v1/audit": {
             "get": {
                 "description": "Every change made by an organizer or administrator, and every publication or withdrawal, newest first. No route can change it. Administrators only.",
                 "produces": [
@@ -128,7 +128,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/auth/login": {
+        "/api/v1/auth/login": {
             "post": {
                 "description": "Returns a 15-minute access token and a refresh token. An unknown address and a wrong password get the same answer. Rate limited per account and per client address.",
                 "consumes": [
@@ -198,7 +198,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/auth/logout": {
+        "/api/v1/auth/logout": {
             "post": {
                 "description": "Ends the session the refresh token belongs to: its refresh tokens and access tokens stop working. Signing out twice is not an error.",
                 "consumes": [
@@ -238,7 +238,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/auth/refresh": {
+        "/api/v1/auth/refresh": {
             "post": {
                 "description": "Exchanges a refresh token for a new access token and a new refresh token. Each refresh token works once: presenting a spent one signs the whole session out.",
                 "consumes": [
@@ -296,7 +296,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/auth/register": {
+        "/api/v1/auth/register": {
             "post": {
                 "description": "Opens a participant account. Any other field (such as a role) is ignored. Rate limited per client address.",
                 "consumes": [
@@ -360,7 +360,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/hackathons": {
+        "/api/v1/hackathons": {
             "get": {
                 "produces": [
                     "application/json"
@@ -474,7 +474,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/hackathons/{slug}": {
+        "/api/v1/hackathons/{slug}": {
             "get": {
                 "produces": [
                     "application/json"
@@ -594,7 +594,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/hackathons/{slug}/assignments": {
+        "/api/v1/hackathons/{slug}/assignments": {
             "get": {
                 "produces": [
                     "application/json"
@@ -725,7 +725,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/hackathons/{slug}/conflicts": {
+        "/api/v1/hackathons/{slug}/conflicts": {
             "post": {
                 "description": "An organizer declares a conflict, or a judge recuses themself (judge_id their own), with a reason. The judge's assignment to the entry and any review they gave it are removed. Owning or collaborating on a plugin is a conflict without declaring it. Recorded in the audit log.",
                 "consumes": [
@@ -801,7 +801,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/hackathons/{slug}/judges": {
+        "/api/v1/hackathons/{slug}/judges": {
             "get": {
                 "produces": [
                     "application/json"
@@ -932,7 +932,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/hackathons/{slug}/judges/{user_id}": {
+        "/api/v1/hackathons/{slug}/judges/{user_id}": {
             "delete": {
                 "description": "Their unreviewed assignments go; their reviews stay. Organizers only. Recorded in the audit log.",
                 "tags": [
@@ -985,7 +985,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/hackathons/{slug}/leaderboard": {
+        "/api/v1/hackathons/{slug}/leaderboard": {
             "get": {
                 "description": "Entries by score, then number of reviews, then name; entries without reviews last. A review's score is 100 × Σ wᵢ·(sᵢ−minᵢ)/(maxᵢ−minᵢ) / Σ wᵢ. normalize=none: an entry's score is the mean of its review scores. normalize=zscore: each review score becomes a z-score among its judge's reviews (0 when the judge has one review or no spread), and an entry's score is the mean of its z. Organizers at any time; everyone once results are published.",
                 "produces": [
@@ -1049,7 +1049,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/hackathons/{slug}/leaderboard.csv": {
+        "/api/v1/hackathons/{slug}/leaderboard.csv": {
             "get": {
                 "description": "One row per entry: rank, plugin, name, score, reviews, then the mean raw score of each criterion. UTF-8. Text cells that a spreadsheet would take for a formula (starting with = + - @, a tab or a carriage return) are prefixed with an apostrophe. Same access as the JSON leaderboard.",
                 "produces": [
@@ -1113,7 +1113,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/hackathons/{slug}/publish-results": {
+        "/api/v1/hackathons/{slug}/publish-results": {
             "post": {
                 "description": "Makes the leaderboard public, tells each team its decision, feedback and anonymised scores, and gives accepted and awarded plugins their badges in search. Once, after the judging deadline. Organizers only. Recorded in the audit log.",
                 "produces": [
@@ -1171,7 +1171,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/hackathons/{slug}/submissions": {
+        "/api/v1/hackathons/{slug}/submissions": {
             "get": {
                 "description": "Organizers see every entry, judges the ones assigned to them, participants their own.",
                 "produces": [
@@ -1297,7 +1297,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/hackathons/{slug}/submissions/{plugin}": {
+        "/api/v1/hackathons/{slug}/submissions/{plugin}": {
             "get": {
                 "description": "For its team, its assigned judges and organizers. A judge sees their own review only; organizers see every review with its judge; once results are published, the team sees its decision, feedback and every review without the judges' names.",
                 "produces": [
@@ -1401,7 +1401,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/hackathons/{slug}/submissions/{plugin}/decision": {
+        "/api/v1/hackathons/{slug}/submissions/{plugin}/decision": {
             "post": {
                 "description": "Accepts or rejects an entry, with an optional award (accepted entries only) and written feedback for the team, told to them with the results. Organizers only, until results are published. Recorded in the audit log.",
                 "consumes": [
@@ -1490,7 +1490,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/hackathons/{slug}/submissions/{plugin}/review": {
+        "/api/v1/hackathons/{slug}/submissions/{plugin}/review": {
             "put": {
                 "description": "The assigned judge scores every criterion of the rubric and may revise until the judging deadline. Other judges' scores are never shown to judges.",
                 "consumes": [
@@ -1573,7 +1573,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/judging/queue": {
+        "/api/v1/judging/queue": {
             "get": {
                 "description": "The entries the caller is assigned to in editions whose results are not published, those not yet reviewed first, then by judging deadline.",
                 "produces": [
@@ -1604,7 +1604,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/manifests/validate": {
+        "/api/v1/manifests/validate": {
             "post": {
                 "description": "Checks a manifest (JSON, or YAML with Content-Type application/yaml) exactly as plugin creation does, and reports every problem at once with its path.",
                 "consumes": [
@@ -1651,7 +1651,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/me": {
+        "/api/v1/me": {
             "get": {
                 "produces": [
                     "application/json"
@@ -1687,7 +1687,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/me/tokens": {
+        "/api/v1/me/tokens": {
             "get": {
                 "produces": [
                     "application/json"
@@ -1812,7 +1812,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/me/tokens/{id}": {
+        "/api/v1/me/tokens/{id}": {
             "delete": {
                 "tags": [
                     "account"
@@ -1857,7 +1857,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/plugins": {
+        "/api/v1/plugins": {
             "get": {
                 "description": "Published plugins, most recently changed first, and the caller's own drafts. Organizers may also list every draft or removed plugin with status. To search, use /search.",
                 "produces": [
@@ -2005,7 +2005,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/plugins/{slug}": {
+        "/api/v1/plugins/{slug}": {
             "get": {
                 "description": "A plugin with its latest non-yanked manifest. Drafts and removed plugins are visible only to their owner, collaborators and organizers (404 for anyone else). Supports ETag / If-None-Match.",
                 "produces": [
@@ -2128,7 +2128,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/plugins/{slug}/collaborators": {
+        "/api/v1/plugins/{slug}/collaborators": {
             "get": {
                 "description": "For the owner, collaborators and organizers.",
                 "produces": [
@@ -2260,7 +2260,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/plugins/{slug}/collaborators/{user_id}": {
+        "/api/v1/plugins/{slug}/collaborators/{user_id}": {
             "delete": {
                 "tags": [
                     "plugins"
@@ -2312,7 +2312,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/plugins/{slug}/invoke": {
+        "/api/v1/plugins/{slug}/invoke": {
             "post": {
                 "description": "Runs a published plugin on an input that must match its input_schema (see GET /plugins/{slug}/openapi.json for that plugin's own document). Anyone may invoke; API tokens need the plugins:invoke scope. Calls are rate limited per account, token or address. Inputs and outputs are never stored or logged.",
                 "consumes": [
@@ -2332,6 +2332,12 @@ const docTemplate = `{
                         "name": "slug",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "Optional: Bearer and an access token or an API token with the plugins:invoke scope; anonymous calls are allowed",
+                        "name": "Authorization",
+                        "in": "header"
                     },
                     {
                         "description": "Input for the plugin",
@@ -2416,15 +2422,10 @@ const docTemplate = `{
                             "$ref": "#/definitions/Problem"
                         }
                     }
-                },
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ]
+                }
             }
         },
-        "/plugins/{slug}/openapi.json": {
+        "/api/v1/plugins/{slug}/openapi.json": {
             "get": {
                 "description": "An OpenAPI 3.1 document for this plugin's invoke call, built from its latest manifest: the input and output schemas and the examples. Give it to a code generator or an API client.",
                 "produces": [
@@ -2465,7 +2466,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/plugins/{slug}/publish": {
+        "/api/v1/plugins/{slug}/publish": {
             "post": {
                 "description": "Turns a draft into a published plugin, listed and searchable. Owner only. Recorded in the audit log.",
                 "produces": [
@@ -2523,7 +2524,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/plugins/{slug}/secret": {
+        "/api/v1/plugins/{slug}/secret": {
             "post": {
                 "description": "Creates a new signing secret for an http plugin and returns it; this is the only time it is shown. The previous secret stops working at once. Riposte signs every invocation with it (Standard Webhooks headers); check the signature in the plugin (see docs/plugin-guide.md). Owner only.",
                 "produces": [
@@ -2581,7 +2582,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/plugins/{slug}/versions": {
+        "/api/v1/plugins/{slug}/versions": {
             "get": {
                 "produces": [
                     "application/json"
@@ -2716,7 +2717,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/plugins/{slug}/versions/{version}": {
+        "/api/v1/plugins/{slug}/versions/{version}": {
             "get": {
                 "produces": [
                     "application/json"
@@ -2757,7 +2758,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/plugins/{slug}/versions/{version}/yank": {
+        "/api/v1/plugins/{slug}/versions/{version}/yank": {
             "post": {
                 "description": "Withdraws a version from \"latest\" and from search; it stays readable by its exact version and its number is never reused. Owner only. Recorded in the audit log.",
                 "produces": [
@@ -2822,7 +2823,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/schemas/plugin-manifest.json": {
+        "/api/v1/schemas/plugin-manifest.json": {
             "get": {
                 "description": "The JSON Schema (draft 2020-12) of plugin manifests, for editors and CI. POST /manifests/validate applies the same rules and a few a schema cannot express.",
                 "produces": [
@@ -2848,7 +2849,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/search": {
+        "/api/v1/search": {
             "get": {
                 "description": "Typo-tolerant, faceted search of published plugins in French, English and Arabic. Words with 5–8 letters tolerate one typo, 9 or more two; the last word also matches as a prefix; documents with every word come first, then fewer. Filters may repeat (category=a\u0026category=b): values of one field are alternatives, fields combine. The text is never read as a query language. engine says who answered: database means the search engine is unreachable and the answer is plain matching on name, summary and tags.",
                 "produces": [
@@ -2978,7 +2979,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/users": {
+        "/api/v1/users": {
             "get": {
                 "description": "Lists accounts, oldest first. Organizers and administrators only.",
                 "produces": [
@@ -3055,7 +3056,7 @@ const docTemplate = `{
                 ]
             }
         },
-        "/users/{id}": {
+        "/api/v1/users/{id}": {
             "patch": {
                 "description": "Changes an account's role or disables it; this takes effect on the account's next request. Administrators only; they cannot change their own account. Recorded in the audit log.",
                 "consumes": [
@@ -3141,6 +3142,98 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ]
+            }
+        },
+        "/livez": {
+            "get": {
+                "description": "200 while the process runs. It checks nothing else, so that an orchestrator does not restart a process whose database is down.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "Liveness",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Health"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal error",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/metrics": {
+            "get": {
+                "description": "Request counts and latencies by route template, plugin invocations, Go runtime and process metrics, in the Prometheus text format. It carries no personal data, but block it at the proxy and scrape it from inside.",
+                "produces": [
+                    "text/plain"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "Prometheus metrics",
+                "responses": {
+                    "200": {
+                        "description": "Prometheus text exposition",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal error",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/readyz": {
+            "get": {
+                "description": "200 when this process should receive traffic (status ok, or degraded while the search engine is down: searches are then answered from the database), 503 when its database does not answer or it is shutting down. Anyone sees the state of each check and the search index's backlog; the search engine's last error is shown only with an administrator's token, and causes are logged.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "Readiness",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Optional: Bearer and an administrator's access token or API token (read scope), to see the search engine's last error",
+                        "name": "Authorization",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Health"
+                        }
+                    },
+                    "401": {
+                        "description": "Invalid or expired token (calling without one is fine)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Not ready: database unreachable, or shutting down",
+                        "schema": {
+                            "$ref": "#/definitions/api.Health"
+                        }
+                    }
+                }
             }
         }
     },
@@ -3579,6 +3672,30 @@ const docTemplate = `{
                 },
                 "submission_deadline": {
                     "type": "string"
+                }
+            }
+        },
+        "api.Health": {
+            "type": "object",
+            "properties": {
+                "checks": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "search": {
+                    "$ref": "#/definitions/api.SearchHealth"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "ok",
+                        "degraded",
+                        "unavailable",
+                        "shutting down"
+                    ],
+                    "example": "ok"
                 }
             }
         },
@@ -4120,6 +4237,34 @@ const docTemplate = `{
                 },
                 "updated_at": {
                     "type": "string"
+                }
+            }
+        },
+        "api.SearchHealth": {
+            "type": "object",
+            "properties": {
+                "engine": {
+                    "type": "string",
+                    "example": "meilisearch"
+                },
+                "lag_seconds": {
+                    "type": "number",
+                    "example": 0
+                },
+                "last_error": {
+                    "type": "string"
+                },
+                "pending": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "ok",
+                        "degraded"
+                    ],
+                    "example": "ok"
                 }
             }
         },
@@ -4711,7 +4856,7 @@ const docTemplate = `{
 var SwaggerInfo = &swag.Spec{
 	Version:          "1.0",
 	Host:             "",
-	BasePath:         "/api/v1",
+	BasePath:         "/",
 	Schemes:          []string{},
 	Title:            "Riposte API",
 	Description:      "Riposte runs civic-tech hackathons against online propaganda: participants publish tools described by a manifest, NGOs find and try them, judges score submissions against a weighted rubric. Errors are RFC 9457 problem documents (application/problem+json) naming the fields at fault.",

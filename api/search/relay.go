@@ -44,20 +44,15 @@ func NewRelay(st *store.Store, e Engine, log *slog.Logger) *Relay {
 		batch: relayBatch, lease: relayLease, idle: relayIdle, timeout: relayTimeout}
 }
 
-// Run drains the outbox until ctx ends.
+// Run drains the outbox until ctx ends. While index updates fail, it logs
+// the start of the outage once, a reminder with the number of pending
+// updates at most once a minute, and the end of the outage once.
 func (r *Relay) Run(ctx context.Context) {
-	failing := false
+	var o outage
 	for ctx.Err() == nil {
-		n, err := r.Drain(ctx)
-		switch {
-		case ctx.Err() != nil:
+		n, err := r.pass(ctx, &o)
+		if ctx.Err() != nil {
 			return
-		case err != nil && !failing:
-			r.log.Warn("search index updates are failing; they will be retried", "engine", r.engine.Name(), "error", err)
-			failing = true
-		case err == nil && failing:
-			r.log.Info("search index updates are flowing again", "engine", r.engine.Name())
-			failing = false
 		}
 		if n < r.batch || err != nil {
 			select {
@@ -66,6 +61,70 @@ func (r *Relay) Run(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// relayReminder is the least time between two log lines about one outage.
+const relayReminder = time.Minute
+
+// outage is what a relay remembers of failing index updates.
+type outage struct {
+	since    time.Time // when updates started failing; zero while they flow
+	reminded time.Time // when the outage was last logged
+}
+
+// pass drains once and logs what changed about an outage.
+func (r *Relay) pass(ctx context.Context, o *outage) (int, error) {
+	n, err := r.Drain(ctx)
+	if ctx.Err() != nil {
+		return n, err
+	}
+	now := r.now()
+	switch {
+	case o.since.IsZero() && err != nil:
+		*o = outage{since: now, reminded: now}
+		lag, lagErr := r.store.IndexLag(ctx)
+		r.log.Warn("search index updates are failing; they will be retried",
+			"engine", r.engine.Name(), pendingAttr(lag, lagErr), "error", err)
+	case o.since.IsZero():
+	case err == nil && n > 0:
+		r.recovered(o, now)
+	case now.Sub(o.reminded) >= relayReminder:
+		r.remind(ctx, o, now, err)
+	}
+	return n, err
+}
+
+// remind logs that an outage goes on, with the number of pending updates
+// and the last error, unless nothing is pending any more (another replica
+// caught up), which ends the outage.
+func (r *Relay) remind(ctx context.Context, o *outage, now time.Time, err error) {
+	lag, lagErr := r.store.IndexLag(ctx)
+	if lagErr == nil && lag.Pending == 0 {
+		r.recovered(o, now)
+		return
+	}
+	o.reminded = now
+	cause := lag.LastError
+	if err != nil {
+		cause = err.Error()
+	}
+	r.log.Warn("search index updates are still failing; they will be retried", "engine", r.engine.Name(),
+		pendingAttr(lag, lagErr), "for", now.Sub(o.since).Round(time.Second), "error", cause)
+}
+
+// recovered logs the end of an outage and forgets it.
+func (r *Relay) recovered(o *outage, now time.Time) {
+	r.log.Info("search index updates are flowing again", "engine", r.engine.Name(), "after", now.Sub(o.since).Round(time.Second))
+	*o = outage{}
+}
+
+// pendingAttr is the number of plugins waiting for the index, as a log
+// attribute.
+func pendingAttr(lag store.IndexLag, err error) slog.Attr {
+	if err != nil {
+		return slog.String("pending", "unknown")
+	}
+	return slog.Int("pending", lag.Pending)
 }
 
 // Drain runs one pass and reports how many plugins it indexed or removed.

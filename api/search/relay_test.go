@@ -1,13 +1,16 @@
 package search
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -300,4 +303,164 @@ func TestBackoffGrowsWithJitter(t *testing.T) {
 			}
 		}
 	}
+}
+
+// logRecord is one line a relay logged, read back from JSON; its time is
+// the test's clock.
+type logRecord struct {
+	Time    time.Time `json:"time"`
+	Msg     string    `json:"msg"`
+	Pending any       `json:"pending"`
+	Error   string    `json:"error"`
+}
+
+// fakeClock is a clock that moves on by step at each reading, so that a
+// relay's passes take simulated time, and runs at when it reaches a time.
+type fakeClock struct {
+	mu    sync.Mutex
+	t     time.Time
+	step  time.Duration
+	at    map[time.Time]func()
+	start time.Time
+}
+
+func newFakeClock(step time.Duration) *fakeClock {
+	t := time.Now()
+	return &fakeClock{t: t, start: t, step: step, at: map[time.Time]func(){}}
+}
+
+// after runs fn once the clock is d past its start.
+func (c *fakeClock) after(d time.Duration, fn func()) { c.at[c.start.Add(d)] = fn }
+
+func (c *fakeClock) now() time.Time {
+	c.mu.Lock()
+	c.t = c.t.Add(c.step)
+	t := c.t
+	var due []func()
+	for when, fn := range c.at {
+		if !t.Before(when) {
+			due = append(due, fn)
+			delete(c.at, when)
+		}
+	}
+	c.mu.Unlock()
+	for _, fn := range due {
+		fn()
+	}
+	return t
+}
+
+func (c *fakeClock) peek() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// loggingRelay returns a relay on the clock whose log lines, stamped with
+// the clock's time, go to buf.
+func loggingRelay(st *store.Store, e Engine, c *fakeClock, buf *bytes.Buffer) *Relay {
+	h := slog.NewJSONHandler(buf, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey {
+			return slog.Time(slog.TimeKey, c.peek())
+		}
+		return a
+	}})
+	r := NewRelay(st, e, slog.New(h))
+	r.now, r.idle = c.now, 0
+	return r
+}
+
+func readLog(t *testing.T, buf *bytes.Buffer) []logRecord {
+	t.Helper()
+	var out []logRecord
+	for line := range bytes.Lines(buf.Bytes()) {
+		var rec logRecord
+		if err := json.Unmarshal(line, &rec); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, rec)
+	}
+	return out
+}
+
+func (m *memEngine) setFail(err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.fail = err
+}
+
+func TestRelayLogsAnOutageOnceThenEveryMinute(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f, e := newFixture(t, st), newMemEngine()
+		f.publish(t, "alpha")
+		f.publish(t, "beta")
+		e.setFail(fmt.Errorf("%w: connection refused", ErrUnavailable))
+		// Five minutes down, then two minutes up, each pass taking a
+		// simulated second or so.
+		clock := newFakeClock(300 * time.Millisecond)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		clock.after(5*time.Minute, func() { e.setFail(nil) })
+		clock.after(7*time.Minute, cancel)
+		var buf bytes.Buffer
+		loggingRelay(st, e, clock, &buf).Run(ctx)
+
+		var down, up []logRecord
+		for _, rec := range readLog(t, &buf) {
+			if rec.Time.Sub(clock.start) < 5*time.Minute {
+				down = append(down, rec)
+			} else {
+				up = append(up, rec)
+			}
+		}
+		if len(down) < 4 || len(down) > 5 {
+			t.Fatalf("%d lines in five minutes of outage, want one and a reminder a minute: %+v", len(down), down)
+		}
+		for i, rec := range down {
+			want := "search index updates are still failing; they will be retried"
+			if i == 0 {
+				want = "search index updates are failing; they will be retried"
+			}
+			if rec.Msg != want || rec.Pending != 2.0 || !strings.Contains(rec.Error, "connection refused") {
+				t.Fatalf("line %d: %+v, want %q with 2 pending and the error", i, rec, want)
+			}
+			if i > 0 && rec.Time.Sub(down[i-1].Time) < time.Minute {
+				t.Fatalf("lines %d and %d are %v apart, less than a minute", i-1, i, rec.Time.Sub(down[i-1].Time))
+			}
+		}
+		// Back up: one line when the next retry goes through (a reminder may
+		// come first, while the retries wait for their backoff), then silence.
+		last := len(up) - 1
+		if last < 0 || last > 1 || up[last].Msg != "search index updates are flowing again" ||
+			up[last].Time.Sub(clock.start) > 5*time.Minute+backoffCeiling+5*time.Second {
+			t.Fatalf("after recovery: %+v, want one line saying updates flow again, after the next retry", up)
+		}
+		converged(t, st, e)
+	})
+}
+
+func TestRelayEndsAnOutageThatAnotherReplicaCaughtUp(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f, down := newFixture(t, st), newMemEngine()
+		f.publish(t, "alpha")
+		down.setFail(fmt.Errorf("%w: connection refused", ErrUnavailable))
+		clock := newFakeClock(time.Second)
+		var buf bytes.Buffer
+		r := loggingRelay(st, down, clock, &buf)
+		var o outage
+		r.pass(ctx, &o)
+		other := quietRelay(st, newMemEngine())
+		other.now = func() time.Time { return clock.peek().Add(time.Hour) }
+		if n, err := other.Drain(ctx); n != 1 || err != nil {
+			t.Fatalf("the other replica drained %d, %v", n, err)
+		}
+		for range 90 {
+			r.pass(ctx, &o)
+		}
+		got := readLog(t, &buf)
+		if len(got) != 2 || got[1].Msg != "search index updates are flowing again" || !o.since.IsZero() {
+			t.Fatalf("after another replica caught up: %+v, want the outage and its end", got)
+		}
+	})
 }

@@ -2,11 +2,19 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+	"modernc.org/sqlite"
 )
 
 // SearchSource is what the search index needs of one plugin.
@@ -122,8 +130,11 @@ func placeholders(from, n int) string {
 }
 
 // PlainSearch is a search the database answers when the search engine
-// cannot: every word must appear in the name, the summary or a tag
-// (ignoring case), and every filter must hold.
+// cannot: every word must appear in the name, the summary or a tag, and
+// every filter must hold. Words match ignoring case and accents, anywhere
+// in a word (so a word's beginning finds it); on PostgreSQL a word of
+// typoMinLetters letters or more also matches a word close to it in
+// spelling (trigram similarity).
 type PlainSearch struct {
 	Words   []string
 	Filters map[string][]string // facet field → accepted values
@@ -143,7 +154,7 @@ type PlainResult struct {
 
 // SearchPlain runs a PlainSearch over listed plugins.
 func (s *Store) SearchPlain(ctx context.Context, q PlainSearch) (PlainResult, error) {
-	where, args := plainWhere(q)
+	where, args := plainWhere(q, s.dialect == Postgres)
 	var res PlainResult
 	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM plugins p `+where, args...).Scan(&res.Total); err != nil {
 		return res, fmt.Errorf("plain search: %w", err)
@@ -165,7 +176,19 @@ func (s *Store) SearchPlain(ctx context.Context, q PlainSearch) (PlainResult, er
 	return res, err
 }
 
-func plainWhere(q PlainSearch) (string, []any) {
+// Typos the PostgreSQL fallback tolerates: words shorter than
+// typoMinLetters must match exactly (as the search engines allow no typo
+// in words of four letters or fewer); longer ones also match a word whose
+// strict word similarity (pg_trgm) reaches typoSimilarity, which accepts
+// "rummeur" for "rumeurs" (0.45) and refuses "crise" for "prise" (0.33).
+const (
+	typoMinLetters = 5
+	typoSimilarity = 0.4
+)
+
+// plainWhere builds the WHERE clause of a PlainSearch; fuzzy adds typo
+// tolerance, which needs PostgreSQL's riposte_similarity.
+func plainWhere(q PlainSearch, fuzzy bool) (string, []any) {
 	var (
 		conds = []string{`p.status = 'published'`, `p.latest_version IS NOT NULL`}
 		args  []any
@@ -175,10 +198,7 @@ func plainWhere(q PlainSearch) (string, []any) {
 		return fmt.Sprintf("$%d", len(args))
 	}
 	for _, w := range q.Words {
-		pattern := "%" + escapeLike(strings.ToLower(w)) + "%"
-		pa := arg(pattern)
-		conds = append(conds, `(LOWER(p.name) LIKE `+pa+` ESCAPE '\' OR LOWER(p.summary) LIKE `+pa+` ESCAPE '\'
-			OR EXISTS (SELECT 1 FROM plugin_facets t WHERE t.plugin_id = p.id AND t.field = 'tag' AND t.value LIKE `+pa+` ESCAPE '\'))`)
+		conds = append(conds, wordCondition(w, arg, fuzzy))
 	}
 	for _, field := range slices.Sorted(maps.Keys(q.Filters)) {
 		values := q.Filters[field]
@@ -195,6 +215,58 @@ func plainWhere(q PlainSearch) (string, []any) {
 	}
 	return `WHERE ` + strings.Join(conds, " AND "), args
 }
+
+// wordCondition holds when word appears in a plugin's name, summary or a
+// tag; arg adds a query parameter and returns its placeholder.
+func wordCondition(word string, arg func(any) string, fuzzy bool) string {
+	pa := arg(escapeLike(word))
+	match := func(col string) string {
+		return `riposte_fold(` + col + `) LIKE '%' || riposte_fold(` + pa + `) || '%' ESCAPE '\'`
+	}
+	if fuzzy && utf8.RuneCountInString(word) >= typoMinLetters {
+		wa, ta := arg(word), arg(typoSimilarity)
+		exact := match
+		match = func(col string) string {
+			return `(` + exact(col) + ` OR riposte_similarity(` + wa + `, ` + col + `) >= ` + ta + `)`
+		}
+	}
+	return `(` + match(`p.name`) + ` OR ` + match(`p.summary`) + `
+		OR EXISTS (SELECT 1 FROM plugin_facets t WHERE t.plugin_id = p.id AND t.field = 'tag' AND ` + match(`t.value`) + `))`
+}
+
+// fold returns s in lower case without accents (marks of decomposed
+// letters) and with the ligatures œ, æ and ß spelt out, as PostgreSQL's
+// lower(unaccent(…)) does, so that "Désinformation" and "desinformation"
+// compare equal.
+func fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	return ligatures.Replace(strings.ToLower(out))
+}
+
+var ligatures = strings.NewReplacer("œ", "oe", "æ", "ae", "ß", "ss")
+
+// sqliteFold is riposte_fold(text) for SQLite: fold, with NULL for NULL.
+func sqliteFold(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	switch v := args[0].(type) {
+	case nil:
+		return nil, nil
+	case string:
+		return fold(v), nil
+	case []byte:
+		return fold(string(v)), nil
+	default:
+		return fold(fmt.Sprint(v)), nil
+	}
+}
+
+// The fallback search calls riposte_fold on SQLite as on PostgreSQL, where
+// a migration defines it. Like a database/sql driver, it is registered once
+// for the process.
+func init() { sqlite.MustRegisterDeterministicScalarFunction("riposte_fold", 1, sqliteFold) }
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)

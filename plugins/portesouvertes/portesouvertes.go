@@ -8,6 +8,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -25,25 +26,36 @@ func init() { plugins.Register(New()) }
 type text map[string]string // language → text
 
 type dataset struct {
-	Sources   map[string]string `yaml:"sources"`
-	Countries map[string]struct {
-		Numbers []struct {
-			Number  string   `yaml:"number"`
-			Service text     `yaml:"service"`
-			Sources []string `yaml:"sources"`
-		} `yaml:"numbers"`
-		Accounts []struct {
-			Name    string   `yaml:"name"`
-			URL     string   `yaml:"url"`
-			Sources []string `yaml:"sources"`
-		} `yaml:"accounts"`
-		Advice string `yaml:"advice"`
-	} `yaml:"countries"`
-	Advice map[string]struct {
-		Title   text                `yaml:"title"`
-		Steps   map[string][]string `yaml:"steps"`
-		Sources []string            `yaml:"sources"`
-	} `yaml:"advice"`
+	Sources   map[string]string   `yaml:"sources"`
+	Countries map[string]country  `yaml:"countries"`
+	Advice    map[string]guidance `yaml:"advice"`
+}
+
+// country is what the dataset holds for one country; Advice names its
+// guidance.
+type country struct {
+	Name    text `yaml:"name"`
+	Numbers []struct {
+		Number  string   `yaml:"number"`
+		Service text     `yaml:"service"`
+		Sources []string `yaml:"sources"`
+	} `yaml:"numbers"`
+	Accounts []struct {
+		Name    string   `yaml:"name"`
+		URL     string   `yaml:"url"`
+		Sources []string `yaml:"sources"`
+	} `yaml:"accounts"`
+	Advice string `yaml:"advice"`
+}
+
+// guidance is advice on how to react. Note, when set, says where steps
+// shared by several countries come from; "{country}" in it stands for the
+// country's name.
+type guidance struct {
+	Title   text                `yaml:"title"`
+	Steps   map[string][]string `yaml:"steps"`
+	Note    text                `yaml:"note"`
+	Sources []string            `yaml:"sources"`
 }
 
 // Plugin answers from the embedded dataset.
@@ -79,10 +91,12 @@ type Account struct {
 	Sources []string `json:"sources"`
 }
 
-// Advice is official guidance on how to react.
+// Advice is official guidance on how to react. Note, when present, says
+// that the steps come from another country's guidance.
 type Advice struct {
 	Title   string   `json:"title"`
 	Steps   []string `json:"steps"`
+	Note    string   `json:"note,omitempty"`
 	Sources []string `json:"sources"`
 }
 
@@ -114,16 +128,27 @@ func (p *Plugin) Invoke(ctx context.Context, input json.RawMessage) (json.RawMes
 	if !ok {
 		return nil, &plugins.InputError{Path: "input.country", Message: fmt.Sprintf("no data for %q yet", in.Country)}
 	}
-	a := Answer{Country: in.Country, Language: in.Language, Numbers: []Number{}, Accounts: []Account{}}
+	return json.Marshal(p.answer(in.Country, in.Language, c))
+}
+
+// answer is what the plugin says about country c, whose code is code, in
+// language lang.
+func (p *Plugin) answer(code, lang string, c country) Answer {
+	a := Answer{Country: code, Language: lang, Numbers: []Number{}, Accounts: []Account{}}
 	for _, n := range c.Numbers {
-		a.Numbers = append(a.Numbers, Number{Number: n.Number, Service: n.Service[in.Language], Sources: p.cite(n.Sources)})
+		a.Numbers = append(a.Numbers, Number{Number: n.Number, Service: n.Service[lang], Sources: p.cite(n.Sources)})
 	}
 	for _, acc := range c.Accounts {
 		a.Accounts = append(a.Accounts, Account{Name: acc.Name, URL: acc.URL, Sources: p.cite(acc.Sources)})
 	}
-	adv := p.data.Advice[c.Advice]
-	a.Advice = Advice{Title: adv.Title[in.Language], Steps: adv.Steps[in.Language], Sources: p.cite(adv.Sources)}
-	return json.Marshal(a)
+	g := p.data.Advice[c.Advice]
+	a.Advice = Advice{
+		Title:   g.Title[lang],
+		Steps:   g.Steps[lang],
+		Note:    strings.ReplaceAll(g.Note[lang], "{country}", c.Name[lang]),
+		Sources: p.cite(g.Sources),
+	}
+	return a
 }
 
 func (p *Plugin) cite(keys []string) []string {

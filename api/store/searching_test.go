@@ -1,0 +1,94 @@
+package store_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/api/store/storetest"
+)
+
+// addPlugin stores a plugin with one version showing name, summary and
+// tags, published unless draft.
+func addPlugin(t *testing.T, s *store.Store, owner int64, slug, name, summary string, tags []string, draft bool) {
+	t.Helper()
+	ctx := context.Background()
+	err := s.InTx(ctx, func(tx *store.Tx) error {
+		id, err := tx.InsertPlugin(ctx, slug, owner)
+		if err != nil {
+			return err
+		}
+		v, err := tx.InsertVersion(ctx, id, store.NewPluginVersion{Version: "1.0.0", Key: "1.0.0", Manifest: []byte(`{}`), SHA256: "x", CreatedBy: owner})
+		if err != nil {
+			return err
+		}
+		err = tx.SetLatest(ctx, id, store.Latest{Version: &v.Version, Manifest: []byte(`{}`), Runtime: "none", Name: name, Summary: summary,
+			Categories: []string{"research"}, Languages: []string{"fr"}, Tags: tags, License: "MIT"})
+		if err != nil || draft {
+			return err
+		}
+		return tx.PublishPlugin(ctx, id)
+	})
+	if err != nil {
+		t.Fatalf("add %s: %v", slug, err)
+	}
+}
+
+func TestPlainSearchFoldsCaseAndAccentsAndMatchesPrefixes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		u := newUser(t, s, "ada@example.org", "participant")
+		addPlugin(t, s, u.ID, "vigie-rumeurs", "Vigie Rumeurs", "Repère les rumeurs qui se propagent pendant une crise", []string{"rumeurs", "desinformation"}, false)
+		addPlugin(t, s, u.ID, "contre-propagande", "Contre-Propagande", "Désinformation : répondre aux discours de haine", []string{"contre-discours"}, false)
+		addPlugin(t, s, u.ID, "abris", "ABRIS", "Hébergement d'urgence, 100% bénévole, Œuvre solidaire", []string{"urgence"}, false)
+		addPlugin(t, s, u.ID, "brouillon", "Brouillon", "Désinformation en préparation", []string{"desinformation"}, true)
+		typos := s.Dialect() == store.Postgres
+		for _, tc := range []struct {
+			name  string
+			words []string
+			want  []string
+		}{
+			{"a word without its accent finds the accented one", []string{"desinformation"}, []string{"contre-propagande", "vigie-rumeurs"}},
+			{"an accented capital finds the word and the unaccented tag", []string{"Désinformation"}, []string{"contre-propagande", "vigie-rumeurs"}},
+			{"the beginning of a word finds it", []string{"désinfo"}, []string{"contre-propagande", "vigie-rumeurs"}},
+			{"case does not matter, in query or text", []string{"DÉSINFO"}, []string{"contre-propagande", "vigie-rumeurs"}},
+			{"an accent in the text is ignored", []string{"hebergement"}, []string{"abris"}},
+			{"a ligature matches its letters", []string{"oeuvre"}, []string{"abris"}},
+			{"a capitalised name is found in lower case", []string{"abris"}, []string{"abris"}},
+			{"every word is required", []string{"rumeur", "haine"}, nil},
+			{"words may come from different fields", []string{"desinformation", "haine"}, []string{"contre-propagande"}},
+			{"LIKE wildcards are plain characters", []string{"0%"}, []string{"abris"}},
+			{"a wildcard alone matches nothing more", []string{"_%"}, nil},
+			{"a word found nowhere finds nothing", []string{"vaccination"}, nil},
+			{"short words tolerate no typo", []string{"abro"}, nil},
+			{"one letter changed in a five-letter word is too far", []string{"prise"}, nil},
+			{"a doubled letter is a typo tolerated on PostgreSQL", []string{"rummeur"}, when(typos, "vigie-rumeurs")},
+			{"a typo in a long word is tolerated on PostgreSQL", []string{"desinformatoin"}, when(typos, "contre-propagande", "vigie-rumeurs")},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				res, err := s.SearchPlain(context.Background(), store.PlainSearch{Words: tc.words, Limit: 20, Facets: []string{"tag"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, src := range res.Sources {
+					got = append(got, src.Slug)
+				}
+				slices.Sort(got)
+				if strings.Join(got, ",") != strings.Join(tc.want, ",") || res.Total != len(tc.want) {
+					t.Fatalf("%q found %v (total %d), want %v", tc.words, got, res.Total, tc.want)
+				}
+			})
+		}
+	})
+}
+
+// when returns slugs on a dialect that supports a feature, and none on one
+// that does not.
+func when(supported bool, slugs ...string) []string {
+	if !supported {
+		return nil
+	}
+	return slugs
+}
