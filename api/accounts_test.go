@@ -1,11 +1,14 @@
 package api_test
 
 import (
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
@@ -256,4 +259,52 @@ func TestLoginRateLimits(t *testing.T) {
 		}
 		login(e, "y@example.org", "10.1.2.3:5555", map[string]string{"X-Forwarded-For": "198.51.100.50"}).problem(429)
 	})
+}
+
+// TestSigningKeyAloneCannotMintLongLivedTokens signs tokens for a live
+// session with the server's own key: only those within the access token
+// lifetime are accepted.
+func TestSigningKeyAloneCannotMintLongLivedTokens(t *testing.T) {
+	e := newEnv(t)
+	_, tok := e.user("ada@example.org", auth.RoleParticipant)
+	parsed, _, err := jwt.NewParser().ParseUnverified(tok, jwt.MapClaims{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims := parsed.Claims.(jwt.MapClaims)
+	now := time.Now().Truncate(time.Second)
+	mint := func(iat *time.Time, exp time.Time) string {
+		c := jwt.MapClaims{}
+		maps.Copy(c, claims)
+		c["exp"] = exp.Unix()
+		delete(c, "iat")
+		if iat != nil {
+			c["iat"] = iat.Unix()
+		}
+		j := jwt.NewWithClaims(jwt.SigningMethodHS256, c)
+		j.Header["typ"] = "at+jwt"
+		s, err := j.SignedString(testSigningKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	longAgo := now.Add(-23 * time.Hour)
+	cases := []struct {
+		name  string
+		token string
+		code  int
+	}{
+		{"within the access lifetime", mint(&now, now.Add(15*time.Minute)), 200},
+		{"a day long", mint(&now, now.Add(24*time.Hour)), 401},
+		{"issued yesterday, expiring in an hour", mint(&longAgo, now.Add(time.Hour)), 401},
+		{"without an issue time", mint(nil, now.Add(10*time.Minute)), 401},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if r := e.do(req{method: "GET", path: "/api/v1/me", token: c.token}); r.Code != c.code {
+				t.Fatalf("status %d, want %d; body: %s", r.Code, c.code, r.Body.String())
+			}
+		})
+	}
 }
