@@ -13,6 +13,7 @@ import (
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/ratelimit"
+	"github.com/riposte-civic/riposte/api/store"
 )
 
 func TestAccountLifecycle(t *testing.T) {
@@ -221,44 +222,142 @@ func TestMalformedCredentials(t *testing.T) {
 		body: map[string]string{"email": "x@example.org", "password": "whatever1"}}).problem(401)
 }
 
-func TestLoginRateLimits(t *testing.T) {
-	limits := auth.Limits{
-		LoginPerIP:      ratelimit.Rate{Burst: 3, Every: time.Hour},
-		LoginPerAccount: ratelimit.Rate{Burst: 5, Every: time.Hour},
-	}
-	login := func(e *env, email, remote string, hdr map[string]string) response {
-		return e.do(req{method: "POST", path: "/api/v1/auth/login", remote: remote, header: hdr,
-			body: map[string]string{"email": email, "password": "wrong-password"}})
-	}
-	t.Run("per client address, forged X-Forwarded-For ignored", func(t *testing.T) {
+// signIn posts credentials from a client address, with extra headers.
+func (e *env) signIn(email, password, remote string, hdr map[string]string) response {
+	e.t.Helper()
+	return e.do(req{method: "POST", path: "/api/v1/auth/login", remote: remote, header: hdr,
+		body: map[string]string{"email": email, "password": password}})
+}
+
+func TestFailedSignInsArePerAddress(t *testing.T) {
+	limits := auth.Limits{FailuresPerAddress: ratelimit.Rate{Burst: 3, Every: time.Hour}}
+	t.Run("forged X-Forwarded-For ignored", func(t *testing.T) {
 		e := newEnv(t, withLimits(limits))
 		for i := range 3 {
-			login(e, "a@example.org", "203.0.113.9:1000", map[string]string{"X-Forwarded-For": "198.51.100." + itoa(int64(i))}).problem(401)
+			e.signIn("a@example.org", "wrong-password", "203.0.113.9:1000", map[string]string{"X-Forwarded-For": "198.51.100." + itoa(int64(i))}).problem(401)
 		}
-		r := login(e, "b@example.org", "203.0.113.9:1000", map[string]string{"X-Forwarded-For": "198.51.100.77"})
+		r := e.signIn("b@example.org", "wrong-password", "203.0.113.9:1000", map[string]string{"X-Forwarded-For": "198.51.100.77"})
 		r.problem(429)
 		if ra := r.Header().Get("Retry-After"); ra == "" || ra == "0" {
 			t.Fatalf("Retry-After %q", ra)
 		}
-		login(e, "c@example.org", "203.0.113.10:1000", nil).problem(401)
-	})
-	t.Run("per account, across addresses", func(t *testing.T) {
-		e := newEnv(t, withLimits(limits))
-		for i := range 5 {
-			login(e, "victim@example.org", "192.0.2."+itoa(int64(i))+":1", nil).problem(401)
-		}
-		login(e, "Victim@example.org", "192.0.2.200:1", nil).problem(429)
+		e.signIn("c@example.org", "wrong-password", "203.0.113.10:1000", nil).problem(401)
 	})
 	t.Run("behind a trusted proxy, the forwarded address counts", func(t *testing.T) {
 		e := newEnv(t, withLimits(limits), withDeps(func(d *api.Deps) { d.TrustedProxies = []string{"10.0.0.0/8"} }))
 		for i := range 4 {
-			login(e, "a"+itoa(int64(i))+"@example.org", "10.1.2.3:5555", map[string]string{"X-Forwarded-For": "198.51.100." + itoa(int64(i))}).problem(401)
+			e.signIn("a"+itoa(int64(i))+"@example.org", "wrong-password", "10.1.2.3:5555", map[string]string{"X-Forwarded-For": "198.51.100." + itoa(int64(i))}).problem(401)
 		}
 		for range 3 {
-			login(e, "z@example.org", "10.1.2.3:5555", map[string]string{"X-Forwarded-For": "198.51.100.50"})
+			e.signIn("z@example.org", "wrong-password", "10.1.2.3:5555", map[string]string{"X-Forwarded-For": "198.51.100.50"}).problem(401)
 		}
-		login(e, "y@example.org", "10.1.2.3:5555", map[string]string{"X-Forwarded-For": "198.51.100.50"}).problem(429)
+		e.signIn("y@example.org", "wrong-password", "10.1.2.3:5555", map[string]string{"X-Forwarded-For": "198.51.100.50"}).problem(429)
 	})
+	t.Run("successful sign-ins are not counted", func(t *testing.T) {
+		e := newEnv(t, withLimits(limits))
+		e.user("ada@example.org", auth.RoleParticipant)
+		for range 6 {
+			e.signIn("ada@example.org", "password-ada@example.org", "203.0.113.9:1", nil).want(200)
+		}
+		for range 3 {
+			e.signIn("ada@example.org", "wrong-password", "203.0.113.9:1", nil).problem(401)
+		}
+		e.signIn("ada@example.org", "password-ada@example.org", "203.0.113.9:1", nil).problem(429)
+	})
+}
+
+func TestAttackOnAnAccountDoesNotLockOutItsOwner(t *testing.T) {
+	limits := auth.Limits{
+		FailuresPerAddress:        ratelimit.Rate{Burst: 100, Every: time.Hour},
+		FailuresPerAccountAddress: ratelimit.Rate{Burst: 3, Every: time.Hour},
+		FailuresPerAccount:        ratelimit.Rate{Burst: 5, Every: time.Hour},
+	}
+	const owner, right = "ada@example.org", "password-ada@example.org"
+	t.Run("from one address", func(t *testing.T) {
+		e := newEnv(t, withLimits(limits))
+		e.user(owner, auth.RoleParticipant)
+		for range 3 {
+			e.signIn(owner, "wrong-password", "203.0.113.66:1", nil).problem(401)
+		}
+		// The attacking address is refused even the right password ...
+		e.signIn(owner, right, "203.0.113.66:1", nil).problem(429)
+		// ... which still opens the account from anywhere else, and the
+		// attacker may still sign in to other accounts.
+		e.signIn(owner, right, "198.51.100.7:1", nil).want(200)
+		e.signIn("other@example.org", "wrong-password", "203.0.113.66:1", nil).problem(401)
+	})
+	t.Run("from many addresses", func(t *testing.T) {
+		e := newEnv(t, withLimits(limits))
+		e.user(owner, auth.RoleParticipant)
+		for i := range 10 {
+			e.signIn("Ada@example.org", "wrong-password", "203.0.113."+itoa(int64(i))+":1", nil).problem(401)
+		}
+		// The account-wide budget is spent: addresses that failed on the
+		// account wait, even with the right password ...
+		e.signIn(owner, right, "203.0.113.1:1", nil).problem(429)
+		// ... a fresh address gets one try ...
+		e.signIn(owner, "wrong-password", "203.0.113.200:1", nil).problem(401)
+		e.signIn(owner, "wrong-password", "203.0.113.200:1", nil).problem(429)
+		// ... and the owner, from an address that has not been failing, signs in.
+		e.signIn(owner, right, "198.51.100.7:1", nil).want(200)
+		e.signIn(owner, right, "198.51.100.7:1", nil).want(200)
+	})
+}
+
+func TestLockOutIsAuditedOnce(t *testing.T) {
+	limits := auth.Limits{FailuresPerAccountAddress: ratelimit.Rate{Burst: 2, Every: time.Hour}}
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		t.Run(string(d), func(t *testing.T) { lockOutIsAuditedOnce(t, newEnv(t, onDialect(d), withLimits(limits))) })
+	}
+}
+
+func lockOutIsAuditedOnce(t *testing.T, e *env) {
+	_, adminTok := e.user("root@example.org", auth.RoleAdmin)
+	ada, _ := e.user("ada@example.org", auth.RoleParticipant)
+	for range 2 {
+		e.signIn("ada@example.org", "guess-one", "203.0.113.66:1", nil).problem(401)
+	}
+	for range 3 {
+		e.signIn("ada@example.org", "guess-two", "203.0.113.66:1", nil).problem(429)
+	}
+	var audit api.List[api.AuditEntryResponse]
+	e.do(req{method: "GET", path: "/api/v1/audit", token: adminTok}).want(200).json(&audit)
+	var lockouts []api.AuditEntryResponse
+	for _, a := range audit.Items {
+		if a.Action == "auth.lockout" {
+			lockouts = append(lockouts, a)
+		}
+	}
+	if len(lockouts) != 1 {
+		t.Fatalf("%d lock-out entries, want 1: %+v", len(lockouts), audit.Items)
+	}
+	l := lockouts[0]
+	if l.ActorID != nil || l.TargetType != "user" || l.TargetID != itoa(ada.ID) ||
+		l.Details["budget"] != "account_address" || l.Details["address"] != "203.0.113.66" {
+		t.Fatalf("lock-out entry %+v", l)
+	}
+	logs := e.logs.String()
+	if n := strings.Count(logs, "sign-in lock-out"); n != 1 || !strings.Contains(logs, "level=WARN") {
+		t.Fatalf("%d lock-out warnings, want 1:\n%s", n, logs)
+	}
+	if strings.Contains(logs, "guess-") {
+		t.Fatalf("a password reached the logs:\n%s", logs)
+	}
+}
+
+func TestLockedOutUnknownAndKnownAccountsLookAlike(t *testing.T) {
+	e := newEnv(t, withLimits(auth.Limits{FailuresPerAccountAddress: ratelimit.Rate{Burst: 1, Every: time.Hour}}))
+	e.user("ada@example.org", auth.RoleParticipant)
+	var answers []api.Problem
+	for _, email := range []string{"ada@example.org", "nobody@example.org"} {
+		e.signIn(email, "wrong-password", "203.0.113.66:1", nil).problem(401)
+		p := e.signIn(email, "wrong-password", "203.0.113.66:1", nil).problem(429)
+		p.RequestID, p.Instance = "", ""
+		answers = append(answers, p)
+	}
+	if answers[0].Detail != answers[1].Detail || answers[0].Title != answers[1].Title {
+		t.Fatalf("locked-out account answered %+v, unknown one %+v", answers[0], answers[1])
+	}
 }
 
 // TestSigningKeyAloneCannotMintLongLivedTokens signs tokens for a live

@@ -88,6 +88,7 @@ func newEnv(t testing.TB, opts ...func(*options)) *env {
 	svc := auth.NewService(st, hasher, tokens, o.limits, nil)
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	svc.SetLogger(log)
 	engine := o.engine
 	if engine == nil {
 		engine = search.NewDeferred("embedded", func(context.Context) (search.Engine, error) {

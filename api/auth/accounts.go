@@ -62,39 +62,50 @@ func (s *Service) CreateUser(ctx context.Context, email, name string, role Role,
 
 // Login checks an e-mail address and password and starts a session. Unknown
 // addresses and wrong passwords give the same error after about the same
-// time. Attempts are rate limited per client address and per account.
+// time. Failed attempts are limited per client address, per account and
+// address, and per account (see Limits).
 func (s *Service) Login(ctx context.Context, email, password, clientIP string) (Grant, error) {
 	email = CanonicalEmail(email)
-	if err := allow(s.loginIP, clientIP); err != nil {
+	a, err := s.chargeAttempt(ctx, email, clientIP)
+	if err != nil {
 		return Grant{}, err
 	}
-	if err := allow(s.loginAccount, email); err != nil {
-		return Grant{}, err
-	}
-	u, err := s.store.UserByEmail(ctx, email)
-	if errors.Is(err, store.ErrNotFound) {
-		if err := s.hasher.VerifyNothing(ctx, password); err != nil {
-			return Grant{}, err
-		}
-		return Grant{}, ErrInvalidCredentials
+	u, err := s.checkCredentials(ctx, email, password)
+	if !errors.Is(err, ErrInvalidCredentials) {
+		a.forgive()
 	}
 	if err != nil {
 		return Grant{}, err
 	}
+	return s.startSession(ctx, u)
+}
+
+// checkCredentials returns the account that email and password open.
+func (s *Service) checkCredentials(ctx context.Context, email, password string) (store.User, error) {
+	u, err := s.store.UserByEmail(ctx, email)
+	if errors.Is(err, store.ErrNotFound) {
+		if err := s.hasher.VerifyNothing(ctx, password); err != nil {
+			return store.User{}, err
+		}
+		return store.User{}, ErrInvalidCredentials
+	}
+	if err != nil {
+		return store.User{}, err
+	}
 	ok, stale, err := s.hasher.Verify(ctx, u.PasswordHash, password)
 	switch {
 	case err != nil:
-		return Grant{}, err
+		return store.User{}, err
 	case !ok:
-		return Grant{}, ErrInvalidCredentials
+		return store.User{}, ErrInvalidCredentials
 	case u.Disabled:
-		return Grant{}, ErrAccountDisabled
+		return store.User{}, ErrAccountDisabled
 	case stale:
 		if hash, err := s.hasher.Hash(ctx, password); err == nil {
 			s.store.UpdateUser(ctx, u.ID, store.UserPatch{PasswordHash: &hash})
 		}
 	}
-	return s.startSession(ctx, u)
+	return u, nil
 }
 
 func (s *Service) startSession(ctx context.Context, u store.User) (Grant, error) {
