@@ -407,3 +407,43 @@ func TestSigningKeyAloneCannotMintLongLivedTokens(t *testing.T) {
 		})
 	}
 }
+
+func TestRefreshTokenReuseIsAuditedAndLogged(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		_, adminTok := e.user("root@example.org", auth.RoleAdmin)
+		ada, _ := e.user("ada@example.org", auth.RoleParticipant)
+		first := e.login("ada@example.org", "password-ada@example.org")
+		var second api.TokenResponse
+		e.do(req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": first.RefreshToken}}).want(200).json(&second)
+		for range 2 {
+			e.do(req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": first.RefreshToken}}).problem(401)
+		}
+		parsed, _, err := jwt.NewParser().ParseUnverified(first.AccessToken, jwt.MapClaims{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		session := parsed.Claims.(jwt.MapClaims)["sid"]
+
+		r := e.do(req{method: "GET", path: "/api/v1/audit", token: adminTok}).want(200)
+		var audit api.List[api.AuditEntryResponse]
+		r.json(&audit)
+		var reuses []api.AuditEntryResponse
+		for _, a := range audit.Items {
+			if a.Action == "auth.refresh_reuse" {
+				reuses = append(reuses, a)
+			}
+		}
+		if len(reuses) != 1 || reuses[0].TargetType != "user" || reuses[0].TargetID != itoa(ada.ID) || reuses[0].Details["session"] != session {
+			t.Fatalf("reuse entries %+v, want one naming user %d and session %v", reuses, ada.ID, session)
+		}
+		logs := e.logs.String()
+		if n := strings.Count(logs, "level=WARN msg=\"spent refresh token presented again"); n != 1 {
+			t.Fatalf("%d reuse warnings, want 1:\n%s", n, logs)
+		}
+		for _, secret := range []string{first.RefreshToken, second.RefreshToken, first.AccessToken, second.AccessToken} {
+			if strings.Contains(logs, secret) || strings.Contains(r.Body.String(), secret) {
+				t.Fatal("a token value reached the logs or the audit log")
+			}
+		}
+	})
+}

@@ -129,7 +129,8 @@ func (s *Service) grant(u store.User, sessionID, refresh string) (Grant, error) 
 
 // Refresh exchanges a refresh token for a new access token and a new
 // refresh token. The old one is spent: presenting it again revokes the
-// whole session (ErrInvalidToken either way).
+// whole session (ErrInvalidToken either way), which the store audits and
+// the service logs as a warning.
 func (s *Service) Refresh(ctx context.Context, refreshToken string) (Grant, error) {
 	if len(refreshToken) > maxTokenLen {
 		return Grant{}, ErrInvalidToken
@@ -137,6 +138,9 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (Grant, erro
 	at := s.now()
 	next, hash := newSecret(RefreshTokenPrefix)
 	sess, err := s.store.RotateRefresh(ctx, hashSecret(refreshToken), store.RefreshGrant{TokenHash: hash, ExpiresAt: at.Add(refreshTTL)}, at)
+	if reused := (*store.TokenReusedError)(nil); errors.As(err, &reused) {
+		s.log.Warn("spent refresh token presented again; session revoked", "user_id", reused.UserID, "session", reused.SessionID)
+	}
 	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrTokenReused) {
 		return Grant{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
