@@ -121,13 +121,13 @@ type apiTokenRevoker interface {
 //	@Summary		Revoke an API token
 //	@Description	Revokes one of the caller's API tokens; it stops working at once. Recorded in the audit log.
 //	@Tags			account
-//	@Security	BearerAuth
-//	@Param		id	path	int	true	"Token id"
-//	@Success	204
-//	@Failure	401	{object}	Problem	"Not signed in"
-//	@Failure	403	{object}	Problem	"Called with an API token"
-//	@Failure	404	{object}	Problem	"No such token of yours"
-//	@Router		/me/tokens/{id} [delete]
+//	@Security		BearerAuth
+//	@Param			id	path	int	true	"Token id"
+//	@Success		204
+//	@Failure		401	{object}	Problem	"Not signed in"
+//	@Failure		403	{object}	Problem	"Called with an API token"
+//	@Failure		404	{object}	Problem	"No such token of yours"
+//	@Router			/me/tokens/{id} [delete]
 func handleTokenRevoke(svc apiTokenRevoker) handlerFunc {
 	return func(c *gin.Context) error {
 		id, err := pathID(c, "id")
