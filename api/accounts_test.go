@@ -245,6 +245,14 @@ func TestFailedSignInsArePerAddress(t *testing.T) {
 			t.Fatalf("Retry-After %q", ra)
 		}
 		e.signIn("c@example.org", "wrong-password", "203.0.113.10:1000", nil).problem(401)
+		entries, _, err := e.store.ListAudit(t.Context(), store.Page{Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 1 || entries[0].Action != "auth.lockout" || entries[0].TargetType != "address" ||
+			entries[0].TargetID != "203.0.113.9" || entries[0].Details["budget"] != "address" {
+			t.Fatalf("audit %+v, want one lock-out of 203.0.113.9", entries)
+		}
 	})
 	t.Run("behind a trusted proxy, the forwarded address counts", func(t *testing.T) {
 		e := newEnv(t, withLimits(limits), withDeps(func(d *api.Deps) { d.TrustedProxies = []string{"10.0.0.0/8"} }))
@@ -291,7 +299,7 @@ func TestAttackOnAnAccountDoesNotLockOutItsOwner(t *testing.T) {
 	})
 	t.Run("from many addresses", func(t *testing.T) {
 		e := newEnv(t, withLimits(limits))
-		e.user(owner, auth.RoleParticipant)
+		ada, _ := e.user(owner, auth.RoleParticipant)
 		for i := range 10 {
 			e.signIn("Ada@example.org", "wrong-password", "203.0.113."+itoa(int64(i))+":1", nil).problem(401)
 		}
@@ -304,6 +312,20 @@ func TestAttackOnAnAccountDoesNotLockOutItsOwner(t *testing.T) {
 		// ... and the owner, from an address that has not been failing, signs in.
 		e.signIn(owner, right, "198.51.100.7:1", nil).want(200)
 		e.signIn(owner, right, "198.51.100.7:1", nil).want(200)
+		// The attack is audited once, against the account.
+		entries, _, err := e.store.ListAudit(t.Context(), store.Page{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lockouts []string
+		for _, a := range entries {
+			if a.Action == "auth.lockout" {
+				lockouts = append(lockouts, fmt.Sprint(a.Details["budget"], " ", a.TargetType, ":", a.TargetID))
+			}
+		}
+		if want := []string{"account user:" + itoa(ada.ID)}; !slices.Equal(lockouts, want) {
+			t.Fatalf("lock-outs audited %v, want %v", lockouts, want)
+		}
 	})
 }
 
