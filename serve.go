@@ -109,6 +109,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	svc := newAuthService(st, tokens)
+	svc.SetLogger(log)
 	adminCreated, adminPassword, err := svc.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
 	if err != nil {
 		return err

@@ -101,7 +101,7 @@ type loginer interface {
 // handleLogin signs in with an e-mail address and a password.
 //
 //	@Summary		Sign in
-//	@Description	Returns a 15-minute access token and a refresh token. An unknown address and a wrong password get the same answer. Rate limited per account and per client address.
+//	@Description	Returns a 15-minute access token and a refresh token. An unknown address and a wrong password get the same answer. Failed attempts are limited per client address, per account and client address, and per account; an account under attack stays open to addresses that have not been failing on it. A correct password is never counted.
 //	@Tags			auth
 //	@Accept			json
 //	@Produce		json

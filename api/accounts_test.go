@@ -1,15 +1,21 @@
 package api_test
 
 import (
+	"encoding/json"
+	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/ratelimit"
+	"github.com/riposte-civic/riposte/api/store"
 )
 
 func TestAccountLifecycle(t *testing.T) {
@@ -159,7 +165,8 @@ func TestRolesAndAuthorization(t *testing.T) {
 
 	var audit api.List[api.AuditEntryResponse]
 	e.do(req{method: "GET", path: "/api/v1/audit", token: adminTok}).want(200).json(&audit)
-	if audit.Total != 2 || audit.Items[0].Action != "user.update" || *audit.Items[0].ActorID != admin.ID || audit.Items[1].TargetID != itoa(part.ID) {
+	updates := slices.DeleteFunc(audit.Items, func(a api.AuditEntryResponse) bool { return a.Action != "user.update" })
+	if len(updates) != 2 || *updates[0].ActorID != admin.ID || updates[1].TargetID != itoa(part.ID) {
 		t.Fatalf("audit = %+v", audit)
 	}
 
@@ -218,42 +225,324 @@ func TestMalformedCredentials(t *testing.T) {
 		body: map[string]string{"email": "x@example.org", "password": "whatever1"}}).problem(401)
 }
 
-func TestLoginRateLimits(t *testing.T) {
-	limits := auth.Limits{
-		LoginPerIP:      ratelimit.Rate{Burst: 3, Every: time.Hour},
-		LoginPerAccount: ratelimit.Rate{Burst: 5, Every: time.Hour},
-	}
-	login := func(e *env, email, remote string, hdr map[string]string) response {
-		return e.do(req{method: "POST", path: "/api/v1/auth/login", remote: remote, header: hdr,
-			body: map[string]string{"email": email, "password": "wrong-password"}})
-	}
-	t.Run("per client address, forged X-Forwarded-For ignored", func(t *testing.T) {
+// signIn posts credentials from a client address, with extra headers.
+func (e *env) signIn(email, password, remote string, hdr map[string]string) response {
+	e.t.Helper()
+	return e.do(req{method: "POST", path: "/api/v1/auth/login", remote: remote, header: hdr,
+		body: map[string]string{"email": email, "password": password}})
+}
+
+func TestFailedSignInsArePerAddress(t *testing.T) {
+	limits := auth.Limits{FailuresPerAddress: ratelimit.Rate{Burst: 3, Every: time.Hour}}
+	t.Run("forged X-Forwarded-For ignored", func(t *testing.T) {
 		e := newEnv(t, withLimits(limits))
 		for i := range 3 {
-			login(e, "a@example.org", "203.0.113.9:1000", map[string]string{"X-Forwarded-For": "198.51.100." + itoa(int64(i))}).problem(401)
+			e.signIn("a@example.org", "wrong-password", "203.0.113.9:1000", map[string]string{"X-Forwarded-For": "198.51.100." + itoa(int64(i))}).problem(401)
 		}
-		r := login(e, "b@example.org", "203.0.113.9:1000", map[string]string{"X-Forwarded-For": "198.51.100.77"})
+		r := e.signIn("b@example.org", "wrong-password", "203.0.113.9:1000", map[string]string{"X-Forwarded-For": "198.51.100.77"})
 		r.problem(429)
 		if ra := r.Header().Get("Retry-After"); ra == "" || ra == "0" {
 			t.Fatalf("Retry-After %q", ra)
 		}
-		login(e, "c@example.org", "203.0.113.10:1000", nil).problem(401)
-	})
-	t.Run("per account, across addresses", func(t *testing.T) {
-		e := newEnv(t, withLimits(limits))
-		for i := range 5 {
-			login(e, "victim@example.org", "192.0.2."+itoa(int64(i))+":1", nil).problem(401)
+		e.signIn("c@example.org", "wrong-password", "203.0.113.10:1000", nil).problem(401)
+		entries, _, err := e.store.ListAudit(t.Context(), store.Page{Limit: 10})
+		if err != nil {
+			t.Fatal(err)
 		}
-		login(e, "Victim@example.org", "192.0.2.200:1", nil).problem(429)
+		if len(entries) != 1 || entries[0].Action != "auth.lockout" || entries[0].TargetType != "address" ||
+			entries[0].TargetID != "203.0.113.9" || entries[0].Details["budget"] != "address" {
+			t.Fatalf("audit %+v, want one lock-out of 203.0.113.9", entries)
+		}
 	})
 	t.Run("behind a trusted proxy, the forwarded address counts", func(t *testing.T) {
 		e := newEnv(t, withLimits(limits), withDeps(func(d *api.Deps) { d.TrustedProxies = []string{"10.0.0.0/8"} }))
 		for i := range 4 {
-			login(e, "a"+itoa(int64(i))+"@example.org", "10.1.2.3:5555", map[string]string{"X-Forwarded-For": "198.51.100." + itoa(int64(i))}).problem(401)
+			e.signIn("a"+itoa(int64(i))+"@example.org", "wrong-password", "10.1.2.3:5555", map[string]string{"X-Forwarded-For": "198.51.100." + itoa(int64(i))}).problem(401)
 		}
 		for range 3 {
-			login(e, "z@example.org", "10.1.2.3:5555", map[string]string{"X-Forwarded-For": "198.51.100.50"})
+			e.signIn("z@example.org", "wrong-password", "10.1.2.3:5555", map[string]string{"X-Forwarded-For": "198.51.100.50"}).problem(401)
 		}
-		login(e, "y@example.org", "10.1.2.3:5555", map[string]string{"X-Forwarded-For": "198.51.100.50"}).problem(429)
+		e.signIn("y@example.org", "wrong-password", "10.1.2.3:5555", map[string]string{"X-Forwarded-For": "198.51.100.50"}).problem(429)
 	})
+	t.Run("successful sign-ins are not counted", func(t *testing.T) {
+		e := newEnv(t, withLimits(limits))
+		e.user("ada@example.org", auth.RoleParticipant)
+		for range 6 {
+			e.signIn("ada@example.org", "password-ada@example.org", "203.0.113.9:1", nil).want(200)
+		}
+		for range 3 {
+			e.signIn("ada@example.org", "wrong-password", "203.0.113.9:1", nil).problem(401)
+		}
+		e.signIn("ada@example.org", "password-ada@example.org", "203.0.113.9:1", nil).problem(429)
+	})
+}
+
+func TestAttackOnAnAccountDoesNotLockOutItsOwner(t *testing.T) {
+	limits := auth.Limits{
+		FailuresPerAddress:        ratelimit.Rate{Burst: 100, Every: time.Hour},
+		FailuresPerAccountAddress: ratelimit.Rate{Burst: 3, Every: time.Hour},
+		FailuresPerAccount:        ratelimit.Rate{Burst: 5, Every: time.Hour},
+	}
+	const owner, right = "ada@example.org", "password-ada@example.org"
+	t.Run("from one address", func(t *testing.T) {
+		e := newEnv(t, withLimits(limits))
+		e.user(owner, auth.RoleParticipant)
+		for range 3 {
+			e.signIn(owner, "wrong-password", "203.0.113.66:1", nil).problem(401)
+		}
+		// The attacking address is refused even the right password ...
+		e.signIn(owner, right, "203.0.113.66:1", nil).problem(429)
+		// ... which still opens the account from anywhere else, and the
+		// attacker may still sign in to other accounts.
+		e.signIn(owner, right, "198.51.100.7:1", nil).want(200)
+		e.signIn("other@example.org", "wrong-password", "203.0.113.66:1", nil).problem(401)
+	})
+	t.Run("from many addresses", func(t *testing.T) {
+		e := newEnv(t, withLimits(limits))
+		ada, _ := e.user(owner, auth.RoleParticipant)
+		for i := range 10 {
+			e.signIn("Ada@example.org", "wrong-password", "203.0.113."+itoa(int64(i))+":1", nil).problem(401)
+		}
+		// The account-wide budget is spent: addresses that failed on the
+		// account wait, even with the right password ...
+		e.signIn(owner, right, "203.0.113.1:1", nil).problem(429)
+		// ... a fresh address gets one try ...
+		e.signIn(owner, "wrong-password", "203.0.113.200:1", nil).problem(401)
+		e.signIn(owner, "wrong-password", "203.0.113.200:1", nil).problem(429)
+		// ... and the owner, from an address that has not been failing, signs in.
+		e.signIn(owner, right, "198.51.100.7:1", nil).want(200)
+		e.signIn(owner, right, "198.51.100.7:1", nil).want(200)
+		// The attack is audited once, against the account.
+		entries, _, err := e.store.ListAudit(t.Context(), store.Page{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lockouts []string
+		for _, a := range entries {
+			if a.Action == "auth.lockout" {
+				lockouts = append(lockouts, fmt.Sprint(a.Details["budget"], " ", a.TargetType, ":", a.TargetID))
+			}
+		}
+		if want := []string{"account user:" + itoa(ada.ID)}; !slices.Equal(lockouts, want) {
+			t.Fatalf("lock-outs audited %v, want %v", lockouts, want)
+		}
+	})
+}
+
+func TestLockOutIsAuditedOnce(t *testing.T) {
+	limits := auth.Limits{FailuresPerAccountAddress: ratelimit.Rate{Burst: 2, Every: time.Hour}}
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		t.Run(string(d), func(t *testing.T) { lockOutIsAuditedOnce(t, newEnv(t, onDialect(d), withLimits(limits))) })
+	}
+}
+
+func lockOutIsAuditedOnce(t *testing.T, e *env) {
+	_, adminTok := e.user("root@example.org", auth.RoleAdmin)
+	ada, _ := e.user("ada@example.org", auth.RoleParticipant)
+	for range 2 {
+		e.signIn("ada@example.org", "guess-one", "203.0.113.66:1", nil).problem(401)
+	}
+	for range 3 {
+		e.signIn("ada@example.org", "guess-two", "203.0.113.66:1", nil).problem(429)
+	}
+	var audit api.List[api.AuditEntryResponse]
+	e.do(req{method: "GET", path: "/api/v1/audit", token: adminTok}).want(200).json(&audit)
+	var lockouts []api.AuditEntryResponse
+	for _, a := range audit.Items {
+		if a.Action == "auth.lockout" {
+			lockouts = append(lockouts, a)
+		}
+	}
+	if len(lockouts) != 1 {
+		t.Fatalf("%d lock-out entries, want 1: %+v", len(lockouts), audit.Items)
+	}
+	l := lockouts[0]
+	if l.ActorID != nil || l.TargetType != "user" || l.TargetID != itoa(ada.ID) ||
+		l.Details["budget"] != "account_address" || l.Details["address"] != "203.0.113.66" {
+		t.Fatalf("lock-out entry %+v", l)
+	}
+	logs := e.logs.String()
+	if n := strings.Count(logs, "sign-in lock-out"); n != 1 || !strings.Contains(logs, "level=WARN") {
+		t.Fatalf("%d lock-out warnings, want 1:\n%s", n, logs)
+	}
+	if strings.Contains(logs, "guess-") {
+		t.Fatalf("a password reached the logs:\n%s", logs)
+	}
+}
+
+func TestLockedOutUnknownAndKnownAccountsLookAlike(t *testing.T) {
+	e := newEnv(t, withLimits(auth.Limits{FailuresPerAccountAddress: ratelimit.Rate{Burst: 1, Every: time.Hour}}))
+	e.user("ada@example.org", auth.RoleParticipant)
+	var answers []api.Problem
+	for _, email := range []string{"ada@example.org", "nobody@example.org"} {
+		e.signIn(email, "wrong-password", "203.0.113.66:1", nil).problem(401)
+		p := e.signIn(email, "wrong-password", "203.0.113.66:1", nil).problem(429)
+		p.RequestID, p.Instance = "", ""
+		answers = append(answers, p)
+	}
+	if answers[0].Detail != answers[1].Detail || answers[0].Title != answers[1].Title {
+		t.Fatalf("locked-out account answered %+v, unknown one %+v", answers[0], answers[1])
+	}
+}
+
+// TestSigningKeyAloneCannotMintLongLivedTokens signs tokens for a live
+// session with the server's own key: only those within the access token
+// lifetime are accepted.
+func TestSigningKeyAloneCannotMintLongLivedTokens(t *testing.T) {
+	e := newEnv(t)
+	_, tok := e.user("ada@example.org", auth.RoleParticipant)
+	parsed, _, err := jwt.NewParser().ParseUnverified(tok, jwt.MapClaims{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims := parsed.Claims.(jwt.MapClaims)
+	now := time.Now().Truncate(time.Second)
+	mint := func(iat *time.Time, exp time.Time) string {
+		c := jwt.MapClaims{}
+		maps.Copy(c, claims)
+		c["exp"] = exp.Unix()
+		delete(c, "iat")
+		if iat != nil {
+			c["iat"] = iat.Unix()
+		}
+		j := jwt.NewWithClaims(jwt.SigningMethodHS256, c)
+		j.Header["typ"] = "at+jwt"
+		s, err := j.SignedString(testSigningKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	longAgo := now.Add(-23 * time.Hour)
+	cases := []struct {
+		name  string
+		token string
+		code  int
+	}{
+		{"within the access lifetime", mint(&now, now.Add(15*time.Minute)), 200},
+		{"a day long", mint(&now, now.Add(24*time.Hour)), 401},
+		{"issued yesterday, expiring in an hour", mint(&longAgo, now.Add(time.Hour)), 401},
+		{"without an issue time", mint(nil, now.Add(10*time.Minute)), 401},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if r := e.do(req{method: "GET", path: "/api/v1/me", token: c.token}); r.Code != c.code {
+				t.Fatalf("status %d, want %d; body: %s", r.Code, c.code, r.Body.String())
+			}
+		})
+	}
+}
+
+func TestRefreshTokenReuseIsAuditedAndLogged(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		_, adminTok := e.user("root@example.org", auth.RoleAdmin)
+		ada, _ := e.user("ada@example.org", auth.RoleParticipant)
+		first := e.login("ada@example.org", "password-ada@example.org")
+		var second api.TokenResponse
+		e.do(req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": first.RefreshToken}}).want(200).json(&second)
+		for range 2 {
+			e.do(req{method: "POST", path: "/api/v1/auth/refresh", body: map[string]string{"refresh_token": first.RefreshToken}}).problem(401)
+		}
+		parsed, _, err := jwt.NewParser().ParseUnverified(first.AccessToken, jwt.MapClaims{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		session := parsed.Claims.(jwt.MapClaims)["sid"]
+
+		r := e.do(req{method: "GET", path: "/api/v1/audit", token: adminTok}).want(200)
+		var audit api.List[api.AuditEntryResponse]
+		r.json(&audit)
+		var reuses []api.AuditEntryResponse
+		for _, a := range audit.Items {
+			if a.Action == "auth.refresh_reuse" {
+				reuses = append(reuses, a)
+			}
+		}
+		if len(reuses) != 1 || reuses[0].TargetType != "user" || reuses[0].TargetID != itoa(ada.ID) || reuses[0].Details["session"] != session {
+			t.Fatalf("reuse entries %+v, want one naming user %d and session %v", reuses, ada.ID, session)
+		}
+		logs := e.logs.String()
+		if n := strings.Count(logs, "level=WARN msg=\"spent refresh token presented again"); n != 1 {
+			t.Fatalf("%d reuse warnings, want 1:\n%s", n, logs)
+		}
+		for _, secret := range []string{first.RefreshToken, second.RefreshToken, first.AccessToken, second.AccessToken} {
+			if strings.Contains(logs, secret) || strings.Contains(r.Body.String(), secret) {
+				t.Fatal("a token value reached the logs or the audit log")
+			}
+		}
+	})
+}
+
+// isAccountCreation tells the audit entries of the accounts a test makes
+// from those of what it is about.
+func isAccountCreation(a api.AuditEntryResponse) bool { return a.Action == "user.create" }
+
+// auditTrail lists the audit log, oldest first, as "action target actor"
+// lines (actor "-" for the platform) with the details of each entry.
+func (e *env) auditTrail(adminToken string) ([]string, []map[string]any) {
+	e.t.Helper()
+	var audit api.List[api.AuditEntryResponse]
+	e.do(req{method: "GET", path: "/api/v1/audit?limit=100", token: adminToken}).want(200).json(&audit)
+	var lines []string
+	var details []map[string]any
+	for _, a := range slices.Backward(audit.Items) {
+		actor := "-"
+		if a.ActorID != nil {
+			actor = itoa(*a.ActorID)
+		}
+		lines = append(lines, a.Action+" "+a.TargetType+":"+a.TargetID+" "+actor)
+		details = append(details, a.Details)
+	}
+	return lines, details
+}
+
+func TestAccountsAndAPITokensAreAudited(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		admin, adminTok := e.user("root@example.org", auth.RoleAdmin)
+		var ada api.UserResponse
+		e.do(req{method: "POST", path: "/api/v1/auth/register", body: map[string]string{
+			"email": "ada@example.org", "password": "correct horse", "name": "Ada"}}).want(201).json(&ada)
+		e.do(req{method: "POST", path: "/api/v1/auth/register", body: map[string]string{
+			"email": "ada@example.org", "password": "correct horse", "name": "Ada again"}}).problem(409)
+		tok := e.login("ada@example.org", "correct horse").AccessToken
+		var created api.APITokenCreated
+		e.do(req{method: "POST", path: "/api/v1/me/tokens", token: tok, body: map[string]any{
+			"name": "laptop", "scopes": []string{"read"}, "expires_in_days": 30}}).want(201).json(&created)
+		e.do(req{method: "DELETE", path: "/api/v1/me/tokens/" + itoa(created.ID), token: tok}).want(204)
+		e.do(req{method: "DELETE", path: "/api/v1/me/tokens/" + itoa(created.ID), token: tok}).problem(404)
+
+		lines, details := e.auditTrail(adminTok)
+		a, r, tk := itoa(ada.ID), itoa(admin.ID), itoa(created.ID)
+		want := []string{
+			"user.create user:" + r + " -",
+			"user.create user:" + a + " " + a,
+			"token.create token:" + tk + " " + a,
+			"token.revoke token:" + tk + " " + a,
+		}
+		if !slices.Equal(lines, want) {
+			t.Fatalf("audit trail\n%v\nwant\n%v", lines, want)
+		}
+		if details[0]["source"] != "platform" || details[0]["role"] != "admin" ||
+			details[1]["source"] != "registration" || details[1]["role"] != "participant" ||
+			details[2]["name"] != "laptop" || fmt.Sprint(details[2]["scopes"]) != "[read]" {
+			t.Fatalf("audit details %v", details)
+		}
+		if b, _ := json.Marshal(details); strings.Contains(string(b), created.Token[:10]) {
+			t.Fatalf("the audit log holds the token's secret: %s", b)
+		}
+	})
+}
+
+func TestFirstAdministratorIsAudited(t *testing.T) {
+	e := newEnv(t)
+	created, _, err := e.auth.EnsureAdmin(t.Context(), "root@example.org", "first-password")
+	if err != nil || !created {
+		t.Fatalf("EnsureAdmin: created=%v err=%v", created, err)
+	}
+	tok := e.login("root@example.org", "first-password").AccessToken
+	lines, details := e.auditTrail(tok)
+	if len(lines) != 1 || !strings.HasPrefix(lines[0], "user.create user:") || !strings.HasSuffix(lines[0], " -") ||
+		details[0]["source"] != "first_start" || details[0]["role"] != "admin" {
+		t.Fatalf("audit trail %v %v", lines, details)
+	}
 }

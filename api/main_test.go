@@ -69,6 +69,9 @@ type options struct {
 	engine  search.Engine
 }
 
+// testSigningKey signs the access tokens of every test server.
+var testSigningKey = []byte("test-secret-test-secret-test-secret!")
+
 func newEnv(t testing.TB, opts ...func(*options)) *env {
 	t.Helper()
 	o := options{dialect: store.SQLite}
@@ -76,7 +79,7 @@ func newEnv(t testing.TB, opts ...func(*options)) *env {
 		f(&o)
 	}
 	st := storetest.Open(t, o.dialect)
-	tokens, err := auth.NewTokens([]byte("test-secret-test-secret-test-secret!"), "http://riposte.test", 15*time.Minute, nil)
+	tokens, err := auth.NewTokens(testSigningKey, "http://riposte.test", 15*time.Minute, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,6 +88,7 @@ func newEnv(t testing.TB, opts ...func(*options)) *env {
 	svc := auth.NewService(st, hasher, tokens, o.limits, nil)
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	svc.SetLogger(log)
 	engine := o.engine
 	if engine == nil {
 		engine = search.NewDeferred("embedded", func(context.Context) (search.Engine, error) {

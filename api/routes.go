@@ -49,7 +49,7 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.GET("/me", readScope, s.h(handleMe))
 	v1.POST("/me/tokens", signedIn, s.h(handleTokenCreate(svc)))
 	v1.GET("/me/tokens", readScope, s.h(handleTokenList(st)))
-	v1.DELETE("/me/tokens/:id", signedIn, s.h(handleTokenRevoke(st)))
+	v1.DELETE("/me/tokens/:id", signedIn, s.h(handleTokenRevoke(svc)))
 
 	// Plugin registry.
 	v1.GET("/schemas/plugin-manifest.json", s.h(handleSchema()))

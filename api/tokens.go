@@ -51,7 +51,7 @@ type apiTokenCreator interface {
 // handleTokenCreate issues a personal API token for the caller.
 //
 //	@Summary		Create an API token
-//	@Description	Creates a personal API token, usable as a Bearer credential within its scopes (read, plugins:write, plugins:invoke) until it expires (1–366 days, default 90). The token is shown once. Only a signed-in session can create tokens.
+//	@Description	Creates a personal API token, usable as a Bearer credential within its scopes (read, plugins:write, plugins:invoke) until it expires (1–366 days, default 90). The token is shown once. Only a signed-in session can create tokens. Recorded in the audit log, without the secret.
 //	@Tags			account
 //	@Accept			json
 //	@Produce		json
@@ -113,27 +113,28 @@ func handleTokenList(st apiTokenLister) handlerFunc {
 }
 
 type apiTokenRevoker interface {
-	RevokeAPIToken(ctx context.Context, userID, id int64) error
+	RevokeAPIToken(ctx context.Context, caller auth.User, id int64) error
 }
 
 // handleTokenRevoke revokes one of the caller's API tokens.
 //
-//	@Summary	Revoke an API token
-//	@Tags		account
-//	@Security	BearerAuth
-//	@Param		id	path	int	true	"Token id"
-//	@Success	204
-//	@Failure	401	{object}	Problem	"Not signed in"
-//	@Failure	403	{object}	Problem	"Called with an API token"
-//	@Failure	404	{object}	Problem	"No such token of yours"
-//	@Router		/api/v1/me/tokens/{id} [delete]
-func handleTokenRevoke(st apiTokenRevoker) handlerFunc {
+//	@Summary		Revoke an API token
+//	@Description	Revokes one of the caller's API tokens; it stops working at once. Recorded in the audit log.
+//	@Tags			account
+//	@Security		BearerAuth
+//	@Param			id	path	int	true	"Token id"
+//	@Success		204
+//	@Failure		401	{object}	Problem	"Not signed in"
+//	@Failure		403	{object}	Problem	"Called with an API token"
+//	@Failure		404	{object}	Problem	"No such token of yours"
+//	@Router			/api/v1/me/tokens/{id} [delete]
+func handleTokenRevoke(svc apiTokenRevoker) handlerFunc {
 	return func(c *gin.Context) error {
 		id, err := pathID(c, "id")
 		if err != nil {
 			return err
 		}
-		if err := st.RevokeAPIToken(c.Request.Context(), caller(c).ID, id); err != nil {
+		if err := svc.RevokeAPIToken(c.Request.Context(), caller(c), id); err != nil {
 			return err
 		}
 		c.Status(http.StatusNoContent)

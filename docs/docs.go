@@ -130,7 +130,7 @@ const docTemplate = `{
         },
         "/api/v1/auth/login": {
             "post": {
-                "description": "Returns a 15-minute access token and a refresh token. An unknown address and a wrong password get the same answer. Rate limited per account and per client address.",
+                "description": "Returns a 15-minute access token and a refresh token. An unknown address and a wrong password get the same answer. Failed attempts are limited per client address, per account and client address, and per account; an account under attack stays open to addresses that have not been failing on it. A correct password is never counted.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1745,7 +1745,7 @@ const docTemplate = `{
                 ]
             },
             "post": {
-                "description": "Creates a personal API token, usable as a Bearer credential within its scopes (read, plugins:write, plugins:invoke) until it expires (1–366 days, default 90). The token is shown once. Only a signed-in session can create tokens.",
+                "description": "Creates a personal API token, usable as a Bearer credential within its scopes (read, plugins:write, plugins:invoke) until it expires (1–366 days, default 90). The token is shown once. Only a signed-in session can create tokens. Recorded in the audit log, without the secret.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1814,6 +1814,7 @@ const docTemplate = `{
         },
         "/api/v1/me/tokens/{id}": {
             "delete": {
+                "description": "Revokes one of the caller's API tokens; it stops working at once. Recorded in the audit log.",
                 "tags": [
                     "account"
                 ],

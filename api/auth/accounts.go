@@ -28,73 +28,119 @@ type Grant struct {
 	User         store.User
 }
 
-// Register opens a participant account. A taken e-mail address is
-// store.ErrConflict; invalid fields are valid.Errors.
+// Register opens a participant account, recorded in the audit log as
+// opened by itself. A taken e-mail address is store.ErrConflict; invalid
+// fields are valid.Errors.
 func (s *Service) Register(ctx context.Context, r Registration) (store.User, error) {
 	if err := allow(s.registerIP, r.ClientIP); err != nil {
 		return store.User{}, err
 	}
-	return s.CreateUser(ctx, r.Email, r.Name, RoleParticipant, r.Password)
+	return s.createUser(ctx, newAccount{email: r.Email, name: r.Name, role: RoleParticipant, password: r.Password},
+		sourceRegistration)
 }
 
 // CreateUser opens an account with any role, without rate limits: for
-// administrators and the command line.
+// administrators and the command line. The audit log records it as made by
+// the platform.
 func (s *Service) CreateUser(ctx context.Context, email, name string, role Role, password string) (store.User, error) {
-	email = CanonicalEmail(email)
+	return s.createUser(ctx, newAccount{email: email, name: name, role: role, password: password}, sourcePlatform)
+}
+
+// Where an account came from, as the audit log says.
+const (
+	sourceRegistration = "registration" // the person registered; the account is its own actor
+	sourcePlatform     = "platform"     // the command line or another part of the platform
+	sourceFirstStart   = "first_start"  // the administrator made on an empty database
+)
+
+type newAccount struct {
+	email, name, password string
+	role                  Role
+}
+
+// createUser checks, hashes and stores a new account with a user.create
+// audit entry naming its source.
+func (s *Service) createUser(ctx context.Context, n newAccount, source string) (store.User, error) {
+	n.email = CanonicalEmail(n.email)
 	var c valid.Checker
-	c.Email(email, "email")
-	c.Length(name, 1, 100, "name")
-	checkPassword(&c, password)
-	c.Check(role.Valid(), "role", "must be one of participant, judge, organizer, admin")
+	c.Email(n.email, "email")
+	c.Length(n.name, 1, 100, "name")
+	checkPassword(&c, n.password)
+	c.Check(n.role.Valid(), "role", "must be one of participant, judge, organizer, admin")
 	if err := c.Err(); err != nil {
 		return store.User{}, err
 	}
-	hash, err := s.hasher.Hash(ctx, password)
+	hash, err := s.hasher.Hash(ctx, n.password)
 	if err != nil {
 		return store.User{}, err
 	}
-	u, err := s.store.CreateUser(ctx, store.NewUser{Email: email, Name: name, Role: string(role), PasswordHash: hash})
+	var u store.User
+	err = s.store.InTx(ctx, func(tx *store.Tx) error {
+		if u, err = tx.CreateUser(ctx, store.NewUser{Email: n.email, Name: n.name, Role: string(n.role), PasswordHash: hash}); err != nil {
+			return err
+		}
+		e := store.AuditEntry{Action: "user.create", TargetType: "user", TargetID: strconv.FormatInt(u.ID, 10),
+			Details: map[string]any{"role": u.Role, "source": source}}
+		if source == sourceRegistration {
+			e.ActorID = &u.ID
+		}
+		return tx.AppendAudit(ctx, e)
+	})
 	if errors.Is(err, store.ErrConflict) {
 		return store.User{}, fmt.Errorf("an account with this e-mail address already exists: %w", store.ErrConflict)
 	}
-	return u, err
+	if err != nil {
+		return store.User{}, err
+	}
+	return u, nil
 }
 
 // Login checks an e-mail address and password and starts a session. Unknown
 // addresses and wrong passwords give the same error after about the same
-// time. Attempts are rate limited per client address and per account.
+// time. Failed attempts are limited per client address, per account and
+// address, and per account (see Limits).
 func (s *Service) Login(ctx context.Context, email, password, clientIP string) (Grant, error) {
 	email = CanonicalEmail(email)
-	if err := allow(s.loginIP, clientIP); err != nil {
+	a, err := s.chargeAttempt(ctx, email, clientIP)
+	if err != nil {
 		return Grant{}, err
 	}
-	if err := allow(s.loginAccount, email); err != nil {
-		return Grant{}, err
-	}
-	u, err := s.store.UserByEmail(ctx, email)
-	if errors.Is(err, store.ErrNotFound) {
-		if err := s.hasher.VerifyNothing(ctx, password); err != nil {
-			return Grant{}, err
-		}
-		return Grant{}, ErrInvalidCredentials
+	u, err := s.checkCredentials(ctx, email, password)
+	if !errors.Is(err, ErrInvalidCredentials) {
+		a.forgive()
 	}
 	if err != nil {
 		return Grant{}, err
 	}
+	return s.startSession(ctx, u)
+}
+
+// checkCredentials returns the account that email and password open.
+func (s *Service) checkCredentials(ctx context.Context, email, password string) (store.User, error) {
+	u, err := s.store.UserByEmail(ctx, email)
+	if errors.Is(err, store.ErrNotFound) {
+		if err := s.hasher.VerifyNothing(ctx, password); err != nil {
+			return store.User{}, err
+		}
+		return store.User{}, ErrInvalidCredentials
+	}
+	if err != nil {
+		return store.User{}, err
+	}
 	ok, stale, err := s.hasher.Verify(ctx, u.PasswordHash, password)
 	switch {
 	case err != nil:
-		return Grant{}, err
+		return store.User{}, err
 	case !ok:
-		return Grant{}, ErrInvalidCredentials
+		return store.User{}, ErrInvalidCredentials
 	case u.Disabled:
-		return Grant{}, ErrAccountDisabled
+		return store.User{}, ErrAccountDisabled
 	case stale:
 		if hash, err := s.hasher.Hash(ctx, password); err == nil {
 			s.store.UpdateUser(ctx, u.ID, store.UserPatch{PasswordHash: &hash})
 		}
 	}
-	return s.startSession(ctx, u)
+	return u, nil
 }
 
 func (s *Service) startSession(ctx context.Context, u store.User) (Grant, error) {
@@ -118,7 +164,8 @@ func (s *Service) grant(u store.User, sessionID, refresh string) (Grant, error) 
 
 // Refresh exchanges a refresh token for a new access token and a new
 // refresh token. The old one is spent: presenting it again revokes the
-// whole session (ErrInvalidToken either way).
+// whole session (ErrInvalidToken either way), which the store audits and
+// the service logs as a warning.
 func (s *Service) Refresh(ctx context.Context, refreshToken string) (Grant, error) {
 	if len(refreshToken) > maxTokenLen {
 		return Grant{}, ErrInvalidToken
@@ -126,6 +173,9 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (Grant, erro
 	at := s.now()
 	next, hash := newSecret(RefreshTokenPrefix)
 	sess, err := s.store.RotateRefresh(ctx, hashSecret(refreshToken), store.RefreshGrant{TokenHash: hash, ExpiresAt: at.Add(refreshTTL)}, at)
+	if reused := (*store.TokenReusedError)(nil); errors.As(err, &reused) {
+		s.log.Warn("spent refresh token presented again; session revoked", "user_id", reused.UserID, "session", reused.SessionID)
+	}
 	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrTokenReused) {
 		return Grant{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
@@ -212,7 +262,7 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (crea
 		password = rand.Text()
 		generated = password
 	}
-	if _, err := s.CreateUser(ctx, email, "Administrator", RoleAdmin, password); err != nil {
+	if _, err := s.createUser(ctx, newAccount{email: email, name: "Administrator", role: RoleAdmin, password: password}, sourceFirstStart); err != nil {
 		return false, "", fmt.Errorf("create administrator: %w", err)
 	}
 	return true, generated, nil

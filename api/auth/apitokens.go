@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,15 +49,44 @@ func (s *Service) CreateAPIToken(ctx context.Context, caller User, n NewAPIToken
 		return store.APIToken{}, "", err
 	}
 	secret, hash := newSecret(APITokenPrefix)
-	tok, err := s.store.CreateAPIToken(ctx, store.NewAPIToken{
-		UserID: caller.ID, Name: n.Name, TokenHash: hash, Prefix: secret[:len(APITokenPrefix)+6],
-		Scopes:    compactScopes(n.Scopes),
-		ExpiresAt: s.now().UTC().Add(time.Duration(n.ExpiresInDays) * 24 * time.Hour),
+	var tok store.APIToken
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		tok, err = tx.CreateAPIToken(ctx, store.NewAPIToken{
+			UserID: caller.ID, Name: n.Name, TokenHash: hash, Prefix: secret[:len(APITokenPrefix)+6],
+			Scopes:    compactScopes(n.Scopes),
+			ExpiresAt: s.now().UTC().Add(time.Duration(n.ExpiresInDays) * 24 * time.Hour),
+		})
+		if err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, tokenAudit("token.create", caller.ID, tok.ID, map[string]any{
+			"name": tok.Name, "scopes": tok.Scopes, "expires_at": tok.ExpiresAt.UTC().Format(time.RFC3339),
+		}))
 	})
 	if err != nil {
 		return store.APIToken{}, "", err
 	}
 	return tok, secret, nil
+}
+
+// RevokeAPIToken revokes one of the caller's API tokens and records it in
+// the audit log. A token that does not exist, is someone else's or is
+// already revoked is store.ErrNotFound.
+func (s *Service) RevokeAPIToken(ctx context.Context, caller User, id int64) error {
+	return s.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.RevokeAPIToken(ctx, caller.ID, id); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, tokenAudit("token.revoke", caller.ID, id, nil))
+	})
+}
+
+// tokenAudit is the audit entry of a change to an API token. It never
+// holds the token's secret, nor its prefix.
+func tokenAudit(action string, actor, id int64, details map[string]any) store.AuditEntry {
+	return store.AuditEntry{ActorID: &actor, Action: action, TargetType: "token",
+		TargetID: strconv.FormatInt(id, 10), Details: details}
 }
 
 func compactScopes(scopes []string) []string {

@@ -92,6 +92,9 @@ func (t *Tokens) Issue(userID int64, sessionID string) (string, time.Time, error
 
 // Parse checks an access token and returns its claims. Any fault — format,
 // algorithm, signature, type, issuer, audience, times — is ErrInvalidToken.
+// A token must say when it was issued and live no longer than the access
+// token lifetime, so that whoever holds the signing key cannot mint tokens
+// that outlast it.
 func (t *Tokens) Parse(token string) (Claims, error) {
 	if len(token) > maxTokenLen || strings.Count(token, ".") != 2 {
 		return Claims{}, ErrInvalidToken
@@ -104,9 +107,26 @@ func (t *Tokens) Parse(token string) (Claims, error) {
 	if typ, _ := parsed.Header["typ"].(string); !strings.EqualFold(typ, accessTokenType) {
 		return Claims{}, fmt.Errorf("%w: token type %q", ErrInvalidToken, typ)
 	}
+	if err := t.checkLifetime(c.RegisteredClaims); err != nil {
+		return Claims{}, err
+	}
 	id, err := strconv.ParseInt(c.Subject, 10, 64)
 	if err != nil || id <= 0 || c.SessionID == "" {
 		return Claims{}, errors.Join(ErrInvalidToken, err)
 	}
 	return Claims{UserID: id, SessionID: c.SessionID, ExpiresAt: c.ExpiresAt.Time}, nil
+}
+
+// checkLifetime refuses a token without an issue time or whose expiry is
+// not within the access token lifetime of it. Issue writes exp = iat + ttl
+// exactly, so no leeway is needed here; the parser's clock leeway still
+// applies to both times against the clock.
+func (t *Tokens) checkLifetime(c jwt.RegisteredClaims) error {
+	if c.IssuedAt == nil {
+		return fmt.Errorf("%w: no issue time", ErrInvalidToken)
+	}
+	if life := c.ExpiresAt.Sub(c.IssuedAt.Time); life <= 0 || life > t.ttl {
+		return fmt.Errorf("%w: lifetime %v, at most %v", ErrInvalidToken, life, t.ttl)
+	}
+	return nil
 }

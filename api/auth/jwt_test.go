@@ -101,17 +101,25 @@ func TestBadTokensRejected(t *testing.T) {
 	otherPayload := strings.Split(sign(t, jwt.SigningMethodHS256, testKey, typ, with(goodClaims(), "sub", "1")), ".")[1]
 
 	cases := map[string]string{
-		"alg none":              none,
-		"HS512":                 sign(t, jwt.SigningMethodHS512, append(testKey, testKey...), typ, goodClaims()),
-		"ES256":                 sign(t, jwt.SigningMethodES256, ecKey, typ, goodClaims()),
-		"wrong key":             sign(t, jwt.SigningMethodHS256, []byte("another-secret-another-secret-xx"), typ, goodClaims()),
-		"wrong issuer":          sign(t, jwt.SigningMethodHS256, testKey, typ, with(goodClaims(), "iss", "https://evil.test")),
-		"no issuer":             sign(t, jwt.SigningMethodHS256, testKey, typ, with(goodClaims(), "iss", nil)),
-		"wrong audience":        sign(t, jwt.SigningMethodHS256, testKey, typ, with(goodClaims(), "aud", "someone-else")),
-		"no audience":           sign(t, jwt.SigningMethodHS256, testKey, typ, with(goodClaims(), "aud", nil)),
-		"no expiry":             sign(t, jwt.SigningMethodHS256, testKey, typ, with(goodClaims(), "exp", nil)),
-		"expired":               sign(t, jwt.SigningMethodHS256, testKey, typ, with(goodClaims(), "exp", time.Now().Add(-time.Hour).Unix())),
-		"issued in the future":  sign(t, jwt.SigningMethodHS256, testKey, typ, with(goodClaims(), "iat", time.Now().Add(time.Hour).Unix())),
+		"alg none":             none,
+		"HS512":                sign(t, jwt.SigningMethodHS512, append(testKey, testKey...), typ, goodClaims()),
+		"ES256":                sign(t, jwt.SigningMethodES256, ecKey, typ, goodClaims()),
+		"wrong key":            sign(t, jwt.SigningMethodHS256, []byte("another-secret-another-secret-xx"), typ, goodClaims()),
+		"wrong issuer":         sign(t, jwt.SigningMethodHS256, testKey, typ, with(goodClaims(), "iss", "https://evil.test")),
+		"no issuer":            sign(t, jwt.SigningMethodHS256, testKey, typ, with(goodClaims(), "iss", nil)),
+		"wrong audience":       sign(t, jwt.SigningMethodHS256, testKey, typ, with(goodClaims(), "aud", "someone-else")),
+		"no audience":          sign(t, jwt.SigningMethodHS256, testKey, typ, with(goodClaims(), "aud", nil)),
+		"no expiry":            sign(t, jwt.SigningMethodHS256, testKey, typ, with(goodClaims(), "exp", nil)),
+		"expired":              sign(t, jwt.SigningMethodHS256, testKey, typ, with(goodClaims(), "exp", time.Now().Add(-time.Hour).Unix())),
+		"issued in the future": sign(t, jwt.SigningMethodHS256, testKey, typ, with(goodClaims(), "iat", time.Now().Add(time.Hour).Unix())),
+		"no issue time":        sign(t, jwt.SigningMethodHS256, testKey, typ, with(goodClaims(), "iat", nil)),
+		"lives a day":          sign(t, jwt.SigningMethodHS256, testKey, typ, with(goodClaims(), "exp", time.Now().Add(24*time.Hour).Unix())),
+		"lives a second too long": sign(t, jwt.SigningMethodHS256, testKey, typ,
+			with(goodClaims(), "exp", time.Unix(goodClaims()["iat"].(int64), 0).Add(15*time.Minute+time.Second).Unix())),
+		"issued long ago, still valid": sign(t, jwt.SigningMethodHS256, testKey, typ,
+			with(goodClaims(), "iat", time.Now().Add(-time.Hour).Unix())),
+		"expires before issue": sign(t, jwt.SigningMethodHS256, testKey, typ,
+			with(with(goodClaims(), "iat", time.Now().Add(20*time.Second).Unix()), "exp", time.Now().Add(10*time.Second).Unix())),
 		"no type":               sign(t, jwt.SigningMethodHS256, testKey, nil, goodClaims()),
 		"wrong type":            sign(t, jwt.SigningMethodHS256, testKey, map[string]any{"typ": "JWT"}, goodClaims()),
 		"no session":            sign(t, jwt.SigningMethodHS256, testKey, typ, with(goodClaims(), "sid", nil)),
@@ -159,5 +167,14 @@ func TestTokenExpiresWithClock(t *testing.T) {
 	clock = clock.Add(15*time.Minute + 31*time.Second)
 	if _, err := tk.Parse(s); !errors.Is(err, ErrInvalidToken) {
 		t.Fatalf("token accepted after its lifetime plus leeway: %v", err)
+	}
+}
+
+func TestTokenLivingExactlyTheTTLAccepted(t *testing.T) {
+	tk := newTestTokens(t, nil)
+	iat := time.Now().Add(-time.Minute)
+	claims := with(with(goodClaims(), "iat", iat.Unix()), "exp", iat.Add(15*time.Minute).Unix())
+	if _, err := tk.Parse(sign(t, jwt.SigningMethodHS256, testKey, map[string]any{"typ": "at+jwt"}, claims)); err != nil {
+		t.Fatalf("token living exactly the access TTL rejected: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -38,6 +39,12 @@ func (e *RateLimitError) Error() string {
 	return "too many attempts, try again in " + e.RetryAfter.Round(time.Second).String()
 }
 
+// Seconds is the wait in whole seconds, rounded up, as a Retry-After
+// header gives it.
+func (e *RateLimitError) Seconds() int {
+	return int((e.RetryAfter + time.Second - 1) / time.Second)
+}
+
 // Token prefixes make secrets recognisable (for people and secret scanners)
 // and tell an API token from a JWT at a glance.
 const (
@@ -52,45 +59,58 @@ const (
 	tokenTouchPeriod = time.Minute         // how often an API token's last use is recorded
 )
 
-// Limits are the sign-in and registration rate limits. A zero Rate does not
+// Limits are the sign-in and registration rate limits. Sign-in counts
+// failures only: a correct password costs nothing. A zero Rate does not
 // limit.
 type Limits struct {
-	LoginPerIP      ratelimit.Rate
-	LoginPerAccount ratelimit.Rate
-	RegisterPerIP   ratelimit.Rate
+	// FailuresPerAddress bounds failed sign-ins from one client address,
+	// whatever the accounts.
+	FailuresPerAddress ratelimit.Rate
+	// FailuresPerAccountAddress bounds failed sign-ins on one account from
+	// one client address.
+	FailuresPerAccountAddress ratelimit.Rate
+	// FailuresPerAccount bounds failed sign-ins on one account from
+	// anywhere. Beyond it only addresses without a recent failure on the
+	// account may try, so that an attack from elsewhere slows down but does
+	// not lock the owner out.
+	FailuresPerAccount ratelimit.Rate
+	// RegisterPerIP bounds registrations from one client address.
+	RegisterPerIP ratelimit.Rate
 }
 
 // DefaultLimits suit a hackathon venue where many people share one address.
 func DefaultLimits() Limits {
 	return Limits{
-		LoginPerIP:      ratelimit.Rate{Burst: 30, Every: 2 * time.Second},
-		LoginPerAccount: ratelimit.Rate{Burst: 10, Every: 12 * time.Second},
-		RegisterPerIP:   ratelimit.Rate{Burst: 10, Every: 6 * time.Second},
+		FailuresPerAddress:        ratelimit.Rate{Burst: 30, Every: 4 * time.Second},
+		FailuresPerAccountAddress: ratelimit.Rate{Burst: 10, Every: time.Minute},
+		FailuresPerAccount:        ratelimit.Rate{Burst: 20, Every: 15 * time.Second},
+		RegisterPerIP:             ratelimit.Rate{Burst: 10, Every: 6 * time.Second},
 	}
 }
 
 // Service is the account and sign-in service.
 type Service struct {
-	store        *store.Store
-	hasher       *Hasher
-	tokens       *Tokens
-	now          func() time.Time
-	loginIP      *ratelimit.Limiter
-	loginAccount *ratelimit.Limiter
-	registerIP   *ratelimit.Limiter
-	touched      sync.Map // API token ID → time of the last recorded use
+	store      *store.Store
+	hasher     *Hasher
+	tokens     *Tokens
+	now        func() time.Time
+	log        *slog.Logger
+	failures   failures
+	registerIP *ratelimit.Limiter
+	touched    sync.Map // API token ID → time of the last recorded use
 }
 
 // NewService returns the service. now is its clock; nil means time.Now.
+// Security events are logged once SetLogger is called.
 func NewService(st *store.Store, h *Hasher, t *Tokens, limits Limits, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
 	return &Service{
 		store: st, hasher: h, tokens: t, now: now,
-		loginIP:      ratelimit.New(limits.LoginPerIP, now),
-		loginAccount: ratelimit.New(limits.LoginPerAccount, now),
-		registerIP:   ratelimit.New(limits.RegisterPerIP, now),
+		log:        slog.New(slog.DiscardHandler),
+		failures:   newFailures(limits, now),
+		registerIP: ratelimit.New(limits.RegisterPerIP, now),
 	}
 }
 

@@ -27,8 +27,9 @@ type Limiter struct {
 }
 
 type bucket struct {
-	tokens float64
-	last   time.Time
+	tokens  float64
+	last    time.Time
+	refused bool // the last Take was refused
 }
 
 // New returns a limiter allowing rate per key. now is its clock; nil means
@@ -43,14 +44,22 @@ func New(rate Rate, now func() time.Time) *Limiter {
 // Allow takes one token from key's bucket. When the bucket is empty it
 // reports false and how long until a token is available.
 func (l *Limiter) Allow(key string) (bool, time.Duration) {
+	ok, wait, _ := l.Take(key)
+	return ok, wait
+}
+
+// Take is Allow that also reports, when it refuses, whether this is the
+// first refusal since key was last allowed: a caller can then record the
+// start of a lock-out once rather than at every refused attempt.
+func (l *Limiter) Take(key string) (ok bool, wait time.Duration, first bool) {
 	if l.rate.Burst <= 0 {
-		return true, 0
+		return true, 0, false
 	}
 	t := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	b, ok := l.buckets[key]
-	if !ok {
+	b, found := l.buckets[key]
+	if !found {
 		if len(l.buckets) >= maxKeys {
 			l.sweep(t)
 		}
@@ -60,10 +69,48 @@ func (l *Limiter) Allow(key string) (bool, time.Duration) {
 	b.refill(t, l.rate)
 	if b.tokens >= 1 {
 		b.tokens--
+		b.refused = false
+		return true, 0, false
+	}
+	first = !b.refused
+	b.refused = true
+	return false, time.Duration((1 - b.tokens) * float64(l.rate.Every)), first
+}
+
+// Refund gives back a token taken from key's bucket, for an event that
+// turned out not to count (a correct password, when only failures are
+// limited). A bucket never holds more than its burst.
+func (l *Limiter) Refund(key string) {
+	if l.rate.Burst <= 0 {
+		return
+	}
+	t := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b, ok := l.buckets[key]; ok {
+		b.refill(t, l.rate)
+		b.tokens = min(float64(l.rate.Burst), b.tokens+1)
+	}
+}
+
+// Idle reports whether key's bucket is full, that is nothing was taken
+// from it lately, and otherwise how long until it is.
+func (l *Limiter) Idle(key string) (bool, time.Duration) {
+	if l.rate.Burst <= 0 {
 		return true, 0
 	}
-	wait := time.Duration((1 - b.tokens) * float64(l.rate.Every))
-	return false, wait
+	t := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets[key]
+	if !ok {
+		return true, 0
+	}
+	b.refill(t, l.rate)
+	if missing := float64(l.rate.Burst) - b.tokens; missing > 0 {
+		return false, time.Duration(missing * float64(l.rate.Every))
+	}
+	return true, 0
 }
 
 func (b *bucket) refill(t time.Time, r Rate) {

@@ -53,3 +53,46 @@ func TestZeroRateAllowsEverything(t *testing.T) {
 		}
 	}
 }
+
+func TestTakeReportsTheFirstRefusalOnly(t *testing.T) {
+	clock := time.Unix(0, 0)
+	l := New(Rate{Burst: 1, Every: 10 * time.Second}, func() time.Time { return clock })
+	if ok, _, _ := l.Take("k"); !ok {
+		t.Fatal("first event refused")
+	}
+	if ok, _, first := l.Take("k"); ok || !first {
+		t.Fatalf("second event: ok=%v first=%v, want the first refusal", ok, first)
+	}
+	if ok, _, first := l.Take("k"); ok || first {
+		t.Fatalf("third event: ok=%v first=%v, want a repeated refusal", ok, first)
+	}
+	clock = clock.Add(10 * time.Second)
+	if ok, _, _ := l.Take("k"); !ok {
+		t.Fatal("not allowed again after refilling")
+	}
+	if ok, _, first := l.Take("k"); ok || !first {
+		t.Fatalf("after being allowed again: ok=%v first=%v, want a new first refusal", ok, first)
+	}
+}
+
+func TestRefundAndIdle(t *testing.T) {
+	clock := time.Unix(0, 0)
+	l := New(Rate{Burst: 2, Every: 10 * time.Second}, func() time.Time { return clock })
+	if idle, _ := l.Idle("k"); !idle {
+		t.Fatal("an unused key is not idle")
+	}
+	l.Allow("k")
+	if idle, wait := l.Idle("k"); idle || wait != 10*time.Second {
+		t.Fatalf("after one event: idle=%v wait=%v, want busy for 10s", idle, wait)
+	}
+	l.Refund("k")
+	l.Refund("k")
+	if idle, _ := l.Idle("k"); !idle {
+		t.Fatal("refunded key is not idle")
+	}
+	l.Allow("k")
+	l.Allow("k")
+	if ok, _ := l.Allow("k"); ok {
+		t.Fatal("refunds raised the bucket over its burst")
+	}
+}

@@ -4,12 +4,24 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
 // ErrTokenReused means a refresh token that had already been exchanged was
 // presented again. Its session has been revoked as a result.
 var ErrTokenReused = errors.New("refresh token reused")
+
+// TokenReusedError is ErrTokenReused with the session it revoked.
+type TokenReusedError struct {
+	UserID    int64
+	SessionID string
+}
+
+func (e *TokenReusedError) Error() string { return ErrTokenReused.Error() }
+
+// Is makes a TokenReusedError match ErrTokenReused.
+func (e *TokenReusedError) Is(target error) bool { return target == ErrTokenReused }
 
 // Session is one sign-in: the family of refresh tokens rotated from it.
 type Session struct {
@@ -55,8 +67,9 @@ func (q queries) insertRefresh(ctx context.Context, sessionID string, g RefreshG
 // time at. It returns the session they belong to.
 //
 // An unknown, expired or revoked token is ErrNotFound. A token that was
-// already exchanged is ErrTokenReused, and its whole session is revoked
-// before returning — the revocation is committed even though the call fails.
+// already exchanged is a *TokenReusedError (ErrTokenReused), and its whole
+// session is revoked before returning, with an auth.refresh_reuse entry in
+// the audit log — both are committed even though the call fails.
 func (s *Store) RotateRefresh(ctx context.Context, oldHash string, next RefreshGrant, at time.Time) (Session, error) {
 	var (
 		sess   Session
@@ -77,7 +90,7 @@ func (s *Store) RotateRefresh(ctx context.Context, oldHash string, next RefreshG
 			return ErrNotFound
 		case usedAt != nil:
 			reused = true
-			return tx.revokeSession(ctx, sess.ID, "refresh token reused", at)
+			return tx.revokeReused(ctx, sess, at)
 		}
 		if _, err := tx.w.ExecContext(ctx, `UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1`, oldHash, at); err != nil {
 			return err
@@ -92,9 +105,19 @@ func (s *Store) RotateRefresh(ctx context.Context, oldHash string, next RefreshG
 	case err != nil:
 		return Session{}, fmt.Errorf("refresh: %w", err)
 	case reused:
-		return Session{}, fmt.Errorf("refresh: %w", ErrTokenReused)
+		return Session{}, fmt.Errorf("refresh: %w", &TokenReusedError{UserID: sess.UserID, SessionID: sess.ID})
 	}
 	return sess, nil
+}
+
+// revokeReused ends a session whose spent refresh token came back, and
+// records it: someone else had a copy of the token.
+func (q queries) revokeReused(ctx context.Context, sess Session, at time.Time) error {
+	if err := q.revokeSession(ctx, sess.ID, "refresh token reused", at); err != nil {
+		return err
+	}
+	return q.AppendAudit(ctx, AuditEntry{Action: "auth.refresh_reuse", TargetType: "user",
+		TargetID: strconv.FormatInt(sess.UserID, 10), Details: map[string]any{"session": sess.ID}})
 }
 
 func (q queries) revokeSession(ctx context.Context, id, reason string, at time.Time) error {

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/riposte-civic/riposte/api/auth"
@@ -32,20 +33,22 @@ func (h *Handler) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	d := formData{Next: localPath(r.PostFormValue("next")), Email: strings.TrimSpace(r.PostFormValue("email"))}
 	g, err := h.deps.Auth.Login(r.Context(), d.Email, r.PostFormValue("password"), clientIP(r))
 	var rl *auth.RateLimitError
+	status := http.StatusUnauthorized
 	switch {
 	case errors.Is(err, auth.ErrInvalidCredentials):
 		d.Error = l.T("signin.invalid")
 	case errors.Is(err, auth.ErrAccountDisabled):
 		d.Error = l.T("signin.disabled")
 	case errors.As(err, &rl):
-		d.Error = l.T("error.ratelimit")
+		d.Error, status = l.T("error.ratelimit"), http.StatusTooManyRequests
+		w.Header().Set("Retry-After", strconv.Itoa(rl.Seconds()))
 	case err != nil:
 		return err
 	default:
 		h.sessions.start(w, g)
 		return seeOther(w, r, d.Next, "signedin")
 	}
-	h.render(w, r, http.StatusUnauthorized, "signin", l.T("signin.title"), d)
+	h.render(w, r, status, "signin", l.T("signin.title"), d)
 	return nil
 }
 

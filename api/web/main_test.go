@@ -86,15 +86,22 @@ func (s *syncBuffer) String() string {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvWithLimits(t, auth.Limits{})
+}
+
+// newEnvWithLimits is newEnv with sign-in and registration limits.
+func newEnvWithLimits(t testing.TB, limits auth.Limits) *env {
+	t.Helper()
 	st := storetest.Open(t, store.SQLite)
 	tokens, err := auth.NewTokens([]byte("test-secret-test-secret-test-secret!"), "http://riposte.test", 15*time.Minute, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	hasher := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 4)
-	svc := auth.NewService(st, hasher, tokens, auth.Limits{}, nil)
+	svc := auth.NewService(st, hasher, tokens, limits, nil)
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	svc.SetLogger(log)
 	engine, err := search.NewBleve(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

@@ -219,15 +219,6 @@ func mustBe(r *http.Request, role auth.Role) (auth.User, error) {
 	return u, nil
 }
 
-// localPath returns p if it is a path on this site, and "/" otherwise, so
-// that a "next" parameter cannot send anyone elsewhere.
-func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
-		return "/"
-	}
-	return p
-}
-
 // seeOther redirects after a successful form, with a notice key.
 func seeOther(w http.ResponseWriter, r *http.Request, path, notice string) error {
 	if notice != "" {
