@@ -14,6 +14,15 @@ type Rate struct {
 	Every time.Duration
 }
 
+// PerMinute allows n events a minute to each key, all n at once if they
+// come together; 0 allows every event.
+func PerMinute(n int) Rate {
+	if n <= 0 {
+		return Rate{}
+	}
+	return Rate{Burst: n, Every: time.Minute / time.Duration(n)}
+}
+
 // maxKeys bounds memory: beyond it, buckets that have refilled are dropped.
 const maxKeys = 100_000
 
@@ -41,9 +50,10 @@ func New(rate Rate, now func() time.Time) *Limiter {
 }
 
 // Allow takes one token from key's bucket. When the bucket is empty it
-// reports false and how long until a token is available.
+// reports false and how long until a token is available. A nil Limiter
+// allows everything.
 func (l *Limiter) Allow(key string) (bool, time.Duration) {
-	if l.rate.Burst <= 0 {
+	if l == nil || l.rate.Burst <= 0 {
 		return true, 0
 	}
 	t := l.now()
