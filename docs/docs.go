@@ -2202,7 +2202,7 @@ const docTemplate = `{
                 ]
             },
             "post": {
-                "description": "Lets the account with this e-mail address publish versions of the plugin. Owner only.",
+                "description": "Lets the account with this e-mail address publish versions of the plugin. Owner only. Recorded in the audit log (collaborator.add).",
                 "consumes": [
                     "application/json"
                 ],
@@ -2284,6 +2284,7 @@ const docTemplate = `{
         },
         "/plugins/{slug}/collaborators/{user_id}": {
             "delete": {
+                "description": "Owner only. Recorded in the audit log (collaborator.remove).",
                 "tags": [
                     "plugins"
                 ],
