@@ -35,6 +35,8 @@ var configVars = []struct{ Name, Default, Help string }{
 	{"RIPOSTE_SEED", "true", "load the seed catalogue into an empty database"},
 	{"RIPOSTE_PLUGINS_ALLOW_PRIVATE", "false", "let http plugins use loopback and private addresses and plain http (development and tests only)"},
 	{"RIPOSTE_INVOKE_RATE", "120", "plugin invocations allowed per minute to each account, API token or address; 0 for no limit"},
+	{"RIPOSTE_SEARCH_RATE", "600", "searches (API and catalogue page together) allowed per minute to each client address; 0 for no limit"},
+	{"RIPOSTE_PLUGIN_CREATE_RATE", "30", "plugins each account may register per hour (organizers are not limited); 0 for no limit"},
 	{"RIPOSTE_LOG_LEVEL", "info", "debug, info, warn or error"},
 }
 
@@ -55,6 +57,8 @@ type config struct {
 	Seed                bool
 	PluginsAllowPrivate bool
 	InvokeRate          int // per minute and client; 0 for no limit
+	SearchRate          int // per minute and client address; 0 for no limit
+	PluginCreateRate    int // per hour and account; 0 for no limit
 	LogLevel            slog.Level
 }
 
@@ -109,6 +113,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.Check(!(cfg.Production && cfg.PluginsAllowPrivate), "RIPOSTE_PLUGINS_ALLOW_PRIVATE",
 		"must not be true in production: it lets plugins reach internal addresses")
 	cfg.InvokeRate = checkCount(&c, "RIPOSTE_INVOKE_RATE", env("RIPOSTE_INVOKE_RATE"))
+	cfg.SearchRate = checkCount(&c, "RIPOSTE_SEARCH_RATE", env("RIPOSTE_SEARCH_RATE"))
+	cfg.PluginCreateRate = checkCount(&c, "RIPOSTE_PLUGIN_CREATE_RATE", env("RIPOSTE_PLUGIN_CREATE_RATE"))
 	if err := cfg.LogLevel.UnmarshalText([]byte(env("RIPOSTE_LOG_LEVEL"))); err != nil {
 		c.Add("RIPOSTE_LOG_LEVEL", "must be debug, info, warn or error")
 	}

@@ -86,3 +86,20 @@ func isConfigVar(name string) bool {
 	}
 	return false
 }
+
+func TestAbuseRates(t *testing.T) {
+	cfg, err := loadConfig(envMap(nil))
+	if err != nil || cfg.SearchRate != 600 || cfg.PluginCreateRate != 30 {
+		t.Fatalf("defaults: search %d, create %d, %v; want 600 and 30", cfg.SearchRate, cfg.PluginCreateRate, err)
+	}
+	cfg, err = loadConfig(envMap(map[string]string{"RIPOSTE_SEARCH_RATE": "0", "RIPOSTE_PLUGIN_CREATE_RATE": "5"}))
+	if err != nil || cfg.SearchRate != 0 || cfg.PluginCreateRate != 5 {
+		t.Fatalf("0 and 5: search %d, create %d, %v", cfg.SearchRate, cfg.PluginCreateRate, err)
+	}
+	_, err = loadConfig(envMap(map[string]string{"RIPOSTE_SEARCH_RATE": "-1", "RIPOSTE_PLUGIN_CREATE_RATE": "lots"}))
+	for _, name := range []string{"RIPOSTE_SEARCH_RATE", "RIPOSTE_PLUGIN_CREATE_RATE"} {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("bad %s accepted or not named: %v", name, err)
+		}
+	}
+}

@@ -26,7 +26,7 @@ func runPlugin(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	m, err := plugins.Check(data, plugins.Options{AllowInsecureEndpoints: cfg.PluginsAllowPrivate})
+	m, err := plugins.Check(data, plugins.Options{AllowInsecureEndpoints: cfg.PluginsAllowPrivate, Development: !cfg.Production})
 	var me *plugins.ManifestError
 	if errors.As(err, &me) {
 		for _, p := range me.Problems {

@@ -40,3 +40,22 @@ func TestPluginValidate(t *testing.T) {
 		t.Fatal("missing file accepted")
 	}
 }
+
+// TestPluginValidateLocalEndpoint checks that the command line refuses a
+// local endpoint as registration does, and says how to allow one on a
+// development setup only.
+func TestPluginValidateLocalEndpoint(t *testing.T) {
+	const file = "plugins/testdata/manifests/invalid/runtime-http-localhost.yaml"
+	out, err := runCmd(t, nil, "plugin", "validate", file)
+	if err == nil || !strings.Contains(out, "runtime.endpoint: ") || !strings.Contains(out, "RIPOSTE_PLUGINS_ALLOW_PRIVATE=true") {
+		t.Fatalf("development: %q, %v; want the setting named", out, err)
+	}
+	prod := map[string]string{"RIPOSTE_ENV": "production", "RIPOSTE_JWT_SECRET": strings.Repeat("k", 48)}
+	out, err = runCmd(t, prod, "plugin", "validate", file)
+	if err == nil || !strings.Contains(out, "runtime.endpoint: ") || strings.Contains(out, "RIPOSTE_PLUGINS_ALLOW_PRIVATE") {
+		t.Fatalf("production: %q, %v; want a refusal without the setting", out, err)
+	}
+	if out, err := runCmd(t, map[string]string{"RIPOSTE_PLUGINS_ALLOW_PRIVATE": "true"}, "plugin", "validate", file); err != nil {
+		t.Fatalf("with RIPOSTE_PLUGINS_ALLOW_PRIVATE: %q, %v", out, err)
+	}
+}

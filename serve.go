@@ -117,9 +117,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	plugReg := registry.New(st, cfg.PluginsAllowPrivate)
-	if err := plugReg.SetInvokeOptions(registry.InvokeOptions{Rate: invokeRate(cfg.InvokeRate), Metrics: reg}); err != nil {
+	if err := plugReg.SetInvokeOptions(registry.InvokeOptions{Rate: invokeRate(cfg.InvokeRate), Metrics: reg, Logger: log}); err != nil {
 		return err
 	}
+	plugReg.SetRegistrationOptions(registry.RegistrationOptions{CreatePerHour: cfg.PluginCreateRate, Development: !cfg.Production})
+	searchLimit := ratelimit.New(ratelimit.PerMinute(cfg.SearchRate), nil)
 	if err := syncBuiltins(ctx, plugReg, log); err != nil {
 		return err
 	}
@@ -138,13 +140,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	searchSvc := search.NewService(workers, engine, st, log)
 	hk := hackathons.New(st, nil)
 	pages, err := web.New(web.Deps{Logger: log, Auth: svc, Registry: plugReg, Search: searchSvc, Hackathons: hk,
-		Users: st, SecureCookies: cfg.Production})
+		Users: st, SecureCookies: cfg.Production, SearchLimit: searchLimit})
 	if err != nil {
 		return err
 	}
 	srv, err := api.New(api.Deps{
 		Logger: log, Store: st, Auth: svc, Metrics: reg, Registry: plugReg, Search: searchSvc,
 		Hackathons:     hk,
+		SearchLimit:    searchLimit,
 		TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, Production: cfg.Production, Web: pages,
 	})
 	if err != nil {
@@ -211,7 +214,8 @@ func syncBuiltins(ctx context.Context, reg *registry.Service, log *slog.Logger) 
 	return nil
 }
 
-// pruneSessions deletes ended sessions every hour until ctx ends.
+// pruneSessions deletes ended sessions, and expired idempotency keys,
+// every hour until ctx ends.
 func pruneSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
@@ -221,6 +225,9 @@ func pruneSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
 			log.Warn("pruning sessions failed", "error", err)
 		} else if n > 0 {
 			log.Info("pruned ended sessions", "sessions", n)
+		}
+		if _, err := st.PruneIdempotencyKeys(ctx, time.Now().Add(-registry.IdempotencyTTL)); err != nil && ctx.Err() == nil {
+			log.Warn("pruning idempotency keys failed", "error", err)
 		}
 		select {
 		case <-ctx.Done():

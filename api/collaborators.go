@@ -17,7 +17,7 @@ type collaboratorAdder interface {
 // handleCollaboratorAdd lets another account publish versions.
 //
 //	@Summary		Add a collaborator
-//	@Description	Lets the account with this e-mail address publish versions of the plugin. Owner only.
+//	@Description	Lets the account with this e-mail address publish versions of the plugin. Owner only. Recorded in the audit log (collaborator.add).
 //	@Tags			plugins
 //	@Accept			json
 //	@Produce		json
@@ -82,16 +82,17 @@ type collaboratorRemover interface {
 
 // handleCollaboratorRemove takes a collaborator off a plugin.
 //
-//	@Summary	Remove a collaborator
-//	@Tags		plugins
-//	@Security	BearerAuth
-//	@Param		slug	path	string	true	"Plugin slug"
-//	@Param		user_id	path	int		true	"The collaborator's account id"
-//	@Success	204
-//	@Failure	401	{object}	Problem	"Not signed in"
-//	@Failure	403	{object}	Problem	"Not the owner"
-//	@Failure	404	{object}	Problem	"No such plugin or collaborator"
-//	@Router		/api/v1/plugins/{slug}/collaborators/{user_id} [delete]
+//	@Summary		Remove a collaborator
+//	@Description	Owner only. Recorded in the audit log (collaborator.remove).
+//	@Tags			plugins
+//	@Security		BearerAuth
+//	@Param			slug	path	string	true	"Plugin slug"
+//	@Param			user_id	path	int		true	"The collaborator's account id"
+//	@Success		204
+//	@Failure		401	{object}	Problem	"Not signed in"
+//	@Failure		403	{object}	Problem	"Not the owner"
+//	@Failure		404	{object}	Problem	"No such plugin or collaborator"
+//	@Router			/api/v1/plugins/{slug}/collaborators/{user_id} [delete]
 func handleCollaboratorRemove(svc collaboratorRemover) handlerFunc {
 	return func(c *gin.Context) error {
 		id, err := pathID(c, "user_id")

@@ -38,6 +38,34 @@ func TestUnknownRoutesAndMethods(t *testing.T) {
 	}
 }
 
+// Refusals of the HTTP layer itself are API answers like the others: never
+// kept by a cache.
+func TestHTTPRefusalsAreNotCached(t *testing.T) {
+	e := newEnv(t)
+	big := `{"email":"` + strings.Repeat("a", 2<<20) + `"}`
+	for name, r := range map[string]req{
+		"404 under /api/v1":         {method: "GET", path: "/api/v1/nothing-here"},
+		"404 under /api":            {method: "GET", path: "/api/v2/plugins"},
+		"404 /api":                  {method: "GET", path: "/api"},
+		"405":                       {method: "DELETE", path: "/api/v1/auth/login"},
+		"405 on a route with slugs": {method: "PUT", path: "/api/v1/plugins/outil"},
+		"413 announced":             {method: "POST", path: "/api/v1/auth/register", body: big},
+		"413 while reading":         {method: "POST", path: "/api/v1/auth/register", body: io.MultiReader(strings.NewReader(big))},
+	} {
+		res := e.do(r)
+		if res.Code != 404 && res.Code != 405 && res.Code != 413 {
+			t.Errorf("%s: status %d", name, res.Code)
+		}
+		if got := res.Header().Get("Cache-Control"); got != "no-store" {
+			t.Errorf("%s: Cache-Control %q, want no-store", name, got)
+		}
+	}
+	// What the API lets caches revalidate, it still may.
+	if got := e.do(req{method: "GET", path: "/api/v1/schemas/plugin-manifest.json"}).want(200).Header().Get("Cache-Control"); got != "public, max-age=3600" {
+		t.Errorf("schema Cache-Control %q", got)
+	}
+}
+
 func TestPagination(t *testing.T) {
 	e := newEnv(t)
 	_, tok := e.user("org@example.org", auth.RoleOrganizer)

@@ -21,6 +21,7 @@ import (
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/ratelimit"
+	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/plugins"
 	"github.com/riposte-civic/riposte/plugins/remote"
 )
@@ -332,19 +333,154 @@ func validateOpenAPI31(t *testing.T, doc map[string]any) {
 	}
 }
 
+// httpKit is the kit's manifest as an http plugin with this slug and
+// endpoint.
+func httpKit(slug, endpoint string) string {
+	return strings.NewReplacer(`{"type":"builtin","builtin":"test-kit","timeout_ms":200}`,
+		`{"type":"http","endpoint":"`+endpoint+`","timeout_ms":2000}`, `"test-kit"`, `"`+slug+`"`).Replace(kitManifest)
+}
+
+// strictRegistry is a registry that refuses local endpoints, as production
+// does, reporting refusals to the server's log.
+func strictRegistry(development bool) func(*api.Deps) {
+	return func(d *api.Deps) {
+		d.Registry = registry.New(d.Store, false)
+		d.Registry.SetRegistrationOptions(registry.RegistrationOptions{Development: development})
+		if err := d.Registry.SetInvokeOptions(registry.InvokeOptions{Logger: d.Logger}); err != nil {
+			panic(err)
+		}
+	}
+}
+
+// Endpoints are vetted when they are registered, as they will be when
+// called; only a development server says how to allow local ones.
+func TestLocalEndpointsRefusedAtRegistration(t *testing.T) {
+	for _, development := range []bool{false, true} {
+		e := newEnv(t, withDeps(strictRegistry(development)))
+		_, tok := e.user("owner@example.org", auth.RoleParticipant)
+		e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: httpKit("public-kit", "https://kit.example.org/invoke")}).want(201)
+		for i, endpoint := range []string{"https://127.0.0.1:9/invoke", "https://[::1]/invoke", "https://169.254.169.254/latest",
+			"https://10.0.0.1/invoke", "https://localhost:8443/invoke", "https://kit.LOCALHOST./invoke", "https://db.internal/invoke",
+			"https://printer.local/invoke", "http://127.0.0.1:8081/invoke"} {
+			slug := fmt.Sprintf("inside-%d", i)
+			for _, r := range []req{
+				{method: "POST", path: "/api/v1/manifests/validate", body: httpKit(slug, endpoint)},
+				{method: "POST", path: "/api/v1/plugins", token: tok, body: httpKit(slug, endpoint)},
+				{method: "POST", path: "/api/v1/plugins/public-kit/versions", token: tok,
+					body: strings.Replace(httpKit("public-kit", endpoint), `"1.0.0"`, `"1.1.0"`, 1)},
+			} {
+				p := e.do(r).problem(422)
+				if !slices.Equal(fields(p), []string{"runtime.endpoint"}) {
+					t.Fatalf("%s via %s: %+v", endpoint, r.path, p)
+				}
+				if named := strings.Contains(p.Errors[0].Message, "RIPOSTE_PLUGINS_ALLOW_PRIVATE=true"); named != development {
+					t.Errorf("%s (development %v): %q", endpoint, development, p.Errors[0].Message)
+				}
+			}
+		}
+	}
+}
+
+// Endpoints registered before they were vetted (or names that resolve to
+// private addresses) are still refused when called. The caller learns
+// nothing of why; the owner reads it on the plugin, and the operator in the
+// log, once a minute per plugin.
 func TestInvokeRefusesPrivateEndpoints(t *testing.T) {
-	e := newEnv(t, withDeps(func(d *api.Deps) { d.Registry = registryStrict(d) }))
-	_, tok := e.user("owner@example.org", auth.RoleParticipant)
+	e := newEnv(t, withDeps(strictRegistry(false)))
+	owner, tok := e.user("owner@example.org", auth.RoleParticipant)
+	_, other := e.user("other@example.org", auth.RoleParticipant)
+	earlier := registry.New(e.store, true) // as the registry was before endpoints were vetted
 	for i, endpoint := range []string{"https://127.0.0.1:9/invoke", "https://[::1]:9/invoke", "https://169.254.169.254/latest", "https://10.0.0.1/invoke"} {
 		slug := fmt.Sprintf("inside-%d", i)
-		m := strings.NewReplacer(`{"type":"builtin","builtin":"test-kit","timeout_ms":200}`,
-			`{"type":"http","endpoint":"`+endpoint+`","timeout_ms":2000}`, `"test-kit"`, `"`+slug+`"`).Replace(kitManifest)
-		e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: m}).want(201)
+		if _, err := earlier.Create(t.Context(), auth.User{ID: owner.ID}, []byte(httpKit(slug, endpoint))); err != nil {
+			t.Fatal(err)
+		}
 		e.do(req{method: "POST", path: "/api/v1/plugins/" + slug + "/publish", token: tok}).want(200)
 		e.do(req{method: "POST", path: "/api/v1/plugins/" + slug + "/secret", token: tok}).want(200)
-		p := e.invoke(slug, map[string]any{"input": map[string]string{"text": "x"}}, "").problem(502)
-		if strings.Contains(p.Detail, "169.254") || strings.Contains(p.Detail, "127.0.0.1") {
-			t.Errorf("%s: detail %q names the address", endpoint, p.Detail)
+		for range 2 {
+			p := e.invoke(slug, map[string]any{"input": map[string]string{"text": "x"}}, "").problem(502)
+			if strings.Contains(p.Detail, "169.254") || strings.Contains(p.Detail, "127.0.0.1") {
+				t.Errorf("%s: detail %q names the address", endpoint, p.Detail)
+			}
 		}
+		var seen api.PluginResponse
+		e.do(req{method: "GET", path: "/api/v1/plugins/" + slug, token: tok}).want(200).json(&seen)
+		if st := seen.RuntimeStatus; st == nil || st.State != "refused" || !strings.Contains(st.Reason, "address") || time.Since(st.At) > time.Minute {
+			t.Errorf("%s: owner sees runtime_status %+v", endpoint, st)
+		}
+		for _, token := range []string{"", other} {
+			if body := e.do(req{method: "GET", path: "/api/v1/plugins/" + slug, token: token}).want(200).Body.String(); strings.Contains(body, "runtime_status") {
+				t.Errorf("%s: a caller who is not the owner sees %s", endpoint, body)
+			}
+		}
+		if n := strings.Count(e.logs.String(), "plugin="+slug+" "); n != 1 {
+			t.Errorf("%s: %d log lines about %s, want one warning:\n%s", endpoint, n, slug, e.logs)
+		}
+	}
+	if !strings.Contains(e.logs.String(), `level=WARN msg="plugin endpoint refused" plugin=inside-0 reason="plugin endpoint refused: 127.0.0.1 is a loopback address"`) {
+		t.Errorf("refusal not logged as a warning with its reason:\n%s", e.logs)
+	}
+}
+
+// What a plugin's runtime last did is the business of its owner, its
+// collaborators and organizers.
+func TestRuntimeStatusForThoseInCharge(t *testing.T) {
+	eachDialect(t, testRuntimeStatus)
+}
+
+func testRuntimeStatus(t *testing.T, e *env) {
+	var secret atomic.Value
+	srv := remotePlugin(t, &secret)
+	_, tok := e.user("owner@example.org", auth.RoleParticipant)
+	_, collabTok := e.user("collab@example.org", auth.RoleParticipant)
+	_, org := e.user("org@example.org", auth.RoleOrganizer)
+	_, other := e.user("other@example.org", auth.RoleParticipant)
+	m := strings.Replace(httpKit("remote-kit", srv.URL+"/invoke"), `["echo","bad-output","slow","panic","refuse","fail"]`, `["echo","huge","garbage"]`, 1)
+	e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: m}).want(201)
+	e.do(req{method: "POST", path: "/api/v1/plugins/remote-kit/publish", token: tok}).want(200)
+	e.do(req{method: "POST", path: "/api/v1/plugins/remote-kit/collaborators", token: tok, body: map[string]string{"email": "collab@example.org"}}).want(201)
+	var s api.SecretResponse
+	e.do(req{method: "POST", path: "/api/v1/plugins/remote-kit/secret", token: tok}).want(200).json(&s)
+	secret.Store(s.Secret)
+	status := func(token string) *api.RuntimeStatus {
+		t.Helper()
+		var p api.PluginResponse
+		e.do(req{method: "GET", path: "/api/v1/plugins/remote-kit", token: token}).want(200).json(&p)
+		return p.RuntimeStatus
+	}
+	in := func(mode string) map[string]any {
+		return map[string]any{"input": map[string]string{"text": "x", "mode": mode}}
+	}
+
+	if st := status(tok); st != nil {
+		t.Fatalf("status before any invocation: %+v", st)
+	}
+	e.invoke("remote-kit", in("echo"), "").want(200)
+	if st := status(tok); st == nil || st.State != "ok" || st.Reason != "" {
+		t.Fatalf("after a success: %+v", st)
+	}
+	public := e.do(req{method: "GET", path: "/api/v1/plugins/remote-kit"}).want(200)
+	mine := e.do(req{method: "GET", path: "/api/v1/plugins/remote-kit", token: tok}).want(200)
+	if public.Header().Get("ETag") == mine.Header().Get("ETag") || mine.Header().Get("Cache-Control") != "private, no-cache" {
+		t.Fatalf("the owner's view shares the public ETag or caching: %v / %v", public.Header(), mine.Header())
+	}
+
+	// A failure right after a success is recorded at once, with its reason.
+	e.invoke("remote-kit", in("garbage"), "").problem(502)
+	for _, token := range []string{tok, collabTok, org} {
+		if st := status(token); st == nil || st.State != "misbehaved" || !strings.Contains(st.Reason, "not valid JSON") {
+			t.Fatalf("after a bad answer: %+v", st)
+		}
+	}
+	for _, token := range []string{"", other} {
+		if st := status(token); st != nil {
+			t.Fatalf("someone not in charge sees %+v", st)
+		}
+	}
+	// A later success clears it (changes are written at most once a second).
+	time.Sleep(1100 * time.Millisecond)
+	e.invoke("remote-kit", in("echo"), "").want(200)
+	if st := status(tok); st == nil || st.State != "ok" {
+		t.Fatalf("after a new success: %+v", st)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/ratelimit"
 )
 
 type requestIDKey struct{}
@@ -126,7 +127,10 @@ var (
 	hsts = []string{"max-age=63072000; includeSubDomains"}
 )
 
-// apiHeaders are the security headers of JSON responses.
+// apiHeaders are the security headers of JSON responses. API answers,
+// which may carry tokens or personal data, are also kept out of caches:
+// every one, from unknown routes and refused bodies too. Handlers that
+// support revalidation override it.
 func (s *Server) apiHeaders(c *gin.Context) {
 	h := c.Writer.Header()
 	for k, v := range securityHeaders {
@@ -140,15 +144,13 @@ func (s *Server) apiHeaders(c *gin.Context) {
 	} else {
 		h["Content-Security-Policy"] = apiCSP
 	}
+	if isAPIPath(c.Request.URL.Path) {
+		h["Cache-Control"] = noStore
+	}
 	c.Next()
 }
 
-// noStore keeps API answers, which may carry tokens or personal data, out
-// of shared caches. Handlers that support revalidation override it.
-func noStore(c *gin.Context) {
-	c.Header("Cache-Control", "no-store")
-	c.Next()
-}
+var noStore = []string{"no-store"}
 
 // cors answers browsers for the origins in RIPOSTE_CORS_ORIGINS and for no
 // other.
@@ -166,10 +168,10 @@ func (s *Server) cors(c *gin.Context) {
 	}
 	h := c.Writer.Header()
 	h.Set("Access-Control-Allow-Origin", origin)
-	h.Set("Access-Control-Expose-Headers", "ETag, Location, Retry-After, X-Request-ID")
+	h.Set("Access-Control-Expose-Headers", "ETag, Idempotent-Replayed, Location, Retry-After, X-Request-ID")
 	if c.Request.Method == http.MethodOptions && c.GetHeader("Access-Control-Request-Method") != "" {
 		h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE")
-		h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match, If-None-Match, X-Request-ID")
+		h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key, If-Match, If-None-Match, X-Request-ID")
 		h.Set("Access-Control-Max-Age", "600")
 		c.AbortWithStatus(http.StatusNoContent)
 		return
@@ -237,6 +239,19 @@ func (s *Server) tokenScope(scope string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if u, ok := auth.UserFrom(c.Request.Context()); ok && !u.Can(scope) {
 			s.fail(c, errStatus(http.StatusForbidden, "this API token lacks the "+scope+" scope"))
+			return
+		}
+		c.Next()
+	}
+}
+
+// perAddress refuses, with 429 and Retry-After, a client address over
+// the limiter's rate. The address is the connection's, or the one trusted
+// proxies give.
+func (s *Server) perAddress(l *ratelimit.Limiter) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if ok, wait := l.Allow(c.ClientIP()); !ok {
+			s.fail(c, &auth.RateLimitError{RetryAfter: max(wait, time.Second)})
 			return
 		}
 		c.Next()

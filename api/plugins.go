@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -59,6 +60,18 @@ type PluginResponse struct {
 	Badges        []string     `json:"badges" example:"accepted"`
 	Hackathons    []string     `json:"hackathons" example:"paris-2016"`
 	RemovedReason *string      `json:"removed_reason,omitempty"`
+	// RuntimeStatus is shown to the plugin's owner, its collaborators and
+	// organizers only, once the plugin has been invoked.
+	RuntimeStatus *RuntimeStatus `json:"runtime_status,omitempty"`
+}
+
+// RuntimeStatus is what a plugin's runtime last did: ok, or why its last
+// invocation failed. Each server writes a change at once or within a
+// second, and an unchanged state once a minute.
+type RuntimeStatus struct {
+	State  string    `json:"state" example:"refused" enums:"ok,refused,timeout,misbehaved,unavailable"`
+	Reason string    `json:"reason,omitempty" example:"plugin endpoint refused: tool.example.org resolves to a private address"`
+	At     time.Time `json:"at"`
 }
 
 // VersionResponse is one immutable version of a plugin.
@@ -173,8 +186,30 @@ func handleManifestValidate(svc manifestValidator) handlerFunc {
 }
 
 type pluginCreator interface {
-	Create(ctx context.Context, u auth.User, data []byte) (store.Plugin, error)
+	CreateWithKey(ctx context.Context, u auth.User, key string, data []byte) (store.Plugin, bool, error)
 }
+
+// idempotencyKey reads the Idempotency-Key header: none, or one value of 1
+// to 255 printable ASCII characters.
+func idempotencyKey(c *gin.Context) (string, error) {
+	values := c.Request.Header.Values(registry.IdempotencyField)
+	if len(values) == 0 {
+		return "", nil
+	}
+	k := values[0]
+	ok := len(values) == 1 && len(k) >= 1 && len(k) <= 255 && !strings.ContainsFunc(k, func(r rune) bool {
+		return r < ' ' || r > '~'
+	})
+	if !ok {
+		return "", errStatus(http.StatusBadRequest, "invalid Idempotency-Key header", FieldError{Field: registry.IdempotencyField,
+			Message: "must be sent once, with 1 to 255 printable ASCII characters, such as a UUID"})
+	}
+	return k, nil
+}
+
+// replayedHeader marks an answer that repeats what an earlier request with
+// the same Idempotency-Key created.
+const replayedHeader = "Idempotent-Replayed"
 
 // handlePluginCreate registers a plugin as a draft owned by the caller.
 //
@@ -184,24 +219,35 @@ type pluginCreator interface {
 //	@Accept			json,application/yaml
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			body	body		plugins.Manifest	true	"The manifest"
-//	@Success		201		{object}	PluginResponse
-//	@Header			201		{string}	Location	"The plugin's URL"
-//	@Failure		401		{object}	Problem		"Not signed in"
-//	@Failure		403		{object}	Problem		"API token without plugins:write"
-//	@Failure		409		{object}	Problem		"Slug taken"
-//	@Failure		413		{object}	Problem		"Body over 1 MiB"
-//	@Failure		422		{object}	Problem		"Invalid manifest: every problem, with its path"
+//	@Param			Idempotency-Key	header		string				false	"Your key for this request (1–255 printable ASCII characters, such as a UUID): a retry with the same key and body within 24 hours registers nothing and answers 201 with the plugin the first request registered, as it is now"
+//	@Param			body			body		plugins.Manifest	true	"The manifest"
+//	@Success		201				{object}	PluginResponse
+//	@Header			201				{string}	Location			"The plugin's URL"
+//	@Header			201				{string}	Idempotent-Replayed	"true when an earlier request with the same Idempotency-Key registered the plugin"
+//	@Failure		400				{object}	Problem				"Invalid Idempotency-Key header"
+//	@Failure		401				{object}	Problem				"Not signed in"
+//	@Failure		403				{object}	Problem				"API token without plugins:write"
+//	@Failure		409				{object}	Problem				"Slug taken"
+//	@Failure		413				{object}	Problem				"Body over 1 MiB"
+//	@Failure		422				{object}	Problem				"Invalid manifest: every problem, with its path; or an Idempotency-Key used for another body"
+//	@Failure		429				{object}	Problem				"Too many plugins registered by this account in the last hour; see Retry-After"
 //	@Router			/api/v1/plugins [post]
 func handlePluginCreate(svc pluginCreator) handlerFunc {
 	return func(c *gin.Context) error {
+		key, err := idempotencyKey(c)
+		if err != nil {
+			return err
+		}
 		data, err := readBody(c)
 		if err != nil {
 			return err
 		}
-		p, err := svc.Create(c.Request.Context(), caller(c), data)
+		p, replayed, err := svc.CreateWithKey(c.Request.Context(), caller(c), key, data)
 		if err != nil {
 			return err
+		}
+		if replayed {
+			c.Header(replayedHeader, "true")
 		}
 		c.Header("Location", "/api/v1/plugins/"+p.Slug)
 		c.Header("ETag", etag(p))
@@ -271,10 +317,15 @@ type pluginGetter interface {
 	Get(ctx context.Context, u auth.User, slug string) (store.Plugin, error)
 }
 
+type pluginViewer interface {
+	pluginGetter
+	RuntimeStatus(ctx context.Context, u auth.User, p store.Plugin) (store.RuntimeStatus, bool, error)
+}
+
 // handlePluginGet returns a plugin with its latest manifest.
 //
 //	@Summary		Get a plugin
-//	@Description	A plugin with its latest non-yanked manifest. Drafts and removed plugins are visible only to their owner, collaborators and organizers (404 for anyone else). Supports ETag / If-None-Match.
+//	@Description	A plugin with its latest non-yanked manifest. Drafts and removed plugins are visible only to their owner, collaborators and organizers (404 for anyone else). They alone also get runtime_status once the plugin has been invoked: ok, or why its last invocation failed (refused by the address guard, timeout, misbehaved, unavailable) and when. Supports ETag / If-None-Match.
 //	@Tags			plugins
 //	@Produce		json
 //	@Param			slug			path		string	true	"Plugin slug"
@@ -284,15 +335,24 @@ type pluginGetter interface {
 //	@Header			200				{string}	ETag	"Version of this representation"
 //	@Failure		404				{object}	Problem	"No such plugin, or not visible to you"
 //	@Router			/api/v1/plugins/{slug} [get]
-func handlePluginGet(svc pluginGetter) handlerFunc {
+func handlePluginGet(svc pluginViewer) handlerFunc {
 	return func(c *gin.Context) error {
-		p, err := svc.Get(c.Request.Context(), caller(c), c.Param("slug"))
+		ctx, u := c.Request.Context(), caller(c)
+		p, err := svc.Get(ctx, u, c.Param("slug"))
 		if err != nil {
 			return err
 		}
-		tag := etag(p)
+		st, shown, err := svc.RuntimeStatus(ctx, u, p)
+		if err != nil {
+			return err
+		}
+		r, tag := pluginResponse(p), etag(p)
+		if shown {
+			r.RuntimeStatus = &RuntimeStatus{State: st.State, Reason: st.Reason, At: utc(st.At)}
+			tag = strings.TrimSuffix(tag, `"`) + ".s" + strconv.FormatInt(st.At.UnixMicro(), 36) + `"`
+		}
 		c.Header("ETag", tag)
-		if p.Status == store.StatusPublished {
+		if p.Status == store.StatusPublished && !shown {
 			c.Header("Cache-Control", "no-cache")
 		} else {
 			c.Header("Cache-Control", "private, no-cache")
@@ -301,7 +361,7 @@ func handlePluginGet(svc pluginGetter) handlerFunc {
 			c.Status(http.StatusNotModified)
 			return nil
 		}
-		return writePlugin(c, http.StatusOK, pluginResponse(p))
+		return writePlugin(c, http.StatusOK, r)
 	}
 }
 

@@ -3,16 +3,21 @@ package api_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/registry"
+	"github.com/riposte-civic/riposte/api/store"
 )
 
 // manifest returns a valid catalogue-entry manifest in JSON.
@@ -409,4 +414,223 @@ func TestManifestSchemaIsServed(t *testing.T) {
 			t.Errorf("schema lacks %s", f)
 		}
 	}
+}
+
+// withKey is a request header carrying an idempotency key.
+func withKey(key string) map[string]string { return map[string]string{"Idempotency-Key": key} }
+
+func TestIdempotentCreation(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		_, tok := e.user("owner@example.org", auth.RoleParticipant)
+		_, other := e.user("other@example.org", auth.RoleParticipant)
+		create := req{method: "POST", path: "/api/v1/plugins", token: tok, body: manifest("une-fois", "1.0.0"), header: withKey("3f1c9b2e-key")}
+		first := e.do(create).want(201)
+		if first.Header().Get("Idempotent-Replayed") != "" {
+			t.Fatal("a first request is marked replayed")
+		}
+		var p1 api.PluginResponse
+		first.json(&p1)
+
+		// A retry registers nothing and answers as the first time.
+		again := e.do(create).want(201)
+		var p2 api.PluginResponse
+		again.json(&p2)
+		if again.Header().Get("Idempotent-Replayed") != "true" || again.Header().Get("Location") != "/api/v1/plugins/une-fois" ||
+			p2.Slug != "une-fois" || !p2.CreatedAt.Equal(p1.CreatedAt) || again.Header().Get("ETag") != first.Header().Get("ETag") {
+			t.Fatalf("replay = %+v, headers %v", p2, again.Header())
+		}
+		var mine api.List[api.PluginResponse]
+		e.do(req{method: "GET", path: "/api/v1/plugins?owner=me", token: tok}).want(200).json(&mine)
+		if mine.Total != 1 {
+			t.Fatalf("%d plugins after a retry, want 1", mine.Total)
+		}
+
+		// The same key with another body is refused, naming the header.
+		p := e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: manifest("autre-chose", "1.0.0"), header: withKey("3f1c9b2e-key")}).problem(422)
+		if !slices.Equal(fields(p), []string{"Idempotency-Key"}) {
+			t.Fatalf("reused key: %+v", p)
+		}
+		// Keys belong to their account: another account's same key is a
+		// request of its own.
+		e.do(req{method: "POST", path: "/api/v1/plugins", token: other, body: manifest("une-fois", "1.0.0"), header: withKey("3f1c9b2e-key")}).problem(409)
+		// Without a key, or with another, a retry is a new request.
+		e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: manifest("une-fois", "1.0.0")}).problem(409)
+
+		// Failures are not remembered: the key can be used again.
+		e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: `{"slug":"x"}`, header: withKey("k2")}).problem(422)
+		e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: manifest("deux", "1.0.0"), header: withKey("k2")}).want(201)
+
+		// A replay shows the plugin as it is now.
+		e.do(req{method: "POST", path: "/api/v1/plugins/une-fois/publish", token: tok}).want(200)
+		e.do(create).want(201).json(&p2)
+		if p2.Status != "published" {
+			t.Fatalf("replay after publication shows %q", p2.Status)
+		}
+	})
+}
+
+func TestIdempotentVersions(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		_, tok := e.user("owner@example.org", auth.RoleParticipant)
+		e.createPlugin(tok, "outil-a")
+		e.createPlugin(tok, "outil-b")
+		add := req{method: "POST", path: "/api/v1/plugins/outil-a/versions", token: tok, body: manifest("outil-a", "1.1.0"), header: withKey("release-1.1.0")}
+		var v1, v2 api.VersionResponse
+		e.do(add).want(201).json(&v1)
+		again := e.do(add).want(201)
+		again.json(&v2)
+		if again.Header().Get("Idempotent-Replayed") != "true" || again.Header().Get("Location") != "/api/v1/plugins/outil-a/versions/1.1.0" ||
+			v2.Version != "1.1.0" || v2.SHA256 != v1.SHA256 {
+			t.Fatalf("replay = %+v, headers %v", v2, again.Header())
+		}
+		p := e.do(req{method: "POST", path: "/api/v1/plugins/outil-a/versions", token: tok, body: manifest("outil-a", "1.2.0"), header: withKey("release-1.1.0")}).problem(422)
+		if !slices.Equal(fields(p), []string{"Idempotency-Key"}) {
+			t.Fatalf("reused key: %+v", p)
+		}
+		// A key is scoped to the plugin it publishes to.
+		e.do(req{method: "POST", path: "/api/v1/plugins/outil-b/versions", token: tok, body: manifest("outil-b", "1.1.0"), header: withKey("release-1.1.0")}).want(201)
+		var versions api.List[api.VersionResponse]
+		e.do(req{method: "GET", path: "/api/v1/plugins/outil-a/versions", token: tok}).want(200).json(&versions)
+		if versions.Total != 2 {
+			t.Fatalf("outil-a has %d versions, want 2", versions.Total)
+		}
+	})
+}
+
+func TestIdempotencyKeyFormat(t *testing.T) {
+	e := newEnv(t)
+	_, tok := e.user("owner@example.org", auth.RoleParticipant)
+	for name, key := range map[string]string{
+		"empty": "", "too long": strings.Repeat("k", 256), "not ASCII": "clé-1", "control": "a\x01b",
+	} {
+		for _, path := range []string{"/api/v1/plugins", "/api/v1/plugins/x/versions"} {
+			r := req{method: "POST", path: path, token: tok, body: manifest("x", "1.0.0"), header: withKey(key)}
+			if p := e.do(r).problem(400); !slices.Equal(fields(p), []string{"Idempotency-Key"}) {
+				t.Errorf("%s key on %s: %+v", name, path, p)
+			}
+		}
+	}
+	hr := httptest.NewRequest("POST", "/api/v1/plugins", strings.NewReader(manifest("x", "1.0.0")))
+	hr.Header.Set("Authorization", "Bearer "+tok)
+	hr.Header.Add("Idempotency-Key", "a")
+	hr.Header.Add("Idempotency-Key", "b")
+	w := httptest.NewRecorder()
+	e.srv.ServeHTTP(w, hr)
+	if w.Code != 400 {
+		t.Errorf("two keys: status %d, want 400", w.Code)
+	}
+	e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: manifest("xyz", "1.0.0"), header: withKey(strings.Repeat("k", 255))}).want(201)
+	e.do(req{method: "GET", path: "/api/v1/plugins/xyz", token: tok}).want(200)
+}
+
+// Requests racing with one key create one plugin, or one version; every
+// one of them is answered with it.
+func TestConcurrentRequestsWithOneKeyCreateOnce(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		_, tok := e.user("owner@example.org", auth.RoleParticipant)
+		race := func(r req) (codes []int, replayed int) {
+			codes = make([]int, 8)
+			marks := make([]string, 8)
+			var wg sync.WaitGroup
+			for i := range codes {
+				wg.Go(func() {
+					res := e.do(r)
+					codes[i], marks[i] = res.Code, res.Header().Get("Idempotent-Replayed")
+				})
+			}
+			wg.Wait()
+			return codes, strings.Count(strings.Join(marks, ","), "true")
+		}
+		codes, replayed := race(req{method: "POST", path: "/api/v1/plugins", token: tok, body: manifest("course", "1.0.0"), header: withKey("once")})
+		if slices.ContainsFunc(codes, func(c int) bool { return c != 201 }) || replayed != 7 {
+			t.Fatalf("plugin: statuses %v, %d replayed; want eight 201, seven replayed", codes, replayed)
+		}
+		codes, replayed = race(req{method: "POST", path: "/api/v1/plugins/course/versions", token: tok, body: manifest("course", "2.0.0"), header: withKey("once")})
+		if slices.ContainsFunc(codes, func(c int) bool { return c != 201 }) || replayed != 7 {
+			t.Fatalf("version: statuses %v, %d replayed; want eight 201, seven replayed", codes, replayed)
+		}
+		var versions api.List[api.VersionResponse]
+		e.do(req{method: "GET", path: "/api/v1/plugins/course/versions", token: tok}).want(200).json(&versions)
+		if versions.Total != 2 {
+			t.Fatalf("%d versions, want 2", versions.Total)
+		}
+	})
+}
+
+func TestPluginCreationRate(t *testing.T) {
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			e := newEnv(t, onDialect(d), withDeps(func(d *api.Deps) {
+				d.Registry.SetRegistrationOptions(registry.RegistrationOptions{CreatePerHour: 2})
+			}))
+			_, tok := e.user("owner@example.org", auth.RoleParticipant)
+			e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: manifest("rate-a", "1.0.0"), header: withKey("a")}).want(201)
+			e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: `{"slug":"invalid"}`}).problem(422) // does not count
+			e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: manifest("rate-a", "1.0.0")}).problem(409)
+			e.createPlugin(tok, "rate-b")
+			r := e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: manifest("rate-c", "1.0.0")})
+			r.problem(429)
+			if s, _ := strconv.Atoi(r.Header().Get("Retry-After")); s < 3500 || s > 3600 {
+				t.Fatalf("Retry-After %q, want about an hour", r.Header().Get("Retry-After"))
+			}
+			// A retry of a registration is not a new one; versions are not limited.
+			e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: manifest("rate-a", "1.0.0"), header: withKey("a")}).want(201)
+			e.do(req{method: "POST", path: "/api/v1/plugins/rate-a/versions", token: tok, body: manifest("rate-a", "1.1.0")}).want(201)
+			// The count is in the database: another replica sees it.
+			u, _ := e.store.UserByEmail(t.Context(), "owner@example.org")
+			replica := registry.New(e.store, true)
+			replica.SetRegistrationOptions(registry.RegistrationOptions{CreatePerHour: 2})
+			var rl *auth.RateLimitError
+			if _, err := replica.Create(t.Context(), auth.User{ID: u.ID, Role: auth.RoleParticipant}, []byte(manifest("rate-d", "1.0.0"))); !errors.As(err, &rl) {
+				t.Fatalf("another replica: %v, want a rate limit", err)
+			}
+			// Each account has its own allowance; organizers have none.
+			_, other := e.user("other@example.org", auth.RoleParticipant)
+			e.createPlugin(other, "rate-e")
+			_, org := e.user("org@example.org", auth.RoleOrganizer)
+			for _, slug := range []string{"org-a", "org-b", "org-c"} {
+				e.createPlugin(org, slug)
+			}
+			// Concurrent registrations are counted one after the other.
+			_, racer := e.user("racer@example.org", auth.RoleParticipant)
+			codes := make([]int, 20)
+			var wg sync.WaitGroup
+			for i := range codes {
+				wg.Go(func() {
+					codes[i] = e.do(req{method: "POST", path: "/api/v1/plugins", token: racer, body: manifest(fmt.Sprintf("race-%d", i), "1.0.0")}).Code
+				})
+			}
+			wg.Wait()
+			slices.Sort(codes)
+			if codes[0] != 201 || codes[1] != 201 || codes[2] != 429 || codes[len(codes)-1] != 429 {
+				t.Fatalf("concurrent registrations: %v, want two 201 and the rest 429", codes)
+			}
+		})
+	}
+}
+
+func TestCollaboratorChangesAreAudited(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		owner, ownerTok := e.user("owner@example.org", auth.RoleParticipant)
+		collab, _ := e.user("collab@example.org", auth.RoleParticipant)
+		_, admin := e.user("root@example.org", auth.RoleAdmin)
+		e.createPlugin(ownerTok, "outil-commun")
+		path := "/api/v1/plugins/outil-commun/collaborators"
+		e.do(req{method: "POST", path: path, token: ownerTok, body: map[string]string{"email": "collab@example.org"}}).want(201)
+		e.do(req{method: "POST", path: path, token: ownerTok, body: map[string]string{"email": "collab@example.org"}}).problem(409)
+		e.do(req{method: "DELETE", path: path + "/" + itoa(collab.ID), token: ownerTok}).want(204)
+		e.do(req{method: "DELETE", path: path + "/" + itoa(collab.ID), token: ownerTok}).problem(404)
+		var audit api.List[api.AuditEntryResponse]
+		e.do(req{method: "GET", path: "/api/v1/audit", token: admin}).want(200).json(&audit)
+		var got []string
+		for _, a := range audit.Items {
+			if a.TargetID != "outil-commun" || a.ActorID == nil || *a.ActorID != owner.ID || a.Details["user_id"] != float64(collab.ID) {
+				t.Fatalf("audit entry %+v", a)
+			}
+			got = append(got, a.Action)
+		}
+		if !slices.Equal(got, []string{"collaborator.remove", "collaborator.add"}) {
+			t.Fatalf("audit actions %v, want the removal and the addition only", got)
+		}
+	})
 }

@@ -37,7 +37,7 @@ func (s *Server) routes(e *gin.Engine) {
 	e.GET("/swagger", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/swagger/index.html") })
 	e.GET("/swagger/*any", servedDoc(ginSwagger.WrapHandler(swaggerFiles.Handler)))
 
-	v1 := e.Group("/api/v1", noStore, s.authenticate)
+	v1 := e.Group("/api/v1", s.authenticate)
 	signedIn, readScope, writeScope := s.signedIn(""), s.signedIn(auth.ScopeRead), s.signedIn(auth.ScopePluginsWrite)
 	organizer, admin := s.role(auth.RoleOrganizer), s.role(auth.RoleAdmin)
 
@@ -94,7 +94,7 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.GET("/judging/queue", readScope, s.h(handleQueue(hk)))
 
 	// Search.
-	v1.GET("/search", s.h(handleSearch(s.deps.Search)))
+	v1.GET("/search", s.perAddress(s.deps.SearchLimit), s.h(handleSearch(s.deps.Search)))
 	v1.POST("/admin/reindex", signedIn, admin, s.h(handleReindex(s.deps.Search)))
 
 	// Administration.

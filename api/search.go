@@ -73,6 +73,7 @@ type searcher interface {
 //	@Param			offset		query		int			false	"Hits to skip (at most 1000)"	default(0)
 //	@Success		200			{object}	SearchResponse
 //	@Failure		400			{object}	Problem	"Query too long, unknown sort, too many filter values, or invalid pagination"
+//	@Failure		429			{object}	Problem	"Too many searches from this address (RIPOSTE_SEARCH_RATE a minute, shared with the catalogue page); see Retry-After"
 //	@Router			/api/v1/search [get]
 func handleSearch(svc searcher) handlerFunc {
 	return func(c *gin.Context) error {

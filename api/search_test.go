@@ -8,13 +8,16 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/ratelimit"
 	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store/storetest"
+	"github.com/riposte-civic/riposte/api/web"
 )
 
 // catalogue publishes plugins through the API, plus a draft and a removed
@@ -146,6 +149,58 @@ func TestSearchInputLimits(t *testing.T) {
 		if len(p.Errors) == 0 {
 			t.Errorf("%.40s: no field named in %+v", q, p)
 		}
+	}
+}
+
+// withPages serves the pages too, sharing the search allowance as serve
+// does.
+func withPages(t *testing.T, limit *ratelimit.Limiter) func(*options) {
+	return withDeps(func(d *api.Deps) {
+		pages, err := web.New(web.Deps{Logger: d.Logger, Auth: d.Auth, Registry: d.Registry, Search: d.Search,
+			Hackathons: d.Hackathons, Users: d.Store, SearchLimit: limit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.Web, d.SearchLimit = pages, limit
+	})
+}
+
+// A client address has one search allowance, whether it searches through
+// the API, the catalogue page or its search as you type.
+func TestSearchRatePerAddress(t *testing.T) {
+	e := newEnv(t, withPages(t, ratelimit.New(ratelimit.PerMinute(3), nil)))
+	const client, other = "192.0.2.10:41000", "198.51.100.7:52000"
+	e.do(req{method: "GET", path: "/api/v1/search?q=rumeur", remote: client}).want(200)
+	e.do(req{method: "GET", path: "/?q=rumeur", remote: client}).want(200)
+	e.do(req{method: "GET", path: "/results?q=rumeu", remote: "192.0.2.10:41001"}).want(200) // another port, same client
+
+	r := e.do(req{method: "GET", path: "/api/v1/search?q=rumeur", remote: client})
+	r.problem(429)
+	if s, _ := strconv.Atoi(r.Header().Get("Retry-After")); s < 1 || s > 20 || r.Header().Get("Cache-Control") != "no-store" {
+		t.Fatalf("API 429 headers: %v", r.Header())
+	}
+	for _, path := range []string{"/?q=rumeur", "/results?q=rumeur"} {
+		page := e.do(req{method: "GET", path: path, remote: client, header: map[string]string{"Accept-Language": "fr"}})
+		if page.Code != 429 || page.Header().Get("Retry-After") == "" || !strings.HasPrefix(page.Header().Get("Content-Type"), "text/html") ||
+			!strings.Contains(page.Body.String(), "Trop de recherches") {
+			t.Fatalf("%s: status %d, headers %v:\n%s", path, page.Code, page.Header(), page.Body)
+		}
+	}
+	page := e.do(req{method: "GET", path: "/", remote: client, header: map[string]string{"Accept-Language": "en"}})
+	if page.Code != 429 || !strings.Contains(page.Body.String(), "Too many searches") {
+		t.Fatalf("English page: status %d:\n%s", page.Code, page.Body)
+	}
+	// A forged X-Forwarded-For buys nothing: no proxy is trusted.
+	e.do(req{method: "GET", path: "/api/v1/search?q=x", remote: client, header: map[string]string{"X-Forwarded-For": "203.0.113.9"}}).problem(429)
+	// Other addresses, and pages other than searches, are not affected.
+	e.do(req{method: "GET", path: "/api/v1/search?q=rumeur", remote: other}).want(200)
+	e.do(req{method: "GET", path: "/hackathons", remote: client}).want(200)
+}
+
+func TestSearchRateZeroIsOff(t *testing.T) {
+	e := newEnv(t, withPages(t, ratelimit.New(ratelimit.PerMinute(0), nil)))
+	for range 30 {
+		e.do(req{method: "GET", path: "/api/v1/search?q=x", remote: "192.0.2.10:41000"}).want(200)
 	}
 }
 

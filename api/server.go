@@ -15,6 +15,7 @@ import (
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
+	"github.com/riposte-civic/riposte/api/ratelimit"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
@@ -23,7 +24,7 @@ import (
 // DefaultMaxBody is the largest request body accepted, in bytes.
 const DefaultMaxBody = 1 << 20
 
-// Deps is what the server needs; every field but the last five is
+// Deps is what the server needs; every field but the last six is
 // required.
 type Deps struct {
 	Logger     *slog.Logger
@@ -38,6 +39,10 @@ type Deps struct {
 	CORSOrigins    []string // origins allowed to call the API from a browser; "*" for any
 	Production     bool     // adds HSTS
 	MaxBody        int64    // 0 means DefaultMaxBody
+	// SearchLimit limits searches per client address; share it with the
+	// pages so that the catalogue and the API draw on one allowance. Nil
+	// means no limit.
+	SearchLimit *ratelimit.Limiter
 	// Web answers the paths outside /api/ that no route above does: the
 	// pages for people (api/web). Nil leaves them to 404 problems.
 	Web http.Handler

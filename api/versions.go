@@ -11,7 +11,7 @@ import (
 )
 
 type versionAdder interface {
-	AddVersion(ctx context.Context, u auth.User, slug string, data []byte) (store.PluginVersion, error)
+	AddVersionWithKey(ctx context.Context, u auth.User, slug, key string, data []byte) (store.PluginVersion, bool, error)
 }
 
 // handleVersionCreate publishes a new version of a plugin.
@@ -22,25 +22,36 @@ type versionAdder interface {
 //	@Accept			json,application/yaml
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			slug	path		string				true	"Plugin slug"
-//	@Param			body	body		plugins.Manifest	true	"The manifest of the new version"
-//	@Success		201		{object}	VersionResponse
-//	@Failure		401		{object}	Problem	"Not signed in"
-//	@Failure		403		{object}	Problem	"Not the owner or a collaborator of this public plugin, or token without plugins:write"
-//	@Failure		404		{object}	Problem	"No such plugin, or not visible to you"
-//	@Failure		409		{object}	Problem	"Version already exists, or the plugin was removed"
-//	@Failure		413		{object}	Problem	"Body over 1 MiB"
-//	@Failure		422		{object}	Problem	"Invalid manifest: every problem, with its path"
+//	@Param			slug			path		string				true	"Plugin slug"
+//	@Param			Idempotency-Key	header		string				false	"Your key for this request (1–255 printable ASCII characters, such as a UUID): a retry with the same key and body within 24 hours publishes nothing and answers 201 with the version the first request published"
+//	@Param			body			body		plugins.Manifest	true	"The manifest of the new version"
+//	@Success		201				{object}	VersionResponse
+//	@Header			201				{string}	Location			"The version's URL"
+//	@Header			201				{string}	Idempotent-Replayed	"true when an earlier request with the same Idempotency-Key published the version"
+//	@Failure		400				{object}	Problem				"Invalid Idempotency-Key header"
+//	@Failure		401				{object}	Problem				"Not signed in"
+//	@Failure		403				{object}	Problem				"Not the owner or a collaborator of this public plugin, or token without plugins:write"
+//	@Failure		404				{object}	Problem				"No such plugin, or not visible to you"
+//	@Failure		409				{object}	Problem				"Version already exists, or the plugin was removed"
+//	@Failure		413				{object}	Problem				"Body over 1 MiB"
+//	@Failure		422				{object}	Problem				"Invalid manifest: every problem, with its path; or an Idempotency-Key used for another body"
 //	@Router			/api/v1/plugins/{slug}/versions [post]
 func handleVersionCreate(svc versionAdder) handlerFunc {
 	return func(c *gin.Context) error {
+		key, err := idempotencyKey(c)
+		if err != nil {
+			return err
+		}
 		data, err := readBody(c)
 		if err != nil {
 			return err
 		}
-		v, err := svc.AddVersion(c.Request.Context(), caller(c), c.Param("slug"), data)
+		v, replayed, err := svc.AddVersionWithKey(c.Request.Context(), caller(c), c.Param("slug"), key, data)
 		if err != nil {
 			return err
+		}
+		if replayed {
+			c.Header(replayedHeader, "true")
 		}
 		c.Header("Location", "/api/v1/plugins/"+c.Param("slug")+"/versions/"+v.Version)
 		c.JSON(http.StatusCreated, versionResponse(v))

@@ -1946,6 +1946,12 @@ const docTemplate = `{
                 "summary": "Register a plugin",
                 "parameters": [
                     {
+                        "type": "string",
+                        "description": "Your key for this request (1–255 printable ASCII characters, such as a UUID): a retry with the same key and body within 24 hours registers nothing and answers 201 with the plugin the first request registered, as it is now",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
                         "description": "The manifest",
                         "name": "body",
                         "in": "body",
@@ -1962,10 +1968,20 @@ const docTemplate = `{
                             "$ref": "#/definitions/api.PluginResponse"
                         },
                         "headers": {
+                            "Idempotent-Replayed": {
+                                "type": "string",
+                                "description": "true when an earlier request with the same Idempotency-Key registered the plugin"
+                            },
                             "Location": {
                                 "type": "string",
                                 "description": "The plugin's URL"
                             }
+                        }
+                    },
+                    "400": {
+                        "description": "Invalid Idempotency-Key header",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
                         }
                     },
                     "401": {
@@ -1993,7 +2009,13 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "Invalid manifest: every problem, with its path",
+                        "description": "Invalid manifest: every problem, with its path; or an Idempotency-Key used for another body",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many plugins registered by this account in the last hour; see Retry-After",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2008,7 +2030,7 @@ const docTemplate = `{
         },
         "/api/v1/plugins/{slug}": {
             "get": {
-                "description": "A plugin with its latest non-yanked manifest. Drafts and removed plugins are visible only to their owner, collaborators and organizers (404 for anyone else). Supports ETag / If-None-Match.",
+                "description": "A plugin with its latest non-yanked manifest. Drafts and removed plugins are visible only to their owner, collaborators and organizers (404 for anyone else). They alone also get runtime_status once the plugin has been invoked: ok, or why its last invocation failed (refused by the address guard, timeout, misbehaved, unavailable) and when. Supports ETag / If-None-Match.",
                 "produces": [
                     "application/json"
                 ],
@@ -2181,7 +2203,7 @@ const docTemplate = `{
                 ]
             },
             "post": {
-                "description": "Lets the account with this e-mail address publish versions of the plugin. Owner only.",
+                "description": "Lets the account with this e-mail address publish versions of the plugin. Owner only. Recorded in the audit log (collaborator.add).",
                 "consumes": [
                     "application/json"
                 ],
@@ -2263,6 +2285,7 @@ const docTemplate = `{
         },
         "/api/v1/plugins/{slug}/collaborators/{user_id}": {
             "delete": {
+                "description": "Owner only. Recorded in the audit log (collaborator.remove).",
                 "tags": [
                     "plugins"
                 ],
@@ -2658,6 +2681,12 @@ const docTemplate = `{
                         "required": true
                     },
                     {
+                        "type": "string",
+                        "description": "Your key for this request (1–255 printable ASCII characters, such as a UUID): a retry with the same key and body within 24 hours publishes nothing and answers 201 with the version the first request published",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
                         "description": "The manifest of the new version",
                         "name": "body",
                         "in": "body",
@@ -2672,6 +2701,22 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/api.VersionResponse"
+                        },
+                        "headers": {
+                            "Idempotent-Replayed": {
+                                "type": "string",
+                                "description": "true when an earlier request with the same Idempotency-Key published the version"
+                            },
+                            "Location": {
+                                "type": "string",
+                                "description": "The version's URL"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Invalid Idempotency-Key header",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
                         }
                     },
                     "401": {
@@ -2705,7 +2750,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "Invalid manifest: every problem, with its path",
+                        "description": "Invalid manifest: every problem, with its path; or an Idempotency-Key used for another body",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2973,6 +3018,12 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "Query too long, unknown sort, too many filter values, or invalid pagination",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many searches from this address (RIPOSTE_SEARCH_RATE a minute, shared with the catalogue page); see Retry-After",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -4114,6 +4165,14 @@ const docTemplate = `{
                     ],
                     "example": "http"
                 },
+                "runtime_status": {
+                    "description": "RuntimeStatus is shown to the plugin's owner, its collaborators and\norganizers only, once the plugin has been invoked.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/api.RuntimeStatus"
+                        }
+                    ]
+                },
                 "slug": {
                     "type": "string",
                     "example": "portes-ouvertes"
@@ -4238,6 +4297,29 @@ const docTemplate = `{
                 },
                 "updated_at": {
                     "type": "string"
+                }
+            }
+        },
+        "api.RuntimeStatus": {
+            "type": "object",
+            "properties": {
+                "at": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "plugin endpoint refused: tool.example.org resolves to a private address"
+                },
+                "state": {
+                    "type": "string",
+                    "enum": [
+                        "ok",
+                        "refused",
+                        "timeout",
+                        "misbehaved",
+                        "unavailable"
+                    ],
+                    "example": "refused"
                 }
             }
         },

@@ -108,6 +108,54 @@ func TestInsecureEndpointsOnlyWhenAllowed(t *testing.T) {
 	}
 }
 
+// An endpoint is vetted at registration as the remote client will vet it
+// at each call: https, and a host that is not local or private. Only a
+// development server says how to allow local endpoints.
+func TestEndpointRules(t *testing.T) {
+	base, _ := os.ReadFile("testdata/manifests/invalid/runtime-http-plain-http.yaml")
+	const hint = "RIPOSTE_PLUGINS_ALLOW_PRIVATE=true"
+	tests := []struct {
+		endpoint string
+		want     string // "" when accepted; otherwise part of the message
+		hint     bool   // a development server names the setting
+	}{
+		{"https://signal-rumeur.example.org/invoke", "", false},
+		{"https://93.184.215.14/invoke", "", false},
+		{"https://localhost.example.org/invoke", "", false},
+		{"http://signal-rumeur.example.org/invoke", "must be an https URL", true},
+		{"http://127.0.0.1:8081/invoke", "must be an https URL", true},
+		{"ftp://signal-rumeur.example.org/invoke", "must be an https URL", false},
+		{"https://localhost:8443/invoke", `"localhost" is a loopback name`, true},
+		{"https://LocalHost./invoke", "loopback name", true},
+		{"https://tool.localhost/invoke", "loopback name", true},
+		{"https://metadata.google.internal/computeMetadata", "internal name", true},
+		{"https://nas.local/invoke", "local-network name", true},
+		{"https://127.0.0.1/invoke", "127.0.0.1 is a loopback address", true},
+		{"https://10.0.0.8/invoke", "private address", true},
+		{"https://169.254.169.254/latest", "link-local address", true},
+		{"https://[fd00::1]/invoke", "unique-local address", true},
+		{"https://[::ffff:192.168.0.1]/invoke", "private address", true},
+	}
+	for _, tt := range tests {
+		data := bytes.Replace(base, []byte("http://signal-rumeur.example.org/invoke"), []byte(tt.endpoint), 1)
+		if _, err := Check(data, Options{AllowInsecureEndpoints: true}); err != nil && tt.want != "" && !strings.HasPrefix(tt.endpoint, "ftp:") {
+			t.Errorf("%s with AllowInsecureEndpoints: %v", tt.endpoint, err)
+		}
+		for _, dev := range []bool{false, true} {
+			_, err := Check(data, Options{Development: dev})
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("%s (development %v): %v, want it accepted", tt.endpoint, dev, err)
+			case tt.want == "":
+			case err == nil || !strings.Contains(err.Error(), "runtime.endpoint: ") || !strings.Contains(err.Error(), tt.want):
+				t.Errorf("%s (development %v): %v, want runtime.endpoint %q", tt.endpoint, dev, err, tt.want)
+			case strings.Contains(err.Error(), hint) != (dev && tt.hint):
+				t.Errorf("%s (development %v): %v; naming %s: want %v", tt.endpoint, dev, err, hint, dev && tt.hint)
+			}
+		}
+	}
+}
+
 func TestLicenses(t *testing.T) {
 	for _, ok := range []string{"MIT", "Apache-2.0", "AGPL-3.0-or-later", "CC0-1.0", "MIT OR Apache-2.0", "(MIT AND BSD-3-Clause) OR GPL-3.0-only",
 		"GPL-2.0-or-later WITH Classpath-exception-2.0", "LicenseRef-My-License", "EUPL-1.2"} {

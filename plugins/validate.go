@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/riposte-civic/riposte/plugins/remote"
 )
 
 // Options adjust validation to where the manifest is used.
@@ -16,10 +18,20 @@ type Options struct {
 	// AllowBuiltin accepts runtime type builtin, which only tools compiled
 	// into Riposte may use.
 	AllowBuiltin bool
-	// AllowInsecureEndpoints accepts http:// plugin endpoints (local
-	// development and tests, with RIPOSTE_PLUGINS_ALLOW_PRIVATE).
+	// AllowInsecureEndpoints accepts http:// plugin endpoints and endpoints
+	// at loopback, private and local-network addresses or names (local
+	// development and tests, with RIPOSTE_PLUGINS_ALLOW_PRIVATE). Without
+	// it, an endpoint must be https, and its host one that the remote client
+	// does not refuse before any lookup (see remote.RefusedHost).
 	AllowInsecureEndpoints bool
+	// Development adds, to the problems of an endpoint refused for being
+	// plain http or local, how to allow such endpoints on a development
+	// server. Production servers leave it false.
+	Development bool
 }
+
+// DevelopmentEndpointHint is what endpoint problems add in development.
+const DevelopmentEndpointHint = "set RIPOSTE_PLUGINS_ALLOW_PRIVATE=true to use a local endpoint during development"
 
 var (
 	slugPattern  = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -188,12 +200,44 @@ func checkURL(ps *problems, path, raw string, required, allowHTTP bool) {
 		}
 		return
 	}
-	u, err := url.Parse(raw)
-	ok := err == nil && u.Host != "" && u.User == nil && (u.Scheme == "https" || (allowHTTP && u.Scheme == "http")) && len(raw) <= 2048
+	_, ok := parseURL(raw, allowHTTP)
 	if !ok && allowHTTP {
 		ps.add(path, "must be an http(s) URL such as https://github.com/you/your-tool")
 	} else if !ok {
 		ps.add(path, "must be an https URL such as https://tool.example.org/invoke")
+	}
+}
+
+// parseURL parses an absolute URL without user information, https or,
+// with allowHTTP, http.
+func parseURL(raw string, allowHTTP bool) (*url.URL, bool) {
+	u, err := url.Parse(raw)
+	ok := err == nil && u.Host != "" && u.User == nil && (u.Scheme == "https" || (allowHTTP && u.Scheme == "http")) && len(raw) <= 2048
+	return u, ok
+}
+
+// checkEndpoint checks an http plugin's endpoint as the remote client will
+// call it: without AllowInsecureEndpoints, an https URL whose host is not
+// refused before any lookup. Names are checked again, on every address
+// they resolve to, at each call.
+func checkEndpoint(ps *problems, raw string, opts Options) {
+	const path = "runtime.endpoint"
+	if opts.AllowInsecureEndpoints {
+		checkURL(ps, path, raw, true, true)
+		return
+	}
+	hint := ""
+	if opts.Development {
+		hint = "; " + DevelopmentEndpointHint
+	}
+	u, ok := parseURL(raw, false)
+	switch {
+	case !ok && u != nil && u.Scheme == "http" && u.Host != "":
+		ps.add(path, "must be an https URL such as https://tool.example.org/invoke"+hint)
+	case !ok:
+		ps.add(path, "must be an https URL such as https://tool.example.org/invoke")
+	case remote.RefusedHost(u.Hostname()) != "":
+		ps.add(path, "must be a public https URL, but "+remote.RefusedHost(u.Hostname())+hint)
 	}
 }
 
@@ -213,7 +257,7 @@ func checkRuntime(r Runtime, opts Options, ps *problems) {
 		if r.Endpoint == "" {
 			ps.add("runtime.endpoint", "is required when runtime.type is http: the https URL Riposte POSTs inputs to")
 		} else {
-			checkURL(ps, "runtime.endpoint", r.Endpoint, true, opts.AllowInsecureEndpoints)
+			checkEndpoint(ps, r.Endpoint, opts)
 		}
 		if r.Builtin != "" {
 			ps.add("runtime.builtin", "is only for runtime.type builtin")

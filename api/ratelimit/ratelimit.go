@@ -14,6 +14,15 @@ type Rate struct {
 	Every time.Duration
 }
 
+// PerMinute allows n events a minute to each key, all n at once if they
+// come together; 0 allows every event.
+func PerMinute(n int) Rate {
+	if n <= 0 {
+		return Rate{}
+	}
+	return Rate{Burst: n, Every: time.Minute / time.Duration(n)}
+}
+
 // maxKeys bounds memory: beyond it, buckets that have refilled are dropped.
 const maxKeys = 100_000
 
@@ -42,7 +51,8 @@ func New(rate Rate, now func() time.Time) *Limiter {
 }
 
 // Allow takes one token from key's bucket. When the bucket is empty it
-// reports false and how long until a token is available.
+// reports false and how long until a token is available. A nil Limiter
+// allows everything.
 func (l *Limiter) Allow(key string) (bool, time.Duration) {
 	ok, wait, _ := l.Take(key)
 	return ok, wait
@@ -52,7 +62,7 @@ func (l *Limiter) Allow(key string) (bool, time.Duration) {
 // first refusal since key was last allowed: a caller can then record the
 // start of a lock-out once rather than at every refused attempt.
 func (l *Limiter) Take(key string) (ok bool, wait time.Duration, first bool) {
-	if l.rate.Burst <= 0 {
+	if l == nil || l.rate.Burst <= 0 {
 		return true, 0, false
 	}
 	t := l.now()
@@ -81,7 +91,7 @@ func (l *Limiter) Take(key string) (ok bool, wait time.Duration, first bool) {
 // turned out not to count (a correct password, when only failures are
 // limited). A bucket never holds more than its burst.
 func (l *Limiter) Refund(key string) {
-	if l.rate.Burst <= 0 {
+	if l == nil || l.rate.Burst <= 0 {
 		return
 	}
 	t := l.now()
@@ -96,7 +106,7 @@ func (l *Limiter) Refund(key string) {
 // Idle reports whether key's bucket is full, that is nothing was taken
 // from it lately, and otherwise how long until it is.
 func (l *Limiter) Idle(key string) (bool, time.Duration) {
-	if l.rate.Burst <= 0 {
+	if l == nil || l.rate.Burst <= 0 {
 		return true, 0
 	}
 	t := l.now()

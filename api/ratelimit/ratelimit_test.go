@@ -96,3 +96,23 @@ func TestRefundAndIdle(t *testing.T) {
 		t.Fatal("refunds raised the bucket over its burst")
 	}
 }
+
+func TestPerMinute(t *testing.T) {
+	clock := time.Unix(0, 0)
+	l := New(PerMinute(2), func() time.Time { return clock })
+	l.Allow("ip")
+	l.Allow("ip")
+	if ok, wait := l.Allow("ip"); ok || wait != 30*time.Second {
+		t.Fatalf("3rd of 2 a minute: ok=%v wait=%v, want refused for 30s", ok, wait)
+	}
+	if r := PerMinute(0); r.Burst != 0 {
+		t.Fatalf("PerMinute(0) = %+v, want no limit", r)
+	}
+}
+
+func TestNilLimiterAllowsEverything(t *testing.T) {
+	var l *Limiter
+	if ok, _ := l.Allow("ip"); !ok {
+		t.Fatal("a nil limiter refused")
+	}
+}

@@ -11,7 +11,7 @@ import (
 )
 
 // AddCollaborator lets the account with that e-mail address publish
-// versions of the caller's plugin.
+// versions of the caller's plugin, and records it in the audit log.
 func (s *Service) AddCollaborator(ctx context.Context, u auth.User, slug, email string) (store.Collaborator, error) {
 	var added store.Collaborator
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
@@ -42,12 +42,16 @@ func (s *Service) AddCollaborator(ctx context.Context, u auth.User, slug, email 
 				added = c
 			}
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, u, "collaborator.add", p.Slug, map[string]any{"user_id": who.ID})
 	})
 	return added, err
 }
 
-// RemoveCollaborator takes a collaborator off the caller's plugin.
+// RemoveCollaborator takes a collaborator off the caller's plugin, and
+// records it in the audit log.
 func (s *Service) RemoveCollaborator(ctx context.Context, u auth.User, slug string, userID int64) error {
 	return s.store.InTx(ctx, func(tx *store.Tx) error {
 		p, err := tx.LockPlugin(ctx, slug)
@@ -57,7 +61,10 @@ func (s *Service) RemoveCollaborator(ctx context.Context, u auth.User, slug stri
 		if _, err := check(ctx, tx, p, u, owner, "remove collaborators"); err != nil {
 			return err
 		}
-		return tx.RemoveCollaborator(ctx, p.ID, userID)
+		if err := tx.RemoveCollaborator(ctx, p.ID, userID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, u, "collaborator.remove", p.Slug, map[string]any{"user_id": userID})
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"sync"
@@ -55,6 +56,7 @@ func pluginFailed(cause error) error {
 type InvokeOptions struct {
 	Rate    ratelimit.Rate        // invocations allowed per client (account, token or address); zero allows all
 	Metrics prometheus.Registerer // where per-plugin call, error and latency metrics go; nil keeps none
+	Logger  *slog.Logger          // where refused endpoints are reported; nil reports nothing
 }
 
 // invoker is the runtime side of the registry: compiled schemas, the remote
@@ -64,6 +66,9 @@ type invoker struct {
 	limit   *ratelimit.Limiter
 	calls   *prometheus.CounterVec
 	latency *prometheus.HistogramVec
+	log     *slog.Logger
+
+	statuses statuses // what each plugin's runtime last did, as written
 
 	mu      sync.RWMutex
 	schemas map[string]*compiled            // by slug@version: versions are immutable
@@ -160,17 +165,22 @@ const maxCompiled = 4096
 
 func newInvoker(allowPrivate bool) *invoker {
 	return &invoker{
-		remote:  remote.New(remote.Options{AllowPrivate: allowPrivate, UserAgent: "Riposte"}),
-		limit:   ratelimit.New(ratelimit.Rate{}, nil),
-		schemas: map[string]*compiled{},
-		plugins: map[string]cached[store.Plugin]{},
-		secrets: map[int64]cached[string]{},
+		remote:   remote.New(remote.Options{AllowPrivate: allowPrivate, UserAgent: "Riposte"}),
+		limit:    ratelimit.New(ratelimit.Rate{}, nil),
+		log:      slog.New(slog.DiscardHandler),
+		schemas:  map[string]*compiled{},
+		plugins:  map[string]cached[store.Plugin]{},
+		secrets:  map[int64]cached[string]{},
+		statuses: statuses{seen: map[int64]*seenStatus{}},
 	}
 }
 
 // SetInvokeOptions configures invocations. Call it once, before serving.
 func (s *Service) SetInvokeOptions(o InvokeOptions) error {
 	s.inv.limit = ratelimit.New(o.Rate, nil)
+	if o.Logger != nil {
+		s.inv.log = o.Logger
+	}
 	if o.Metrics == nil {
 		return nil
 	}
@@ -198,10 +208,11 @@ func (s *Service) SetInvokeOptions(o InvokeOptions) error {
 // cannot be run (a catalogue entry, removed, no signing secret yet);
 // valid.Errors when the input does not match the input schema or the
 // plugin refuses it; *auth.RateLimitError; *PluginError when the plugin
-// fails. Inputs and outputs are never stored or logged.
+// fails, which its owner can then read (see RuntimeStatus). Inputs and
+// outputs are never stored or logged.
 func (s *Service) Invoke(ctx context.Context, u auth.User, client, slug string, input json.RawMessage) (Invocation, error) {
 	if ok, wait := s.inv.limit.Allow(rateKey(u, client)); !ok {
-		return Invocation{}, &auth.RateLimitError{RetryAfter: wait}
+		return Invocation{}, &auth.RateLimitError{RetryAfter: max(wait, time.Second)}
 	}
 	p, err := s.runnable(ctx, u, slug)
 	if err != nil {
@@ -227,6 +238,7 @@ func (s *Service) Invoke(ctx context.Context, u auth.User, client, slug string, 
 		}
 	}
 	s.inv.observe(p.Slug, outcome(err), took)
+	s.recordRuntime(ctx, p, err)
 	if err != nil {
 		return Invocation{}, err
 	}

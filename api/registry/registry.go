@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/store"
@@ -22,16 +23,36 @@ import (
 
 // Service is the registry.
 type Service struct {
-	store *store.Store
-	opts  plugins.Options
-	inv   *invoker
+	store         *store.Store
+	opts          plugins.Options
+	createPerHour int
+	inv           *invoker
 }
 
 // New returns the registry. allowPrivate accepts http:// plugin endpoints
-// and lets invocations reach loopback and private addresses (development
-// and tests only).
+// and endpoints at loopback, private and local addresses, and lets
+// invocations reach them (development and tests only).
 func New(st *store.Store, allowPrivate bool) *Service {
 	return &Service{store: st, opts: plugins.Options{AllowInsecureEndpoints: allowPrivate}, inv: newInvoker(allowPrivate)}
+}
+
+// RegistrationOptions tune plugin registration.
+type RegistrationOptions struct {
+	// CreatePerHour is how many plugins one account may register in any
+	// hour, counted in the database (so across replicas) on the plugins it
+	// did register; 0 for no limit. Organizers and administrators, and so
+	// the seed catalogue, are not limited.
+	CreatePerHour int
+	// Development makes endpoint problems say how to allow local endpoints
+	// (see plugins.DevelopmentEndpointHint).
+	Development bool
+}
+
+// SetRegistrationOptions configures registration. Call it once, before
+// serving.
+func (s *Service) SetRegistrationOptions(o RegistrationOptions) {
+	s.createPerHour = o.CreatePerHour
+	s.opts.Development = o.Development
 }
 
 // Validate decodes and checks a manifest as plugin creation does.
@@ -142,72 +163,139 @@ func latestOf(m *plugins.Manifest, manifest []byte) store.Latest {
 }
 
 // Create registers a plugin from its manifest, as a draft owned by the
-// caller, with the manifest as its first version.
+// caller, with the manifest as its first version. Errors:
+// *plugins.ManifestError; store.ErrConflict when the slug is taken;
+// *auth.RateLimitError when the caller registered too many plugins in the
+// last hour.
 func (s *Service) Create(ctx context.Context, u auth.User, data []byte) (store.Plugin, error) {
+	p, _, err := s.CreateWithKey(ctx, u, "", data)
+	return p, err
+}
+
+// CreateWithKey is Create with the client's idempotency key (none when
+// empty): a request repeating a key the caller used for a registration in
+// the last IdempotencyTTL, with the same manifest bytes, registers nothing
+// and gets the plugin that request registered, as it is now, with replayed
+// true. The same key with other bytes is valid.Errors naming
+// Idempotency-Key. Concurrent requests with one key register one plugin.
+func (s *Service) CreateWithKey(ctx context.Context, u auth.User, key string, data []byte) (p store.Plugin, replayed bool, err error) {
+	k := newKey(u, "plugins", key, data)
+	if slug, found, err := previous(ctx, s.store, k); err != nil || found {
+		return replayPlugin(ctx, s.store, slug, err)
+	}
 	m, err := s.Validate(data)
+	if err != nil {
+		return store.Plugin{}, false, err
+	}
+	err = s.store.InTx(ctx, func(tx *store.Tx) error {
+		slug, found, err := claim(ctx, tx, k)
+		if err != nil || found {
+			p, replayed, err = replayPlugin(ctx, tx, slug, err)
+			return err
+		}
+		if err := s.checkCreateRate(ctx, tx, u); err != nil {
+			return err
+		}
+		if p, err = createPlugin(ctx, tx, u, m); err != nil {
+			return err
+		}
+		return complete(ctx, tx, k, p.Slug)
+	})
+	return p, replayed, err
+}
+
+func createPlugin(ctx context.Context, tx *store.Tx, u auth.User, m *plugins.Manifest) (store.Plugin, error) {
+	id, err := tx.InsertPlugin(ctx, m.Slug, u.ID)
+	if errors.Is(err, store.ErrConflict) {
+		return store.Plugin{}, fmt.Errorf("%w: the slug %q is taken; choose another", store.ErrConflict, m.Slug)
+	}
 	if err != nil {
 		return store.Plugin{}, err
 	}
-	var p store.Plugin
-	err = s.store.InTx(ctx, func(tx *store.Tx) error {
-		id, err := tx.InsertPlugin(ctx, m.Slug, u.ID)
-		if errors.Is(err, store.ErrConflict) {
-			return fmt.Errorf("%w: the slug %q is taken; choose another", store.ErrConflict, m.Slug)
-		}
-		if err != nil {
-			return err
-		}
-		v, err := tx.InsertVersion(ctx, id, newVersion(m, u.ID))
-		if err != nil {
-			return err
-		}
-		if err := tx.SetLatest(ctx, id, latestOf(m, v.Manifest)); err != nil {
-			return err
-		}
-		p, err = tx.PluginBySlug(ctx, m.Slug)
+	v, err := tx.InsertVersion(ctx, id, newVersion(m, u.ID))
+	if err != nil {
+		return store.Plugin{}, err
+	}
+	if err := tx.SetLatest(ctx, id, latestOf(m, v.Manifest)); err != nil {
+		return store.Plugin{}, err
+	}
+	return tx.PluginBySlug(ctx, m.Slug)
+}
+
+// checkCreateRate refuses a registration beyond the caller's allowance:
+// CreatePerHour plugins in any hour.
+func (s *Service) checkCreateRate(ctx context.Context, tx *store.Tx, u auth.User) error {
+	if s.createPerHour <= 0 || u.Is(auth.RoleOrganizer) {
+		return nil
+	}
+	at, over, err := tx.RecentPlugin(ctx, u.ID, time.Now().Add(-time.Hour), s.createPerHour)
+	if err != nil || !over {
 		return err
-	})
-	return p, err
+	}
+	return &auth.RateLimitError{RetryAfter: max(time.Until(at.Add(time.Hour)), time.Second)}
 }
 
 // AddVersion publishes a new version of a plugin, for its owner and
 // collaborators. A version is never reused, even after a yank.
 func (s *Service) AddVersion(ctx context.Context, u auth.User, slug string, data []byte) (store.PluginVersion, error) {
+	v, _, err := s.AddVersionWithKey(ctx, u, slug, "", data)
+	return v, err
+}
+
+// AddVersionWithKey is AddVersion with the client's idempotency key, as
+// CreateWithKey: a repeated request gets the version the first one
+// published, as it is now.
+func (s *Service) AddVersionWithKey(ctx context.Context, u auth.User, slug, key string, data []byte) (v store.PluginVersion, replayed bool, err error) {
 	defer s.inv.forget(slug)
+	k := newKey(u, "plugins/"+slug+"/versions", key, data)
+	if version, found, err := previous(ctx, s.store, k); err != nil || found {
+		return replayVersion(ctx, s.store, slug, version, err)
+	}
 	m, err := s.Validate(data)
+	if err != nil {
+		return store.PluginVersion{}, false, err
+	}
+	if m.Slug != slug {
+		return store.PluginVersion{}, false, valid.Errors{{Field: "slug", Message: fmt.Sprintf("must be %q, the plugin's slug", slug)}}
+	}
+	err = s.store.InTx(ctx, func(tx *store.Tx) error {
+		version, found, err := claim(ctx, tx, k)
+		if err != nil || found {
+			v, replayed, err = replayVersion(ctx, tx, slug, version, err)
+			return err
+		}
+		if v, err = addVersion(ctx, tx, u, slug, m); err != nil {
+			return err
+		}
+		return complete(ctx, tx, k, v.Version)
+	})
+	return v, replayed, err
+}
+
+func addVersion(ctx context.Context, tx *store.Tx, u auth.User, slug string, m *plugins.Manifest) (store.PluginVersion, error) {
+	p, err := tx.LockPlugin(ctx, slug)
 	if err != nil {
 		return store.PluginVersion{}, err
 	}
-	if m.Slug != slug {
-		return store.PluginVersion{}, valid.Errors{{Field: "slug", Message: fmt.Sprintf("must be %q, the plugin's slug", slug)}}
+	if _, err := check(ctx, tx, p, u, collaborator, "publish versions"); err != nil {
+		return store.PluginVersion{}, err
 	}
-	var v store.PluginVersion
-	err = s.store.InTx(ctx, func(tx *store.Tx) error {
-		p, err := tx.LockPlugin(ctx, slug)
-		if err != nil {
-			return err
+	if p.Status == store.StatusRemoved {
+		return store.PluginVersion{}, fmt.Errorf("%w: the plugin was removed; it takes no new versions", store.ErrConflict)
+	}
+	v, err := tx.InsertVersion(ctx, p.ID, newVersion(m, u.ID))
+	if errors.Is(err, store.ErrConflict) {
+		return store.PluginVersion{}, fmt.Errorf("%w: version %s already exists (versions are never reused, even after a yank): publish a higher one", store.ErrConflict, m.Version)
+	}
+	if err != nil {
+		return store.PluginVersion{}, err
+	}
+	if p.LatestVersion == nil || plugins.Latest([]string{*p.LatestVersion, m.Version}) == m.Version {
+		if err := tx.SetLatest(ctx, p.ID, latestOf(m, v.Manifest)); err != nil {
+			return store.PluginVersion{}, err
 		}
-		if _, err := check(ctx, tx, p, u, collaborator, "publish versions"); err != nil {
-			return err
-		}
-		if p.Status == store.StatusRemoved {
-			return fmt.Errorf("%w: the plugin was removed; it takes no new versions", store.ErrConflict)
-		}
-		v, err = tx.InsertVersion(ctx, p.ID, newVersion(m, u.ID))
-		if errors.Is(err, store.ErrConflict) {
-			return fmt.Errorf("%w: version %s already exists (versions are never reused, even after a yank): publish a higher one", store.ErrConflict, m.Version)
-		}
-		if err != nil {
-			return err
-		}
-		if p.LatestVersion == nil || plugins.Latest([]string{*p.LatestVersion, m.Version}) == m.Version {
-			if err := tx.SetLatest(ctx, p.ID, latestOf(m, v.Manifest)); err != nil {
-				return err
-			}
-		}
-		return audit(ctx, tx, u, "version.publish", p.Slug, map[string]any{"version": v.Version, "sha256": v.SHA256})
-	})
-	return v, err
+	}
+	return v, audit(ctx, tx, u, "version.publish", p.Slug, map[string]any{"version": v.Version, "sha256": v.SHA256})
 }
 
 func audit(ctx context.Context, tx *store.Tx, u auth.User, action, slug string, details map[string]any) error {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -380,6 +381,68 @@ func (q queries) PluginSecret(ctx context.Context, pluginID int64) (string, erro
 	err := q.r.QueryRowContext(ctx, `SELECT secret FROM plugin_secrets WHERE plugin_id = $1`, pluginID).Scan(&s)
 	if err != nil {
 		return "", fmt.Errorf("plugin secret: %w", mapError(err))
+	}
+	return s, nil
+}
+
+// RecentPlugin returns when an owner created their nth most recent plugin
+// (n from 1), provided it was after since; ok is false when they created
+// fewer than n since then. Inside a transaction on PostgreSQL it first
+// locks the owner's account row, so that the creations of one account are
+// counted one after the other.
+func (q queries) RecentPlugin(ctx context.Context, ownerID int64, since time.Time, n int) (at time.Time, ok bool, err error) {
+	if q.dialect == Postgres {
+		if _, err := q.w.ExecContext(ctx, `SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE`, ownerID); err != nil {
+			return time.Time{}, false, fmt.Errorf("recent plugins: %w", err)
+		}
+	}
+	err = q.w.QueryRowContext(ctx, `SELECT created_at FROM plugins WHERE owner_id = $1 AND created_at > $2
+		ORDER BY created_at DESC LIMIT 1 OFFSET $3`, ownerID, since, n-1).Scan(&at)
+	switch err = mapError(err); {
+	case errors.Is(err, ErrNotFound):
+		return time.Time{}, false, nil
+	case err != nil:
+		return time.Time{}, false, fmt.Errorf("recent plugins: %w", err)
+	}
+	return at, true, nil
+}
+
+// Runtime states of a plugin: its last invocation succeeded, or why it
+// failed.
+const (
+	RuntimeOK          = "ok"
+	RuntimeRefused     = "refused"     // the endpoint may not be called: a private address, a redirect…
+	RuntimeTimeout     = "timeout"     // no answer within the plugin's timeout
+	RuntimeMisbehaved  = "misbehaved"  // an answer that is not what the protocol or the output schema asks
+	RuntimeUnavailable = "unavailable" // a compiled-in plugin this server does not have
+)
+
+// RuntimeStatus is what a plugin's runtime last did.
+type RuntimeStatus struct {
+	State  string
+	Reason string // empty when State is RuntimeOK
+	At     time.Time
+}
+
+// SetRuntimeStatus records what a plugin's runtime last did.
+func (q queries) SetRuntimeStatus(ctx context.Context, pluginID int64, s RuntimeStatus) error {
+	_, err := q.w.ExecContext(ctx, `INSERT INTO plugin_runtime_status (plugin_id, state, reason, at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (plugin_id) DO UPDATE SET state = excluded.state, reason = excluded.reason, at = excluded.at`,
+		pluginID, s.State, s.Reason, s.At.UTC().Truncate(time.Microsecond))
+	if err != nil {
+		return fmt.Errorf("runtime status: %w", mapError(err))
+	}
+	return nil
+}
+
+// RuntimeStatus returns what a plugin's runtime last did, or ErrNotFound
+// when nothing is recorded.
+func (q queries) RuntimeStatus(ctx context.Context, pluginID int64) (RuntimeStatus, error) {
+	var s RuntimeStatus
+	err := q.r.QueryRowContext(ctx, `SELECT state, reason, at FROM plugin_runtime_status WHERE plugin_id = $1`, pluginID).
+		Scan(&s.State, &s.Reason, &s.At)
+	if err != nil {
+		return RuntimeStatus{}, fmt.Errorf("runtime status: %w", mapError(err))
 	}
 	return s, nil
 }

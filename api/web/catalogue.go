@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"html/template"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -69,9 +70,14 @@ type facetValue struct {
 }
 
 // handleCatalogue renders the catalogue at /, or its results fragment at
-// /results for search as you type.
+// /results for search as you type. Both count against the client's search
+// allowance, which GET /api/v1/search shares.
 func handleCatalogue(h *Handler, svc searcher, editions editionLister, fragment bool) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		if ok, wait := h.deps.SearchLimit.Allow(clientIP(r)); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			return errPage(http.StatusTooManyRequests, "error.searchrate")
+		}
 		q, page, invalid := catalogueQuery(r.URL.Query())
 		res, engine, err := svc.Search(r.Context(), q)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/store"
 )
 
 func TestPluginPageShowsEverythingSafely(t *testing.T) {
@@ -217,4 +218,30 @@ func TestParticipantRegistersFixesAndPublishes(t *testing.T) {
 	b.get("/my/plugins/veille").want(t, 200, "version 1.1.0", `<option value="paris-2016">`)
 	b.post("/my/plugins/veille/submit", url.Values{"edition": {"paris-2016"}}).want(t, http.StatusSeeOther)
 	b.get("/my/plugins/veille").want(t, 200, "Hackathon entries", "version 1.1.0 (as submitted)", "Decisions and reviews are shown once")
+}
+
+// The owner's page tells why the plugin's last invocation failed; the
+// public page does not.
+func TestOwnerSeesWhyTheirPluginFailed(t *testing.T) {
+	e := newEnv(t)
+	ada := e.user("ada@example.org", auth.RoleParticipant)
+	p := e.published(ada, manifest("veille", "Veille", "Watch rumours"))
+	b := e.browser()
+	b.signIn("ada@example.org")
+	if page := b.get("/my/plugins/veille").want(t, 200); strings.Contains(page.body, "runtime-status") {
+		t.Fatalf("a status before any invocation:\n%s", page.body)
+	}
+	at := time.Date(2016, 1, 23, 9, 0, 0, 0, time.UTC)
+	err := e.store.SetRuntimeStatus(context.Background(), p.ID, store.RuntimeStatus{State: store.RuntimeRefused,
+		Reason: "plugin endpoint refused: veille.example.org resolves to a private address", At: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.get("/my/plugins/veille").want(t, 200, `id="runtime-status" class="warn"`, "Last invocation, 23 January 2016, 09:00 UTC",
+		"refused: its endpoint may not be called from here", "<code>plugin endpoint refused: veille.example.org resolves to a private address</code>")
+	b.lang = "fr"
+	b.get("/my/plugins/veille").want(t, 200, "Dernier appel, le 23 janvier 2016 à 09:00 UTC : refusé")
+	if page := b.get("/plugins/veille").want(t, 200); strings.Contains(page.body, "resolves to a private address") {
+		t.Fatalf("the public page shows the failure:\n%s", page.body)
+	}
 }

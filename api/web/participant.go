@@ -27,6 +27,7 @@ type workshop interface {
 	AddVersion(ctx context.Context, u auth.User, slug string, data []byte) (store.PluginVersion, error)
 	Publish(ctx context.Context, u auth.User, slug string) (store.Plugin, error)
 	Collaborators(ctx context.Context, u auth.User, slug string) ([]store.Collaborator, error)
+	RuntimeStatus(ctx context.Context, u auth.User, p store.Plugin) (store.RuntimeStatus, bool, error)
 }
 
 // entries is what the participant space needs from the hackathon service.
@@ -201,7 +202,8 @@ type reviewView struct {
 // myPluginData is a participant's page for one of their plugins.
 type myPluginData struct {
 	*pluginData
-	Open    []editionView // editions taking entries
+	Runtime *store.RuntimeStatus // what its runtime last did, once invoked
+	Open    []editionView        // editions taking entries
 	Entries []myEntry
 	Error   string
 }
@@ -239,6 +241,11 @@ func loadMyPlugin(r *http.Request, reg workshop, svc entries) (*myPluginData, er
 		}
 	}
 	d := &myPluginData{pluginData: pd}
+	if st, ok, err := reg.RuntimeStatus(r.Context(), u, pd.Plugin); err != nil {
+		return nil, err
+	} else if ok {
+		d.Runtime = &st
+	}
 	editions, _, err := svc.List(r.Context(), store.Page{Limit: 100})
 	if err != nil {
 		return nil, err

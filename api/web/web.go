@@ -23,12 +23,13 @@ import (
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
+	"github.com/riposte-civic/riposte/api/ratelimit"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
 )
 
-// Deps is what the pages need. Every field but the last two is required.
+// Deps is what the pages need. Every field but the last three is required.
 type Deps struct {
 	Logger     *slog.Logger
 	Auth       *auth.Service
@@ -43,6 +44,9 @@ type Deps struct {
 	// Now is the clock of pages (deadlines shown as open or closed); nil
 	// means time.Now. The services keep their own clocks for decisions.
 	Now func() time.Time
+	// SearchLimit limits the catalogue's searches per client address; it
+	// is the API's, so that both draw on one allowance. Nil means no limit.
+	SearchLimit *ratelimit.Limiter
 }
 
 // UserFinder looks accounts up by e-mail address.

@@ -128,14 +128,34 @@ func nameKind(name string) string {
 	return ""
 }
 
-// checkHost refuses an endpoint host, a name or an address literal, that
-// the policy forbids without looking it up.
-func checkHost(host string) error {
-	if ip, err := netip.ParseAddr(host); err == nil {
-		return CheckAddr(ip)
+// RefusedHost says why a client without AllowPrivate refuses an endpoint
+// host before any lookup, such as `10.0.0.1 is a private address` or
+// `"localhost" is a loopback name`, or returns "" when the host may be
+// looked up. host is a URL's host name without brackets or port: an
+// address literal, judged as CheckAddr does, or a name, refused when it is
+// special-use (localhost, *.localhost, *.local, *.home.arpa,
+// *.localdomain), internal (*.internal, metadata.goog) or not fully
+// qualified. Case and a trailing dot do not matter. A name that passes may
+// still resolve to a refused address: the client checks again when it
+// connects.
+func RefusedHost(host string) string {
+	if ip, err := netip.ParseAddr(strings.TrimSuffix(host, ".")); err == nil {
+		if kind := addrKind(ip); kind != "" {
+			return fmt.Sprintf("%s is a %s address", ip, kind)
+		}
+		return ""
 	}
 	if kind := nameKind(host); kind != "" {
-		return fmt.Errorf("%w: %q is %s", ErrRefused, host, kind)
+		return fmt.Sprintf("%q is %s", host, kind)
+	}
+	return ""
+}
+
+// checkHost refuses an endpoint host that the policy forbids without
+// looking it up.
+func checkHost(host string) error {
+	if why := RefusedHost(host); why != "" {
+		return fmt.Errorf("%w: %s", ErrRefused, why)
 	}
 	return nil
 }

@@ -115,6 +115,30 @@ func TestCheckHostRefusesSpecialNames(t *testing.T) {
 	}
 }
 
+func TestRefusedHostSaysWhy(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ host, want string }{
+		{"127.0.0.1", "127.0.0.1 is a loopback address"},
+		{"127.0.0.1.", "127.0.0.1 is a loopback address"}, // a trailing dot does not hide an address
+		{"10.1.2.3", "10.1.2.3 is a private address"},
+		{"fd00::1", "fd00::1 is a unique-local address"},
+		{"Localhost", `"Localhost" is a loopback name`},
+		{"tool.localhost.", `"tool.localhost." is a loopback name`},
+		{"db.INTERNAL", `"db.INTERNAL" is a metadata or internal name`},
+		{"printer.local", `"printer.local" is a local-network name`},
+		{"intranet", `"intranet" is not a fully qualified name`},
+		{"plugins.example.org", ""},
+		{"plugins.example.org.", ""},
+		{"8.8.8.8", ""},
+		{"localhost.example.org", ""},
+	}
+	for _, tt := range tests {
+		if got := RefusedHost(tt.host); got != tt.want {
+			t.Errorf("RefusedHost(%q) = %q, want %q", tt.host, got, tt.want)
+		}
+	}
+}
+
 // The dialer itself, the last line of defence, will not connect to a
 // forbidden address even when handed one directly.
 func TestDialerRefusesForbiddenAddresses(t *testing.T) {
