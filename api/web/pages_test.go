@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/judging"
 )
 
 func TestPluginPageShowsEverythingSafely(t *testing.T) {
@@ -94,6 +95,7 @@ func TestJudgeScoresAndRevises(t *testing.T) {
 	if _, err := e.hk.Assign(context.Background(), org, "paris-2016", 1); err != nil {
 		t.Fatal(err)
 	}
+	e.clock.set(time.Now().Add(3 * time.Hour)) // submissions are closed: judging is open
 	b := e.browser()
 	b.signIn("judge@example.org")
 	b.get("/judge").want(t, 200, "0 of 2 scored", `href="/judge/paris-2016/alpha"`)
@@ -153,11 +155,12 @@ func TestOrganizerRunsAnEdition(t *testing.T) {
 	p := o.post("/organize/paris-2016/assign", url.Values{"judges_per_submission": {"2"}}).want(t, http.StatusSeeOther)
 	o.get(p.Header.Get("Location")).want(t, 200, "Assignment done", "Works with the team", "lacks 1 judge", "Name j2")
 
-	// Judges score; after the deadline the organizer decides and publishes.
+	// Submissions close and judges score; after the deadline the organizer decides and publishes.
+	e.clock.set(time.Now().Add(3 * time.Hour))
 	for _, j := range judges {
 		items, _ := e.hk.Queue(context.Background(), j)
 		for _, it := range items {
-			if err := e.hk.Review(context.Background(), j, "paris-2016", it.PluginSlug, map[string]int{"impact": 7, "craft": 4}, ""); err != nil {
+			if _, err := e.hk.Review(context.Background(), j, "paris-2016", it.PluginSlug, judging.Scores{"impact": 7, "craft": 4}.Raw(), ""); err != nil {
 				t.Fatal(err)
 			}
 		}
