@@ -339,14 +339,14 @@ func handleAssign(svc assigner) handlerFunc {
 //	@Summary		List assignments
 //	@Description	Every assignment, with whether it has a review; an assignment whose judge has a conflict of interest with the entry is dropped, with the reason. Then the conflicts of interest of the edition's judges: declared ones, and those of judges who own or collaborate on an entry. Organizers only.
 //	@Tags			judging
-//	@Produce	json
-//	@Security	BearerAuth
-//	@Param		slug	path		string	true	"Edition slug"
-//	@Success	200		{object}	AssignmentsResponse
-//	@Failure	401		{object}	Problem	"Not signed in"
-//	@Failure	403		{object}	Problem	"Not an organizer"
-//	@Failure	404		{object}	Problem	"No such edition"
-//	@Router		/hackathons/{slug}/assignments [get]
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			slug	path		string	true	"Edition slug"
+//	@Success		200		{object}	AssignmentsResponse
+//	@Failure		401		{object}	Problem	"Not signed in"
+//	@Failure		403		{object}	Problem	"Not an organizer"
+//	@Failure		404		{object}	Problem	"No such edition"
+//	@Router			/hackathons/{slug}/assignments [get]
 func handleAssignmentList(svc assigner) handlerFunc {
 	return func(c *gin.Context) error {
 		as, cs, err := svc.Assignments(c.Request.Context(), caller(c), c.Param("slug"))
