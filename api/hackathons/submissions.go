@@ -147,32 +147,56 @@ func (s *Service) Submission(ctx context.Context, u auth.User, slug, plugin stri
 	}
 	d := Detail{Submission: sub}
 	published := h.ResultsPublishedAt != nil
-	for _, r := range reviews {
-		if r.PluginID != sub.PluginID {
-			continue
-		}
-		c, excluded := cs.of(r.JudgeID, r.PluginID)
-		switch {
-		case organizer:
-			d.Reviews = append(d.Reviews, r)
-			if excluded {
-				if d.Excluded == nil {
-					d.Excluded = map[int64]store.Conflict{}
-				}
-				d.Excluded[r.JudgeID] = c
-			}
-		case assigned && r.JudgeID == u.ID:
-			d.Reviews = append(d.Reviews, r)
-		case team && published && !excluded:
-			r.JudgeID = 0
-			d.Reviews, d.Anonymised = append(d.Reviews, r), true
-		}
+	switch {
+	case organizer:
+		d.allReviews(reviews, cs)
+	case assigned:
+		d.ownReview(reviews, u.ID)
+	case published: // the team
+		d.anonymousReviews(reviews, cs)
 	}
 	if team && !published && !organizer {
 		d.Status, d.Award, d.Feedback = "submitted", "", "" // decisions are told with the results
 	}
-	if d.Anonymised {
-		sortAnonymously(d.Reviews)
-	}
 	return d, nil
+}
+
+// allReviews gives organizers every review of the entry, with those set
+// aside for a conflict of interest.
+func (d *Detail) allReviews(reviews []store.Review, cs conflictSet) {
+	for _, r := range reviews {
+		if r.PluginID != d.PluginID {
+			continue
+		}
+		d.Reviews = append(d.Reviews, r)
+		if c, excluded := cs.of(r.JudgeID, r.PluginID); excluded {
+			if d.Excluded == nil {
+				d.Excluded = map[int64]store.Conflict{}
+			}
+			d.Excluded[r.JudgeID] = c
+		}
+	}
+}
+
+// ownReview gives a judge their review of the entry.
+func (d *Detail) ownReview(reviews []store.Review, judgeID int64) {
+	for _, r := range reviews {
+		if r.PluginID == d.PluginID && r.JudgeID == judgeID {
+			d.Reviews = append(d.Reviews, r)
+		}
+	}
+}
+
+// anonymousReviews gives the team the reviews that count, without their
+// judges, in an order that tells nothing of who wrote them.
+func (d *Detail) anonymousReviews(reviews []store.Review, cs conflictSet) {
+	for _, r := range reviews {
+		if _, excluded := cs.of(r.JudgeID, r.PluginID); r.PluginID != d.PluginID || excluded {
+			continue
+		}
+		r.JudgeID = 0
+		d.Reviews = append(d.Reviews, r)
+	}
+	d.Anonymised = true
+	sortAnonymously(d.Reviews)
 }
