@@ -31,8 +31,9 @@ type HackathonRequest struct {
 }
 
 // HackathonPatchRequest changes an edition; omitted fields stay. The rubric
-// cannot change once a judge has scored against it. A field not listed
-// here is refused.
+// cannot change once a judge has scored against it. judging_starts_at ""
+// puts the start of judging back at the submission deadline. A field not
+// listed here is refused.
 type HackathonPatchRequest struct {
 	Name               *string              `json:"name"`
 	City               *string              `json:"city"`
@@ -163,7 +164,7 @@ type hackathonUpdater interface {
 // handleHackathonPatch changes an edition.
 //
 //	@Summary		Change an edition
-//	@Description	Changes an edition's fields; omitted ones stay. The rubric is frozen once a judge has scored. Unknown fields are refused (422, each named). Organizers only. Recorded in the audit log.
+//	@Description	Changes an edition's fields; omitted ones stay. judging_starts_at "" puts the start of judging back at the submission deadline. The rubric is frozen once a judge has scored. Unknown fields are refused (422, each named). Organizers only. Recorded in the audit log.
 //	@Tags			hackathons
 //	@Accept			json
 //	@Produce		json
@@ -185,10 +186,17 @@ func handleHackathonPatch(svc hackathonUpdater) handlerFunc {
 		if err := bindStrictJSON(c, &req); err != nil {
 			return err
 		}
+		reset := req.JudgingStartsAt != nil && *req.JudgingStartsAt == ""
+		if reset {
+			req.JudgingStartsAt = nil
+		}
 		d, err := parseDates(map[string]*string{"starts_at": req.StartsAt, "ends_at": req.EndsAt,
 			"submission_deadline": req.SubmissionDeadline, "judging_deadline": req.JudgingDeadline, "judging_starts_at": req.JudgingStartsAt})
 		if err != nil {
 			return err
+		}
+		if reset {
+			d["judging_starts_at"] = &time.Time{} // the submission deadline
 		}
 		p := hackathons.Patch{Name: req.Name, City: req.City, Description: req.Description, StartsAt: d["starts_at"],
 			EndsAt: d["ends_at"], SubmissionDeadline: d["submission_deadline"], JudgingDeadline: d["judging_deadline"],

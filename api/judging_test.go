@@ -586,6 +586,11 @@ func judgingStartsAtTheSubmissionDeadline(t *testing.T, e *env) {
 	}
 	ed.review(x, "alerte", scores(5, 3)).want(200)
 	e.do(req{method: "PATCH", path: h, token: ed.org, body: map[string]any{"rubric": []map[string]any{{"key": "impact", "label": "Impact", "weight": 5}}}}).problem(409)
+	e.do(req{method: "PATCH", path: h, token: ed.org, body: map[string]any{"judging_starts_at": ""}}).want(200).json(&hk)
+	if !hk.JudgingStartsAt.Equal(t0.Add(24 * time.Hour)) {
+		t.Fatalf("judging starts at %s after a reset, want the submission deadline", hk.JudgingStartsAt)
+	}
+	ed.review(x, "alerte", scores(6, 3)).problem(409)
 
 	// Set when the edition is created.
 	e.do(req{method: "POST", path: "/api/v1/hackathons", token: ed.org, body: map[string]any{

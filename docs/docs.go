@@ -508,7 +508,7 @@ const docTemplate = `{
                 }
             },
             "patch": {
-                "description": "Changes an edition's fields; omitted ones stay. The rubric is frozen once a judge has scored. Unknown fields are refused (422, each named). Organizers only. Recorded in the audit log.",
+                "description": "Changes an edition's fields; omitted ones stay. judging_starts_at \"\" puts the start of judging back at the submission deadline. The rubric is frozen once a judge has scored. Unknown fields are refused (422, each named). Organizers only. Recorded in the audit log.",
                 "consumes": [
                     "application/json"
                 ],

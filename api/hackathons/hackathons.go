@@ -190,7 +190,8 @@ func (s *Service) Create(ctx context.Context, u auth.User, in Input) (Edition, e
 	return decode(h)
 }
 
-// Patch changes an edition; nil fields stay.
+// Patch changes an edition; nil fields stay. A zero JudgingStartsAt puts
+// the start of judging back at the submission deadline.
 type Patch struct {
 	Name, City, Description             *string
 	StartsAt, EndsAt                    *time.Time
