@@ -314,7 +314,21 @@ func (q queries) DeclareConflict(ctx context.Context, hackathonID, judgeID, plug
 // and of anyone else, by judge and plugin; a pair with several conflicts
 // is listed once per kind, declared first.
 func (q queries) Conflicts(ctx context.Context, hackathonID int64) ([]Conflict, error) {
-	return q.conflicts(ctx, `x.hackathon_id = $1`, hackathonID)
+	rows, err := q.r.QueryContext(ctx, `SELECT x.judge_id, x.plugin_id, p.slug, x.kind, x.reason, x.since, x.declared_by
+		FROM (`+conflictsSQL+`) x JOIN plugins p ON p.id = x.plugin_id WHERE x.hackathon_id = $1
+		ORDER BY x.judge_id, p.slug, `+conflictKinds, hackathonID)
+	if err != nil {
+		return nil, fmt.Errorf("conflicts: %w", err)
+	}
+	return collect(rows, func(r interface{ Scan(...any) error }) (Conflict, error) {
+		var (
+			c     Conflict
+			since anyTime
+		)
+		err := r.Scan(&c.JudgeID, &c.PluginID, &c.Slug, &c.Kind, &c.Reason, &since, &c.DeclaredBy)
+		c.Since = since.Time
+		return c, err
+	})
 }
 
 // JudgeConflicts lists a user's conflicts of interest in every edition.
@@ -331,24 +345,6 @@ func (q queries) JudgeConflicts(ctx context.Context, judgeID int64) ([]JudgeConf
 
 // JudgeConflict is an entry of an edition that a judge must not review.
 type JudgeConflict struct{ HackathonID, PluginID int64 }
-
-func (q queries) conflicts(ctx context.Context, where string, args ...any) ([]Conflict, error) {
-	rows, err := q.r.QueryContext(ctx, `SELECT x.judge_id, x.plugin_id, p.slug, x.kind, x.reason, x.since, x.declared_by
-		FROM (`+conflictsSQL+`) x JOIN plugins p ON p.id = x.plugin_id WHERE `+where+`
-		ORDER BY x.judge_id, p.slug, `+conflictKinds, args...)
-	if err != nil {
-		return nil, fmt.Errorf("conflicts: %w", err)
-	}
-	return collect(rows, func(r interface{ Scan(...any) error }) (Conflict, error) {
-		var (
-			c     Conflict
-			since anyTime
-		)
-		err := r.Scan(&c.JudgeID, &c.PluginID, &c.Slug, &c.Kind, &c.Reason, &since, &c.DeclaredBy)
-		c.Since = since.Time
-		return c, err
-	})
-}
 
 // recordConflicts writes down the conflicts that follow from ownership and
 // collaboration in an edition, as they stand, so that they hold whatever
@@ -582,6 +578,7 @@ func addWord(list []string, w string) []string {
 // writes them.
 type anyTime struct{ time.Time }
 
+// Scan reads a time.Time, integer microseconds or NULL.
 func (t *anyTime) Scan(v any) error {
 	switch x := v.(type) {
 	case time.Time:
