@@ -1,11 +1,16 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
+	"reflect"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -110,4 +115,77 @@ func utcPtr(t *time.Time) *time.Time {
 	}
 	u := t.UTC()
 	return &u
+}
+
+// bindStrictJSON is bindJSON for requests whose every field has a meaning:
+// a field v does not have is a 422 naming it, with its path (such as
+// "rubric[0].colour"), rather than silently ignored.
+func bindStrictJSON(c *gin.Context, v any) error {
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		return err // a *http.MaxBytesError: classify knows it
+	}
+	c.Request.Body = io.NopCloser(bytes.NewReader(body))
+	var tree any
+	if json.Unmarshal(body, &tree) == nil { // otherwise bindJSON says what is wrong
+		if bad := unknownFields(tree, reflect.TypeOf(v), ""); len(bad) > 0 {
+			return errStatus(http.StatusUnprocessableEntity, "the request has unknown fields", bad...)
+		}
+	}
+	return bindJSON(c, v)
+}
+
+// unknownFields lists the keys of a decoded JSON value that have no field
+// in t, at any depth, sorted by path.
+func unknownFields(tree any, t reflect.Type, path string) []FieldError {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	var bad []FieldError
+	switch x := tree.(type) {
+	case map[string]any:
+		if t.Kind() != reflect.Struct {
+			return nil // a map, or a type error bindJSON reports
+		}
+		fields := jsonFields(t)
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			ft, ok := fields[k]
+			if !ok {
+				bad = append(bad, FieldError{Field: p, Message: "is not a field of this request"})
+				continue
+			}
+			bad = append(bad, unknownFields(x[k], ft, p)...)
+		}
+	case []any:
+		if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+			for i, item := range x {
+				bad = append(bad, unknownFields(item, t.Elem(), path+"["+strconv.Itoa(i)+"]")...)
+			}
+		}
+	}
+	return bad
+}
+
+// jsonFields maps the JSON names of a struct's fields, embedded ones
+// included, to their types.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for _, f := range reflect.VisibleFields(t) {
+		if !f.IsExported() || f.Anonymous {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch name {
+		case "-":
+			continue
+		case "":
+			name = f.Name
+		}
+		out[name] = f.Type
+	}
+	return out
 }

@@ -14,7 +14,9 @@ import (
 )
 
 // HackathonRequest creates an edition. Dates are RFC 3339. Criteria
-// without min and max score from 0 to 10.
+// without min and max score from 0 to 10. Judges may score from
+// judging_starts_at (by default the submission deadline) until the judging
+// deadline. A field not listed here is refused.
 type HackathonRequest struct {
 	Slug               string              `json:"slug" example:"paris-2016"`
 	Name               string              `json:"name" example:"Hackathon contre la propagande terroriste"`
@@ -24,11 +26,14 @@ type HackathonRequest struct {
 	EndsAt             string              `json:"ends_at" example:"2016-01-24T18:00:00+01:00"`
 	SubmissionDeadline string              `json:"submission_deadline" example:"2016-01-24T12:00:00+01:00"`
 	JudgingDeadline    string              `json:"judging_deadline" example:"2016-01-24T17:00:00+01:00"`
+	JudgingStartsAt    string              `json:"judging_starts_at,omitempty" example:"2016-01-24T12:00:00+01:00"`
 	Rubric             []judging.Criterion `json:"rubric"`
 }
 
 // HackathonPatchRequest changes an edition; omitted fields stay. The rubric
-// cannot change once a judge has scored against it.
+// cannot change once a judge has scored against it. judging_starts_at ""
+// puts the start of judging back at the submission deadline. A field not
+// listed here is refused.
 type HackathonPatchRequest struct {
 	Name               *string              `json:"name"`
 	City               *string              `json:"city"`
@@ -37,10 +42,13 @@ type HackathonPatchRequest struct {
 	EndsAt             *string              `json:"ends_at"`
 	SubmissionDeadline *string              `json:"submission_deadline"`
 	JudgingDeadline    *string              `json:"judging_deadline"`
+	JudgingStartsAt    *string              `json:"judging_starts_at"`
 	Rubric             *[]judging.Criterion `json:"rubric"`
 }
 
-// HackathonResponse is an edition; phase follows from its dates.
+// HackathonResponse is an edition; phase follows from its dates. Reviews
+// are accepted from judging_starts_at (the submission deadline unless the
+// edition sets another) until judging_deadline.
 type HackathonResponse struct {
 	Slug               string              `json:"slug" example:"paris-2016"`
 	Name               string              `json:"name" example:"Hackathon contre la propagande terroriste"`
@@ -50,6 +58,7 @@ type HackathonResponse struct {
 	EndsAt             time.Time           `json:"ends_at"`
 	SubmissionDeadline time.Time           `json:"submission_deadline"`
 	JudgingDeadline    time.Time           `json:"judging_deadline"`
+	JudgingStartsAt    time.Time           `json:"judging_starts_at"`
 	Rubric             []judging.Criterion `json:"rubric"`
 	ResultsPublished   bool                `json:"results_published" example:"false"`
 	Phase              string              `json:"phase" example:"open" enums:"upcoming,open,judging,closed,results"`
@@ -97,7 +106,7 @@ type editionViewer interface {
 func hackathonResponse(svc editionViewer, e hackathons.Edition) HackathonResponse {
 	return HackathonResponse{Slug: e.Slug, Name: e.Name, City: e.City, Description: e.Description,
 		StartsAt: utc(e.StartsAt), EndsAt: utc(e.EndsAt), SubmissionDeadline: utc(e.SubmissionDeadline),
-		JudgingDeadline: utc(e.JudgingDeadline), Rubric: e.Rubric, ResultsPublished: e.ResultsPublishedAt != nil, Phase: svc.Phase(e)}
+		JudgingDeadline: utc(e.JudgingDeadline), JudgingStartsAt: utc(e.JudgingStarts()), Rubric: e.Rubric, ResultsPublished: e.ResultsPublishedAt != nil, Phase: svc.Phase(e)}
 }
 
 type hackathonCreator interface {
@@ -108,7 +117,7 @@ type hackathonCreator interface {
 // handleHackathonCreate opens an edition.
 //
 //	@Summary		Create an edition
-//	@Description	Opens a hackathon edition with its dates and weighted rubric. Organizers only. Recorded in the audit log.
+//	@Description	Opens a hackathon edition with its dates and weighted rubric. Judges score from judging_starts_at (by default the submission deadline) until the judging deadline. Unknown fields are refused (422, each named). Organizers only. Recorded in the audit log.
 //	@Tags			hackathons
 //	@Accept			json
 //	@Produce		json
@@ -120,22 +129,24 @@ type hackathonCreator interface {
 //	@Failure		403		{object}	Problem	"Not an organizer"
 //	@Failure		409		{object}	Problem	"Slug taken"
 //	@Failure		413		{object}	Problem	"Body over 1 MiB"
-//	@Failure		422		{object}	Problem	"Invalid fields"
+//	@Failure		422		{object}	Problem	"Invalid or unknown fields"
 //	@Router			/api/v1/hackathons [post]
 func handleHackathonCreate(svc hackathonCreator) handlerFunc {
 	return func(c *gin.Context) error {
 		var req HackathonRequest
-		if err := bindJSON(c, &req); err != nil {
+		if err := bindStrictJSON(c, &req); err != nil {
 			return err
 		}
 		d, err := parseDates(map[string]*string{"starts_at": nonEmpty(req.StartsAt), "ends_at": nonEmpty(req.EndsAt),
-			"submission_deadline": nonEmpty(req.SubmissionDeadline), "judging_deadline": nonEmpty(req.JudgingDeadline)})
+			"submission_deadline": nonEmpty(req.SubmissionDeadline), "judging_deadline": nonEmpty(req.JudgingDeadline),
+			"judging_starts_at": nonEmpty(req.JudgingStartsAt)})
 		if err != nil {
 			return err
 		}
 		e, err := svc.Create(c.Request.Context(), caller(c), hackathons.Input{Slug: req.Slug, Name: req.Name, City: req.City,
 			Description: req.Description, StartsAt: orZero(d["starts_at"]), EndsAt: orZero(d["ends_at"]),
-			SubmissionDeadline: orZero(d["submission_deadline"]), JudgingDeadline: orZero(d["judging_deadline"]), Rubric: req.Rubric})
+			SubmissionDeadline: orZero(d["submission_deadline"]), JudgingDeadline: orZero(d["judging_deadline"]),
+			JudgingStartsAt: orZero(d["judging_starts_at"]), Rubric: req.Rubric})
 		if err != nil {
 			return err
 		}
@@ -153,7 +164,7 @@ type hackathonUpdater interface {
 // handleHackathonPatch changes an edition.
 //
 //	@Summary		Change an edition
-//	@Description	Changes an edition's fields; omitted ones stay. The rubric is frozen once a judge has scored. Organizers only.
+//	@Description	Changes an edition's fields; omitted ones stay. judging_starts_at "" puts the start of judging back at the submission deadline. The rubric is frozen once a judge has scored. Unknown fields are refused (422, each named). Organizers only. Recorded in the audit log.
 //	@Tags			hackathons
 //	@Accept			json
 //	@Produce		json
@@ -167,21 +178,29 @@ type hackathonUpdater interface {
 //	@Failure		404		{object}	Problem	"No such edition"
 //	@Failure		409		{object}	Problem	"Rubric frozen"
 //	@Failure		413		{object}	Problem	"Body over 1 MiB"
-//	@Failure		422		{object}	Problem	"Invalid fields"
+//	@Failure		422		{object}	Problem	"Invalid or unknown fields"
 //	@Router			/api/v1/hackathons/{slug} [patch]
 func handleHackathonPatch(svc hackathonUpdater) handlerFunc {
 	return func(c *gin.Context) error {
 		var req HackathonPatchRequest
-		if err := bindJSON(c, &req); err != nil {
+		if err := bindStrictJSON(c, &req); err != nil {
 			return err
 		}
+		reset := req.JudgingStartsAt != nil && *req.JudgingStartsAt == ""
+		if reset {
+			req.JudgingStartsAt = nil
+		}
 		d, err := parseDates(map[string]*string{"starts_at": req.StartsAt, "ends_at": req.EndsAt,
-			"submission_deadline": req.SubmissionDeadline, "judging_deadline": req.JudgingDeadline})
+			"submission_deadline": req.SubmissionDeadline, "judging_deadline": req.JudgingDeadline, "judging_starts_at": req.JudgingStartsAt})
 		if err != nil {
 			return err
 		}
+		if reset {
+			d["judging_starts_at"] = &time.Time{} // the submission deadline
+		}
 		p := hackathons.Patch{Name: req.Name, City: req.City, Description: req.Description, StartsAt: d["starts_at"],
-			EndsAt: d["ends_at"], SubmissionDeadline: d["submission_deadline"], JudgingDeadline: d["judging_deadline"]}
+			EndsAt: d["ends_at"], SubmissionDeadline: d["submission_deadline"], JudgingDeadline: d["judging_deadline"],
+			JudgingStartsAt: d["judging_starts_at"]}
 		if req.Rubric != nil {
 			r := judging.Rubric(*req.Rubric)
 			p.Rubric = &r

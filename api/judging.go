@@ -179,28 +179,41 @@ func handleWithdraw(svc submitter) handlerFunc {
 	}
 }
 
-// ConflictRequest declares that a judge must not review an entry.
+// ConflictRequest declares that a judge must not review an entry. A judge
+// recusing themself may leave judge_id out.
 type ConflictRequest struct {
-	JudgeID int64  `json:"judge_id" example:"12"`
+	JudgeID int64  `json:"judge_id,omitempty" example:"12"`
 	Plugin  string `json:"plugin" example:"portes-ouvertes"`
 	Reason  string `json:"reason" example:"Former colleague of the team"`
 }
 
-// ConflictResponse is a recorded conflict of interest.
+// ConflictResponse is a conflict of interest: declared, with its reason,
+// or following from owning or collaborating on the plugin (reason then
+// says so), since a given time.
 type ConflictResponse struct {
-	JudgeID int64  `json:"judge_id" example:"12"`
-	Plugin  string `json:"plugin" example:"portes-ouvertes"`
-	Reason  string `json:"reason" example:"Former colleague of the team"`
+	JudgeID int64     `json:"judge_id" example:"12"`
+	Plugin  string    `json:"plugin" example:"portes-ouvertes"`
+	Kind    string    `json:"kind" example:"declared" enums:"declared,owner,collaborator"`
+	Reason  string    `json:"reason" example:"Former colleague of the team"`
+	Since   time.Time `json:"since"`
+}
+
+func conflictResponse(c store.Conflict) ConflictResponse {
+	reason := c.Reason
+	if c.Kind != store.ConflictDeclared {
+		reason = hackathons.Why(c)
+	}
+	return ConflictResponse{JudgeID: c.JudgeID, Plugin: c.Slug, Kind: c.Kind, Reason: reason, Since: utc(c.Since)}
 }
 
 type conflictDeclarer interface {
-	DeclareConflict(ctx context.Context, u auth.User, slug string, judgeID int64, plugin, reason string) error
+	DeclareConflict(ctx context.Context, u auth.User, slug string, judgeID int64, plugin, reason string) (store.Conflict, error)
 }
 
 // handleConflict records a conflict of interest.
 //
 //	@Summary		Declare a conflict
-//	@Description	An organizer declares a conflict, or a judge recuses themself (judge_id their own), with a reason. The judge's assignment to the entry and any review they gave it are removed. Owning or collaborating on a plugin is a conflict without declaring it. Recorded in the audit log.
+//	@Description	An organizer declares a conflict, or a judge recuses themself (judge_id their own, or left out), with a reason. From then on the judge cannot review the entry, their assignment to it is dropped and any review they gave it does not count; organizers see why in the assignments and the leaderboard. Owning or collaborating on a plugin is a conflict without declaring it, whenever the collaboration begins. Not after results are published. Recorded in the audit log.
 //	@Tags			judging
 //	@Accept			json
 //	@Produce		json
@@ -212,6 +225,7 @@ type conflictDeclarer interface {
 //	@Failure		401		{object}	Problem	"Not signed in"
 //	@Failure		403		{object}	Problem	"Neither an organizer nor the judge concerned"
 //	@Failure		404		{object}	Problem	"No such edition"
+//	@Failure		409		{object}	Problem	"Results already published"
 //	@Failure		422		{object}	Problem	"No reason, not a judge, or not an entry"
 //	@Router			/api/v1/hackathons/{slug}/conflicts [post]
 func handleConflict(svc conflictDeclarer) handlerFunc {
@@ -220,10 +234,11 @@ func handleConflict(svc conflictDeclarer) handlerFunc {
 		if err := bindJSON(c, &req); err != nil {
 			return err
 		}
-		if err := svc.DeclareConflict(c.Request.Context(), caller(c), c.Param("slug"), req.JudgeID, req.Plugin, req.Reason); err != nil {
+		cf, err := svc.DeclareConflict(c.Request.Context(), caller(c), c.Param("slug"), req.JudgeID, req.Plugin, req.Reason)
+		if err != nil {
 			return err
 		}
-		c.JSON(http.StatusCreated, ConflictResponse{JudgeID: req.JudgeID, Plugin: req.Plugin, Reason: strings.TrimSpace(req.Reason)})
+		c.JSON(http.StatusCreated, conflictResponse(cf))
 		return nil
 	}
 }
@@ -233,11 +248,24 @@ type AssignRequest struct {
 	JudgesPerSubmission int `json:"judges_per_submission" example:"3"`
 }
 
-// AssignmentPair is a judge asked to review an entry.
+// AssignmentPair is a judge asked to review an entry. An assignment is
+// dropped when the judge has a conflict of interest with the entry
+// (dropped_reason says which): they can no longer review it, and their
+// review, if any, does not count.
 type AssignmentPair struct {
-	JudgeID  int64  `json:"judge_id" example:"12"`
-	Plugin   string `json:"plugin" example:"portes-ouvertes"`
-	Reviewed bool   `json:"reviewed" example:"false"`
+	JudgeID       int64  `json:"judge_id" example:"12"`
+	Plugin        string `json:"plugin" example:"portes-ouvertes"`
+	Reviewed      bool   `json:"reviewed" example:"false"`
+	Dropped       bool   `json:"dropped" example:"false"`
+	DroppedReason string `json:"dropped_reason,omitempty" example:"collaborator of the plugin since 2026-03-14 10:00 UTC"`
+}
+
+func assignmentPair(a hackathons.Assignment) AssignmentPair {
+	p := AssignmentPair{JudgeID: a.JudgeID, Plugin: a.Slug, Reviewed: a.Reviewed}
+	if a.Conflict != nil {
+		p.Dropped, p.DroppedReason = true, hackathons.Why(*a.Conflict)
+	}
+	return p
 }
 
 // Uncovered is an entry that got fewer judges than asked, and how many it
@@ -253,15 +281,16 @@ type AssignResponse struct {
 	Uncovered   []Uncovered      `json:"uncovered"`
 }
 
-// AssignmentsResponse is an edition's assignments and conflicts.
+// AssignmentsResponse is an edition's assignments, dropped ones included,
+// and the conflicts of interest of its judges.
 type AssignmentsResponse struct {
 	Assignments []AssignmentPair   `json:"assignments"`
 	Conflicts   []ConflictResponse `json:"conflicts"`
 }
 
 type assigner interface {
-	Assign(ctx context.Context, u auth.User, slug string, perSubmission int) (judging.Assignment, error)
-	Assignments(ctx context.Context, u auth.User, slug string) ([]store.Assignment, []store.Conflict, error)
+	Assign(ctx context.Context, u auth.User, slug string, perSubmission int) (hackathons.AssignResult, error)
+	Assignments(ctx context.Context, u auth.User, slug string) ([]hackathons.Assignment, []store.Conflict, error)
 }
 
 // handleAssign assigns judges to entries.
@@ -293,8 +322,8 @@ func handleAssign(svc assigner) handlerFunc {
 			return err
 		}
 		out := AssignResponse{Assignments: []AssignmentPair{}, Uncovered: []Uncovered{}}
-		for _, p := range a.Pairs {
-			out.Assignments = append(out.Assignments, AssignmentPair{JudgeID: p.Judge, Plugin: p.Plugin})
+		for _, p := range a.Assignments {
+			out.Assignments = append(out.Assignments, assignmentPair(p))
 		}
 		for plugin, missing := range a.Uncovered {
 			out.Uncovered = append(out.Uncovered, Uncovered{Plugin: plugin, Missing: missing})
@@ -307,16 +336,17 @@ func handleAssign(svc assigner) handlerFunc {
 
 // handleAssignmentList shows an edition's assignments and conflicts.
 //
-//	@Summary	List assignments
-//	@Tags		judging
-//	@Produce	json
-//	@Security	BearerAuth
-//	@Param		slug	path		string	true	"Edition slug"
-//	@Success	200		{object}	AssignmentsResponse
-//	@Failure	401		{object}	Problem	"Not signed in"
-//	@Failure	403		{object}	Problem	"Not an organizer"
-//	@Failure	404		{object}	Problem	"No such edition"
-//	@Router		/api/v1/hackathons/{slug}/assignments [get]
+//	@Summary		List assignments
+//	@Description	Every assignment, with whether it has a review; an assignment whose judge has a conflict of interest with the entry is dropped, with the reason. Then the conflicts of interest of the edition's judges: declared ones, and those of judges who own or collaborate on an entry. Organizers only.
+//	@Tags			judging
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			slug	path		string	true	"Edition slug"
+//	@Success		200		{object}	AssignmentsResponse
+//	@Failure		401		{object}	Problem	"Not signed in"
+//	@Failure		403		{object}	Problem	"Not an organizer"
+//	@Failure		404		{object}	Problem	"No such edition"
+//	@Router			/api/v1/hackathons/{slug}/assignments [get]
 func handleAssignmentList(svc assigner) handlerFunc {
 	return func(c *gin.Context) error {
 		as, cs, err := svc.Assignments(c.Request.Context(), caller(c), c.Param("slug"))
@@ -325,10 +355,10 @@ func handleAssignmentList(svc assigner) handlerFunc {
 		}
 		out := AssignmentsResponse{Assignments: []AssignmentPair{}, Conflicts: []ConflictResponse{}}
 		for _, a := range as {
-			out.Assignments = append(out.Assignments, AssignmentPair{JudgeID: a.JudgeID, Plugin: a.Slug, Reviewed: a.Reviewed})
+			out.Assignments = append(out.Assignments, assignmentPair(a))
 		}
 		for _, cf := range cs {
-			out.Conflicts = append(out.Conflicts, ConflictResponse{JudgeID: cf.JudgeID, Plugin: cf.Slug, Reason: cf.Reason})
+			out.Conflicts = append(out.Conflicts, conflictResponse(cf))
 		}
 		c.JSON(http.StatusOK, out)
 		return nil
@@ -376,20 +406,21 @@ func handleQueue(svc queuer) handlerFunc {
 }
 
 // ReviewRequest scores an entry: every criterion of the rubric, a whole
-// number in its range.
+// number in its range; a criterion missing, null, fractional or unknown is
+// refused.
 type ReviewRequest struct {
-	Scores  judging.Scores `json:"scores"`
-	Comment string         `json:"comment" example:"Clear, useful, respectful of privacy."`
+	Scores  judging.RawScores `json:"scores" swaggertype:"object,integer" example:"impact:8,rights:4"`
+	Comment string            `json:"comment" example:"Clear, useful, respectful of privacy."`
 }
 
 type reviewer interface {
-	Review(ctx context.Context, u auth.User, slug, plugin string, scores judging.Scores, comment string) error
+	Review(ctx context.Context, u auth.User, slug, plugin string, scores judging.RawScores, comment string) (judging.Scores, error)
 }
 
 // handleReview records the caller's scores for an entry.
 //
 //	@Summary		Score an entry
-//	@Description	The assigned judge scores every criterion of the rubric and may revise until the judging deadline. Other judges' scores are never shown to judges.
+//	@Description	The assigned judge scores every criterion of the rubric with a whole number in its range, and may revise from judging_starts_at (by default the submission deadline) until the judging deadline. A judge with a conflict of interest with the entry (declared, owner or collaborator of the plugin) cannot. Other judges' scores are never shown to judges. Every save is recorded in the audit log with the version reviewed.
 //	@Tags			judging
 //	@Accept			json
 //	@Produce		json
@@ -400,9 +431,10 @@ type reviewer interface {
 //	@Success		200		{object}	ReviewResponse
 //	@Failure		400		{object}	Problem	"Malformed JSON"
 //	@Failure		401		{object}	Problem	"Not signed in"
+//	@Failure		403		{object}	Problem	"A conflict of interest with this entry"
 //	@Failure		404		{object}	Problem	"No such entry assigned to you"
-//	@Failure		409		{object}	Problem	"Judging is closed"
-//	@Failure		422		{object}	Problem	"A criterion missing, unknown or out of range"
+//	@Failure		409		{object}	Problem	"Judging not open yet, closed, or results published"
+//	@Failure		422		{object}	Problem	"A criterion missing, null, not a whole number, out of range or unknown (field scores.<key>)"
 //	@Router			/api/v1/hackathons/{slug}/submissions/{plugin}/review [put]
 func handleReview(svc reviewer) handlerFunc {
 	return func(c *gin.Context) error {
@@ -410,17 +442,18 @@ func handleReview(svc reviewer) handlerFunc {
 		if err := bindJSON(c, &req); err != nil {
 			return err
 		}
-		if err := svc.Review(c.Request.Context(), caller(c), c.Param("slug"), c.Param("plugin"), req.Scores, req.Comment); err != nil {
+		scores, err := svc.Review(c.Request.Context(), caller(c), c.Param("slug"), c.Param("plugin"), req.Scores, req.Comment)
+		if err != nil {
 			return err
 		}
 		id := caller(c).ID
-		c.JSON(http.StatusOK, ReviewResponse{JudgeID: &id, Scores: req.Scores, Comment: req.Comment, UpdatedAt: time.Now().UTC()})
+		c.JSON(http.StatusOK, ReviewResponse{JudgeID: &id, Scores: scores, Comment: req.Comment, UpdatedAt: time.Now().UTC()})
 		return nil
 	}
 }
 
 // LeaderboardRow is one entry's standing. Entries without reviews have no
-// rank or score.
+// rank or score. Scores keep four decimals.
 type LeaderboardRow struct {
 	Rank     *int               `json:"rank" example:"1"`
 	Plugin   string             `json:"plugin" example:"portes-ouvertes"`
@@ -430,15 +463,26 @@ type LeaderboardRow struct {
 	Criteria map[string]float64 `json:"criteria"`
 }
 
-// LeaderboardResponse is an edition's ranking.
+// LeaderboardResponse is an edition's ranking. Organizers also get the
+// reviews that do not count, because their judge has a conflict of
+// interest with the entry, and why.
 type LeaderboardResponse struct {
-	Hackathon string           `json:"hackathon" example:"paris-2016"`
-	Normalize string           `json:"normalize" example:"none" enums:"none,zscore"`
-	Rows      []LeaderboardRow `json:"rows"`
+	Hackathon       string           `json:"hackathon" example:"paris-2016"`
+	Normalize       string           `json:"normalize" example:"none" enums:"none,zscore"`
+	Rows            []LeaderboardRow `json:"rows"`
+	ExcludedReviews []ExcludedReview `json:"excluded_reviews,omitempty"`
+}
+
+// ExcludedReview is a review left out of the leaderboard, and why.
+type ExcludedReview struct {
+	JudgeID int64  `json:"judge_id" example:"12"`
+	Plugin  string `json:"plugin" example:"portes-ouvertes"`
+	Kind    string `json:"kind" example:"collaborator" enums:"declared,owner,collaborator"`
+	Reason  string `json:"reason" example:"collaborator of the plugin since 2026-03-14 10:00 UTC"`
 }
 
 type leaderboarder interface {
-	Leaderboard(ctx context.Context, u auth.User, slug string, n judging.Normalization) (hackathons.Edition, []judging.Row, error)
+	Leaderboard(ctx context.Context, u auth.User, slug string, n judging.Normalization) (hackathons.Board, error)
 }
 
 func normalization(c *gin.Context) (judging.Normalization, error) {
@@ -452,7 +496,7 @@ func normalization(c *gin.Context) (judging.Normalization, error) {
 // handleLeaderboard ranks an edition's entries.
 //
 //	@Summary		Leaderboard
-//	@Description	Entries by score, then number of reviews, then name; entries without reviews last. A review's score is 100 × Σ wᵢ·(sᵢ−minᵢ)/(maxᵢ−minᵢ) / Σ wᵢ. normalize=none: an entry's score is the mean of its review scores. normalize=zscore: each review score becomes a z-score among its judge's reviews (0 when the judge has one review or no spread), and an entry's score is the mean of its z. Organizers at any time; everyone once results are published.
+//	@Description	Entries by score, then number of reviews, then name; entries without reviews last. A review's score is 100 × Σ wᵢ·(sᵢ−minᵢ)/(maxᵢ−minᵢ) / Σ wᵢ. normalize=none: an entry's score is the mean of its review scores. normalize=zscore: each review score becomes a z-score among its judge's reviews (0 when the judge has one review or no spread), and an entry's score is the mean of its z. Scores are rounded to four decimals, and ranks follow the rounded scores. Reviews by a judge with a conflict of interest with the entry do not count; organizers see them in excluded_reviews, with the reason. Organizers at any time; everyone once results are published.
 //	@Tags			judging
 //	@Produce		json
 //	@Param			slug		path		string	true	"Edition slug"
@@ -469,13 +513,16 @@ func handleLeaderboard(svc leaderboarder) handlerFunc {
 		if err != nil {
 			return err
 		}
-		e, rows, err := svc.Leaderboard(c.Request.Context(), caller(c), c.Param("slug"), n)
+		b, err := svc.Leaderboard(c.Request.Context(), caller(c), c.Param("slug"), n)
 		if err != nil {
 			return err
 		}
-		out := LeaderboardResponse{Hackathon: e.Slug, Normalize: string(n), Rows: make([]LeaderboardRow, len(rows))}
-		for i, r := range rows {
+		out := LeaderboardResponse{Hackathon: b.Edition.Slug, Normalize: string(n), Rows: make([]LeaderboardRow, len(b.Rows))}
+		for i, r := range b.Rows {
 			out.Rows[i] = LeaderboardRow{Rank: r.Rank, Plugin: r.Plugin, Name: r.Name, Score: r.Score, Reviews: r.Reviews, Criteria: r.Criteria}
+		}
+		for _, x := range b.Excluded {
+			out.ExcludedReviews = append(out.ExcludedReviews, ExcludedReview{JudgeID: x.JudgeID, Plugin: x.Plugin, Kind: x.Conflict.Kind, Reason: hackathons.Why(x.Conflict)})
 		}
 		c.JSON(http.StatusOK, out)
 		return nil
@@ -485,7 +532,7 @@ func handleLeaderboard(svc leaderboarder) handlerFunc {
 // handleLeaderboardCSV is the leaderboard as a spreadsheet.
 //
 //	@Summary		Leaderboard as CSV
-//	@Description	One row per entry: rank, plugin, name, score, reviews, then the mean raw score of each criterion. UTF-8. Text cells that a spreadsheet would take for a formula (starting with = + - @, a tab or a carriage return) are prefixed with an apostrophe. Same access as the JSON leaderboard.
+//	@Description	One row per entry: rank, plugin, name, score (four decimals), reviews, then the mean raw score of each criterion. Reviews by a judge with a conflict of interest with the entry do not count. UTF-8. Text cells that a spreadsheet would take for a formula (starting with = + - @, a tab or a carriage return) are prefixed with an apostrophe. Same access as the JSON leaderboard.
 //	@Tags			judging
 //	@Produce		text/csv
 //	@Param			slug		path		string	true	"Edition slug"
@@ -502,10 +549,11 @@ func handleLeaderboardCSV(svc leaderboarder) handlerFunc {
 		if err != nil {
 			return err
 		}
-		e, rows, err := svc.Leaderboard(c.Request.Context(), caller(c), c.Param("slug"), n)
+		board, err := svc.Leaderboard(c.Request.Context(), caller(c), c.Param("slug"), n)
 		if err != nil {
 			return err
 		}
+		e, rows := board.Edition, board.Rows
 		var b strings.Builder
 		w := csv.NewWriter(&b)
 		header := []string{"rank", "plugin", "name", "score", "reviews"}

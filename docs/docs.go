@@ -401,7 +401,7 @@ const docTemplate = `{
                 }
             },
             "post": {
-                "description": "Opens a hackathon edition with its dates and weighted rubric. Organizers only. Recorded in the audit log.",
+                "description": "Opens a hackathon edition with its dates and weighted rubric. Judges score from judging_starts_at (by default the submission deadline) until the judging deadline. Unknown fields are refused (422, each named). Organizers only. Recorded in the audit log.",
                 "consumes": [
                     "application/json"
                 ],
@@ -461,7 +461,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "Invalid fields",
+                        "description": "Invalid or unknown fields",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -508,7 +508,7 @@ const docTemplate = `{
                 }
             },
             "patch": {
-                "description": "Changes an edition's fields; omitted ones stay. The rubric is frozen once a judge has scored. Organizers only.",
+                "description": "Changes an edition's fields; omitted ones stay. judging_starts_at \"\" puts the start of judging back at the submission deadline. The rubric is frozen once a judge has scored. Unknown fields are refused (422, each named). Organizers only. Recorded in the audit log.",
                 "consumes": [
                     "application/json"
                 ],
@@ -581,7 +581,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "Invalid fields",
+                        "description": "Invalid or unknown fields",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -596,6 +596,7 @@ const docTemplate = `{
         },
         "/api/v1/hackathons/{slug}/assignments": {
             "get": {
+                "description": "Every assignment, with whether it has a review; an assignment whose judge has a conflict of interest with the entry is dropped, with the reason. Then the conflicts of interest of the edition's judges: declared ones, and those of judges who own or collaborate on an entry. Organizers only.",
                 "produces": [
                     "application/json"
                 ],
@@ -727,7 +728,7 @@ const docTemplate = `{
         },
         "/api/v1/hackathons/{slug}/conflicts": {
             "post": {
-                "description": "An organizer declares a conflict, or a judge recuses themself (judge_id their own), with a reason. The judge's assignment to the entry and any review they gave it are removed. Owning or collaborating on a plugin is a conflict without declaring it. Recorded in the audit log.",
+                "description": "An organizer declares a conflict, or a judge recuses themself (judge_id their own, or left out), with a reason. From then on the judge cannot review the entry, their assignment to it is dropped and any review they gave it does not count; organizers see why in the assignments and the leaderboard. Owning or collaborating on a plugin is a conflict without declaring it, whenever the collaboration begins. Not after results are published. Recorded in the audit log.",
                 "consumes": [
                     "application/json"
                 ],
@@ -783,6 +784,12 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Results already published",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -987,7 +994,7 @@ const docTemplate = `{
         },
         "/api/v1/hackathons/{slug}/leaderboard": {
             "get": {
-                "description": "Entries by score, then number of reviews, then name; entries without reviews last. A review's score is 100 × Σ wᵢ·(sᵢ−minᵢ)/(maxᵢ−minᵢ) / Σ wᵢ. normalize=none: an entry's score is the mean of its review scores. normalize=zscore: each review score becomes a z-score among its judge's reviews (0 when the judge has one review or no spread), and an entry's score is the mean of its z. Organizers at any time; everyone once results are published.",
+                "description": "Entries by score, then number of reviews, then name; entries without reviews last. A review's score is 100 × Σ wᵢ·(sᵢ−minᵢ)/(maxᵢ−minᵢ) / Σ wᵢ. normalize=none: an entry's score is the mean of its review scores. normalize=zscore: each review score becomes a z-score among its judge's reviews (0 when the judge has one review or no spread), and an entry's score is the mean of its z. Scores are rounded to four decimals, and ranks follow the rounded scores. Reviews by a judge with a conflict of interest with the entry do not count; organizers see them in excluded_reviews, with the reason. Organizers at any time; everyone once results are published.",
                 "produces": [
                     "application/json"
                 ],
@@ -1051,7 +1058,7 @@ const docTemplate = `{
         },
         "/api/v1/hackathons/{slug}/leaderboard.csv": {
             "get": {
-                "description": "One row per entry: rank, plugin, name, score, reviews, then the mean raw score of each criterion. UTF-8. Text cells that a spreadsheet would take for a formula (starting with = + - @, a tab or a carriage return) are prefixed with an apostrophe. Same access as the JSON leaderboard.",
+                "description": "One row per entry: rank, plugin, name, score (four decimals), reviews, then the mean raw score of each criterion. Reviews by a judge with a conflict of interest with the entry do not count. UTF-8. Text cells that a spreadsheet would take for a formula (starting with = + - @, a tab or a carriage return) are prefixed with an apostrophe. Same access as the JSON leaderboard.",
                 "produces": [
                     "text/csv"
                 ],
@@ -1492,7 +1499,7 @@ const docTemplate = `{
         },
         "/api/v1/hackathons/{slug}/submissions/{plugin}/review": {
             "put": {
-                "description": "The assigned judge scores every criterion of the rubric and may revise until the judging deadline. Other judges' scores are never shown to judges.",
+                "description": "The assigned judge scores every criterion of the rubric with a whole number in its range, and may revise from judging_starts_at (by default the submission deadline) until the judging deadline. A judge with a conflict of interest with the entry (declared, owner or collaborator of the plugin) cannot. Other judges' scores are never shown to judges. Every save is recorded in the audit log with the version reviewed.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1547,6 +1554,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/Problem"
                         }
                     },
+                    "403": {
+                        "description": "A conflict of interest with this entry",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
                     "404": {
                         "description": "No such entry assigned to you",
                         "schema": {
@@ -1554,13 +1567,13 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "Judging is closed",
+                        "description": "Judging not open yet, closed, or results published",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
                     },
                     "422": {
-                        "description": "A criterion missing, unknown or out of range",
+                        "description": "A criterion missing, null, not a whole number, out of range or unknown (field scores.\u003ckey\u003e)",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -3453,6 +3466,14 @@ const docTemplate = `{
         "api.AssignmentPair": {
             "type": "object",
             "properties": {
+                "dropped": {
+                    "type": "boolean",
+                    "example": false
+                },
+                "dropped_reason": {
+                    "type": "string",
+                    "example": "collaborator of the plugin since 2026-03-14 10:00 UTC"
+                },
                 "judge_id": {
                     "type": "integer",
                     "example": 12
@@ -3569,6 +3590,15 @@ const docTemplate = `{
                     "type": "integer",
                     "example": 12
                 },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "declared",
+                        "owner",
+                        "collaborator"
+                    ],
+                    "example": "declared"
+                },
                 "plugin": {
                     "type": "string",
                     "example": "portes-ouvertes"
@@ -3576,6 +3606,9 @@ const docTemplate = `{
                 "reason": {
                     "type": "string",
                     "example": "Former colleague of the team"
+                },
+                "since": {
+                    "type": "string"
                 }
             }
         },
@@ -3600,6 +3633,32 @@ const docTemplate = `{
                 }
             }
         },
+        "api.ExcludedReview": {
+            "type": "object",
+            "properties": {
+                "judge_id": {
+                    "type": "integer",
+                    "example": 12
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "declared",
+                        "owner",
+                        "collaborator"
+                    ],
+                    "example": "collaborator"
+                },
+                "plugin": {
+                    "type": "string",
+                    "example": "portes-ouvertes"
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "collaborator of the plugin since 2026-03-14 10:00 UTC"
+                }
+            }
+        },
         "api.HackathonPatchRequest": {
             "type": "object",
             "properties": {
@@ -3613,6 +3672,9 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "judging_deadline": {
+                    "type": "string"
+                },
+                "judging_starts_at": {
                     "type": "string"
                 },
                 "name": {
@@ -3649,6 +3711,10 @@ const docTemplate = `{
                 "judging_deadline": {
                     "type": "string",
                     "example": "2016-01-24T17:00:00+01:00"
+                },
+                "judging_starts_at": {
+                    "type": "string",
+                    "example": "2016-01-24T12:00:00+01:00"
                 },
                 "name": {
                     "type": "string",
@@ -3688,6 +3754,9 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "judging_deadline": {
+                    "type": "string"
+                },
+                "judging_starts_at": {
                     "type": "string"
                 },
                 "name": {
@@ -3811,6 +3880,12 @@ const docTemplate = `{
         "api.LeaderboardResponse": {
             "type": "object",
             "properties": {
+                "excluded_reviews": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.ExcludedReview"
+                    }
+                },
                 "hackathon": {
                     "type": "string",
                     "example": "paris-2016"
@@ -4278,7 +4353,14 @@ const docTemplate = `{
                     "example": "Clear, useful, respectful of privacy."
                 },
                 "scores": {
-                    "$ref": "#/definitions/judging.Scores"
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer"
+                    },
+                    "example": {
+                        "impact": 8,
+                        "rights": 4
+                    }
                 }
             }
         },

@@ -187,12 +187,14 @@ type dates struct {
 	JudgingDeadline    time.Time `yaml:"judging_deadline"`
 }
 
-// plan gives an edition's dates relative to the day it is loaded.
+// plan gives an edition's dates relative to the day it is loaded. Judging
+// starts at the submission deadline unless JudgingStartsAt says otherwise.
 type plan struct {
-	StartsAt           offset `yaml:"starts_at"`
-	EndsAt             offset `yaml:"ends_at"`
-	SubmissionDeadline offset `yaml:"submission_deadline"`
-	JudgingDeadline    offset `yaml:"judging_deadline"`
+	StartsAt           offset  `yaml:"starts_at"`
+	EndsAt             offset  `yaml:"ends_at"`
+	SubmissionDeadline offset  `yaml:"submission_deadline"`
+	JudgingDeadline    offset  `yaml:"judging_deadline"`
+	JudgingStartsAt    *offset `yaml:"judging_starts_at"`
 }
 
 // offset is a time of day (UTC, "15:04") some days after the load day
@@ -270,6 +272,11 @@ func (ed edition) input(today time.Time) (hackathons.Input, error) {
 	}{{&in.StartsAt, ed.Schedule.StartsAt}, {&in.EndsAt, ed.Schedule.EndsAt},
 		{&in.SubmissionDeadline, ed.Schedule.SubmissionDeadline}, {&in.JudgingDeadline, ed.Schedule.JudgingDeadline}} {
 		if *f.dst, err = f.o.from(day); err != nil {
+			return in, fmt.Errorf("seed edition %s: %w", ed.Slug, err)
+		}
+	}
+	if o := ed.Schedule.JudgingStartsAt; o != nil {
+		if in.JudgingStartsAt, err = o.from(day); err != nil {
 			return in, fmt.Errorf("seed edition %s: %w", ed.Slug, err)
 		}
 	}

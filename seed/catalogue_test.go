@@ -210,6 +210,10 @@ func TestExampleEditionIsOpenWhenLoaded(t *testing.T) {
 		if phase := e.Phase(now); phase != hackathons.PhaseOpen {
 			t.Errorf("loaded at %s, the example edition is %s, want open", now, phase)
 		}
+		e.JudgingStartsAt = &in.JudgingStartsAt
+		if err := e.AcceptsReviews(now); err != nil {
+			t.Errorf("loaded at %s, the example edition refuses reviews (the demonstration scores entries): %v", now, err)
+		}
 		if in.SubmissionDeadline.Sub(now) < 30*24*time.Hour {
 			t.Errorf("loaded at %s, submissions close at %s: too soon to try", now, in.SubmissionDeadline)
 		}

@@ -241,7 +241,7 @@ func demoJudges(ctx context.Context, d Deps, plan demo, hackathonID int64, org a
 		if slices.ContainsFunc(declared, func(x store.Conflict) bool { return x.JudgeID == judge.ID && x.Slug == c.Plugin }) {
 			continue
 		}
-		if err := d.Hackathons.DeclareConflict(ctx, judge, plan.Edition, judge.ID, c.Plugin, c.Reason); err != nil {
+		if _, err := d.Hackathons.DeclareConflict(ctx, judge, plan.Edition, judge.ID, c.Plugin, c.Reason); err != nil {
 			return fmt.Errorf("demo conflict of %s with %s: %w", c.Judge, c.Plugin, err)
 		}
 		r.Conflicts++
@@ -259,7 +259,7 @@ func demoAssign(ctx context.Context, d Deps, plan demo, hackathonID int64, org a
 	if err != nil {
 		return fmt.Errorf("demo assignment: %w", err)
 	}
-	r.Assignments = len(out.Pairs)
+	r.Assignments = len(out.Assignments)
 	return nil
 }
 
@@ -292,7 +292,7 @@ func demoReviews(ctx context.Context, d Deps, plan demo, hackathonID int64, user
 			}
 			scores := demoScores(e.Rubric, as.Slug, a)
 			comment := plan.Comments[hash(as.Slug, a.Email)%uint32(len(plan.Comments))]
-			if err := d.Hackathons.Review(ctx, judge, plan.Edition, as.Slug, scores, comment); err != nil {
+			if _, err := d.Hackathons.Review(ctx, judge, plan.Edition, as.Slug, scores.Raw(), comment); err != nil {
 				return fmt.Errorf("demo review of %s by %s: %w", as.Slug, a.Email, err)
 			}
 			r.Reviews++

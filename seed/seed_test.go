@@ -359,8 +359,8 @@ func TestDemo(t *testing.T) {
 		if slices.ContainsFunc(queue, func(q store.QueueItem) bool { return q.PluginSlug == "demo-contre-rumeur-express" }) {
 			t.Fatal("judge2 was assigned the entry they recused themself from")
 		}
-		_, rows, err := d.Hackathons.Leaderboard(ctx, org, r.Edition, judging.Raw)
-		if err != nil || len(rows) < 10 || rows[0].Reviews == 0 {
+		board, err := d.Hackathons.Leaderboard(ctx, org, r.Edition, judging.Raw)
+		if rows := board.Rows; err != nil || len(rows) < 10 || rows[0].Reviews == 0 {
 			t.Fatalf("leaderboard: %+v, %v", rows, err)
 		}
 		if p, _ := d.Registry.Get(ctx, byEmail("participant3@"+seed.DemoDomain), "demo-daleel-al-usra"); p.Status != store.StatusDraft {

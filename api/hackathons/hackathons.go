@@ -62,6 +62,33 @@ func (e Edition) Phase(t time.Time) string {
 	return PhaseClosed
 }
 
+// JudgingStarts is when the edition starts accepting reviews: its
+// judging_starts_at, by default its submission deadline.
+func (e Edition) JudgingStarts() time.Time {
+	if e.JudgingStartsAt != nil {
+		return *e.JudgingStartsAt
+	}
+	return e.SubmissionDeadline
+}
+
+// AcceptsReviews returns nil when judges may save reviews at time t, from
+// JudgingStarts until the judging deadline while results are unpublished;
+// otherwise an error wrapping store.ErrConflict that says why.
+func (e Edition) AcceptsReviews(t time.Time) error {
+	switch {
+	case e.ResultsPublishedAt != nil:
+		return fmt.Errorf("%w: results are published; reviews are closed", store.ErrConflict)
+	case t.Before(e.JudgingStarts()):
+		return fmt.Errorf("%w: judging opens at %s", store.ErrConflict, when(e.JudgingStarts()))
+	case !t.Before(e.JudgingDeadline):
+		return fmt.Errorf("%w: judging closed at %s", store.ErrConflict, when(e.JudgingDeadline))
+	}
+	return nil
+}
+
+// when writes a deadline in messages.
+func when(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 MST") }
+
 // Phase says where an edition stands now.
 func (s *Service) Phase(e Edition) string { return e.Phase(s.now()) }
 
@@ -79,6 +106,7 @@ type Input struct {
 	StartsAt, EndsAt              time.Time
 	SubmissionDeadline            time.Time
 	JudgingDeadline               time.Time
+	JudgingStartsAt               time.Time // zero: the submission deadline
 	Rubric                        judging.Rubric
 }
 
@@ -104,14 +132,22 @@ func (in Input) check(c *valid.Checker) {
 	if !in.SubmissionDeadline.IsZero() && !in.JudgingDeadline.IsZero() {
 		c.Check(in.JudgingDeadline.After(in.SubmissionDeadline), "judging_deadline", "must come after submission_deadline")
 	}
+	if !in.JudgingStartsAt.IsZero() {
+		c.Check(!in.StartsAt.IsZero() && !in.JudgingStartsAt.Before(in.StartsAt), "judging_starts_at", "must not come before starts_at")
+		c.Check(!in.JudgingDeadline.IsZero() && in.JudgingStartsAt.Before(in.JudgingDeadline), "judging_starts_at", "must come before judging_deadline")
+	}
 	in.Rubric.Check(c)
 }
 
 func (in Input) hackathon(by int64) (store.Hackathon, error) {
 	rubric, err := json.Marshal(in.Rubric)
-	return store.Hackathon{Slug: in.Slug, Name: in.Name, City: in.City, Description: in.Description,
+	h := store.Hackathon{Slug: in.Slug, Name: in.Name, City: in.City, Description: in.Description,
 		StartsAt: in.StartsAt, EndsAt: in.EndsAt, SubmissionDeadline: in.SubmissionDeadline,
-		JudgingDeadline: in.JudgingDeadline, Rubric: rubric, CreatedBy: by}, err
+		JudgingDeadline: in.JudgingDeadline, Rubric: rubric, CreatedBy: by}
+	if !in.JudgingStartsAt.IsZero() {
+		h.JudgingStartsAt = &in.JudgingStartsAt
+	}
+	return h, err
 }
 
 func organizer(u auth.User) error {
@@ -154,11 +190,13 @@ func (s *Service) Create(ctx context.Context, u auth.User, in Input) (Edition, e
 	return decode(h)
 }
 
-// Patch changes an edition; nil fields stay.
+// Patch changes an edition; nil fields stay. A zero JudgingStartsAt puts
+// the start of judging back at the submission deadline.
 type Patch struct {
 	Name, City, Description             *string
 	StartsAt, EndsAt                    *time.Time
 	SubmissionDeadline, JudgingDeadline *time.Time
+	JudgingStartsAt                     *time.Time
 	Rubric                              *judging.Rubric
 }
 
@@ -180,7 +218,7 @@ func (s *Service) Update(ctx context.Context, u auth.User, slug string, p Patch)
 		in := Input{Slug: h.Slug, Name: pick(p.Name, h.Name), City: pick(p.City, h.City), Description: pick(p.Description, h.Description),
 			StartsAt: pick(p.StartsAt, h.StartsAt), EndsAt: pick(p.EndsAt, h.EndsAt),
 			SubmissionDeadline: pick(p.SubmissionDeadline, h.SubmissionDeadline), JudgingDeadline: pick(p.JudgingDeadline, h.JudgingDeadline),
-			Rubric: e.Rubric}
+			JudgingStartsAt: pick(p.JudgingStartsAt, pick(h.JudgingStartsAt, time.Time{})), Rubric: e.Rubric}
 		if p.Rubric != nil {
 			in.Rubric = p.Rubric.WithDefaults()
 			if reviewed, err := tx.HasReviews(ctx, h.ID); err != nil {

@@ -12,40 +12,88 @@ import (
 	"github.com/riposte-civic/riposte/api/valid"
 )
 
+// Board is an edition's leaderboard. Excluded lists, for organizers, the
+// reviews that do not count because their judge has a conflict of
+// interest with the entry.
+type Board struct {
+	Edition  Edition
+	Rows     []judging.Row
+	Excluded []Excluded
+}
+
+// Excluded is a review set aside, and why.
+type Excluded struct {
+	JudgeID  int64
+	Plugin   string
+	Conflict store.Conflict
+}
+
 // Leaderboard ranks an edition's entries; organizers see it at any time,
-// everyone once the results are published.
-func (s *Service) Leaderboard(ctx context.Context, u auth.User, slug string, n judging.Normalization) (Edition, []judging.Row, error) {
+// everyone once the results are published. Reviews by judges with a
+// conflict of interest with the entry do not count.
+func (s *Service) Leaderboard(ctx context.Context, u auth.User, slug string, n judging.Normalization) (Board, error) {
 	h, err := s.store.HackathonBySlug(ctx, slug)
 	if err != nil {
-		return Edition{}, nil, err
+		return Board{}, err
 	}
 	e, err := decode(h)
 	if err != nil {
-		return e, nil, err
+		return Board{}, err
 	}
+	b := Board{Edition: e}
 	if h.ResultsPublishedAt == nil && !u.Is(auth.RoleOrganizer) {
-		return e, nil, fmt.Errorf("the results of this edition are not published yet: %w", auth.ErrForbidden)
+		return b, fmt.Errorf("the results of this edition are not published yet: %w", auth.ErrForbidden)
 	}
 	subs, err := s.store.Submissions(ctx, h.ID)
 	if err != nil {
-		return e, nil, err
+		return b, err
 	}
 	entries := make([]judging.Entry, len(subs))
 	for i, sub := range subs {
 		entries[i] = judging.Entry{Plugin: sub.Slug, Name: sub.Name}
 	}
-	stored, err := s.store.Reviews(ctx, h.ID)
+	counted, excluded, err := s.countedReviews(ctx, h.ID)
 	if err != nil {
-		return e, nil, err
+		return b, err
 	}
-	reviews := make([]judging.Review, len(stored))
-	for i, r := range stored {
+	reviews := make([]judging.Review, len(counted))
+	for i, r := range counted {
 		reviews[i] = judging.Review{Judge: r.JudgeID, Plugin: r.Slug}
 		if err := json.Unmarshal(r.Scores, &reviews[i].Scores); err != nil {
-			return e, nil, fmt.Errorf("stored review of %s: %w", r.Slug, err)
+			return b, fmt.Errorf("stored review of %s: %w", r.Slug, err)
 		}
 	}
-	return e, judging.Leaderboard(e.Rubric, entries, reviews, n), nil
+	b.Rows = judging.Leaderboard(e.Rubric, entries, reviews, n)
+	if u.Is(auth.RoleOrganizer) {
+		b.Excluded = excluded
+	}
+	return b, nil
+}
+
+// countedReviews splits an edition's reviews into those that count and
+// those set aside for a conflict of interest.
+func (s *Service) countedReviews(ctx context.Context, hackathonID int64) ([]store.Review, []Excluded, error) {
+	reviews, err := s.store.Reviews(ctx, hackathonID)
+	if err != nil {
+		return nil, nil, err
+	}
+	conflicts, err := s.store.Conflicts(ctx, hackathonID)
+	if err != nil {
+		return nil, nil, err
+	}
+	cs := newConflictSet(conflicts)
+	var (
+		counted  []store.Review
+		excluded []Excluded
+	)
+	for _, r := range reviews {
+		if c, ok := cs.of(r.JudgeID, r.PluginID); ok {
+			excluded = append(excluded, Excluded{JudgeID: r.JudgeID, Plugin: r.Slug, Conflict: c})
+			continue
+		}
+		counted = append(counted, r)
+	}
+	return counted, excluded, nil
 }
 
 // Decision statuses.
@@ -110,9 +158,9 @@ func (s *Service) PublishResults(ctx context.Context, u auth.User, slug string) 
 		case h.ResultsPublishedAt != nil:
 			return fmt.Errorf("%w: results are already published", store.ErrConflict)
 		case s.now().Before(h.JudgingDeadline):
-			return fmt.Errorf("%w: judging is open until %s", store.ErrConflict, h.JudgingDeadline.UTC().Format("2006-01-02 15:04 MST"))
+			return fmt.Errorf("%w: judging is open until %s", store.ErrConflict, when(h.JudgingDeadline))
 		}
-		if err := tx.PublishResults(ctx, h); err != nil {
+		if err := tx.PublishResults(ctx, h, u.ID); err != nil {
 			return err
 		}
 		if out, err = tx.HackathonBySlug(ctx, slug); err != nil {

@@ -10,7 +10,8 @@ import (
 
 // Submit enters the caller's published plugin in an edition, frozen at its
 // latest version; submitting again before the deadline moves the entry to
-// the plugin's newer version. It reports whether the entry is new.
+// the plugin's newer version. It reports whether the entry is new. Both
+// are in the audit log.
 func (s *Service) Submit(ctx context.Context, u auth.User, slug, plugin string) (store.Submission, bool, error) {
 	var (
 		sub     store.Submission
@@ -32,19 +33,22 @@ func (s *Service) Submit(ctx context.Context, u auth.User, slug, plugin string) 
 		case p.Status != store.StatusPublished || p.LatestVersion == nil:
 			return fmt.Errorf("%w: publish the plugin (with a live version) before submitting it", store.ErrConflict)
 		case !s.now().Before(h.SubmissionDeadline):
-			return fmt.Errorf("%w: submissions closed at %s", store.ErrConflict, h.SubmissionDeadline.UTC().Format("2006-01-02 15:04 MST"))
+			return fmt.Errorf("%w: submissions closed at %s", store.ErrConflict, when(h.SubmissionDeadline))
 		}
 		if created, err = tx.SaveSubmission(ctx, h.ID, p.ID, *p.LatestVersion, u.ID); err != nil {
 			return err
 		}
-		sub, err = tx.SubmissionOf(ctx, h.ID, plugin)
-		return err
+		if sub, err = tx.SubmissionOf(ctx, h.ID, plugin); err != nil {
+			return err
+		}
+		return audit(ctx, tx, u, "submission.enter", slug, map[string]any{"plugin": plugin, "version": sub.Version, "created": created})
 	})
 	return sub, created, err
 }
 
 // Withdraw takes the caller's entry out of an edition before the
-// deadline, with any assignment, review and conflict it had.
+// deadline, with any assignment, review and conflict it had. It is in the
+// audit log.
 func (s *Service) Withdraw(ctx context.Context, u auth.User, slug, plugin string) error {
 	return s.store.InTx(ctx, func(tx *store.Tx) error {
 		h, err := tx.LockHackathon(ctx, slug)
@@ -60,12 +64,16 @@ func (s *Service) Withdraw(ctx context.Context, u auth.User, slug, plugin string
 		case !s.now().Before(h.SubmissionDeadline):
 			return fmt.Errorf("%w: entries can no longer be withdrawn: submissions closed", store.ErrConflict)
 		}
-		return tx.DeleteSubmission(ctx, h.ID, sub.PluginID)
+		if err := tx.DeleteSubmission(ctx, h.ID, sub.PluginID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, u, "submission.withdraw", slug, map[string]any{"plugin": plugin, "version": sub.Version})
 	})
 }
 
 // Submissions lists the entries the caller may see: all of them for
-// organizers, the assigned ones for a judge, their own for a participant.
+// organizers, the assigned ones for a judge (less those their assignment
+// was dropped from), their own for a participant.
 func (s *Service) Submissions(ctx context.Context, u auth.User, slug string) ([]store.Submission, error) {
 	h, err := s.store.HackathonBySlug(ctx, slug)
 	if err != nil {
@@ -76,12 +84,12 @@ func (s *Service) Submissions(ctx context.Context, u auth.User, slug string) ([]
 		return all, err
 	}
 	assigned := map[int64]bool{}
-	list, err := s.store.Assignments(ctx, h.ID)
+	list, err := assignments(ctx, s.store, h.ID)
 	if err != nil {
 		return nil, err
 	}
 	for _, a := range list {
-		if a.JudgeID == u.ID {
+		if a.JudgeID == u.ID && a.Conflict == nil {
 			assigned[a.PluginID] = true
 		}
 	}
@@ -95,16 +103,19 @@ func (s *Service) Submissions(ctx context.Context, u auth.User, slug string) ([]
 }
 
 // Detail is an entry as one caller may see it: its reviews are the
-// caller's own for a judge, every one with judges named for organizers,
-// and, once results are published, every one without names for the team.
+// caller's own for a judge, every one with judges named for organizers
+// (Excluded says, by judge, which do not count and why), and, once results
+// are published, every one that counts, without names, for the team.
 type Detail struct {
 	store.Submission
 	Reviews    []store.Review
 	Anonymised bool
+	Excluded   map[int64]store.Conflict
 }
 
 // Submission returns one entry, to its team, its assigned judges and
-// organizers; others get ErrNotFound.
+// organizers; others, and judges whose assignment was dropped, get
+// ErrNotFound.
 func (s *Service) Submission(ctx context.Context, u auth.User, slug, plugin string) (Detail, error) {
 	h, err := s.store.HackathonBySlug(ctx, slug)
 	if err != nil {
@@ -114,12 +125,20 @@ func (s *Service) Submission(ctx context.Context, u auth.User, slug, plugin stri
 	if err != nil {
 		return Detail{}, err
 	}
+	conflicts, err := s.store.Conflicts(ctx, h.ID)
+	if err != nil {
+		return Detail{}, err
+	}
+	cs := newConflictSet(conflicts)
 	assigned, err := s.store.IsAssigned(ctx, h.ID, u.ID, sub.PluginID)
 	if err != nil {
 		return Detail{}, err
 	}
-	team := sub.OwnerID == u.ID
-	if !team && !assigned && !u.Is(auth.RoleOrganizer) {
+	if _, conflicted := cs.of(u.ID, sub.PluginID); conflicted {
+		assigned = false
+	}
+	team, organizer := sub.OwnerID == u.ID, u.Is(auth.RoleOrganizer)
+	if !team && !assigned && !organizer {
 		return Detail{}, fmt.Errorf("submission %q: %w", plugin, store.ErrNotFound)
 	}
 	reviews, err := s.store.Reviews(ctx, h.ID)
@@ -128,23 +147,56 @@ func (s *Service) Submission(ctx context.Context, u auth.User, slug, plugin stri
 	}
 	d := Detail{Submission: sub}
 	published := h.ResultsPublishedAt != nil
-	for _, r := range reviews {
-		if r.PluginID != sub.PluginID {
-			continue
-		}
-		switch {
-		case u.Is(auth.RoleOrganizer), assigned && r.JudgeID == u.ID:
-			d.Reviews = append(d.Reviews, r)
-		case team && published:
-			r.JudgeID = 0
-			d.Reviews, d.Anonymised = append(d.Reviews, r), true
-		}
+	switch {
+	case organizer:
+		d.allReviews(reviews, cs)
+	case assigned:
+		d.ownReview(reviews, u.ID)
+	case published: // the team
+		d.anonymousReviews(reviews, cs)
 	}
-	if team && !published && !u.Is(auth.RoleOrganizer) {
+	if team && !published && !organizer {
 		d.Status, d.Award, d.Feedback = "submitted", "", "" // decisions are told with the results
 	}
-	if d.Anonymised {
-		sortAnonymously(d.Reviews)
-	}
 	return d, nil
+}
+
+// allReviews gives organizers every review of the entry, with those set
+// aside for a conflict of interest.
+func (d *Detail) allReviews(reviews []store.Review, cs conflictSet) {
+	for _, r := range reviews {
+		if r.PluginID != d.PluginID {
+			continue
+		}
+		d.Reviews = append(d.Reviews, r)
+		if c, excluded := cs.of(r.JudgeID, r.PluginID); excluded {
+			if d.Excluded == nil {
+				d.Excluded = map[int64]store.Conflict{}
+			}
+			d.Excluded[r.JudgeID] = c
+		}
+	}
+}
+
+// ownReview gives a judge their review of the entry.
+func (d *Detail) ownReview(reviews []store.Review, judgeID int64) {
+	for _, r := range reviews {
+		if r.PluginID == d.PluginID && r.JudgeID == judgeID {
+			d.Reviews = append(d.Reviews, r)
+		}
+	}
+}
+
+// anonymousReviews gives the team the reviews that count, without their
+// judges, in an order that tells nothing of who wrote them.
+func (d *Detail) anonymousReviews(reviews []store.Review, cs conflictSet) {
+	for _, r := range reviews {
+		if _, excluded := cs.of(r.JudgeID, r.PluginID); r.PluginID != d.PluginID || excluded {
+			continue
+		}
+		r.JudgeID = 0
+		d.Reviews = append(d.Reviews, r)
+	}
+	d.Anonymised = true
+	sortAnonymously(d.Reviews)
 }

@@ -32,6 +32,21 @@ type Entry struct {
 	Name   string
 }
 
+// Decimals is how many decimals leaderboard scores keep. Ranks follow
+// scores as they are shown: two entries whose scores differ by rounding
+// noise share their rank, and a z-score of 3e-16 is 0.
+const Decimals = 4
+
+// round keeps Decimals decimals, and never gives -0.
+func round(x float64) float64 {
+	const scale = 1e4 // 10^Decimals
+	r := math.Round(x*scale) / scale
+	if r == 0 {
+		return 0
+	}
+	return r
+}
+
 // Row is a leaderboard line. Score is nil for a submission without
 // reviews; so is Rank.
 type Row struct {
@@ -43,8 +58,8 @@ type Row struct {
 	Criteria map[string]float64 // mean raw score per criterion
 }
 
-// Leaderboard ranks submissions by score, then number of reviews, then
-// name; submissions without reviews come last. Equal score and number of
+// Leaderboard ranks submissions by score (rounded to Decimals), then
+// number of reviews, then name; submissions without reviews come last. Equal score and number of
 // reviews share a rank (1, 2, 2, 4). Reviews of plugins not in entries are
 // ignored.
 func Leaderboard(r Rubric, entries []Entry, reviews []Review, n Normalization) []Row {
@@ -64,7 +79,7 @@ func Leaderboard(r Rubric, entries []Entry, reviews []Review, n Normalization) [
 		for _, j := range idx {
 			sum += scores[j]
 		}
-		mean := sum / float64(len(idx))
+		mean := round(sum / float64(len(idx)))
 		rows[i].Score, rows[i].Reviews = &mean, len(idx)
 		for _, cr := range r {
 			var s float64

@@ -68,7 +68,7 @@ func near(a, b *float64) bool {
 	if a == nil || b == nil {
 		return a == nil && b == nil
 	}
-	return math.Abs(*a-*b) <= 1e-9
+	return math.Abs(*a-*b) <= 0.5e-4+1e-9 // scores keep four decimals
 }
 
 func sameInt(a, b *int) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }
@@ -139,21 +139,76 @@ func TestRubricAndScoreChecks(t *testing.T) {
 	if empty.Err() == nil {
 		t.Error("an empty rubric passed")
 	}
-	r := Rubric{{Key: "impact", Label: "Impact", Weight: 2, Min: 0, Max: 10}, {Key: "rights", Label: "Rights", Weight: 1, Min: 1, Max: 5}}
-	var s valid.Checker
-	r.CheckScores(Scores{"impact": 11, "extra": 3}, &s)
-	got = s.Err().Error()
-	for _, want := range []string{"scores.impact", "scores.rights", "scores.extra"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("score problems lack %s: %s", want, got)
-		}
-	}
-	var ok valid.Checker
-	r.CheckScores(Scores{"impact": 0, "rights": 5}, &ok)
-	if ok.Err() != nil {
-		t.Errorf("valid scores refused: %v", ok.Err())
-	}
 	if d := (Rubric{{Key: "k", Weight: 1}}).WithDefaults(); d[0].Min != 0 || d[0].Max != 10 {
 		t.Errorf("defaults = %+v", d[0])
+	}
+}
+
+func TestScoresAreParsedStrictly(t *testing.T) {
+	r := Rubric{{Key: "impact", Label: "Impact", Weight: 2, Min: 0, Max: 10}, {Key: "rights", Label: "Rights", Weight: 1, Min: 1, Max: 5}}
+	cases := []struct {
+		name string
+		raw  string
+		want map[string]string // field → a word its message must contain
+	}{
+		{"valid", `{"impact": 0, "rights": 5}`, nil},
+		{"a whole number written with a decimal point", `{"impact": 7.0, "rights": 5}`, nil},
+		{"null is not 0", `{"impact": null, "rights": 5}`, map[string]string{"scores.impact": "null"}},
+		{"a fraction names its criterion", `{"impact": 7.5, "rights": 5}`, map[string]string{"scores.impact": "7.5"}},
+		{"missing and extra, all at once", `{"impact": 11, "extra": 3}`,
+			map[string]string{"scores.impact": "range", "scores.rights": "missing", "scores.extra": "not a criterion"}},
+		{"text, booleans and objects", `{"impact": "7", "rights": true, "x": {}}`,
+			map[string]string{"scores.impact": "not a number", "scores.rights": "not a number", "scores.x": "not a criterion"}},
+		{"huge numbers", `{"impact": 1e40, "rights": -99999999999999999999}`,
+			map[string]string{"scores.impact": "range", "scores.rights": "range"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var raw RawScores
+			if err := json.Unmarshal([]byte(tc.raw), &raw); err != nil {
+				t.Fatal(err)
+			}
+			var c valid.Checker
+			got := r.ParseScores(raw, &c)
+			var problems valid.Errors
+			if err := c.Err(); err != nil {
+				problems = err.(valid.Errors)
+			}
+			if len(problems) != len(tc.want) {
+				t.Fatalf("problems %v, want fields %v", problems, tc.want)
+			}
+			for _, p := range problems {
+				if word, ok := tc.want[p.Field]; !ok || !strings.Contains(p.Message, word) {
+					t.Errorf("%s: %q, want a problem mentioning %q", p.Field, p.Message, word)
+				}
+			}
+			if tc.want == nil && (len(got) != 2 || got["rights"] != 5) {
+				t.Errorf("scores %v", got)
+			}
+		})
+	}
+	if raw := (Scores{"impact": 7}).Raw(); string(raw["impact"]) != "7" {
+		t.Errorf("Raw() = %s", raw["impact"])
+	}
+}
+
+func TestLeaderboardScoresKeepFourDecimals(t *testing.T) {
+	r := Rubric{{Key: "a", Weight: 1, Min: 0, Max: 10}}
+	entries := []Entry{{"p", "P"}, {"q", "Q"}, {"s", "S"}}
+	// Judge 1 gives p the mean minus one deviation's worth, judge 2 the
+	// opposite: unrounded, p's z-score is -1.1e-16.
+	reviews := []Review{
+		{Judge: 1, Plugin: "p", Scores: Scores{"a": 0}}, {Judge: 1, Plugin: "q", Scores: Scores{"a": 0}}, {Judge: 1, Plugin: "s", Scores: Scores{"a": 1}},
+		{Judge: 2, Plugin: "p", Scores: Scores{"a": 1}}, {Judge: 2, Plugin: "q", Scores: Scores{"a": 0}}, {Judge: 2, Plugin: "s", Scores: Scores{"a": 1}},
+	}
+	want := map[string]float64{"p": 0, "q": -1.0607, "s": 1.0607}
+	for _, row := range Leaderboard(r, entries, reviews, ZScore) {
+		if *row.Score != want[row.Plugin] || math.Signbit(*row.Score) != (want[row.Plugin] < 0) {
+			t.Errorf("%s: score %v, want %v", row.Plugin, *row.Score, want[row.Plugin])
+		}
+	}
+	raw := Leaderboard(Rubric{{Key: "a", Weight: 1, Min: 0, Max: 3}}, entries[:1], []Review{{Judge: 1, Plugin: "p", Scores: Scores{"a": 1}}}, Raw)
+	if *raw[0].Score != 33.3333 {
+		t.Errorf("raw score %v, want 33.3333", *raw[0].Score)
 	}
 }

@@ -5,9 +5,13 @@
 package judging
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/riposte-civic/riposte/api/valid"
@@ -69,20 +73,43 @@ func (r Rubric) WithDefaults() Rubric {
 // Scores are a review's marks, by criterion key.
 type Scores map[string]int
 
-// CheckScores reports every problem of a review's scores against the
-// rubric: a criterion missing, unknown, or out of its range.
-func (r Rubric) CheckScores(s Scores, c *valid.Checker) {
-	for _, cr := range r {
-		v, ok := s[cr.Key]
-		switch {
-		case !ok:
-			c.Addf("scores."+cr.Key, "score %s (%s) from %d to %d", cr.Key, cr.Label, cr.Min, cr.Max)
-		case v < cr.Min || v > cr.Max:
-			c.Addf("scores."+cr.Key, "must be a whole number from %d to %d", cr.Min, cr.Max)
-		}
+// RawScores are a review's marks as a client sent them, by criterion key,
+// before ParseScores checks them: each should be a whole number.
+type RawScores map[string]json.RawMessage
+
+// Raw gives scores the form a client sends them in.
+func (s Scores) Raw() RawScores {
+	out := make(RawScores, len(s))
+	for k, v := range s {
+		out[k] = json.RawMessage(strconv.Itoa(v))
 	}
-	keys := make([]string, 0, len(s))
-	for k := range s {
+	return out
+}
+
+// ParseScores reads a review's marks against the rubric and reports every
+// problem, each under "scores.<key>": a criterion missing, null, not a
+// whole number or out of its range, and any key that is not a criterion.
+func (r Rubric) ParseScores(raw RawScores, c *valid.Checker) Scores {
+	out := Scores{}
+	for _, cr := range r {
+		field := "scores." + cr.Key
+		v, ok := raw[cr.Key]
+		if !ok {
+			c.Addf(field, "is missing: score %s (%s) from %d to %d", cr.Key, cr.Label, cr.Min, cr.Max)
+			continue
+		}
+		n, problem := mark(v)
+		if problem == "" && (n < int64(cr.Min) || n > int64(cr.Max)) {
+			problem = "is out of range"
+		}
+		if problem != "" {
+			c.Addf(field, "%s: it must be a whole number from %d to %d", problem, cr.Min, cr.Max)
+			continue
+		}
+		out[cr.Key] = int(n)
+	}
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
@@ -95,6 +122,35 @@ func (r Rubric) CheckScores(s Scores, c *valid.Checker) {
 			c.Addf(field, "%q is not a criterion of this hackathon's rubric", k)
 		}
 	}
+	return out
+}
+
+// mark reads one score: a JSON number with no fractional part. It says
+// what is wrong otherwise.
+func mark(v json.RawMessage) (int64, string) {
+	var x any
+	d := json.NewDecoder(bytes.NewReader(v))
+	d.UseNumber()
+	if err := d.Decode(&x); err != nil {
+		return 0, "is not a number"
+	}
+	switch n := x.(type) {
+	case nil:
+		return 0, "is null"
+	case json.Number:
+		if i, err := n.Int64(); err == nil {
+			return i, ""
+		}
+		f, err := n.Float64()
+		if err == nil && f == math.Trunc(f) && math.Abs(f) < 1<<31 {
+			return int64(f), "" // 7.0 is 7
+		}
+		if err == nil && f != math.Trunc(f) {
+			return 0, "is not a whole number (" + n.String() + ")"
+		}
+		return 0, "is out of range"
+	}
+	return 0, "is not a number"
 }
 
 // ReviewScore is a review's score out of 100:

@@ -20,6 +20,7 @@ type Hackathon struct {
 	EndsAt             time.Time
 	SubmissionDeadline time.Time
 	JudgingDeadline    time.Time
+	JudgingStartsAt    *time.Time // nil: reviews open at the submission deadline
 	Rubric             []byte
 	ResultsPublishedAt *time.Time
 	CreatedBy          int64
@@ -28,7 +29,7 @@ type Hackathon struct {
 }
 
 const hackathonColumns = `id, slug, name, city, description, starts_at, ends_at, submission_deadline, judging_deadline,
-	rubric, results_published_at, created_by, created_at, updated_at`
+	judging_starts_at, rubric, results_published_at, created_by, created_at, updated_at`
 
 func scanHackathon(r interface{ Scan(...any) error }) (Hackathon, error) {
 	var (
@@ -36,7 +37,7 @@ func scanHackathon(r interface{ Scan(...any) error }) (Hackathon, error) {
 		rubric string
 	)
 	err := r.Scan(&h.ID, &h.Slug, &h.Name, &h.City, &h.Description, &h.StartsAt, &h.EndsAt, &h.SubmissionDeadline,
-		&h.JudgingDeadline, &rubric, &h.ResultsPublishedAt, &h.CreatedBy, &h.CreatedAt, &h.UpdatedAt)
+		&h.JudgingDeadline, &h.JudgingStartsAt, &rubric, &h.ResultsPublishedAt, &h.CreatedBy, &h.CreatedAt, &h.UpdatedAt)
 	h.Rubric = []byte(rubric)
 	return h, err
 }
@@ -45,10 +46,10 @@ func scanHackathon(r interface{ Scan(...any) error }) (Hackathon, error) {
 func (q queries) InsertHackathon(ctx context.Context, h Hackathon) (Hackathon, error) {
 	t := now()
 	got, err := scanHackathon(q.w.QueryRowContext(ctx, `INSERT INTO hackathons (slug, name, city, description, starts_at, ends_at,
-			submission_deadline, judging_deadline, rubric, created_by, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING `+hackathonColumns,
+			submission_deadline, judging_deadline, judging_starts_at, rubric, created_by, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING `+hackathonColumns,
 		h.Slug, h.Name, h.City, h.Description, h.StartsAt.UTC(), h.EndsAt.UTC(), h.SubmissionDeadline.UTC(), h.JudgingDeadline.UTC(),
-		string(h.Rubric), h.CreatedBy, t))
+		utcPtr(h.JudgingStartsAt), string(h.Rubric), h.CreatedBy, t))
 	if err != nil {
 		return Hackathon{}, fmt.Errorf("hackathon %q: %w", h.Slug, mapError(err))
 	}
@@ -58,9 +59,10 @@ func (q queries) InsertHackathon(ctx context.Context, h Hackathon) (Hackathon, e
 // UpdateHackathon stores an edition's editable fields.
 func (q queries) UpdateHackathon(ctx context.Context, h Hackathon) (Hackathon, error) {
 	got, err := scanHackathon(q.w.QueryRowContext(ctx, `UPDATE hackathons SET name = $2, city = $3, description = $4,
-			starts_at = $5, ends_at = $6, submission_deadline = $7, judging_deadline = $8, rubric = $9, updated_at = $10
+			starts_at = $5, ends_at = $6, submission_deadline = $7, judging_deadline = $8, judging_starts_at = $9, rubric = $10,
+			updated_at = $11
 		WHERE id = $1 RETURNING `+hackathonColumns, h.ID, h.Name, h.City, h.Description, h.StartsAt.UTC(), h.EndsAt.UTC(),
-		h.SubmissionDeadline.UTC(), h.JudgingDeadline.UTC(), string(h.Rubric), now()))
+		h.SubmissionDeadline.UTC(), h.JudgingDeadline.UTC(), utcPtr(h.JudgingStartsAt), string(h.Rubric), now()))
 	if err != nil {
 		return Hackathon{}, fmt.Errorf("hackathon %q: %w", h.Slug, mapError(err))
 	}
@@ -254,58 +256,115 @@ func (q queries) Decide(ctx context.Context, hackathonID, pluginID int64, status
 	return nil
 }
 
-// Conflict is a judge who must not review an entry, with why.
+// Kinds of conflict of interest.
+const (
+	ConflictDeclared     = "declared"     // by an organizer, or by the judge about themself
+	ConflictOwner        = "owner"        // the judge owns the plugin
+	ConflictCollaborator = "collaborator" // the judge collaborates on the plugin
+)
+
+// Conflict is a judge who must not review an entry, with why: its Kind,
+// the Reason given when declared, and Since when it holds.
 type Conflict struct {
 	JudgeID    int64
 	PluginID   int64
 	Slug       string
-	Reason     string
-	DeclaredBy int64 // 0 for conflicts that follow from ownership
+	Kind       string
+	Reason     string // declared conflicts only
+	Since      time.Time
+	DeclaredBy int64 // who recorded it; 0 while it follows from ownership or collaboration
 }
 
+// conflictsSQL is every conflict of interest, by (hackathon_id, judge_id,
+// plugin_id): the recorded ones and, until an edition's results are
+// published, those that follow from owning or collaborating on an entry's
+// plugin, whenever the collaboration began. Publishing the results records
+// the latter, so that the published results never change.
+const conflictsSQL = `SELECT c.hackathon_id, c.judge_id, c.plugin_id, c.kind, c.reason, COALESCE(c.since, c.created_at) AS since, c.declared_by
+		FROM judging_conflicts c
+	UNION ALL
+	SELECT s.hackathon_id, p.owner_id, s.plugin_id, 'owner', '', p.created_at, 0
+		FROM submissions s JOIN plugins p ON p.id = s.plugin_id JOIN hackathons h ON h.id = s.hackathon_id
+		WHERE h.results_published_at IS NULL
+	UNION ALL
+	SELECT s.hackathon_id, pc.user_id, s.plugin_id, 'collaborator', '', pc.created_at, 0
+		FROM submissions s JOIN plugin_collaborators pc ON pc.plugin_id = s.plugin_id JOIN hackathons h ON h.id = s.hackathon_id
+		WHERE h.results_published_at IS NULL`
+
+// conflictKinds orders a pair's conflicts: the first one is the one shown.
+const conflictKinds = `CASE x.kind WHEN 'declared' THEN 0 WHEN 'owner' THEN 1 ELSE 2 END`
+
 // DeclareConflict records a conflict, replacing the reason of one already
-// declared, and removes the judge's assignment to the entry and any review
-// they gave it.
+// declared. The judge's assignment and review stay, set aside: neither
+// counts while the conflict holds.
 func (q queries) DeclareConflict(ctx context.Context, hackathonID, judgeID, pluginID int64, reason string, by int64) error {
 	_, err := q.w.ExecContext(ctx, `INSERT INTO judging_conflicts (hackathon_id, judge_id, plugin_id, reason, declared_by, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (hackathon_id, judge_id, plugin_id) DO UPDATE SET reason = excluded.reason, declared_by = excluded.declared_by`,
+		ON CONFLICT (hackathon_id, judge_id, plugin_id) DO UPDATE SET reason = excluded.reason, declared_by = excluded.declared_by,
+			kind = 'declared', since = NULL`,
 		hackathonID, judgeID, pluginID, reason, by, now())
 	if err != nil {
 		return fmt.Errorf("conflict: %w", mapError(err))
 	}
-	for _, table := range []string{"reviews", "assignments"} {
-		if _, err := q.w.ExecContext(ctx, `DELETE FROM `+table+` WHERE hackathon_id = $1 AND judge_id = $2 AND plugin_id = $3`,
-			hackathonID, judgeID, pluginID); err != nil {
-			return fmt.Errorf("conflict: %w", err)
-		}
-	}
 	return nil
 }
 
-// Conflicts lists every conflict of an edition's judges with its entries:
-// declared ones, and those of judges who own or collaborate on a plugin.
+// Conflicts lists every conflict of interest with an edition's entries,
+// declared or following from ownership and collaboration, of its judges
+// and of anyone else, by judge and plugin; a pair with several conflicts
+// is listed once per kind, declared first.
 func (q queries) Conflicts(ctx context.Context, hackathonID int64) ([]Conflict, error) {
-	rows, err := q.r.QueryContext(ctx, `
-		SELECT c.judge_id, c.plugin_id, p.slug, c.reason, c.declared_by FROM judging_conflicts c
-			JOIN plugins p ON p.id = c.plugin_id WHERE c.hackathon_id = $1
-		UNION ALL
-		SELECT j.user_id, s.plugin_id, p.slug, 'owns the plugin', 0 FROM hackathon_judges j
-			JOIN submissions s ON s.hackathon_id = j.hackathon_id JOIN plugins p ON p.id = s.plugin_id
-			WHERE j.hackathon_id = $1 AND p.owner_id = j.user_id
-		UNION ALL
-		SELECT j.user_id, s.plugin_id, p.slug, 'collaborates on the plugin', 0 FROM hackathon_judges j
-			JOIN submissions s ON s.hackathon_id = j.hackathon_id JOIN plugins p ON p.id = s.plugin_id
-			JOIN plugin_collaborators pc ON pc.plugin_id = p.id AND pc.user_id = j.user_id
-			WHERE j.hackathon_id = $1
-		ORDER BY 1, 3`, hackathonID)
+	rows, err := q.r.QueryContext(ctx, `SELECT x.judge_id, x.plugin_id, p.slug, x.kind, x.reason, x.since, x.declared_by
+		FROM (`+conflictsSQL+`) x JOIN plugins p ON p.id = x.plugin_id WHERE x.hackathon_id = $1
+		ORDER BY x.judge_id, p.slug, `+conflictKinds, hackathonID)
 	if err != nil {
 		return nil, fmt.Errorf("conflicts: %w", err)
 	}
 	return collect(rows, func(r interface{ Scan(...any) error }) (Conflict, error) {
-		var c Conflict
-		return c, r.Scan(&c.JudgeID, &c.PluginID, &c.Slug, &c.Reason, &c.DeclaredBy)
+		var (
+			c     Conflict
+			since anyTime
+		)
+		err := r.Scan(&c.JudgeID, &c.PluginID, &c.Slug, &c.Kind, &c.Reason, &since, &c.DeclaredBy)
+		c.Since = since.Time
+		return c, err
 	})
+}
+
+// JudgeConflicts lists a user's conflicts of interest in every edition.
+func (q queries) JudgeConflicts(ctx context.Context, judgeID int64) ([]JudgeConflict, error) {
+	rows, err := q.r.QueryContext(ctx, `SELECT x.hackathon_id, x.plugin_id FROM (`+conflictsSQL+`) x WHERE x.judge_id = $1`, judgeID)
+	if err != nil {
+		return nil, fmt.Errorf("conflicts: %w", err)
+	}
+	return collect(rows, func(r interface{ Scan(...any) error }) (JudgeConflict, error) {
+		var c JudgeConflict
+		return c, r.Scan(&c.HackathonID, &c.PluginID)
+	})
+}
+
+// JudgeConflict is an entry of an edition that a judge must not review.
+type JudgeConflict struct{ HackathonID, PluginID int64 }
+
+// recordConflicts writes down the conflicts that follow from ownership and
+// collaboration in an edition, as they stand, so that they hold whatever
+// becomes of the plugins' collaborators.
+func (tx *Tx) recordConflicts(ctx context.Context, hackathonID, by int64, t time.Time) error {
+	list, err := tx.Conflicts(ctx, hackathonID)
+	if err != nil {
+		return err
+	}
+	for _, c := range list {
+		if c.Kind == ConflictDeclared {
+			continue
+		}
+		if _, err := tx.w.ExecContext(ctx, `INSERT INTO judging_conflicts (hackathon_id, judge_id, plugin_id, kind, reason, since,
+				declared_by, created_at) VALUES ($1, $2, $3, $4, '', $5, $6, $7) ON CONFLICT DO NOTHING`,
+			hackathonID, c.JudgeID, c.PluginID, c.Kind, c.Since.UTC(), by, t); err != nil {
+			return fmt.Errorf("record conflicts: %w", err)
+		}
+	}
+	return nil
 }
 
 // Assignment is a judge asked to review an entry.
@@ -366,17 +425,24 @@ type Review struct {
 	UpdatedAt time.Time
 }
 
-// SaveReview creates or replaces a judge's review of an entry.
-func (q queries) SaveReview(ctx context.Context, hackathonID int64, r Review) error {
+// SaveReview creates or replaces a judge's review of an entry, and
+// reports whether it is new.
+func (q queries) SaveReview(ctx context.Context, hackathonID int64, r Review) (bool, error) {
 	t := now()
-	_, err := q.w.ExecContext(ctx, `INSERT INTO reviews (hackathon_id, judge_id, plugin_id, scores, comment, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $6)
-		ON CONFLICT (hackathon_id, judge_id, plugin_id) DO UPDATE SET scores = excluded.scores, comment = excluded.comment,
-			updated_at = excluded.updated_at`, hackathonID, r.JudgeID, r.PluginID, string(r.Scores), r.Comment, t)
+	res, err := q.w.ExecContext(ctx, `UPDATE reviews SET scores = $4, comment = $5, updated_at = $6
+		WHERE hackathon_id = $1 AND judge_id = $2 AND plugin_id = $3`, hackathonID, r.JudgeID, r.PluginID, string(r.Scores), r.Comment, t)
 	if err != nil {
-		return fmt.Errorf("review: %w", mapError(err))
+		return false, fmt.Errorf("review: %w", err)
 	}
-	return nil
+	if n, _ := res.RowsAffected(); n == 1 {
+		return false, nil
+	}
+	_, err = q.w.ExecContext(ctx, `INSERT INTO reviews (hackathon_id, judge_id, plugin_id, scores, comment, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6)`, hackathonID, r.JudgeID, r.PluginID, string(r.Scores), r.Comment, t)
+	if err != nil {
+		return false, fmt.Errorf("review: %w", mapError(err))
+	}
+	return true, nil
 }
 
 // Reviews lists an edition's reviews.
@@ -406,6 +472,8 @@ func (q queries) HasReviews(ctx context.Context, hackathonID int64) (bool, error
 
 // QueueItem is an entry a judge is asked to review.
 type QueueItem struct {
+	HackathonID     int64
+	PluginID        int64
 	HackathonSlug   string
 	HackathonName   string
 	JudgingDeadline time.Time
@@ -416,9 +484,10 @@ type QueueItem struct {
 }
 
 // JudgeQueue lists what a judge is asked to review in editions whose
-// results are not published, those not yet reviewed first.
+// results are not published, those not yet reviewed first. Conflicts of
+// interest are not its business: the caller sets those entries aside.
 func (q queries) JudgeQueue(ctx context.Context, judgeID int64) ([]QueueItem, error) {
-	rows, err := q.r.QueryContext(ctx, `SELECT h.slug, h.name, h.judging_deadline, p.slug, p.name, s.version, r.updated_at
+	rows, err := q.r.QueryContext(ctx, `SELECT h.id, p.id, h.slug, h.name, h.judging_deadline, p.slug, p.name, s.version, r.updated_at
 		FROM assignments a
 		JOIN hackathons h ON h.id = a.hackathon_id
 		JOIN submissions s ON s.hackathon_id = a.hackathon_id AND s.plugin_id = a.plugin_id
@@ -431,16 +500,21 @@ func (q queries) JudgeQueue(ctx context.Context, judgeID int64) ([]QueueItem, er
 	}
 	return collect(rows, func(r interface{ Scan(...any) error }) (QueueItem, error) {
 		var it QueueItem
-		return it, r.Scan(&it.HackathonSlug, &it.HackathonName, &it.JudgingDeadline, &it.PluginSlug, &it.PluginName, &it.Version, &it.ReviewedAt)
+		return it, r.Scan(&it.HackathonID, &it.PluginID, &it.HackathonSlug, &it.HackathonName, &it.JudgingDeadline, &it.PluginSlug, &it.PluginName, &it.Version, &it.ReviewedAt)
 	})
 }
 
 // PublishResults makes an edition's results public and gives its plugins
 // what the results say of them: the edition among their hackathons, the
 // "accepted" and "awarded" badges, and the trust search ranks them by. Each
-// plugin is queued for the search index.
-func (tx *Tx) PublishResults(ctx context.Context, h Hackathon) error {
+// plugin is queued for the search index. The conflicts of interest that
+// follow from ownership and collaboration are recorded in the name of by,
+// the organizer publishing.
+func (tx *Tx) PublishResults(ctx context.Context, h Hackathon, by int64) error {
 	t := now()
+	if err := tx.recordConflicts(ctx, h.ID, by, t); err != nil {
+		return err
+	}
 	if _, err := tx.w.ExecContext(ctx, `UPDATE hackathons SET results_published_at = $2, updated_at = $2 WHERE id = $1`, h.ID, t); err != nil {
 		return fmt.Errorf("publish results: %w", err)
 	}
@@ -497,4 +571,32 @@ func addWord(list []string, w string) []string {
 		}
 	}
 	return append(list, w)
+}
+
+// anyTime scans a timestamp that SQLite gives without its column's type,
+// as from an expression or a UNION: integer microseconds, as the store
+// writes them.
+type anyTime struct{ time.Time }
+
+// Scan reads a time.Time, integer microseconds or NULL.
+func (t *anyTime) Scan(v any) error {
+	switch x := v.(type) {
+	case time.Time:
+		t.Time = x.UTC()
+	case int64:
+		t.Time = time.UnixMicro(x).UTC()
+	case nil:
+		t.Time = time.Time{}
+	default:
+		return fmt.Errorf("timestamp: unexpected %T", v)
+	}
+	return nil
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }

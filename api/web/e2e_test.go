@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/judging"
 )
 
 // EnvChromium names the browser the end-to-end tests drive. When it is
@@ -226,6 +227,7 @@ func TestBrowserJudgeSignsInAndScores(t *testing.T) {
 	if _, err := e.hk.Assign(context.Background(), org, "paris-2016", 1); err != nil {
 		t.Fatal(err)
 	}
+	e.clock.set(time.Now().Add(3 * time.Hour)) // submissions are closed: judging is open
 	tb := e.openTab(t, "en")
 	tb.signIn("judge@example.org")
 	tb.do(chromedp.Click(chromedp.CSS(`a[href="/judge"]`)), chromedp.WaitVisible(chromedp.ID("progress")))
@@ -274,14 +276,15 @@ func TestBrowserOrganizerAssignsAndPublishes(t *testing.T) {
 	}
 	tb.do(chromedp.SetValue(chromedp.ID("per-entry"), "2"), chromedp.Submit(chromedp.ID("per-entry")))
 	tb.notice("Répartition faite : chaque projet a ses jurés.")
-	// Judges score, the deadline passes, the organizer decides and publishes.
+	// Submissions close, judges score, the deadline passes, the organizer decides and publishes.
+	e.clock.set(time.Now().Add(3 * time.Hour))
 	for _, j := range judges {
 		items, err := e.hk.Queue(context.Background(), j)
 		if err != nil || len(items) != 2 {
 			t.Fatalf("queue of %s: %v %v", j.Email, items, err)
 		}
 		for i, it := range items {
-			if err := e.hk.Review(context.Background(), j, "paris-2016", it.PluginSlug, map[string]int{"impact": 5 + 3*i, "craft": 5}, "Noted"); err != nil {
+			if _, err := e.hk.Review(context.Background(), j, "paris-2016", it.PluginSlug, judging.Scores{"impact": 5 + 3*i, "craft": 5}.Raw(), "Noted"); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -22,7 +22,7 @@ type editionReader interface {
 	Get(ctx context.Context, slug string) (hackathons.Edition, error)
 	Phase(e hackathons.Edition) string
 	Submissions(ctx context.Context, u auth.User, slug string) ([]store.Submission, error)
-	Leaderboard(ctx context.Context, u auth.User, slug string, n judging.Normalization) (hackathons.Edition, []judging.Row, error)
+	Leaderboard(ctx context.Context, u auth.User, slug string, n judging.Normalization) (hackathons.Board, error)
 }
 
 // editionView is an edition with its phase.
@@ -72,9 +72,11 @@ func handleEdition(h *Handler, svc editionReader) handlerFunc {
 			}
 		}
 		if e.ResultsPublishedAt != nil {
-			if _, d.Results, err = svc.Leaderboard(r.Context(), u, slug, judging.Raw); err != nil {
+			b, err := svc.Leaderboard(r.Context(), u, slug, judging.Raw)
+			if err != nil {
 				return err
 			}
+			d.Results = b.Rows
 		}
 		h.render(w, r, http.StatusOK, "hackathon", e.Name, d)
 		return nil
@@ -87,13 +89,14 @@ func handleLeaderboardCSV(svc editionReader) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		n := normalization(r)
 		u, _ := caller(r)
-		e, rows, err := svc.Leaderboard(r.Context(), u, r.PathValue("slug"), n)
+		board, err := svc.Leaderboard(r.Context(), u, r.PathValue("slug"), n)
 		if err != nil {
 			if errors.Is(err, auth.ErrForbidden) && u.ID == 0 {
 				return auth.ErrUnauthenticated // organizers may see it: ask who this is
 			}
 			return err
 		}
+		e, rows := board.Edition, board.Rows
 		var b strings.Builder
 		cw := csv.NewWriter(&b)
 		header := []string{"rank", "plugin", "name", "score", "reviews"}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
@@ -23,8 +24,8 @@ type judgingDesk interface {
 	Get(ctx context.Context, slug string) (hackathons.Edition, error)
 	Queue(ctx context.Context, u auth.User) ([]store.QueueItem, error)
 	Submission(ctx context.Context, u auth.User, slug, plugin string) (hackathons.Detail, error)
-	Review(ctx context.Context, u auth.User, slug, plugin string, scores judging.Scores, comment string) error
-	DeclareConflict(ctx context.Context, u auth.User, slug string, judgeID int64, plugin, reason string) error
+	Review(ctx context.Context, u auth.User, slug, plugin string, scores judging.RawScores, comment string) (judging.Scores, error)
+	DeclareConflict(ctx context.Context, u auth.User, slug string, judgeID int64, plugin, reason string) (store.Conflict, error)
 }
 
 // versionReader reads one version of a plugin.
@@ -88,7 +89,8 @@ type reviewData struct {
 	Scores      map[string]string // criterion key → value typed
 	Comment     string
 	Reviewed    bool
-	Open        bool // scores may still be saved
+	Open        bool   // scores may be saved now
+	Closed      string // why not, when judging has not started or is over
 	Fields      map[string]string
 	Error       string
 }
@@ -132,7 +134,7 @@ func (h *Handler) loadReview(r *http.Request, svc judgingDesk, reg versionReader
 	if d.Edition, err = svc.Get(r.Context(), slug); err != nil {
 		return nil, err
 	}
-	d.Open = d.Edition.ResultsPublishedAt == nil && h.deps.Now().Before(d.Edition.JudgingDeadline)
+	d.setWindow(localeFrom(r.Context()), h.deps.Now())
 	v, err := reg.Version(r.Context(), u, plugin, d.Item.Version)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
@@ -161,8 +163,20 @@ func (h *Handler) loadReview(r *http.Request, svc judgingDesk, reg versionReader
 	return d, nil
 }
 
-// handleReview saves the judge's scores; they may revise them until the
-// judging deadline.
+// setWindow says whether scores may be saved at t, and why not.
+func (d *reviewData) setWindow(l *locale, t time.Time) {
+	d.Open, d.Closed = d.Edition.AcceptsReviews(t) == nil, ""
+	switch {
+	case d.Open:
+	case t.Before(d.Edition.JudgingStarts()) && d.Edition.ResultsPublishedAt == nil:
+		d.Closed = l.T("review.notyet", l.DateTime(d.Edition.JudgingStarts()))
+	default:
+		d.Closed = l.T("review.closed")
+	}
+}
+
+// handleReview saves the judge's scores; they may revise them from the
+// start of judging until its deadline.
 func handleReview(h *Handler, svc judgingDesk, reg versionReader) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		d, err := h.loadReview(r, svc, reg)
@@ -188,13 +202,13 @@ func handleReview(h *Handler, svc judgingDesk, reg versionReader) handlerFunc {
 			h.render(w, r, http.StatusUnprocessableEntity, "review", d.title(), d)
 			return nil
 		}
-		err = svc.Review(r.Context(), u, d.Edition.Slug, d.Item.PluginSlug, scores, d.Comment)
+		_, err = svc.Review(r.Context(), u, d.Edition.Slug, d.Item.PluginSlug, scores.Raw(), d.Comment)
 		var invalid valid.Errors
 		switch {
 		case errors.As(err, &invalid):
 			d.Fields = fieldMessages(invalid)
 		case errors.Is(err, store.ErrConflict):
-			d.Error, d.Open = err.Error(), false
+			d.Error, d.Open = message(err), false
 		case err != nil:
 			return err
 		default:
@@ -214,7 +228,7 @@ func handleRecuse(h *Handler, svc judgingDesk, reg versionReader) handlerFunc {
 			return err
 		}
 		u, _ := caller(r)
-		err = svc.DeclareConflict(r.Context(), u, d.Edition.Slug, u.ID, d.Item.PluginSlug, r.PostFormValue("reason"))
+		_, err = svc.DeclareConflict(r.Context(), u, d.Edition.Slug, u.ID, d.Item.PluginSlug, r.PostFormValue("reason"))
 		var invalid valid.Errors
 		switch {
 		case errors.As(err, &invalid):

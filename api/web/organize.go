@@ -10,7 +10,6 @@ import (
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
-	"github.com/riposte-civic/riposte/api/judging"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
 )
@@ -22,9 +21,9 @@ type organizing interface {
 	Judges(ctx context.Context, u auth.User, slug string) ([]store.Judge, error)
 	AddJudge(ctx context.Context, u auth.User, slug string, userID int64) (store.Judge, error)
 	RemoveJudge(ctx context.Context, u auth.User, slug string, userID int64) error
-	Assignments(ctx context.Context, u auth.User, slug string) ([]store.Assignment, []store.Conflict, error)
-	DeclareConflict(ctx context.Context, u auth.User, slug string, judgeID int64, plugin, reason string) error
-	Assign(ctx context.Context, u auth.User, slug string, perSubmission int) (judging.Assignment, error)
+	Assignments(ctx context.Context, u auth.User, slug string) ([]hackathons.Assignment, []store.Conflict, error)
+	DeclareConflict(ctx context.Context, u auth.User, slug string, judgeID int64, plugin, reason string) (store.Conflict, error)
+	Assign(ctx context.Context, u auth.User, slug string, perSubmission int) (hackathons.AssignResult, error)
 	Decide(ctx context.Context, u auth.User, slug, plugin, status, award, feedback string) (store.Submission, error)
 	PublishResults(ctx context.Context, u auth.User, slug string) (hackathons.Edition, error)
 }
@@ -52,12 +51,14 @@ func handleOrganize(h *Handler, svc organizing) handlerFunc {
 type entryView struct {
 	store.Submission
 	Judges  []assignedJudge
-	Lacking int // judges missing after the last assignment run
+	Dropped []assignedJudge // assignments dropped for a conflict of interest
+	Lacking int             // judges missing after the last assignment run
 }
 
 type assignedJudge struct {
 	Name     string
 	Reviewed bool
+	Why      string // why the assignment is dropped
 }
 
 // adminData is an edition's organizer page: judges, conflicts and
@@ -77,7 +78,28 @@ type adminData struct {
 
 type conflictView struct {
 	store.Conflict
-	Judge string
+	Judge, Why string
+}
+
+// conflictText says in the visitor's language why a judge may not review
+// an entry.
+func conflictText(l *locale, c store.Conflict) string {
+	switch c.Kind {
+	case store.ConflictOwner:
+		return l.T("conflict.owner")
+	case store.ConflictCollaborator:
+		return l.T("conflict.collaborator", l.DateTime(c.Since))
+	}
+	return l.T("conflict.declared", c.Reason)
+}
+
+// judgeNames maps judges' ids to their names.
+func judgeNames(judges []store.Judge) map[int64]string {
+	names := map[int64]string{}
+	for _, j := range judges {
+		names[j.UserID] = j.Name
+	}
+	return names
 }
 
 // loadAdmin gathers an edition's organizer page.
@@ -98,10 +120,7 @@ func loadAdmin(r *http.Request, svc organizing) (*adminData, error) {
 	if d.Judges, err = svc.Judges(r.Context(), u, slug); err != nil {
 		return nil, err
 	}
-	names := map[int64]string{}
-	for _, j := range d.Judges {
-		names[j.UserID] = j.Name
-	}
+	names := judgeNames(d.Judges)
 	subs, err := svc.Submissions(r.Context(), u, slug)
 	if err != nil {
 		return nil, err
@@ -110,22 +129,33 @@ func loadAdmin(r *http.Request, svc organizing) (*adminData, error) {
 	if err != nil {
 		return nil, err
 	}
+	l := localeFrom(r.Context())
 	for _, s := range subs {
-		ev := entryView{Submission: s}
-		for _, a := range assignments {
-			if a.PluginID == s.PluginID {
-				ev.Judges = append(ev.Judges, assignedJudge{Name: cmpName(names, a.JudgeID), Reviewed: a.Reviewed})
-			}
-		}
-		if d.Ran {
-			ev.Lacking = max(0, d.PerEntry-len(ev.Judges))
-		}
-		d.Entries = append(d.Entries, ev)
+		d.Entries = append(d.Entries, entryOf(l, s, assignments, names, d))
 	}
 	for _, c := range conflicts {
-		d.Conflicts = append(d.Conflicts, conflictView{Conflict: c, Judge: cmpName(names, c.JudgeID)})
+		d.Conflicts = append(d.Conflicts, conflictView{Conflict: c, Judge: cmpName(names, c.JudgeID), Why: conflictText(l, c)})
 	}
 	return d, nil
+}
+
+// entryOf is an entry's line of the assignment table: its judges, those
+// dropped for a conflict of interest, and how many it lacks.
+func entryOf(l *locale, s store.Submission, assignments []hackathons.Assignment, names map[int64]string, d *adminData) entryView {
+	ev := entryView{Submission: s}
+	for _, a := range assignments {
+		switch {
+		case a.PluginID != s.PluginID:
+		case a.Conflict != nil:
+			ev.Dropped = append(ev.Dropped, assignedJudge{Name: cmpName(names, a.JudgeID), Reviewed: a.Reviewed, Why: conflictText(l, *a.Conflict)})
+		default:
+			ev.Judges = append(ev.Judges, assignedJudge{Name: cmpName(names, a.JudgeID), Reviewed: a.Reviewed})
+		}
+	}
+	if d.Ran {
+		ev.Lacking = max(0, d.PerEntry-len(ev.Judges))
+	}
+	return ev
 }
 
 func cmpName(names map[int64]string, id int64) string {
@@ -216,7 +246,7 @@ func removeJudge(svc organizing) adminAction {
 func declareConflict(svc organizing) adminAction {
 	return func(r *http.Request, u auth.User, slug string) (string, error) {
 		id, _ := strconv.ParseInt(r.PostFormValue("judge_id"), 10, 64)
-		err := svc.DeclareConflict(r.Context(), u, slug, id, r.PostFormValue("plugin"), r.PostFormValue("reason"))
+		_, err := svc.DeclareConflict(r.Context(), u, slug, id, r.PostFormValue("plugin"), r.PostFormValue("reason"))
 		return "/organize/" + slug + "?done=conflict", err
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/judging"
 	"github.com/riposte-civic/riposte/api/store"
 )
 
@@ -95,6 +96,7 @@ func TestJudgeScoresAndRevises(t *testing.T) {
 	if _, err := e.hk.Assign(context.Background(), org, "paris-2016", 1); err != nil {
 		t.Fatal(err)
 	}
+	e.clock.set(time.Now().Add(3 * time.Hour)) // submissions are closed: judging is open
 	b := e.browser()
 	b.signIn("judge@example.org")
 	b.get("/judge").want(t, 200, "0 of 2 scored", `href="/judge/paris-2016/alpha"`)
@@ -154,11 +156,12 @@ func TestOrganizerRunsAnEdition(t *testing.T) {
 	p := o.post("/organize/paris-2016/assign", url.Values{"judges_per_submission": {"2"}}).want(t, http.StatusSeeOther)
 	o.get(p.Header.Get("Location")).want(t, 200, "Assignment done", "Works with the team", "lacks 1 judge", "Name j2")
 
-	// Judges score; after the deadline the organizer decides and publishes.
+	// Submissions close and judges score; after the deadline the organizer decides and publishes.
+	e.clock.set(time.Now().Add(3 * time.Hour))
 	for _, j := range judges {
 		items, _ := e.hk.Queue(context.Background(), j)
 		for _, it := range items {
-			if err := e.hk.Review(context.Background(), j, "paris-2016", it.PluginSlug, map[string]int{"impact": 7, "craft": 4}, ""); err != nil {
+			if _, err := e.hk.Review(context.Background(), j, "paris-2016", it.PluginSlug, judging.Scores{"impact": 7, "craft": 4}.Raw(), ""); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -185,6 +188,89 @@ func TestOrganizerRunsAnEdition(t *testing.T) {
 	tb := e.browser()
 	tb.signIn("team@example.org")
 	tb.get("/my/plugins/beta").want(t, 200, "Accepted", "Prix du public", "Bravo", "Anonymous reviews", "7 / 10")
+}
+
+func TestOrganizerSeesConflictsArisingAfterAssignment(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	org := e.user("org@example.org", auth.RoleOrganizer)
+	j1, j2 := e.user("j1@example.org", auth.RoleJudge), e.user("j2@example.org", auth.RoleJudge)
+	team := e.user("team@example.org", auth.RoleParticipant)
+	e.edition(org, "paris-2016")
+	for _, slug := range []string{"alpha", "beta"} {
+		e.published(team, manifest(slug, "Tool "+slug, "Summary of "+slug))
+		if _, _, err := e.hk.Submit(ctx, team, "paris-2016", slug); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, j := range []auth.User{j1, j2} {
+		if _, err := e.hk.AddJudge(ctx, org, "paris-2016", j.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.hk.Assign(ctx, org, "paris-2016", 2); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.set(time.Now().Add(3 * time.Hour))
+	for _, j := range []auth.User{j1, j2} {
+		for _, slug := range []string{"alpha", "beta"} {
+			if _, err := e.hk.Review(ctx, j, "paris-2016", slug, judging.Scores{"impact": 9, "craft": 9}.Raw(), ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// The team makes j1 a collaborator of alpha, after j1 scored it.
+	if _, err := e.reg.AddCollaborator(ctx, team, "alpha", j1.Email); err != nil {
+		t.Fatal(err)
+	}
+	jb := e.browser()
+	jb.signIn("j1@example.org")
+	jb.get("/judge").want(t, 200, "1 of 1 scored")
+	jb.get("/judge/paris-2016/alpha").want(t, http.StatusNotFound)
+	o := e.browser()
+	o.signIn("org@example.org")
+	o.get("/organize/paris-2016").want(t, 200, "<s dir=\"auto\">Name j1</s>", "dropped", "collaborator of the plugin since")
+	o.get("/organize/paris-2016/results").want(t, 200, "Reviews that do not count", "collaborator of the plugin since", "Tool alpha")
+	o.lang = "fr-FR,fr;q=0.9"
+	o.get("/organize/paris-2016").want(t, 200, "retiré", "collabore au plugin depuis le")
+	o.lang = ""
+	// Once the results are published, the forms that would change them are gone and refused.
+	e.clock.set(time.Now().Add(72 * time.Hour))
+	o.post("/organize/paris-2016/publish", url.Values{}).want(t, http.StatusSeeOther)
+	p := o.get("/organize/paris-2016").want(t, 200, "The results are published: conflicts and assignments can no longer change.")
+	if strings.Contains(p.body, `action="/organize/paris-2016/assign"`) || strings.Contains(p.body, `action="/organize/paris-2016/conflicts"`) {
+		t.Fatal("the published edition still offers its assignment and conflict forms")
+	}
+	o.post("/organize/paris-2016/conflicts", url.Values{"judge_id": {itoa(j2.ID)}, "plugin": {"beta"}, "reason": {"late"}}).
+		want(t, http.StatusUnprocessableEntity, "results are published; conflicts can no longer be declared")
+	o.post("/organize/paris-2016/assign", url.Values{"judges_per_submission": {"2"}}).
+		want(t, http.StatusUnprocessableEntity, "results are published; assignments can no longer change")
+}
+
+func TestReviewFormBeforeJudgingOpens(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	org := e.user("org@example.org", auth.RoleOrganizer)
+	judge := e.user("judge@example.org", auth.RoleJudge)
+	team := e.user("team@example.org", auth.RoleParticipant)
+	e.edition(org, "paris-2016")
+	e.published(team, manifest("alpha", "Tool alpha", "Summary of alpha"))
+	if _, _, err := e.hk.Submit(ctx, team, "paris-2016", "alpha"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.hk.AddJudge(ctx, org, "paris-2016", judge.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.hk.Assign(ctx, org, "paris-2016", 1); err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser()
+	b.signIn("judge@example.org")
+	b.get("/judge/paris-2016/alpha").want(t, 200, "Judging opens on", "<fieldset disabled>", `action="/judge/paris-2016/alpha/recuse"`)
+	b.post("/judge/paris-2016/alpha", url.Values{"score.impact": {"8"}, "score.craft": {"5"}}).
+		want(t, http.StatusUnprocessableEntity, "judging opens at")
+	e.clock.set(time.Now().Add(3 * time.Hour))
+	b.post("/judge/paris-2016/alpha", url.Values{"score.impact": {"8"}, "score.craft": {"5"}}).want(t, http.StatusSeeOther)
 }
 
 func TestParticipantRegistersFixesAndPublishes(t *testing.T) {

@@ -16,6 +16,7 @@ type resultsData struct {
 	editionView
 	Normalize string
 	Rows      []judging.Row
+	Excluded  []excludedView              // reviews that do not count
 	Entries   map[string]store.Submission // by plugin slug, for decisions
 	Plugin    string                      // the entry a decision problem is about
 	Fields    map[string]string
@@ -30,7 +31,7 @@ func loadResults(r *http.Request, svc organizing) (*resultsData, error) {
 	}
 	slug := r.PathValue("slug")
 	n := normalization(r)
-	e, rows, err := svc.Leaderboard(r.Context(), u, slug, n)
+	b, err := svc.Leaderboard(r.Context(), u, slug, n)
 	if err != nil {
 		return nil, err
 	}
@@ -38,13 +39,25 @@ func loadResults(r *http.Request, svc organizing) (*resultsData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &resultsData{editionView: editionView{Edition: e, Phase: svc.Phase(e)}, Normalize: string(n), Rows: rows,
+	judges, err := svc.Judges(r.Context(), u, slug)
+	if err != nil {
+		return nil, err
+	}
+	names := judgeNames(judges)
+	d := &resultsData{editionView: editionView{Edition: b.Edition, Phase: svc.Phase(b.Edition)}, Normalize: string(n), Rows: b.Rows,
 		Entries: map[string]store.Submission{}, Values: map[string]string{}}
 	for _, s := range subs {
 		d.Entries[s.Slug] = s
 	}
+	for _, x := range b.Excluded {
+		d.Excluded = append(d.Excluded, excludedView{Judge: cmpName(names, x.JudgeID), Name: d.Entries[x.Plugin].Name,
+			Why: conflictText(localeFrom(r.Context()), x.Conflict)})
+	}
 	return d, nil
 }
+
+// excludedView is a review left out of the leaderboard, and why.
+type excludedView struct{ Judge, Name, Why string }
 
 // handleResults renders the organizer's results page.
 func handleResults(h *Handler, svc organizing) handlerFunc {
