@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -192,13 +193,16 @@ func (f configFlags) load(getenv func(string) string) (config, error) {
 // openStore connects to the configured database, giving up after
 // connectTimeout.
 func openStore(ctx context.Context, cfg config) (*store.Store, error) {
-	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
+	connectCtx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
-	st, err := store.Open(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return nil, onceEachLine{err}
+	st, err := store.Open(connectCtx, cfg.DatabaseURL)
+	switch {
+	case err == nil:
+		return st, nil
+	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
+		return nil, fmt.Errorf("the database did not answer within %s: %w", connectTimeout, onceEachLine{err})
 	}
-	return st, nil
+	return nil, onceEachLine{err}
 }
 
 // onceEachLine is an error whose message keeps only the first of identical
