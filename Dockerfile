@@ -48,6 +48,8 @@ LABEL org.opencontainers.image.title="Riposte" \
 COPY --from=build /out/riposte /riposte
 COPY --from=build --chown=65532:65532 /out/data /data
 
+# RIPOSTE_ADDR=:8080 listens on every interface of the container, which a
+# published port needs; outside a container the default is 127.0.0.1:8080.
 ENV RIPOSTE_ENV=production \
 	RIPOSTE_ADDR=:8080 \
 	RIPOSTE_DATA_DIR=/data

@@ -40,8 +40,8 @@ func testSecrets(names ...string) map[string]string {
 }
 
 // loadCompose loads docker-compose.yml as `docker compose` does after
-// `cp .env.example .env` and filling in secrets; the test's own
-// environment plays no part.
+// `cp .env.example .env` and filling in secrets (or changing other
+// values); the test's own environment plays no part.
 func loadCompose(tb testing.TB, secrets map[string]string) (*types.Project, error) {
 	tb.Helper()
 	example, err := os.ReadFile(".env.example")
@@ -50,8 +50,8 @@ func loadCompose(tb testing.TB, secrets map[string]string) (*types.Project, erro
 	}
 	lines := strings.Split(string(example), "\n")
 	for i, l := range lines {
-		if name, ok := strings.CutSuffix(l, "="); ok && secrets[name] != "" {
-			lines[i] = l + secrets[name]
+		if name, _, ok := strings.Cut(l, "="); ok && secrets[name] != "" {
+			lines[i] = name + "=" + secrets[name]
 		}
 	}
 	envFile := filepath.Join(tb.TempDir(), ".env")
@@ -184,6 +184,30 @@ func TestComposeConfiguresRiposte(t *testing.T) {
 	}
 	checkDatabaseWiring(t, p, cfg.DatabaseURL, secrets["POSTGRES_PASSWORD"])
 	checkSearchWiring(t, p, cfg, secrets["MEILI_MASTER_KEY"])
+	if cfg.Seed {
+		t.Error("with .env.example as it is, the api would load the example catalogue into production")
+	}
+	if host, _, _ := net.SplitHostPort(cfg.Addr); host != "" && host != "0.0.0.0" {
+		t.Errorf("the api listens on %s, which the published port cannot reach", cfg.Addr)
+	}
+}
+
+// TestComposePassesRiposteSeed checks that RIPOSTE_SEED in .env reaches
+// the api: an operator who wants the example catalogue can have it.
+func TestComposePassesRiposteSeed(t *testing.T) {
+	t.Parallel()
+	secrets := testSecrets(composeSecrets...)
+	for _, seed := range []string{"true", "false"} {
+		env := maps.Clone(secrets)
+		env["RIPOSTE_SEED"] = seed
+		p, err := loadCompose(t, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := deref(p.Services["api"].Environment["RIPOSTE_SEED"]); got != seed {
+			t.Errorf("RIPOSTE_SEED=%s in .env gives the api %q", seed, got)
+		}
+	}
 }
 
 func checkDatabaseWiring(t *testing.T, p *types.Project, dsn, password string) {

@@ -19,7 +19,7 @@ import (
 // configVars lists every environment variable Riposte reads, with its
 // default and meaning. The README's configuration table mirrors it.
 var configVars = []struct{ Name, Default, Help string }{
-	{"RIPOSTE_ADDR", ":8080", "address to listen on"},
+	{"RIPOSTE_ADDR", "127.0.0.1:8080", "address to listen on; the default answers this machine only, :8080 listens on every interface"},
 	{"RIPOSTE_DATA_DIR", "./data", "where the SQLite database, the embedded search index and the development signing secret live"},
 	{"RIPOSTE_DATABASE_URL", "", "postgres://… to use PostgreSQL; empty for SQLite in the data directory"},
 	{"RIPOSTE_MEILI_URL", "", "Meilisearch URL; empty for the embedded search engine"},

@@ -16,7 +16,7 @@ func TestConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Addr != ":8080" || cfg.DataDir != "./data" || cfg.DatabaseURL != "sqlite:data/riposte.db" ||
+	if cfg.Addr != "127.0.0.1:8080" || cfg.DataDir != "./data" || cfg.DatabaseURL != "sqlite:data/riposte.db" ||
 		cfg.PublicURL != "http://localhost:8080" || cfg.Production || !cfg.Seed || cfg.PluginsAllowPrivate ||
 		cfg.AdminEmail != "admin@riposte.localhost" || len(cfg.TrustedProxies) != 0 || len(cfg.CORSOrigins) != 0 {
 		t.Fatalf("defaults = %+v", cfg)

@@ -5,7 +5,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -27,13 +29,28 @@ import (
 // @description				"Bearer " followed by an access token from /auth/login or a personal API token (rpt_…).
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// After the first signal, a second one ends the process at once.
+	context.AfterFunc(ctx, stop)
 	err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr)
+	interrupted := ctx.Err() != nil
 	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "riposte:", err)
-		if _, ok := err.(usageError); ok {
-			os.Exit(2)
-		}
-		os.Exit(1)
+	os.Exit(exitCode(err, interrupted, os.Stderr))
+}
+
+// exitCode reports err and returns the process's exit status: 0 on
+// success, 2 for a mistake on the command line, 1 otherwise.
+func exitCode(err error, interrupted bool, stderr io.Writer) int {
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintln(stderr, "riposte:", err)
+		return 2
+	case interrupted && errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "riposte: interrupted")
+		return 1
 	}
+	fmt.Fprintln(stderr, "riposte:", err)
+	return 1
 }

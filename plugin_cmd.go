@@ -1,28 +1,41 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/spf13/cobra"
+
 	"github.com/riposte-civic/riposte/plugins"
 )
 
-// runPlugin handles `riposte plugin …`.
-func runPlugin(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	if len(args) > 0 && args[0] == "init" {
-		return runPluginInit(ctx, args[1:], stdout)
+func newPluginCommand(getenv func(string) string) *cobra.Command {
+	validate := &cobra.Command{
+		Use:   "validate FILE",
+		Short: "check a plugin manifest (YAML or JSON); exit 1 with one problem a line",
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErr(c, "plugin validate needs one FILE, got %q", args)
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			return runPluginValidate(args[0], getenv, c.OutOrStdout())
+		},
 	}
-	if len(args) != 2 || args[0] != "validate" {
-		return usageError("plugin needs: init NAME [--runtime http|builtin] [--dir DIR], or validate FILE")
-	}
+	return newGroupCommand("plugin", "create and check plugins", "init NAME [--runtime http|builtin] [--dir DIR], or validate FILE",
+		newPluginInitCommand(), validate)
+}
+
+// runPluginValidate handles `riposte plugin validate FILE`.
+func runPluginValidate(file string, getenv func(string) string, stdout io.Writer) error {
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return err
 	}
-	data, err := os.ReadFile(args[1])
+	data, err := os.ReadFile(file)
 	if err != nil {
 		return err
 	}
@@ -36,11 +49,11 @@ func runPlugin(ctx context.Context, args []string, getenv func(string) string, s
 			}
 			fmt.Fprintf(stdout, "%s: %s\n", path, p.Message)
 		}
-		return fmt.Errorf("%s: %d problem(s)", args[1], len(me.Problems))
+		return fmt.Errorf("%s: %d problem(s)", file, len(me.Problems))
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: valid manifest of %s %s\n", args[1], m.Slug, m.Version)
+	fmt.Fprintf(stdout, "%s: valid manifest of %s %s\n", file, m.Slug, m.Version)
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"embed"
 	"errors"
-	"flag"
 	"fmt"
 	"go/format"
 	"go/token"
@@ -17,10 +16,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"runtime/debug"
 	"strings"
 	"text/template"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/riposte-civic/riposte/plugins"
 )
@@ -32,8 +32,29 @@ import (
 //go:embed templates/plugin
 var pluginTemplates embed.FS
 
-// riposteModule is the module path of Riposte, which plugins import.
+// riposteModule is the module path of Riposte, which compiled-in plugins
+// belong to.
 const riposteModule = "github.com/riposte-civic/riposte"
+
+// riposteModuleFiles are Riposte's go.mod and go.sum: an http plugin
+// requires the versions of its modules that Riposte uses, with their
+// checksums, so that it builds from the module cache Riposte was built
+// from.
+//
+//go:embed go.mod go.sum
+var riposteModuleFiles embed.FS
+
+// httpPluginModules are the modules an http plugin requires: its tests
+// read the manifest and check the examples against its schemas as Riposte
+// does. It requires nothing of Riposte itself.
+var httpPluginModules = []struct {
+	path     string
+	indirect bool
+}{
+	{"github.com/santhosh-tekuri/jsonschema/v6", false},
+	{"go.yaml.in/yaml/v3", false},
+	{"golang.org/x/text", true}, // for jsonschema
+}
 
 // pluginSummary is the scaffolded tool's summary, in its manifest and README.
 const pluginSummary = "Tidies a message (trims it, collapses its spaces) and counts its words"
@@ -54,10 +75,9 @@ type scaffold struct {
 	ImportPath string // builtin: the package's import path
 
 	// go.mod of an http plugin.
-	GoVersion      string
-	RiposteVersion string   // the required version of Riposte; empty when unknown
-	Indirect       []string // "path version" of the modules the SDK imports
-	Replace        string   // the Riposte checkout the plugin builds against
+	GoVersion string
+	Require   []string // "path version" of the modules it imports
+	Indirect  []string // "path version" of the modules those import
 }
 
 // scaffoldFile is one file to write: its name in the plugin's folder and
@@ -67,22 +87,32 @@ type scaffoldFile struct {
 	data           []byte
 }
 
+func newPluginInitCommand() *cobra.Command {
+	var kind, dir string
+	c := &cobra.Command{
+		Use:   "init NAME [--runtime http|builtin] [--dir DIR]",
+		Short: "create a working plugin: manifest, code, tests, README (see docs/plugin-guide.md)",
+		Long: "Create a working plugin named NAME (its slug): a manifest, the code, its tests and a README.\n" +
+			"An http plugin is a Go module of its own that builds anywhere; a builtin goes into plugins/ of a\n" +
+			"Riposte checkout. docs/plugin-guide.md goes from there to a published plugin.",
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErr(c, "plugin init needs one NAME: %s", pluginInitUsage)
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			return runPluginInit(c.Context(), args[0], kind, dir, c.OutOrStdout())
+		},
+	}
+	c.Flags().StringVar(&kind, "runtime", plugins.RuntimeHTTP, "http (a service Riposte calls) or builtin (compiled into Riposte)")
+	c.Flags().StringVar(&dir, "dir", "", "the folder to create (default: NAME, or plugins/PACKAGE for a builtin)")
+	return c
+}
+
 // runPluginInit handles `riposte plugin init`: it writes a working plugin
 // of the runtime asked for, then says what to do next.
-func runPluginInit(ctx context.Context, args []string, stdout io.Writer) error {
-	var kind, dir string
-	flags := flag.NewFlagSet("plugin init", flag.ContinueOnError)
-	flags.SetOutput(io.Discard)
-	flags.StringVar(&kind, "runtime", plugins.RuntimeHTTP, "http (a service Riposte calls) or builtin (compiled into Riposte)")
-	flags.StringVar(&dir, "dir", "", "the folder to create")
-	names, err := parseInterspersed(flags, args)
-	if err != nil {
-		return usageError(err.Error())
-	}
-	if len(names) != 1 {
-		return usageError("plugin init needs one NAME: " + pluginInitUsage)
-	}
-	slug := names[0]
+func runPluginInit(ctx context.Context, slug, kind, dir string, stdout io.Writer) error {
 	if err := checkSlug(slug); err != nil {
 		return err
 	}
@@ -92,24 +122,8 @@ func runPluginInit(ctx context.Context, args []string, stdout io.Writer) error {
 	case plugins.RuntimeHTTP:
 		return initHTTP(ctx, slug, dir, stdout)
 	}
-	return usageError(fmt.Sprintf("unknown runtime %q: want http (a service Riposte calls) or builtin (a tool compiled into Riposte); "+
-		"a catalogue entry needs only a manifest, see docs/plugin-manifest.md", kind))
-}
-
-// parseInterspersed parses flags given before or after the positional
-// arguments, and returns those.
-func parseInterspersed(flags *flag.FlagSet, args []string) ([]string, error) {
-	var rest []string
-	for {
-		if err := flags.Parse(args); err != nil {
-			return nil, err
-		}
-		if flags.NArg() == 0 {
-			return rest, nil
-		}
-		rest = append(rest, flags.Arg(0))
-		args = flags.Args()[1:]
-	}
+	return fmt.Errorf("unknown runtime %q: want http (a service Riposte calls) or builtin (a tool compiled into Riposte); "+
+		"a catalogue entry needs only a manifest, see docs/plugin-manifest.md", kind)
 }
 
 // checkSlug applies the manifest's slug rule to NAME.
@@ -158,7 +172,8 @@ Next steps, from %s:
     go test ./%[2]s
 - add it to the binary: import it in plugins/all/all.go,
     _ "%[3]s"
-  and add "%[4]s" to the list in plugins/all/all_test.go;
+  and add "%[4]s" to the list in plugins/all/all_test.go (both lists stay
+  in alphabetical order: gofmt sorts the imports, the test checks its list);
 - start Riposte (go run .), which publishes it at start-up, and try it:
     curl -X POST http://localhost:8080/api/v1/plugins/%[4]s/invoke -H 'Content-Type: application/json' -d '{"input":{"text":"  Ne prenez pas   le métro  "}}'
 `, root, rel, s.ImportPath, slug)
@@ -193,7 +208,7 @@ func builtinFolder(pkg, dir string) (root, folder string, err error) {
 }
 
 // initHTTP writes a plugin that runs as an HTTP service, as a Go module of
-// its own.
+// its own that depends on nothing of Riposte: it checks signatures itself.
 func initHTTP(ctx context.Context, slug, dir string, stdout io.Writer) error {
 	if dir == "" {
 		dir = slug
@@ -203,32 +218,33 @@ func initHTTP(ctx context.Context, slug, dir string, stdout io.Writer) error {
 		return err
 	}
 	s := scaffold{Slug: slug, Name: displayName(slug), Summary: pluginSummary}
-	goSum, note := setModule(&s, abs)
+	goSum, err := setModule(&s)
+	if err != nil {
+		return err
+	}
 	files := []scaffoldFile{
 		{name: "manifest.yaml", template: "http/manifest.yaml.tmpl"},
 		{name: "main.go", template: "http/main.go.tmpl"},
+		{name: "signature.go", template: "http/signature.go.tmpl"},
 		{name: "main_test.go", template: "http/main_test.go.tmpl"},
 		{name: "go.mod", template: "http/go.mod.tmpl"},
+		{name: "go.sum", data: goSum},
 		{name: "README.md", template: "http/README.md.tmpl"},
-	}
-	if goSum != nil {
-		files = append(files, scaffoldFile{name: "go.sum", data: goSum})
 	}
 	written, err := writeScaffold(abs, files, s, plugins.Options{})
 	if err != nil {
 		return err
 	}
-	if goSum != nil {
-		if err := tidyOffline(ctx, abs, goSum); err != nil {
-			note += fmt.Sprintf("\n`go mod tidy` could not run offline (%v): go.sum keeps all of Riposte's checksums; `go mod tidy` trims it.", err)
-		}
+	note := ""
+	if err := tidyOffline(ctx, abs, goSum); err != nil {
+		note = fmt.Sprintf("\n`go mod tidy` could not run offline (%v): go.sum keeps all of Riposte's checksums; `go mod tidy` trims it.\n", err)
 	}
 	fmt.Fprintf(stdout, "Created the http plugin %s:\n", slug)
 	listFiles(stdout, written)
-	fmt.Fprintf(stdout, "%s\n", note)
+	fmt.Fprint(stdout, note)
 	fmt.Fprintf(stdout, `
 Next steps:
-- run its tests (signed calls, a bad signature, the manifest and its example) and check its manifest:
+- run its tests (signed calls, refused ones, the manifest's examples) and check its manifest:
     cd %s
     go test ./...
     riposte plugin validate manifest.yaml
@@ -242,81 +258,27 @@ RIPOSTE_PLUGINS_ALLOW_PRIVATE=true and use http://127.0.0.1:8081/invoke as the e
 	return nil
 }
 
-// riposteSource finds the Riposte checkout an http plugin in dir builds
-// against: the one dir is in, the one the command runs in, or the one this
-// binary was built from if it is still there.
-func riposteSource(dir string) (string, bool) {
-	if root, ok := findCheckout(filepath.Dir(dir)); ok {
-		return root, true
-	}
-	if wd, err := os.Getwd(); err == nil {
-		if root, ok := findCheckout(wd); ok {
-			return root, true
-		}
-	}
-	return builtFrom()
-}
-
-// builtFrom returns the source folder of this binary, when it was built
-// without -trimpath and the folder is still there.
-func builtFrom() (string, bool) {
-	_, file, _, ok := runtime.Caller(0)
-	if !ok || !filepath.IsAbs(file) {
-		return "", false
-	}
-	dir := filepath.Dir(file)
-	return dir, modulePath(filepath.Join(dir, "go.mod")) == riposteModule
-}
-
-// setModule fills in the go.mod of an http plugin in dir. It returns the
-// go.sum to start from, Riposte's own, whose checksums cover everything the
-// plugin needs (nil without a copy of Riposte at hand), and a sentence
-// saying which Riposte the plugin builds against.
-func setModule(s *scaffold, dir string) ([]byte, string) {
-	s.GoVersion = goVersion("")
-	source, ok := riposteSource(dir)
-	if !ok {
-		if s.RiposteVersion = releaseVersion(); s.RiposteVersion != "" {
-			return nil, "go.mod requires Riposte " + s.RiposteVersion + ", this riposte's version: `go mod tidy` downloads it."
-		}
-		return nil, "No copy of Riposte's source was found and this riposte is not a release, so go.mod does not require Riposte yet:\n" +
-			"run `go get " + riposteModule + "@latest`, or run plugin init again inside a checkout of Riposte."
-	}
-	gomod, _ := os.ReadFile(filepath.Join(source, "go.mod"))
-	s.GoVersion = goVersion(string(gomod))
-	for _, m := range sdkModules() {
-		if v := requiredVersion(string(gomod), m); v != "" {
-			s.Indirect = append(s.Indirect, m+" "+v)
-		}
-	}
-	note := "go.mod builds against the Riposte checkout at " + source + " (a replace line; see README.md to pin a release instead)."
-	if _, v, cached := strings.Cut(filepath.Base(source), "@"); cached {
-		// A copy in the module cache, from `go install`: require that release.
-		s.RiposteVersion, note = v, "go.mod requires Riposte "+v+", this riposte's version."
-	} else {
-		s.RiposteVersion, s.Replace = "v0.0.0", source
-	}
-	sum, err := os.ReadFile(filepath.Join(source, "go.sum"))
+// setModule fills in the go.mod of an http plugin: Riposte's go version
+// and the versions of httpPluginModules it uses. It returns the go.sum to
+// start from, Riposte's, whose checksums cover them.
+func setModule(s *scaffold) ([]byte, error) {
+	gomod, err := riposteModuleFiles.ReadFile("go.mod")
 	if err != nil {
-		return nil, note
+		return nil, err
 	}
-	return sum, note
-}
-
-// sdkModules lists the modules that the SDK packages an http plugin imports
-// (plugins, plugins/remote) depend on; TestPluginInitSDKModules keeps it in
-// step with their imports.
-func sdkModules() []string {
-	return []string{"github.com/santhosh-tekuri/jsonschema/v6", "go.yaml.in/yaml/v3", "golang.org/x/text"}
-}
-
-// releaseVersion is this binary's Riposte version when it is a release.
-func releaseVersion() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok || info.Main.Path != riposteModule || !strings.HasPrefix(info.Main.Version, "v") {
-		return ""
+	s.GoVersion = goVersion(string(gomod))
+	for _, m := range httpPluginModules {
+		v := requiredVersion(string(gomod), m.path)
+		if v == "" {
+			return nil, fmt.Errorf("riposte's go.mod does not require %s, which http plugins need (a bug in riposte)", m.path)
+		}
+		if m.indirect {
+			s.Indirect = append(s.Indirect, m.path+" "+v)
+		} else {
+			s.Require = append(s.Require, m.path+" "+v)
+		}
 	}
-	return info.Main.Version
+	return riposteModuleFiles.ReadFile("go.sum")
 }
 
 // tidyOffline runs `go mod tidy` in a new plugin module without the

@@ -1,12 +1,19 @@
 package main
 
 import (
+	"bytes"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/riposte-civic/riposte/plugins/remote"
 )
 
 // goTool runs the go command in dir, without the network, and fails the
@@ -27,41 +34,42 @@ func goTool(t *testing.T, dir string, args ...string) string {
 	return string(out)
 }
 
-func TestPluginInitHTTPBuildsAndPassesItsTestsOffline(t *testing.T) {
+// TestPluginInitHTTPBuildsAnywhere scaffolds an http plugin outside the
+// checkout and builds and tests it there without the network: it depends
+// on nothing of Riposte, only on modules Riposte's build has cached.
+func TestPluginInitHTTPBuildsAnywhere(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "tract-check")
 	out, err := runCmd(t, nil, "plugin", "init", "--runtime", "http", "tract-check", "--dir", dir)
 	if err != nil {
 		t.Fatalf("plugin init: %v\n%s", err, out)
 	}
-	for _, want := range []string{"main.go", "main_test.go", "manifest.yaml", "go.mod", "go.sum", "README.md"} {
+	for _, want := range []string{"main.go", "signature.go", "main_test.go", "manifest.yaml", "go.mod", "go.sum", "README.md"} {
 		if _, err := os.Stat(filepath.Join(dir, want)); err != nil {
 			t.Errorf("no %s: %v", want, err)
 		}
 	}
 	for _, want := range []string{"RIPOSTE_PLUGINS_ALLOW_PRIVATE", "docs/plugin-guide.md", "go test ./..."} {
 		if !strings.Contains(out, want) {
-			t.Errorf("the next steps do not mention %s:\n%s", want, out)
+			t.Errorf("the next steps do not say %s:\n%s", want, out)
 		}
 	}
-
-	// Outside the checkout, the module builds against it through a replace.
 	checkout, _ := os.Getwd()
-	gomod, _ := os.ReadFile(filepath.Join(dir, "go.mod"))
-	if !strings.Contains(string(gomod), "replace github.com/riposte-civic/riposte => "+checkout+"\n") {
-		t.Errorf("go.mod does not build against the checkout %s:\n%s", checkout, gomod)
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		if strings.Contains(string(b), checkout) || strings.Contains(string(b), `"`+riposteModule) ||
+			(filepath.Base(f) == "go.mod" && strings.Contains(string(b), riposteModule)) {
+			t.Errorf("%s refers to Riposte's source (%s or %s):\n%s", filepath.Base(f), checkout, riposteModule, b)
+		}
 	}
 	gosum, _ := os.ReadFile(filepath.Join(dir, "go.sum"))
 	if strings.Contains(string(gosum), "gin-gonic") {
 		t.Error("go.sum keeps checksums the plugin does not need")
 	}
 
-	main, _ := os.ReadFile(filepath.Join(dir, "main.go"))
-	if !strings.Contains(string(main), "remote.Verify(r, secret)") {
-		t.Error("main.go does not check signatures with remote.Verify")
-	}
-	// The generated tests sign a call, send a badly signed one, and check
-	// the manifest and the example's answer against the schemas.
+	// The generated tests sign a call, refuse others and log why, and check
+	// the manifest's example against the schemas.
 	got := goTool(t, dir, "test", "-count=1", "-v", "./...")
 	for _, test := range []string{"TestAnswersSignedCalls", "TestRefusesCallsNotSignedWithItsSecret", "TestManifestAndExamples"} {
 		if !strings.Contains(got, "--- PASS: "+test) {
@@ -69,9 +77,74 @@ func TestPluginInitHTTPBuildsAndPassesItsTestsOffline(t *testing.T) {
 		}
 	}
 	goTool(t, dir, "vet", "./...")
-
+	mods := strings.Fields(goTool(t, dir, "list", "-deps", "-test", "-f", "{{with .Module}}{{if not .Main}}{{.Path}}{{end}}{{end}}", "./..."))
+	var want []string
+	for _, m := range httpPluginModules {
+		want = append(want, m.path)
+	}
+	if slices.Sort(mods); !slices.Equal(slices.Compact(mods), want) {
+		t.Errorf("the plugin uses modules %v; httpPluginModules lists %v", mods, want)
+	}
 	if out, err := runCmd(t, nil, "plugin", "validate", filepath.Join(dir, "manifest.yaml")); err != nil {
 		t.Errorf("plugin validate: %v\n%s", err, out)
+	}
+	checkScaffoldedServer(t, dir)
+}
+
+// checkScaffoldedServer builds the scaffolded server and calls it as
+// Riposte does: a call signed with its secret is answered; one signed with
+// another is refused, and the server's log says why without the secret.
+func checkScaffoldedServer(t *testing.T, dir string) {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "server")
+	goTool(t, dir, "build", "-o", bin, ".")
+	secret, _ := remote.NewSecret()
+	other, _ := remote.NewSecret()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	logs := &syncBuffer{}
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "PLUGIN_SECRET="+secret, "PLUGIN_ADDR="+addr)
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	call := func(secret string) int {
+		body := []byte(`{"input":{"text":" un  deux "}}`)
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			now := time.Now()
+			sig, _ := remote.Sign(secret, "msg_1", now, body)
+			req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/invoke", bytes.NewReader(body))
+			req.Header.Set("webhook-id", "msg_1")
+			req.Header.Set("webhook-timestamp", strconv.FormatInt(now.Unix(), 10))
+			req.Header.Set("webhook-signature", sig)
+			res, err := http.DefaultClient.Do(req)
+			if err == nil {
+				res.Body.Close()
+				return res.StatusCode
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the scaffolded server does not answer: %v\n%s", err, logs.String())
+			}
+		}
+	}
+	if code := call(secret); code != http.StatusOK {
+		t.Errorf("a call signed with the server's secret: %d, want 200\n%s", code, logs.String())
+	}
+	if code := call(other); code != http.StatusUnauthorized {
+		t.Errorf("a call signed with another secret: %d, want 401", code)
+	}
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(logs.String(), "refused a call") && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if l := logs.String(); !strings.Contains(l, "refused a call") || !strings.Contains(l, "bad signature") ||
+		strings.Contains(l, strings.TrimPrefix(secret, "whsec_")) || strings.Contains(l, "deux") {
+		t.Errorf("the server's log should say it refused a call for a bad signature, without the secret or the body:\n%s", l)
 	}
 }
 
@@ -143,7 +216,8 @@ func TestPluginInitRefuses(t *testing.T) {
 		{"uppercase", []string{"Tract-Check"}, "lowercase letters and digits"},
 		{"underscore", []string{"tract_check"}, "lowercase letters and digits"},
 		{"double hyphen", []string{"tract--check"}, "single hyphens"},
-		{"unknown flag", []string{"tract-check", "-x"}, "not defined"},
+		{"unknown flag", []string{"tract-check", "-x"}, "unknown shorthand flag: 'x'"},
+		{"unknown long flag", []string{"tract-check", "--color", "red"}, "unknown flag: --color"},
 		{"too long a slug", []string{strings.Repeat("a", 65)}, "3 to 64"},
 		{"unknown runtime", []string{"tract-check", "--runtime", "lambda"}, `unknown runtime "lambda"`},
 		{"catalogue entry", []string{"tract-check", "--runtime", "none"}, "needs only a manifest"},
@@ -169,22 +243,5 @@ func TestPluginInitRefuses(t *testing.T) {
 	if _, err := os.Stat("plugins/_rumeur2"); err == nil {
 		os.RemoveAll("plugins/_rumeur2")
 		t.Error("a refused builtin left its folder")
-	}
-}
-
-// TestPluginInitSDKModules keeps sdkModules, the requirements written into
-// an http plugin's go.mod, in step with what the SDK imports.
-func TestPluginInitSDKModules(t *testing.T) {
-	t.Parallel()
-	out := goTool(t, ".", "list", "-deps", "-f", "{{with .Module}}{{.Path}}{{end}}", "./plugins", "./plugins/remote")
-	var mods []string
-	for _, m := range strings.Fields(out) {
-		if m != riposteModule && !slices.Contains(mods, m) {
-			mods = append(mods, m)
-		}
-	}
-	slices.Sort(mods)
-	if want := sdkModules(); !slices.Equal(mods, want) {
-		t.Fatalf("the SDK imports modules %v; sdkModules lists %v", mods, want)
 	}
 }

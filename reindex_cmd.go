@@ -3,28 +3,50 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
 )
 
-// runReindex handles `riposte reindex [--check]`: rebuild the search index
-// from the database, or compare the two.
-func runReindex(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+func newReindexCommand(getenv func(string) string) *cobra.Command {
 	var check bool
-	cfg, rest, err := configFlags("reindex", args, getenv, func(fs *flag.FlagSet) {
-		fs.BoolVar(&check, "check", false, "compare the index with the database and report drift, changing nothing")
-	})
-	if err != nil {
-		return err
+	c := &cobra.Command{
+		Use:   "reindex [--check]",
+		Short: "rebuild the search index from the database (or compare them)",
+		Args:  noArgs("reindex takes no arguments besides --check"),
 	}
-	if len(rest) > 0 {
-		return usageError("reindex takes no arguments besides --check")
+	flags := addConfigFlags(c.Flags())
+	c.Flags().BoolVar(&check, "check", false, "compare the index with the database and report drift, changing nothing")
+	c.RunE = func(c *cobra.Command, _ []string) error {
+		cfg, err := flags.load(getenv)
+		if err != nil {
+			return err
+		}
+		return runReindex(c.Context(), cfg, check, c.OutOrStdout())
+	}
+	return c
+}
+
+// runReindex handles `riposte reindex [--check]`: rebuild the search index
+// from the database, or compare the two. The embedded index is for one
+// process at a time: with a server running on it, reindex fails at once.
+func runReindex(ctx context.Context, cfg config, check bool, stdout io.Writer) error {
+	if cfg.MeiliURL == "" {
+		lock, err := lockDataDir(cfg.DataDir)
+		var inUse *dataDirInUseError
+		if errors.As(err, &inUse) {
+			inUse.Hint = "ask the server to rebuild its index instead, with POST /api/v1/admin/reindex as an administrator"
+		}
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
 	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
@@ -34,7 +56,7 @@ func runReindex(ctx context.Context, args []string, getenv func(string) string, 
 	if _, err := st.Migrate(ctx); err != nil {
 		return err
 	}
-	engine, err := openEngineFor(ctx, cfg, 10*time.Second)
+	engine, err := openEngine(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -49,28 +71,6 @@ func runReindex(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	fmt.Fprintf(stdout, "reindexed %d plugins into %s in %s\n", n, engine.Name(), time.Since(start).Round(time.Millisecond))
 	return nil
-}
-
-// openEngineFor opens the configured engine for a command, giving up after
-// wait: an embedded index held by a running server would block forever.
-func openEngineFor(ctx context.Context, cfg config, wait time.Duration) (search.Engine, error) {
-	type opened struct {
-		e   search.Engine
-		err error
-	}
-	ch := make(chan opened, 1)
-	go func() {
-		e, err := openEngine(cfg)
-		ch <- opened{e, err}
-	}()
-	select {
-	case o := <-ch:
-		return o.e, o.err
-	case <-time.After(wait):
-		return nil, errors.New("the search index is in use, probably by a running server: ask it instead with POST /api/v1/admin/reindex")
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
 }
 
 // reportDrift prints how the index differs from the database and fails

@@ -56,6 +56,86 @@ func TestVersionAndUsage(t *testing.T) {
 	}
 }
 
+// commandPaths are every command of the command line.
+var commandPaths = [][]string{
+	{"serve"}, {"migrate"}, {"migrate", "up"}, {"migrate", "down"}, {"migrate", "status"}, {"user", "create"},
+	{"seed"}, {"reindex"}, {"plugin"}, {"plugin", "init"}, {"plugin", "validate"}, {"healthcheck"}, {"version"},
+}
+
+func TestEveryCommandHasItsOwnHelp(t *testing.T) {
+	t.Parallel()
+	for _, path := range commandPaths {
+		name := strings.Join(path, " ")
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			out, err := runCmd(t, nil, append(path, "--help")...)
+			if code := exitCode(err, false, io.Discard); code != 0 || !strings.Contains(out, "riposte "+name) || !strings.Contains(out, "Usage:") {
+				t.Fatalf("riposte %s --help: exit %d, %v\n%s", name, code, err, out)
+			}
+			usage := "Usage:\n  riposte " + name
+			if again, err := runCmd(t, nil, append([]string{"help"}, path...)...); err != nil || !strings.Contains(out, usage) || !strings.Contains(again, usage) {
+				t.Errorf("riposte help %s: %v; want the usage of the command as with --help\n%s", name, err, again)
+			}
+		})
+	}
+	out, err := runCmd(t, nil, "--help")
+	for _, path := range commandPaths {
+		if err != nil || (len(path) > 1 || path[0] != "migrate" && path[0] != "plugin") && !strings.Contains(out, "  "+strings.Join(path, " ")) {
+			t.Errorf("riposte --help does not list %q: %v\n%s", path, err, out)
+		}
+	}
+}
+
+func TestCommandLineMistakesExitWith2AndTheCommandsUsage(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args       []string
+		msg, usage string
+	}{
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`, "usage: riposte [command]"},
+		{[]string{"sed"}, "did you mean seed?", "usage: riposte [command]"},
+		{[]string{"--frob"}, "unknown flag: --frob", "usage: riposte [command]"},
+		{[]string{"seed", "--frob"}, "unknown flag: --frob", "riposte seed [--demo]"},
+		{[]string{"seed", "everything"}, "seed takes no arguments", "riposte seed [--demo]"},
+		{[]string{"migrate"}, "migrate needs one of: up, down, status", "riposte migrate [command]"},
+		{[]string{"migrate", "sideways"}, `unknown migrate command "sideways"`, "riposte migrate [command]"},
+		{[]string{"migrate", "status", "--data-dir"}, "flag needs an argument", "riposte migrate status"},
+		{[]string{"user", "create"}, "user create needs --email", "riposte user create --email E"},
+		{[]string{"plugin", "validate"}, "plugin validate needs one FILE", "riposte plugin validate FILE"},
+		{[]string{"help", "frobnicate"}, `no command "frobnicate"`, "usage: riposte [command]"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			t.Parallel()
+			_, err := runCmd(t, map[string]string{"RIPOSTE_DATA_DIR": t.TempDir()}, tc.args...)
+			var stderr bytes.Buffer
+			if code := exitCode(err, false, &stderr); code != 2 {
+				t.Fatalf("exit %d, want 2: %v", code, err)
+			}
+			if got := stderr.String(); !strings.HasPrefix(got, "riposte: ") || !strings.Contains(got, tc.msg) || !strings.Contains(got, tc.usage) {
+				t.Fatalf("stderr does not say %q, then the usage %q:\n%s", tc.msg, tc.usage, got)
+			}
+		})
+	}
+}
+
+func TestFlagsGoAnywhereAfterTheCommand(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if out, err := runCmd(t, nil, "migrate", "up", "--data-dir", dir); err != nil || !strings.HasPrefix(out, "applied ") {
+		t.Fatalf("migrate up --data-dir: %q, %v", out, err)
+	}
+	for _, args := range [][]string{
+		{"migrate", "status", "--data-dir", dir},
+		{"migrate", "--data-dir", dir, "status"},
+		{"migrate", "--data-dir=" + dir, "status"},
+	} {
+		out, err := runCmd(t, nil, args...)
+		if err != nil || !strings.Contains(out, "applied") || strings.Contains(out, "pending") {
+			t.Errorf("%q: %v\n%s", args, err, out)
+		}
+	}
+}
+
 func TestMigrateCommands(t *testing.T) {
 	env := map[string]string{"RIPOSTE_DATA_DIR": t.TempDir()}
 	out, err := runCmd(t, env, "migrate", "status")
@@ -214,5 +294,21 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 	_, err := runCmd(t, map[string]string{"RIPOSTE_ENV": "production", "RIPOSTE_DATA_DIR": t.TempDir()}, "serve")
 	if err == nil || !strings.Contains(err.Error(), "RIPOSTE_JWT_SECRET") {
 		t.Fatalf("production without a secret: %v", err)
+	}
+}
+
+// TestUnreachableDatabaseIsReportedOnce checks that each reason the
+// database cannot be reached is printed once, though the driver tries
+// twice (with TLS, then without).
+func TestUnreachableDatabaseIsReportedOnce(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"RIPOSTE_DATA_DIR": t.TempDir(), "RIPOSTE_DATABASE_URL": "postgres://nope@127.0.0.1:1/x"}
+	for _, args := range [][]string{{"serve"}, {"migrate", "status"}} {
+		_, err := runCmd(t, env, args...)
+		var stderr bytes.Buffer
+		exitCode(err, false, &stderr)
+		if n := strings.Count(stderr.String(), "connection refused"); n != 1 {
+			t.Errorf("riposte %s printed the reason %d times, want once:\n%s", args[0], n, stderr.String())
+		}
 	}
 }

@@ -2,11 +2,12 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"text/tabwriter"
+
+	"github.com/spf13/cobra"
 
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/registry"
@@ -14,20 +15,31 @@ import (
 	"github.com/riposte-civic/riposte/seed"
 )
 
+func newSeedCommand(getenv func(string) string) *cobra.Command {
+	var demo bool
+	c := &cobra.Command{
+		Use:   "seed [--demo]",
+		Short: "load the example catalogue and editions; --demo adds accounts for every role",
+		Long: "Load the example catalogue and editions into the configured database; --demo adds accounts to try\n" +
+			"every role (passwords printed once), judges and reviews. A running server indexes the changes for search.",
+		Args: noArgs("seed takes no arguments besides --demo"),
+	}
+	flags := addConfigFlags(c.Flags())
+	c.Flags().BoolVar(&demo, "demo", false, "also create demonstration accounts, judges and reviews")
+	c.RunE = func(c *cobra.Command, _ []string) error {
+		cfg, err := flags.load(getenv)
+		if err != nil {
+			return err
+		}
+		return runSeed(c.Context(), cfg, demo, c.OutOrStdout(), c.ErrOrStderr())
+	}
+	return c
+}
+
 // runSeed handles `riposte seed [--demo]`: load the seed catalogue into
 // the configured database, and with --demo the accounts, judges and
 // reviews that let every role be tried.
-func runSeed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var demo bool
-	cfg, rest, err := configFlags("seed", args, getenv, func(fs *flag.FlagSet) {
-		fs.BoolVar(&demo, "demo", false, "also create demonstration accounts, judges and reviews")
-	})
-	if err != nil {
-		return err
-	}
-	if len(rest) > 0 {
-		return usageError("seed takes no arguments besides --demo")
-	}
+func runSeed(ctx context.Context, cfg config, demo bool, stdout, stderr io.Writer) error {
 	log, logs := newLogger(cfg, stderr)
 	defer logs.Close()
 	st, err := openStore(ctx, cfg)

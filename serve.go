@@ -10,14 +10,17 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/spf13/cobra"
 
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
@@ -77,19 +80,39 @@ func signingSecret(cfg config) ([]byte, error) {
 	return secret, nil
 }
 
-func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, rest, err := configFlags("serve", args, getenv, nil)
+func newServeCommand(getenv func(string) string) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "serve",
+		Short: "run the platform (the default)",
+		Args:  noArgs("serve takes no arguments"),
+	}
+	flags := addConfigFlags(c.Flags())
+	c.RunE = func(c *cobra.Command, _ []string) error { return serveCommand(c, flags, getenv) }
+	return c
+}
+
+// serveCommand runs `riposte serve`, or `riposte` alone.
+func serveCommand(c *cobra.Command, flags configFlags, getenv func(string) string) error {
+	cfg, err := flags.load(getenv)
 	if err != nil {
 		return err
 	}
-	if len(rest) > 0 {
-		return usageError(fmt.Sprintf("serve takes no arguments, got %q", rest))
-	}
-	log, logs := newLogger(cfg, stderr)
-	defer logs.Close()
+	return runServe(c.Context(), cfg, c.OutOrStdout(), c.ErrOrStderr())
+}
+
+func runServe(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return err
 	}
+	if holdsDataDir(cfg) {
+		lock, err := lockDataDir(cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
+	}
+	log, logs := newLogger(cfg, stderr)
+	defer logs.Close()
 	secret, err := signingSecret(cfg)
 	if err != nil {
 		return err
@@ -132,7 +155,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	workers, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWorkers()
-	engine, err := openEngine(cfg)
+	engine, err := openEngine(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -244,6 +267,9 @@ func printWelcome(w io.Writer, cfg config, addr net.Addr, adminCreated bool, adm
 		base = "http://" + addr.String()
 	}
 	fmt.Fprintf(w, "Riposte is running on %s (%s)\n", addr, map[bool]string{true: "production", false: "development"}[cfg.Production])
+	if ap, err := netip.ParseAddrPort(addr.String()); err == nil && ap.Addr().IsLoopback() {
+		fmt.Fprintf(w, "  Reachable from this machine only; RIPOSTE_ADDR=:%d listens on every interface.\n", ap.Port())
+	}
 	fmt.Fprintf(w, "  Catalogue:   %s/  (search API: %s/api/v1/search?q=rumeurs)\n", base, base)
 	fmt.Fprintf(w, "  API:         %s/api/v1\n", base)
 	fmt.Fprintf(w, "  Swagger UI:  %s/swagger/index.html\n", base)
@@ -263,11 +289,44 @@ const meiliIndex = "plugins"
 // openEngine returns the search engine the configuration asks for.
 // Meilisearch is set up on first use, so that a server started while it is
 // down still serves (searching the database) and catches up once it is up.
-func openEngine(cfg config) (search.Engine, error) {
+// Opening the embedded index, which may take a while on a large one, ends
+// early with ctx.
+func openEngine(ctx context.Context, cfg config) (search.Engine, error) {
 	if cfg.MeiliURL != "" {
 		return search.NewDeferred("meilisearch", func(ctx context.Context) (search.Engine, error) {
 			return search.NewMeili(ctx, cfg.MeiliURL, cfg.MeiliKey, meiliIndex)
 		}), nil
 	}
-	return search.NewBleve(filepath.Join(cfg.DataDir, "search"))
+	type opened struct {
+		e   search.Engine
+		err error
+	}
+	ch := make(chan opened, 1)
+	go func() {
+		e, err := search.NewBleve(filepath.Join(cfg.DataDir, "search"))
+		ch <- opened{e, err}
+	}()
+	select {
+	case o := <-ch:
+		return o.e, o.err
+	case <-ctx.Done():
+		go func() { // close the index if it opens after all
+			if o := <-ch; o.err == nil {
+				o.e.Close()
+			}
+		}()
+		return nil, ctx.Err()
+	}
+}
+
+// holdsDataDir says whether a server with this configuration keeps state
+// in its data directory that only one process may use at a time: the
+// embedded search index, or an SQLite database.
+func holdsDataDir(cfg config) bool {
+	return cfg.MeiliURL == "" || isSQLite(cfg.DatabaseURL)
+}
+
+// isSQLite says whether a database URL is an SQLite database's.
+func isSQLite(databaseURL string) bool {
+	return !strings.HasPrefix(databaseURL, "postgres://") && !strings.HasPrefix(databaseURL, "postgresql://")
 }

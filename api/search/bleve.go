@@ -25,6 +25,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"github.com/blevesearch/vellum"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // Bleve is the embedded search engine: a Bleve index in a directory,
@@ -37,10 +38,11 @@ import (
 // The directory holds index directories and a pointer file naming the
 // current one; a reindex builds a new directory and swaps the pointer.
 type Bleve struct {
-	dir     string
-	an      *analyzers
-	scratch sync.Pool
-	running chan struct{} // slots for searches running at once (see Search)
+	dir      string
+	lockWait time.Duration // how long opening waits for another process to let go of the index
+	an       *analyzers
+	scratch  sync.Pool
+	running  chan struct{} // slots for searches running at once (see Search)
 
 	reindexing sync.Mutex   // one reindex at a time
 	mu         sync.RWMutex // read by every operation; written to swap or close cur
@@ -62,11 +64,19 @@ var errBleveClosed = fmt.Errorf("%w: the embedded index is closed", ErrUnavailab
 // NewBleve opens the index under dir, or creates it, and removes what an
 // interrupted reindex left behind.
 func NewBleve(dir string) (*Bleve, error) {
+	return newBleve(dir, lockWait)
+}
+
+// lockWait is how long NewBleve waits for another process to let go of
+// the index: one process at a time may have it open.
+const lockWait = 5 * time.Second
+
+func newBleve(dir string, lockWait time.Duration) (*Bleve, error) {
 	an, err := newAnalyzers()
 	if err != nil {
 		return nil, err
 	}
-	b := &Bleve{dir: dir, an: an, scratch: sync.Pool{New: func() any { return new(scratch) }},
+	b := &Bleve{dir: dir, lockWait: lockWait, an: an, scratch: sync.Pool{New: func() any { return new(scratch) }},
 		running: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("embedded search: %w", err)
@@ -301,7 +311,10 @@ func (b *Bleve) create() (*bleveIndex, error) {
 
 // open opens an index directory and loads its documents.
 func (b *Bleve) open(name string) (*bleveIndex, error) {
-	idx, err := bleve.Open(filepath.Join(b.dir, name))
+	idx, err := bleve.OpenUsing(filepath.Join(b.dir, name), map[string]any{"bolt_timeout": b.lockWait.String()})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("embedded search: the index in %s is in use by another process (waited %s)", b.dir, b.lockWait)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("embedded search: open index: %w", err)
 	}
