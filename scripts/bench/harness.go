@@ -202,6 +202,9 @@ func (b *bench) startRiposte(ctx context.Context, env ...string) (*process, erro
 	env = append([]string{
 		"RIPOSTE_ADDR=" + addr, "RIPOSTE_DATA_DIR=" + data, "RIPOSTE_SEED=false",
 		"RIPOSTE_ADMIN_EMAIL=" + adminEmail, "RIPOSTE_ADMIN_PASSWORD=" + adminPassword,
+		// The load comes from one address: per-client limits would measure
+		// the limiter's refusals, not the work.
+		"RIPOSTE_SEARCH_RATE=0", "RIPOSTE_PLUGIN_CREATE_RATE=0",
 	}, env...)
 	return b.start(ctx, bin, nil, env, addr, "/readyz")
 }
