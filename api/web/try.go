@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"html"
@@ -18,12 +17,6 @@ import (
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
 )
-
-// invoker runs plugins, as POST /api/v1/plugins/{slug}/invoke.
-type invoker interface {
-	pluginReader
-	Invoke(ctx context.Context, u auth.User, client, slug string, input json.RawMessage) (registry.Invocation, error)
-}
 
 // tryData is the "Try it" form of a runnable plugin, generated from its
 // input schema, with the last answer.
@@ -240,7 +233,7 @@ func numericOptions(f *tryField) bool {
 
 // handleTry runs a plugin on the form's input and shows its answer on the
 // plugin's page.
-func handleTry(h *Handler, reg invoker) handlerFunc {
+func handleTry(h *Handler, reg *registry.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		d, err := loadPlugin(r, reg, r.PathValue("slug"))
 		if err != nil {

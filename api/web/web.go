@@ -36,7 +36,7 @@ type Deps struct {
 	Registry   *registry.Service
 	Search     *search.Service
 	Hackathons *hackathons.Service
-	Users      UserFinder // organizers add judges by e-mail address
+	Users      *store.Store // organizers add judges by e-mail address
 
 	// SecureCookies marks the session cookies Secure and gives them the
 	// __Host- prefix; set it everywhere but local development over http.
@@ -47,13 +47,6 @@ type Deps struct {
 	// SearchLimit limits the catalogue's searches per client address; it
 	// is the API's, so that both draw on one allowance. Nil means no limit.
 	SearchLimit *ratelimit.Limiter
-}
-
-// UserFinder looks accounts up by e-mail address.
-type UserFinder interface {
-	// UserByEmail returns an account, or an error wrapping
-	// store.ErrNotFound.
-	UserByEmail(ctx context.Context, email string) (store.User, error)
 }
 
 // Handler serves the pages. Create it with New.
