@@ -9,6 +9,7 @@ import (
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/judging"
 	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/api/valid"
 )
 
 // HackathonRequest creates an edition. Dates are RFC 3339. Criteria
@@ -65,20 +66,20 @@ type HackathonResponse struct {
 // parseDates reads RFC 3339 dates, naming each field that is not one.
 func parseDates(fields map[string]*string) (map[string]*time.Time, error) {
 	out := map[string]*time.Time{}
-	var bad []FieldError
+	var bad valid.Errors
 	for name, v := range fields {
 		if v == nil {
 			continue
 		}
 		t, err := time.Parse(time.RFC3339, *v)
 		if err != nil {
-			bad = append(bad, FieldError{Field: name, Message: "must be a date in RFC 3339, such as 2016-01-23T09:00:00+01:00"})
+			bad = append(bad, valid.Problem{Field: name, Message: "must be a date in RFC 3339, such as 2016-01-23T09:00:00+01:00"})
 			continue
 		}
 		out[name] = &t
 	}
 	if len(bad) > 0 {
-		return nil, errStatus(http.StatusUnprocessableEntity, "the request has invalid fields", bad...)
+		return nil, bad
 	}
 	return out, nil
 }
