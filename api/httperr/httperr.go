@@ -74,18 +74,12 @@ type kind struct {
 }
 
 // kinds maps every kind of error that Riposte's packages return to its
-// status, in the order they are tried.
+// status, in the order they are tried: an error of several kinds (a
+// service's error wrapping another) takes the first.
 var kinds = []kind{
 	is[*Error](0, func(e *Error, a *Answer) { a.Status, a.Detail, a.Fields = e.Status, e.Detail, e.Fields }),
 	is[valid.Errors](http.StatusUnprocessableEntity, invalidFields),
 	is[*plugins.ManifestError](http.StatusUnprocessableEntity, manifestProblems),
-	is[*http.MaxBytesError](http.StatusRequestEntityTooLarge, func(e *http.MaxBytesError, a *Answer) {
-		a.Detail = "the request body is larger than " + byteSize(e.Limit)
-	}),
-	when(isA[*json.SyntaxError], http.StatusBadRequest, notJSON),
-	sentinel(io.ErrUnexpectedEOF, http.StatusBadRequest, notJSON),
-	sentinel(io.EOF, http.StatusBadRequest, says("the request body is empty; send a JSON object")),
-	is[*json.UnmarshalTypeError](http.StatusUnprocessableEntity, wrongType),
 	is[*registry.PluginError](0, func(e *registry.PluginError, a *Answer) { a.Status, a.Detail = e.Status, e.Detail }),
 	is[*auth.RateLimitError](http.StatusTooManyRequests, func(e *auth.RateLimitError, a *Answer) {
 		a.Detail, a.RetryAfter = e.Error(), e.Seconds()
@@ -102,6 +96,16 @@ var kinds = []kind{
 	sentinel(auth.ErrAccountDisabled, http.StatusForbidden, whole),
 	sentinel(store.ErrNotFound, http.StatusNotFound, whole),
 	sentinel(store.ErrConflict, http.StatusConflict, whole),
+	// A request body that could not be read or decoded. These come last:
+	// a service's error that wraps one (a plugin whose answer was cut
+	// short wraps io.ErrUnexpectedEOF) means what the service says.
+	is[*http.MaxBytesError](http.StatusRequestEntityTooLarge, func(e *http.MaxBytesError, a *Answer) {
+		a.Detail = "the request body is larger than " + byteSize(e.Limit)
+	}),
+	when(isA[*json.SyntaxError], http.StatusBadRequest, notJSON),
+	sentinel(io.ErrUnexpectedEOF, http.StatusBadRequest, notJSON),
+	sentinel(io.EOF, http.StatusBadRequest, says("the request body is empty; send a JSON object")),
+	is[*json.UnmarshalTypeError](http.StatusUnprocessableEntity, wrongType),
 }
 
 // is makes the kind of the errors that are a T (as errors.As finds them).

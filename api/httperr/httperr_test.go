@@ -100,9 +100,21 @@ func TestEveryKindOfErrorHasItsStatus(t *testing.T) {
 
 // An error of several kinds at once takes the first kind of the table.
 func TestEarlierKindsWin(t *testing.T) {
-	both := errors.Join(valid.Errors{{Field: "reason", Message: "is required"}}, store.ErrConflict)
-	if got := Classify(both).Status; got != http.StatusUnprocessableEntity {
-		t.Errorf("invalid fields and conflict: %d, want 422", got)
+	for _, tc := range []struct {
+		name string
+		err  error
+		want int
+	}{
+		{"invalid fields over a conflict", errors.Join(valid.Errors{{Field: "reason", Message: "is required"}}, store.ErrConflict),
+			http.StatusUnprocessableEntity},
+		{"a plugin cut short is the plugin's fault, not the request body's",
+			errors.Join(&registry.PluginError{Status: 502, Detail: "the plugin did not answer properly"}, io.ErrUnexpectedEOF),
+			http.StatusBadGateway},
+		{"a conflict over a decoding error", fmt.Errorf("%w: %w", store.ErrConflict, &json.SyntaxError{}), http.StatusConflict},
+	} {
+		if got := Classify(tc.err).Status; got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
+		}
 	}
 }
 
