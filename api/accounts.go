@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"time"
 
@@ -58,10 +57,6 @@ func tokenResponse(g auth.Grant) TokenResponse {
 	}
 }
 
-type registerer interface {
-	Register(ctx context.Context, r auth.Registration) (store.User, error)
-}
-
 // handleRegister opens a participant account.
 //
 //	@Summary		Open an account
@@ -77,7 +72,7 @@ type registerer interface {
 //	@Failure		422		{object}	Problem	"Invalid fields"
 //	@Failure		429		{object}	Problem	"Too many attempts; see Retry-After"
 //	@Router			/api/v1/auth/register [post]
-func handleRegister(svc registerer) handlerFunc {
+func handleRegister(svc *auth.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		var req RegisterRequest
 		if err := bindJSON(c, &req); err != nil {
@@ -92,10 +87,6 @@ func handleRegister(svc registerer) handlerFunc {
 		c.JSON(http.StatusCreated, userResponse(u))
 		return nil
 	}
-}
-
-type loginer interface {
-	Login(ctx context.Context, email, password, clientIP string) (auth.Grant, error)
 }
 
 // handleLogin signs in with an e-mail address and a password.
@@ -114,7 +105,7 @@ type loginer interface {
 //	@Failure		429		{object}	Problem	"Too many attempts; see Retry-After"
 //	@Failure		503		{object}	Problem	"Too many sign-ins in progress; see Retry-After"
 //	@Router			/api/v1/auth/login [post]
-func handleLogin(svc loginer) handlerFunc {
+func handleLogin(svc *auth.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		var req LoginRequest
 		if err := bindJSON(c, &req); err != nil {
@@ -127,10 +118,6 @@ func handleLogin(svc loginer) handlerFunc {
 		c.JSON(http.StatusOK, tokenResponse(g))
 		return nil
 	}
-}
-
-type refresher interface {
-	Refresh(ctx context.Context, refreshToken string) (auth.Grant, error)
 }
 
 // handleRefresh exchanges a refresh token for new tokens.
@@ -147,7 +134,7 @@ type refresher interface {
 //	@Failure		403		{object}	Problem	"Account disabled"
 //	@Failure		413		{object}	Problem	"Body over 1 MiB"
 //	@Router			/api/v1/auth/refresh [post]
-func handleRefresh(svc refresher) handlerFunc {
+func handleRefresh(svc *auth.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		var req RefreshRequest
 		if err := bindJSON(c, &req); err != nil {
@@ -162,10 +149,6 @@ func handleRefresh(svc refresher) handlerFunc {
 	}
 }
 
-type logouter interface {
-	Logout(ctx context.Context, refreshToken string) error
-}
-
 // handleLogout ends the session of a refresh token.
 //
 //	@Summary		Sign out
@@ -177,7 +160,7 @@ type logouter interface {
 //	@Failure		400	{object}	Problem	"Malformed JSON"
 //	@Failure		413	{object}	Problem	"Body over 1 MiB"
 //	@Router			/api/v1/auth/logout [post]
-func handleLogout(svc logouter) handlerFunc {
+func handleLogout(svc *auth.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		var req RefreshRequest
 		if err := bindJSON(c, &req); err != nil {

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"time"
 
@@ -26,10 +25,6 @@ func auditEntryResponse(e store.AuditEntry) AuditEntryResponse {
 		TargetType: e.TargetType, TargetID: e.TargetID, Details: e.Details}
 }
 
-type auditLister interface {
-	ListAudit(ctx context.Context, p store.Page) ([]store.AuditEntry, int, error)
-}
-
 // handleAuditList reads the audit log, newest first.
 //
 //	@Summary		Read the audit log
@@ -44,7 +39,7 @@ type auditLister interface {
 //	@Failure		401		{object}	Problem	"Not signed in"
 //	@Failure		403		{object}	Problem	"Not an administrator"
 //	@Router			/api/v1/audit [get]
-func handleAuditList(st auditLister) handlerFunc {
+func handleAuditList(st *store.Store) handlerFunc {
 	return func(c *gin.Context) error {
 		p, err := page(c)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/api/valid"
 )
 
 // bindJSON decodes a JSON request body into v with ShouldBindJSON. Every
@@ -34,10 +36,9 @@ func bindJSON(c *gin.Context, v any) error {
 	switch {
 	case errors.As(err, &tooLarge), errors.As(err, &syntax), errors.As(err, &typeErr),
 		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return err // classify knows these
+		return err // httperr.Classify knows these
 	case errors.As(err, &timeErr):
-		return errStatus(http.StatusUnprocessableEntity, "the request has invalid fields",
-			FieldError{Field: "(date)", Message: "dates are written in RFC 3339, such as 2016-01-23T09:00:00+01:00; got " + strconv.Quote(timeErr.Value)})
+		return valid.Errors{{Field: "(date)", Message: "dates are written in RFC 3339, such as 2016-01-23T09:00:00+01:00; got " + strconv.Quote(timeErr.Value)}}
 	}
 	return errStatus(http.StatusBadRequest, "the request body could not be read: "+err.Error())
 }
@@ -97,11 +98,11 @@ func page(c *gin.Context) (store.Page, error) {
 }
 
 // pathID reads a numeric path parameter. Anything else names nothing that
-// exists, so it is a 404.
+// exists, so it is store.ErrNotFound.
 func pathID(c *gin.Context, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Param(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, errStatus(http.StatusNotFound, name+" "+strconv.Quote(c.Param(name))+": not found")
+		return 0, fmt.Errorf("%s %s: %w", name, strconv.Quote(c.Param(name)), store.ErrNotFound)
 	}
 	return id, nil
 }
@@ -123,7 +124,7 @@ func utcPtr(t *time.Time) *time.Time {
 func bindStrictJSON(c *gin.Context, v any) error {
 	body, err := io.ReadAll(c.Request.Body)
 	if err != nil {
-		return err // a *http.MaxBytesError: classify knows it
+		return err // a *http.MaxBytesError: httperr.Classify knows it
 	}
 	c.Request.Body = io.NopCloser(bytes.NewReader(body))
 	var tree any

@@ -1,18 +1,13 @@
 package api
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/store"
 )
-
-type collaboratorAdder interface {
-	AddCollaborator(ctx context.Context, u auth.User, slug, email string) (store.Collaborator, error)
-}
 
 // handleCollaboratorAdd lets another account publish versions.
 //
@@ -32,7 +27,7 @@ type collaboratorAdder interface {
 //	@Failure		409		{object}	Problem	"Already a collaborator"
 //	@Failure		422		{object}	Problem	"No account with this e-mail address, or the owner's"
 //	@Router			/api/v1/plugins/{slug}/collaborators [post]
-func handleCollaboratorAdd(svc collaboratorAdder) handlerFunc {
+func handleCollaboratorAdd(svc *registry.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		var req CollaboratorRequest
 		if err := bindJSON(c, &req); err != nil {
@@ -45,10 +40,6 @@ func handleCollaboratorAdd(svc collaboratorAdder) handlerFunc {
 		c.JSON(http.StatusCreated, collaboratorResponse(added))
 		return nil
 	}
-}
-
-type collaboratorLister interface {
-	Collaborators(ctx context.Context, u auth.User, slug string) ([]store.Collaborator, error)
 }
 
 // handleCollaboratorList lists who may publish versions besides the owner.
@@ -64,7 +55,7 @@ type collaboratorLister interface {
 //	@Failure		403		{object}	Problem	"Not the owner, a collaborator or an organizer"
 //	@Failure		404		{object}	Problem	"No such plugin, or not visible to you"
 //	@Router			/api/v1/plugins/{slug}/collaborators [get]
-func handleCollaboratorList(svc collaboratorLister) handlerFunc {
+func handleCollaboratorList(svc *registry.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		list, err := svc.Collaborators(c.Request.Context(), caller(c), c.Param("slug"))
 		if err != nil {
@@ -74,10 +65,6 @@ func handleCollaboratorList(svc collaboratorLister) handlerFunc {
 		c.JSON(http.StatusOK, mapList(list, len(list), all, collaboratorResponse))
 		return nil
 	}
-}
-
-type collaboratorRemover interface {
-	RemoveCollaborator(ctx context.Context, u auth.User, slug string, userID int64) error
 }
 
 // handleCollaboratorRemove takes a collaborator off a plugin.
@@ -93,7 +80,7 @@ type collaboratorRemover interface {
 //	@Failure		403	{object}	Problem	"Not the owner"
 //	@Failure		404	{object}	Problem	"No such plugin or collaborator"
 //	@Router			/api/v1/plugins/{slug}/collaborators/{user_id} [delete]
-func handleCollaboratorRemove(svc collaboratorRemover) handlerFunc {
+func handleCollaboratorRemove(svc *registry.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		id, err := pathID(c, "user_id")
 		if err != nil {

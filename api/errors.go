@@ -4,19 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"math"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/riposte-civic/riposte/api/auth"
-	"github.com/riposte-civic/riposte/api/registry"
-	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/api/httperr"
 	"github.com/riposte-civic/riposte/api/valid"
-	"github.com/riposte-civic/riposte/plugins"
 )
 
 // Problem is an RFC 9457 problem details document, the body of every error
@@ -49,29 +43,33 @@ func (s *Server) h(fn handlerFunc) gin.HandlerFunc {
 	}
 }
 
-// httpError is an error that already knows its status, for problems found
-// by the HTTP layer itself (a bad query parameter, an unknown route).
-type httpError struct {
-	status int
-	detail string
-	fields []FieldError
-}
-
-func (e *httpError) Error() string { return e.detail }
-
+// errStatus is an error found by the HTTP layer itself (a bad query
+// parameter, an unknown route), which already knows its status.
 func errStatus(status int, detail string, fields ...FieldError) error {
-	return &httpError{status: status, detail: detail, fields: fields}
+	problems := make(valid.Errors, len(fields))
+	for i, f := range fields {
+		problems[i] = valid.Problem{Field: f.Field, Message: f.Message}
+	}
+	return httperr.New(status, detail, problems...)
 }
 
-// fail writes err as a problem and aborts the chain. This is the one place
-// where errors become HTTP statuses.
+// fail writes err as a problem and aborts the chain. httperr.Classify
+// decides the status; fail adds the headers that go with it and keeps the
+// cause of a 500 for the log.
 func (s *Server) fail(c *gin.Context, err error) {
 	c.Abort()
 	if errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil {
 		return // the client has gone; nobody is listening
 	}
-	p := Problem{Type: "about:blank", Instance: c.Request.URL.Path, RequestID: requestID(c)}
-	p.Status, p.Detail, p.Errors = classify(c, err)
+	a := httperr.Classify(err)
+	p := Problem{Type: "about:blank", Status: a.Status, Detail: a.Detail, Errors: fieldErrors(a.Fields),
+		Instance: c.Request.URL.Path, RequestID: requestID(c)}
+	if a.RetryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(a.RetryAfter))
+	}
+	if a.Status == http.StatusUnauthorized {
+		c.Header("WWW-Authenticate", `Bearer realm="riposte"`)
+	}
 	if p.Status >= 500 {
 		s.log.ErrorContext(c.Request.Context(), "request failed", "error", err,
 			"method", c.Request.Method, "route", c.FullPath(), "request_id", p.RequestID)
@@ -88,102 +86,13 @@ func writeProblem(c *gin.Context, p Problem) {
 	c.Data(p.Status, "application/problem+json", body)
 }
 
-// classify maps an error to a status, a detail for the caller and field
-// errors.
-func classify(c *gin.Context, err error) (int, string, []FieldError) {
-	var (
-		he        *httpError
-		invalid   valid.Errors
-		tooLarge  *http.MaxBytesError
-		syntax    *json.SyntaxError
-		typeErr   *json.UnmarshalTypeError
-		rateLimit *auth.RateLimitError
-		manifest  *plugins.ManifestError
-		plugin    *registry.PluginError
-	)
-	switch {
-	case errors.As(err, &he):
-		return he.status, he.detail, he.fields
-	case errors.As(err, &invalid):
-		return http.StatusUnprocessableEntity, "the request has invalid fields", fieldErrors(invalid)
-	case errors.As(err, &manifest):
-		fields := make([]FieldError, len(manifest.Problems))
-		for i, p := range manifest.Problems {
-			fields[i] = FieldError{Field: p.Path, Message: p.Message}
-		}
-		return http.StatusUnprocessableEntity, "the manifest has problems; each is listed with its path", fields
-	case errors.As(err, &tooLarge):
-		return http.StatusRequestEntityTooLarge, "the request body is larger than " + byteSize(tooLarge.Limit), nil
-	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
-		return http.StatusBadRequest, "the request body is not valid JSON: " + err.Error(), nil
-	case errors.Is(err, io.EOF):
-		return http.StatusBadRequest, "the request body is empty; send a JSON object", nil
-	case errors.As(err, &typeErr):
-		field := typeErr.Field
-		if field == "" {
-			return http.StatusBadRequest, "the request body must be a JSON object", nil
-		}
-		return http.StatusUnprocessableEntity, "the request has invalid fields",
-			[]FieldError{{Field: field, Message: "must be " + jsonKind(typeErr.Type.Kind().String())}}
-	case errors.As(err, &plugin):
-		return plugin.Status, plugin.Detail, nil
-	case errors.As(err, &rateLimit):
-		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(rateLimit.RetryAfter.Seconds()))))
-		return http.StatusTooManyRequests, rateLimit.Error(), nil
-	case errors.Is(err, auth.ErrBusy):
-		c.Header("Retry-After", "1")
-		return http.StatusServiceUnavailable, auth.ErrBusy.Error(), nil
-	case errors.Is(err, auth.ErrUnauthenticated), errors.Is(err, auth.ErrInvalidToken),
-		errors.Is(err, auth.ErrInvalidCredentials):
-		c.Header("WWW-Authenticate", `Bearer realm="riposte"`)
-		return http.StatusUnauthorized, firstLine(err, auth.ErrUnauthenticated, auth.ErrInvalidToken, auth.ErrInvalidCredentials), nil
-	case errors.Is(err, auth.ErrForbidden), errors.Is(err, auth.ErrAccountDisabled):
-		return http.StatusForbidden, err.Error(), nil
-	case errors.Is(err, store.ErrNotFound):
-		return http.StatusNotFound, err.Error(), nil
-	case errors.Is(err, store.ErrConflict):
-		return http.StatusConflict, err.Error(), nil
-	}
-	return http.StatusInternalServerError, "", nil
-}
-
-// firstLine returns the message of the first sentinel err wraps, so that
-// token-parsing details are not echoed to the caller.
-func firstLine(err error, sentinels ...error) string {
-	for _, s := range sentinels {
-		if errors.Is(err, s) {
-			return s.Error()
-		}
-	}
-	return err.Error()
-}
-
 func fieldErrors(v valid.Errors) []FieldError {
+	if len(v) == 0 {
+		return nil
+	}
 	out := make([]FieldError, len(v))
 	for i, p := range v {
 		out[i] = FieldError{Field: p.Field, Message: p.Message}
 	}
 	return out
-}
-
-// jsonKind names a Go kind as a JSON type.
-func jsonKind(kind string) string {
-	switch {
-	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "uint"), strings.HasPrefix(kind, "float"):
-		return "a number"
-	case kind == "string":
-		return "a string"
-	case kind == "bool":
-		return "true or false"
-	case kind == "slice", kind == "array":
-		return "an array"
-	}
-	return "an object"
-}
-
-func byteSize(n int64) string {
-	if n >= 1<<20 && n%(1<<20) == 0 {
-		return strconv.FormatInt(n>>20, 10) + " MiB"
-	}
-	return strconv.FormatInt(n, 10) + " bytes"
 }

@@ -1,16 +1,15 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/judging"
 	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/api/valid"
 )
 
 // HackathonRequest creates an edition. Dates are RFC 3339. Criteria
@@ -67,20 +66,20 @@ type HackathonResponse struct {
 // parseDates reads RFC 3339 dates, naming each field that is not one.
 func parseDates(fields map[string]*string) (map[string]*time.Time, error) {
 	out := map[string]*time.Time{}
-	var bad []FieldError
+	var bad valid.Errors
 	for name, v := range fields {
 		if v == nil {
 			continue
 		}
 		t, err := time.Parse(time.RFC3339, *v)
 		if err != nil {
-			bad = append(bad, FieldError{Field: name, Message: "must be a date in RFC 3339, such as 2016-01-23T09:00:00+01:00"})
+			bad = append(bad, valid.Problem{Field: name, Message: "must be a date in RFC 3339, such as 2016-01-23T09:00:00+01:00"})
 			continue
 		}
 		out[name] = &t
 	}
 	if len(bad) > 0 {
-		return nil, errStatus(http.StatusUnprocessableEntity, "the request has invalid fields", bad...)
+		return nil, bad
 	}
 	return out, nil
 }
@@ -99,19 +98,10 @@ func nonEmpty(s string) *string {
 	return &s
 }
 
-type editionViewer interface {
-	Phase(e hackathons.Edition) string
-}
-
-func hackathonResponse(svc editionViewer, e hackathons.Edition) HackathonResponse {
+func hackathonResponse(svc *hackathons.Service, e hackathons.Edition) HackathonResponse {
 	return HackathonResponse{Slug: e.Slug, Name: e.Name, City: e.City, Description: e.Description,
 		StartsAt: utc(e.StartsAt), EndsAt: utc(e.EndsAt), SubmissionDeadline: utc(e.SubmissionDeadline),
 		JudgingDeadline: utc(e.JudgingDeadline), JudgingStartsAt: utc(e.JudgingStarts()), Rubric: e.Rubric, ResultsPublished: e.ResultsPublishedAt != nil, Phase: svc.Phase(e)}
-}
-
-type hackathonCreator interface {
-	editionViewer
-	Create(ctx context.Context, u auth.User, in hackathons.Input) (hackathons.Edition, error)
 }
 
 // handleHackathonCreate opens an edition.
@@ -131,7 +121,7 @@ type hackathonCreator interface {
 //	@Failure		413		{object}	Problem	"Body over 1 MiB"
 //	@Failure		422		{object}	Problem	"Invalid or unknown fields"
 //	@Router			/api/v1/hackathons [post]
-func handleHackathonCreate(svc hackathonCreator) handlerFunc {
+func handleHackathonCreate(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		var req HackathonRequest
 		if err := bindStrictJSON(c, &req); err != nil {
@@ -156,11 +146,6 @@ func handleHackathonCreate(svc hackathonCreator) handlerFunc {
 	}
 }
 
-type hackathonUpdater interface {
-	editionViewer
-	Update(ctx context.Context, u auth.User, slug string, p hackathons.Patch) (hackathons.Edition, error)
-}
-
 // handleHackathonPatch changes an edition.
 //
 //	@Summary		Change an edition
@@ -180,7 +165,7 @@ type hackathonUpdater interface {
 //	@Failure		413		{object}	Problem	"Body over 1 MiB"
 //	@Failure		422		{object}	Problem	"Invalid or unknown fields"
 //	@Router			/api/v1/hackathons/{slug} [patch]
-func handleHackathonPatch(svc hackathonUpdater) handlerFunc {
+func handleHackathonPatch(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		var req HackathonPatchRequest
 		if err := bindStrictJSON(c, &req); err != nil {
@@ -214,12 +199,6 @@ func handleHackathonPatch(svc hackathonUpdater) handlerFunc {
 	}
 }
 
-type hackathonGetter interface {
-	editionViewer
-	Get(ctx context.Context, slug string) (hackathons.Edition, error)
-	List(ctx context.Context, p store.Page) ([]hackathons.Edition, int, error)
-}
-
 // handleHackathonList lists editions.
 //
 //	@Summary	List editions
@@ -230,7 +209,7 @@ type hackathonGetter interface {
 //	@Success	200		{object}	List[HackathonResponse]	"The latest first"
 //	@Failure	400		{object}	Problem					"Invalid pagination"
 //	@Router		/api/v1/hackathons [get]
-func handleHackathonList(svc hackathonGetter) handlerFunc {
+func handleHackathonList(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		p, err := page(c)
 		if err != nil {
@@ -254,7 +233,7 @@ func handleHackathonList(svc hackathonGetter) handlerFunc {
 //	@Success	200		{object}	HackathonResponse
 //	@Failure	404		{object}	Problem	"No such edition"
 //	@Router		/api/v1/hackathons/{slug} [get]
-func handleHackathonGet(svc hackathonGetter) handlerFunc {
+func handleHackathonGet(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		e, err := svc.Get(c.Request.Context(), c.Param("slug"))
 		if err != nil {
@@ -282,12 +261,6 @@ func judgeResponse(j store.Judge) JudgeResponse {
 	return JudgeResponse{UserID: j.UserID, Name: j.Name, Email: j.Email, AddedAt: utc(j.AddedAt)}
 }
 
-type judgeManager interface {
-	AddJudge(ctx context.Context, u auth.User, slug string, userID int64) (store.Judge, error)
-	RemoveJudge(ctx context.Context, u auth.User, slug string, userID int64) error
-	Judges(ctx context.Context, u auth.User, slug string) ([]store.Judge, error)
-}
-
 // handleJudgeAdd makes an account a judge of an edition.
 //
 //	@Summary		Add a judge
@@ -306,7 +279,7 @@ type judgeManager interface {
 //	@Failure		409		{object}	Problem	"Already a judge"
 //	@Failure		422		{object}	Problem	"No such account, or not a judge"
 //	@Router			/api/v1/hackathons/{slug}/judges [post]
-func handleJudgeAdd(svc judgeManager) handlerFunc {
+func handleJudgeAdd(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		var req JudgeRequest
 		if err := bindJSON(c, &req); err != nil {
@@ -333,7 +306,7 @@ func handleJudgeAdd(svc judgeManager) handlerFunc {
 //	@Failure	403		{object}	Problem	"Not an organizer"
 //	@Failure	404		{object}	Problem	"No such edition"
 //	@Router		/api/v1/hackathons/{slug}/judges [get]
-func handleJudgeList(svc judgeManager) handlerFunc {
+func handleJudgeList(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		list, err := svc.Judges(c.Request.Context(), caller(c), c.Param("slug"))
 		if err != nil {
@@ -357,7 +330,7 @@ func handleJudgeList(svc judgeManager) handlerFunc {
 //	@Failure		403	{object}	Problem	"Not an organizer"
 //	@Failure		404	{object}	Problem	"No such edition or judge"
 //	@Router			/api/v1/hackathons/{slug}/judges/{user_id} [delete]
-func handleJudgeRemove(svc judgeManager) handlerFunc {
+func handleJudgeRemove(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		id, err := pathID(c, "user_id")
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/search"
+	"github.com/riposte-civic/riposte/api/store"
 )
 
 // Health is the answer of /livez and /readyz.
@@ -26,15 +27,6 @@ type SearchHealth struct {
 	Pending    int     `json:"pending" example:"0"`
 	LagSeconds float64 `json:"lag_seconds" example:"0"`
 	LastError  string  `json:"last_error,omitempty"`
-}
-
-type searchStatus interface {
-	Status(ctx context.Context) (search.Status, error)
-}
-
-// pinger is anything whose reachability /readyz reports.
-type pinger interface {
-	Ping(ctx context.Context) error
 }
 
 // handleLivez says the process is up. It checks nothing else, so that an
@@ -67,7 +59,7 @@ func handleLivez(c *gin.Context) error {
 //	@Failure		401				{object}	Problem	"Invalid or expired token (calling without one is fine)"
 //	@Failure		503				{object}	Health	"Not ready: database unreachable, or shutting down"
 //	@Router			/readyz [get]
-func (s *Server) handleReadyz(db pinger, idx searchStatus) handlerFunc {
+func (s *Server) handleReadyz(db *store.Store, idx *search.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		h := Health{Status: "ok", Checks: map[string]string{"database": "ok", "search": "ok"}}
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)

@@ -1,14 +1,12 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/plugins"
 )
@@ -29,10 +27,6 @@ type InvokeResponse struct {
 // SecretResponse carries an http plugin's new signing secret, shown once.
 type SecretResponse struct {
 	Secret string `json:"secret" example:"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"`
-}
-
-type invoker interface {
-	Invoke(ctx context.Context, u auth.User, client, slug string, input json.RawMessage) (registry.Invocation, error)
 }
 
 // handleInvoke runs a plugin.
@@ -58,7 +52,7 @@ type invoker interface {
 //	@Failure		503				{object}	Problem	"The plugin is not available on this server"
 //	@Failure		504				{object}	Problem	"The plugin did not answer within its timeout"
 //	@Router			/api/v1/plugins/{slug}/invoke [post]
-func handleInvoke(svc invoker) handlerFunc {
+func handleInvoke(svc *registry.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		var req InvokeRequest
 		if err := bindJSON(c, &req); err != nil {
@@ -89,10 +83,6 @@ func invokeResponse(inv registry.Invocation) []byte {
 	return append(b, '}')
 }
 
-type secretRotator interface {
-	RotateSecret(ctx context.Context, u auth.User, slug string) (string, error)
-}
-
 // handleSecretRotate gives an http plugin a new signing secret.
 //
 //	@Summary		Rotate an http plugin's signing secret
@@ -107,7 +97,7 @@ type secretRotator interface {
 //	@Failure		409		{object}	Problem	"Not an http plugin"
 //	@Security		BearerAuth
 //	@Router			/api/v1/plugins/{slug}/secret [post]
-func handleSecretRotate(svc secretRotator) handlerFunc {
+func handleSecretRotate(svc *registry.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		secret, err := svc.RotateSecret(c.Request.Context(), caller(c), c.Param("slug"))
 		if err != nil {
@@ -130,7 +120,7 @@ func handleSecretRotate(svc secretRotator) handlerFunc {
 //	@Failure		404		{object}	Problem	"No such plugin, or not visible to you"
 //	@Failure		409		{object}	Problem	"A catalogue entry: nothing to invoke"
 //	@Router			/api/v1/plugins/{slug}/openapi.json [get]
-func handlePluginOpenAPI(svc pluginGetter) handlerFunc {
+func handlePluginOpenAPI(svc *registry.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		p, err := svc.Get(c.Request.Context(), caller(c), c.Param("slug"))
 		if err != nil {

@@ -217,6 +217,9 @@ func remotePlugin(t testing.TB, secret *atomic.Value) *httptest.Server {
 			io.WriteString(w, `{"output":{"echo":"`+strings.Repeat("x", 2<<20)+`"}}`)
 		case "garbage":
 			io.WriteString(w, `{"output":`)
+		case "truncated": // promises more than it sends, then hangs up
+			w.Header().Set("Content-Length", "100")
+			io.WriteString(w, `{"output":`)
 		default:
 			fmt.Fprintf(w, `{"output":{"echo":%q}}`, call.Input.Text)
 		}
@@ -236,7 +239,7 @@ func testInvokeRemote(t *testing.T, e *env) {
 	_, other := e.user("other@example.org", auth.RoleParticipant)
 	m := strings.NewReplacer(`{"type":"builtin","builtin":"test-kit","timeout_ms":200}`,
 		`{"type":"http","endpoint":"`+srv.URL+`/invoke","timeout_ms":2000}`, `"test-kit"`, `"remote-kit"`,
-		`["echo","bad-output","slow","panic","refuse","fail"]`, `["echo","huge","garbage"]`).
+		`["echo","bad-output","slow","panic","refuse","fail"]`, `["echo","huge","garbage","truncated"]`).
 		Replace(kitManifest)
 	e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: m}).want(201)
 	e.do(req{method: "POST", path: "/api/v1/plugins/remote-kit/publish", token: tok}).want(200)
@@ -264,6 +267,11 @@ func testInvokeRemote(t *testing.T, e *env) {
 	}
 	e.invoke("remote-kit", in("x", "huge"), "").problem(502)
 	e.invoke("remote-kit", in("x", "garbage"), "").problem(502)
+	// A connection cut mid-answer is the plugin's fault, not a malformed
+	// request body.
+	if p := e.invoke("remote-kit", in("x", "truncated"), "").problem(502); p.Detail != "the plugin did not answer properly" {
+		t.Errorf("truncated answer: detail %q", p.Detail)
+	}
 
 	// Rotating the secret: the plugin, still holding the old one, refuses
 	// the calls, which is a fault of the plugin for the caller.
@@ -435,7 +443,7 @@ func testRuntimeStatus(t *testing.T, e *env) {
 	_, collabTok := e.user("collab@example.org", auth.RoleParticipant)
 	_, org := e.user("org@example.org", auth.RoleOrganizer)
 	_, other := e.user("other@example.org", auth.RoleParticipant)
-	m := strings.Replace(httpKit("remote-kit", srv.URL+"/invoke"), `["echo","bad-output","slow","panic","refuse","fail"]`, `["echo","huge","garbage"]`, 1)
+	m := strings.Replace(httpKit("remote-kit", srv.URL+"/invoke"), `["echo","bad-output","slow","panic","refuse","fail"]`, `["echo","huge","garbage","truncated"]`, 1)
 	e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: m}).want(201)
 	e.do(req{method: "POST", path: "/api/v1/plugins/remote-kit/publish", token: tok}).want(200)
 	e.do(req{method: "POST", path: "/api/v1/plugins/remote-kit/collaborators", token: tok, body: map[string]string{"email": "collab@example.org"}}).want(201)

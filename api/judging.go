@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/judging"
 	"github.com/riposte-civic/riposte/api/store"
@@ -55,13 +53,6 @@ func submissionResponse(s store.Submission) SubmissionResponse {
 		Status: s.Status, Award: s.Award, Feedback: s.Feedback}
 }
 
-type submitter interface {
-	Submit(ctx context.Context, u auth.User, slug, plugin string) (store.Submission, bool, error)
-	Withdraw(ctx context.Context, u auth.User, slug, plugin string) error
-	Submissions(ctx context.Context, u auth.User, slug string) ([]store.Submission, error)
-	Submission(ctx context.Context, u auth.User, slug, plugin string) (hackathons.Detail, error)
-}
-
 // handleSubmit enters the caller's plugin in an edition.
 //
 //	@Summary		Submit a plugin
@@ -80,7 +71,7 @@ type submitter interface {
 //	@Failure		404		{object}	Problem				"No such edition or plugin"
 //	@Failure		409		{object}	Problem				"Submissions closed, or the plugin is not published"
 //	@Router			/api/v1/hackathons/{slug}/submissions [post]
-func handleSubmit(svc submitter) handlerFunc {
+func handleSubmit(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		var req SubmitRequest
 		if err := bindJSON(c, &req); err != nil {
@@ -111,7 +102,7 @@ func handleSubmit(svc submitter) handlerFunc {
 //	@Failure		401		{object}	Problem	"Not signed in"
 //	@Failure		404		{object}	Problem	"No such edition"
 //	@Router			/api/v1/hackathons/{slug}/submissions [get]
-func handleSubmissionList(svc submitter) handlerFunc {
+func handleSubmissionList(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		list, err := svc.Submissions(c.Request.Context(), caller(c), c.Param("slug"))
 		if err != nil {
@@ -135,7 +126,7 @@ func handleSubmissionList(svc submitter) handlerFunc {
 //	@Failure		401		{object}	Problem	"Not signed in"
 //	@Failure		404		{object}	Problem	"No such entry, or not yours to see"
 //	@Router			/api/v1/hackathons/{slug}/submissions/{plugin} [get]
-func handleSubmissionGet(svc submitter) handlerFunc {
+func handleSubmissionGet(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		d, err := svc.Submission(c.Request.Context(), caller(c), c.Param("slug"), c.Param("plugin"))
 		if err != nil {
@@ -169,7 +160,7 @@ func handleSubmissionGet(svc submitter) handlerFunc {
 //	@Failure		404	{object}	Problem	"No such entry of yours"
 //	@Failure		409	{object}	Problem	"Submissions closed"
 //	@Router			/api/v1/hackathons/{slug}/submissions/{plugin} [delete]
-func handleWithdraw(svc submitter) handlerFunc {
+func handleWithdraw(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		if err := svc.Withdraw(c.Request.Context(), caller(c), c.Param("slug"), c.Param("plugin")); err != nil {
 			return err
@@ -206,10 +197,6 @@ func conflictResponse(c store.Conflict) ConflictResponse {
 	return ConflictResponse{JudgeID: c.JudgeID, Plugin: c.Slug, Kind: c.Kind, Reason: reason, Since: utc(c.Since)}
 }
 
-type conflictDeclarer interface {
-	DeclareConflict(ctx context.Context, u auth.User, slug string, judgeID int64, plugin, reason string) (store.Conflict, error)
-}
-
 // handleConflict records a conflict of interest.
 //
 //	@Summary		Declare a conflict
@@ -228,7 +215,7 @@ type conflictDeclarer interface {
 //	@Failure		409		{object}	Problem	"Results already published"
 //	@Failure		422		{object}	Problem	"No reason, not a judge, or not an entry"
 //	@Router			/api/v1/hackathons/{slug}/conflicts [post]
-func handleConflict(svc conflictDeclarer) handlerFunc {
+func handleConflict(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		var req ConflictRequest
 		if err := bindJSON(c, &req); err != nil {
@@ -288,11 +275,6 @@ type AssignmentsResponse struct {
 	Conflicts   []ConflictResponse `json:"conflicts"`
 }
 
-type assigner interface {
-	Assign(ctx context.Context, u auth.User, slug string, perSubmission int) (hackathons.AssignResult, error)
-	Assignments(ctx context.Context, u auth.User, slug string) ([]hackathons.Assignment, []store.Conflict, error)
-}
-
 // handleAssign assigns judges to entries.
 //
 //	@Summary		Assign judges
@@ -311,7 +293,7 @@ type assigner interface {
 //	@Failure		409		{object}	Problem	"Results already published"
 //	@Failure		422		{object}	Problem	"judges_per_submission out of range"
 //	@Router			/api/v1/hackathons/{slug}/assignments [post]
-func handleAssign(svc assigner) handlerFunc {
+func handleAssign(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		var req AssignRequest
 		if err := bindJSON(c, &req); err != nil {
@@ -347,7 +329,7 @@ func handleAssign(svc assigner) handlerFunc {
 //	@Failure		403		{object}	Problem	"Not an organizer"
 //	@Failure		404		{object}	Problem	"No such edition"
 //	@Router			/api/v1/hackathons/{slug}/assignments [get]
-func handleAssignmentList(svc assigner) handlerFunc {
+func handleAssignmentList(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		as, cs, err := svc.Assignments(c.Request.Context(), caller(c), c.Param("slug"))
 		if err != nil {
@@ -377,10 +359,6 @@ type QueueItem struct {
 	ReviewedAt      *time.Time `json:"reviewed_at"`
 }
 
-type queuer interface {
-	Queue(ctx context.Context, u auth.User) ([]store.QueueItem, error)
-}
-
 // handleQueue lists what the caller is asked to review.
 //
 //	@Summary		My judging queue
@@ -391,7 +369,7 @@ type queuer interface {
 //	@Success		200	{object}	List[QueueItem]
 //	@Failure		401	{object}	Problem	"Not signed in"
 //	@Router			/api/v1/judging/queue [get]
-func handleQueue(svc queuer) handlerFunc {
+func handleQueue(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		items, err := svc.Queue(c.Request.Context(), caller(c))
 		if err != nil {
@@ -413,10 +391,6 @@ type ReviewRequest struct {
 	Comment string            `json:"comment" example:"Clear, useful, respectful of privacy."`
 }
 
-type reviewer interface {
-	Review(ctx context.Context, u auth.User, slug, plugin string, scores judging.RawScores, comment string) (judging.Scores, error)
-}
-
 // handleReview records the caller's scores for an entry.
 //
 //	@Summary		Score an entry
@@ -436,7 +410,7 @@ type reviewer interface {
 //	@Failure		409		{object}	Problem	"Judging not open yet, closed, or results published"
 //	@Failure		422		{object}	Problem	"A criterion missing, null, not a whole number, out of range or unknown (field scores.<key>)"
 //	@Router			/api/v1/hackathons/{slug}/submissions/{plugin}/review [put]
-func handleReview(svc reviewer) handlerFunc {
+func handleReview(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		var req ReviewRequest
 		if err := bindJSON(c, &req); err != nil {
@@ -481,10 +455,6 @@ type ExcludedReview struct {
 	Reason  string `json:"reason" example:"collaborator of the plugin since 2026-03-14 10:00 UTC"`
 }
 
-type leaderboarder interface {
-	Leaderboard(ctx context.Context, u auth.User, slug string, n judging.Normalization) (hackathons.Board, error)
-}
-
 func normalization(c *gin.Context) (judging.Normalization, error) {
 	switch n := judging.Normalization(c.DefaultQuery("normalize", string(judging.Raw))); n {
 	case judging.Raw, judging.ZScore:
@@ -507,7 +477,7 @@ func normalization(c *gin.Context) (judging.Normalization, error) {
 //	@Failure		403			{object}	Problem	"Results not published and not an organizer"
 //	@Failure		404			{object}	Problem	"No such edition"
 //	@Router			/api/v1/hackathons/{slug}/leaderboard [get]
-func handleLeaderboard(svc leaderboarder) handlerFunc {
+func handleLeaderboard(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		n, err := normalization(c)
 		if err != nil {
@@ -543,7 +513,7 @@ func handleLeaderboard(svc leaderboarder) handlerFunc {
 //	@Failure		403			{object}	Problem	"Results not published and not an organizer"
 //	@Failure		404			{object}	Problem	"No such edition"
 //	@Router			/api/v1/hackathons/{slug}/leaderboard.csv [get]
-func handleLeaderboardCSV(svc leaderboarder) handlerFunc {
+func handleLeaderboardCSV(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		n, err := normalization(c)
 		if err != nil {
@@ -600,12 +570,6 @@ type DecisionRequest struct {
 	Feedback string `json:"feedback" example:"Strong impact; consider accessibility for screen readers."`
 }
 
-type decider interface {
-	Decide(ctx context.Context, u auth.User, slug, plugin, status, award, feedback string) (store.Submission, error)
-	PublishResults(ctx context.Context, u auth.User, slug string) (hackathons.Edition, error)
-	Phase(e hackathons.Edition) string
-}
-
 // handleDecision accepts or rejects an entry.
 //
 //	@Summary		Decide on an entry
@@ -625,7 +589,7 @@ type decider interface {
 //	@Failure		409		{object}	Problem	"Results already published"
 //	@Failure		422		{object}	Problem	"Invalid fields"
 //	@Router			/api/v1/hackathons/{slug}/submissions/{plugin}/decision [post]
-func handleDecision(svc decider) handlerFunc {
+func handleDecision(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		var req DecisionRequest
 		if err := bindJSON(c, &req); err != nil {
@@ -654,7 +618,7 @@ func handleDecision(svc decider) handlerFunc {
 //	@Failure		404		{object}	Problem	"No such edition"
 //	@Failure		409		{object}	Problem	"Already published, or judging still open"
 //	@Router			/api/v1/hackathons/{slug}/publish-results [post]
-func handlePublishResults(svc decider) handlerFunc {
+func handlePublishResults(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		e, err := svc.PublishResults(c.Request.Context(), caller(c), c.Param("slug"))
 		if err != nil {

@@ -220,16 +220,15 @@ func (s *Server) authenticate(c *gin.Context) {
 func (s *Server) signedIn(scope string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		u, ok := auth.UserFrom(c.Request.Context())
-		switch {
-		case !ok:
+		if !ok {
 			s.fail(c, auth.ErrUnauthenticated)
-		case u.TokenID != 0 && scope == "":
-			s.fail(c, errStatus(http.StatusForbidden, "API tokens cannot be used here; sign in instead"))
-		case !u.Can(scope):
-			s.fail(c, errStatus(http.StatusForbidden, "this API token lacks the "+scope+" scope"))
-		default:
-			c.Next()
+			return
 		}
+		if err := u.CheckScope(scope); err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.Next()
 	}
 }
 
@@ -237,9 +236,11 @@ func (s *Server) signedIn(scope string) gin.HandlerFunc {
 // route open to everyone is still closed to a token not meant for it.
 func (s *Server) tokenScope(scope string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if u, ok := auth.UserFrom(c.Request.Context()); ok && !u.Can(scope) {
-			s.fail(c, errStatus(http.StatusForbidden, "this API token lacks the "+scope+" scope"))
-			return
+		if u, ok := auth.UserFrom(c.Request.Context()); ok {
+			if err := u.CheckScope(scope); err != nil {
+				s.fail(c, err)
+				return
+			}
 		}
 		c.Next()
 	}
@@ -261,8 +262,9 @@ func (s *Server) perAddress(l *ratelimit.Limiter) gin.HandlerFunc {
 // role requires the caller to have the rights of r. Use after signedIn.
 func (s *Server) role(r auth.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if u, _ := auth.UserFrom(c.Request.Context()); !u.Is(r) {
-			s.fail(c, errStatus(http.StatusForbidden, "this needs the "+string(r)+" role"))
+		u, _ := auth.UserFrom(c.Request.Context())
+		if err := u.CheckRole(r); err != nil {
+			s.fail(c, err)
 			return
 		}
 		c.Next()

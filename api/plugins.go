@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -155,10 +154,6 @@ func handleSchema() handlerFunc {
 	}
 }
 
-type manifestValidator interface {
-	Validate(data []byte) (*plugins.Manifest, error)
-}
-
 // handleManifestValidate checks a manifest without registering anything.
 //
 //	@Summary		Validate a manifest
@@ -171,7 +166,7 @@ type manifestValidator interface {
 //	@Failure		413		{object}	Problem	"Body over 1 MiB"
 //	@Failure		422		{object}	Problem	"Every problem, with its path"
 //	@Router			/api/v1/manifests/validate [post]
-func handleManifestValidate(svc manifestValidator) handlerFunc {
+func handleManifestValidate(svc *registry.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		data, err := readBody(c)
 		if err != nil {
@@ -183,10 +178,6 @@ func handleManifestValidate(svc manifestValidator) handlerFunc {
 		c.JSON(http.StatusOK, ValidationResult{Valid: true})
 		return nil
 	}
-}
-
-type pluginCreator interface {
-	CreateWithKey(ctx context.Context, u auth.User, key string, data []byte) (store.Plugin, bool, error)
 }
 
 // idempotencyKey reads the Idempotency-Key header: none, or one value of 1
@@ -232,7 +223,7 @@ const replayedHeader = "Idempotent-Replayed"
 //	@Failure		422				{object}	Problem				"Invalid manifest: every problem, with its path; or an Idempotency-Key used for another body"
 //	@Failure		429				{object}	Problem				"Too many plugins registered by this account in the last hour; see Retry-After"
 //	@Router			/api/v1/plugins [post]
-func handlePluginCreate(svc pluginCreator) handlerFunc {
+func handlePluginCreate(svc *registry.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		key, err := idempotencyKey(c)
 		if err != nil {
@@ -256,10 +247,6 @@ func handlePluginCreate(svc pluginCreator) handlerFunc {
 	}
 }
 
-type pluginLister interface {
-	List(ctx context.Context, u auth.User, f registry.ListFilter, p store.Page) ([]store.Plugin, int, error)
-}
-
 // handlePluginList lists the plugins the caller may see.
 //
 //	@Summary		List plugins
@@ -275,7 +262,7 @@ type pluginLister interface {
 //	@Failure		400			{object}	Problem	"Invalid filter or pagination"
 //	@Failure		401			{object}	Problem	"owner=me without signing in, or invalid credentials"
 //	@Router			/api/v1/plugins [get]
-func handlePluginList(svc pluginLister) handlerFunc {
+func handlePluginList(svc *registry.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		p, err := page(c)
 		if err != nil {
@@ -313,15 +300,6 @@ func filterProblems(f registry.ListFilter) []FieldError {
 	return bad
 }
 
-type pluginGetter interface {
-	Get(ctx context.Context, u auth.User, slug string) (store.Plugin, error)
-}
-
-type pluginViewer interface {
-	pluginGetter
-	RuntimeStatus(ctx context.Context, u auth.User, p store.Plugin) (store.RuntimeStatus, bool, error)
-}
-
 // handlePluginGet returns a plugin with its latest manifest.
 //
 //	@Summary		Get a plugin
@@ -335,7 +313,7 @@ type pluginViewer interface {
 //	@Header			200				{string}	ETag	"Version of this representation"
 //	@Failure		404				{object}	Problem	"No such plugin, or not visible to you"
 //	@Router			/api/v1/plugins/{slug} [get]
-func handlePluginGet(svc pluginViewer) handlerFunc {
+func handlePluginGet(svc *registry.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		ctx, u := c.Request.Context(), caller(c)
 		p, err := svc.Get(ctx, u, c.Param("slug"))

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -50,10 +49,6 @@ type SearchResponse struct {
 	Engine           string                    `json:"engine" example:"meilisearch" enums:"meilisearch,embedded,database"`
 }
 
-type searcher interface {
-	Search(ctx context.Context, q search.Query) (search.Result, string, error)
-}
-
 // handleSearch finds published plugins.
 //
 //	@Summary		Search plugins
@@ -75,7 +70,7 @@ type searcher interface {
 //	@Failure		400			{object}	Problem	"Query too long, unknown sort, too many filter values, or invalid pagination"
 //	@Failure		429			{object}	Problem	"Too many searches from this address (RIPOSTE_SEARCH_RATE a minute, shared with the catalogue page); see Retry-After"
 //	@Router			/api/v1/search [get]
-func handleSearch(svc searcher) handlerFunc {
+func handleSearch(svc *search.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		q, err := searchQuery(c)
 		if err != nil {
@@ -153,10 +148,6 @@ type ReindexResponse struct {
 	Status string `json:"status" example:"started"`
 }
 
-type reindexer interface {
-	StartReindex() error
-}
-
 // handleReindex rebuilds the search index from the database.
 //
 //	@Summary		Rebuild the search index
@@ -169,7 +160,7 @@ type reindexer interface {
 //	@Failure		403	{object}	Problem	"Not an administrator"
 //	@Failure		409	{object}	Problem	"A reindex is already running"
 //	@Router			/api/v1/admin/reindex [post]
-func handleReindex(svc reindexer) handlerFunc {
+func handleReindex(svc *search.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		if err := svc.StartReindex(); errors.Is(err, search.ErrReindexRunning) {
 			return fmt.Errorf("%w: %w", store.ErrConflict, err)

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"time"
 
@@ -44,10 +43,6 @@ func apiTokenResponse(t store.APIToken) APITokenResponse {
 		CreatedAt: utc(t.CreatedAt), ExpiresAt: utc(t.ExpiresAt), LastUsedAt: utcPtr(t.LastUsedAt)}
 }
 
-type apiTokenCreator interface {
-	CreateAPIToken(ctx context.Context, caller auth.User, n auth.NewAPIToken) (store.APIToken, string, error)
-}
-
 // handleTokenCreate issues a personal API token for the caller.
 //
 //	@Summary		Create an API token
@@ -64,7 +59,7 @@ type apiTokenCreator interface {
 //	@Failure		413		{object}	Problem	"Body over 1 MiB"
 //	@Failure		422		{object}	Problem	"Invalid fields"
 //	@Router			/api/v1/me/tokens [post]
-func handleTokenCreate(svc apiTokenCreator) handlerFunc {
+func handleTokenCreate(svc *auth.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		var req APITokenRequest
 		if err := bindJSON(c, &req); err != nil {
@@ -80,10 +75,6 @@ func handleTokenCreate(svc apiTokenCreator) handlerFunc {
 	}
 }
 
-type apiTokenLister interface {
-	ListAPITokens(ctx context.Context, userID int64, p store.Page) ([]store.APIToken, int, error)
-}
-
 // handleTokenList lists the caller's live API tokens, without their secrets.
 //
 //	@Summary	List my API tokens
@@ -97,7 +88,7 @@ type apiTokenLister interface {
 //	@Failure	401		{object}	Problem	"Not signed in"
 //	@Failure	403		{object}	Problem	"API token without the read scope"
 //	@Router		/api/v1/me/tokens [get]
-func handleTokenList(st apiTokenLister) handlerFunc {
+func handleTokenList(st *store.Store) handlerFunc {
 	return func(c *gin.Context) error {
 		p, err := page(c)
 		if err != nil {
@@ -112,10 +103,6 @@ func handleTokenList(st apiTokenLister) handlerFunc {
 	}
 }
 
-type apiTokenRevoker interface {
-	RevokeAPIToken(ctx context.Context, caller auth.User, id int64) error
-}
-
 // handleTokenRevoke revokes one of the caller's API tokens.
 //
 //	@Summary		Revoke an API token
@@ -128,7 +115,7 @@ type apiTokenRevoker interface {
 //	@Failure		403	{object}	Problem	"Called with an API token"
 //	@Failure		404	{object}	Problem	"No such token of yours"
 //	@Router			/api/v1/me/tokens/{id} [delete]
-func handleTokenRevoke(svc apiTokenRevoker) handlerFunc {
+func handleTokenRevoke(svc *auth.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		id, err := pathID(c, "id")
 		if err != nil {

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -27,10 +26,6 @@ func userAdminResponse(u store.User) UserAdminResponse {
 	return UserAdminResponse{UserResponse: userResponse(u), Disabled: u.Disabled}
 }
 
-type userLister interface {
-	ListUsers(ctx context.Context, f store.UserFilter, p store.Page) ([]store.User, int, error)
-}
-
 // handleUserList lists accounts, for organizers choosing judges.
 //
 //	@Summary		List accounts
@@ -47,7 +42,7 @@ type userLister interface {
 //	@Failure		401		{object}	Problem	"Not signed in"
 //	@Failure		403		{object}	Problem	"Not an organizer"
 //	@Router			/api/v1/users [get]
-func handleUserList(st userLister) handlerFunc {
+func handleUserList(st *store.Store) handlerFunc {
 	return func(c *gin.Context) error {
 		p, err := page(c)
 		if err != nil {
@@ -65,10 +60,6 @@ func handleUserList(st userLister) handlerFunc {
 		c.JSON(http.StatusOK, mapList(users, total, p, userAdminResponse))
 		return nil
 	}
-}
-
-type userUpdater interface {
-	UpdateUser(ctx context.Context, actor auth.User, id int64, ch auth.UserChange) (store.User, error)
 }
 
 // handleUserPatch changes an account's role or disables it.
@@ -90,7 +81,7 @@ type userUpdater interface {
 //	@Failure		413		{object}	Problem	"Body over 1 MiB"
 //	@Failure		422		{object}	Problem	"Invalid fields"
 //	@Router			/api/v1/users/{id} [patch]
-func handleUserPatch(svc userUpdater) handlerFunc {
+func handleUserPatch(svc *auth.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		id, err := pathID(c, "id")
 		if err != nil {

@@ -1,18 +1,12 @@
 package api
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/riposte-civic/riposte/api/auth"
-	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/api/registry"
 )
-
-type versionAdder interface {
-	AddVersionWithKey(ctx context.Context, u auth.User, slug, key string, data []byte) (store.PluginVersion, bool, error)
-}
 
 // handleVersionCreate publishes a new version of a plugin.
 //
@@ -36,7 +30,7 @@ type versionAdder interface {
 //	@Failure		413				{object}	Problem				"Body over 1 MiB"
 //	@Failure		422				{object}	Problem				"Invalid manifest: every problem, with its path; or an Idempotency-Key used for another body"
 //	@Router			/api/v1/plugins/{slug}/versions [post]
-func handleVersionCreate(svc versionAdder) handlerFunc {
+func handleVersionCreate(svc *registry.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		key, err := idempotencyKey(c)
 		if err != nil {
@@ -59,10 +53,6 @@ func handleVersionCreate(svc versionAdder) handlerFunc {
 	}
 }
 
-type versionLister interface {
-	Versions(ctx context.Context, u auth.User, slug string, p store.Page) ([]store.PluginVersion, int, error)
-}
-
 // handleVersionList lists a plugin's versions.
 //
 //	@Summary	List versions
@@ -75,7 +65,7 @@ type versionLister interface {
 //	@Failure	400		{object}	Problem					"Invalid pagination"
 //	@Failure	404		{object}	Problem					"No such plugin, or not visible to you"
 //	@Router		/api/v1/plugins/{slug}/versions [get]
-func handleVersionList(svc versionLister) handlerFunc {
+func handleVersionList(svc *registry.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		p, err := page(c)
 		if err != nil {
@@ -90,10 +80,6 @@ func handleVersionList(svc versionLister) handlerFunc {
 	}
 }
 
-type versionGetter interface {
-	Version(ctx context.Context, u auth.User, slug, version string) (store.PluginVersion, error)
-}
-
 // handleVersionGet returns one version, yanked or not.
 //
 //	@Summary	Get a version
@@ -104,7 +90,7 @@ type versionGetter interface {
 //	@Success	200		{object}	VersionResponse
 //	@Failure	404		{object}	Problem	"No such plugin or version, or not visible to you"
 //	@Router		/api/v1/plugins/{slug}/versions/{version} [get]
-func handleVersionGet(svc versionGetter) handlerFunc {
+func handleVersionGet(svc *registry.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		v, err := svc.Version(c.Request.Context(), caller(c), c.Param("slug"), c.Param("version"))
 		if err != nil {
@@ -113,10 +99,6 @@ func handleVersionGet(svc versionGetter) handlerFunc {
 		c.JSON(http.StatusOK, versionResponse(v))
 		return nil
 	}
-}
-
-type versionYanker interface {
-	Yank(ctx context.Context, u auth.User, slug, version string) (store.PluginVersion, error)
 }
 
 // handleVersionYank yanks a version.
@@ -134,7 +116,7 @@ type versionYanker interface {
 //	@Failure		404		{object}	Problem	"No such plugin or version, or not visible to you"
 //	@Failure		409		{object}	Problem	"Already yanked"
 //	@Router			/api/v1/plugins/{slug}/versions/{version}/yank [post]
-func handleVersionYank(svc versionYanker) handlerFunc {
+func handleVersionYank(svc *registry.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		v, err := svc.Yank(c.Request.Context(), caller(c), c.Param("slug"), c.Param("version"))
 		if err != nil {
@@ -143,10 +125,6 @@ func handleVersionYank(svc versionYanker) handlerFunc {
 		c.JSON(http.StatusOK, versionResponse(v))
 		return nil
 	}
-}
-
-type pluginPublisher interface {
-	Publish(ctx context.Context, u auth.User, slug string) (store.Plugin, error)
 }
 
 // handlePluginPublish makes a draft public.
@@ -163,7 +141,7 @@ type pluginPublisher interface {
 //	@Failure		404		{object}	Problem	"No such plugin, or not visible to you"
 //	@Failure		409		{object}	Problem	"Not a draft"
 //	@Router			/api/v1/plugins/{slug}/publish [post]
-func handlePluginPublish(svc pluginPublisher) handlerFunc {
+func handlePluginPublish(svc *registry.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		p, err := svc.Publish(c.Request.Context(), caller(c), c.Param("slug"))
 		if err != nil {
@@ -173,10 +151,6 @@ func handlePluginPublish(svc pluginPublisher) handlerFunc {
 		c.JSON(http.StatusOK, pluginResponse(p))
 		return nil
 	}
-}
-
-type pluginRemover interface {
-	Remove(ctx context.Context, u auth.User, slug, reason string) error
 }
 
 // handlePluginDelete withdraws or takes down a plugin.
@@ -196,7 +170,7 @@ type pluginRemover interface {
 //	@Failure		409	{object}	Problem	"Already removed"
 //	@Failure		422	{object}	Problem	"An organizer gave no reason"
 //	@Router			/api/v1/plugins/{slug} [delete]
-func handlePluginDelete(svc pluginRemover) handlerFunc {
+func handlePluginDelete(svc *registry.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		var req RemoveRequest
 		if c.Request.ContentLength != 0 {

@@ -58,6 +58,38 @@ func (u User) Can(scope string) bool {
 	return u.TokenID == 0 || slices.Contains(u.Scopes, scope)
 }
 
+// CheckScope returns nil when the caller's credential may be used on a
+// route that needs scope, and otherwise an error that is ErrForbidden and
+// says what is missing. The empty scope admits signed-in sessions only,
+// never API tokens.
+func (u User) CheckScope(scope string) error {
+	switch {
+	case u.TokenID != 0 && scope == "":
+		return refusal("API tokens cannot be used here; sign in instead")
+	case !u.Can(scope):
+		return refusal("this API token lacks the " + scope + " scope")
+	}
+	return nil
+}
+
+// CheckRole returns nil when the caller has the rights of role r, and
+// otherwise an error that is ErrForbidden and names the role.
+func (u User) CheckRole(r Role) error {
+	if !u.Is(r) {
+		return refusal("this needs the " + string(r) + " role")
+	}
+	return nil
+}
+
+// refusal is ErrForbidden in words of its own, which tell the caller what
+// they lack.
+type refusal string
+
+func (r refusal) Error() string { return string(r) }
+
+// Is makes a refusal ErrForbidden for errors.Is.
+func (r refusal) Is(target error) bool { return target == ErrForbidden }
+
 type userKey struct{}
 
 // WithUser returns a context carrying the authenticated caller.

@@ -20,16 +20,6 @@ import (
 // perPage is the catalogue's page size.
 const perPage = 20
 
-// searcher answers searches, as for GET /api/v1/search.
-type searcher interface {
-	Search(ctx context.Context, q search.Query) (search.Result, string, error)
-}
-
-// editionLister names editions, for the edition facet.
-type editionLister interface {
-	List(ctx context.Context, p store.Page) ([]hackathons.Edition, int, error)
-}
-
 // catalogueData is the catalogue page and its results fragment.
 type catalogueData struct {
 	Query   string
@@ -72,7 +62,7 @@ type facetValue struct {
 // handleCatalogue renders the catalogue at /, or its results fragment at
 // /results for search as you type. Both count against the client's search
 // allowance, which GET /api/v1/search shares.
-func handleCatalogue(h *Handler, svc searcher, editions editionLister, fragment bool) handlerFunc {
+func handleCatalogue(h *Handler, svc *search.Service, editions *hackathons.Service, fragment bool) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if ok, wait := h.deps.SearchLimit.Allow(clientIP(r)); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
@@ -187,7 +177,7 @@ func catalogueQuery(v url.Values) (search.Query, int, bool) {
 // facetViews orders each facet's values by count, then label, keeping the
 // checked ones even when nothing matches them any more, so that they can be
 // unchecked.
-func facetViews(ctx context.Context, l *locale, facets map[search.Field]map[string]int, filters map[search.Field][]string, editions editionLister) ([]facetView, int) {
+func facetViews(ctx context.Context, l *locale, facets map[search.Field]map[string]int, filters map[search.Field][]string, editions *hackathons.Service) ([]facetView, int) {
 	names := map[string]string{}
 	if len(facets[search.Hackathon]) > 0 || len(filters[search.Hackathon]) > 0 {
 		if list, _, err := editions.List(ctx, store.Page{Limit: 100}); err == nil {

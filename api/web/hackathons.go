@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/csv"
 	"errors"
 	"html/template"
@@ -15,16 +14,6 @@ import (
 	"github.com/riposte-civic/riposte/api/store"
 )
 
-// editionReader reads editions, their entries and results, as the
-// /api/v1/hackathons routes do.
-type editionReader interface {
-	List(ctx context.Context, p store.Page) ([]hackathons.Edition, int, error)
-	Get(ctx context.Context, slug string) (hackathons.Edition, error)
-	Phase(e hackathons.Edition) string
-	Submissions(ctx context.Context, u auth.User, slug string) ([]store.Submission, error)
-	Leaderboard(ctx context.Context, u auth.User, slug string, n judging.Normalization) (hackathons.Board, error)
-}
-
 // editionView is an edition with its phase.
 type editionView struct {
 	hackathons.Edition
@@ -33,7 +22,7 @@ type editionView struct {
 }
 
 // handleEditions lists the editions.
-func handleEditions(h *Handler, svc editionReader) handlerFunc {
+func handleEditions(h *Handler, svc *hackathons.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		list, _, err := svc.List(r.Context(), store.Page{Limit: 100})
 		if err != nil {
@@ -57,7 +46,7 @@ type editionData struct {
 
 // handleEdition renders an edition: dates, rubric, the entries the visitor
 // may see, and the results once published.
-func handleEdition(h *Handler, svc editionReader) handlerFunc {
+func handleEdition(h *Handler, svc *hackathons.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		slug := r.PathValue("slug")
 		e, err := svc.Get(r.Context(), slug)
@@ -85,7 +74,7 @@ func handleEdition(h *Handler, svc editionReader) handlerFunc {
 
 // handleLeaderboardCSV downloads a leaderboard, with the rights of
 // GET /api/v1/hackathons/{slug}/leaderboard.csv.
-func handleLeaderboardCSV(svc editionReader) handlerFunc {
+func handleLeaderboardCSV(svc *hackathons.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		n := normalization(r)
 		u, _ := caller(r)

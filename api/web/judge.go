@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"html/template"
@@ -10,28 +9,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/judging"
+	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
 	"github.com/riposte-civic/riposte/plugins"
 )
-
-// judgingDesk is what the judging desk needs from the hackathon service,
-// as GET /api/v1/judging/queue and PUT …/review.
-type judgingDesk interface {
-	Get(ctx context.Context, slug string) (hackathons.Edition, error)
-	Queue(ctx context.Context, u auth.User) ([]store.QueueItem, error)
-	Submission(ctx context.Context, u auth.User, slug, plugin string) (hackathons.Detail, error)
-	Review(ctx context.Context, u auth.User, slug, plugin string, scores judging.RawScores, comment string) (judging.Scores, error)
-	DeclareConflict(ctx context.Context, u auth.User, slug string, judgeID int64, plugin, reason string) (store.Conflict, error)
-}
-
-// versionReader reads one version of a plugin.
-type versionReader interface {
-	Version(ctx context.Context, u auth.User, slug, version string) (store.PluginVersion, error)
-}
 
 // queueGroup is one edition of a judge's queue.
 type queueGroup struct {
@@ -49,7 +33,7 @@ type queueData struct {
 }
 
 // handleQueue shows what the judge is asked to review, with progress.
-func handleQueue(h *Handler, svc judgingDesk) handlerFunc {
+func handleQueue(h *Handler, svc *hackathons.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		u, err := mustSignIn(r)
 		if err != nil {
@@ -96,7 +80,7 @@ type reviewData struct {
 }
 
 // handleReviewForm shows the scoring form of an entry in the judge's queue.
-func handleReviewForm(h *Handler, svc judgingDesk, reg versionReader) handlerFunc {
+func handleReviewForm(h *Handler, svc *hackathons.Service, reg *registry.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		d, err := h.loadReview(r, svc, reg)
 		if err != nil {
@@ -111,7 +95,7 @@ func (d *reviewData) title() string { return d.Item.PluginName + " · " + d.Edit
 
 // loadReview gathers an entry of the caller's queue, its frozen version
 // and the caller's review so far.
-func (h *Handler) loadReview(r *http.Request, svc judgingDesk, reg versionReader) (*reviewData, error) {
+func (h *Handler) loadReview(r *http.Request, svc *hackathons.Service, reg *registry.Service) (*reviewData, error) {
 	u, err := mustSignIn(r)
 	if err != nil {
 		return nil, err
@@ -177,7 +161,7 @@ func (d *reviewData) setWindow(l *locale, t time.Time) {
 
 // handleReview saves the judge's scores; they may revise them from the
 // start of judging until its deadline.
-func handleReview(h *Handler, svc judgingDesk, reg versionReader) handlerFunc {
+func handleReview(h *Handler, svc *hackathons.Service, reg *registry.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		d, err := h.loadReview(r, svc, reg)
 		if err != nil {
@@ -221,7 +205,7 @@ func handleReview(h *Handler, svc judgingDesk, reg versionReader) handlerFunc {
 
 // handleRecuse lets a judge step aside from an entry, as
 // POST /api/v1/hackathons/{slug}/conflicts does for a judge about themself.
-func handleRecuse(h *Handler, svc judgingDesk, reg versionReader) handlerFunc {
+func handleRecuse(h *Handler, svc *hackathons.Service, reg *registry.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		d, err := h.loadReview(r, svc, reg)
 		if err != nil {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -14,22 +13,8 @@ import (
 	"github.com/riposte-civic/riposte/api/valid"
 )
 
-// organizing is what organizer pages need from the hackathon service, as
-// the organizer routes of /api/v1/hackathons.
-type organizing interface {
-	editionReader
-	Judges(ctx context.Context, u auth.User, slug string) ([]store.Judge, error)
-	AddJudge(ctx context.Context, u auth.User, slug string, userID int64) (store.Judge, error)
-	RemoveJudge(ctx context.Context, u auth.User, slug string, userID int64) error
-	Assignments(ctx context.Context, u auth.User, slug string) ([]hackathons.Assignment, []store.Conflict, error)
-	DeclareConflict(ctx context.Context, u auth.User, slug string, judgeID int64, plugin, reason string) (store.Conflict, error)
-	Assign(ctx context.Context, u auth.User, slug string, perSubmission int) (hackathons.AssignResult, error)
-	Decide(ctx context.Context, u auth.User, slug, plugin, status, award, feedback string) (store.Submission, error)
-	PublishResults(ctx context.Context, u auth.User, slug string) (hackathons.Edition, error)
-}
-
 // handleOrganize lists the editions an organizer runs.
-func handleOrganize(h *Handler, svc organizing) handlerFunc {
+func handleOrganize(h *Handler, svc *hackathons.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if _, err := mustBe(r, auth.RoleOrganizer); err != nil {
 			return err
@@ -103,7 +88,7 @@ func judgeNames(judges []store.Judge) map[int64]string {
 }
 
 // loadAdmin gathers an edition's organizer page.
-func loadAdmin(r *http.Request, svc organizing) (*adminData, error) {
+func loadAdmin(r *http.Request, svc *hackathons.Service) (*adminData, error) {
 	u, err := mustBe(r, auth.RoleOrganizer)
 	if err != nil {
 		return nil, err
@@ -166,7 +151,7 @@ func cmpName(names map[int64]string, id int64) string {
 }
 
 // handleAdmin renders an edition's organizer page.
-func handleAdmin(h *Handler, svc organizing) handlerFunc {
+func handleAdmin(h *Handler, svc *hackathons.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		d, err := loadAdmin(r, svc)
 		if err != nil {
@@ -183,7 +168,7 @@ func handleAdmin(h *Handler, svc organizing) handlerFunc {
 type adminAction func(r *http.Request, u auth.User, slug string) (string, error)
 
 // handleAdminAction runs an organizer form of the edition page.
-func handleAdminAction(h *Handler, svc organizing, form string, act adminAction) handlerFunc {
+func handleAdminAction(h *Handler, svc *hackathons.Service, form string, act adminAction) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		u, err := mustBe(r, auth.RoleOrganizer)
 		if err != nil {
@@ -215,7 +200,7 @@ func handleAdminAction(h *Handler, svc organizing, form string, act adminAction)
 }
 
 // addJudge makes the account with the e-mail address given a judge.
-func addJudge(svc organizing, users UserFinder) adminAction {
+func addJudge(svc *hackathons.Service, users *store.Store) adminAction {
 	return func(r *http.Request, u auth.User, slug string) (string, error) {
 		email := auth.CanonicalEmail(r.PostFormValue("email"))
 		who, err := users.UserByEmail(r.Context(), email)
@@ -232,7 +217,7 @@ func addJudge(svc organizing, users UserFinder) adminAction {
 }
 
 // removeJudge takes a judge off the edition.
-func removeJudge(svc organizing) adminAction {
+func removeJudge(svc *hackathons.Service) adminAction {
 	return func(r *http.Request, u auth.User, slug string) (string, error) {
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if err != nil {
@@ -243,7 +228,7 @@ func removeJudge(svc organizing) adminAction {
 }
 
 // declareConflict keeps a judge away from an entry.
-func declareConflict(svc organizing) adminAction {
+func declareConflict(svc *hackathons.Service) adminAction {
 	return func(r *http.Request, u auth.User, slug string) (string, error) {
 		id, _ := strconv.ParseInt(r.PostFormValue("judge_id"), 10, 64)
 		_, err := svc.DeclareConflict(r.Context(), u, slug, id, r.PostFormValue("plugin"), r.PostFormValue("reason"))
@@ -252,7 +237,7 @@ func declareConflict(svc organizing) adminAction {
 }
 
 // runAssignment gives each entry its judges.
-func runAssignment(svc organizing) adminAction {
+func runAssignment(svc *hackathons.Service) adminAction {
 	return func(r *http.Request, u auth.User, slug string) (string, error) {
 		k, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("judges_per_submission")))
 		if err != nil {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -18,29 +17,8 @@ import (
 	"github.com/riposte-civic/riposte/plugins"
 )
 
-// workshop is what the participant space needs from the registry, as the
-// /api/v1/plugins routes.
-type workshop interface {
-	pluginReader
-	List(ctx context.Context, u auth.User, f registry.ListFilter, pg store.Page) ([]store.Plugin, int, error)
-	Create(ctx context.Context, u auth.User, data []byte) (store.Plugin, error)
-	AddVersion(ctx context.Context, u auth.User, slug string, data []byte) (store.PluginVersion, error)
-	Publish(ctx context.Context, u auth.User, slug string) (store.Plugin, error)
-	Collaborators(ctx context.Context, u auth.User, slug string) ([]store.Collaborator, error)
-	RuntimeStatus(ctx context.Context, u auth.User, p store.Plugin) (store.RuntimeStatus, bool, error)
-}
-
-// entries is what the participant space needs from the hackathon service.
-type entries interface {
-	List(ctx context.Context, p store.Page) ([]hackathons.Edition, int, error)
-	Phase(e hackathons.Edition) string
-	Submit(ctx context.Context, u auth.User, slug, plugin string) (store.Submission, bool, error)
-	Withdraw(ctx context.Context, u auth.User, slug, plugin string) error
-	Submission(ctx context.Context, u auth.User, slug, plugin string) (hackathons.Detail, error)
-}
-
 // handleMine lists the visitor's plugins.
-func handleMine(h *Handler, reg workshop) handlerFunc {
+func handleMine(h *Handler, reg *registry.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		u, err := mustSignIn(r)
 		if err != nil {
@@ -68,7 +46,7 @@ type manifestData struct {
 
 // handleManifestForm shows the manifest form: empty for a new plugin, the
 // latest manifest for a new version.
-func handleManifestForm(h *Handler, reg workshop) handlerFunc {
+func handleManifestForm(h *Handler, reg *registry.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		u, err := mustSignIn(r)
 		if err != nil {
@@ -94,7 +72,7 @@ const maxManifest = 512 << 10
 
 // handleManifest registers a plugin, or a new version of one, from a
 // pasted or uploaded manifest; every problem is shown at its line.
-func handleManifest(h *Handler, reg workshop) handlerFunc {
+func handleManifest(h *Handler, reg *registry.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		u, err := mustSignIn(r)
 		if err != nil {
@@ -210,7 +188,7 @@ type myPluginData struct {
 
 // handleMyPlugin shows a plugin to its owner and collaborators: status,
 // versions, publication, entries in editions and their feedback.
-func handleMyPlugin(h *Handler, reg workshop, svc entries) handlerFunc {
+func handleMyPlugin(h *Handler, reg *registry.Service, svc *hackathons.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		d, err := loadMyPlugin(r, reg, svc)
 		if err != nil {
@@ -221,7 +199,7 @@ func handleMyPlugin(h *Handler, reg workshop, svc entries) handlerFunc {
 	}
 }
 
-func loadMyPlugin(r *http.Request, reg workshop, svc entries) (*myPluginData, error) {
+func loadMyPlugin(r *http.Request, reg *registry.Service, svc *hackathons.Service) (*myPluginData, error) {
 	u, err := mustSignIn(r)
 	if err != nil {
 		return nil, err
@@ -282,7 +260,7 @@ func loadMyPlugin(r *http.Request, reg workshop, svc entries) (*myPluginData, er
 type myAction func(r *http.Request, u auth.User, slug string) (notice string, err error)
 
 // handleMyAction runs a form of the plugin page and shows conflicts there.
-func handleMyAction(h *Handler, reg workshop, svc entries, act myAction) handlerFunc {
+func handleMyAction(h *Handler, reg *registry.Service, svc *hackathons.Service, act myAction) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		u, err := mustSignIn(r)
 		if err != nil {
@@ -306,21 +284,21 @@ func handleMyAction(h *Handler, reg workshop, svc entries, act myAction) handler
 	}
 }
 
-func publishPlugin(reg workshop) myAction {
+func publishPlugin(reg *registry.Service) myAction {
 	return func(r *http.Request, u auth.User, slug string) (string, error) {
 		_, err := reg.Publish(r.Context(), u, slug)
 		return "published", err
 	}
 }
 
-func submitEntry(svc entries) myAction {
+func submitEntry(svc *hackathons.Service) myAction {
 	return func(r *http.Request, u auth.User, slug string) (string, error) {
 		_, _, err := svc.Submit(r.Context(), u, r.PostFormValue("edition"), slug)
 		return "submitted", err
 	}
 }
 
-func withdrawEntry(svc entries) myAction {
+func withdrawEntry(svc *hackathons.Service) myAction {
 	return func(r *http.Request, u auth.User, slug string) (string, error) {
 		return "withdrawn", svc.Withdraw(r.Context(), u, r.PathValue("edition"), slug)
 	}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"html/template"
@@ -9,17 +8,11 @@ import (
 	"strings"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
 	"github.com/riposte-civic/riposte/plugins"
 )
-
-// pluginReader reads plugins as GET /api/v1/plugins/{slug} and its
-// versions do.
-type pluginReader interface {
-	Get(ctx context.Context, u auth.User, slug string) (store.Plugin, error)
-	Versions(ctx context.Context, u auth.User, slug string, pg store.Page) ([]store.PluginVersion, int, error)
-}
 
 // pluginData is the plugin page.
 type pluginData struct {
@@ -41,7 +34,7 @@ type versionView struct {
 }
 
 // handlePlugin renders a plugin's page.
-func handlePlugin(h *Handler, reg pluginReader) handlerFunc {
+func handlePlugin(h *Handler, reg *registry.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		d, err := loadPlugin(r, reg, r.PathValue("slug"))
 		if err != nil {
@@ -61,7 +54,7 @@ func (d *pluginData) title() string {
 }
 
 // loadPlugin gathers what the plugin page shows, as the visitor may see it.
-func loadPlugin(r *http.Request, reg pluginReader, slug string) (*pluginData, error) {
+func loadPlugin(r *http.Request, reg *registry.Service, slug string) (*pluginData, error) {
 	u, _ := caller(r)
 	p, err := reg.Get(r.Context(), u, slug)
 	if err != nil {
@@ -90,15 +83,9 @@ func loadPlugin(r *http.Request, reg pluginReader, slug string) (*pluginData, er
 	return d, nil
 }
 
-// remover withdraws or takes down plugins, as DELETE /api/v1/plugins/{slug}.
-type remover interface {
-	pluginReader
-	Remove(ctx context.Context, u auth.User, slug, reason string) error
-}
-
 // handleRemove takes a plugin down (organizers, with a reason) or
 // withdraws it (its owner).
-func handleRemove(h *Handler, reg remover) handlerFunc {
+func handleRemove(h *Handler, reg *registry.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		u, err := mustSignIn(r)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/judging"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
@@ -24,7 +25,7 @@ type resultsData struct {
 	Error     string
 }
 
-func loadResults(r *http.Request, svc organizing) (*resultsData, error) {
+func loadResults(r *http.Request, svc *hackathons.Service) (*resultsData, error) {
 	u, err := mustBe(r, auth.RoleOrganizer)
 	if err != nil {
 		return nil, err
@@ -60,7 +61,7 @@ func loadResults(r *http.Request, svc organizing) (*resultsData, error) {
 type excludedView struct{ Judge, Name, Why string }
 
 // handleResults renders the organizer's results page.
-func handleResults(h *Handler, svc organizing) handlerFunc {
+func handleResults(h *Handler, svc *hackathons.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		d, err := loadResults(r, svc)
 		if err != nil {
@@ -72,7 +73,7 @@ func handleResults(h *Handler, svc organizing) handlerFunc {
 }
 
 // handleDecide records a decision on an entry.
-func handleDecide(h *Handler, svc organizing) handlerFunc {
+func handleDecide(h *Handler, svc *hackathons.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		u, err := mustBe(r, auth.RoleOrganizer)
 		if err != nil {
@@ -88,7 +89,7 @@ func handleDecide(h *Handler, svc organizing) handlerFunc {
 }
 
 // handlePublish publishes an edition's results.
-func handlePublish(h *Handler, svc organizing) handlerFunc {
+func handlePublish(h *Handler, svc *hackathons.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		u, err := mustBe(r, auth.RoleOrganizer)
 		if err != nil {
@@ -103,7 +104,7 @@ func handlePublish(h *Handler, svc organizing) handlerFunc {
 }
 
 // resultsProblem shows the results page again with what went wrong.
-func (h *Handler) resultsProblem(w http.ResponseWriter, r *http.Request, svc organizing, plugin string, err error) error {
+func (h *Handler) resultsProblem(w http.ResponseWriter, r *http.Request, svc *hackathons.Service, plugin string, err error) error {
 	var invalid valid.Errors
 	if !errors.As(err, &invalid) && !errors.Is(err, store.ErrConflict) {
 		return err

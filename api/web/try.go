@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"html"
@@ -13,17 +12,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/httperr"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
 )
-
-// invoker runs plugins, as POST /api/v1/plugins/{slug}/invoke.
-type invoker interface {
-	pluginReader
-	Invoke(ctx context.Context, u auth.User, client, slug string, input json.RawMessage) (registry.Invocation, error)
-}
 
 // tryData is the "Try it" form of a runnable plugin, generated from its
 // input schema, with the last answer.
@@ -240,7 +233,7 @@ func numericOptions(f *tryField) bool {
 
 // handleTry runs a plugin on the form's input and shows its answer on the
 // plugin's page.
-func handleTry(h *Handler, reg invoker) handlerFunc {
+func handleTry(h *Handler, reg *registry.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		d, err := loadPlugin(r, reg, r.PathValue("slug"))
 		if err != nil {
@@ -271,11 +264,7 @@ func handleTry(h *Handler, reg invoker) handlerFunc {
 // answer puts an invocation's output, or what went wrong, on the form. It
 // returns the errors a page cannot show in the form.
 func (t *tryData) answer(l *locale, res registry.Invocation, err error) error {
-	var (
-		invalid valid.Errors
-		pe      *registry.PluginError
-		rl      *auth.RateLimitError
-	)
+	var invalid valid.Errors
 	switch {
 	case err == nil:
 		t.Output, t.Version, t.Millis = renderJSON(res.Output), res.Version, int(res.Duration.Milliseconds())
@@ -294,11 +283,22 @@ func (t *tryData) answer(l *locale, res registry.Invocation, err error) error {
 				t.Errors = append(t.Errors, strings.TrimPrefix(p.Field+": ", ": ")+p.Message)
 			}
 		}
-	case errors.As(err, &pe):
-		t.Errors = append(t.Errors, l.T("try.failed", pe.Detail))
-	case errors.As(err, &rl):
+	default:
+		return t.refused(l, err)
+	}
+	return nil
+}
+
+// refused shows on the form why a valid input got no output: the plugin
+// failed (a gateway status), the caller must wait, or the plugin cannot
+// run now. Other errors are the error page's.
+func (t *tryData) refused(l *locale, err error) error {
+	switch a := httperr.Classify(err); a.Status {
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		t.Errors = append(t.Errors, l.T("try.failed", a.Detail))
+	case http.StatusTooManyRequests:
 		t.Errors = append(t.Errors, l.T("error.ratelimit"))
-	case errors.Is(err, store.ErrConflict):
+	case http.StatusConflict:
 		t.Errors = append(t.Errors, message(err))
 	default:
 		return err

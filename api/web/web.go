@@ -13,16 +13,17 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
+	"github.com/riposte-civic/riposte/api/httperr"
 	"github.com/riposte-civic/riposte/api/ratelimit"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/search"
@@ -36,7 +37,7 @@ type Deps struct {
 	Registry   *registry.Service
 	Search     *search.Service
 	Hackathons *hackathons.Service
-	Users      UserFinder // organizers add judges by e-mail address
+	Users      *store.Store // organizers add judges by e-mail address
 
 	// SecureCookies marks the session cookies Secure and gives them the
 	// __Host- prefix; set it everywhere but local development over http.
@@ -47,13 +48,6 @@ type Deps struct {
 	// SearchLimit limits the catalogue's searches per client address; it
 	// is the API's, so that both draw on one allowance. Nil means no limit.
 	SearchLimit *ratelimit.Limiter
-}
-
-// UserFinder looks accounts up by e-mail address.
-type UserFinder interface {
-	// UserByEmail returns an account, or an error wrapping
-	// store.ErrNotFound.
-	UserByEmail(ctx context.Context, email string) (store.User, error)
 }
 
 // Handler serves the pages. Create it with New.
@@ -135,50 +129,65 @@ func (h *Handler) handle(fn handlerFunc) http.Handler {
 	})
 }
 
-// statusError is an error that knows its status and the message key shown
-// to the visitor.
-type statusError struct {
-	status int
-	key    string // message key
-	detail string // optional, shown as is (service messages are English)
+// pageError is a refusal that a page decides by itself, with the message
+// key shown to the visitor; its status comes from the *httperr.Error it
+// wraps.
+type pageError struct {
+	key string
+	err error
 }
 
-func (e *statusError) Error() string { return fmt.Sprintf("%d %s %s", e.status, e.key, e.detail) }
+func (e *pageError) Error() string { return e.key }
+func (e *pageError) Unwrap() error { return e.err }
 
-func errPage(status int, key string) error { return &statusError{status: status, key: key} }
+func errPage(status int, key string) error {
+	return &pageError{key: key, err: httperr.New(status, "")}
+}
 
-// fail writes err as a page. This is the one place where the errors of
-// pages become statuses.
+// pageMessages gives the message key of each status an error page shows,
+// and whether the error's own detail is shown under it. Other statuses
+// are errors no page expects: they are logged and called internal.
+var pageMessages = map[int]struct {
+	key    string
+	detail bool
+}{
+	http.StatusForbidden:          {"error.forbidden", true},
+	http.StatusNotFound:           {"error.notfound", false},
+	http.StatusConflict:           {"error.conflict", true},
+	http.StatusTooManyRequests:    {"error.ratelimit", true},
+	http.StatusServiceUnavailable: {"error.busy", false},
+}
+
+// fail writes err as a page. httperr.Classify decides the status; a page
+// adds only its wording, and sends a visitor who must sign in to the
+// sign-in page.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 		return
 	}
-	var (
-		se *statusError
-		rl *auth.RateLimitError
-	)
-	e := statusError{status: http.StatusInternalServerError, key: "error.internal"}
-	switch {
-	case errors.As(err, &se):
-		e = *se
-	case errors.Is(err, auth.ErrUnauthenticated), errors.Is(err, auth.ErrInvalidToken):
+	a := httperr.Classify(err)
+	if a.Status == http.StatusUnauthorized {
 		http.Redirect(w, r, "/signin?next="+url.QueryEscape(localPath(r.URL.RequestURI())), http.StatusSeeOther)
 		return
-	case errors.Is(err, auth.ErrForbidden), errors.Is(err, auth.ErrAccountDisabled):
-		e = statusError{status: http.StatusForbidden, key: "error.forbidden", detail: err.Error()}
-	case errors.Is(err, store.ErrNotFound):
-		e = statusError{status: http.StatusNotFound, key: "error.notfound"}
-	case errors.Is(err, store.ErrConflict):
-		e = statusError{status: http.StatusConflict, key: "error.conflict", detail: err.Error()}
-	case errors.As(err, &rl):
-		w.Header().Set("Retry-After", fmt.Sprint(int(rl.RetryAfter.Seconds()+0.999)))
-		e = statusError{status: http.StatusTooManyRequests, key: "error.ratelimit", detail: rl.Error()}
-	case errors.Is(err, auth.ErrBusy):
-		e = statusError{status: http.StatusServiceUnavailable, key: "error.busy"}
+	}
+	if a.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(a.RetryAfter))
+	}
+	d := errorData{Key: "error.internal"}
+	m, known := pageMessages[a.Status]
+	var pe *pageError
+	switch {
+	case errors.As(err, &pe):
+		d.Key = pe.key
+	case known:
+		d.Key = m.key
+		if m.detail {
+			d.Detail = a.Detail
+		}
 	default:
 		h.log.ErrorContext(r.Context(), "page failed", "error", err, "method", r.Method, "path", r.URL.Path)
 	}
-	h.render(w, r, e.status, "error", localeFrom(r.Context()).T(e.key), errorData{Key: e.key, Detail: e.detail})
+	h.render(w, r, a.Status, "error", localeFrom(r.Context()).T(d.Key), d)
 }
 
 type errorData struct {
@@ -218,7 +227,7 @@ func mustBe(r *http.Request, role auth.Role) (auth.User, error) {
 		return u, err
 	}
 	if !u.Is(role) {
-		return u, &statusError{status: http.StatusForbidden, key: "error.forbidden"}
+		return u, errPage(http.StatusForbidden, "error.forbidden")
 	}
 	return u, nil
 }
