@@ -99,7 +99,6 @@ func classify(c *gin.Context, err error) (int, string, []FieldError) {
 		typeErr   *json.UnmarshalTypeError
 		rateLimit *auth.RateLimitError
 		manifest  *plugins.ManifestError
-		plugin    *registry.PluginError
 	)
 	switch {
 	case errors.As(err, &he):
@@ -125,8 +124,12 @@ func classify(c *gin.Context, err error) (int, string, []FieldError) {
 		}
 		return http.StatusUnprocessableEntity, "the request has invalid fields",
 			[]FieldError{{Field: field, Message: "must be " + jsonKind(typeErr.Type.Kind().String())}}
-	case errors.As(err, &plugin):
-		return plugin.Status, plugin.Detail, nil
+	case errors.Is(err, registry.ErrPluginTimeout):
+		return http.StatusGatewayTimeout, registry.ErrPluginTimeout.Error(), nil
+	case errors.Is(err, registry.ErrPluginUnavailable):
+		return http.StatusServiceUnavailable, registry.ErrPluginUnavailable.Error(), nil
+	case errors.Is(err, registry.ErrPluginMisbehaved):
+		return http.StatusBadGateway, registry.ErrPluginMisbehaved.Error(), nil
 	case errors.As(err, &rateLimit):
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(rateLimit.RetryAfter.Seconds()))))
 		return http.StatusTooManyRequests, rateLimit.Error(), nil

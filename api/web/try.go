@@ -273,7 +273,6 @@ func handleTry(h *Handler, reg invoker) handlerFunc {
 func (t *tryData) answer(l *locale, res registry.Invocation, err error) error {
 	var (
 		invalid valid.Errors
-		pe      *registry.PluginError
 		rl      *auth.RateLimitError
 	)
 	switch {
@@ -294,8 +293,8 @@ func (t *tryData) answer(l *locale, res registry.Invocation, err error) error {
 				t.Errors = append(t.Errors, strings.TrimPrefix(p.Field+": ", ": ")+p.Message)
 			}
 		}
-	case errors.As(err, &pe):
-		t.Errors = append(t.Errors, l.T("try.failed", pe.Detail))
+	case registry.Failure(err) != nil:
+		t.Errors = append(t.Errors, l.T("try.failed", registry.Failure(err).Error()))
 	case errors.As(err, &rl):
 		t.Errors = append(t.Errors, l.T("error.ratelimit"))
 	case errors.Is(err, store.ErrConflict):
