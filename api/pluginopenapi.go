@@ -16,7 +16,7 @@ type object = map[string]any
 // speaks; each gets an $id, so that references inside it still resolve
 // once it is embedded.
 func pluginOpenAPI(m *plugins.Manifest) (object, error) {
-	if m.Runtime.Type != plugins.RuntimeBuiltin && m.Runtime.Type != plugins.RuntimeHTTP {
+	if !m.Runnable() {
 		return nil, fmt.Errorf("%w: this plugin is a catalogue entry; it has nothing to invoke", store.ErrConflict)
 	}
 	input, err := embeddedSchema(m.InputSchema, "urn:riposte:plugin:"+m.Slug+":input")

@@ -61,13 +61,6 @@ type Change struct {
 	Description string `json:"description" example:"Arabic instructions"`
 }
 
-// Runtime types.
-const (
-	RuntimeBuiltin = "builtin" // compiled into Riposte
-	RuntimeHTTP    = "http"    // an HTTPS endpoint Riposte calls
-	RuntimeNone    = "none"    // a catalogue entry only
-)
-
 // Limits of the manifest.
 const (
 	DefaultTimeoutMS = 5000
@@ -95,9 +88,7 @@ func (r Runtime) Timeout() int {
 }
 
 // Runnable reports whether the plugin can be invoked.
-func (m *Manifest) Runnable() bool {
-	return m.Runtime.Type == RuntimeBuiltin || m.Runtime.Type == RuntimeHTTP
-}
+func (m *Manifest) Runnable() bool { return Runnable(m.Runtime.Type) }
 
 // Canonical returns the manifest as compact JSON, the form in which it is
 // stored and hashed.

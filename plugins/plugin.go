@@ -9,10 +9,13 @@ import (
 	"sync"
 )
 
-// Plugin is a tool compiled into Riposte. Its manifest says runtime type
-// builtin and the id it registers under (runtime.builtin).
+// Plugin is a tool Riposte invokes. A tool compiled into Riposte is one,
+// whose manifest says runtime type builtin and the id it registers under
+// (runtime.builtin); for other runtimes, their Loader makes one of a
+// stored manifest.
 type Plugin interface {
-	// Manifest describes the plugin; it must pass Validate with AllowBuiltin.
+	// Manifest describes the plugin; a compiled-in plugin's must pass
+	// Validate with AllowBuiltin.
 	Manifest() *Manifest
 	// Invoke runs the plugin on an input that already matches the manifest's
 	// input_schema, and returns an output matching its output_schema. It

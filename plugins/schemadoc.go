@@ -22,6 +22,7 @@ func ManifestJSONSchema() []byte {
 		langs = append(langs, l)
 	}
 	slices.Sort(langs)
+	runnable := typeNames(runtimeTypes(), true, "and")
 	httpURL := map[string]any{"type": "string", "format": "uri", "pattern": "^https?://", "maxLength": 2048}
 	schema := map[string]any{
 		"$schema":              "https://json-schema.org/draft/2020-12/schema",
@@ -46,17 +47,9 @@ func ManifestJSONSchema() []byte {
 				"type": "object", "additionalProperties": false, "required": []string{"name", "email"},
 				"properties": map[string]any{"name": str(1, 100, ""), "email": map[string]any{"type": "string", "format": "email", "maxLength": 254}},
 			}},
-			"runtime": map[string]any{
-				"type": "object", "additionalProperties": false, "required": []string{"type"},
-				"properties": map[string]any{
-					"type":       map[string]any{"enum": []string{RuntimeBuiltin, RuntimeHTTP, RuntimeNone}},
-					"builtin":    map[string]any{"type": "string", "description": "for builtin: the registered id"},
-					"endpoint":   map[string]any{"type": "string", "format": "uri", "pattern": "^https?://", "description": "for http: where invocations are POSTed (https)"},
-					"timeout_ms": map[string]any{"type": "integer", "minimum": 1, "maximum": MaxTimeoutMS, "default": DefaultTimeoutMS},
-				},
-			},
-			"input_schema":  map[string]any{"type": []string{"object", "boolean"}, "description": "JSON Schema of the input; required for builtin and http"},
-			"output_schema": map[string]any{"type": []string{"object", "boolean"}, "description": "JSON Schema of the output; required for builtin and http"},
+			"runtime":       runtimeSchema(),
+			"input_schema":  map[string]any{"type": []string{"object", "boolean"}, "description": "JSON Schema of the input; required for " + runnable},
+			"output_schema": map[string]any{"type": []string{"object", "boolean"}, "description": "JSON Schema of the output; required for " + runnable},
 			"examples": map[string]any{"type": "array", "items": map[string]any{
 				"type": "object", "additionalProperties": false, "required": []string{"name", "input"},
 				"properties": map[string]any{"name": str(1, 80, ""), "input": map[string]any{}},

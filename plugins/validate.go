@@ -9,8 +9,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/riposte-civic/riposte/plugins/remote"
 )
 
 // Options adjust validation to where the manifest is used.
@@ -216,68 +214,9 @@ func parseURL(raw string, allowHTTP bool) (*url.URL, bool) {
 	return u, ok
 }
 
-// checkEndpoint checks an http plugin's endpoint as the remote client will
-// call it: without AllowInsecureEndpoints, an https URL whose host is not
-// refused before any lookup. Names are checked again, on every address
-// they resolve to, at each call.
-func checkEndpoint(ps *problems, raw string, opts Options) {
-	const path = "runtime.endpoint"
-	if opts.AllowInsecureEndpoints {
-		checkURL(ps, path, raw, true, true)
-		return
-	}
-	hint := ""
-	if opts.Development {
-		hint = "; " + DevelopmentEndpointHint
-	}
-	u, ok := parseURL(raw, false)
-	switch {
-	case !ok && u != nil && u.Scheme == "http" && u.Host != "":
-		ps.add(path, "must be an https URL such as https://tool.example.org/invoke"+hint)
-	case !ok:
-		ps.add(path, "must be an https URL such as https://tool.example.org/invoke")
-	case remote.RefusedHost(u.Hostname()) != "":
-		ps.add(path, "must be a public https URL, but "+remote.RefusedHost(u.Hostname())+hint)
-	}
-}
-
-func checkRuntime(r Runtime, opts Options, ps *problems) {
-	switch r.Type {
-	case RuntimeBuiltin:
-		if !opts.AllowBuiltin {
-			ps.add("runtime.type", "builtin is reserved for tools compiled into Riposte; publish yours as http (or none)")
-		}
-		if r.Builtin == "" {
-			ps.add("runtime.builtin", "is required when runtime.type is builtin: the id the tool registers")
-		}
-		if r.Endpoint != "" {
-			ps.add("runtime.endpoint", "is only for runtime.type http")
-		}
-	case RuntimeHTTP:
-		if r.Endpoint == "" {
-			ps.add("runtime.endpoint", "is required when runtime.type is http: the https URL Riposte POSTs inputs to")
-		} else {
-			checkEndpoint(ps, r.Endpoint, opts)
-		}
-		if r.Builtin != "" {
-			ps.add("runtime.builtin", "is only for runtime.type builtin")
-		}
-	case RuntimeNone:
-		if r.Builtin != "" || r.Endpoint != "" || r.TimeoutMS != 0 {
-			ps.add("runtime", "a catalogue entry (runtime.type none) has no builtin, endpoint or timeout_ms")
-		}
-	case "":
-		ps.add("runtime.type", "is required: builtin, http or none")
-	default:
-		ps.add("runtime.type", fmt.Sprintf("must be builtin, http or none, not %q", r.Type))
-	}
-	if r.TimeoutMS < 0 || r.TimeoutMS > MaxTimeoutMS {
-		ps.add("runtime.timeout_ms", fmt.Sprintf("must be between 1 and %d milliseconds", MaxTimeoutMS))
-	}
-}
-
 func checkSchemas(m *Manifest, ps *problems) {
 	runnable := m.Runnable()
+	kinds := typeNames(runtimeTypes(), true, "and")
 	var input *Schema
 	for _, s := range []struct {
 		path string
@@ -286,7 +225,7 @@ func checkSchemas(m *Manifest, ps *problems) {
 	}{{"input_schema", m.InputSchema, &input}, {"output_schema", m.OutputSchema, nil}} {
 		if len(s.doc) == 0 {
 			if runnable {
-				ps.add(s.path, "is required for builtin and http plugins: a JSON Schema such as {\"type\": \"object\", \"properties\": {…}}")
+				ps.add(s.path, "is required for "+kinds+" plugins: a JSON Schema such as {\"type\": \"object\", \"properties\": {…}}")
 			}
 			continue
 		}
@@ -300,7 +239,7 @@ func checkSchemas(m *Manifest, ps *problems) {
 		}
 	}
 	if runnable && len(m.Examples) == 0 {
-		ps.add("examples", "give at least one example input for builtin and http plugins")
+		ps.add("examples", "give at least one example input for "+kinds+" plugins")
 	}
 	for i, ex := range m.Examples {
 		p := fmt.Sprintf("examples[%d]", i)

@@ -80,7 +80,10 @@ var kinds = []kind{
 	is[*Error](0, func(e *Error, a *Answer) { a.Status, a.Detail, a.Fields = e.Status, e.Detail, e.Fields }),
 	is[valid.Errors](http.StatusUnprocessableEntity, invalidFields),
 	is[*plugins.ManifestError](http.StatusUnprocessableEntity, manifestProblems),
-	is[*registry.PluginError](0, func(e *registry.PluginError, a *Answer) { a.Status, a.Detail = e.Status, e.Detail }),
+	// A plugin's failure: the detail is the sentinel's, never the cause.
+	sentinel(registry.ErrPluginTimeout, http.StatusGatewayTimeout, says(registry.ErrPluginTimeout.Error())),
+	sentinel(registry.ErrPluginUnavailable, http.StatusServiceUnavailable, says(registry.ErrPluginUnavailable.Error())),
+	sentinel(registry.ErrPluginMisbehaved, http.StatusBadGateway, says(registry.ErrPluginMisbehaved.Error())),
 	is[*auth.RateLimitError](http.StatusTooManyRequests, func(e *auth.RateLimitError, a *Answer) {
 		a.Detail, a.RetryAfter = e.Error(), e.Seconds()
 	}),

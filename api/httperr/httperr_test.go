@@ -61,11 +61,11 @@ func TestEveryKindOfErrorHasItsStatus(t *testing.T) {
 			Answer{Status: 422, Detail: "the request has invalid fields", Fields: valid.Errors{{Field: "n", Message: "must be a number"}}}},
 		{"a body that is not an object", decodeError(t, `[1]`),
 			Answer{Status: 400, Detail: "the request body must be a JSON object"}},
-		{"a plugin that timed out", &registry.PluginError{Status: 504, Detail: "the plugin did not answer in time"},
+		{"a plugin that timed out", fmt.Errorf("%w: context deadline exceeded", registry.ErrPluginTimeout),
 			Answer{Status: 504, Detail: "the plugin did not answer in time"}},
-		{"a plugin that misbehaved", &registry.PluginError{Status: 502, Detail: "the plugin did not answer properly"},
+		{"a plugin that misbehaved", fmt.Errorf("%w: output is not JSON", registry.ErrPluginMisbehaved),
 			Answer{Status: 502, Detail: "the plugin did not answer properly"}},
-		{"a plugin not available here", &registry.PluginError{Status: 503, Detail: "this plugin is not available on this server"},
+		{"a plugin not available here", fmt.Errorf("%w: connection refused", registry.ErrPluginUnavailable),
 			Answer{Status: 503, Detail: "this plugin is not available on this server"}},
 		{"too many attempts", fmt.Errorf("login: %w", &auth.RateLimitError{RetryAfter: 1500 * time.Millisecond}),
 			Answer{Status: 429, Detail: "too many attempts, try again in 2s", RetryAfter: 2}},
@@ -108,7 +108,7 @@ func TestEarlierKindsWin(t *testing.T) {
 		{"invalid fields over a conflict", errors.Join(valid.Errors{{Field: "reason", Message: "is required"}}, store.ErrConflict),
 			http.StatusUnprocessableEntity},
 		{"a plugin cut short is the plugin's fault, not the request body's",
-			errors.Join(&registry.PluginError{Status: 502, Detail: "the plugin did not answer properly"}, io.ErrUnexpectedEOF),
+			fmt.Errorf("%w: %w", registry.ErrPluginMisbehaved, io.ErrUnexpectedEOF),
 			http.StatusBadGateway},
 		{"a conflict over a decoding error", fmt.Errorf("%w: %w", store.ErrConflict, &json.SyntaxError{}), http.StatusConflict},
 	} {
@@ -124,7 +124,8 @@ func TestEveryKindIsReachable(t *testing.T) {
 	reached := make([]bool, len(kinds))
 	for _, err := range []error{
 		New(400, "x"), valid.Errors{}, &plugins.ManifestError{}, &http.MaxBytesError{}, &json.SyntaxError{},
-		io.ErrUnexpectedEOF, io.EOF, &json.UnmarshalTypeError{Type: nil}, &registry.PluginError{},
+		io.ErrUnexpectedEOF, io.EOF, &json.UnmarshalTypeError{Type: nil},
+		registry.ErrPluginTimeout, registry.ErrPluginUnavailable, registry.ErrPluginMisbehaved,
 		&auth.RateLimitError{}, auth.ErrBusy, auth.ErrUnauthenticated, auth.ErrInvalidToken, auth.ErrInvalidCredentials,
 		auth.ErrForbidden, auth.ErrAccountDisabled, store.ErrNotFound, store.ErrConflict,
 	} {

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/riposte-civic/riposte/api/auth"
@@ -20,6 +19,10 @@ const IdempotencyTTL = 24 * time.Hour
 // IdempotencyField names the idempotency key in errors: the header that
 // carries it.
 const IdempotencyField = "Idempotency-Key"
+
+// createdStatus is the status of the answer that registered something
+// (201 Created), which the store keeps with its idempotency key.
+const createdStatus = 201
 
 // replays is what answering a repeated request reads: a Store or a Tx.
 type replays interface {
@@ -37,7 +40,7 @@ func newKey(u auth.User, scope, key string, body []byte) *store.IdempotencyKey {
 	}
 	sum := sha256.Sum256(body)
 	return &store.IdempotencyKey{AccountID: u.ID, Scope: scope, Key: key, BodySHA256: hex.EncodeToString(sum[:]),
-		Status: http.StatusCreated}
+		Status: createdStatus}
 }
 
 // previous returns what the live request with the same key created (found

@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
+	"maps"
 	"strconv"
 	"sync"
 	"time"
@@ -22,10 +22,6 @@ import (
 	"github.com/riposte-civic/riposte/plugins/remote"
 )
 
-// DefaultTimeout is how long a plugin may take when its manifest does not
-// say.
-const DefaultTimeout = 5 * time.Second
-
 // Invocation is the answer of a plugin.
 type Invocation struct {
 	Output   json.RawMessage
@@ -34,39 +30,24 @@ type Invocation struct {
 	Duration time.Duration
 }
 
-// PluginError is a plugin that failed to answer properly: it timed out
-// (Status 504), misbehaved (502) or is not available here (503). Detail is
-// safe to show; the cause is for the operator's log.
-type PluginError struct {
-	Status int
-	Detail string
-	cause  error
-}
-
-func (e *PluginError) Error() string { return e.Detail + ": " + e.cause.Error() }
-
-// Unwrap returns the cause.
-func (e *PluginError) Unwrap() error { return e.cause }
-
-func pluginFailed(cause error) error {
-	return &PluginError{Status: http.StatusBadGateway, Detail: "the plugin did not answer properly", cause: cause}
-}
-
 // InvokeOptions tune invocations.
 type InvokeOptions struct {
 	Rate    ratelimit.Rate        // invocations allowed per client (account, token or address); zero allows all
 	Metrics prometheus.Registerer // where per-plugin call, error and latency metrics go; nil keeps none
 	Logger  *slog.Logger          // where refused endpoints are reported; nil reports nothing
+	// Runtimes adds runtimes by runtime.type, or replaces those of the
+	// same type, to the two every registry has: builtin and http.
+	Runtimes map[string]plugins.Loader
 }
 
-// invoker is the runtime side of the registry: compiled schemas, the remote
-// client, the rate limit and the metrics.
+// invoker is the runtime side of the registry: the runtimes, compiled
+// schemas, the rate limit and the metrics.
 type invoker struct {
-	remote  *remote.Client
-	limit   *ratelimit.Limiter
-	calls   *prometheus.CounterVec
-	latency *prometheus.HistogramVec
-	log     *slog.Logger
+	runtimes map[string]plugins.Loader // by runtime.type
+	limit    *ratelimit.Limiter
+	calls    *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	log      *slog.Logger
 
 	statuses statuses // what each plugin's runtime last did, as written
 
@@ -163,9 +144,9 @@ func (c *compiled) checkOutput(out json.RawMessage) []plugins.Problem {
 // maxCompiled bounds the schema cache.
 const maxCompiled = 4096
 
-func newInvoker(allowPrivate bool) *invoker {
+func newInvoker(runtimes map[string]plugins.Loader) *invoker {
 	return &invoker{
-		remote:   remote.New(remote.Options{AllowPrivate: allowPrivate, UserAgent: "Riposte"}),
+		runtimes: runtimes,
 		limit:    ratelimit.New(ratelimit.Rate{}, nil),
 		log:      slog.New(slog.DiscardHandler),
 		schemas:  map[string]*compiled{},
@@ -178,6 +159,7 @@ func newInvoker(allowPrivate bool) *invoker {
 // SetInvokeOptions configures invocations. Call it once, before serving.
 func (s *Service) SetInvokeOptions(o InvokeOptions) error {
 	s.inv.limit = ratelimit.New(o.Rate, nil)
+	maps.Copy(s.inv.runtimes, o.Runtimes)
 	if o.Logger != nil {
 		s.inv.log = o.Logger
 	}
@@ -207,9 +189,10 @@ func (s *Service) SetInvokeOptions(o InvokeOptions) error {
 // rate limit. Errors: store.ErrNotFound; store.ErrConflict when the plugin
 // cannot be run (a catalogue entry, removed, no signing secret yet);
 // valid.Errors when the input does not match the input schema or the
-// plugin refuses it; *auth.RateLimitError; *PluginError when the plugin
-// fails, which its owner can then read (see RuntimeStatus). Inputs and
-// outputs are never stored or logged.
+// plugin refuses it; *auth.RateLimitError; ErrPluginTimeout,
+// ErrPluginUnavailable or ErrPluginMisbehaved when the plugin fails, which
+// its owner can then read (see RuntimeStatus). Inputs and outputs are
+// never stored or logged.
 func (s *Service) Invoke(ctx context.Context, u auth.User, client, slug string, input json.RawMessage) (Invocation, error) {
 	if ok, wait := s.inv.limit.Allow(rateKey(u, client)); !ok {
 		return Invocation{}, &auth.RateLimitError{RetryAfter: max(wait, time.Second)}
@@ -234,7 +217,7 @@ func (s *Service) Invoke(ctx context.Context, u auth.User, client, slug string, 
 	took := time.Since(start)
 	if err == nil {
 		if problems := c.checkOutput(out); len(problems) > 0 {
-			err = pluginFailed(fmt.Errorf("output does not match the output schema: %s %s", problems[0].Path, problems[0].Message))
+			err = failed(fmt.Errorf("output does not match the output schema: %s %s", problems[0].Path, problems[0].Message))
 		}
 	}
 	s.inv.observe(p.Slug, outcome(err), took)
@@ -258,13 +241,17 @@ func (s *Service) runnable(ctx context.Context, u auth.User, slug string) (store
 	return p, err
 }
 
-// secret returns an http plugin's signing secret.
+// secret returns an http plugin's signing secret, for the http runtime.
+// A plugin without one cannot be called yet: store.ErrConflict.
 func (s *Service) secret(ctx context.Context, pluginID int64) (string, error) {
 	if v, ok := lookup(s.inv, s.inv.secrets, pluginID); ok {
 		return v, nil
 	}
 	v, err := s.store.PluginSecret(ctx, pluginID)
-	if err == nil {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return "", fmt.Errorf("%w: the plugin cannot be called yet: its owner has not created its signing secret", store.ErrConflict)
+	case err == nil:
 		keep(s.inv, s.inv.secrets, pluginID, v)
 	}
 	return v, err
@@ -280,69 +267,51 @@ func rateKey(u auth.User, client string) string {
 	return "addr:" + client
 }
 
-// run calls the plugin with its timeout.
+// run invokes the plugin with the runtime its manifest names, within the
+// manifest's timeout.
 func (s *Service) run(ctx context.Context, p store.Plugin, m *plugins.Manifest, input json.RawMessage) (json.RawMessage, error) {
-	timeout := DefaultTimeout
-	if m.Runtime.TimeoutMS > 0 {
-		timeout = time.Duration(m.Runtime.TimeoutMS) * time.Millisecond
+	rt, ok := s.inv.runtimes[m.Runtime.Type]
+	if !ok {
+		return nil, failed(plugins.Fault(plugins.ErrUnavailable, fmt.Errorf("this server has no %s runtime", m.Runtime.Type)))
 	}
-	switch m.Runtime.Type {
-	case plugins.RuntimeBuiltin:
-		return runBuiltin(ctx, m.Runtime.Builtin, input, timeout)
-	case plugins.RuntimeHTTP:
-		secret, err := s.secret(ctx, p.ID)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, fmt.Errorf("%w: the plugin cannot be called yet: its owner has not created its signing secret", store.ErrConflict)
+	pl, err := rt.Load(ctx, plugins.Target{ID: p.ID, Manifest: m})
+	if err != nil {
+		if _, ok := kindOf(err); ok {
+			return nil, failed(err)
 		}
-		if err != nil {
-			return nil, err
-		}
-		out, err := s.inv.remote.Invoke(ctx, m.Runtime.Endpoint, secret, input, timeout)
-		switch {
-		case err == nil:
-			return out, nil
-		case errors.Is(err, remote.ErrTimeout):
-			return nil, &PluginError{Status: http.StatusGatewayTimeout, Detail: "the plugin did not answer in time", cause: err}
-		case ctx.Err() != nil:
-			return nil, ctx.Err()
-		}
-		return nil, pluginFailed(err)
+		return nil, err
 	}
-	return nil, fmt.Errorf("%w: this plugin is a catalogue entry; it has nothing to run", store.ErrConflict)
+	rctx, cancel := context.WithTimeout(ctx, time.Duration(m.Runtime.Timeout())*time.Millisecond)
+	defer cancel()
+	out, err := pl.Invoke(rctx, input)
+	return out, invokeError(ctx, rctx, err)
 }
 
-// runBuiltin calls a compiled-in plugin, which must return by the timeout
-// and may not crash the server.
-func runBuiltin(ctx context.Context, id string, input json.RawMessage, timeout time.Duration) (out json.RawMessage, err error) {
-	pl, ok := plugins.Lookup(id)
-	if !ok {
-		return nil, &PluginError{Status: http.StatusServiceUnavailable, Detail: "this plugin is not available on this server",
-			cause: fmt.Errorf("%w: %q", plugins.ErrUnknownPlugin, id)}
-	}
-	rctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	defer func() {
-		if r := recover(); r != nil {
-			out, err = nil, pluginFailed(fmt.Errorf("compiled-in plugin %q panicked: %v", id, r))
-		}
-	}()
-	out, err = pl.Invoke(rctx, input)
+// invokeError turns what a plugin's Invoke returned into what the caller
+// gets: an input error names the field; a timeout the runtime reported
+// prevails; a caller who has gone gets their context's error; and the
+// other failures are the plugin's, a timeout when they came after its
+// deadline.
+func invokeError(ctx, rctx context.Context, err error) error {
 	var inputErr *plugins.InputError
 	switch {
 	case err == nil:
-		return out, nil
+		return nil
 	case errors.As(err, &inputErr):
 		field := inputErr.Path
 		if field == "" {
 			field = "input"
 		}
-		return nil, valid.Errors{{Field: field, Message: inputErr.Message}}
-	case rctx.Err() != nil && ctx.Err() == nil:
-		return nil, &PluginError{Status: http.StatusGatewayTimeout, Detail: "the plugin did not answer in time", cause: err}
+		return valid.Errors{{Field: field, Message: inputErr.Message}}
+	case errors.Is(err, plugins.ErrTimeout):
+		return failed(err)
 	case ctx.Err() != nil:
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
-	return nil, pluginFailed(err)
+	if _, marked := kindOf(err); !marked && rctx.Err() != nil {
+		return &fault{err: ErrPluginTimeout, state: store.RuntimeTimeout, cause: err}
+	}
+	return failed(err)
 }
 
 func problemsError(ps []plugins.Problem) valid.Errors {
@@ -354,16 +323,15 @@ func problemsError(ps []plugins.Problem) valid.Errors {
 }
 
 func outcome(err error) string {
-	var pe *PluginError
 	var invalid valid.Errors
 	switch {
 	case err == nil:
 		return "ok"
 	case errors.As(err, &invalid):
 		return "invalid_input"
-	case errors.As(err, &pe) && pe.Status == http.StatusGatewayTimeout:
+	case errors.Is(err, ErrPluginTimeout):
 		return "timeout"
-	case errors.As(err, &pe) && pe.Status == http.StatusServiceUnavailable, errors.Is(err, store.ErrConflict):
+	case errors.Is(err, ErrPluginUnavailable), errors.Is(err, store.ErrConflict):
 		return "unavailable"
 	}
 	return "error"
@@ -385,7 +353,7 @@ func (inv *invoker) compiledFor(p store.Plugin) (*compiled, error) {
 	if p.Status == store.StatusRemoved {
 		return nil, fmt.Errorf("%w: the plugin was removed", store.ErrConflict)
 	}
-	if p.LatestVersion == nil || (p.Runtime != plugins.RuntimeBuiltin && p.Runtime != plugins.RuntimeHTTP) {
+	if p.LatestVersion == nil || !plugins.Runnable(p.Runtime) {
 		return nil, fmt.Errorf("%w: this plugin is a catalogue entry; it has nothing to run", store.ErrConflict)
 	}
 	key := p.Slug + "@" + *p.LatestVersion

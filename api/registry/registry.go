@@ -19,6 +19,7 @@ import (
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
 	"github.com/riposte-civic/riposte/plugins"
+	"github.com/riposte-civic/riposte/plugins/remote"
 )
 
 // Service is the registry.
@@ -29,11 +30,18 @@ type Service struct {
 	inv           *invoker
 }
 
-// New returns the registry. allowPrivate accepts http:// plugin endpoints
-// and endpoints at loopback, private and local addresses, and lets
-// invocations reach them (development and tests only).
+// New returns the registry, with the runtimes every server has: builtin
+// (the compiled-in plugins) and http. allowPrivate accepts http:// plugin
+// endpoints and endpoints at loopback, private and local addresses, and
+// lets invocations reach them (development and tests only).
 func New(st *store.Store, allowPrivate bool) *Service {
-	return &Service{store: st, opts: plugins.Options{AllowInsecureEndpoints: allowPrivate}, inv: newInvoker(allowPrivate)}
+	s := &Service{store: st, opts: plugins.Options{AllowInsecureEndpoints: allowPrivate}}
+	client := remote.New(remote.Options{AllowPrivate: allowPrivate, UserAgent: "Riposte"})
+	s.inv = newInvoker(map[string]plugins.Loader{
+		plugins.RuntimeBuiltin: plugins.Builtins{},
+		plugins.RuntimeHTTP:    remote.NewRuntime(client, s.secret),
+	})
+	return s
 }
 
 // RegistrationOptions tune plugin registration.

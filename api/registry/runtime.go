@@ -3,14 +3,13 @@ package registry
 import (
 	"context"
 	"errors"
-	"net/http"
 	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/store"
-	"github.com/riposte-civic/riposte/plugins/remote"
+	"github.com/riposte-civic/riposte/plugins"
 )
 
 // How often what a plugin's runtime did is written, and a refusal logged.
@@ -72,27 +71,87 @@ func (s *statuses) note(id int64, state string, t time.Time) (write, warn bool) 
 	return write, warn
 }
 
+// Errors of a plugin that failed to answer properly. Their messages are
+// safe to show to the caller; what the plugin did follows in the error's
+// text, for the operator's log, and is recorded for its owner (see
+// RuntimeStatus).
+var (
+	ErrPluginTimeout     = errors.New("the plugin did not answer in time")
+	ErrPluginUnavailable = errors.New("this plugin is not available on this server")
+	ErrPluginMisbehaved  = errors.New("the plugin did not answer properly")
+)
+
+// faultKinds maps how a runtime says a plugin failed to what the caller is
+// told and the runtime state recorded.
+var faultKinds = []struct {
+	kind  error // plugins.ErrTimeout…, as marked by plugins.Fault
+	err   error // ErrPluginTimeout…
+	state string
+}{
+	{plugins.ErrTimeout, ErrPluginTimeout, store.RuntimeTimeout},
+	{plugins.ErrUnavailable, ErrPluginUnavailable, store.RuntimeUnavailable},
+	{plugins.ErrRefused, ErrPluginMisbehaved, store.RuntimeRefused},
+	{plugins.ErrMisbehaved, ErrPluginMisbehaved, store.RuntimeMisbehaved},
+}
+
+// fault is a plugin's failure: err for the caller, state and cause for its
+// owner.
+type fault struct {
+	err   error // ErrPluginTimeout, ErrPluginUnavailable or ErrPluginMisbehaved
+	state string
+	cause error
+}
+
+func (f *fault) Error() string { return f.err.Error() + ": " + f.cause.Error() }
+
+// Unwrap returns the sentinel and the cause.
+func (f *fault) Unwrap() []error { return []error{f.err, f.cause} }
+
+// kindOf returns the index in faultKinds of the kind a runtime marked err
+// with.
+func kindOf(err error) (int, bool) {
+	for i, k := range faultKinds {
+		if errors.Is(err, k.kind) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// failed is the plugin's failure cause: of the kind the runtime marked it
+// with, misbehaving when unmarked.
+func failed(cause error) *fault {
+	i, ok := kindOf(cause)
+	if !ok {
+		i = len(faultKinds) - 1
+	}
+	return &fault{err: faultKinds[i].err, state: faultKinds[i].state, cause: cause}
+}
+
+// Failure returns what the caller of a failed invocation is told:
+// ErrPluginTimeout, ErrPluginUnavailable or ErrPluginMisbehaved, whose
+// message is safe to show; nil when err is not a plugin's failure.
+func Failure(err error) error {
+	var f *fault
+	if errors.As(err, &f) {
+		return f.err
+	}
+	return nil
+}
+
 // runtimeStatus says what an invocation's error tells about the plugin's
 // runtime: ok, or why it failed. ok is false for errors that do not come
 // from the runtime, such as an invalid input or a removed plugin.
 func runtimeStatus(err error, t time.Time) (store.RuntimeStatus, bool) {
-	var pe *PluginError
+	var f *fault
 	st := store.RuntimeStatus{State: store.RuntimeOK, At: t}
 	switch {
 	case err == nil:
 		return st, true
-	case !errors.As(err, &pe):
+	case !errors.As(err, &f):
 		return st, false
-	case errors.Is(err, remote.ErrRefused):
-		st.State = store.RuntimeRefused
-	case pe.Status == http.StatusGatewayTimeout:
-		st.State = store.RuntimeTimeout
-	case pe.Status == http.StatusServiceUnavailable:
-		st.State = store.RuntimeUnavailable
-	default:
-		st.State = store.RuntimeMisbehaved
 	}
-	st.Reason = truncate(pe.cause.Error(), maxReason)
+	st.State, st.Reason = f.state, truncate(f.cause.Error(), maxReason)
 	return st, true
 }
 

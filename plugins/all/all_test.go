@@ -1,9 +1,13 @@
 package all_test
 
 import (
+	"go/ast"
 	"go/parser"
 	"go/token"
+	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/riposte-civic/riposte/plugins"
@@ -52,4 +56,61 @@ func TestEveryRegisteredToolConforms(t *testing.T) {
 	for _, p := range plugins.Registered() {
 		t.Run(p.Manifest().Runtime.Builtin, func(t *testing.T) { pluginstest.Run(t, p) })
 	}
+}
+
+// TestEveryToolDeclaresItsInterfaceGuard checks that each package all.go
+// imports declares `var _ plugins.Plugin = …`, so that the compiler, not
+// the first invocation, says when a tool stops being a plugin.
+func TestEveryToolDeclaresItsInterfaceGuard(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "all.go", nil, parser.ImportsOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const root = "github.com/riposte-civic/riposte/plugins/"
+	for _, imp := range f.Imports {
+		path, _ := strconv.Unquote(imp.Path.Value)
+		dir := filepath.Join("..", strings.TrimPrefix(path, root))
+		if !hasGuard(t, dir) {
+			t.Errorf("%s lacks var _ plugins.Plugin = (*Plugin)(nil)", path)
+		}
+	}
+}
+
+// hasGuard reports whether a Go file of dir, tests aside, declares a blank
+// variable of type plugins.Plugin.
+func hasGuard(t *testing.T, dir string) bool {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no Go files in %s: %v", dir, err)
+	}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.VAR && declaresGuard(g) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func declaresGuard(g *ast.GenDecl) bool {
+	for _, s := range g.Specs {
+		v := s.(*ast.ValueSpec)
+		sel, ok := v.Type.(*ast.SelectorExpr)
+		if !ok || len(v.Names) != 1 || v.Names[0].Name != "_" || sel.Sel.Name != "Plugin" {
+			continue
+		}
+		if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "plugins" {
+			return true
+		}
+	}
+	return false
 }

@@ -64,6 +64,8 @@ type Plugin struct {
 	data     dataset
 }
 
+var _ plugins.Plugin = (*Plugin)(nil)
+
 // New loads the plugin's manifest and data; it panics if they are broken,
 // which the plugin's tests catch.
 func New() *Plugin {

@@ -6,50 +6,9 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"strings"
 	"syscall"
-)
 
-// forbidden4 lists the IPv4 ranges a plugin endpoint may not use, most
-// specific first: nothing a stranger can put in a manifest has any business
-// reaching Riposte's own host, its network or a cloud metadata service.
-var forbidden4 = []struct {
-	prefix netip.Prefix
-	kind   string
-}{
-	{netip.MustParsePrefix("255.255.255.255/32"), "broadcast"},
-	{netip.MustParsePrefix("0.0.0.0/8"), "unspecified"},
-	{netip.MustParsePrefix("10.0.0.0/8"), "private"},
-	{netip.MustParsePrefix("100.64.0.0/10"), "shared (carrier-grade NAT)"},
-	{netip.MustParsePrefix("127.0.0.0/8"), "loopback"},
-	{netip.MustParsePrefix("169.254.0.0/16"), "link-local"},
-	{netip.MustParsePrefix("172.16.0.0/12"), "private"},
-	{netip.MustParsePrefix("192.0.0.0/24"), "reserved"},
-	{netip.MustParsePrefix("192.0.2.0/24"), "documentation"},
-	{netip.MustParsePrefix("192.88.99.0/24"), "reserved"},
-	{netip.MustParsePrefix("192.168.0.0/16"), "private"},
-	{netip.MustParsePrefix("198.18.0.0/15"), "benchmarking"},
-	{netip.MustParsePrefix("198.51.100.0/24"), "documentation"},
-	{netip.MustParsePrefix("203.0.113.0/24"), "documentation"},
-	{netip.MustParsePrefix("224.0.0.0/4"), "multicast"},
-	{netip.MustParsePrefix("240.0.0.0/4"), "reserved"},
-}
-
-// IPv6 ranges: only global unicast (2000::/3) is allowed, less the parts of
-// it that are reserved, and the two prefixes that embed an IPv4 address are
-// judged by that address.
-var (
-	global6 = netip.MustParsePrefix("2000::/3")
-	nat64   = netip.MustParsePrefix("64:ff9b::/96") // DNS64 synthesises these for IPv4-only hosts
-	sixTo4  = netip.MustParsePrefix("2002::/16")
-	reserv6 = []struct {
-		prefix netip.Prefix
-		kind   string
-	}{
-		{netip.MustParsePrefix("2001::/23"), "reserved"}, // Teredo, benchmarking, ORCHID…
-		{netip.MustParsePrefix("2001:db8::/32"), "documentation"},
-		{netip.MustParsePrefix("3fff::/20"), "documentation"},
-	}
+	"github.com/riposte-civic/riposte/plugins/internal/addrpolicy"
 )
 
 // CheckAddr applies the address policy of clients without AllowPrivate. It
@@ -59,73 +18,10 @@ var (
 // unique-local, multicast, broadcast, unspecified, documentation, reserved.
 // An IPv4-mapped IPv6 address is judged as the IPv4 address it stands for.
 func CheckAddr(ip netip.Addr) error {
-	if kind := addrKind(ip); kind != "" {
+	if kind := addrpolicy.AddrKind(ip); kind != "" {
 		return fmt.Errorf("%w: %s is a %s address", ErrRefused, ip, kind)
 	}
 	return nil
-}
-
-// addrKind returns the kind of a forbidden address, or "" for an allowed one.
-func addrKind(ip netip.Addr) string {
-	if !ip.IsValid() {
-		return "invalid"
-	}
-	ip = ip.WithZone("").Unmap()
-	if ip.Is4() {
-		for _, r := range forbidden4 {
-			if r.prefix.Contains(ip) {
-				return r.kind
-			}
-		}
-		return ""
-	}
-	switch {
-	case ip.IsUnspecified():
-		return "unspecified"
-	case ip.IsLoopback():
-		return "loopback"
-	case ip.IsMulticast():
-		return "multicast"
-	case ip.IsLinkLocalUnicast():
-		return "link-local"
-	case ip.IsPrivate():
-		return "unique-local"
-	case nat64.Contains(ip):
-		b := ip.As16()
-		return addrKind(netip.AddrFrom4([4]byte(b[12:16])))
-	case sixTo4.Contains(ip):
-		b := ip.As16()
-		return addrKind(netip.AddrFrom4([4]byte(b[2:6])))
-	case !global6.Contains(ip):
-		return "reserved"
-	}
-	for _, r := range reserv6 {
-		if r.prefix.Contains(ip) {
-			return r.kind
-		}
-	}
-	return ""
-}
-
-// nameKind returns why a host name is refused before any lookup, or "" when
-// it may be looked up: a public endpoint has a fully qualified name, never
-// a special-use or cloud metadata one.
-func nameKind(name string) string {
-	name = strings.ToLower(strings.TrimSuffix(name, "."))
-	switch {
-	case name == "":
-		return "an empty host name"
-	case name == "metadata.goog" || strings.HasSuffix(name, ".internal"):
-		return "a metadata or internal name"
-	case name == "localhost" || strings.HasSuffix(name, ".localhost"):
-		return "a loopback name"
-	case strings.HasSuffix(name, ".local") || strings.HasSuffix(name, ".home.arpa") ||
-		strings.HasSuffix(name, ".localdomain"):
-		return "a local-network name"
-	case !strings.Contains(name, "."):
-		return "not a fully qualified name"
-	}
-	return ""
 }
 
 // RefusedHost says why a client without AllowPrivate refuses an endpoint
@@ -137,19 +33,8 @@ func nameKind(name string) string {
 // *.localdomain), internal (*.internal, metadata.goog) or not fully
 // qualified. Case and a trailing dot do not matter. A name that passes may
 // still resolve to a refused address: the client checks again when it
-// connects.
-func RefusedHost(host string) string {
-	if ip, err := netip.ParseAddr(strings.TrimSuffix(host, ".")); err == nil {
-		if kind := addrKind(ip); kind != "" {
-			return fmt.Sprintf("%s is a %s address", ip, kind)
-		}
-		return ""
-	}
-	if kind := nameKind(host); kind != "" {
-		return fmt.Sprintf("%q is %s", host, kind)
-	}
-	return ""
-}
+// connects. Manifest validation applies the same rule to runtime.endpoint.
+func RefusedHost(host string) string { return addrpolicy.RefusedHost(host) }
 
 // checkHost refuses an endpoint host that the policy forbids without
 // looking it up.
@@ -216,7 +101,7 @@ func (c *Client) resolve(ctx context.Context, host string) ([]netip.Addr, error)
 		if c.allowPrivate {
 			continue
 		}
-		if kind := addrKind(ip); kind != "" {
+		if kind := addrpolicy.AddrKind(ip); kind != "" {
 			// The address itself is not told: it may describe a private network.
 			return nil, fmt.Errorf("%w: %s resolves to a %s address", ErrRefused, host, kind)
 		}
