@@ -16,26 +16,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/riposte-civic/riposte/platform/platformtest"
 )
 
-// syncBuffer is a bytes.Buffer safe to write from a server goroutine while
-// a test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// syncBuffer is a buffer safe to write from a server goroutine while a
+// test reads it.
+type syncBuffer = platformtest.Logs
 
 func runCmd(t *testing.T, env map[string]string, args ...string) (string, error) {
 	t.Helper()

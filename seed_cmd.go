@@ -11,7 +11,8 @@ import (
 
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/registry"
-	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/platform"
+	"github.com/riposte-civic/riposte/plugins"
 	"github.com/riposte-civic/riposte/seed"
 )
 
@@ -58,7 +59,7 @@ func runSeed(ctx context.Context, cfg config, demo bool, stdout, stderr io.Write
 		return err
 	}
 	reg := registry.New(st, cfg.PluginsAllowPrivate)
-	if err := syncBuiltins(ctx, reg, log); err != nil {
+	if err := platform.SyncBuiltins(ctx, reg, plugins.Registered(), log); err != nil {
 		return err
 	}
 	d := seed.Deps{Store: st, Registry: reg, Hackathons: hackathons.New(st, nil), Auth: svc}
@@ -122,12 +123,12 @@ func printDemoReport(w io.Writer, r seed.DemoReport) error {
 
 // seedFirstRun loads the seed catalogue when the database holds nothing
 // but compiled-in plugins: the first start of a new platform.
-func seedFirstRun(ctx context.Context, st *store.Store, reg *registry.Service, log *slog.Logger) error {
-	empty, err := seed.Empty(ctx, st)
+func seedFirstRun(ctx context.Context, d seed.Deps, log *slog.Logger) error {
+	empty, err := seed.Empty(ctx, d.Store)
 	if err != nil || !empty {
 		return err
 	}
-	r, err := seed.Load(ctx, seed.Deps{Store: st, Registry: reg, Hackathons: hackathons.New(st, nil)})
+	r, err := seed.Load(ctx, d)
 	if err != nil {
 		return fmt.Errorf("load the seed catalogue (RIPOSTE_SEED=false starts without it): %w", err)
 	}

@@ -18,18 +18,15 @@ import (
 	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/spf13/cobra"
 
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
-	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/ratelimit"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
-	"github.com/riposte-civic/riposte/api/web"
+	"github.com/riposte-civic/riposte/platform"
 	"github.com/riposte-civic/riposte/plugins"
 )
 
@@ -53,8 +50,12 @@ func newLogger(cfg config, w io.Writer) (*slog.Logger, *logWriter) {
 	return slog.New(flushOnError{h, lw}), lw
 }
 
+// newHasher returns the password hasher of production: OWASP's parameters,
+// as many hashes at once as there are CPUs.
+func newHasher() *auth.Hasher { return auth.NewHasher(auth.OWASPParams(), runtime.NumCPU()) }
+
 func newAuthService(st *store.Store, tokens *auth.Tokens) *auth.Service {
-	return auth.NewService(st, auth.NewHasher(auth.OWASPParams(), runtime.NumCPU()), tokens, auth.DefaultLimits(), nil)
+	return auth.NewService(st, newHasher(), tokens, auth.DefaultLimits(), nil)
 }
 
 // signingSecret returns the configured secret or, in development, the one
@@ -100,116 +101,162 @@ func serveCommand(c *cobra.Command, flags configFlags, getenv func(string) strin
 	return runServe(c.Context(), cfg, c.OutOrStdout(), c.ErrOrStderr())
 }
 
+// runServe serves the platform the configuration describes until ctx
+// ends: it opens the database and the search engine, builds the platform
+// over them, readies the data, then serves.
 func runServe(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
-	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+	release, err := holdDataDir(cfg)
+	if err != nil {
 		return err
 	}
-	if holdsDataDir(cfg) {
-		lock, err := lockDataDir(cfg.DataDir)
-		if err != nil {
-			return err
-		}
-		defer lock.Release()
-	}
+	defer release()
 	log, logs := newLogger(cfg, stderr)
 	defer logs.Close()
 	secret, err := signingSecret(cfg)
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg)
+	st, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if n, err := st.Migrate(ctx); err != nil {
-		return err
-	} else if n > 0 {
-		log.Info("database migrated", "migrations", n, "dialect", st.Dialect())
-	}
-	tokens, err := auth.NewTokens(secret, cfg.PublicURL, accessTokenTTL, nil)
-	if err != nil {
-		return err
-	}
-	svc := newAuthService(st, tokens)
-	svc.SetLogger(log)
-	adminCreated, adminPassword, err := svc.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
-	if err != nil {
-		return err
-	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	plugReg := registry.New(st, cfg.PluginsAllowPrivate)
-	if err := plugReg.SetInvokeOptions(registry.InvokeOptions{Rate: invokeRate(cfg.InvokeRate), Metrics: reg, Logger: log}); err != nil {
-		return err
-	}
-	plugReg.SetRegistrationOptions(registry.RegistrationOptions{CreatePerHour: cfg.PluginCreateRate, Development: !cfg.Production})
-	searchLimit := ratelimit.New(ratelimit.PerMinute(cfg.SearchRate), nil)
-	if err := syncBuiltins(ctx, plugReg, log); err != nil {
-		return err
-	}
-	if cfg.Seed {
-		if err := seedFirstRun(ctx, st, plugReg, log); err != nil {
-			return err
-		}
-	}
-	workers, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopWorkers()
 	engine, err := openEngine(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer engine.Close()
-	searchSvc := search.NewService(workers, engine, st, log)
-	hk := hackathons.New(st, nil)
-	pages, err := web.New(web.Deps{Logger: log, Auth: svc, Registry: plugReg, Search: searchSvc, Hackathons: hk,
-		Users: st, SecureCookies: cfg.Production, SearchLimit: searchLimit})
+	p, err := platform.New(ctx, platformOptions(cfg, st, engine, secret, log))
 	if err != nil {
 		return err
 	}
-	srv, err := api.New(api.Deps{
-		Logger: log, Store: st, Auth: svc, Metrics: reg, Registry: plugReg, Search: searchSvc,
-		Hackathons:     hk,
-		SearchLimit:    searchLimit,
-		TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, Production: cfg.Production, Web: pages,
-	})
+	defer p.Close()
+	admin, err := prepare(ctx, cfg, p, log)
 	if err != nil {
 		return err
 	}
+	return serve(ctx, cfg, p, log, func(addr net.Addr) { printWelcome(stdout, cfg, addr, admin.created, admin.password) })
+}
+
+// holdDataDir creates the data directory and, when the configuration
+// keeps state there that one process at a time may use, holds it until
+// release is called.
+func holdDataDir(cfg config) (release func(), err error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, err
+	}
+	if !holdsDataDir(cfg) {
+		return func() {}, nil
+	}
+	lock, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	return func() { lock.Release() }, nil
+}
+
+// openMigrated opens the configured database and applies its pending
+// migrations.
+func openMigrated(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, error) {
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	n, err := st.Migrate(ctx)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	if n > 0 {
+		log.Info("database migrated", "migrations", n, "dialect", st.Dialect())
+	}
+	return st, nil
+}
+
+// platformOptions are the values the configuration gives the platform.
+func platformOptions(cfg config, st *store.Store, engine search.Engine, secret []byte, log *slog.Logger) platform.Options {
+	return platform.Options{
+		Store: st, Engine: engine, Logger: log,
+		SigningSecret: secret, Issuer: cfg.PublicURL, AccessTTL: accessTokenTTL,
+		Hasher: newHasher(), AuthLimits: auth.DefaultLimits(),
+		AllowPrivateEndpoints: cfg.PluginsAllowPrivate, InvokeRate: invokeRate(cfg.InvokeRate),
+		PluginCreatePerHour: cfg.PluginCreateRate, SearchPerMinute: cfg.SearchRate,
+		TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, Production: cfg.Production,
+	}
+}
+
+// firstAdmin is the administrator a start created, if any, and the
+// password generated for it.
+type firstAdmin struct {
+	created  bool
+	password string
+}
+
+// prepare readies the data before serving: an administrator on a
+// platform without one, the compiled-in plugins, and on a first start the
+// seed catalogue unless the configuration says otherwise.
+func prepare(ctx context.Context, cfg config, p *platform.Platform, log *slog.Logger) (firstAdmin, error) {
+	var admin firstAdmin
+	var err error
+	if admin.created, admin.password, err = p.Auth.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword); err != nil {
+		return admin, err
+	}
+	if err := platform.SyncBuiltins(ctx, p.Registry, plugins.Registered(), log); err != nil {
+		return admin, err
+	}
+	if cfg.Seed {
+		return admin, seedFirstRun(ctx, p.SeedDeps(), log)
+	}
+	return admin, nil
+}
+
+// serve answers on the configured address, and runs the background work,
+// until ctx ends; then it drains requests and shuts down. welcome is
+// told the address listened on.
+func serve(ctx context.Context, cfg config, p *platform.Platform, log *slog.Logger, welcome func(net.Addr)) error {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
-	httpSrv := api.HTTPServer(cfg.Addr, srv, log)
-
-	var wg sync.WaitGroup
-	wg.Go(func() { pruneSessions(workers, st, log) })
-	wg.Go(func() { search.NewRelay(st, engine, log).Run(workers) })
-	wg.Go(func() { searchSvc.Watch(workers) })
-
-	printWelcome(stdout, cfg, ln.Addr(), adminCreated, adminPassword)
+	httpSrv := api.HTTPServer(cfg.Addr, p.Server, log)
+	stopJobs := runJobs(ctx, p, log)
+	welcome(ln.Addr())
 	served := make(chan error, 1)
 	go func() { served <- httpSrv.Serve(ln) }()
-
 	select {
 	case err := <-served:
-		stopWorkers()
-		wg.Wait()
+		stopJobs()
 		return err
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: draining requests")
-	srv.Drain()
+	p.Server.Drain()
 	if cfg.Production {
 		time.Sleep(drainDelay)
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()
 	err = httpSrv.Shutdown(shutdownCtx)
-	stopWorkers()
-	wg.Wait()
+	stopJobs()
 	log.Info("stopped")
 	return err
+}
+
+// runJobs starts the background work of a serving platform: the search
+// relay, the watch on the engine and the pruning of sessions. The function
+// it returns ends them, with the platform's other work, and waits for
+// them.
+func runJobs(ctx context.Context, p *platform.Platform, log *slog.Logger) (stop func()) {
+	workers, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Go(func() { pruneSessions(workers, p.Store, log) })
+	wg.Go(func() { p.Relay.Run(workers) })
+	wg.Go(func() { p.Search.Watch(workers) })
+	return func() {
+		cancel()
+		p.Close()
+		wg.Wait()
+	}
 }
 
 // invokeRate turns invocations per minute into a rate; 0 means no limit.
@@ -218,23 +265,6 @@ func invokeRate(perMinute int) ratelimit.Rate {
 		return ratelimit.Rate{}
 	}
 	return ratelimit.Rate{Burst: perMinute, Every: time.Minute / time.Duration(perMinute)}
-}
-
-// syncBuiltins registers the compiled-in plugins, or their new versions.
-func syncBuiltins(ctx context.Context, reg *registry.Service, log *slog.Logger) error {
-	synced, err := reg.SyncBuiltins(ctx, plugins.Registered())
-	if err != nil {
-		return err
-	}
-	for _, r := range synced {
-		switch r.Action {
-		case "registered", "updated":
-			log.Info("compiled-in plugin "+r.Action, "plugin", r.Slug, "version", r.Version)
-		case "skipped":
-			log.Warn("compiled-in plugin not registered", "plugin", r.Slug, "reason", r.Reason)
-		}
-	}
-	return nil
 }
 
 // pruneSessions deletes ended sessions, and expired idempotency keys,

@@ -255,7 +255,7 @@ func TestFailedSignInsArePerAddress(t *testing.T) {
 		}
 	})
 	t.Run("behind a trusted proxy, the forwarded address counts", func(t *testing.T) {
-		e := newEnv(t, withLimits(limits), withDeps(func(d *api.Deps) { d.TrustedProxies = []string{"10.0.0.0/8"} }))
+		e := newEnv(t, withLimits(limits), func(o *options) { o.TrustedProxies = []string{"10.0.0.0/8"} })
 		for i := range 4 {
 			e.signIn("a"+itoa(int64(i))+"@example.org", "wrong-password", "10.1.2.3:5555", map[string]string{"X-Forwarded-For": "198.51.100." + itoa(int64(i))}).problem(401)
 		}

@@ -106,7 +106,7 @@ func TestResponseHeaders(t *testing.T) {
 }
 
 func TestCORS(t *testing.T) {
-	e := newEnv(t, withDeps(func(d *api.Deps) { d.CORSOrigins = []string{"https://ngo.example.org"} }))
+	e := newEnv(t, func(o *options) { o.CORSOrigins = []string{"https://ngo.example.org"} })
 	pre := e.do(req{method: "OPTIONS", path: "/api/v1/auth/login", header: map[string]string{
 		"Origin": "https://ngo.example.org", "Access-Control-Request-Method": "POST",
 	}})

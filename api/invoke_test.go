@@ -82,7 +82,7 @@ func (e *env) invoke(slug string, body any, token string) response {
 	return e.do(req{method: "POST", path: "/api/v1/plugins/" + slug + "/invoke", body: body, token: token})
 }
 
-func newInvokeEnv(t *testing.T, opts ...func(*options)) *env {
+func newInvokeEnv(t *testing.T, opts ...option) *env {
 	t.Helper()
 	e := newEnv(t, opts...)
 	if _, err := e.registry.SyncBuiltins(t.Context(), []plugins.Plugin{testKit}); err != nil {
@@ -348,23 +348,18 @@ func httpKit(slug, endpoint string) string {
 		`{"type":"http","endpoint":"`+endpoint+`","timeout_ms":2000}`, `"test-kit"`, `"`+slug+`"`).Replace(kitManifest)
 }
 
-// strictRegistry is a registry that refuses local endpoints, as production
-// does, reporting refusals to the server's log.
-func strictRegistry(development bool) func(*api.Deps) {
-	return func(d *api.Deps) {
-		d.Registry = registry.New(d.Store, false)
-		d.Registry.SetRegistrationOptions(registry.RegistrationOptions{Development: development})
-		if err := d.Registry.SetInvokeOptions(registry.InvokeOptions{Logger: d.Logger}); err != nil {
-			panic(err)
-		}
-	}
+// strictRegistry makes the registry refuse local endpoints, as production
+// does, reporting refusals to the server's log; only a development server
+// says how to allow them.
+func strictRegistry(development bool) func(*options) {
+	return func(o *options) { o.AllowPrivateEndpoints, o.Production = false, !development }
 }
 
 // Endpoints are vetted when they are registered, as they will be when
 // called; only a development server says how to allow local ones.
 func TestLocalEndpointsRefusedAtRegistration(t *testing.T) {
 	for _, development := range []bool{false, true} {
-		e := newEnv(t, withDeps(strictRegistry(development)))
+		e := newEnv(t, strictRegistry(development))
 		_, tok := e.user("owner@example.org", auth.RoleParticipant)
 		e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: httpKit("public-kit", "https://kit.example.org/invoke")}).want(201)
 		for i, endpoint := range []string{"https://127.0.0.1:9/invoke", "https://[::1]/invoke", "https://169.254.169.254/latest",
@@ -394,7 +389,7 @@ func TestLocalEndpointsRefusedAtRegistration(t *testing.T) {
 // nothing of why; the owner reads it on the plugin, and the operator in the
 // log, once a minute per plugin.
 func TestInvokeRefusesPrivateEndpoints(t *testing.T) {
-	e := newEnv(t, withDeps(strictRegistry(false)))
+	e := newEnv(t, strictRegistry(false))
 	owner, tok := e.user("owner@example.org", auth.RoleParticipant)
 	_, other := e.user("other@example.org", auth.RoleParticipant)
 	earlier := registry.New(e.store, true) // as the registry was before endpoints were vetted

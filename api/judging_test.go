@@ -28,7 +28,7 @@ type edition struct {
 
 func newEdition(t *testing.T, e *env) *edition {
 	t.Helper()
-	e.clock.set(t0)
+	e.clock.Set(t0)
 	ed := &edition{e: e, judges: map[string]string{}, ids: map[string]int64{}}
 	_, ed.org = e.user("org@example.org", auth.RoleOrganizer)
 	owner, tok := e.user("owner@example.org", auth.RoleParticipant)
@@ -151,7 +151,7 @@ func TestJudgingAuthorizationMatrix(t *testing.T) {
 	run(routes)
 	// Submissions closed: judging. j3 recused himself from alerte above, and
 	// the assignment run after took him off it.
-	e.clock.set(t0.Add(25 * time.Hour))
+	e.clock.Set(t0.Add(25 * time.Hour))
 	run([]route{
 		{"PUT", h + "/submissions/alerte/review", scores(7, 4), map[string]int{"anonymous": 401, "assigned judge": 200}, 404},
 		{"PUT", h + "/submissions/bouclier/review", scores(7, 4), map[string]int{"anonymous": 401, "assigned judge": 200}, 404},
@@ -174,7 +174,7 @@ func reviewsDeadlinesAndSecrecy(t *testing.T, e *env) {
 	if p := review(a, scores(8, 5)).problem(409); !strings.Contains(p.Detail, "judging opens at 2026-03-15 09:00 UTC") {
 		t.Fatalf("review in the open phase: %+v", p)
 	}
-	e.clock.set(t0.Add(24 * time.Hour)) // the submission deadline
+	e.clock.Set(t0.Add(24 * time.Hour)) // the submission deadline
 	p := review(a, map[string]any{"scores": map[string]int{"impact": 11, "extra": 2}}).problem(422)
 	got := fields(p)
 	slices.Sort(got)
@@ -206,12 +206,12 @@ func reviewsDeadlinesAndSecrecy(t *testing.T, e *env) {
 	}
 
 	// Deadlines come from the server's clock.
-	e.clock.set(t0.Add(25 * time.Hour))
+	e.clock.Set(t0.Add(25 * time.Hour))
 	e.do(req{method: "POST", path: "/api/v1/hackathons/paris-2026/submissions", token: ed.owner, body: map[string]string{"plugin": "alerte"}}).problem(409)
 	e.do(req{method: "DELETE", path: "/api/v1/hackathons/paris-2026/submissions/alerte", token: ed.owner}).problem(409)
 	review(a, scores(7, 5)).want(200)
 	e.do(req{method: "POST", path: "/api/v1/hackathons/paris-2026/publish-results", token: ed.org}).problem(409)
-	e.clock.set(t0.Add(49 * time.Hour))
+	e.clock.Set(t0.Add(49 * time.Hour))
 	review(a, scores(1, 1)).problem(409)
 
 	e.do(req{method: "POST", path: "/api/v1/hackathons/paris-2026/submissions/alerte/decision", token: ed.org,
@@ -372,7 +372,7 @@ func conflictArisingAfterAssignment(t *testing.T, e *env) {
 	if x == "j1" {
 		y = "j2"
 	}
-	e.clock.set(t0.Add(25 * time.Hour))
+	e.clock.Set(t0.Add(25 * time.Hour))
 	ed.review(x, "alerte", scores(10, 5)).want(200)   // 100
 	ed.review("j3", "alerte", scores(2, 1)).want(200) // 15
 	ed.review(x, "bouclier", scores(4, 3)).want(200)
@@ -441,7 +441,7 @@ func conflictArisingAfterAssignment(t *testing.T, e *env) {
 	}
 
 	// Once published, the results stay as they were, whatever becomes of collaborators.
-	e.clock.set(t0.Add(49 * time.Hour))
+	e.clock.Set(t0.Add(49 * time.Hour))
 	e.do(req{method: "POST", path: "/api/v1/hackathons/paris-2026/publish-results", token: ed.org}).want(200)
 	before := ed.leaderboard("", "none")
 	e.do(req{method: "DELETE", path: "/api/v1/plugins/alerte/collaborators/" + itoa(ed.ids[x]), token: ed.owner}).want(204)
@@ -478,7 +478,7 @@ func declaredConflictsAndPublishedResults(t *testing.T, e *env) {
 	ed := newEdition(t, e)
 	assigned := ed.assign(t)
 	x := ed.other(assigned)
-	e.clock.set(t0.Add(25 * time.Hour))
+	e.clock.Set(t0.Add(25 * time.Hour))
 	ed.review(x, "alerte", scores(10, 5)).want(200)
 	ed.review("j3", "alerte", scores(2, 1)).want(200)
 
@@ -504,7 +504,7 @@ func declaredConflictsAndPublishedResults(t *testing.T, e *env) {
 	}
 
 	// After publication, nothing that would change the results is accepted.
-	e.clock.set(t0.Add(49 * time.Hour))
+	e.clock.Set(t0.Add(49 * time.Hour))
 	e.do(req{method: "POST", path: "/api/v1/hackathons/paris-2026/publish-results", token: ed.org}).want(200)
 	before := ed.leaderboard("", "zscore")
 	h := "/api/v1/hackathons/paris-2026"
@@ -636,7 +636,7 @@ func TestReviewScoresAreWholeNumbersOfTheRubric(t *testing.T) {
 	ed := newEdition(t, e)
 	assigned := ed.assign(t)
 	x := ed.other(assigned)
-	e.clock.set(t0.Add(25 * time.Hour))
+	e.clock.Set(t0.Add(25 * time.Hour))
 	for _, tc := range []struct {
 		scores string
 		want   []string
@@ -677,7 +677,7 @@ func TestReviewSavesAndEntriesAreAudited(t *testing.T) {
 		e.publishedPlugin(ed.owner, "courte")
 		e.do(req{method: "POST", path: "/api/v1/hackathons/paris-2026/submissions", token: ed.owner, body: map[string]string{"plugin": "courte"}}).want(201)
 		e.do(req{method: "DELETE", path: "/api/v1/hackathons/paris-2026/submissions/courte", token: ed.owner}).want(204)
-		e.clock.set(t0.Add(25 * time.Hour))
+		e.clock.Set(t0.Add(25 * time.Hour))
 		ed.review(x, "alerte", scores(8, 4)).want(200)
 		ed.review(x, "alerte", scores(9, 4)).want(200)
 
@@ -723,7 +723,7 @@ func TestZScoreLeaderboardKeepsFourDecimals(t *testing.T) {
 	// are not whole numbers.
 	var run api.AssignResponse
 	e.do(req{method: "POST", path: "/api/v1/hackathons/paris-2026/assignments", token: ed.org, body: map[string]int{"judges_per_submission": 3}}).want(200).json(&run)
-	e.clock.set(t0.Add(25 * time.Hour))
+	e.clock.Set(t0.Add(25 * time.Hour))
 	for i, a := range run.Assignments {
 		for n, id := range ed.ids {
 			if id == a.JudgeID {

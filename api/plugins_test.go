@@ -293,7 +293,7 @@ func TestPluginListFilters(t *testing.T) {
 // TestOneVerdictEverywhere sends the manifest corpus to the validation
 // route and to plugin creation: both give the corpus's expected problems.
 func TestOneVerdictEverywhere(t *testing.T) {
-	e := newEnv(t, withDeps(func(d *api.Deps) { d.Registry = registryStrict(d) }))
+	e := newEnv(t, registryStrict)
 	_, tok := e.user("owner@example.org", auth.RoleParticipant)
 	files, _ := filepath.Glob("../plugins/testdata/manifests/invalid/*")
 	checked := 0
@@ -560,9 +560,7 @@ func TestConcurrentRequestsWithOneKeyCreateOnce(t *testing.T) {
 func TestPluginCreationRate(t *testing.T) {
 	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
 		t.Run(string(d), func(t *testing.T) {
-			e := newEnv(t, onDialect(d), withDeps(func(d *api.Deps) {
-				d.Registry.SetRegistrationOptions(registry.RegistrationOptions{CreatePerHour: 2})
-			}))
+			e := newEnv(t, onDialect(d), func(o *options) { o.PluginCreatePerHour = 2 })
 			_, tok := e.user("owner@example.org", auth.RoleParticipant)
 			e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: manifest("rate-a", "1.0.0"), header: withKey("a")}).want(201)
 			e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: `{"slug":"invalid"}`}).problem(422) // does not count

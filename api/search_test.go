@@ -2,11 +2,8 @@ package api_test
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
-	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,10 +11,6 @@ import (
 
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
-	"github.com/riposte-civic/riposte/api/ratelimit"
-	"github.com/riposte-civic/riposte/api/search"
-	"github.com/riposte-civic/riposte/api/store/storetest"
-	"github.com/riposte-civic/riposte/api/web"
 )
 
 // catalogue publishes plugins through the API, plus a draft and a removed
@@ -131,7 +124,7 @@ func TestSearchFromTheDatabaseWhenNoEngineAnswers(t *testing.T) {
 		if h.Status != "degraded" || h.Search == nil || h.Search.Status != "degraded" || h.Search.Pending == 0 {
 			t.Fatalf("readyz with the engine down: %+v %+v", h, h.Search)
 		}
-	})
+	}, withEngine(noEngine()))
 }
 
 func TestSearchInputLimits(t *testing.T) {
@@ -152,23 +145,16 @@ func TestSearchInputLimits(t *testing.T) {
 	}
 }
 
-// withPages serves the pages too, sharing the search allowance as serve
-// does.
-func withPages(t *testing.T, limit *ratelimit.Limiter) func(*options) {
-	return withDeps(func(d *api.Deps) {
-		pages, err := web.New(web.Deps{Logger: d.Logger, Auth: d.Auth, Registry: d.Registry, Search: d.Search,
-			Hackathons: d.Hackathons, Users: d.Store, SearchLimit: limit})
-		if err != nil {
-			t.Fatal(err)
-		}
-		d.Web, d.SearchLimit = pages, limit
-	})
+// withSearchRate allows each client address perMinute searches, through
+// the API and the pages together, as serve does.
+func withSearchRate(perMinute int) func(*options) {
+	return func(o *options) { o.SearchPerMinute = perMinute }
 }
 
 // A client address has one search allowance, whether it searches through
 // the API, the catalogue page or its search as you type.
 func TestSearchRatePerAddress(t *testing.T) {
-	e := newEnv(t, withPages(t, ratelimit.New(ratelimit.PerMinute(3), nil)))
+	e := newEnv(t, withSearchRate(3))
 	const client, other = "192.0.2.10:41000", "198.51.100.7:52000"
 	e.do(req{method: "GET", path: "/api/v1/search?q=rumeur", remote: client}).want(200)
 	e.do(req{method: "GET", path: "/?q=rumeur", remote: client}).want(200)
@@ -198,7 +184,7 @@ func TestSearchRatePerAddress(t *testing.T) {
 }
 
 func TestSearchRateZeroIsOff(t *testing.T) {
-	e := newEnv(t, withPages(t, ratelimit.New(ratelimit.PerMinute(0), nil)))
+	e := newEnv(t, withSearchRate(0))
 	for range 30 {
 		e.do(req{method: "GET", path: "/api/v1/search?q=x", remote: "192.0.2.10:41000"}).want(200)
 	}
@@ -216,34 +202,10 @@ func TestReindexRoute(t *testing.T) {
 	}
 }
 
-func withEngine(e search.Engine) func(*options) { return func(o *options) { o.engine = e } }
-
 func TestSearchThroughTheEmbeddedEngine(t *testing.T) {
-	b, err := search.NewBleve(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	searchBehaviour(t, newEnv(t, withEngine(b)), "embedded")
+	searchBehaviour(t, newEnv(t), "embedded")
 }
 
 func TestSearchThroughMeilisearch(t *testing.T) {
-	url := storetest.SkipUnlessSet(t, "RIPOSTE_TEST_MEILI_URL", "http://127.0.0.1:7700")
-	key := os.Getenv("RIPOSTE_TEST_MEILI_KEY")
-	index := "api-test-" + strings.ToLower(rand.Text()[:10])
-	m, err := search.NewMeili(t.Context(), url, key, index)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { deleteMeiliIndex(url, key, index) })
-	searchBehaviour(t, newEnv(t, withEngine(m)), "meilisearch")
-}
-
-// deleteMeiliIndex removes a test index.
-func deleteMeiliIndex(url, key, index string) {
-	req, _ := http.NewRequest("DELETE", url+"/indexes/"+index, nil)
-	req.Header.Set("Authorization", "Bearer "+key)
-	if res, err := http.DefaultClient.Do(req); err == nil {
-		res.Body.Close()
-	}
+	searchBehaviour(t, newEnv(t, func(o *options) { o.Meilisearch = true }), "meilisearch")
 }

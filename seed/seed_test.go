@@ -13,9 +13,9 @@ import (
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/judging"
-	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/store/storetest"
+	"github.com/riposte-civic/riposte/platform/platformtest"
 	"github.com/riposte-civic/riposte/plugins"
 	"github.com/riposte-civic/riposte/seed"
 )
@@ -46,19 +46,12 @@ func newBuiltin(t testing.TB, slug string) builtin {
 // compiled-in tool the example edition lists that this test has.
 func deps(t testing.TB, st *store.Store, now time.Time) seed.Deps {
 	t.Helper()
-	reg := registry.New(st, false)
-	tokens, err := auth.NewTokens([]byte(strings.Repeat("s", auth.MinSecretLen)), "http://riposte.test", time.Minute, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := reg.SyncBuiltins(t.Context(), []plugins.Plugin{newBuiltin(t, "portes-ouvertes")}); err != nil {
-		t.Fatal(err)
-	}
-	return seed.Deps{
-		Store: st, Registry: reg, Hackathons: hackathons.New(st, func() time.Time { return now }),
-		Auth: auth.NewService(st, auth.NewHasher(auth.OWASPParams(), 2), tokens, auth.Limits{}, nil),
-		Now:  func() time.Time { return now },
-	}
+	e := platformtest.New(t, func(o *platformtest.Options) {
+		o.Store, o.AllowPrivateEndpoints = st, false
+		o.Builtins = []plugins.Plugin{newBuiltin(t, "portes-ouvertes")}
+	})
+	e.Clock.Set(now)
+	return e.SeedDeps()
 }
 
 // counts are the number of rows of every kind the seed touches.

@@ -227,7 +227,7 @@ func TestBrowserJudgeSignsInAndScores(t *testing.T) {
 	if _, err := e.hk.Assign(context.Background(), org, "paris-2016", 1); err != nil {
 		t.Fatal(err)
 	}
-	e.clock.set(time.Now().Add(3 * time.Hour)) // submissions are closed: judging is open
+	e.clock.Set(time.Now().Add(3 * time.Hour)) // submissions are closed: judging is open
 	tb := e.openTab(t, "en")
 	tb.signIn("judge@example.org")
 	tb.do(chromedp.Click(chromedp.CSS(`a[href="/judge"]`)), chromedp.WaitVisible(chromedp.ID("progress")))
@@ -277,7 +277,7 @@ func TestBrowserOrganizerAssignsAndPublishes(t *testing.T) {
 	tb.do(chromedp.SetValue(chromedp.ID("per-entry"), "2"), chromedp.Submit(chromedp.ID("per-entry")))
 	tb.notice("Répartition faite : chaque projet a ses jurés.")
 	// Submissions close, judges score, the deadline passes, the organizer decides and publishes.
-	e.clock.set(time.Now().Add(3 * time.Hour))
+	e.clock.Set(time.Now().Add(3 * time.Hour))
 	for _, j := range judges {
 		items, err := e.hk.Queue(context.Background(), j)
 		if err != nil || len(items) != 2 {
@@ -289,7 +289,7 @@ func TestBrowserOrganizerAssignsAndPublishes(t *testing.T) {
 			}
 		}
 	}
-	e.clock.set(time.Now().Add(72 * time.Hour))
+	e.clock.Set(time.Now().Add(72 * time.Hour))
 	tb.open("/organize/paris-2016/results")
 	tb.do(chromedp.Click(chromedp.CSS(`a[href$="normalize=zscore"]`)), chromedp.WaitVisible(chromedp.CSS(`strong[aria-current]`)))
 	tb.do(chromedp.Click(chromedp.ID("acc-beta")), chromedp.SendKeys(chromedp.ID("award-beta"), "Prix du jury"),

@@ -1,87 +1,39 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/judging"
 	"github.com/riposte-civic/riposte/api/registry"
-	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
-	"github.com/riposte-civic/riposte/api/store/storetest"
-	"github.com/riposte-civic/riposte/api/web"
+	"github.com/riposte-civic/riposte/platform/platformtest"
 	"github.com/riposte-civic/riposte/plugins"
 	_ "github.com/riposte-civic/riposte/plugins/portesouvertes" // a runnable plugin to try
 )
 
 // env is the whole server (API and pages) on a throw-away SQLite database
-// with the embedded search engine, served over a real listener.
+// with the embedded search engine, built by platformtest as the server
+// builds itself, and served over a real listener.
 type env struct {
+	*platformtest.Env
 	t     testing.TB
 	srv   *httptest.Server
 	store *store.Store
-	auth  *auth.Service
 	reg   *registry.Service
 	hk    *hackathons.Service
-	relay *search.Relay
-	clock *clock
-	logs  *syncBuffer
-}
-
-// clock is the time of the hackathon service and the pages; zero means
-// the real time.
-type clock struct {
-	mu sync.Mutex
-	at time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.at.IsZero() {
-		return time.Now()
-	}
-	return c.at
-}
-
-func (c *clock) set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.at = t
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	clock *platformtest.Clock
 }
 
 func newEnv(t testing.TB) *env {
@@ -92,37 +44,9 @@ func newEnv(t testing.TB) *env {
 // newEnvWithLimits is newEnv with sign-in and registration limits.
 func newEnvWithLimits(t testing.TB, limits auth.Limits) *env {
 	t.Helper()
-	st := storetest.Open(t, store.SQLite)
-	tokens, err := auth.NewTokens([]byte("test-secret-test-secret-test-secret!"), "http://riposte.test", 15*time.Minute, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hasher := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 4)
-	svc := auth.NewService(st, hasher, tokens, limits, nil)
-	logs := &syncBuffer{}
-	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	svc.SetLogger(log)
-	engine, err := search.NewBleve(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { engine.Close() })
-	clk := &clock{}
-	reg := registry.New(st, true)
-	hk := hackathons.New(st, clk.now)
-	searchSvc := search.NewService(t.Context(), engine, st, log)
-	pages, err := web.New(web.Deps{Logger: log, Auth: svc, Registry: reg, Search: searchSvc, Hackathons: hk, Users: st, Now: clk.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := api.New(api.Deps{Logger: log, Store: st, Auth: svc, Metrics: prometheus.NewRegistry(), Registry: reg,
-		Search: searchSvc, Hackathons: hk, Web: pages})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	e := &env{t: t, srv: hs, store: st, auth: svc, reg: reg, hk: hk, relay: search.NewRelay(st, engine, log), clock: clk, logs: logs}
+	pe := platformtest.New(t, func(o *platformtest.Options) { o.AuthLimits = limits })
+	e := &env{Env: pe, t: t, srv: pe.Serve(), store: pe.Store, reg: pe.Registry, hk: pe.Hackathons,
+		clock: pe.Clock}
 	e.index()
 	return e
 }
@@ -130,31 +54,23 @@ func newEnvWithLimits(t testing.TB, limits auth.Limits) *env {
 // builtins registers the compiled-in plugins, as serve does.
 func (e *env) builtins() {
 	e.t.Helper()
-	if _, err := e.reg.SyncBuiltins(context.Background(), plugins.Registered()); err != nil {
-		e.t.Fatal(err)
-	}
+	e.SyncBuiltins(plugins.Registered()...)
 	e.index()
 }
 
 // index brings the search index up to date.
 func (e *env) index() {
 	e.t.Helper()
-	if _, err := e.relay.Drain(context.Background()); err != nil {
-		e.t.Fatal(err)
-	}
+	e.Index()
 }
 
 // user creates an account and returns it as the services see it.
 func (e *env) user(email string, role auth.Role) auth.User {
 	e.t.Helper()
-	u, err := e.auth.CreateUser(context.Background(), email, "Name "+strings.Split(email, "@")[0], role, password(email))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return auth.User{ID: u.ID, Email: u.Email, Name: u.Name, Role: auth.Role(u.Role)}
+	return platformtest.UserOf(e.Account(email, role))
 }
 
-func password(email string) string { return "password-" + email }
+func password(email string) string { return platformtest.Password(email) }
 
 // manifest is a valid catalogue-entry manifest in YAML.
 func manifest(slug, name, summary string, extra ...string) string {

@@ -96,7 +96,7 @@ func TestJudgeScoresAndRevises(t *testing.T) {
 	if _, err := e.hk.Assign(context.Background(), org, "paris-2016", 1); err != nil {
 		t.Fatal(err)
 	}
-	e.clock.set(time.Now().Add(3 * time.Hour)) // submissions are closed: judging is open
+	e.clock.Set(time.Now().Add(3 * time.Hour)) // submissions are closed: judging is open
 	b := e.browser()
 	b.signIn("judge@example.org")
 	b.get("/judge").want(t, 200, "0 of 2 scored", `href="/judge/paris-2016/alpha"`)
@@ -116,7 +116,7 @@ func TestJudgeScoresAndRevises(t *testing.T) {
 	b.get("/judge?done=recused").want(t, 200, "You stepped aside", "1 of 1 scored")
 	b.get("/judge/paris-2016/beta").want(t, http.StatusNotFound)
 	// After the deadline the form is closed.
-	e.clock.set(time.Now().Add(72 * time.Hour))
+	e.clock.Set(time.Now().Add(72 * time.Hour))
 	b.get("/judge/paris-2016/alpha").want(t, 200, "Judging is closed", "<fieldset disabled>")
 	b.post("/judge/paris-2016/alpha", url.Values{"score.impact": {"9"}, "score.craft": {"5"}}).
 		want(t, http.StatusUnprocessableEntity, "judging closed")
@@ -157,7 +157,7 @@ func TestOrganizerRunsAnEdition(t *testing.T) {
 	o.get(p.Header.Get("Location")).want(t, 200, "Assignment done", "Works with the team", "lacks 1 judge", "Name j2")
 
 	// Submissions close and judges score; after the deadline the organizer decides and publishes.
-	e.clock.set(time.Now().Add(3 * time.Hour))
+	e.clock.Set(time.Now().Add(3 * time.Hour))
 	for _, j := range judges {
 		items, _ := e.hk.Queue(context.Background(), j)
 		for _, it := range items {
@@ -167,7 +167,7 @@ func TestOrganizerRunsAnEdition(t *testing.T) {
 		}
 	}
 	o.post("/organize/paris-2016/publish", url.Values{}).want(t, http.StatusUnprocessableEntity, "judging is open until")
-	e.clock.set(time.Now().Add(72 * time.Hour))
+	e.clock.Set(time.Now().Add(72 * time.Hour))
 	o.get("/organize/paris-2016/results").want(t, 200, "Leaderboard", "60.0", `href="/hackathons/paris-2016/leaderboard.csv?normalize=none"`)
 	o.get("/organize/paris-2016/results?normalize=zscore").want(t, 200, `<strong aria-current="true">normalised per judge`)
 	csv := o.get("/hackathons/paris-2016/leaderboard.csv").want(t, 200, "rank,plugin,name,score,reviews,impact,craft")
@@ -211,7 +211,7 @@ func TestOrganizerSeesConflictsArisingAfterAssignment(t *testing.T) {
 	if _, err := e.hk.Assign(ctx, org, "paris-2016", 2); err != nil {
 		t.Fatal(err)
 	}
-	e.clock.set(time.Now().Add(3 * time.Hour))
+	e.clock.Set(time.Now().Add(3 * time.Hour))
 	for _, j := range []auth.User{j1, j2} {
 		for _, slug := range []string{"alpha", "beta"} {
 			if _, err := e.hk.Review(ctx, j, "paris-2016", slug, judging.Scores{"impact": 9, "craft": 9}.Raw(), ""); err != nil {
@@ -235,7 +235,7 @@ func TestOrganizerSeesConflictsArisingAfterAssignment(t *testing.T) {
 	o.get("/organize/paris-2016").want(t, 200, "retiré", "collabore au plugin depuis le")
 	o.lang = ""
 	// Once the results are published, the forms that would change them are gone and refused.
-	e.clock.set(time.Now().Add(72 * time.Hour))
+	e.clock.Set(time.Now().Add(72 * time.Hour))
 	o.post("/organize/paris-2016/publish", url.Values{}).want(t, http.StatusSeeOther)
 	p := o.get("/organize/paris-2016").want(t, 200, "The results are published: conflicts and assignments can no longer change.")
 	if strings.Contains(p.body, `action="/organize/paris-2016/assign"`) || strings.Contains(p.body, `action="/organize/paris-2016/conflicts"`) {
@@ -269,7 +269,7 @@ func TestReviewFormBeforeJudgingOpens(t *testing.T) {
 	b.get("/judge/paris-2016/alpha").want(t, 200, "Judging opens on", "<fieldset disabled>", `action="/judge/paris-2016/alpha/recuse"`)
 	b.post("/judge/paris-2016/alpha", url.Values{"score.impact": {"8"}, "score.craft": {"5"}}).
 		want(t, http.StatusUnprocessableEntity, "judging opens at")
-	e.clock.set(time.Now().Add(3 * time.Hour))
+	e.clock.Set(time.Now().Add(3 * time.Hour))
 	b.post("/judge/paris-2016/alpha", url.Values{"score.impact": {"8"}, "score.craft": {"5"}}).want(t, http.StatusSeeOther)
 }
 
