@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riposte-civic/riposte/platform/platformtest"
+	"github.com/riposte-civic/riposte/api/platform/platformtest"
 )
 
 // syncBuffer is a buffer safe to write from a server goroutine while a

@@ -11,7 +11,7 @@ import (
 
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/registry"
-	"github.com/riposte-civic/riposte/platform"
+	"github.com/riposte-civic/riposte/api/platform"
 	"github.com/riposte-civic/riposte/plugins"
 	"github.com/riposte-civic/riposte/seed"
 )

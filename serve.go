@@ -26,7 +26,7 @@ import (
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
-	"github.com/riposte-civic/riposte/platform"
+	"github.com/riposte-civic/riposte/api/platform"
 	"github.com/riposte-civic/riposte/plugins"
 )
 

@@ -10,7 +10,7 @@ import (
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/judging"
 	"github.com/riposte-civic/riposte/api/store"
-	"github.com/riposte-civic/riposte/platform/platformtest"
+	"github.com/riposte-civic/riposte/api/platform/platformtest"
 )
 
 // Judges score from the start of judging, by default the submission

@@ -8,7 +8,7 @@ import (
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/judging"
 	"github.com/riposte-civic/riposte/api/store"
-	"github.com/riposte-civic/riposte/platform/platformtest"
+	"github.com/riposte-civic/riposte/api/platform/platformtest"
 )
 
 // Results are published once, after the judging deadline, and are final:

@@ -21,7 +21,7 @@ import (
 	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/store/storetest"
-	"github.com/riposte-civic/riposte/platform"
+	"github.com/riposte-civic/riposte/api/platform"
 	"github.com/riposte-civic/riposte/plugins"
 )
 
