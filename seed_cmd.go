@@ -10,8 +10,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/riposte-civic/riposte/api/hackathons"
-	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/platform"
+	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/plugins"
 	"github.com/riposte-civic/riposte/seed"
 )

@@ -8,11 +8,11 @@ import (
 
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/platform/platformtest"
 	"github.com/riposte-civic/riposte/api/ratelimit"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
-	"github.com/riposte-civic/riposte/api/platform/platformtest"
 )
 
 // env is a server on a throw-away database, built by platformtest as the

@@ -9,9 +9,9 @@ import (
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/judging"
+	"github.com/riposte-civic/riposte/api/platform/platformtest"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
-	"github.com/riposte-civic/riposte/api/platform/platformtest"
 )
 
 // The dates of the editions of these tests: they start at t0, take entries

@@ -9,8 +9,8 @@ import (
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/judging"
-	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/platform/platformtest"
+	"github.com/riposte-civic/riposte/api/store"
 )
 
 // Judges score from the start of judging, by default the submission

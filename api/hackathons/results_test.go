@@ -7,8 +7,8 @@ import (
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/judging"
-	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/platform/platformtest"
+	"github.com/riposte-civic/riposte/api/store"
 )
 
 // Results are published once, after the judging deadline, and are final:

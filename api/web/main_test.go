@@ -16,9 +16,9 @@ import (
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/judging"
+	"github.com/riposte-civic/riposte/api/platform/platformtest"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/store"
-	"github.com/riposte-civic/riposte/api/platform/platformtest"
 	"github.com/riposte-civic/riposte/plugins"
 	_ "github.com/riposte-civic/riposte/plugins/portesouvertes" // a runnable plugin to try
 )

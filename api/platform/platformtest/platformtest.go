@@ -18,10 +18,10 @@ import (
 	"time"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/platform"
 	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/store/storetest"
-	"github.com/riposte-civic/riposte/api/platform"
 	"github.com/riposte-civic/riposte/plugins"
 )
 
