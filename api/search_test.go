@@ -247,3 +247,46 @@ func deleteMeiliIndex(url, key, index string) {
 		res.Body.Close()
 	}
 }
+
+// A refused search names each parameter it could not read, with what the
+// parameter must be.
+func TestSearchNamesEachUnreadableParameter(t *testing.T) {
+	e := newEnv(t)
+	const badValue = "values must be non-empty text of at most 100 bytes"
+	cases := []struct {
+		name, query string
+		want        []api.FieldError
+	}{
+		{"text too long", "q=" + strings.Repeat("a", 513), []api.FieldError{{Field: "q", Message: "must be valid text of at most 512 bytes"}}},
+		{"text not UTF-8", "q=%ff", []api.FieldError{{Field: "q", Message: "must be valid text of at most 512 bytes"}}},
+		{"unknown order", "sort=random", []api.FieldError{{Field: "sort", Message: "must be relevance, newest or name"}}},
+		{"empty order", "sort=", []api.FieldError{{Field: "sort", Message: "must be relevance, newest or name"}}},
+		{"page too small", "limit=0", []api.FieldError{{Field: "limit", Message: "must be a whole number from 1 to 100"}}},
+		{"page too large", "limit=101", []api.FieldError{{Field: "limit", Message: "must be a whole number from 1 to 100"}}},
+		{"page not a number", "limit=ten", []api.FieldError{{Field: "limit", Message: "must be a whole number from 1 to 100"}}},
+		{"negative offset", "offset=-1", []api.FieldError{{Field: "offset", Message: "must be a whole number, 0 or more"}}},
+		{"offset too deep", "offset=1001", []api.FieldError{{Field: "offset", Message: "must be at most 1000; narrow the search instead"}}},
+		{"too many values", strings.Repeat("language=fr&", 21), []api.FieldError{{Field: "language", Message: "at most 20 values"}}},
+		{"empty value", "category=", []api.FieldError{{Field: "category", Message: badValue}}},
+		{"value too long", "tag=" + strings.Repeat("t", 101), []api.FieldError{{Field: "tag", Message: badValue}}},
+		{"value not UTF-8", "badge=%fe", []api.FieldError{{Field: "badge", Message: badValue}}},
+		{"several", "q=%ff&sort=up&offset=2000&hackathon=&hackathon=x&runtime=" + strings.Repeat("r", 101),
+			[]api.FieldError{{Field: "q", Message: "must be valid text of at most 512 bytes"},
+				{Field: "sort", Message: "must be relevance, newest or name"},
+				{Field: "offset", Message: "must be at most 1000; narrow the search instead"},
+				{Field: "runtime", Message: badValue}, {Field: "hackathon", Message: badValue}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := e.do(req{method: "GET", path: "/api/v1/search?" + c.query}).problem(400)
+			if fmt.Sprint(p.Errors) != fmt.Sprint(c.want) {
+				t.Errorf("errors %v, want %v", p.Errors, c.want)
+			}
+		})
+	}
+	// Every readable search is answered.
+	for _, q := range []string{"", "q=" + strings.Repeat("a", 512), "sort=newest&limit=100&offset=1000",
+		strings.Repeat("language=fr&", 20), "category=a&category=a&tag=" + strings.Repeat("t", 100)} {
+		e.do(req{method: "GET", path: "/api/v1/search?" + q}).want(200)
+	}
+}
