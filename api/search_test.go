@@ -97,10 +97,13 @@ func searchBehaviour(t *testing.T, e *env, engine string) {
 			t.Errorf("facet %s = %v, want %v", field, got, want)
 		}
 	}
-	for _, f := range []string{"hackathon", "badge"} {
-		if all.Facets[f] == nil {
+	for _, f := range search.FacetFields() {
+		if all.Facets[string(f)] == nil {
 			t.Errorf("facet %s missing from the response", f)
 		}
+	}
+	if len(all.Facets) != len(search.FacetFields()) {
+		t.Errorf("the response counts %d facets, want %d: %v", len(all.Facets), len(search.FacetFields()), all.Facets)
 	}
 	if got := hitSlugs(e.search("category=detection&category=emergency&language=fr")); !slices.Equal(got, []string{"abris-urgence", "veille-propagande"}) {
 		t.Errorf("filters = %v", got)
