@@ -278,6 +278,8 @@ func TestSearchNamesEachUnreadableParameter(t *testing.T) {
 				{Field: "sort", Message: "must be relevance, newest or name"},
 				{Field: "offset", Message: "must be at most 1000; narrow the search instead"},
 				{Field: "runtime", Message: badValue}, {Field: "hackathon", Message: badValue}}},
+		{"page and text at once", "limit=0&offset=x&q=%ff", []api.FieldError{{Field: "q", Message: "must be valid text of at most 512 bytes"},
+			{Field: "limit", Message: "must be a whole number from 1 to 100"}, {Field: "offset", Message: "must be a whole number, 0 or more"}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -54,14 +54,6 @@ type Query struct {
 	Offset  int
 }
 
-// Limits on queries, enforced by the API before they reach an engine.
-const (
-	MaxQueryLen     = 512 // bytes of text
-	MaxFilterValues = 20  // values per field
-	MaxLimit        = 100
-	MaxOffset       = 1000
-)
-
 // Highlight holds a hit's name and summary as HTML: the text escaped, with
 // <em>…</em> around the words that matched.
 type Highlight struct {
