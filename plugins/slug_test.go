@@ -1,29 +1,15 @@
 package plugins
 
 import (
-	"bytes"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // The validator and the published JSON Schema hold the same slugs valid:
 // the schema's pattern and bounds are the rule's own.
 func TestSlugRuleIsTheSameEverywhere(t *testing.T) {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(ManifestJSONSchema()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource(ManifestSchemaID, doc); err != nil {
-		t.Fatal(err)
-	}
-	slugSchema, err := c.Compile(ManifestSchemaID + "#/properties/slug")
-	if err != nil {
-		t.Fatal(err)
-	}
+	slugSchema := publishedSchema(t, "#/properties/slug")
 	cases := map[string]bool{
 		"portes-ouvertes": true, "abc": true, "paris-2016": true, "a1-b2-c3": true, strings.Repeat("a", 64): true,
 		"ab": false, strings.Repeat("a", 65): false, "Portes": false, "portes--ouvertes": false, "-portes": false,

@@ -12,13 +12,6 @@ import (
 // The catalogue reads what it can of a search and leaves the rest out,
 // saying so when what it left out was asked for.
 func TestCatalogueLeavesOutWhatItCannotRead(t *testing.T) {
-	many := func(n int) string {
-		var b strings.Builder
-		for i := range n {
-			fmt.Fprintf(&b, "&tag=t%d", i)
-		}
-		return b.String()
-	}
 	cases := []struct {
 		name, query string
 		text        string
@@ -44,8 +37,8 @@ func TestCatalogueLeavesOutWhatItCannotRead(t *testing.T) {
 		{"unreadable values dropped", "category=&category=a&category=a&license=%ff&tag=" + strings.Repeat("t", 101),
 			"", search.Relevance, "map[category:[a]]", 1, false},
 		{"repeated values count once", strings.Repeat("&badge=x", 25), "", search.Relevance, "map[badge:[x]]", 1, false},
-		{"too many values", many(21)[1:], "", search.Relevance,
-			"map[tag:[t0 t1 t2 t3 t4 t5 t6 t7 t8 t9 t10 t11 t12 t13 t14 t15 t16 t17 t18 t19]]", 1, true},
+		{"too many values", "tag=" + strings.Join(strings.Split("abcdefghijklmnopqrstu", ""), "&tag="), "", search.Relevance,
+			"map[tag:[a b c d e f g h i j k l m n o p q r s t]]", 1, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
