@@ -664,10 +664,7 @@ func (v *view) numberFacets() {
 		if e == nil {
 			continue
 		}
-		for _, s := range fieldSpecs {
-			if !s.facet {
-				continue
-			}
+		for s := range facetSpecs {
 			for _, value := range s.values(&e.doc) {
 				k := facetKey{s.field, value}
 				id, ok := ids[k]

@@ -742,10 +742,8 @@ func collect(v *view, sc *scratch, q Query, words int) (Result, []ranked) {
 		top.push(p)
 	}
 	res := Result{Total: total, Facets: make(map[Field]map[string]int, len(fieldSpecs))}
-	for _, s := range fieldSpecs {
-		if s.facet {
-			res.Facets[s.field] = map[string]int{}
-		}
+	for s := range facetSpecs {
+		res.Facets[s.field] = map[string]int{}
 	}
 	for id, n := range counts {
 		if n > 0 {

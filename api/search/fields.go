@@ -58,12 +58,19 @@ func Fields() []Field {
 // FacetFields lists the fields whose value counts a Result carries.
 func FacetFields() []Field {
 	out := make([]Field, 0, len(fieldSpecs))
-	for _, s := range fieldSpecs {
-		if s.facet {
-			out = append(out, s.field)
-		}
+	for s := range facetSpecs {
+		out = append(out, s.field)
 	}
 	return out
+}
+
+// facetSpecs yields the rows of the facets.
+func facetSpecs(yield func(*fieldSpec) bool) {
+	for i := range fieldSpecs {
+		if fieldSpecs[i].facet && !yield(&fieldSpecs[i]) {
+			return
+		}
+	}
 }
 
 // specOf returns the spec of a field, or nil for an unknown one.

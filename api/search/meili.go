@@ -239,10 +239,7 @@ func (m *Meili) Search(ctx context.Context, q Query) (Result, error) {
 		return Result{}, err
 	}
 	res := Result{Total: resp.TotalHits, Facets: map[Field]map[string]int{}, Hits: []Hit{}}
-	for _, s := range fieldSpecs {
-		if !s.facet {
-			continue
-		}
+	for s := range facetSpecs {
 		res.Facets[s.field] = resp.Facets[s.attribute]
 		if res.Facets[s.field] == nil {
 			res.Facets[s.field] = map[string]int{}
@@ -341,10 +338,8 @@ func MeiliRequest(q Query) ([]byte, error) {
 func meiliRequest(q Query) *meilisearch.SearchRequest {
 	size, page := meiliPage(q.Offset, q.Limit)
 	facets := make([]string, 0, len(fieldSpecs))
-	for _, s := range fieldSpecs {
-		if s.facet {
-			facets = append(facets, s.attribute)
-		}
+	for s := range facetSpecs {
+		facets = append(facets, s.attribute)
 	}
 	req := &meilisearch.SearchRequest{
 		Query:                 Clean(q.Text), // only ever q: never a filter or a query language

@@ -130,10 +130,8 @@ func (s *Service) plain(ctx context.Context, q Query) (Result, error) {
 		filters[string(f)] = values
 	}
 	facets := make([]string, 0, len(fieldSpecs))
-	for _, s := range fieldSpecs {
-		if s.facet {
-			facets = append(facets, string(s.field))
-		}
+	for s := range facetSpecs {
+		facets = append(facets, string(s.field))
 	}
 	sort := string(q.Sort)
 	if sort == "" {
