@@ -14,7 +14,6 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
 	"text/template"
@@ -61,9 +60,6 @@ const pluginSummary = "Tidies a message (trims it, collapses its spaces) and cou
 
 // pluginInitUsage is the synopsis of `riposte plugin init`.
 const pluginInitUsage = "riposte plugin init NAME [--runtime http|builtin] [--dir DIR]"
-
-// slugRule is the manifest's rule for slugs, in docs/plugin-manifest.md.
-var slugRule = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // scaffold is what the templates are filled in with.
 type scaffold struct {
@@ -128,9 +124,9 @@ func runPluginInit(ctx context.Context, slug, kind, dir string, stdout io.Writer
 
 // checkSlug applies the manifest's slug rule to NAME.
 func checkSlug(slug string) error {
-	if len(slug) < 3 || len(slug) > 64 || !slugRule.MatchString(slug) {
-		return fmt.Errorf("invalid plugin name %q: NAME is the plugin's slug, 3 to 64 lowercase letters and digits "+
-			"in words joined by single hyphens, such as portes-ouvertes", slug)
+	if !plugins.ValidSlug(slug) {
+		return fmt.Errorf("invalid plugin name %q: NAME is the plugin's slug, %d to %d %s, such as portes-ouvertes",
+			slug, plugins.MinSlugLen, plugins.MaxSlugLen, plugins.SlugRule)
 	}
 	return nil
 }

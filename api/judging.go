@@ -1,11 +1,9 @@
 package api
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -523,44 +521,10 @@ func handleLeaderboardCSV(svc *hackathons.Service) handlerFunc {
 		if err != nil {
 			return err
 		}
-		e, rows := board.Edition, board.Rows
-		var b strings.Builder
-		w := csv.NewWriter(&b)
-		header := []string{"rank", "plugin", "name", "score", "reviews"}
-		for _, cr := range e.Rubric {
-			header = append(header, cellText(cr.Key))
-		}
-		w.Write(header)
-		for _, r := range rows {
-			rec := []string{"", cellText(r.Plugin), cellText(r.Name), "", strconv.Itoa(r.Reviews)}
-			if r.Rank != nil {
-				rec[0] = strconv.Itoa(*r.Rank)
-			}
-			if r.Score != nil {
-				rec[3] = strconv.FormatFloat(*r.Score, 'f', 4, 64)
-			}
-			for _, cr := range e.Rubric {
-				if r.Reviews > 0 {
-					rec = append(rec, strconv.FormatFloat(r.Criteria[cr.Key], 'f', 2, 64))
-				} else {
-					rec = append(rec, "")
-				}
-			}
-			w.Write(rec)
-		}
-		w.Flush()
-		c.Header("Content-Disposition", `attachment; filename="`+e.Slug+`-leaderboard-`+string(n)+`.csv"`)
-		c.Data(http.StatusOK, "text/csv; charset=utf-8", []byte(b.String()))
+		c.Header("Content-Disposition", `attachment; filename="`+judging.CSVName(board.Edition.Slug, n)+`"`)
+		c.Data(http.StatusOK, "text/csv; charset=utf-8", judging.LeaderboardCSV(board.Edition.Rubric, board.Rows))
 		return nil
 	}
-}
-
-// cellText keeps a text cell from being read as a formula.
-func cellText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // DecisionRequest decides on an entry.

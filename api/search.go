@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -84,43 +82,12 @@ func handleSearch(svc *search.Service) handlerFunc {
 	}
 }
 
-// searchQuery reads and checks the parameters of a search.
+// searchQuery reads the parameters of a search, and refuses them with
+// every problem search.ParseQuery finds.
 func searchQuery(c *gin.Context) (search.Query, error) {
-	p, err := page(c)
-	if err != nil {
-		return search.Query{}, err
-	}
-	q := search.Query{Text: c.Query("q"), Sort: search.Sort(c.DefaultQuery("sort", string(search.Relevance))),
-		Limit: p.Limit, Offset: p.Offset, Filters: map[search.Field][]string{}}
-	var bad []FieldError
-	if len(q.Text) > search.MaxQueryLen || !utf8.ValidString(q.Text) {
-		bad = append(bad, FieldError{Field: "q", Message: fmt.Sprintf("must be valid text of at most %d bytes", search.MaxQueryLen)})
-	}
-	switch q.Sort {
-	case search.Relevance, search.Newest, search.ByName:
-	default:
-		bad = append(bad, FieldError{Field: "sort", Message: "must be relevance, newest or name"})
-	}
-	if q.Offset > search.MaxOffset {
-		bad = append(bad, FieldError{Field: "offset", Message: "must be at most " + strconv.Itoa(search.MaxOffset) + "; narrow the search instead"})
-	}
-	for _, f := range search.Fields() {
-		values := c.QueryArray(string(f))
-		if len(values) > search.MaxFilterValues {
-			bad = append(bad, FieldError{Field: string(f), Message: fmt.Sprintf("at most %d values", search.MaxFilterValues)})
-		}
-		for _, v := range values {
-			if v == "" || len(v) > 100 || !utf8.ValidString(v) {
-				bad = append(bad, FieldError{Field: string(f), Message: "values must be non-empty text of at most 100 bytes"})
-				break
-			}
-		}
-		if len(values) > 0 {
-			q.Filters[f] = values
-		}
-	}
-	if len(bad) > 0 {
-		return q, errStatus(http.StatusBadRequest, "invalid search", bad...)
+	q, problems := search.ParseQuery(c.Request.URL.Query())
+	if len(problems) > 0 {
+		return q, errStatus(http.StatusBadRequest, "invalid search", fieldErrors(problems)...)
 	}
 	return q, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/search"
 )
 
 // catalogue publishes plugins through the API, plus a draft and a removed
@@ -90,10 +91,13 @@ func searchBehaviour(t *testing.T, e *env, engine string) {
 			t.Errorf("facet %s = %v, want %v", field, got, want)
 		}
 	}
-	for _, f := range []string{"hackathon", "badge"} {
-		if all.Facets[f] == nil {
+	for _, f := range search.FacetFields() {
+		if all.Facets[string(f)] == nil {
 			t.Errorf("facet %s missing from the response", f)
 		}
+	}
+	if len(all.Facets) != len(search.FacetFields()) {
+		t.Errorf("the response counts %d facets, want %d: %v", len(all.Facets), len(search.FacetFields()), all.Facets)
 	}
 	if got := hitSlugs(e.search("category=detection&category=emergency&language=fr")); !slices.Equal(got, []string{"abris-urgence", "veille-propagande"}) {
 		t.Errorf("filters = %v", got)
@@ -208,4 +212,49 @@ func TestSearchThroughTheEmbeddedEngine(t *testing.T) {
 
 func TestSearchThroughMeilisearch(t *testing.T) {
 	searchBehaviour(t, newEnv(t, func(o *options) { o.Meilisearch = true }), "meilisearch")
+}
+
+// A refused search names each parameter it could not read, with what the
+// parameter must be.
+func TestSearchNamesEachUnreadableParameter(t *testing.T) {
+	e := newEnv(t)
+	const badValue = "values must be non-empty text of at most 100 bytes"
+	cases := []struct {
+		name, query string
+		want        []api.FieldError
+	}{
+		{"text too long", "q=" + strings.Repeat("a", 513), []api.FieldError{{Field: "q", Message: "must be valid text of at most 512 bytes"}}},
+		{"text not UTF-8", "q=%ff", []api.FieldError{{Field: "q", Message: "must be valid text of at most 512 bytes"}}},
+		{"unknown order", "sort=random", []api.FieldError{{Field: "sort", Message: "must be relevance, newest or name"}}},
+		{"empty order", "sort=", []api.FieldError{{Field: "sort", Message: "must be relevance, newest or name"}}},
+		{"page too small", "limit=0", []api.FieldError{{Field: "limit", Message: "must be a whole number from 1 to 100"}}},
+		{"page too large", "limit=101", []api.FieldError{{Field: "limit", Message: "must be a whole number from 1 to 100"}}},
+		{"page not a number", "limit=ten", []api.FieldError{{Field: "limit", Message: "must be a whole number from 1 to 100"}}},
+		{"negative offset", "offset=-1", []api.FieldError{{Field: "offset", Message: "must be a whole number, 0 or more"}}},
+		{"offset too deep", "offset=1001", []api.FieldError{{Field: "offset", Message: "must be at most 1000; narrow the search instead"}}},
+		{"too many values", strings.Repeat("language=fr&", 21), []api.FieldError{{Field: "language", Message: "at most 20 values"}}},
+		{"empty value", "category=", []api.FieldError{{Field: "category", Message: badValue}}},
+		{"value too long", "tag=" + strings.Repeat("t", 101), []api.FieldError{{Field: "tag", Message: badValue}}},
+		{"value not UTF-8", "badge=%fe", []api.FieldError{{Field: "badge", Message: badValue}}},
+		{"several", "q=%ff&sort=up&offset=2000&hackathon=&hackathon=x&runtime=" + strings.Repeat("r", 101),
+			[]api.FieldError{{Field: "q", Message: "must be valid text of at most 512 bytes"},
+				{Field: "sort", Message: "must be relevance, newest or name"},
+				{Field: "offset", Message: "must be at most 1000; narrow the search instead"},
+				{Field: "runtime", Message: badValue}, {Field: "hackathon", Message: badValue}}},
+		{"page and text at once", "limit=0&offset=x&q=%ff", []api.FieldError{{Field: "q", Message: "must be valid text of at most 512 bytes"},
+			{Field: "limit", Message: "must be a whole number from 1 to 100"}, {Field: "offset", Message: "must be a whole number, 0 or more"}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := e.do(req{method: "GET", path: "/api/v1/search?" + c.query}).problem(400)
+			if fmt.Sprint(p.Errors) != fmt.Sprint(c.want) {
+				t.Errorf("errors %v, want %v", p.Errors, c.want)
+			}
+		})
+	}
+	// Every readable search is answered.
+	for _, q := range []string{"", "q=" + strings.Repeat("a", 512), "sort=newest&limit=100&offset=1000",
+		strings.Repeat("language=fr&", 20), "category=a&category=a&tag=" + strings.Repeat("t", 100)} {
+		e.do(req{method: "GET", path: "/api/v1/search?" + q}).want(200)
+	}
 }

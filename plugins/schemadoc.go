@@ -32,7 +32,7 @@ func ManifestJSONSchema() []byte {
 		"additionalProperties": false,
 		"required":             []string{"slug", "name", "version", "summary", "categories", "languages", "license", "repository", "maintainers", "runtime"},
 		"properties": map[string]any{
-			"slug":        map[string]any{"type": "string", "minLength": 3, "maxLength": 64, "pattern": `^[a-z0-9]+(-[a-z0-9]+)*$`, "description": "unique identifier: lowercase words joined by hyphens"},
+			"slug":        map[string]any{"type": "string", "minLength": MinSlugLen, "maxLength": MaxSlugLen, "pattern": SlugPattern, "description": "unique identifier: lowercase words joined by hyphens"},
 			"name":        str(1, 80, "display name"),
 			"version":     map[string]any{"type": "string", "maxLength": 128, "pattern": `^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-((0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(\+([0-9a-zA-Z-]+(\.[0-9a-zA-Z-]+)*))?$`, "description": "semantic version 2.0"},
 			"summary":     str(1, 200, "one line saying what the tool does"),

@@ -31,10 +31,7 @@ type Options struct {
 // DevelopmentEndpointHint is what endpoint problems add in development.
 const DevelopmentEndpointHint = "set RIPOSTE_PLUGINS_ALLOW_PRIVATE=true to use a local endpoint during development"
 
-var (
-	slugPattern  = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-)
+var emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 
 func setOf(words string) map[string]bool {
 	m := map[string]bool{}
@@ -115,8 +112,8 @@ func length(ps *problems, path, s string, lo, hi int) bool {
 }
 
 func checkIdentity(m *Manifest, ps *problems) {
-	if length(ps, "slug", m.Slug, 3, 64) && !slugPattern.MatchString(m.Slug) {
-		ps.add("slug", "must be lowercase letters and digits in words joined by single hyphens, such as portes-ouvertes")
+	if length(ps, "slug", m.Slug, MinSlugLen, MaxSlugLen) && !ValidSlug(m.Slug) {
+		ps.add("slug", "must be "+SlugRule+", such as portes-ouvertes")
 	}
 	length(ps, "name", m.Name, 1, 80)
 	if m.Version == "" {

@@ -9,13 +9,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/judging"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
+	"github.com/riposte-civic/riposte/plugins"
 )
 
 // Service runs editions. Its clock decides deadlines.
@@ -110,11 +110,9 @@ type Input struct {
 	Rubric                        judging.Rubric
 }
 
-var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-
 func (in Input) check(c *valid.Checker) {
-	if c.Length(in.Slug, 3, 64, "slug") {
-		c.Check(slugPattern.MatchString(in.Slug), "slug", "must be lowercase words joined by hyphens, such as paris-2016")
+	if c.Length(in.Slug, plugins.MinSlugLen, plugins.MaxSlugLen, "slug") {
+		c.Check(plugins.ValidSlug(in.Slug), "slug", "must be lowercase words joined by hyphens, such as paris-2016")
 	}
 	c.Length(in.Name, 1, 120, "name")
 	c.Length(in.City, 0, 120, "city")

@@ -664,9 +664,9 @@ func (v *view) numberFacets() {
 		if e == nil {
 			continue
 		}
-		for _, f := range FacetFields() {
-			for _, value := range e.doc.Values(f) {
-				k := facetKey{f, value}
+		for s := range facetSpecs {
+			for _, value := range s.values(&e.doc) {
+				k := facetKey{s.field, value}
 				id, ok := ids[k]
 				if !ok {
 					id = int32(len(v.facetKeys))

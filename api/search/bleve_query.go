@@ -698,7 +698,8 @@ func hits(page []ranked, m matcher) []Hit {
 	html := strings.Split(Highlighted(strings.Join(marked, sep)), sep)
 	out := make([]Hit, len(page))
 	for i, p := range page {
-		out[i] = Hit{Document: detached(p.e.doc), Highlight: Highlight{Name: html[2*i], Summary: html[2*i+1]}}
+		out[i] = Hit{Document: p.e.doc, Highlight: Highlight{Name: html[2*i], Summary: html[2*i+1]}}
+		detach(&out[i].Document)
 	}
 	return out
 }
@@ -740,9 +741,9 @@ func collect(v *view, sc *scratch, q Query, words int) (Result, []ranked) {
 		}
 		top.push(p)
 	}
-	res := Result{Total: total, Facets: make(map[Field]map[string]int, len(FacetFields()))}
-	for _, f := range FacetFields() {
-		res.Facets[f] = map[string]int{}
+	res := Result{Total: total, Facets: make(map[Field]map[string]int, len(fieldSpecs))}
+	for s := range facetSpecs {
+		res.Facets[s.field] = map[string]int{}
 	}
 	for id, n := range counts {
 		if n > 0 {
@@ -754,9 +755,12 @@ func collect(v *view, sc *scratch, q Query, words int) (Result, []ranked) {
 	return res, page[min(offset, len(page)):]
 }
 
-// detached returns a copy of d that shares no slice with it.
-func detached(d Document) Document {
-	d.Tags, d.Categories, d.Languages = slices.Clone(d.Tags), slices.Clone(d.Categories), slices.Clone(d.Languages)
-	d.Hackathons, d.Badges = slices.Clone(d.Hackathons), slices.Clone(d.Badges)
-	return d
+// detach gives a copy of an indexed document slices of its own.
+func detach(d *Document) {
+	for _, s := range fieldSpecs {
+		if s.list != nil {
+			p := s.list(d)
+			*p = slices.Clone(*p)
+		}
+	}
 }

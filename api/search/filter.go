@@ -2,35 +2,8 @@ package search
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 )
-
-// attribute is the document attribute behind each filterable field.
-func (f Field) attribute() string {
-	switch f {
-	case Category:
-		return "categories"
-	case Language:
-		return "languages"
-	case Hackathon:
-		return "hackathons"
-	case Badge:
-		return "badges"
-	case Tag:
-		return "tags"
-	}
-	return string(f) // license, runtime
-}
-
-// Attribute names the document attribute a field filters.
-func (f Field) Attribute() string { return f.attribute() }
-
-// ParseField returns the field with that query-parameter name.
-func ParseField(name string) (Field, bool) {
-	f := Field(name)
-	return f, slices.Contains(Fields(), f)
-}
 
 // MeiliFilter builds a Meilisearch filter expression from an allow-listed
 // set of fields, every value quoted and escaped, so that raw user text
@@ -39,14 +12,14 @@ func ParseField(name string) (Field, bool) {
 //	(categories = "emergency" OR categories = "prevention") AND languages = "ar"
 func MeiliFilter(filters map[Field][]string) string {
 	var clauses []string
-	for _, f := range Fields() {
-		values := filters[f]
+	for _, s := range fieldSpecs {
+		values := filters[s.field]
 		if len(values) == 0 {
 			continue
 		}
 		parts := make([]string, len(values))
 		for i, v := range values {
-			parts[i] = fmt.Sprintf("%s = %s", f.attribute(), meiliQuote(v))
+			parts[i] = fmt.Sprintf("%s = %s", s.attribute, meiliQuote(v))
 		}
 		clause := strings.Join(parts, " OR ")
 		if len(parts) > 1 {
@@ -63,10 +36,15 @@ func meiliQuote(v string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(Clean(v)) + `"`
 }
 
-// Matches reports whether a document passes the filters.
-func (d Document) Matches(filters map[Field][]string) bool {
+// Matches reports whether a document passes the filters: for each field
+// filtered, it has one of the values. No document has a value of an
+// unknown field.
+func (d *Document) Matches(filters map[Field][]string) bool {
 	for f, values := range filters {
-		if len(values) > 0 && !slices.ContainsFunc(d.Values(f), func(v string) bool { return slices.Contains(values, v) }) {
+		if len(values) == 0 {
+			continue
+		}
+		if s := specOf(f); s == nil || !s.holds(d, values) {
 			return false
 		}
 	}

@@ -112,15 +112,19 @@ func (m *Meili) createIndex(ctx context.Context, uid string) error {
 
 // meiliSettings are the index settings, in full.
 func meiliSettings() *meilisearch.Settings {
-	var filterable []string
-	for _, f := range Fields() {
-		filterable = append(filterable, f.Attribute())
+	var searchable, filterable []string
+	for _, f := range textFields {
+		searchable = append(searchable, f.name)
+	}
+	for _, s := range fieldSpecs {
+		filterable = append(filterable, s.attribute)
 	}
 	return &meilisearch.Settings{
-		// In ranking order. Meilisearch's own tokenizer folds accents, splits
-		// French elisions and the Arabic article, and unifies alef and
-		// teh marbuta forms: no normalised copies are needed.
-		SearchableAttributes: []string{"name", "tags", "summary", "description"},
+		// In ranking order, as the embedded engine weighs them. Meilisearch's
+		// own tokenizer folds accents, splits French elisions and the Arabic
+		// article, and unifies alef and teh marbuta forms: no normalised
+		// copies are needed.
+		SearchableAttributes: searchable,
 		FilterableAttributes: filterable,
 		SortableAttributes:   []string{"name_sort", "updated_ts"},
 		// Trust breaks ties of relevance; "sort" stays before it so that an
@@ -194,21 +198,21 @@ type meiliDoc struct {
 
 // meiliAttributes are the attributes a hit carries back: what a result
 // shows, not the description, the longest text, which hits do not need.
-var meiliAttributes = []string{"slug", "name", "summary", "tags", "categories", "languages",
-	"license", "runtime", "hackathons", "badges", "trust", "updated_at", "revision"}
-
-func toMeili(d Document) meiliDoc {
-	cleanAll := func(s []string) []string {
-		out := make([]string, len(s))
-		for i, v := range s {
-			out[i] = Clean(v)
-		}
-		return out
+func meiliAttributes() []string {
+	out := make([]string, 0, len(fieldSpecs)+6)
+	out = append(out, "slug", "name", "summary")
+	for _, s := range fieldSpecs {
+		out = append(out, s.attribute)
 	}
+	return append(out, "trust", "updated_at", "revision")
+}
+
+// toMeili returns the Meilisearch document of d, every text cleaned.
+func toMeili(d Document) meiliDoc {
 	d.Name, d.Summary, d.Description = Clean(d.Name), Clean(d.Summary), Clean(d.Description)
-	d.License, d.Runtime = Clean(d.License), Clean(d.Runtime)
-	d.Tags, d.Categories, d.Languages = cleanAll(d.Tags), cleanAll(d.Categories), cleanAll(d.Languages)
-	d.Hackathons, d.Badges = cleanAll(d.Hackathons), cleanAll(d.Badges)
+	for i := range fieldSpecs {
+		fieldSpecs[i].rewrite(&d, Clean)
+	}
 	d.UpdatedAt = d.UpdatedAt.UTC()
 	return meiliDoc{Document: d, NameSort: SortKey(d.Name), UpdatedTS: d.UpdatedAt.Unix()}
 }
@@ -235,10 +239,10 @@ func (m *Meili) Search(ctx context.Context, q Query) (Result, error) {
 		return Result{}, err
 	}
 	res := Result{Total: resp.TotalHits, Facets: map[Field]map[string]int{}, Hits: []Hit{}}
-	for _, f := range FacetFields() {
-		res.Facets[f] = resp.Facets[f.Attribute()]
-		if res.Facets[f] == nil {
-			res.Facets[f] = map[string]int{}
+	for s := range facetSpecs {
+		res.Facets[s.field] = resp.Facets[s.attribute]
+		if res.Facets[s.field] == nil {
+			res.Facets[s.field] = map[string]int{}
 		}
 	}
 	skip := q.Offset - (int(req.Page)-1)*int(*req.HitsPerPage)
@@ -333,9 +337,9 @@ func MeiliRequest(q Query) ([]byte, error) {
 // query's offset and limit select.
 func meiliRequest(q Query) *meilisearch.SearchRequest {
 	size, page := meiliPage(q.Offset, q.Limit)
-	facets := make([]string, len(FacetFields()))
-	for i, f := range FacetFields() {
-		facets[i] = f.Attribute()
+	facets := make([]string, 0, len(fieldSpecs))
+	for s := range facetSpecs {
+		facets = append(facets, s.attribute)
 	}
 	req := &meilisearch.SearchRequest{
 		Query:                 Clean(q.Text), // only ever q: never a filter or a query language
@@ -343,7 +347,7 @@ func meiliRequest(q Query) *meilisearch.SearchRequest {
 		HitsPerPage:           &size,
 		Page:                  page,
 		Facets:                facets,
-		AttributesToRetrieve:  meiliAttributes,
+		AttributesToRetrieve:  meiliAttributes(),
 		AttributesToHighlight: []string{"name", "summary"},
 		HighlightPreTag:       MarkStart,
 		HighlightPostTag:      MarkEnd,

@@ -33,47 +33,6 @@ type Document struct {
 	Revision    int64     `json:"revision"` // the plugin's revision when indexed, for drift checks
 }
 
-// Field is a field queries may filter on; all but Tag are also facets.
-type Field string
-
-// The filterable fields, by their query-parameter names.
-const (
-	Category  Field = "category"
-	Language  Field = "language"
-	License   Field = "license"
-	Runtime   Field = "runtime"
-	Hackathon Field = "hackathon"
-	Badge     Field = "badge"
-	Tag       Field = "tag"
-)
-
-// Fields lists every filterable field, facets first.
-func Fields() []Field { return []Field{Category, Language, License, Runtime, Hackathon, Badge, Tag} }
-
-// FacetFields lists the fields whose value counts a Result carries.
-func FacetFields() []Field { return []Field{Category, Language, License, Runtime, Hackathon, Badge} }
-
-// Values returns a document's values for a field.
-func (d Document) Values(f Field) []string {
-	switch f {
-	case Category:
-		return d.Categories
-	case Language:
-		return d.Languages
-	case License:
-		return []string{d.License}
-	case Runtime:
-		return []string{d.Runtime}
-	case Hackathon:
-		return d.Hackathons
-	case Badge:
-		return d.Badges
-	case Tag:
-		return d.Tags
-	}
-	return nil
-}
-
 // Sort orders results.
 type Sort string
 
@@ -94,14 +53,6 @@ type Query struct {
 	Limit   int
 	Offset  int
 }
-
-// Limits on queries, enforced by the API before they reach an engine.
-const (
-	MaxQueryLen     = 512 // bytes of text
-	MaxFilterValues = 20  // values per field
-	MaxLimit        = 100
-	MaxOffset       = 1000
-)
 
 // Highlight holds a hit's name and summary as HTML: the text escaped, with
 // <em>…</em> around the words that matched.

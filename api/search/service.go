@@ -129,9 +129,9 @@ func (s *Service) plain(ctx context.Context, q Query) (Result, error) {
 	for f, values := range q.Filters {
 		filters[string(f)] = values
 	}
-	facets := make([]string, len(FacetFields()))
-	for i, f := range FacetFields() {
-		facets[i] = string(f)
+	facets := make([]string, 0, len(fieldSpecs))
+	for s := range facetSpecs {
+		facets = append(facets, string(s.field))
 	}
 	sort := string(q.Sort)
 	if sort == "" {
@@ -143,8 +143,8 @@ func (s *Service) plain(ctx context.Context, q Query) (Result, error) {
 		return Result{}, fmt.Errorf("search the database: %w", err)
 	}
 	res := Result{Total: pr.Total, Facets: map[Field]map[string]int{}}
-	for _, f := range FacetFields() {
-		res.Facets[f] = pr.Facets[string(f)]
+	for _, f := range facets {
+		res.Facets[Field(f)] = pr.Facets[f]
 	}
 	for _, src := range pr.Sources {
 		d := DocumentOf(src)

@@ -24,15 +24,14 @@ type SearchSource struct {
 	Listed    bool // published with a live version: it belongs in the index
 	Name      string
 	Summary   string
-	Runtime   string
 	Manifest  []byte
 	Trust     int
 	Revision  int64
 	UpdatedAt time.Time
-	Facets    map[string][]string // field → values
+	Facets    map[string][]string // field → values, the runtime among them
 }
 
-const sourceColumns = `p.id, p.slug, (p.status = 'published' AND p.latest_version IS NOT NULL), p.name, p.summary, p.runtime,
+const sourceColumns = `p.id, p.slug, (p.status = 'published' AND p.latest_version IS NOT NULL), p.name, p.summary,
 	p.manifest, p.trust, p.revision, p.updated_at`
 
 func scanSource(r interface{ Scan(...any) error }) (SearchSource, error) {
@@ -40,7 +39,7 @@ func scanSource(r interface{ Scan(...any) error }) (SearchSource, error) {
 		s        SearchSource
 		manifest *string
 	)
-	err := r.Scan(&s.ID, &s.Slug, &s.Listed, &s.Name, &s.Summary, &s.Runtime, &manifest, &s.Trust, &s.Revision, &s.UpdatedAt)
+	err := r.Scan(&s.ID, &s.Slug, &s.Listed, &s.Name, &s.Summary, &manifest, &s.Trust, &s.Revision, &s.UpdatedAt)
 	if manifest != nil {
 		s.Manifest = []byte(*manifest)
 	}

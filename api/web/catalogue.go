@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/search"
@@ -130,48 +129,36 @@ func maps(v url.Values) url.Values {
 	return out
 }
 
-// catalogueQuery reads a search from the URL with the API's limits. What
-// it cannot read it drops, reporting invalid, rather than refusing: a page
-// should show something.
+// catalogueQuery reads a search from the URL with the API's rules
+// (search.ParseQuery), and the page number. What it cannot read it leaves
+// out, reporting invalid, rather than refusing: a page should show
+// something. Blank text and order, and empty, unreadable or repeated
+// filter values, it leaves out silently.
 func catalogueQuery(v url.Values) (search.Query, int, bool) {
-	invalid := false
-	q := search.Query{Text: strings.TrimSpace(v.Get("q")), Sort: search.Sort(v.Get("sort")), Limit: perPage,
-		Filters: map[search.Field][]string{}}
-	if len(q.Text) > search.MaxQueryLen || !utf8.ValidString(q.Text) {
-		q.Text, invalid = "", true
+	in := url.Values{}
+	if text := strings.TrimSpace(v.Get("q")); text != "" {
+		in.Set("q", text)
 	}
-	switch q.Sort {
-	case search.Relevance, search.Newest, search.ByName:
-	case "":
-		q.Sort = search.Relevance
-	default:
-		q.Sort, invalid = search.Relevance, true
+	if sort := v.Get("sort"); sort != "" {
+		in.Set("sort", sort)
 	}
-	page := 1
+	for _, f := range search.Fields() {
+		for _, val := range v[string(f)] {
+			if search.ValidFilterValue(val) && !slices.Contains(in[string(f)], val) {
+				in.Add(string(f), val)
+			}
+		}
+	}
+	q, problems := search.ParseQuery(in)
+	page, pageOK := 1, true
 	if s := v.Get("page"); s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || (n-1)*perPage > search.MaxOffset {
-			invalid = true
-		} else {
+		if pageOK = err == nil && n >= 1 && (n-1)*perPage <= search.MaxOffset; pageOK {
 			page = n
 		}
 	}
-	q.Offset = (page - 1) * perPage
-	for _, f := range search.Fields() {
-		var keep []string
-		for _, val := range v[string(f)] {
-			if val != "" && len(val) <= 100 && utf8.ValidString(val) && !slices.Contains(keep, val) {
-				keep = append(keep, val)
-			}
-		}
-		if len(keep) > search.MaxFilterValues {
-			keep, invalid = keep[:search.MaxFilterValues], true
-		}
-		if len(keep) > 0 {
-			q.Filters[f] = keep
-		}
-	}
-	return q, page, invalid
+	q.Limit, q.Offset = perPage, (page-1)*perPage
+	return q, page, len(problems) > 0 || !pageOK
 }
 
 // facetViews orders each facet's values by count, then label, keeping the

@@ -1,12 +1,9 @@
 package web
 
 import (
-	"encoding/csv"
 	"errors"
 	"html/template"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
@@ -85,35 +82,9 @@ func handleLeaderboardCSV(svc *hackathons.Service) handlerFunc {
 			}
 			return err
 		}
-		e, rows := board.Edition, board.Rows
-		var b strings.Builder
-		cw := csv.NewWriter(&b)
-		header := []string{"rank", "plugin", "name", "score", "reviews"}
-		for _, cr := range e.Rubric {
-			header = append(header, cellText(cr.Key))
-		}
-		cw.Write(header)
-		for _, row := range rows {
-			rec := []string{"", cellText(row.Plugin), cellText(row.Name), "", strconv.Itoa(row.Reviews)}
-			if row.Rank != nil {
-				rec[0] = strconv.Itoa(*row.Rank)
-			}
-			if row.Score != nil {
-				rec[3] = strconv.FormatFloat(*row.Score, 'f', 4, 64)
-			}
-			for _, cr := range e.Rubric {
-				cell := ""
-				if row.Reviews > 0 {
-					cell = strconv.FormatFloat(row.Criteria[cr.Key], 'f', 2, 64)
-				}
-				rec = append(rec, cell)
-			}
-			cw.Write(rec)
-		}
-		cw.Flush()
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+e.Slug+`-leaderboard-`+string(n)+`.csv"`)
-		_, err = w.Write([]byte(b.String()))
+		w.Header().Set("Content-Disposition", `attachment; filename="`+judging.CSVName(board.Edition.Slug, n)+`"`)
+		_, err = w.Write(judging.LeaderboardCSV(board.Edition.Rubric, board.Rows))
 		return err
 	}
 }
@@ -124,12 +95,4 @@ func normalization(r *http.Request) judging.Normalization {
 		return judging.ZScore
 	}
 	return judging.Raw
-}
-
-// cellText keeps a text cell from being read as a formula by spreadsheets.
-func cellText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -26,6 +26,7 @@ func Run(t *testing.T, open Open) {
 	t.Run("arabic", func(t *testing.T) { testArabic(t, loaded(t, open)) })
 	t.Run("filters", func(t *testing.T) { testFilters(t, loaded(t, open)) })
 	t.Run("facets", func(t *testing.T) { testFacets(t, loaded(t, open)) })
+	t.Run("every field", func(t *testing.T) { testEveryField(t, loaded(t, open)) })
 	t.Run("sort and pages", func(t *testing.T) { testSortAndPages(t, loaded(t, open)) })
 	t.Run("highlights", func(t *testing.T) { testHighlights(t, loaded(t, open)) })
 	t.Run("no query language", func(t *testing.T) { testNoQueryLanguage(t, loaded(t, open)) })
@@ -225,6 +226,42 @@ func testFacets(t *testing.T, e search.Engine) {
 	}
 	r := find(t, e, search.Query{Text: "pharos"})
 	checkFacets(t, r.Facets, facetsOf([]string{"signalement"}))
+}
+
+// testEveryField filters on each value of each filterable field, and finds
+// the documents having it, whose hits show it, and counts them when the
+// field is a facet: a field an engine does not index, filter, count or
+// return fails here.
+func testEveryField(t *testing.T, e search.Engine) {
+	for _, f := range search.Fields() {
+		values := map[string]bool{}
+		for _, d := range Corpus() {
+			for _, v := range d.Values(f) {
+				values[v] = true
+			}
+		}
+		if len(values) < 2 {
+			t.Errorf("the corpus gives %s fewer than two values: give it more", f)
+		}
+		facet := slices.Contains(search.FacetFields(), f)
+		for v := range values {
+			filters := map[search.Field][]string{f: {v}}
+			r := find(t, e, search.Query{Filters: filters})
+			got, w := slugs(r), want(filters)
+			slices.Sort(got)
+			if !slices.Equal(got, w) {
+				t.Errorf("%s=%s: got %v, want %v", f, v, got, w)
+			}
+			for _, h := range r.Hits {
+				if !slices.Contains(h.Values(f), v) {
+					t.Errorf("%s=%s: hit %s shows %s %v", f, v, h.Slug, f, h.Values(f))
+				}
+			}
+			if _, counted := r.Facets[f]; counted != facet || facet && r.Facets[f][v] != len(w) {
+				t.Errorf("%s=%s: facet counts %v, want %d (a facet: %v)", f, v, r.Facets[f], len(w), facet)
+			}
+		}
+	}
 }
 
 func checkFacets(t *testing.T, got, want map[search.Field]map[string]int) {
