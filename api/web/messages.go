@@ -74,9 +74,13 @@ var messagesEN = map[string]string{
 
 	"try.title": "Try it", "try.hint": "Fill in the form and run the tool. What you type is not stored.",
 	"try.input": "Input (JSON)", "try.none": "(none)", "try.list": "One item per line.", "try.run": "Run",
-	"try.answer": "Answer (version %s, %s ms)", "try.json.show": "Show the raw answer (JSON)",
+	"try.answer": "Answered by version %s in %s ms.", "try.json.show": "Raw answer (JSON)",
 	"try.json": "This is not valid JSON.", "try.number": "Enter a number.", "try.failed": "The tool failed: %s.",
 	"form.required": "(required)", "form.email": "E-mail address", "form.password": "Password", "form.name": "Name",
+
+	"try.answer.title": "Answer", "answer.unreadable": "The answer could not be shown: open the raw answer below.",
+	"answer.cut": "… (more in the raw answer)", "answer.more": "and %s more in the raw answer", "answer.none": "None",
+	"answer.true": "Yes", "answer.false": "No",
 
 	"signin.title": "Sign in", "signin.go": "Sign in", "signin.invalid": "Wrong e-mail address or password.",
 	"signin.disabled": "This account is disabled.", "signin.new": "No account yet?",
@@ -219,9 +223,13 @@ var messagesFR = map[string]string{
 
 	"try.title": "Essayer", "try.hint": "Remplissez le formulaire et lancez l’outil. Ce que vous saisissez n’est pas conservé.",
 	"try.input": "Entrée (JSON)", "try.none": "(aucune)", "try.list": "Un élément par ligne.", "try.run": "Lancer",
-	"try.answer": "Réponse (version %s, %s ms)", "try.json.show": "Voir la réponse brute (JSON)",
+	"try.answer": "Réponse de la version %s en %s ms.", "try.json.show": "Réponse brute (JSON)",
 	"try.json": "Ce n’est pas du JSON valide.", "try.number": "Saisissez un nombre.", "try.failed": "L’outil a échoué : %s.",
 	"form.required": "(obligatoire)", "form.email": "Adresse e-mail", "form.password": "Mot de passe", "form.name": "Nom",
+
+	"try.answer.title": "Réponse", "answer.unreadable": "La réponse n’a pas pu être affichée : ouvrez la réponse brute ci-dessous.",
+	"answer.cut": "… (suite dans la réponse brute)", "answer.more": "et %s de plus dans la réponse brute", "answer.none": "Aucun",
+	"answer.true": "Oui", "answer.false": "Non",
 
 	"signin.title": "Connexion", "signin.go": "Se connecter", "signin.invalid": "Adresse e-mail ou mot de passe incorrect.",
 	"signin.disabled": "Ce compte est désactivé.", "signin.new": "Pas encore de compte ?",

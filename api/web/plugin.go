@@ -40,7 +40,7 @@ func handlePlugin(h *Handler, reg *registry.Service) handlerFunc {
 		if err != nil {
 			return err
 		}
-		d.Try = h.tryForm(d, nil)
+		d.Try = h.tryForm(d, localeFrom(r.Context()), nil)
 		h.render(w, r, http.StatusOK, "plugin", d.title(), d)
 		return nil
 	}
