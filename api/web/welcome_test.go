@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/riposte-civic/riposte/api/auth"
 	_ "github.com/riposte-civic/riposte/plugins/rumeur" // the rumour check, tried below
 )
 
@@ -52,4 +53,52 @@ func TestRumourCheckReadsAsAResult(t *testing.T) {
 	b.post("/plugins/rumeur/try", url.Values{"message": {"The town council meets on Tuesday."}, "language": {"en"}}).
 		want(t, http.StatusOK).inOrder(t, "Conclusion", "No known debunked rumour resembles this message.",
 		"Debunked rumours it resembles", "None", "How to check for yourself", "reverse image search")
+}
+
+// Each plugin page says who maintains the tool and how to reach them, and
+// how to use it: the form and the API for a tool that runs here, saying
+// where what one types goes; the team's pages for one described only.
+func TestPluginPageSaysWhoMaintainsItAndHowToUseIt(t *testing.T) {
+	e := newEnv(t)
+	e.builtins()
+	owner := e.user("owner@example.org", auth.RoleParticipant)
+	e.published(owner, manifest("guide-riposte", "Guide", "A guide to answering propaganda", "homepage: https://guide.example.org"))
+	e.published(owner, strings.Replace(manifest("veille-http", "Veille", "Watches rumours"), "runtime: {type: none}",
+		`runtime: {type: http, endpoint: "https://tool.example.org/invoke"}
+input_schema: {type: object, properties: {q: {type: string}}}
+output_schema: {type: object}
+examples: [{name: One, input: {q: x}}]`, 1))
+	b := e.browser()
+	b.get("/plugins/guide-riposte").want(t, http.StatusOK).inOrder(t,
+		"<dt>Maintainers</dt>", `<a href="mailto:ada@example.org" dir="auto">Ada</a>`,
+		`<h2 id="howto-h">How to use it</h2>`, "This tool does not run on Riposte",
+		`<a href="https://guide.example.org" rel="nofollow noopener noreferrer">its website</a>`,
+		`<a href="https://example.org/guide-riposte" rel="nofollow noopener noreferrer">its source code</a>`,
+		"Write to its maintainers:", `href="mailto:ada@example.org"`, "ada@example.org")
+	p := b.get("/plugins/portes-ouvertes").want(t, http.StatusOK)
+	p.inOrder(t, "<dt>Runs</dt><dd>On this server</dd>", "How to use it", `<a href="#try">`, "It runs on this server",
+		`<a href="/api/v1/plugins/portes-ouvertes/openapi.json"`, "Write to its maintainers", `id="try"`)
+	if strings.Contains(p.body, "does not run on Riposte") {
+		t.Fatal("a runnable tool is said to be described only")
+	}
+	b.get("/plugins/veille-http").want(t, http.StatusOK).inOrder(t, "<dt>Runs</dt><dd>On its team’s server</dd>",
+		"It runs on its team’s server (tool.example.org): what you type is sent there")
+	b.lang = "fr"
+	b.get("/plugins/guide-riposte").want(t, http.StatusOK, "Comment l’utiliser", "Cet outil ne fonctionne pas sur Riposte", "Écrivez à ses responsables")
+}
+
+// The runtime filter says in plain words where a tool runs.
+func TestCatalogueFiltersSpeakPlainWords(t *testing.T) {
+	e := newEnv(t)
+	e.builtins()
+	owner := e.user("owner@example.org", auth.RoleParticipant)
+	e.published(owner, manifest("guide-riposte", "Guide", "A guide to answering propaganda"))
+	e.index()
+	b := e.browser()
+	p := b.get("/").want(t, http.StatusOK, "<legend>Runs</legend>", ">On this server<", ">Described only<")
+	if strings.Contains(p.body, "Catalogue entry only") {
+		t.Fatal("the runtime filter still speaks of catalogue entries")
+	}
+	b.lang = "fr"
+	b.get("/").want(t, http.StatusOK, "<legend>Fonctionne</legend>", ">Sur ce serveur<", ">Décrit seulement<")
 }
