@@ -88,6 +88,7 @@ var messagesEN = map[string]string{
 	"howto.described": "This tool does not run on Riposte: this page describes it. To use it, go to its team’s pages:",
 	"howto.homepage":  "its website", "howto.repository": "its source code",
 	"howto.contact": "Questions, problems, ideas? Write to its maintainers:",
+	"about.title":   "About Riposte",
 
 	"signin.title": "Sign in", "signin.go": "Sign in", "signin.invalid": "Wrong e-mail address or password.",
 	"signin.disabled": "This account is disabled.", "signin.new": "No account yet?",
@@ -244,6 +245,7 @@ var messagesFR = map[string]string{
 	"howto.described": "Cet outil ne fonctionne pas sur Riposte : cette page le décrit. Pour l’utiliser, rendez-vous sur les pages de son équipe :",
 	"howto.homepage":  "son site", "howto.repository": "son code source",
 	"howto.contact": "Questions, problèmes, idées ? Écrivez à ses responsables :",
+	"about.title":   "À propos de Riposte",
 
 	"signin.title": "Connexion", "signin.go": "Se connecter", "signin.invalid": "Adresse e-mail ou mot de passe incorrect.",
 	"signin.disabled": "Ce compte est désactivé.", "signin.new": "Pas encore de compte ?",

@@ -9,6 +9,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /static/{name}", h.assets.serve)
 	m.Handle("GET /lang/{code}", h.handle(h.handleLanguage))
 	m.Handle("/", h.handle(h.notFound))
+	m.Handle("GET /about", h.handle(handleAbout(h)))
 
 	// Catalogue and plugins.
 	m.Handle("GET /{$}", h.handle(handleCatalogue(h, d.Search, hk, false)))

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/platform/platformtest"
 	_ "github.com/riposte-civic/riposte/plugins/rumeur" // the rumour check, tried below
 )
 
@@ -101,4 +102,48 @@ func TestCatalogueFiltersSpeakPlainWords(t *testing.T) {
 	}
 	b.lang = "fr"
 	b.get("/").want(t, http.StatusOK, "<legend>Fonctionne</legend>", ">Sur ce serveur<", ">Décrit seulement<")
+}
+
+// newEnvRunBy is newEnv for an instance whose configuration names who
+// runs it and how to reach them.
+func newEnvRunBy(t testing.TB, operator, contact string) *env {
+	t.Helper()
+	pe := platformtest.New(t, func(o *platformtest.Options) { o.Operator, o.Contact = operator, contact })
+	return &env{Env: pe, t: t, srv: pe.Serve(), store: pe.Store, reg: pe.Registry, hk: pe.Hackathons, clock: pe.Clock}
+}
+
+// Every page links to a page that says what Riposte is, who runs this
+// instance (as configured, never invented) and what is checked and what
+// is not.
+func TestAboutPageSaysWhoRunsItAndWhatIsChecked(t *testing.T) {
+	e := newEnv(t)
+	owner := e.user("owner@example.org", auth.RoleParticipant)
+	e.published(owner, manifest("guide-riposte", "Guide", "A guide to answering propaganda"))
+	b := e.browser()
+	for _, path := range []string{"/", "/plugins/guide-riposte", "/hackathons", "/signin", "/signup", "/nowhere"} {
+		if p := b.get(path); !strings.Contains(p.body, `<a href="/about">About Riposte</a>`) {
+			t.Errorf("%s does not link to the about page:\n%s", path, p.body)
+		}
+	}
+	p := b.get("/about").want(t, http.StatusOK, "<title>About Riposte · Riposte</title>")
+	p.inOrder(t, "What Riposte is", "13 November 2015", "January 2016",
+		"Who runs this site", "run by its organizers", "have not published a contact address",
+		"How tools are checked", "What Riposte checks", "never changed afterwards", "SHA-256", "does not store or log what you type",
+		"What Riposte does not check", "does what it says", "Being listed is not an endorsement")
+	if strings.Contains(p.body, "mailto:") {
+		t.Fatal("a contact is shown though none is configured")
+	}
+	b.lang = "fr"
+	b.get("/about").want(t, http.StatusOK).inOrder(t, "Ce qu’est Riposte", "13 novembre 2015", "janvier 2016",
+		"Qui gère ce site", "gérée par ses organisateurs", "Ce que Riposte vérifie", "Ce que Riposte ne vérifie pas",
+		`<a href="/about">À propos de Riposte</a>`)
+
+	for contact, link := range map[string]string{
+		"civic-tech@paris.example":      `<a href="mailto:civic-tech@paris.example">civic-tech@paris.example</a>`,
+		"https://paris.example/contact": `<a href="https://paris.example/contact" rel="noopener noreferrer">https://paris.example/contact</a>`,
+	} {
+		run := newEnvRunBy(t, "Ville de Paris <Mission civic tech>", contact)
+		run.browser().get("/about").want(t, http.StatusOK, "run by <strong dir=\"auto\">Ville de Paris &lt;Mission civic tech&gt;</strong>",
+			"To reach them: "+link, "to the people who run this site")
+	}
 }
