@@ -112,7 +112,7 @@ func schemaFields(raw json.RawMessage, l *locale) ([]tryField, bool) {
 	for _, name := range s.propertyNames(root) {
 		ps := s.property(root, name)
 		f := tryField{Name: name, Label: titleOf(ps, name, l), Hint: translated(ps, "description", l), Required: required[name], schema: ps}
-		if strings.EqualFold(f.Hint, f.Label) {
+		if ps.object(kwDescription).str(l.Code) == "" && strings.EqualFold(ps.str("description"), ps.str("title")) {
 			f.Hint = "" // a description that only repeats the title
 		}
 		if f.Kind = fieldKind(s, ps, &f, l); f.Kind == "" {

@@ -33,7 +33,11 @@ func TestRumourCheckReadsAsAResult(t *testing.T) {
 	e.builtins()
 	b := e.browser()
 	b.lang = "fr"
-	b.get("/plugins/rumeur").want(t, http.StatusOK).inOrder(t,
+	form := b.get("/plugins/rumeur").want(t, http.StatusOK)
+	if strings.Contains(form.body, "language of the answer") {
+		t.Error("a hint repeats the field's title, in English")
+	}
+	form.inOrder(t,
 		`<label for="try-message">Message à vérifier`, "Le texte reçu ou vu, en français ou en anglais",
 		`<label for="try-language">Langue de la réponse`, `<option value="fr" selected>Français</option>`, `<option value="en">Anglais</option>`)
 	p := b.post("/plugins/rumeur/try", url.Values{"message": {"URGENT : l'un des kamikazes de Paris était un sikh converti, regardez la photo avec son coran"},
@@ -146,4 +150,81 @@ func TestAboutPageSaysWhoRunsItAndWhatIsChecked(t *testing.T) {
 		run.browser().get("/about").want(t, http.StatusOK, "run by <strong dir=\"auto\">Ville de Paris &lt;Mission civic tech&gt;</strong>",
 			"To reach them: "+link, "to the people who run this site")
 	}
+}
+
+// A participant starts from a short form that writes the manifest: a
+// catalogue entry by default, the full editor one click away, every
+// problem at its field, a review in the editor before registering.
+func TestNewPluginFromAShortForm(t *testing.T) {
+	e := newEnv(t)
+	ada := e.user("ada@example.org", auth.RoleParticipant)
+	e.published(ada, manifest("deja-pris", "Taken", "Already there"))
+	b := e.browser()
+	b.signIn("ada@example.org")
+	b.get("/my/new").want(t, http.StatusOK, `<a href="/my/new/manifest">`, `id="new-name"`, `id="new-slug"`, `id="new-summary"`,
+		`name="categories" value="counter-speech"`, `name="languages" value="ar"`, `<option>AGPL-3.0-or-later</option>`,
+		`id="new-runtime-none" name="runtime" value="none" checked`, `id="new-runtime-http" name="runtime" value="http" aria-describedby`,
+		"You will be named as its maintainer: Name ada (ada@example.org).")
+	b.get("/my/new/manifest").want(t, http.StatusOK, `<textarea id="manifest"`, `action="/my/new/manifest"`, `<a href="/my/new">`)
+
+	// Nothing filled in: every problem at its field, in the page's language.
+	b.lang = "fr"
+	p := b.post("/my/new", url.Values{"action": {"register"}}).want(t, http.StatusUnprocessableEntity, `id="problems"`)
+	for _, f := range []string{"name", "slug", "summary", "categories", "languages", "license", "repository"} {
+		if !strings.Contains(p.body, `id="new-`+f+`-error"`) || !strings.Contains(p.body, `href="#new-`+f+`"`) {
+			t.Errorf("no error at %s:\n%s", f, p.body)
+		}
+	}
+	p.inOrder(t, `id="new-name" name="name"`, `aria-describedby="new-name-hint new-name-error" aria-invalid="true"`,
+		`<p class="field-error" id="new-name-error">Donnez un nom à l’outil`)
+	p.inOrder(t, `<fieldset id="new-categories" aria-describedby="new-categories-hint new-categories-error">`,
+		"Choisissez une à trois catégories.")
+
+	// A taken slug, a licence typed by hand; what was typed is kept.
+	form := url.Values{"name": {"Déjà pris"}, "slug": {"deja-pris"}, "summary": {"Watch rumours"}, "categories": {"detection", "research"},
+		"languages": {"fr", "ar"}, "other_languages": {"de, tr"}, "license": {"other"}, "other_license": {"LGPL-3.0-or-later"},
+		"repository": {"https://example.org/veille"}, "runtime": {"none"}, "action": {"register"}}
+	b.lang = "en"
+	b.post("/my/new", form).want(t, http.StatusUnprocessableEntity, `id="new-slug-error">This short name is taken`,
+		`value="Déjà pris"`, `value="de, tr"`, `value="LGPL-3.0-or-later"`, `id="new-category-research" name="categories" value="research" checked`)
+
+	// Reviewing shows the manifest in the editor, written from the form, the slug derived from the name.
+	form.Set("slug", "")
+	form.Set("name", "Veille des rumeurs")
+	form.Set("action", "review")
+	p = b.post("/my/new", form).want(t, http.StatusOK, `<textarea id="manifest"`, `action="/my/new/manifest"`,
+		"Riposte wrote this manifest from your answers.")
+	p.inOrder(t, "slug: veille-des-rumeurs", "name: Veille des rumeurs", "version: 0.1.0", "categories: [detection, research]",
+		"languages: [fr, ar, de, tr]", "license: LGPL-3.0-or-later", "repository: https://example.org/veille",
+		"- name: Name ada", "email: ada@example.org", "runtime: {type: none}")
+
+	// Registering directly makes a draft catalogue entry.
+	form.Set("action", "register")
+	p = b.post("/my/new", form).want(t, http.StatusSeeOther)
+	if loc := p.Header.Get("Location"); loc != "/my/plugins/veille-des-rumeurs?done=created" {
+		t.Fatalf("registered, then sent to %s", loc)
+	}
+	b.get("/my/plugins/veille-des-rumeurs").want(t, http.StatusOK, "Draft", "Veille des rumeurs")
+}
+
+// A tool on its team's server gets a starting input and output; its
+// address is checked at its field.
+func TestNewPluginOnItsTeamsServer(t *testing.T) {
+	e := newEnv(t)
+	e.user("ada@example.org", auth.RoleParticipant)
+	b := e.browser()
+	b.signIn("ada@example.org")
+	form := url.Values{"name": {"Vérif"}, "summary": {"Checks a message"}, "categories": {"detection"}, "languages": {"fr"},
+		"license": {"MIT"}, "repository": {"https://example.org/verif"}, "runtime": {"http"}, "endpoint": {"ftp://verif.example.org/invoke"},
+		"action": {"register"}}
+	b.post("/my/new", form).want(t, http.StatusUnprocessableEntity, `id="new-endpoint-error"`,
+		`aria-describedby="new-endpoint-hint new-endpoint-error" aria-invalid="true"`, `value="ftp://verif.example.org/invoke"`)
+	form.Set("endpoint", "https://verif.example.org/invoke")
+	form.Set("action", "review")
+	b.post("/my/new", form).want(t, http.StatusOK).inOrder(t, "runtime: {type: http, endpoint: &#39;https://verif.example.org/invoke&#39;}",
+		"input_schema:", "output_schema:", "x-riposte-headline: result", "examples:")
+	form.Set("action", "register")
+	b.post("/my/new", form).want(t, http.StatusSeeOther)
+	e.browser().get("/plugins/verif").want(t, http.StatusNotFound)                                   // a draft
+	b.get("/plugins/verif").want(t, http.StatusOK, "<dd>On its team’s server</dd>", "Text to check") // its owner sees the draft
 }
