@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -90,12 +91,17 @@ func (w *answerWriter) object(o *jsonObject, n *jsonObject, depth int, skip stri
 			names = append(names, name)
 		}
 	}
+	names = slices.DeleteFunc(names, func(name string) bool { return hidden(w.s.property(n, name)) })
+	switch {
+	case len(names) == 0 && skip != "":
+		return // the headline said it all
+	case len(names) == 1 && depth > 0 && scalar(o.vals[names[0]]):
+		w.value(o.vals[names[0]], w.s.property(n, names[0]), depth+1) // {"name": "X"} reads as X
+		return
+	}
 	open := false
 	for _, name := range names {
 		ps := w.s.property(n, name)
-		if hidden(ps) {
-			continue
-		}
 		if !open {
 			w.b.WriteString(`<dl class="answer-fields">`)
 			open = true
@@ -109,6 +115,16 @@ func (w *answerWriter) object(o *jsonObject, n *jsonObject, depth int, skip stri
 	} else {
 		w.b.WriteString("—")
 	}
+}
+
+// scalar reports whether v is a single value rather than an object or a
+// list.
+func scalar(v any) bool {
+	switch v.(type) {
+	case *jsonObject, []any:
+		return false
+	}
+	return true
 }
 
 // list writes an array: objects as cards, other values as a list.

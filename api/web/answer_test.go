@@ -118,3 +118,17 @@ func TestLinkifyKeepsSentencePunctuationOut(t *testing.T) {
 	order(t, got, `Call 112 or see <a href="https://www.gouvernement.fr/risques"`, `>https://www.gouvernement.fr/risques</a>. Then (`,
 		`<a href="https://x.example/a"`, `</a>).`)
 }
+
+func TestAnswersSayEachThingOnce(t *testing.T) {
+	schema := `{"type": "object", "x-riposte-headline": "result", "properties": {"result": {"type": "string", "title": "Result"},
+		"platform": {"type": "object", "title": "Platform", "properties": {"id": {"type": "string", "x-riposte-hidden": true}, "name": {"type": "string"}}}}}`
+	html := string(renderAnswer(locales["en"], []byte(schema), []byte(`{"result": "Nothing found"}`)))
+	if strings.Contains(html, "—") || strings.Contains(html, "answer-fields") {
+		t.Errorf("an empty list of fields under the headline:\n%s", html)
+	}
+	html = string(renderAnswer(locales["en"], []byte(schema), []byte(`{"result": "Found", "platform": {"id": "x", "name": "X (Twitter)"}}`)))
+	order(t, html, "Found", "<dt>Platform</dt><dd>", "X (Twitter)</span></dd></dl>")
+	if strings.Contains(html, "Name") {
+		t.Errorf("an object of one value is shown as a list:\n%s", html)
+	}
+}
