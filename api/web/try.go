@@ -141,7 +141,7 @@ func fieldKind(s schemaDoc, ps *jsonObject, f *tryField, l *locale) string {
 	switch t := ps.str("type"); t {
 	case "string":
 		if n, ok := ps.get("maxLength").(json.Number); ok {
-			if max, err := n.Float64(); err == nil && max <= 200 {
+			if limit, err := n.Float64(); err == nil && limit <= 200 {
 				return "text"
 			}
 		}
