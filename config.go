@@ -38,6 +38,8 @@ var configVars = []struct{ Name, Default, Help string }{
 	{"RIPOSTE_SEARCH_RATE", "600", "searches (API and catalogue page together) allowed per minute to each client address; 0 for no limit"},
 	{"RIPOSTE_PLUGIN_CREATE_RATE", "30", "plugins each account may register per hour (organizers are not limited); 0 for no limit"},
 	{"RIPOSTE_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"RIPOSTE_OPERATOR", "", "who runs this instance (an organisation or a person), named on the about page; empty to speak of its organizers"},
+	{"RIPOSTE_CONTACT", "", "how to reach them, on the about page: an e-mail address or an http(s) URL; empty for none"},
 }
 
 // config is the validated configuration.
@@ -60,6 +62,8 @@ type config struct {
 	SearchRate          int // per minute and client address; 0 for no limit
 	PluginCreateRate    int // per hour and account; 0 for no limit
 	LogLevel            slog.Level
+	Operator            string // who runs this instance, for the about page
+	Contact             string // an e-mail address or an http(s) URL
 }
 
 // loadConfig reads the RIPOSTE_* variables through getenv and returns every
@@ -118,6 +122,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if err := cfg.LogLevel.UnmarshalText([]byte(env("RIPOSTE_LOG_LEVEL"))); err != nil {
 		c.Add("RIPOSTE_LOG_LEVEL", "must be debug, info, warn or error")
 	}
+	cfg.Operator, cfg.Contact = env("RIPOSTE_OPERATOR"), env("RIPOSTE_CONTACT")
+	c.Length(cfg.Operator, 0, 200, "RIPOSTE_OPERATOR")
+	checkContact(&c, cfg.Contact)
 	if err := c.Err(); err != nil {
 		return config{}, configError(err)
 	}
@@ -151,6 +158,17 @@ func checkHTTPURL(c *valid.Checker, name, raw string) {
 	u, err := url.Parse(raw)
 	c.Check(err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "", name,
 		fmt.Sprintf("must be an http(s) URL such as https://riposte.example.org, not %q", raw))
+}
+
+// checkContact accepts an e-mail address or an http(s) URL, or nothing.
+func checkContact(c *valid.Checker, raw string) {
+	switch {
+	case raw == "":
+	case strings.Contains(raw, "://"):
+		checkHTTPURL(c, "RIPOSTE_CONTACT", raw)
+	default:
+		c.Email(raw, "RIPOSTE_CONTACT")
+	}
 }
 
 func checkDatabaseURL(c *valid.Checker, cfg *config) {

@@ -103,3 +103,17 @@ func TestAbuseRates(t *testing.T) {
 		}
 	}
 }
+
+func TestOperatorAndContactForTheAboutPage(t *testing.T) {
+	for _, contact := range []string{"", "contact@paris.example", "https://paris.example/contact"} {
+		cfg, err := loadConfig(envMap(map[string]string{"RIPOSTE_OPERATOR": "Ville de Paris", "RIPOSTE_CONTACT": contact}))
+		if err != nil || cfg.Operator != "Ville de Paris" || cfg.Contact != contact {
+			t.Errorf("contact %q: %+v, %v", contact, cfg.Contact, err)
+		}
+	}
+	for _, contact := range []string{"nobody", "javascript://alert(1)", "ftp://paris.example"} {
+		if _, err := loadConfig(envMap(map[string]string{"RIPOSTE_CONTACT": contact})); err == nil || !strings.Contains(err.Error(), "RIPOSTE_CONTACT") {
+			t.Errorf("contact %q accepted: %v", contact, err)
+		}
+	}
+}

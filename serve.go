@@ -182,6 +182,7 @@ func platformOptions(cfg config, st *store.Store, engine search.Engine, secret [
 		AllowPrivateEndpoints: cfg.PluginsAllowPrivate, InvokeRate: invokeRate(cfg.InvokeRate),
 		PluginCreatePerHour: cfg.PluginCreateRate, SearchPerMinute: cfg.SearchRate,
 		TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, Production: cfg.Production,
+		Operator: cfg.Operator, Contact: cfg.Contact,
 	}
 }
 

@@ -50,7 +50,7 @@ func decode(data []byte) (*Manifest, problems) {
 		}
 		return nil, ps
 	}
-	if _, ok := tree.(map[string]any); !ok {
+	if _, ok := tree.(*object); !ok {
 		ps.add("", "the manifest must be a mapping of fields (a JSON object)")
 		return nil, ps
 	}
@@ -59,9 +59,49 @@ func decode(data []byte) (*Manifest, problems) {
 	return &m, ps
 }
 
-// decodeJSONTree parses JSON into plain values (map[string]any, []any,
-// string, json.Number, bool, nil), rejecting duplicate keys and trailing
-// data.
+// object is a decoded mapping that keeps its keys in the order they were
+// written, and writes them in that order as JSON: schemas keep the order
+// of their properties, which forms and answers follow.
+type object struct {
+	keys []string
+	vals map[string]any
+}
+
+func newObject() *object { return &object{vals: map[string]any{}} }
+
+// set adds a key, reporting false when it is already there.
+func (o *object) set(key string, v any) bool {
+	if _, dup := o.vals[key]; dup {
+		return false
+	}
+	o.keys = append(o.keys, key)
+	o.vals[key] = v
+	return true
+}
+
+// MarshalJSON writes the object with its keys in their order.
+func (o *object) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, k := range o.keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		vb, err := json.Marshal(o.vals[k])
+		if err != nil {
+			return nil, err
+		}
+		b.Write(kb)
+		b.WriteByte(':')
+		b.Write(vb)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// decodeJSONTree parses JSON into plain values (*object, []any, string,
+// json.Number, bool, nil), rejecting duplicate keys and trailing data.
 func decodeJSONTree(data []byte, ps *problems) any {
 	d := json.NewDecoder(bytes.NewReader(data))
 	d.UseNumber()
@@ -97,7 +137,7 @@ func jsonValue(d *json.Decoder, path string, depth int) (any, error) {
 	}
 	switch tok {
 	case json.Delim('{'):
-		obj := map[string]any{}
+		obj := newObject()
 		for d.More() {
 			kt, err := d.Token()
 			if err != nil {
@@ -105,12 +145,14 @@ func jsonValue(d *json.Decoder, path string, depth int) (any, error) {
 			}
 			key := kt.(string)
 			kp := joinPath(path, key)
-			if _, dup := obj[key]; dup {
+			if _, dup := obj.vals[key]; dup {
 				return nil, &pathError{kp, "appears twice"}
 			}
-			if obj[key], err = jsonValue(d, kp, depth+1); err != nil {
+			v, err := jsonValue(d, kp, depth+1)
+			if err != nil {
 				return nil, err
 			}
+			obj.set(key, v)
 		}
 		_, err := d.Token()
 		return obj, err
@@ -157,7 +199,7 @@ func yamlValue(n *yaml.Node, path string, depth int, ps *problems) any {
 		ps.add(path, fmt.Sprintf("line %d: YAML aliases (*name) are not supported; write the value out", n.Line))
 		return nil
 	case yaml.MappingNode:
-		obj := map[string]any{}
+		obj := newObject()
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if k.Kind != yaml.ScalarNode || (k.Tag != "!!str" && k.Tag != "!!int" && k.Tag != "!!bool" && k.Tag != "!!float") {
@@ -165,11 +207,11 @@ func yamlValue(n *yaml.Node, path string, depth int, ps *problems) any {
 				continue
 			}
 			kp := joinPath(path, k.Value)
-			if _, dup := obj[k.Value]; dup {
+			if _, dup := obj.vals[k.Value]; dup {
 				ps.add(kp, fmt.Sprintf("line %d: appears twice", k.Line))
 				continue
 			}
-			obj[k.Value] = yamlValue(v, kp, depth+1, ps)
+			obj.set(k.Value, yamlValue(v, kp, depth+1, ps))
 		}
 		return obj
 	case yaml.SequenceNode:
@@ -266,7 +308,7 @@ func assignSlice(path string, v any, dst reflect.Value, ps *problems) {
 }
 
 func assignStruct(path string, v any, dst reflect.Value, ps *problems) {
-	obj, ok := v.(map[string]any)
+	obj, ok := v.(*object)
 	if !ok {
 		ps.add(path, "must be a mapping of fields (a JSON object)")
 		return
@@ -279,18 +321,14 @@ func assignStruct(path string, v any, dst reflect.Value, ps *problems) {
 		byName[name] = i
 		names = append(names, name)
 	}
-	keys := make([]string, 0, len(obj))
-	for k := range obj {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	keys := slices.Sorted(slices.Values(obj.keys)) // problems in a stable order
 	for _, k := range keys {
 		i, known := byName[k]
 		if !known {
 			ps.add(joinPath(path, k), unknownField(k, names))
 			continue
 		}
-		assign(joinPath(path, k), obj[k], dst.Field(i), ps)
+		assign(joinPath(path, k), obj.vals[k], dst.Field(i), ps)
 	}
 }
 

@@ -30,3 +30,24 @@ func TestSlugRuleIsTheSameEverywhere(t *testing.T) {
 		}
 	}
 }
+
+func TestSuggestSlugFromAName(t *testing.T) {
+	for name, want := range map[string]string{
+		"Portes Ouvertes":                    "portes-ouvertes",
+		"  Vérif' Rumeurs — édition 2016 ! ": "verif-rumeurs-edition-2016",
+		"Cœur & Æther":                       "coeur-aether",
+		"مضاد الخطاب":                        "",
+		"AB":                                 "",
+		"Contre-discours (مضاد الخطاب)": "contre-discours",
+		strings.Repeat("word ", 20):     strings.TrimSuffix(strings.Repeat("word-", 12), "-") + "-word",
+		strings.Repeat("a", 70):         strings.Repeat("a", 64),
+	} {
+		got := SuggestSlug(name)
+		if got != want {
+			t.Errorf("SuggestSlug(%q) = %q, want %q", name, got, want)
+		}
+		if got != "" && !ValidSlug(got) {
+			t.Errorf("SuggestSlug(%q) = %q, which is not a slug", name, got)
+		}
+	}
+}

@@ -57,6 +57,9 @@ type Options struct {
 	// Now is the clock of editions' deadlines and of the pages; nil means
 	// time.Now.
 	Now func() time.Time
+	// Operator and Contact say who runs this instance and how to reach
+	// them, on the about page; either may be empty.
+	Operator, Contact string
 }
 
 // Platform is Riposte built: its services and the HTTP server answering
@@ -105,7 +108,8 @@ func (p *Platform) wire(o Options) (err error) {
 	}
 	searchLimit := ratelimit.New(ratelimit.PerMinute(o.SearchPerMinute), nil)
 	p.Pages, err = web.New(web.Deps{Logger: o.Logger, Auth: p.Auth, Registry: p.Registry, Search: p.Search,
-		Hackathons: p.Hackathons, Users: o.Store, SecureCookies: o.Production, Now: o.Now, SearchLimit: searchLimit})
+		Hackathons: p.Hackathons, Users: o.Store, SecureCookies: o.Production, Now: o.Now, SearchLimit: searchLimit,
+		Operator: o.Operator, Contact: o.Contact})
 	if err != nil {
 		return err
 	}

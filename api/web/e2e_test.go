@@ -310,7 +310,7 @@ func TestBrowserParticipantFixesAManifestAndPublishes(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("password"), "a long password"), chromedp.Submit(chromedp.ID("password")))
 	tb.notice("Welcome! Your account is ready.")
 	tb.do(chromedp.Click(chromedp.CSS(`a[href="/my/plugins"]`)), chromedp.Click(chromedp.CSS(`a[href="/my/new"]`)),
-		chromedp.WaitVisible(chromedp.ID("manifest")))
+		chromedp.Click(chromedp.CSS(`a[href="/my/new/manifest"]`)), chromedp.WaitVisible(chromedp.ID("manifest")))
 	bad := strings.Replace(manifest("veille", "Veille", "Watch rumours"), "license: MIT", "license: MITT", 1)
 	tb.do(chromedp.SetValue(chromedp.ID("manifest"), bad), chromedp.Submit(chromedp.ID("manifest")),
 		chromedp.WaitVisible(chromedp.CSS(".error-summary")))

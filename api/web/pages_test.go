@@ -68,7 +68,7 @@ func TestTryARunnablePlugin(t *testing.T) {
 	e.builtins()
 	b := e.browser()
 	p := b.get("/plugins/portes-ouvertes").want(t, 200, `id="try"`, `<select id="try-country" name="country" required`)
-	if !strings.Contains(p.body, "<option selected>FR</option>") && !strings.Contains(p.body, "<option>FR</option>") {
+	if !strings.Contains(p.body, `<option value="FR" selected>France</option>`) && !strings.Contains(p.body, `<option value="FR">France</option>`) {
 		t.Fatalf("no country choice:\n%s", p.body)
 	}
 	p = b.post("/plugins/portes-ouvertes/try", url.Values{"country": {"FR"}, "language": {"en"}}).

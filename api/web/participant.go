@@ -42,6 +42,7 @@ type manifestData struct {
 	Apart    []plugins.Problem
 	Problems int
 	Error    string
+	Review   bool // the short form wrote Text: the person reviews it before registering
 }
 
 // handleManifestForm shows the manifest form: empty for a new plugin, the

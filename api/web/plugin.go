@@ -5,6 +5,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/riposte-civic/riposte/api/auth"
@@ -40,10 +41,22 @@ func handlePlugin(h *Handler, reg *registry.Service) handlerFunc {
 		if err != nil {
 			return err
 		}
-		d.Try = h.tryForm(d, nil)
+		d.Try = h.tryForm(d, localeFrom(r.Context()), nil)
 		h.render(w, r, http.StatusOK, "plugin", d.title(), d)
 		return nil
 	}
+}
+
+// EndpointHost names the server an http plugin's inputs are sent to.
+func (d *pluginData) EndpointHost() string {
+	if d.Manifest == nil {
+		return ""
+	}
+	u, err := url.Parse(d.Manifest.Runtime.Endpoint)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
 }
 
 func (d *pluginData) title() string {

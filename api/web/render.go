@@ -87,7 +87,7 @@ type pages struct {
 // pageNames lists the pages; each is templates/<name>.html defining
 // "content" (and may define "head").
 var pageNames = []string{"error", "catalogue", "plugin", "signin", "signup", "hackathons", "hackathon",
-	"judge", "review", "organize", "edition-admin", "edition-results", "mine", "manifest", "myplugin"}
+	"judge", "review", "organize", "edition-admin", "edition-results", "mine", "manifest", "myplugin", "about", "newplugin"}
 
 func loadPages(as *assets) (*pages, error) {
 	funcs := template.FuncMap{

@@ -9,6 +9,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /static/{name}", h.assets.serve)
 	m.Handle("GET /lang/{code}", h.handle(h.handleLanguage))
 	m.Handle("/", h.handle(h.notFound))
+	m.Handle("GET /about", h.handle(handleAbout(h)))
 
 	// Catalogue and plugins.
 	m.Handle("GET /{$}", h.handle(handleCatalogue(h, d.Search, hk, false)))
@@ -48,8 +49,10 @@ func (h *Handler) routes() {
 
 	// Participant space.
 	m.Handle("GET /my/plugins", h.handle(handleMine(h, reg)))
-	m.Handle("GET /my/new", h.handle(handleManifestForm(h, reg)))
-	m.Handle("POST /my/new", h.handle(handleManifest(h, reg)))
+	m.Handle("GET /my/new", h.handle(handleNewPluginForm(h)))
+	m.Handle("POST /my/new", h.handle(handleNewPlugin(h, reg)))
+	m.Handle("GET /my/new/manifest", h.handle(handleManifestForm(h, reg)))
+	m.Handle("POST /my/new/manifest", h.handle(handleManifest(h, reg)))
 	m.Handle("GET /my/plugins/{slug}", h.handle(handleMyPlugin(h, reg, hk)))
 	m.Handle("GET /my/plugins/{slug}/versions/new", h.handle(handleManifestForm(h, reg)))
 	m.Handle("POST /my/plugins/{slug}/versions/new", h.handle(handleManifest(h, reg)))

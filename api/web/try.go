@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"html"
 	"html/template"
 	"net/http"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -30,6 +28,8 @@ type tryData struct {
 	JSON     string
 	Version  string
 	Millis   int
+
+	outputSchema json.RawMessage // how to render the answer
 }
 
 // tryField is one control of the form.
@@ -38,16 +38,22 @@ type tryField struct {
 	Label    string
 	Hint     string
 	Kind     string // select, text, textarea, integer, number, checkbox, list
-	Options  []string
+	Options  []tryOption
 	Required bool
 	Value    string
 	Error    string
-	schema   map[string]any
+	schema   *jsonObject
+}
+
+// tryOption is a choice of a select: the value sent and its label.
+type tryOption struct {
+	Value string
+	Label string
 }
 
 // tryForm builds the form from the plugin's input schema, filled with the
 // form just sent, or else with the first example.
-func (h *Handler) tryForm(d *pluginData, r *http.Request) *tryData {
+func (h *Handler) tryForm(d *pluginData, l *locale, r *http.Request) *tryData {
 	m := d.Manifest
 	if m == nil || !m.Runnable() || d.Plugin.Status == store.StatusRemoved {
 		return nil
@@ -56,8 +62,8 @@ func (h *Handler) tryForm(d *pluginData, r *http.Request) *tryData {
 	if len(m.Examples) > 0 {
 		json.Unmarshal(m.Examples[0].Input, &example)
 	}
-	t := &tryData{}
-	fields, ok := schemaFields(m.InputSchema)
+	t := &tryData{outputSchema: m.OutputSchema}
+	fields, ok := schemaFields(m.InputSchema, l)
 	if !ok {
 		t.Raw = true
 		if r != nil {
@@ -77,8 +83,8 @@ func (h *Handler) tryForm(d *pluginData, r *http.Request) *tryData {
 			f.Value = r.PostFormValue(f.Name)
 		case example[f.Name] != nil:
 			f.Value = formValue(example[f.Name])
-		case f.schema["default"] != nil:
-			f.Value = formValue(f.schema["default"])
+		case f.schema.get("default") != nil:
+			f.Value = formValue(f.schema.get("default"))
 		}
 		t.Fields = append(t.Fields, f)
 	}
@@ -86,44 +92,30 @@ func (h *Handler) tryForm(d *pluginData, r *http.Request) *tryData {
 }
 
 // schemaFields reads an object schema whose properties are all simple
-// (text, numbers, booleans, choices, lists of text) into form fields.
-func schemaFields(raw json.RawMessage) ([]tryField, bool) {
-	var s map[string]any
-	if json.Unmarshal(raw, &s) != nil {
-		return nil, false
-	}
-	props, _ := s["properties"].(map[string]any)
-	if (s["type"] != nil && s["type"] != "object") || len(props) == 0 {
+// (text, numbers, booleans, choices, lists of text) into form fields, in
+// the order the schema gives them, labelled in l's language.
+func schemaFields(raw json.RawMessage, l *locale) ([]tryField, bool) {
+	s := readSchema(raw)
+	root := s.root
+	if root == nil || (root.get("type") != nil && root.get("type") != "object") || len(s.propertyNames(root)) == 0 {
 		return nil, false
 	}
 	required := map[string]bool{}
-	if list, ok := s["required"].([]any); ok {
+	if list, ok := root.get("required").([]any); ok {
 		for _, v := range list {
 			if name, ok := v.(string); ok {
 				required[name] = true
 			}
 		}
 	}
-	names := make([]string, 0, len(props))
-	for name := range props {
-		names = append(names, name)
-	}
-	// Required fields first, then by name: schemas decoded from JSON have no order.
-	sort.Slice(names, func(i, j int) bool {
-		if required[names[i]] != required[names[j]] {
-			return required[names[i]]
-		}
-		return names[i] < names[j]
-	})
 	var out []tryField
-	for _, name := range names {
-		ps, _ := props[name].(map[string]any)
-		f := tryField{Name: name, Label: name, Required: required[name], schema: ps}
-		if title, ok := ps["title"].(string); ok && title != "" {
-			f.Label = title
+	for _, name := range s.propertyNames(root) {
+		ps := s.property(root, name)
+		f := tryField{Name: name, Label: titleOf(ps, name, l), Hint: translated(ps, "description", l), Required: required[name], schema: ps}
+		if ps.object(kwDescription).str(l.Code) == "" && strings.EqualFold(ps.str("description"), ps.str("title")) {
+			f.Hint = "" // a description that only repeats the title
 		}
-		f.Hint, _ = ps["description"].(string)
-		if f.Kind = fieldKind(ps, &f); f.Kind == "" {
+		if f.Kind = fieldKind(s, ps, &f, l); f.Kind == "" {
 			return nil, false
 		}
 		out = append(out, f)
@@ -131,34 +123,38 @@ func schemaFields(raw json.RawMessage) ([]tryField, bool) {
 	return out, true
 }
 
-func fieldKind(ps map[string]any, f *tryField) string {
-	if enum, ok := ps["enum"].([]any); ok {
+// fieldKind chooses the control of a property, and fills a choice's
+// options with their labels.
+func fieldKind(s schemaDoc, ps *jsonObject, f *tryField, l *locale) string {
+	if enum, ok := ps.get("enum").([]any); ok {
 		for _, v := range enum {
 			switch v.(type) {
-			case string, float64:
-				f.Options = append(f.Options, formValue(v))
+			case string, json.Number:
+				value := formValue(v)
+				f.Options = append(f.Options, tryOption{Value: value, Label: enumLabel(ps, value, l)})
 			default:
 				return ""
 			}
 		}
 		return "select"
 	}
-	switch ps["type"] {
+	switch t := ps.str("type"); t {
 	case "string":
-		if n, ok := ps["maxLength"].(float64); ok && n <= 200 {
-			return "text"
+		if n, ok := ps.get("maxLength").(json.Number); ok {
+			if limit, err := n.Float64(); err == nil && limit <= 200 {
+				return "text"
+			}
 		}
-		if _, ok := ps["format"]; ok {
+		if ps.get("format") != nil {
 			return "text"
 		}
 		return "textarea"
-	case "integer", "number", "boolean":
-		if ps["type"] == "boolean" {
-			return "checkbox"
-		}
-		return ps["type"].(string)
+	case "integer", "number":
+		return t
+	case "boolean":
+		return "checkbox"
 	case "array":
-		if items, ok := ps["items"].(map[string]any); ok && items["type"] == "string" && items["enum"] == nil {
+		if items := s.items(ps); items.str("type") == "string" && items.get("enum") == nil {
 			return "list"
 		}
 	}
@@ -227,8 +223,8 @@ func (t *tryData) input(l *locale) (json.RawMessage, bool) {
 }
 
 func numericOptions(f *tryField) bool {
-	enum, _ := f.schema["enum"].([]any)
-	return len(enum) > 0 && !slices.ContainsFunc(enum, func(v any) bool { _, ok := v.(float64); return !ok })
+	enum, _ := f.schema.get("enum").([]any)
+	return len(enum) > 0 && !slices.ContainsFunc(enum, func(v any) bool { _, ok := v.(json.Number); return !ok })
 }
 
 // handleTry runs a plugin on the form's input and shows its answer on the
@@ -240,7 +236,7 @@ func handleTry(h *Handler, reg *registry.Service) handlerFunc {
 			return err
 		}
 		l := localeFrom(r.Context())
-		t := h.tryForm(d, r)
+		t := h.tryForm(d, l, r)
 		if t == nil {
 			return errPage(http.StatusConflict, "try.unavailable")
 		}
@@ -267,7 +263,7 @@ func (t *tryData) answer(l *locale, res registry.Invocation, err error) error {
 	var invalid valid.Errors
 	switch {
 	case err == nil:
-		t.Output, t.Version, t.Millis = renderJSON(res.Output), res.Version, int(res.Duration.Milliseconds())
+		t.Output, t.Version, t.Millis = renderAnswer(l, t.outputSchema, res.Output), res.Version, int(res.Duration.Milliseconds())
 		var b bytes.Buffer
 		json.Indent(&b, res.Output, "", "  ")
 		t.JSON = b.String()
@@ -304,63 +300,4 @@ func (t *tryData) refused(l *locale, err error) error {
 		return err
 	}
 	return nil
-}
-
-// renderJSON shows a plugin's output to people: objects as lists of
-// labelled values, arrays as lists, web addresses as links, everything
-// escaped.
-func renderJSON(raw json.RawMessage) template.HTML {
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
-	var v any
-	if d.Decode(&v) != nil {
-		return template.HTML(html.EscapeString(string(raw)))
-	}
-	var b strings.Builder
-	writeValue(&b, v, 0)
-	return template.HTML(b.String())
-}
-
-func writeValue(b *strings.Builder, v any, depth int) {
-	if depth > 32 {
-		b.WriteString("…")
-		return
-	}
-	switch x := v.(type) {
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		b.WriteString(`<dl class="out">`)
-		for _, k := range keys {
-			b.WriteString(`<dt>` + html.EscapeString(k) + `</dt><dd>`)
-			writeValue(b, x[k], depth+1)
-			b.WriteString(`</dd>`)
-		}
-		b.WriteString(`</dl>`)
-	case []any:
-		if len(x) == 0 {
-			b.WriteString("—")
-			return
-		}
-		b.WriteString(`<ul class="out">`)
-		for _, e := range x {
-			b.WriteString("<li>")
-			writeValue(b, e, depth+1)
-			b.WriteString("</li>")
-		}
-		b.WriteString(`</ul>`)
-	case string:
-		if u := safeURL(x); u != "" && !strings.HasPrefix(u, "mailto:") {
-			b.WriteString(`<a href="` + html.EscapeString(u) + `" rel="nofollow noopener noreferrer">` + html.EscapeString(x) + `</a>`)
-			return
-		}
-		b.WriteString(`<span dir="auto">` + html.EscapeString(x) + `</span>`)
-	case nil:
-		b.WriteString("—")
-	default:
-		b.WriteString(html.EscapeString(formValue(x)))
-	}
 }

@@ -30,7 +30,8 @@ import (
 	"github.com/riposte-civic/riposte/api/store"
 )
 
-// Deps is what the pages need. Every field but the last three is required.
+// Deps is what the pages need. Every field from SecureCookies on is
+// optional.
 type Deps struct {
 	Logger     *slog.Logger
 	Auth       *auth.Service
@@ -48,6 +49,10 @@ type Deps struct {
 	// SearchLimit limits the catalogue's searches per client address; it
 	// is the API's, so that both draw on one allowance. Nil means no limit.
 	SearchLimit *ratelimit.Limiter
+	// Operator names who runs this instance and Contact says how to reach
+	// them (an e-mail address or an http(s) URL), on the about page;
+	// either may be empty.
+	Operator, Contact string
 }
 
 // Handler serves the pages. Create it with New.

@@ -163,3 +163,5 @@ func TestRejectsInputsItCannotAnswer(t *testing.T) {
 		})
 	}
 }
+
+func TestAnswersReadAsResults(t *testing.T) { pluginstest.Presented(t, New(), "fr", "en", "ar") }

@@ -10,6 +10,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,4 +76,62 @@ func Run(t *testing.T, p plugins.Plugin) {
 			t.Fatal("Invoke ignored a cancelled context")
 		}
 	})
+}
+
+// Presented checks that a plugin's form and answers read well in each of
+// langs (see "Presentation" in docs/plugin-manifest.md): its output
+// schema names a headline among its properties, and every property of its
+// input and output schemas that is shown has a title and a title in each
+// language, every enum value a label in each language.
+func Presented(t *testing.T, p plugins.Plugin, langs ...string) {
+	t.Helper()
+	m := p.Manifest()
+	for name, raw := range map[string]json.RawMessage{"input_schema": m.InputSchema, "output_schema": m.OutputSchema} {
+		var root map[string]any
+		if err := json.Unmarshal(raw, &root); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		presented(t, root, root, name, langs)
+		if name != "output_schema" {
+			continue
+		}
+		props, _ := root["properties"].(map[string]any)
+		if h, _ := root["x-riposte-headline"].(string); props[h] == nil {
+			t.Errorf("output_schema: x-riposte-headline %q names no property", h)
+		}
+	}
+}
+
+// presented checks the properties of schema s and of the schemas under it.
+func presented(t *testing.T, root, s map[string]any, path string, langs []string) {
+	t.Helper()
+	if ref, _ := s["$ref"].(string); strings.HasPrefix(ref, "#/$defs/") {
+		defs, _ := root["$defs"].(map[string]any)
+		s, _ = defs[strings.TrimPrefix(ref, "#/$defs/")].(map[string]any)
+	}
+	if items, ok := s["items"].(map[string]any); ok {
+		presented(t, root, items, path+"[]", langs)
+	}
+	props, _ := s["properties"].(map[string]any)
+	for name, v := range props {
+		ps, _ := v.(map[string]any)
+		if ps["x-riposte-hidden"] == true {
+			continue
+		}
+		at := path + "." + name
+		titles, _ := ps["x-riposte-title"].(map[string]any)
+		labels, _ := ps["x-riposte-enum-labels"].(map[string]any)
+		enum, _ := ps["enum"].([]any)
+		for _, lang := range langs {
+			if s, _ := titles[lang].(string); s == "" || ps["title"] == nil {
+				t.Errorf("%s has no title in %s", at, lang)
+			}
+			for _, value := range enum {
+				if l, _ := labels[fmt.Sprint(value)].(map[string]any); l[lang] == nil {
+					t.Errorf("%s: %v has no label in %s", at, value, lang)
+				}
+			}
+		}
+		presented(t, root, ps, at, langs)
+	}
 }

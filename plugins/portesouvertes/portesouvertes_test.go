@@ -239,3 +239,5 @@ func TestSharedStepsNameNoNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestAnswersReadAsResults(t *testing.T) { pluginstest.Presented(t, New(), "fr", "en", "ar") }

@@ -9,6 +9,7 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -56,9 +57,13 @@ type item struct {
 }
 
 type dataset struct {
-	Verdicts map[string]text `yaml:"verdicts"`
-	Rumours  []rumour        `yaml:"rumours"`
-	Advice   []item          `yaml:"advice"`
+	Verdicts    map[string]text `yaml:"verdicts"`
+	Conclusions struct {
+		Match text `yaml:"match"` // verdict, event
+		None  text `yaml:"none"`
+	} `yaml:"conclusions"`
+	Rumours []rumour `yaml:"rumours"`
+	Advice  []item   `yaml:"advice"`
 }
 
 // Plugin answers from the embedded dataset.
@@ -113,9 +118,12 @@ type Advice struct {
 
 // Answer is the plugin's output.
 type Answer struct {
-	Language string   `json:"language"`
-	Matches  []Match  `json:"matches"`
-	Advice   []Advice `json:"advice"`
+	// Conclusion says the answer in one sentence: the verdict on the
+	// closest rumour, or that no known rumour matches.
+	Conclusion string   `json:"conclusion"`
+	Language   string   `json:"language"`
+	Matches    []Match  `json:"matches"`
+	Advice     []Advice `json:"advice"`
 }
 
 // Invoke checks a message against the debunked rumours.
@@ -140,7 +148,17 @@ func (p *Plugin) Invoke(ctx context.Context, raw json.RawMessage) (json.RawMessa
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(Answer{Language: in.Language, Matches: matches, Advice: p.advice(in.Language)})
+	return json.Marshal(Answer{Conclusion: p.conclusion(matches, in.Language), Language: in.Language,
+		Matches: matches, Advice: p.advice(in.Language)})
+}
+
+// conclusion sums up the answer: the closest rumour's verdict and event,
+// or that none matches.
+func (p *Plugin) conclusion(matches []Match, lang string) string {
+	if len(matches) == 0 {
+		return p.data.Conclusions.None[lang]
+	}
+	return fmt.Sprintf(p.data.Conclusions.Match[lang], matches[0].VerdictLabel, matches[0].Event)
 }
 
 // check rejects inputs that cannot be answered.

@@ -192,3 +192,24 @@ func TestStopsWhenCancelled(t *testing.T) {
 		t.Fatalf("got %v, want context.Canceled", err)
 	}
 }
+
+func TestAnswersReadAsResults(t *testing.T) { pluginstest.Presented(t, New(), "fr", "en", "ar") }
+
+func TestConcludesWithTheVerdictOrSaysNothingMatches(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   in
+		want string
+	}{
+		{in{Message: "URGENT : l'un des kamikazes de Paris était un sikh converti, regardez la photo avec son coran", Language: "fr"},
+			"Faux : ce message ressemble à une rumeur démentie (Attentats du 13 novembre 2015, Paris)."},
+		{in{Message: "CCTV video of the explosion at Brussels airport this morning!!", Language: "en"},
+			"Out of context: this message resembles a debunked rumour (Brussels attacks, 22 March 2016)."},
+		{in{Message: "The town council meets on Tuesday.", Language: "en"},
+			"No known debunked rumour resembles this message. That does not make it true: check it with the advice below."},
+	} {
+		if a := invoke(t, tc.in); a.Conclusion != tc.want {
+			t.Errorf("%q: conclusion %q, want %q", tc.in.Message, a.Conclusion, tc.want)
+		}
+	}
+}

@@ -1,5 +1,6 @@
-// Riposte's only script: search as you type on the catalogue, and reading
-// an uploaded manifest into the text area. Every page works without it.
+// Riposte's only script: search as you type on the catalogue, reading an
+// uploaded manifest into the text area, and suggesting a new plugin's
+// short name from its name. Every page works without it.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -43,6 +44,21 @@
       var reader = new FileReader();
       reader.onload = function () { text.value = reader.result; file.value = ""; text.focus(); };
       reader.readAsText(file.files[0]);
+    });
+  }
+
+  // The server derives the slug from the name when it is left empty
+  // (plugins.SuggestSlug); this shows the suggestion while typing, until
+  // the slug is typed in.
+  var name = document.getElementById("new-name"), slug = document.getElementById("new-slug");
+  if (name && slug && String.prototype.normalize) {
+    var typed = slug.value !== "";
+    slug.addEventListener("input", function () { typed = slug.value !== ""; });
+    name.addEventListener("input", function () {
+      if (typed) return;
+      slug.value = name.value.toLowerCase().replace(/œ/g, "oe").replace(/æ/g, "ae").replace(/ß/g, "ss")
+        .normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-+/, "").slice(0, 64).replace(/-+$/, "");
     });
   }
 })();
