@@ -1,0 +1,7 @@
+//go:build !race
+
+package wasm_test
+
+// raceDetector is true when the race detector runs, whose shadow memory
+// makes the process's RSS say nothing of the modules'.
+const raceDetector = false
