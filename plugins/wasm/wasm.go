@@ -93,8 +93,14 @@ type Options struct {
 	// before failing with plugins.ErrBusy; 0 means DefaultWait.
 	Wait time.Duration
 	// CacheDir keeps compiled code on disk, so that a restart does not
-	// compile modules again; empty keeps it in memory only.
+	// compile modules again; empty keeps it in memory only. The host
+	// must be the only writer of the directory; it may be emptied while
+	// no host runs.
 	CacheDir string
+	// Shared keeps compiled code in memory for several hosts of one
+	// process, so that they compile each module once: tests that build
+	// many hosts share one. When set, CacheDir is unused.
+	Shared *Cache
 	// Compiled bounds the compiled modules kept in memory; 0 means
 	// DefaultCompiled. The least recently used are dropped first.
 	Compiled int
@@ -110,7 +116,7 @@ type Options struct {
 // when done.
 type Host struct {
 	rt        wazero.Runtime
-	cache     wazero.CompilationCache
+	cache     closer              // the compilation cache, unless shared
 	config    wazero.ModuleConfig // what every instance shares
 	modules   *moduleCache
 	gate      *gate
@@ -127,16 +133,14 @@ func NewHost(ctx context.Context, o Options) (*Host, error) {
 	if err != nil {
 		return nil, err
 	}
-	cache := wazero.NewCompilationCache()
-	if o.CacheDir != "" {
-		if cache, err = wazero.NewCompilationCacheWithDir(o.CacheDir); err != nil {
-			return nil, fmt.Errorf("wasm: compilation cache: %w", err)
-		}
+	shared, cache, err := o.cache()
+	if err != nil {
+		return nil, err
 	}
 	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().
 		WithCloseOnContextDone(true).
 		WithMemoryLimitPages(pages(plugins.MaxMemoryMB)).
-		WithCompilationCache(cache))
+		WithCompilationCache(shared))
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
 		rt.Close(ctx)
 		cache.Close(ctx)
@@ -176,6 +180,39 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	return o, nil
 }
+
+// cache returns the compilation cache of a host, and what the host
+// closes with itself: the same cache, or nothing when it is shared.
+func (o Options) cache() (use wazero.CompilationCache, own closer, err error) {
+	switch {
+	case o.Shared != nil:
+		return o.Shared.c, nopCloser{}, nil
+	case o.CacheDir != "":
+		c, err := wazero.NewCompilationCacheWithDir(o.CacheDir)
+		if err != nil {
+			return nil, nil, fmt.Errorf("wasm: compilation cache: %w", err)
+		}
+		return c, c, nil
+	}
+	c := wazero.NewCompilationCache()
+	return c, c, nil
+}
+
+// Cache is compiled code kept in memory for several hosts (see
+// Options.Shared).
+type Cache struct{ c wazero.CompilationCache }
+
+// NewCache returns an empty cache, to share between hosts.
+func NewCache() *Cache { return &Cache{c: wazero.NewCompilationCache()} }
+
+// Close releases the compiled code, once the hosts sharing it are closed.
+func (c *Cache) Close(ctx context.Context) error { return c.c.Close(ctx) }
+
+type closer interface{ Close(context.Context) error }
+
+type nopCloser struct{}
+
+func (nopCloser) Close(context.Context) error { return nil }
 
 // Close stops every running module and releases the compiled code. Calls
 // after Close fail. Closing again does nothing.

@@ -22,26 +22,15 @@ import (
 	"github.com/riposte-civic/riposte/plugins/wasm/wasmtest"
 )
 
-// cacheDir is the compilation cache the tests' hosts share, so that each
-// module is compiled once per test binary.
-var cacheDir string
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "wasm-cache-")
-	if err != nil {
-		panic(err)
-	}
-	cacheDir = dir
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+// shared is the compiled code the tests' hosts share, so that each module
+// is compiled once per test binary.
+var shared = wasm.NewCache()
 
 // newHost returns a host for the test, closed when it ends.
 func newHost(tb testing.TB, o wasm.Options) *wasm.Host {
 	tb.Helper()
 	if o.CacheDir == "" {
-		o.CacheDir = cacheDir
+		o.Shared = shared
 	}
 	h, err := wasm.NewHost(context.Background(), o)
 	if err != nil {
