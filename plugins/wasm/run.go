@@ -35,6 +35,9 @@ type Limits struct {
 // a non-zero exit, a need for more memory than l.MemoryMB, an answer that
 // is not a JSON object with an "output" member, or more than MaxOutput
 // written. plugins.ErrBusy, wrapped, says there was no room to run it.
+//
+// Run hashes bin to find its compiled code, about a millisecond per
+// megabyte: to call one module many times, call the Invoke of its Plugin.
 func (h *Host) Run(ctx context.Context, bin []byte, input json.RawMessage, l Limits) (json.RawMessage, error) {
 	c, release, err := h.modules.get(ctx, Digest(bin), func(context.Context) ([]byte, error) { return bin, nil })
 	if err != nil {

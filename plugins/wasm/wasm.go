@@ -29,16 +29,21 @@
 //	p, err := host.Plugin(ctx, manifest, bin) // a plugins.Plugin, for the conformance suite
 //
 // The registry runs plugins through host.Loader, which fetches a module's
-// bytes from a Modules (the database) the first time it is called.
+// bytes from a Modules (the database) the first time it is called. Tests
+// get modules from package wasmtest: built from Go sources with the Go
+// toolchain (wasmtest.BuildDir), or assembled by hand.
 //
 // # What a call costs
 //
-// A module is compiled once per host (about a second for a 3 MB module
-// built by Go; a fraction of that when the on-disk cache has it) and kept.
-// Each call then instantiates the compiled module — allocating its memory
-// and copying its data segments — and runs it: a few milliseconds for a
-// module built by Go, most of them its runtime starting, less for TinyGo or
-// Rust. Linear memories are recycled between calls, cleared first.
+// A module is compiled once per host (one to two seconds for a 3 MB module
+// built by Go; a quarter of a second when the on-disk cache has it) and
+// kept. Each call then instantiates the compiled module — allocating its
+// memory, copying its data segments, filling its tables — and runs it: a
+// few milliseconds for a module built by Go, most of them its runtime
+// starting, less for TinyGo or Rust. Linear memories are recycled between
+// calls, cleared first, which makes a call cheaper than instantiating
+// with wazero's defaults; the admission control, the capped output and the
+// deadline cost microseconds.
 package wasm
 
 import (
