@@ -250,7 +250,7 @@ func TestAFloodOfOutputIsStopped(t *testing.T) {
 	if !errors.Is(err, plugins.ErrMisbehaved) || !strings.Contains(err.Error(), "standard output") {
 		t.Fatalf("error %v, want ErrMisbehaved about the output", err)
 	}
-	if grown > 8<<20 {
+	if grown > 8<<20 && !raceDetector { // sync.Pool drops memories at random under the race detector
 		t.Errorf("the process allocated %d KiB while the module wrote 10 MiB", grown>>10)
 	}
 	if rssGrown > 8<<20 && !raceDetector {
