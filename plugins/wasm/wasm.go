@@ -88,7 +88,8 @@ const programName = "plugin"
 // Options configure a Host. The zero value is usable.
 type Options struct {
 	// Concurrency bounds the executions running at once; 0 means twice
-	// the number of CPUs.
+	// the number of CPUs the process may use (GOMAXPROCS, which follows a
+	// container's CPU quota).
 	Concurrency int
 	// MemoryMB bounds the sum of the memory limits (memory_mb) of the
 	// executions running at once, in MiB; 0 means DefaultMemoryBudgetMB.
@@ -169,7 +170,7 @@ func (o Options) withDefaults() (Options, error) {
 		return o, errors.New("wasm: Wait and Compiled must not be negative")
 	}
 	if o.Concurrency == 0 {
-		o.Concurrency = 2 * runtime.NumCPU()
+		o.Concurrency = 2 * runtime.GOMAXPROCS(0)
 	}
 	if o.MemoryMB == 0 {
 		o.MemoryMB = DefaultMemoryBudgetMB
