@@ -14,6 +14,7 @@ import (
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/valid"
+	"github.com/riposte-civic/riposte/plugins"
 )
 
 // configVars lists every environment variable Riposte reads, with its
@@ -36,7 +37,10 @@ var configVars = []struct{ Name, Default, Help string }{
 	{"RIPOSTE_PLUGINS_ALLOW_PRIVATE", "false", "let http plugins use loopback and private addresses and plain http (development and tests only)"},
 	{"RIPOSTE_INVOKE_RATE", "120", "plugin invocations allowed per minute to each account, API token or address; 0 for no limit"},
 	{"RIPOSTE_SEARCH_RATE", "600", "searches (API and catalogue page together) allowed per minute to each client address; 0 for no limit"},
-	{"RIPOSTE_PLUGIN_CREATE_RATE", "30", "plugins each account may register per hour (organizers are not limited); 0 for no limit"},
+	{"RIPOSTE_PLUGIN_CREATE_RATE", "30", "plugins each account may register, and WebAssembly modules it may upload, per hour (organizers are not limited); 0 for no limit"},
+	{"RIPOSTE_WASM_CONCURRENCY", "", "WebAssembly plugin executions running at once; empty for twice the number of CPUs"},
+	{"RIPOSTE_WASM_MEMORY_MB", "1024", "memory budget of the WebAssembly plugins running at once, in MiB: the sum of their memory_mb (at least 256)"},
+	{"RIPOSTE_WASM_MAX_MB", "16", "largest WebAssembly module accepted for upload, in MiB (1 to 128)"},
 	{"RIPOSTE_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"RIPOSTE_OPERATOR", "", "who runs this instance (an organisation or a person), named on the about page; empty to speak of its organizers"},
 	{"RIPOSTE_CONTACT", "", "how to reach them, on the about page: an e-mail address or an http(s) URL; empty for none"},
@@ -61,6 +65,9 @@ type config struct {
 	InvokeRate          int // per minute and client; 0 for no limit
 	SearchRate          int // per minute and client address; 0 for no limit
 	PluginCreateRate    int // per hour and account; 0 for no limit
+	WASMConcurrency     int // 0 for twice the CPUs
+	WASMMemoryMB        int
+	WASMMaxMB           int
 	LogLevel            slog.Level
 	Operator            string // who runs this instance, for the about page
 	Contact             string // an e-mail address or an http(s) URL
@@ -119,6 +126,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	cfg.InvokeRate = checkCount(&c, "RIPOSTE_INVOKE_RATE", env("RIPOSTE_INVOKE_RATE"))
 	cfg.SearchRate = checkCount(&c, "RIPOSTE_SEARCH_RATE", env("RIPOSTE_SEARCH_RATE"))
 	cfg.PluginCreateRate = checkCount(&c, "RIPOSTE_PLUGIN_CREATE_RATE", env("RIPOSTE_PLUGIN_CREATE_RATE"))
+	checkWASM(&c, &cfg, env)
 	if err := cfg.LogLevel.UnmarshalText([]byte(env("RIPOSTE_LOG_LEVEL"))); err != nil {
 		c.Add("RIPOSTE_LOG_LEVEL", "must be debug, info, warn or error")
 	}
@@ -250,6 +258,22 @@ func checkOrigins(c *valid.Checker, s string) []string {
 			"RIPOSTE_CORS_ORIGINS", fmt.Sprintf("%q is not an origin such as https://ngo.example.org", o))
 	}
 	return list
+}
+
+// checkWASM reads the limits of WebAssembly plugins.
+func checkWASM(c *valid.Checker, cfg *config, env func(string) string) {
+	if v := env("RIPOSTE_WASM_CONCURRENCY"); v != "" {
+		cfg.WASMConcurrency = checkRange(c, "RIPOSTE_WASM_CONCURRENCY", v, 1, 1024)
+	}
+	cfg.WASMMemoryMB = checkRange(c, "RIPOSTE_WASM_MEMORY_MB", env("RIPOSTE_WASM_MEMORY_MB"), plugins.MaxMemoryMB, 1<<20)
+	cfg.WASMMaxMB = checkRange(c, "RIPOSTE_WASM_MAX_MB", env("RIPOSTE_WASM_MAX_MB"), 1, 128)
+}
+
+// checkRange reads a whole number between lo and hi.
+func checkRange(c *valid.Checker, name, v string, lo, hi int) int {
+	n, err := strconv.Atoi(v)
+	c.Check(err == nil && n >= lo && n <= hi, name, fmt.Sprintf("must be a whole number from %d to %d, not %q", lo, hi, v))
+	return n
 }
 
 func checkCount(c *valid.Checker, name, v string) int {

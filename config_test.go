@@ -117,3 +117,27 @@ func TestOperatorAndContactForTheAboutPage(t *testing.T) {
 		}
 	}
 }
+
+// The limits of WebAssembly plugins have defaults, refuse values that
+// cannot work, and reach the platform, whose compiled code is kept in the
+// data directory.
+func TestWASMSettings(t *testing.T) {
+	cfg, err := loadConfig(envMap(map[string]string{"RIPOSTE_DATA_DIR": "/srv/riposte"}))
+	if err != nil || cfg.WASMConcurrency != 0 || cfg.WASMMemoryMB != 1024 || cfg.WASMMaxMB != 16 {
+		t.Fatalf("defaults: %d executions, %d MiB budget, %d MiB modules, %v", cfg.WASMConcurrency, cfg.WASMMemoryMB, cfg.WASMMaxMB, err)
+	}
+	o := platformOptions(cfg, nil, nil, nil, nil)
+	if o.WASM.CacheDir != "/srv/riposte/wasm-cache" || o.WASM.MemoryMB != 1024 || o.MaxModuleBytes != 16<<20 {
+		t.Errorf("platform options: %+v, max module %d", o.WASM, o.MaxModuleBytes)
+	}
+	cfg, err = loadConfig(envMap(map[string]string{"RIPOSTE_WASM_CONCURRENCY": "3", "RIPOSTE_WASM_MEMORY_MB": "512", "RIPOSTE_WASM_MAX_MB": "32"}))
+	if err != nil || cfg.WASMConcurrency != 3 || cfg.WASMMemoryMB != 512 || cfg.WASMMaxMB != 32 {
+		t.Fatalf("set: %+v, %v", cfg, err)
+	}
+	_, err = loadConfig(envMap(map[string]string{"RIPOSTE_WASM_CONCURRENCY": "0", "RIPOSTE_WASM_MEMORY_MB": "128", "RIPOSTE_WASM_MAX_MB": "500"}))
+	for _, name := range []string{"RIPOSTE_WASM_CONCURRENCY", "RIPOSTE_WASM_MEMORY_MB", "RIPOSTE_WASM_MAX_MB"} {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not mention %s: %v", name, err)
+		}
+	}
+}

@@ -28,6 +28,7 @@ import (
 	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/plugins"
+	"github.com/riposte-civic/riposte/plugins/wasm"
 )
 
 const (
@@ -183,8 +184,15 @@ func platformOptions(cfg config, st *store.Store, engine search.Engine, secret [
 		PluginCreatePerHour: cfg.PluginCreateRate, SearchPerMinute: cfg.SearchRate,
 		TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, Production: cfg.Production,
 		Operator: cfg.Operator, Contact: cfg.Contact,
+		WASM: wasm.Options{Concurrency: cfg.WASMConcurrency, MemoryMB: cfg.WASMMemoryMB,
+			CacheDir: filepath.Join(cfg.DataDir, wasmCacheDir)},
+		MaxModuleBytes: int64(cfg.WASMMaxMB) << 20,
 	}
 }
+
+// wasmCacheDir is where, in the data directory, compiled WebAssembly is
+// kept, so that a restart does not compile modules again.
+const wasmCacheDir = "wasm-cache"
 
 // firstAdmin is the administrator a start created, if any, and the
 // password generated for it.

@@ -49,7 +49,7 @@ type SecretResponse struct {
 //	@Failure		422				{object}	Problem	"The input does not match the input schema, or the plugin cannot answer it; errors name the fields (input.…)"
 //	@Failure		429				{object}	Problem	"Too many invocations; see Retry-After"
 //	@Failure		502				{object}	Problem	"The plugin failed or answered something invalid"
-//	@Failure		503				{object}	Problem	"The plugin is not available on this server"
+//	@Failure		503				{object}	Problem	"The plugin is not available on this server, or the server is running as many sandboxed (wasm) plugins as it can; see Retry-After"
 //	@Failure		504				{object}	Problem	"The plugin did not answer within its timeout"
 //	@Router			/api/v1/plugins/{slug}/invoke [post]
 func handleInvoke(svc *registry.Service) handlerFunc {

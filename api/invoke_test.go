@@ -293,7 +293,7 @@ func TestPluginOpenAPI(t *testing.T) {
 	if ex, _ := json.Marshal(examples["example1"]); !strings.Contains(string(ex), `"text":"bonjour"`) {
 		t.Errorf("examples = %s", ex)
 	}
-	for _, code := range []string{"200", "422", "429", "502", "504"} {
+	for _, code := range []string{"200", "422", "429", "502", "503", "504"} {
 		if op["responses"].(map[string]any)[code] == nil {
 			t.Errorf("no %s response", code)
 		}

@@ -30,6 +30,9 @@ type SubmissionResponse struct {
 	Status      string    `json:"status" example:"submitted" enums:"submitted,accepted,rejected"`
 	Award       string    `json:"award,omitempty" example:"Prix du public"`
 	Feedback    string    `json:"feedback,omitempty"`
+	// ModuleSHA256 is the WebAssembly module the version submitted runs,
+	// for a wasm plugin: what judges try is exactly what was submitted.
+	ModuleSHA256 string `json:"module_sha256,omitempty" example:"5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"`
 }
 
 // ReviewResponse is a review; judge_id is absent when anonymised.
@@ -48,7 +51,7 @@ type SubmissionDetailResponse struct {
 
 func submissionResponse(s store.Submission) SubmissionResponse {
 	return SubmissionResponse{Plugin: s.Slug, Name: s.Name, Version: s.Version, SubmittedAt: utc(s.SubmittedAt),
-		Status: s.Status, Award: s.Award, Feedback: s.Feedback}
+		Status: s.Status, Award: s.Award, Feedback: s.Feedback, ModuleSHA256: s.ModuleSHA256}
 }
 
 // handleSubmit enters the caller's plugin in an edition.
@@ -355,6 +358,9 @@ type QueueItem struct {
 	Version         string     `json:"version" example:"1.2.0"`
 	Reviewed        bool       `json:"reviewed" example:"false"`
 	ReviewedAt      *time.Time `json:"reviewed_at"`
+	// ModuleSHA256 is the WebAssembly module the version runs, for a wasm
+	// plugin.
+	ModuleSHA256 string `json:"module_sha256,omitempty" example:"5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"`
 }
 
 // handleQueue lists what the caller is asked to review.
@@ -375,7 +381,8 @@ func handleQueue(svc *hackathons.Service) handlerFunc {
 		}
 		c.JSON(http.StatusOK, mapList(items, len(items), store.Page{Limit: len(items)}, func(it store.QueueItem) QueueItem {
 			return QueueItem{Hackathon: it.HackathonSlug, HackathonName: it.HackathonName, JudgingDeadline: utc(it.JudgingDeadline),
-				Plugin: it.PluginSlug, Name: it.PluginName, Version: it.Version, Reviewed: it.ReviewedAt != nil, ReviewedAt: utcPtr(it.ReviewedAt)}
+				Plugin: it.PluginSlug, Name: it.PluginName, Version: it.Version, Reviewed: it.ReviewedAt != nil, ReviewedAt: utcPtr(it.ReviewedAt),
+				ModuleSHA256: it.ModuleSHA256}
 		}))
 		return nil
 	}

@@ -179,15 +179,19 @@ func (s *Server) cors(c *gin.Context) {
 	c.Next()
 }
 
-// limitBody refuses bodies larger than the limit: at once when the length
-// is announced, and while reading otherwise.
+// limitBody refuses bodies larger than the limit, MaxBody or the route's
+// own: at once when the length is announced, and while reading otherwise.
 func (s *Server) limitBody(c *gin.Context) {
-	if c.Request.ContentLength > s.deps.MaxBody {
-		s.fail(c, &http.MaxBytesError{Limit: s.deps.MaxBody})
+	limit, ok := s.bodyLimits[c.FullPath()]
+	if !ok {
+		limit = s.deps.MaxBody
+	}
+	if c.Request.ContentLength > limit {
+		s.fail(c, &http.MaxBytesError{Limit: limit})
 		return
 	}
 	if c.Request.Body != nil {
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.deps.MaxBody)
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	}
 	c.Next()
 }

@@ -58,6 +58,7 @@ func pluginOpenAPI(m *plugins.Manifest) (object, error) {
 			"422": problem("The input does not match the input schema, or the plugin cannot answer it; errors name the fields"),
 			"429": problem("Too many invocations; wait for the time given in Retry-After"),
 			"502": problem("The plugin failed or answered something invalid"),
+			"503": problem("The plugin cannot run on this server now; when Retry-After is given, try again then"),
 			"504": problem("The plugin did not answer in time"),
 		},
 	}

@@ -51,7 +51,7 @@ type PluginResponse struct {
 	Slug          string       `json:"slug" example:"portes-ouvertes"`
 	Status        string       `json:"status" example:"published" enums:"draft,published,removed"`
 	Owner         OwnerRef     `json:"owner"`
-	Runtime       string       `json:"runtime" example:"http" enums:"builtin,http,none"`
+	Runtime       string       `json:"runtime" example:"http" enums:"builtin,http,wasm,none"`
 	CreatedAt     time.Time    `json:"created_at"`
 	UpdatedAt     time.Time    `json:"updated_at"`
 	LatestVersion *string      `json:"latest_version" example:"1.2.0"`
@@ -80,6 +80,9 @@ type VersionResponse struct {
 	SHA256    string       `json:"sha256" example:"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"`
 	CreatedAt time.Time    `json:"created_at"`
 	Manifest  ManifestJSON `json:"manifest"`
+	// ModuleSHA256 is the WebAssembly module a wasm version runs, for
+	// good; absent for other runtimes.
+	ModuleSHA256 string `json:"module_sha256,omitempty" example:"5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"`
 }
 
 // ValidationResult is a manifest that passed every check.
@@ -118,7 +121,8 @@ func pluginResponse(p store.Plugin) PluginResponse {
 }
 
 func versionResponse(v store.PluginVersion) VersionResponse {
-	return VersionResponse{Version: v.Version, Yanked: v.Yanked, SHA256: v.SHA256, CreatedAt: utc(v.CreatedAt), Manifest: v.Manifest}
+	return VersionResponse{Version: v.Version, Yanked: v.Yanked, SHA256: v.SHA256, CreatedAt: utc(v.CreatedAt), Manifest: v.Manifest,
+		ModuleSHA256: v.ModuleSHA256}
 }
 
 func collaboratorResponse(c store.Collaborator) CollaboratorResponse {

@@ -69,6 +69,7 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.POST("/plugins/:slug/secret", signedIn, s.h(handleSecretRotate(reg)))
 	v1.POST("/plugins/:slug/invoke", s.tokenScope(auth.ScopePluginsInvoke), s.h(handleInvoke(reg)))
 	v1.GET("/plugins/:slug/openapi.json", s.h(handlePluginOpenAPI(reg)))
+	v1.POST("/modules", writeScope, s.h(handleModuleUpload(reg))) // bodies up to MaxModule (modulesRoute)
 
 	// Hackathons and judging.
 	hk := s.deps.Hackathons

@@ -24,7 +24,13 @@ import (
 // DefaultMaxBody is the largest request body accepted, in bytes.
 const DefaultMaxBody = 1 << 20
 
-// Deps is what the server needs; every field but the last six is
+// DefaultMaxModule is the largest WebAssembly module accepted, in bytes.
+const DefaultMaxModule = 16 << 20
+
+// modulesRoute is the route of module uploads, whose bodies are modules.
+const modulesRoute = "/api/v1/modules"
+
+// Deps is what the server needs; every field but the last seven is
 // required.
 type Deps struct {
 	Logger     *slog.Logger
@@ -39,6 +45,7 @@ type Deps struct {
 	CORSOrigins    []string // origins allowed to call the API from a browser; "*" for any
 	Production     bool     // adds HSTS
 	MaxBody        int64    // 0 means DefaultMaxBody
+	MaxModule      int64    // the largest module upload; 0 means DefaultMaxModule
 	// SearchLimit limits searches per client address; share it with the
 	// pages so that the catalogue and the API draw on one allowance. Nil
 	// means no limit.
@@ -56,6 +63,9 @@ type Server struct {
 	metrics  *httpMetrics
 	ids      *requestIDs
 	draining atomic.Bool
+	// bodyLimits are the routes whose bodies may be larger than MaxBody,
+	// by route template, with their own limit.
+	bodyLimits map[string]int64
 }
 
 // New builds the server and its routes.
@@ -65,6 +75,9 @@ func New(d Deps) (*Server, error) {
 	}
 	if d.MaxBody <= 0 {
 		d.MaxBody = DefaultMaxBody
+	}
+	if d.MaxModule <= 0 {
+		d.MaxModule = DefaultMaxModule
 	}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
@@ -79,7 +92,8 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{deps: d, log: d.Logger, engine: e, metrics: m, ids: newRequestIDs()}
+	s := &Server{deps: d, log: d.Logger, engine: e, metrics: m, ids: newRequestIDs(),
+		bodyLimits: map[string]int64{modulesRoute: d.MaxModule}}
 	s.routes(e)
 	return s, nil
 }

@@ -1871,6 +1871,87 @@ const docTemplate = `{
                 ]
             }
         },
+        "/api/v1/modules": {
+            "post": {
+                "description": "Compiles and checks a WASI preview 1 command module (wasm32-wasip1), then keeps it for you: name it in a manifest as runtime.module \"sha256:\u003csha256\u003e\". A module must import nothing but wasi_snapshot_preview1 functions, export _start and its memory, and start with at most 256 MiB of memory. Modules are content-addressed and never change: the same bytes again, from anyone, are the same module (200); only the accounts that uploaded a module may name it. Uploads count against the hourly allowance of plugin registrations. For signed-in accounts and API tokens with plugins:write.",
+                "consumes": [
+                    "application/wasm"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "plugins"
+                ],
+                "summary": "Upload a WebAssembly module",
+                "parameters": [
+                    {
+                        "description": "The module's bytes, as built (a binary .wasm file)",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "type": "string"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "A module this server already had",
+                        "schema": {
+                            "$ref": "#/definitions/api.ModuleResponse"
+                        }
+                    },
+                    "201": {
+                        "description": "A module new to this server",
+                        "schema": {
+                            "$ref": "#/definitions/api.ModuleResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Token without plugins:write",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Module larger than RIPOSTE_WASM_MAX_MB (16 MiB by default)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Content-Type is not application/wasm",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Not a module that can run as a plugin: each problem names what it concerns (module, module.imports, module.exports, module.memory)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many modules uploaded by this account in the last hour; see Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
         "/api/v1/plugins": {
             "get": {
                 "description": "Published plugins, most recently changed first, and the caller's own drafts. Organizers may also list every draft or removed plugin with status. To search, use /search.",
@@ -2448,7 +2529,7 @@ const docTemplate = `{
                         }
                     },
                     "503": {
-                        "description": "The plugin is not available on this server",
+                        "description": "The plugin is not available on this server, or the server is running as many sandboxed (wasm) plugins as it can; see Retry-After",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -4181,6 +4262,30 @@ const docTemplate = `{
                 }
             }
         },
+        "api.ModuleResponse": {
+            "type": "object",
+            "properties": {
+                "imports": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "wasi_snapshot_preview1.fd_read",
+                        "wasi_snapshot_preview1.fd_write",
+                        "wasi_snapshot_preview1.proc_exit"
+                    ]
+                },
+                "sha256": {
+                    "type": "string",
+                    "example": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                },
+                "size": {
+                    "type": "integer",
+                    "example": 3353398
+                }
+            }
+        },
         "api.OwnerRef": {
             "type": "object",
             "properties": {
@@ -4236,6 +4341,7 @@ const docTemplate = `{
                     "enum": [
                         "builtin",
                         "http",
+                        "wasm",
                         "none"
                     ],
                     "example": "http"
@@ -4279,6 +4385,11 @@ const docTemplate = `{
                 },
                 "judging_deadline": {
                     "type": "string"
+                },
+                "module_sha256": {
+                    "description": "ModuleSHA256 is the WebAssembly module the version runs, for a wasm\nplugin.",
+                    "type": "string",
+                    "example": "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"
                 },
                 "name": {
                     "type": "string",
@@ -4587,6 +4698,11 @@ const docTemplate = `{
                 "feedback": {
                     "type": "string"
                 },
+                "module_sha256": {
+                    "description": "ModuleSHA256 is the WebAssembly module the version submitted runs,\nfor a wasm plugin: what judges try is exactly what was submitted.",
+                    "type": "string",
+                    "example": "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"
+                },
                 "name": {
                     "type": "string",
                     "example": "Portes Ouvertes"
@@ -4628,6 +4744,11 @@ const docTemplate = `{
                 },
                 "feedback": {
                     "type": "string"
+                },
+                "module_sha256": {
+                    "description": "ModuleSHA256 is the WebAssembly module the version submitted runs,\nfor a wasm plugin: what judges try is exactly what was submitted.",
+                    "type": "string",
+                    "example": "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"
                 },
                 "name": {
                     "type": "string",
@@ -4799,6 +4920,11 @@ const docTemplate = `{
                 },
                 "manifest": {
                     "$ref": "#/definitions/plugins.Manifest"
+                },
+                "module_sha256": {
+                    "description": "ModuleSHA256 is the WebAssembly module a wasm version runs, for\ngood; absent for other runtimes.",
+                    "type": "string",
+                    "example": "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"
                 },
                 "sha256": {
                     "type": "string",
@@ -4991,6 +5117,16 @@ const docTemplate = `{
                     "type": "string",
                     "example": "https://tool.example.org/invoke"
                 },
+                "memory_mb": {
+                    "description": "MemoryMB bounds a wasm plugin's memory, in MiB.",
+                    "type": "integer",
+                    "example": 64
+                },
+                "module": {
+                    "description": "Module is a wasm plugin's WebAssembly module, uploaded first, by its\nSHA-256: \"sha256:\" and 64 lowercase hexadecimal digits.",
+                    "type": "string",
+                    "example": "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                },
                 "timeout_ms": {
                     "type": "integer",
                     "example": 5000
@@ -5000,6 +5136,7 @@ const docTemplate = `{
                     "enum": [
                         "builtin",
                         "http",
+                        "wasm",
                         "none"
                     ],
                     "example": "http"

@@ -24,10 +24,17 @@ type Loader interface {
 	// other errors are the server's and reach the caller as they are.
 	//
 	// The plugin's Invoke returns, besides outputs: an *InputError for an
-	// input it cannot answer; errors marked with Fault; any other error,
-	// which counts as misbehaving, or as a timeout when ctx ended first.
+	// input it cannot answer; errors marked with Fault; ErrBusy, wrapped,
+	// when the runtime has no room to run it now, which is the server's
+	// condition and reaches the caller as it is; any other error, which
+	// counts as misbehaving, or as a timeout when ctx ended first.
 	Load(ctx context.Context, t Target) (Plugin, error)
 }
+
+// ErrBusy is a runtime that has no room to run a plugin now: as many
+// executions as it allows are running. It is not the plugin's failure;
+// the caller may try again in a moment.
+var ErrBusy = errors.New("the server is running as many plugins as it can; try again in a moment")
 
 // Target is a stored plugin version to run.
 type Target struct {

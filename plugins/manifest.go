@@ -42,10 +42,15 @@ type Maintainer struct {
 
 // Runtime says whether and how a plugin runs.
 type Runtime struct {
-	Type      string `json:"type" example:"http" enums:"builtin,http,none"`
-	Builtin   string `json:"builtin,omitempty" example:"portes-ouvertes"`
-	Endpoint  string `json:"endpoint,omitempty" example:"https://tool.example.org/invoke"`
+	Type     string `json:"type" example:"http" enums:"builtin,http,wasm,none"`
+	Builtin  string `json:"builtin,omitempty" example:"portes-ouvertes"`
+	Endpoint string `json:"endpoint,omitempty" example:"https://tool.example.org/invoke"`
+	// Module is a wasm plugin's WebAssembly module, uploaded first, by its
+	// SHA-256: "sha256:" and 64 lowercase hexadecimal digits.
+	Module    string `json:"module,omitempty" example:"sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"`
 	TimeoutMS int    `json:"timeout_ms,omitempty" example:"5000"`
+	// MemoryMB bounds a wasm plugin's memory, in MiB.
+	MemoryMB int `json:"memory_mb,omitempty" example:"64"`
 }
 
 // Example is a sample input, shown to users and checked against the input
@@ -61,11 +66,14 @@ type Change struct {
 	Description string `json:"description" example:"Arabic instructions"`
 }
 
-// Limits of the manifest.
+// Limits of the manifest. Each runtime type has its own default and
+// maximum timeout_ms (see Runtime.Timeout and TimeoutLimits).
 const (
-	DefaultTimeoutMS = 5000
-	MaxTimeoutMS     = 30000
-	MaxDescription   = 20000
+	MaxDescription = 20000
+	// DefaultMemoryMB and MaxMemoryMB are a wasm plugin's memory_mb when
+	// it gives none, and the most it may ask for.
+	DefaultMemoryMB = 64
+	MaxMemoryMB     = 256
 )
 
 // Categories lists the categories a plugin may belong to.
@@ -78,13 +86,33 @@ func ChangeKinds() []string {
 	return []string{"added", "changed", "fixed", "removed", "security", "deprecated"}
 }
 
-// Timeout is the runtime's timeout in milliseconds, with the default
-// applied.
+// Timeout is the runtime's timeout in milliseconds, with its type's
+// default applied.
 func (r Runtime) Timeout() int {
 	if r.TimeoutMS == 0 {
-		return DefaultTimeoutMS
+		def, _ := TimeoutLimits(r.Type)
+		return def
 	}
 	return r.TimeoutMS
+}
+
+// Memory is a wasm runtime's memory limit in MiB, with the default
+// applied.
+func (r Runtime) Memory() int {
+	if r.MemoryMB == 0 {
+		return DefaultMemoryMB
+	}
+	return r.MemoryMB
+}
+
+// ModuleSHA256 is the hexadecimal SHA-256 that runtime.module names, or ""
+// when it names none.
+func (r Runtime) ModuleSHA256() string {
+	sum, ok := strings.CutPrefix(r.Module, modulePrefix)
+	if !ok {
+		return ""
+	}
+	return sum
 }
 
 // Runnable reports whether the plugin can be invoked.

@@ -2,6 +2,7 @@ package plugins
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"os"
@@ -219,10 +220,51 @@ func TestPublishedSchemaAgrees(t *testing.T) {
 	for _, name := range []string{"slug-format", "slug-too-long", "name-missing", "version-leading-v", "summary-too-long",
 		"categories-too-many", "category-unknown", "category-duplicate", "language-three-letters", "tags-too-many", "tag-uppercase",
 		"repository-ftp", "maintainers-missing", "runtime-type-unknown", "timeout-too-large", "change-kind-unknown",
-		"unknown-field-typo", "unknown-nested-field", "wrong-type-string-for-list"} {
+		"runtime-wasm-timeout-too-large", "runtime-wasm-memory-too-large", "runtime-wasm-bad-module", "unknown-field-typo", "unknown-nested-field", "wrong-type-string-for-list"} {
 		if check("testdata/manifests/invalid/"+name+".yaml") == nil {
 			t.Errorf("invalid/%s.yaml passes the published schema", name)
 		}
+	}
+}
+
+// Each runtime type has its own default and largest timeout: builtin and
+// http plugins keep 5 s and 30 s, wasm plugins get 2 s and 10 s; the
+// validation and the published schema agree.
+func TestTimeoutsPerRuntimeType(t *testing.T) {
+	runtimeSchema := publishedSchema(t, "#/properties/runtime")
+	module := "sha256:" + strings.Repeat("ab", 32)
+	tests := []struct {
+		rt          Runtime
+		def, max    int
+		valid       bool
+		description string
+	}{
+		{Runtime{Type: RuntimeBuiltin, Builtin: "x"}, 5000, 30000, true, "builtin without timeout"},
+		{Runtime{Type: RuntimeHTTP, Endpoint: "https://tool.example.org/", TimeoutMS: 15000}, 5000, 30000, true, "http at 15 s"},
+		{Runtime{Type: RuntimeHTTP, Endpoint: "https://tool.example.org/", TimeoutMS: 30001}, 5000, 30000, false, "http over 30 s"},
+		{Runtime{Type: RuntimeWASM, Module: module}, 2000, 10000, true, "wasm without timeout"},
+		{Runtime{Type: RuntimeWASM, Module: module, TimeoutMS: 10000}, 2000, 10000, true, "wasm at 10 s"},
+		{Runtime{Type: RuntimeWASM, Module: module, TimeoutMS: 15000}, 2000, 10000, false, "wasm at 15 s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.description, func(t *testing.T) {
+			if def, max := TimeoutLimits(tt.rt.Type); def != tt.def || max != tt.max {
+				t.Errorf("TimeoutLimits(%s) = %d, %d; want %d, %d", tt.rt.Type, def, max, tt.def, tt.max)
+			}
+			if want := cmp.Or(tt.rt.TimeoutMS, tt.def); tt.rt.Timeout() != want {
+				t.Errorf("Timeout() = %d, want %d", tt.rt.Timeout(), want)
+			}
+			var ps problems
+			checkRuntime(tt.rt, Options{AllowBuiltin: true}, &ps)
+			if (len(ps) == 0) != tt.valid {
+				t.Errorf("valid = %v (%v), want %v", len(ps) == 0, ps, tt.valid)
+			}
+			b, _ := json.Marshal(tt.rt)
+			v, _ := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+			if err := runtimeSchema.Validate(v); (err == nil) != tt.valid {
+				t.Errorf("the published schema says valid = %v (%v), want %v", err == nil, err, tt.valid)
+			}
+		})
 	}
 }
 

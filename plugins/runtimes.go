@@ -2,6 +2,7 @@ package plugins
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/riposte-civic/riposte/plugins/internal/addrpolicy"
@@ -11,6 +12,7 @@ import (
 const (
 	RuntimeBuiltin = "builtin" // compiled into Riposte
 	RuntimeHTTP    = "http"    // an HTTPS endpoint Riposte calls
+	RuntimeWASM    = "wasm"    // a WebAssembly module Riposte runs in a sandbox
 	RuntimeNone    = "none"    // a catalogue entry only
 )
 
@@ -23,6 +25,9 @@ type runtimeType struct {
 	name   string
 	runs   bool           // invoked, rather than only listed
 	fields []runtimeField // the members of runtime that only this type uses
+	// timeout_ms when the manifest gives none, and the most it may be,
+	// for the types that run.
+	defaultTimeoutMS, maxTimeoutMS int
 	// check applies the type's own rules; a member of another type's
 	// fields is refused for every type.
 	check func(r Runtime, opts Options, ps *problems)
@@ -38,16 +43,44 @@ type runtimeField struct {
 // runtimeTypes lists the runtime types, in the order messages name them.
 func runtimeTypes() []runtimeType {
 	return []runtimeType{
-		{name: RuntimeBuiltin, runs: true, check: checkBuiltinRuntime, fields: []runtimeField{{
+		{name: RuntimeBuiltin, runs: true, check: checkBuiltinRuntime, defaultTimeoutMS: 5000, maxTimeoutMS: 30000, fields: []runtimeField{{
 			name: "builtin", set: func(r Runtime) bool { return r.Builtin != "" },
 			schema: map[string]any{"type": "string", "description": "for builtin: the registered id"},
 		}}},
-		{name: RuntimeHTTP, runs: true, check: checkHTTPRuntime, fields: []runtimeField{{
+		{name: RuntimeHTTP, runs: true, check: checkHTTPRuntime, defaultTimeoutMS: 5000, maxTimeoutMS: 30000, fields: []runtimeField{{
 			name: "endpoint", set: func(r Runtime) bool { return r.Endpoint != "" },
 			schema: map[string]any{"type": "string", "format": "uri", "pattern": "^https?://", "description": "for http: where invocations are POSTed (https)"},
 		}}},
+		{name: RuntimeWASM, runs: true, check: checkWASMRuntime, defaultTimeoutMS: 2000, maxTimeoutMS: 10000, fields: []runtimeField{{
+			name: "module", set: func(r Runtime) bool { return r.Module != "" },
+			schema: map[string]any{"type": "string", "pattern": modulePattern.String(), "description": "for wasm: the uploaded module, as sha256:<hex>"},
+		}, {
+			name: "memory_mb", set: func(r Runtime) bool { return r.MemoryMB != 0 },
+			schema: map[string]any{"type": "integer", "minimum": 1, "maximum": MaxMemoryMB, "default": DefaultMemoryMB, "description": "for wasm: the module's memory limit in MiB"},
+		}}},
 		{name: RuntimeNone},
 	}
+}
+
+// modulePrefix and modulePattern are the form of runtime.module.
+const modulePrefix = "sha256:"
+
+var modulePattern = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+
+// TimeoutLimits returns the default and the largest timeout_ms of plugins
+// of runtime type kind; for a type that does not run, or an unknown one,
+// those of the type that allows the longest.
+func TimeoutLimits(kind string) (def, max int) {
+	types := runtimeTypes()
+	if i := indexType(types, kind); i >= 0 && types[i].runs {
+		return types[i].defaultTimeoutMS, types[i].maxTimeoutMS
+	}
+	for _, t := range types {
+		if t.maxTimeoutMS > max {
+			def, max = t.defaultTimeoutMS, t.maxTimeoutMS
+		}
+	}
+	return def, max
 }
 
 // Runnable reports whether plugins of runtime type kind are invoked
@@ -84,8 +117,12 @@ func checkRuntime(r Runtime, opts Options, ps *problems) {
 			}
 		}
 	}
-	if r.TimeoutMS < 0 || r.TimeoutMS > MaxTimeoutMS {
-		ps.add("runtime.timeout_ms", fmt.Sprintf("must be between 1 and %d milliseconds", MaxTimeoutMS))
+	if _, most := TimeoutLimits(r.Type); r.TimeoutMS < 0 || r.TimeoutMS > most {
+		msg := fmt.Sprintf("must be between 1 and %d milliseconds", most)
+		if Runnable(r.Type) {
+			msg += " for " + r.Type + " plugins"
+		}
+		ps.add("runtime.timeout_ms", msg)
 	}
 }
 
@@ -104,6 +141,18 @@ func checkHTTPRuntime(r Runtime, opts Options, ps *problems) {
 		return
 	}
 	checkEndpoint(ps, r.Endpoint, opts)
+}
+
+func checkWASMRuntime(r Runtime, _ Options, ps *problems) {
+	switch {
+	case r.Module == "":
+		ps.add("runtime.module", "is required when runtime.type is wasm: upload the module (POST /api/v1/modules) and give its sha256 as sha256:<hex>")
+	case !modulePattern.MatchString(r.Module):
+		ps.add("runtime.module", "must be sha256: followed by the module's SHA-256 in 64 lowercase hexadecimal digits")
+	}
+	if r.MemoryMB < 0 || r.MemoryMB > MaxMemoryMB {
+		ps.add("runtime.memory_mb", fmt.Sprintf("must be between 1 and %d MiB", MaxMemoryMB))
+	}
 }
 
 // checkEndpoint checks an http plugin's endpoint as the remote client will
@@ -197,6 +246,20 @@ func runtimeSchema() map[string]any {
 		}
 	}
 	props["type"] = map[string]any{"enum": names}
-	props["timeout_ms"] = map[string]any{"type": "integer", "minimum": 1, "maximum": MaxTimeoutMS, "default": DefaultTimeoutMS}
-	return map[string]any{"type": "object", "additionalProperties": false, "required": []string{"type"}, "properties": props}
+	_, most := TimeoutLimits("")
+	var limits []string
+	var perType []any
+	for _, t := range types {
+		if !t.runs {
+			continue
+		}
+		limits = append(limits, fmt.Sprintf("%s %d (at most %d)", t.name, t.defaultTimeoutMS, t.maxTimeoutMS))
+		perType = append(perType, map[string]any{
+			"if":   map[string]any{"required": []string{"type"}, "properties": map[string]any{"type": map[string]any{"const": t.name}}},
+			"then": map[string]any{"properties": map[string]any{"timeout_ms": map[string]any{"maximum": t.maxTimeoutMS, "default": t.defaultTimeoutMS}}},
+		})
+	}
+	props["timeout_ms"] = map[string]any{"type": "integer", "minimum": 1, "maximum": most,
+		"description": "milliseconds; by runtime type, the default and the maximum: " + strings.Join(limits, ", ")}
+	return map[string]any{"type": "object", "additionalProperties": false, "required": []string{"type"}, "properties": props, "allOf": perType}
 }

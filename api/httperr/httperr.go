@@ -21,6 +21,7 @@ import (
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
 	"github.com/riposte-civic/riposte/plugins"
+	"github.com/riposte-civic/riposte/plugins/wasm"
 )
 
 // Answer is what an error means to whoever sent the request.
@@ -80,6 +81,7 @@ var kinds = []kind{
 	is[*Error](0, func(e *Error, a *Answer) { a.Status, a.Detail, a.Fields = e.Status, e.Detail, e.Fields }),
 	is[valid.Errors](http.StatusUnprocessableEntity, invalidFields),
 	is[*plugins.ManifestError](http.StatusUnprocessableEntity, manifestProblems),
+	is[*wasm.ModuleError](http.StatusUnprocessableEntity, moduleProblems),
 	// A plugin's failure: the detail is the sentinel's, never the cause.
 	sentinel(registry.ErrPluginTimeout, http.StatusGatewayTimeout, says(registry.ErrPluginTimeout.Error())),
 	sentinel(registry.ErrPluginUnavailable, http.StatusServiceUnavailable, says(registry.ErrPluginUnavailable.Error())),
@@ -89,6 +91,11 @@ var kinds = []kind{
 	}),
 	sentinel(auth.ErrBusy, http.StatusServiceUnavailable, func(_ error, a *Answer) {
 		a.Detail, a.RetryAfter = auth.ErrBusy.Error(), 1
+	}),
+	// A runtime with no room to run a plugin now: how busy it is stays in
+	// the log.
+	sentinel(plugins.ErrBusy, http.StatusServiceUnavailable, func(_ error, a *Answer) {
+		a.Detail, a.RetryAfter = plugins.ErrBusy.Error(), 1
 	}),
 	// Token-parsing details stay out of the answer: only the sentinel's
 	// message is shown.
@@ -160,6 +167,14 @@ func invalidFields(v valid.Errors, a *Answer) {
 
 func manifestProblems(e *plugins.ManifestError, a *Answer) {
 	a.Detail = "the manifest has problems; each is listed with its path"
+	a.Fields = make(valid.Errors, len(e.Problems))
+	for i, p := range e.Problems {
+		a.Fields[i] = valid.Problem{Field: p.Path, Message: p.Message}
+	}
+}
+
+func moduleProblems(e *wasm.ModuleError, a *Answer) {
+	a.Detail = "the module cannot run as a plugin; each problem names what it concerns"
 	a.Fields = make(valid.Errors, len(e.Problems))
 	for i, p := range e.Problems {
 		a.Fields[i] = valid.Problem{Field: p.Path, Message: p.Message}

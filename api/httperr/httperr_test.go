@@ -15,6 +15,7 @@ import (
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
 	"github.com/riposte-civic/riposte/plugins"
+	"github.com/riposte-civic/riposte/plugins/wasm"
 )
 
 // decodeError returns what decoding body into a struct with a numeric
@@ -47,6 +48,11 @@ func TestEveryKindOfErrorHasItsStatus(t *testing.T) {
 		{"a manifest with problems", &plugins.ManifestError{Problems: []plugins.Problem{{Path: "slug", Message: "is required"}}},
 			Answer{Status: 422, Detail: "the manifest has problems; each is listed with its path",
 				Fields: valid.Errors{{Field: "slug", Message: "is required"}}}},
+		{"a module that cannot run", &wasm.ModuleError{Problems: []plugins.Problem{{Path: "module.imports", Message: "imports env.abort"}}},
+			Answer{Status: 422, Detail: "the module cannot run as a plugin; each problem names what it concerns",
+				Fields: valid.Errors{{Field: "module.imports", Message: "imports env.abort"}}}},
+		{"a runtime without room, how busy left out", fmt.Errorf("%w (4 of 4 executions running)", plugins.ErrBusy),
+			Answer{Status: 503, Detail: plugins.ErrBusy.Error(), RetryAfter: 1}},
 		{"a body over the limit", &http.MaxBytesError{Limit: 1 << 20},
 			Answer{Status: 413, Detail: "the request body is larger than 1 MiB"}},
 		{"a body over an odd limit", &http.MaxBytesError{Limit: 1000},
@@ -123,7 +129,7 @@ func TestEarlierKindsWin(t *testing.T) {
 func TestEveryKindIsReachable(t *testing.T) {
 	reached := make([]bool, len(kinds))
 	for _, err := range []error{
-		New(400, "x"), valid.Errors{}, &plugins.ManifestError{}, &http.MaxBytesError{}, &json.SyntaxError{},
+		New(400, "x"), valid.Errors{}, &plugins.ManifestError{}, &wasm.ModuleError{}, plugins.ErrBusy, &http.MaxBytesError{}, &json.SyntaxError{},
 		io.ErrUnexpectedEOF, io.EOF, &json.UnmarshalTypeError{Type: nil},
 		registry.ErrPluginTimeout, registry.ErrPluginUnavailable, registry.ErrPluginMisbehaved,
 		&auth.RateLimitError{}, auth.ErrBusy, auth.ErrUnauthenticated, auth.ErrInvalidToken, auth.ErrInvalidCredentials,

@@ -22,6 +22,7 @@ import (
 	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/web"
+	"github.com/riposte-civic/riposte/plugins/wasm"
 	"github.com/riposte-civic/riposte/seed"
 )
 
@@ -46,8 +47,16 @@ type Options struct {
 	// addresses and plain http.
 	AllowPrivateEndpoints bool
 	InvokeRate            ratelimit.Rate // plugin invocations per client; zero allows all
-	PluginCreatePerHour   int            // plugins an account may register an hour; 0 for no limit
+	PluginCreatePerHour   int            // plugins (and modules) an account may register (upload) an hour; 0 for no limit
 	SearchPerMinute       int            // searches per client address, API and pages together; 0 for no limit
+
+	// WASM configures the sandbox of wasm plugins: executions at once,
+	// memory budget, how long a caller waits for room, where compiled
+	// code is kept (the data directory's wasm-cache). Its Logger is
+	// Logger; standard error is logged when not Production.
+	WASM wasm.Options
+	// MaxModuleBytes bounds module uploads; 0 means api.DefaultMaxModule.
+	MaxModuleBytes int64
 
 	TrustedProxies []string // CIDRs or addresses whose X-Forwarded-For is believed
 	CORSOrigins    []string // origins allowed to call the API from a browser
@@ -70,6 +79,7 @@ type Platform struct {
 	Registry   *registry.Service
 	Search     *search.Service
 	Relay      *search.Relay // feeds the engine from the database's outbox
+	WASM       *wasm.Host    // runs wasm plugins and checks uploaded modules
 	Hackathons *hackathons.Service
 	Pages      *web.Handler
 	Server     *api.Server // the API and, outside /api/, the pages
@@ -94,18 +104,25 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 		Auth: auth.NewService(o.Store, o.Hasher, tokens, o.AuthLimits, nil), Hackathons: hackathons.New(o.Store, o.Now),
 		Search: search.NewService(background, o.Engine, o.Store, o.Logger), Relay: search.NewRelay(o.Store, o.Engine, o.Logger)}
 	p.Auth.SetLogger(o.Logger)
-	if err := p.wire(o); err != nil {
-		stop()
+	if err := p.wire(ctx, o); err != nil {
+		p.Close()
 		return nil, err
 	}
 	return p, nil
 }
 
-// wire builds the registry, the pages and the server over the services.
-func (p *Platform) wire(o Options) (err error) {
+// wire builds the WebAssembly host, the registry, the pages and the
+// server over the services.
+func (p *Platform) wire(ctx context.Context, o Options) (err error) {
+	w := o.WASM
+	w.Logger, w.LogStderr = o.Logger, !o.Production
+	if p.WASM, err = wasm.NewHost(ctx, w); err != nil {
+		return err
+	}
 	if p.Registry, err = newRegistry(o, p.Metrics); err != nil {
 		return err
 	}
+	p.Registry.SetWASM(p.WASM)
 	searchLimit := ratelimit.New(ratelimit.PerMinute(o.SearchPerMinute), nil)
 	p.Pages, err = web.New(web.Deps{Logger: o.Logger, Auth: p.Auth, Registry: p.Registry, Search: p.Search,
 		Hackathons: p.Hackathons, Users: o.Store, SecureCookies: o.Production, Now: o.Now, SearchLimit: searchLimit,
@@ -115,7 +132,8 @@ func (p *Platform) wire(o Options) (err error) {
 	}
 	p.Server, err = api.New(api.Deps{Logger: o.Logger, Store: o.Store, Auth: p.Auth, Metrics: p.Metrics,
 		Registry: p.Registry, Search: p.Search, Hackathons: p.Hackathons, SearchLimit: searchLimit,
-		TrustedProxies: o.TrustedProxies, CORSOrigins: o.CORSOrigins, Production: o.Production, Web: p.Pages})
+		TrustedProxies: o.TrustedProxies, CORSOrigins: o.CORSOrigins, Production: o.Production, Web: p.Pages,
+		MaxModule: o.MaxModuleBytes})
 	return err
 }
 
@@ -144,6 +162,12 @@ func (p *Platform) SeedDeps() seed.Deps {
 	return seed.Deps{Store: p.Store, Registry: p.Registry, Hackathons: p.Hackathons, Auth: p.Auth, Now: p.now}
 }
 
-// Close ends the work that outlives requests. The store and the engine
-// stay open: they are the caller's.
-func (p *Platform) Close() { p.stop() }
+// Close ends the work that outlives requests and stops the WebAssembly
+// host. The store and the engine stay open: they are the caller's.
+// Closing again does nothing.
+func (p *Platform) Close() {
+	p.stop()
+	if p.WASM != nil {
+		p.WASM.Close(context.Background())
+	}
+}

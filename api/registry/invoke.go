@@ -168,7 +168,7 @@ func (s *Service) SetInvokeOptions(o InvokeOptions) error {
 	}
 	calls := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "riposte_plugin_invocations_total",
-		Help: "Plugin invocations by plugin and outcome (ok, invalid_input, error, timeout, unavailable).",
+		Help: "Plugin invocations by plugin and outcome (ok, invalid_input, error, timeout, unavailable, busy).",
 	}, []string{"plugin", "outcome"})
 	latency := prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "riposte_plugin_invocation_duration_seconds",
@@ -189,7 +189,8 @@ func (s *Service) SetInvokeOptions(o InvokeOptions) error {
 // rate limit. Errors: store.ErrNotFound; store.ErrConflict when the plugin
 // cannot be run (a catalogue entry, removed, no signing secret yet);
 // valid.Errors when the input does not match the input schema or the
-// plugin refuses it; *auth.RateLimitError; ErrPluginTimeout,
+// plugin refuses it; *auth.RateLimitError; plugins.ErrBusy when its
+// runtime has no room to run it now; ErrPluginTimeout,
 // ErrPluginUnavailable or ErrPluginMisbehaved when the plugin fails, which
 // its owner can then read (see RuntimeStatus). Inputs and outputs are
 // never stored or logged.
@@ -307,6 +308,8 @@ func invokeError(ctx, rctx context.Context, err error) error {
 		return failed(err)
 	case ctx.Err() != nil:
 		return ctx.Err()
+	case errors.Is(err, plugins.ErrBusy):
+		return err // the server's condition, not the plugin's
 	}
 	if _, marked := kindOf(err); !marked && rctx.Err() != nil {
 		return &fault{err: ErrPluginTimeout, state: store.RuntimeTimeout, cause: err}
@@ -333,6 +336,8 @@ func outcome(err error) string {
 		return "timeout"
 	case errors.Is(err, ErrPluginUnavailable), errors.Is(err, store.ErrConflict):
 		return "unavailable"
+	case errors.Is(err, plugins.ErrBusy):
+		return "busy"
 	}
 	return "error"
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/riposte-civic/riposte/api/valid"
 	"github.com/riposte-civic/riposte/plugins"
 	"github.com/riposte-civic/riposte/plugins/remote"
+	"github.com/riposte-civic/riposte/plugins/wasm"
 )
 
 // Service is the registry.
@@ -28,6 +29,7 @@ type Service struct {
 	opts          plugins.Options
 	createPerHour int
 	inv           *invoker
+	wasm          *wasm.Host // nil until SetWASM
 }
 
 // New returns the registry, with the runtimes every server has: builtin
@@ -172,7 +174,9 @@ func latestOf(m *plugins.Manifest, manifest []byte) store.Latest {
 
 // Create registers a plugin from its manifest, as a draft owned by the
 // caller, with the manifest as its first version. Errors:
-// *plugins.ManifestError; store.ErrConflict when the slug is taken;
+// *plugins.ManifestError; valid.Errors when runtime.module names a module
+// the caller did not upload, or memory_mb is below the module's own
+// minimum; store.ErrConflict when the slug is taken;
 // *auth.RateLimitError when the caller registered too many plugins in the
 // last hour.
 func (s *Service) Create(ctx context.Context, u auth.User, data []byte) (store.Plugin, error) {
@@ -224,6 +228,9 @@ func createPlugin(ctx context.Context, tx *store.Tx, u auth.User, m *plugins.Man
 	if err != nil {
 		return store.Plugin{}, err
 	}
+	if err := pinModule(ctx, tx, u, m, &v); err != nil {
+		return store.Plugin{}, err
+	}
 	if err := tx.SetLatest(ctx, id, latestOf(m, v.Manifest)); err != nil {
 		return store.Plugin{}, err
 	}
@@ -244,7 +251,9 @@ func (s *Service) checkCreateRate(ctx context.Context, tx *store.Tx, u auth.User
 }
 
 // AddVersion publishes a new version of a plugin, for its owner and
-// collaborators. A version is never reused, even after a yank.
+// collaborators. A version is never reused, even after a yank, and a wasm
+// version runs the module it names for good. A manifest refused is
+// refused with Create's errors.
 func (s *Service) AddVersion(ctx context.Context, u auth.User, slug string, data []byte) (store.PluginVersion, error) {
 	v, _, err := s.AddVersionWithKey(ctx, u, slug, "", data)
 	return v, err
@@ -298,12 +307,19 @@ func addVersion(ctx context.Context, tx *store.Tx, u auth.User, slug string, m *
 	if err != nil {
 		return store.PluginVersion{}, err
 	}
+	if err := pinModule(ctx, tx, u, m, &v); err != nil {
+		return store.PluginVersion{}, err
+	}
 	if p.LatestVersion == nil || plugins.Latest([]string{*p.LatestVersion, m.Version}) == m.Version {
 		if err := tx.SetLatest(ctx, p.ID, latestOf(m, v.Manifest)); err != nil {
 			return store.PluginVersion{}, err
 		}
 	}
-	return v, audit(ctx, tx, u, "version.publish", p.Slug, map[string]any{"version": v.Version, "sha256": v.SHA256})
+	details := map[string]any{"version": v.Version, "sha256": v.SHA256}
+	if v.ModuleSHA256 != "" {
+		details["module_sha256"] = v.ModuleSHA256
+	}
+	return v, audit(ctx, tx, u, "version.publish", p.Slug, details)
 }
 
 func audit(ctx context.Context, tx *store.Tx, u auth.User, action, slug string, details map[string]any) error {

@@ -101,6 +101,8 @@ func TestInvokeTreatsEveryRuntimeAlike(t *testing.T) {
 			want: registry.ErrPluginUnavailable, state: store.RuntimeUnavailable, because: "not built in"},
 		{name: "the server's own error reaches the caller as it is", rt: fakeRuntime{load: fmt.Errorf("%w: no secret yet", store.ErrConflict)},
 			want: store.ErrConflict},
+		{name: "a runtime without room is the server's condition, not the plugin's", rt: fakeRuntime{invoke: answer("", fmt.Errorf("%w: 4 of 4 running", plugins.ErrBusy))},
+			want: plugins.ErrBusy},
 	}
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := t.Context()
@@ -155,7 +157,7 @@ func checkInvocation(t *testing.T, res registry.Invocation, err, want error, fie
 		}
 	case !errors.Is(err, want):
 		t.Errorf("Invoke = %v, want %v", err, want)
-	case want == store.ErrConflict:
+	case want == store.ErrConflict || want == plugins.ErrBusy:
 		if registry.Failure(err) != nil {
 			t.Errorf("the server's error %v counts as the plugin's", err)
 		}

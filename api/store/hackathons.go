@@ -175,16 +175,24 @@ type Submission struct {
 	Award       string
 	Feedback    string
 	DecidedAt   *time.Time
+	// ModuleSHA256 is the WebAssembly module the version runs; empty for
+	// other runtimes.
+	ModuleSHA256 string
 }
 
+// submissionModule is the module pinned by the version a submission s
+// (or queue entry) froze.
+const submissionModule = `COALESCE((SELECT vm.module_sha256 FROM plugin_versions v
+	JOIN plugin_version_modules vm ON vm.version_id = v.id WHERE v.plugin_id = s.plugin_id AND v.version = s.version), '')`
+
 const submissionSelect = `SELECT s.hackathon_id, s.plugin_id, p.slug, p.name, p.owner_id, s.version, s.submitted_by,
-	s.submitted_at, s.status, s.award, s.feedback, s.decided_at
+	s.submitted_at, s.status, s.award, s.feedback, s.decided_at, ` + submissionModule + `
 	FROM submissions s JOIN plugins p ON p.id = s.plugin_id `
 
 func scanSubmission(r interface{ Scan(...any) error }) (Submission, error) {
 	var s Submission
 	err := r.Scan(&s.HackathonID, &s.PluginID, &s.Slug, &s.Name, &s.OwnerID, &s.Version, &s.SubmittedBy, &s.SubmittedAt,
-		&s.Status, &s.Award, &s.Feedback, &s.DecidedAt)
+		&s.Status, &s.Award, &s.Feedback, &s.DecidedAt, &s.ModuleSHA256)
 	return s, err
 }
 
@@ -481,13 +489,15 @@ type QueueItem struct {
 	PluginName      string
 	Version         string
 	ReviewedAt      *time.Time
+	ModuleSHA256    string // the WebAssembly module the version runs, if any
 }
 
 // JudgeQueue lists what a judge is asked to review in editions whose
 // results are not published, those not yet reviewed first. Conflicts of
 // interest are not its business: the caller sets those entries aside.
 func (q queries) JudgeQueue(ctx context.Context, judgeID int64) ([]QueueItem, error) {
-	rows, err := q.r.QueryContext(ctx, `SELECT h.id, p.id, h.slug, h.name, h.judging_deadline, p.slug, p.name, s.version, r.updated_at
+	rows, err := q.r.QueryContext(ctx, `SELECT h.id, p.id, h.slug, h.name, h.judging_deadline, p.slug, p.name, s.version, r.updated_at,
+		`+submissionModule+`
 		FROM assignments a
 		JOIN hackathons h ON h.id = a.hackathon_id
 		JOIN submissions s ON s.hackathon_id = a.hackathon_id AND s.plugin_id = a.plugin_id
@@ -500,7 +510,7 @@ func (q queries) JudgeQueue(ctx context.Context, judgeID int64) ([]QueueItem, er
 	}
 	return collect(rows, func(r interface{ Scan(...any) error }) (QueueItem, error) {
 		var it QueueItem
-		return it, r.Scan(&it.HackathonID, &it.PluginID, &it.HackathonSlug, &it.HackathonName, &it.JudgingDeadline, &it.PluginSlug, &it.PluginName, &it.Version, &it.ReviewedAt)
+		return it, r.Scan(&it.HackathonID, &it.PluginID, &it.HackathonSlug, &it.HackathonName, &it.JudgingDeadline, &it.PluginSlug, &it.PluginName, &it.Version, &it.ReviewedAt, &it.ModuleSHA256)
 	})
 }
 

@@ -50,6 +50,9 @@ type PluginVersion struct {
 	YankedAt  *time.Time
 	CreatedBy int64
 	CreatedAt time.Time
+	// ModuleSHA256 is the WebAssembly module a wasm version runs, pinned
+	// (see PinModule); empty for other runtimes.
+	ModuleSHA256 string
 }
 
 // NewPluginVersion is a version to store. Key is the version without
@@ -170,14 +173,15 @@ func (q queries) InsertVersion(ctx context.Context, pluginID int64, n NewPluginV
 	return v, nil
 }
 
-const versionColumns = `id, plugin_id, version, manifest, sha256, yanked, yanked_at, created_by, created_at`
+const versionColumns = `id, plugin_id, version, manifest, sha256, yanked, yanked_at, created_by, created_at,
+	COALESCE((SELECT module_sha256 FROM plugin_version_modules WHERE version_id = plugin_versions.id), '')`
 
 func scanVersion(row interface{ Scan(...any) error }) (PluginVersion, error) {
 	var (
 		v        PluginVersion
 		manifest string
 	)
-	err := row.Scan(&v.ID, &v.PluginID, &v.Version, &manifest, &v.SHA256, &v.Yanked, &v.YankedAt, &v.CreatedBy, &v.CreatedAt)
+	err := row.Scan(&v.ID, &v.PluginID, &v.Version, &manifest, &v.SHA256, &v.Yanked, &v.YankedAt, &v.CreatedBy, &v.CreatedAt, &v.ModuleSHA256)
 	v.Manifest = []byte(manifest)
 	return v, err
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/store/storetest"
 	"github.com/riposte-civic/riposte/plugins"
+	"github.com/riposte-civic/riposte/plugins/wasm"
 )
 
 // Issuer is the public URL of every test platform, named in its tokens.
@@ -34,9 +35,14 @@ var SigningSecret = []byte("test-secret-test-secret-test-secret!")
 // cheapHashing keeps tests fast; the server uses auth.OWASPParams.
 var cheapHashing = auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
+// compiled is the WebAssembly code every test platform of the process
+// shares, so that each module is compiled once.
+var compiled = wasm.NewCache()
+
 // Options change how New builds a platform. The platform's own options
 // start from test values: cheap password hashing, SigningSecret, private
-// endpoints allowed, no rate limits, the Env's clock and log.
+// endpoints allowed, no rate limits, the Env's clock and log, compiled
+// WebAssembly shared with the process's other test platforms.
 type Options struct {
 	platform.Options
 	// Dialect is the database's, SQLite unless said otherwise; unused
@@ -77,6 +83,7 @@ func New(tb testing.TB, opts ...Option) *Env {
 		Logger:        slog.New(slog.NewTextHandler(e.Logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		SigningSecret: SigningSecret, Issuer: Issuer, AccessTTL: 15 * time.Minute,
 		Hasher: auth.NewHasher(cheapHashing, 4), AllowPrivateEndpoints: true, Now: e.Clock.Now,
+		WASM: wasm.Options{Shared: compiled},
 	}}
 	for _, f := range opts {
 		f(&o)
