@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -144,7 +145,7 @@ type view struct {
 	L      *locale
 	User   *auth.User // nil for visitors
 	Title  string
-	Path   string // the request's path and query, for the language switch
+	Path   string // the page's address, for the language switch and "Sign in" (see pagePath)
 	Notice string // a translated confirmation after a form, or ""
 	Data   any
 }
@@ -159,6 +160,24 @@ var notices = map[string]bool{
 	"conflict": true, "assigned": true, "decided": true, "results": true, "recused": true,
 }
 
+// pagePath is the address the language switch and "Sign in" lead back to:
+// the page asked for, or, for the answer to a form, the page the form
+// belongs to — its address, or the nearest one above it that the front
+// answers with GET (/plugins/rumeur for /plugins/rumeur/try). A form's
+// fields never go into it.
+func (h *Handler) pagePath(r *http.Request) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.URL.RequestURI()
+	}
+	for p := r.URL.Path; p != "/" && p != "."; p = path.Dir(p) {
+		probe := &http.Request{Method: http.MethodGet, Host: r.Host, URL: &url.URL{Path: p}}
+		if _, pattern := h.mux.Handler(probe); pattern != "/" && pattern != "" {
+			return (&url.URL{Path: p}).EscapedPath()
+		}
+	}
+	return "/"
+}
+
 // render executes a page into a buffer, then writes it with status.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
 	name := "layout.html"
@@ -169,7 +188,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, pag
 	if !ok {
 		panic("web: no page " + page)
 	}
-	v := view{L: localeFrom(r.Context()), Title: title, Path: r.URL.RequestURI(), Data: data}
+	v := view{L: localeFrom(r.Context()), Title: title, Path: h.pagePath(r), Data: data}
 	if u, ok := caller(r); ok {
 		v.User = &u
 	}

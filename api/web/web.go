@@ -167,7 +167,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	a := httperr.Classify(err)
 	if a.Status == http.StatusUnauthorized {
-		http.Redirect(w, r, "/signin?next="+url.QueryEscape(localPath(r.URL.RequestURI())), http.StatusSeeOther)
+		http.Redirect(w, r, "/signin?next="+url.QueryEscape(localPath(h.pagePath(r))), http.StatusSeeOther)
 		return
 	}
 	if a.RetryAfter > 0 {
