@@ -46,10 +46,33 @@ func (h *Handler) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	default:
 		h.sessions.start(w, g)
-		return seeOther(w, r, d.Next, "signedin")
+		return seeOther(w, r, landing(d.Next, auth.Role(g.User.Role)), "signedin")
 	}
 	h.render(w, r, status, "signin", l.T("signin.title"), d)
 	return nil
+}
+
+// entryPoint is where a role starts: organizers (and administrators) at
+// the organizer pages, judges at their desk, everyone else at their tools.
+func entryPoint(role auth.Role) string {
+	switch {
+	case role.Includes(auth.RoleOrganizer):
+		return "/organize"
+	case role == auth.RoleJudge:
+		return "/judge"
+	}
+	return "/my/plugins"
+}
+
+// landing is where signing in leads: the page that asked for it, or the
+// role's entry point when none did (the catalogue's home and the account
+// pages ask for nothing).
+func landing(next string, role auth.Role) string {
+	switch next = localPath(next); next {
+	case "/", "/signin", "/signup":
+		return entryPoint(role)
+	}
+	return next
 }
 
 // handleSignUpForm shows the registration form.
@@ -85,7 +108,7 @@ func (h *Handler) handleSignUp(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		h.sessions.start(w, g)
-		return seeOther(w, r, d.Next, "signedup")
+		return seeOther(w, r, landing(d.Next, auth.Role(g.User.Role)), "signedup")
 	}
 	h.render(w, r, http.StatusUnprocessableEntity, "signup", l.T("signup.title"), d)
 	return nil

@@ -6,7 +6,7 @@ package web
 
 var messagesEN = map[string]string{
 	"nav.skip": "Skip to content", "nav.label": "Main", "nav.catalogue": "Catalogue", "nav.editions": "Hackathons",
-	"nav.mine": "My plugins", "nav.judge": "Judging desk", "nav.organize": "Organize", "nav.signin": "Sign in",
+	"nav.mine": "My tools", "nav.judge": "Judging desk", "nav.organize": "Organize", "nav.signin": "Sign in",
 	"nav.signup": "Create an account", "nav.signout": "Sign out", "nav.other": "Français",
 	"footer.about": "Riposte: civic tools against online propaganda, from the Paris hackathons.",
 	"footer.api":   "API documentation",
@@ -130,7 +130,7 @@ var messagesEN = map[string]string{
 	"results.publish.hint": "After the judging deadline. Everyone will see the leaderboard; teams will see their decision, feedback and anonymous reviews. This cannot be undone.",
 	"results.publish.go":   "Publish the results", "results.published": "Results published on",
 
-	"mine.title": "My plugins", "mine.new": "Register a plugin", "mine.none": "You have no plugin yet.", "mine.status": "Status",
+	"mine.title": "My tools", "mine.new": "Register a plugin", "mine.none": "You have no plugin yet.", "mine.status": "Status",
 	"manifest.new": "Register a plugin", "manifest.version": "New version of %s",
 	"manifest.lead":         "Describe your tool with a manifest in YAML or JSON. It is registered as a draft that only you see.",
 	"manifest.version.lead": "Change the manifest and raise its version number.", "manifest.schema": "Manifest reference (JSON Schema)",
@@ -151,7 +151,7 @@ var messagesEN = map[string]string{
 
 var messagesFR = map[string]string{
 	"nav.skip": "Aller au contenu", "nav.label": "Principale", "nav.catalogue": "Catalogue", "nav.editions": "Hackathons",
-	"nav.mine": "Mes plugins", "nav.judge": "Bureau du jury", "nav.organize": "Organiser", "nav.signin": "Se connecter",
+	"nav.mine": "Mes outils", "nav.judge": "Bureau du jury", "nav.organize": "Organiser", "nav.signin": "Se connecter",
 	"nav.signup": "Créer un compte", "nav.signout": "Se déconnecter", "nav.other": "English",
 	"footer.about": "Riposte : des outils citoyens contre la propagande en ligne, issus des hackathons de Paris.",
 	"footer.api":   "Documentation de l’API",
@@ -275,7 +275,7 @@ var messagesFR = map[string]string{
 	"results.publish.hint": "Après la clôture du jury. Tout le monde verra le classement ; les équipes verront leur décision, le retour et les évaluations anonymes. C’est définitif.",
 	"results.publish.go":   "Publier les résultats", "results.published": "Résultats publiés le",
 
-	"mine.title": "Mes plugins", "mine.new": "Enregistrer un plugin", "mine.none": "Vous n’avez pas encore de plugin.", "mine.status": "État",
+	"mine.title": "Mes outils", "mine.new": "Enregistrer un plugin", "mine.none": "Vous n’avez pas encore de plugin.", "mine.status": "État",
 	"manifest.new": "Enregistrer un plugin", "manifest.version": "Nouvelle version de %s",
 	"manifest.lead":         "Décrivez votre outil par un manifeste en YAML ou JSON. Il est enregistré comme brouillon, visible de vous seul·e.",
 	"manifest.version.lead": "Modifiez le manifeste et augmentez son numéro de version.", "manifest.schema": "Référence du manifeste (JSON Schema)",

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -13,6 +14,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/riposte-civic/riposte/api/auth"
 )
@@ -148,6 +150,25 @@ type view struct {
 	Path   string // the page's address, for the language switch and "Sign in" (see pagePath)
 	Notice string // a translated confirmation after a form, or ""
 	Data   any
+
+	judges func() bool // whether the visitor has entries to judge, asked once
+}
+
+// JudgingDesk reports whether the navigation offers the judging desk: to
+// judges, and to organizers who have entries to judge.
+func (v view) JudgingDesk() bool { return v.judges != nil && v.judges() }
+
+// judging reports whether u has a judging desk: judges always do, an
+// organizer when asked to judge entries, other accounts never.
+func (h *Handler) judging(ctx context.Context, u auth.User) bool {
+	switch {
+	case u.Role == auth.RoleJudge:
+		return true
+	case u.Is(auth.RoleOrganizer):
+		items, err := h.deps.Hackathons.Queue(ctx, u)
+		return err == nil && len(items) > 0
+	}
+	return false
 }
 
 // Is reports whether the visitor is signed in with the rights of role.
@@ -191,6 +212,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, pag
 	v := view{L: localeFrom(r.Context()), Title: title, Path: h.pagePath(r), Data: data}
 	if u, ok := caller(r); ok {
 		v.User = &u
+		v.judges = sync.OnceValue(func() bool { return h.judging(r.Context(), u) })
 	}
 	if n := r.URL.Query().Get("done"); notices[n] {
 		v.Notice = v.L.T("notice." + n)
