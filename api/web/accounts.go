@@ -95,7 +95,7 @@ func (h *Handler) handleSignUp(w http.ResponseWriter, r *http.Request) error {
 	)
 	switch {
 	case errors.As(err, &invalid):
-		d.Fields = fieldMessages(invalid)
+		d.Fields = fieldMessages(l, invalid)
 	case errors.Is(err, store.ErrConflict):
 		d.Fields = map[string]string{"email": l.T("signup.taken")}
 	case errors.As(err, &rl):
@@ -123,16 +123,4 @@ func (h *Handler) handleSignOut(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.sessions.end(w)
 	return seeOther(w, r, "/", "signedout")
-}
-
-// fieldMessages indexes validation problems by field; the first problem of
-// a field wins.
-func fieldMessages(errs valid.Errors) map[string]string {
-	m := map[string]string{}
-	for _, p := range errs {
-		if _, ok := m[p.Field]; !ok {
-			m[p.Field] = p.Message
-		}
-	}
-	return m
 }

@@ -190,9 +190,9 @@ func handleReview(h *Handler, svc *hackathons.Service, reg *registry.Service) ha
 		var invalid valid.Errors
 		switch {
 		case errors.As(err, &invalid):
-			d.Fields = fieldMessages(invalid)
+			d.Fields = fieldMessages(localeFrom(r.Context()), invalid)
 		case errors.Is(err, store.ErrConflict):
-			d.Error, d.Open = message(err), false
+			d.Error, d.Open = message(localeFrom(r.Context()), err), false
 		case err != nil:
 			return err
 		default:
@@ -216,9 +216,9 @@ func handleRecuse(h *Handler, svc *hackathons.Service, reg *registry.Service) ha
 		var invalid valid.Errors
 		switch {
 		case errors.As(err, &invalid):
-			d.Fields = fieldMessages(invalid)
+			d.Fields = fieldMessages(localeFrom(r.Context()), invalid)
 		case errors.Is(err, store.ErrConflict):
-			d.Error = message(err)
+			d.Error = message(localeFrom(r.Context()), err)
 		case err != nil:
 			return err
 		default:

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -187,9 +188,9 @@ func handleAdminAction(h *Handler, svc *hackathons.Service, form string, act adm
 		if lerr != nil {
 			return lerr
 		}
-		d.Form, d.Fields, d.Error = form, fieldMessages(invalid), ""
+		d.Form, d.Fields, d.Error = form, fieldMessages(localeFrom(r.Context()), invalid), ""
 		if invalid == nil {
-			d.Error = message(err)
+			d.Error = message(localeFrom(r.Context()), err)
 		}
 		for k := range r.PostForm {
 			d.Values[k] = r.PostFormValue(k)
@@ -205,7 +206,7 @@ func addJudge(svc *hackathons.Service, users *store.Store) adminAction {
 		email := auth.CanonicalEmail(r.PostFormValue("email"))
 		who, err := users.UserByEmail(r.Context(), email)
 		if errors.Is(err, store.ErrNotFound) {
-			return "", valid.Errors{{Field: "email", Message: localeFrom(r.Context()).T("admin.noaccount")}}
+			return "", valid.Errors{{Field: "email", Message: "no account has this id"}} // worded as the service would
 		} else if err != nil {
 			return "", err
 		}
@@ -241,7 +242,8 @@ func runAssignment(svc *hackathons.Service) adminAction {
 	return func(r *http.Request, u auth.User, slug string) (string, error) {
 		k, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("judges_per_submission")))
 		if err != nil {
-			return "", valid.Errors{{Field: "judges_per_submission", Message: localeFrom(r.Context()).T("admin.perentry.invalid")}}
+			return "", valid.Errors{{Field: "judges_per_submission",
+				Message: fmt.Sprintf("must be from 1 to %d", hackathons.MaxJudgesPerSubmission)}} // worded as the service would
 		}
 		if _, err := svc.Assign(r.Context(), u, slug, k); err != nil {
 			return "", err
@@ -264,14 +266,4 @@ func renameField(err error, from, to string) error {
 		}
 	}
 	return out
-}
-
-// message is an error's text for the visitor, without the sentinel's
-// prefix.
-func message(err error) string {
-	s := err.Error()
-	for _, p := range []string{store.ErrConflict.Error() + ": ", store.ErrNotFound.Error() + ": "} {
-		s = strings.TrimPrefix(s, p)
-	}
-	return s
 }

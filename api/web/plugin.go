@@ -99,7 +99,7 @@ func handleRemove(h *Handler, reg *registry.Service) handlerFunc {
 			if lerr != nil {
 				return lerr
 			}
-			d.Reason, d.ReasonError = reason, fieldMessages(invalid)["reason"]
+			d.Reason, d.ReasonError = reason, fieldMessages(localeFrom(r.Context()), invalid)["reason"]
 			h.render(w, r, http.StatusUnprocessableEntity, "plugin", d.title(), d)
 			return nil
 		}

@@ -113,9 +113,9 @@ func (h *Handler) resultsProblem(w http.ResponseWriter, r *http.Request, svc *ha
 	if lerr != nil {
 		return lerr
 	}
-	d.Plugin, d.Fields = plugin, fieldMessages(invalid)
+	d.Plugin, d.Fields = plugin, fieldMessages(localeFrom(r.Context()), invalid)
 	if invalid == nil {
-		d.Error = message(err)
+		d.Error = message(localeFrom(r.Context()), err)
 	}
 	for k := range r.PostForm {
 		d.Values[k] = r.PostFormValue(k)
