@@ -275,7 +275,7 @@ func TestBrowserOrganizerAssignsAndPublishes(t *testing.T) {
 		tb.until(fmt.Sprintf(`document.querySelector("#judges-h + table") && document.querySelector("#judges-h + table").textContent.includes(%q)`, j.Email))
 	}
 	tb.do(chromedp.SetValue(chromedp.ID("per-entry"), "2"), chromedp.Submit(chromedp.ID("per-entry")))
-	tb.notice("Répartition faite : chaque projet a ses jurés.")
+	tb.notice("Répartition faite : 2 projets ont 2 jurés chacun.")
 	// Submissions close, judges score, the deadline passes, the organizer decides and publishes.
 	e.clock.Set(time.Now().Add(3 * time.Hour))
 	for _, j := range judges {

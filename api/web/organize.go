@@ -54,8 +54,8 @@ type adminData struct {
 	Judges    []store.Judge
 	Entries   []entryView
 	Conflicts []conflictView
-	PerEntry  int // judges per entry for the next run
-	Ran       bool
+	PerEntry  int // judges per entry asked of the assignment
+	Notice    string
 	Form      string // which form the messages are about
 	Fields    map[string]string
 	Error     string
@@ -99,10 +99,7 @@ func loadAdmin(r *http.Request, svc *hackathons.Service) (*adminData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &adminData{editionView: editionView{Edition: e, Phase: svc.Phase(e)}, PerEntry: 2, Values: map[string]string{}}
-	if k, err := strconv.Atoi(r.URL.Query().Get("k")); err == nil && k > 0 && k <= hackathons.MaxJudgesPerSubmission {
-		d.PerEntry, d.Ran = k, true
-	}
+	d := &adminData{editionView: editionView{Edition: e, Phase: svc.Phase(e)}, PerEntry: e.JudgesPerSubmission, Values: map[string]string{}}
 	if d.Judges, err = svc.Judges(r.Context(), u, slug); err != nil {
 		return nil, err
 	}
@@ -122,7 +119,48 @@ func loadAdmin(r *http.Request, svc *hackathons.Service) (*adminData, error) {
 	for _, c := range conflicts {
 		d.Conflicts = append(d.Conflicts, conflictView{Conflict: c, Judge: cmpName(names, c.JudgeID), Why: conflictText(l, c)})
 	}
+	if r.URL.Query().Get("done") == "assigned" {
+		d.Notice = d.assignedNotice(l)
+	}
 	return d, nil
+}
+
+// assignedNotice says what the assignment gave: how many entries have how
+// many judges, most first, and why some have fewer than asked.
+func (d *adminData) assignedNotice(l *locale) string {
+	if len(d.Entries) == 0 {
+		return l.T("assigned.noentries")
+	}
+	byCount := map[int]int{}
+	var counts []int // judges per entry, most first
+	short := false
+	for _, e := range d.Entries {
+		if byCount[len(e.Judges)]++; byCount[len(e.Judges)] == 1 {
+			counts = append(counts, len(e.Judges))
+		}
+		short = short || len(e.Judges) < d.PerEntry
+	}
+	slices.SortFunc(counts, func(a, b int) int { return b - a })
+	groups := make([]string, len(counts))
+	for i, k := range counts {
+		n := byCount[k]
+		if k == 0 {
+			groups[i] = l.T("assigned.none."+l.plural(n), l.Int(n))
+		} else {
+			groups[i] = l.T("assigned.group."+l.plural(n), l.Int(n), l.N("assigned.judges", k))
+		}
+	}
+	text := l.T("assigned.done", strings.Join(groups, ", "))
+	switch {
+	case !short:
+	case len(d.Judges) == 0:
+		text += " " + l.T("assigned.nojudges")
+	case len(d.Judges) < d.PerEntry:
+		text += " " + l.T("assigned.fewjudges", l.Int(len(d.Judges)), l.Int(d.PerEntry))
+	default:
+		text += " " + l.T("assigned.conflicts")
+	}
+	return text
 }
 
 // entryOf is an entry's line of the assignment table: its judges, those
@@ -138,9 +176,7 @@ func entryOf(l *locale, s store.Submission, assignments []hackathons.Assignment,
 			ev.Judges = append(ev.Judges, assignedJudge{Name: cmpName(names, a.JudgeID), Reviewed: a.Reviewed})
 		}
 	}
-	if d.Ran {
-		ev.Lacking = max(0, d.PerEntry-len(ev.Judges))
-	}
+	ev.Lacking = max(0, d.PerEntry-len(ev.Judges))
 	return ev
 }
 
@@ -248,7 +284,7 @@ func runAssignment(svc *hackathons.Service) adminAction {
 		if _, err := svc.Assign(r.Context(), u, slug, k); err != nil {
 			return "", err
 		}
-		return "/organize/" + slug + "?done=assigned&k=" + strconv.Itoa(k), nil
+		return "/organize/" + slug + "?done=assigned", nil
 	}
 }
 
@@ -267,3 +303,6 @@ func renameField(err error, from, to string) error {
 	}
 	return out
 }
+
+// pageNotice is the notice the page words itself, from what the form did.
+func (d *adminData) pageNotice() string { return d.Notice }

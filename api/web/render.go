@@ -178,7 +178,7 @@ func (v view) Is(role string) bool { return v.User != nil && v.User.Is(auth.Role
 var notices = map[string]bool{
 	"signedin": true, "signedout": true, "signedup": true, "saved": true, "published": true, "created": true,
 	"version": true, "submitted": true, "withdrawn": true, "removed": true, "judge": true, "unjudge": true,
-	"conflict": true, "assigned": true, "decided": true, "results": true, "recused": true,
+	"conflict": true, "decided": true, "results": true, "recused": true,
 }
 
 // pagePath is the address the language switch and "Sign in" lead back to:
@@ -216,6 +216,9 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, pag
 	}
 	if n := r.URL.Query().Get("done"); notices[n] {
 		v.Notice = v.L.T("notice." + n)
+	}
+	if p, ok := data.(interface{ pageNotice() string }); ok && p.pageNotice() != "" {
+		v.Notice = p.pageNotice() // worded from what the form did
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	defer func() { buf.Reset(); bufPool.Put(buf) }()
