@@ -1,9 +1,11 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -60,6 +62,7 @@ type adminData struct {
 	Fields    map[string]string
 	Error     string
 	Values    map[string]string
+	Confirm   string // what a form will do, asked to be confirmed
 }
 
 type conflictView struct {
@@ -119,10 +122,31 @@ func loadAdmin(r *http.Request, svc *hackathons.Service) (*adminData, error) {
 	for _, c := range conflicts {
 		d.Conflicts = append(d.Conflicts, conflictView{Conflict: c, Judge: cmpName(names, c.JudgeID), Why: conflictText(l, c)})
 	}
-	if r.URL.Query().Get("done") == "assigned" {
+	switch q := r.URL.Query(); q.Get("done") {
+	case "assigned":
 		d.Notice = d.assignedNotice(l)
+	case "conflict":
+		d.Notice = d.conflictNotice(l, q.Get("judge"), q.Get("plugin"))
 	}
 	return d, nil
+}
+
+// conflictNotice says what declaring a conflict did: the judge no longer
+// judges the entry, and their score for it, if any, no longer counts.
+func (d *adminData) conflictNotice(l *locale, judge, plugin string) string {
+	id, _ := strconv.ParseInt(judge, 10, 64)
+	for _, e := range d.Entries {
+		if e.Slug != plugin {
+			continue
+		}
+		name := cmpName(judgeNames(d.Judges), id)
+		text := l.T("conflict.done", name, e.Name)
+		if slices.ContainsFunc(e.Dropped, func(a assignedJudge) bool { return a.Name == name && a.Reviewed }) {
+			text += l.T("conflict.done.scored")
+		}
+		return text + "."
+	}
+	return ""
 }
 
 // assignedNotice says what the assignment gave: how many entries have how
@@ -216,22 +240,31 @@ func handleAdminAction(h *Handler, svc *hackathons.Service, form string, act adm
 		if err == nil {
 			return seeOther(w, r, next, "")
 		}
-		var invalid valid.Errors
-		if !errors.As(err, &invalid) && !errors.Is(err, store.ErrConflict) {
+		var (
+			invalid valid.Errors
+			confirm *confirmation
+		)
+		asked := errors.As(err, &confirm)
+		if !asked && !errors.As(err, &invalid) && !errors.Is(err, store.ErrConflict) {
 			return err
 		}
 		d, lerr := loadAdmin(r, svc)
 		if lerr != nil {
 			return lerr
 		}
-		d.Form, d.Fields, d.Error = form, fieldMessages(localeFrom(r.Context()), invalid), ""
-		if invalid == nil {
-			d.Error = message(localeFrom(r.Context()), err)
+		l := localeFrom(r.Context())
+		d.Form, d.Fields = form, fieldMessages(l, invalid)
+		status := http.StatusUnprocessableEntity
+		switch {
+		case asked:
+			d.Confirm, status = confirm.text, http.StatusOK
+		case invalid == nil:
+			d.Error = message(l, err)
 		}
 		for k := range r.PostForm {
 			d.Values[k] = r.PostFormValue(k)
 		}
-		h.render(w, r, http.StatusUnprocessableEntity, "edition-admin", d.Name, d)
+		h.render(w, r, status, "edition-admin", d.Name, d)
 		return nil
 	}
 }
@@ -264,13 +297,53 @@ func removeJudge(svc *hackathons.Service) adminAction {
 	}
 }
 
-// declareConflict keeps a judge away from an entry.
+// confirmation is the answer of a form that must be confirmed before it
+// is done: what it will do, said to the organizer.
+type confirmation struct{ text string }
+
+func (c *confirmation) Error() string { return c.text }
+
+// declareConflict keeps a judge away from an entry. When the judge has
+// already scored the entry, that score will stop counting: the organizer
+// is told so, and the form is done only once confirmed.
 func declareConflict(svc *hackathons.Service) adminAction {
 	return func(r *http.Request, u auth.User, slug string) (string, error) {
 		id, _ := strconv.ParseInt(r.PostFormValue("judge_id"), 10, 64)
-		_, err := svc.DeclareConflict(r.Context(), u, slug, id, r.PostFormValue("plugin"), r.PostFormValue("reason"))
-		return "/organize/" + slug + "?done=conflict", err
+		plugin := r.PostFormValue("plugin")
+		if r.PostFormValue("confirm") != "yes" {
+			if text, err := setsAside(r, svc, u, slug, id, plugin); err != nil || text != "" {
+				return "", cmp.Or(err, error(&confirmation{text: text}))
+			}
+		}
+		if _, err := svc.DeclareConflict(r.Context(), u, slug, id, plugin, r.PostFormValue("reason")); err != nil {
+			return "", err
+		}
+		return "/organize/" + slug + "?done=conflict&judge=" + strconv.FormatInt(id, 10) + "&plugin=" + url.QueryEscape(plugin), nil
 	}
+}
+
+// setsAside says what declaring a conflict of judge id with plugin would
+// set aside: the score the judge gave it, which would stop counting. It
+// is "" when there is none, or when the form names no such judge or
+// entry or the results are published: the declaration itself says so.
+func setsAside(r *http.Request, svc *hackathons.Service, u auth.User, slug string, id int64, plugin string) (string, error) {
+	if e, err := svc.Get(r.Context(), slug); err != nil || e.ResultsPublishedAt != nil {
+		return "", err // published results take no conflict: the declaration says so
+	}
+	d, err := svc.Submission(r.Context(), u, slug, plugin)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	} else if err != nil {
+		return "", err
+	}
+	if _, excluded := d.Excluded[id]; excluded || !slices.ContainsFunc(d.Reviews, func(rv store.Review) bool { return rv.JudgeID == id }) {
+		return "", nil
+	}
+	judges, err := svc.Judges(r.Context(), u, slug)
+	if err != nil {
+		return "", err
+	}
+	return localeFrom(r.Context()).T("conflict.confirm", cmpName(judgeNames(judges), id), d.Name), nil
 }
 
 // runAssignment gives each entry its judges.

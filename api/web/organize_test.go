@@ -6,8 +6,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/judging"
 )
 
 // After an assignment, the notice says what it gave: how many entries got
@@ -74,4 +76,40 @@ func TestAssignmentNoticeSaysWhatItGave(t *testing.T) {
 	if got, want := notice(assign("1")), "Assignment done: 3 entries have 1 judge each."; got != want {
 		t.Errorf("every entry covered: %q, want %q", got, want)
 	}
+}
+
+// The conflict form preselects nobody; when the conflict would set aside
+// a score already given, the organizer is told so and asked to confirm,
+// without JavaScript.
+func TestDeclaringAConflictOverAScoreAsksForConfirmation(t *testing.T) {
+	e := newEnv(t)
+	f := e.fixture()
+	mine := e.queued(f.j1)
+	e.clock.Set(time.Now().Add(3 * time.Hour))
+	if _, err := e.hk.Review(context.Background(), f.j1, "paris-2016", mine, judging.Scores{"impact": 8, "craft": 6}.Raw(), ""); err != nil {
+		t.Fatal(err)
+	}
+	o := e.browser()
+	o.signIn(f.org.Email)
+	p := o.get("/organize/paris-2016").want(t, http.StatusOK,
+		`<select id="c-judge" name="judge_id" required><option value="" selected>`,
+		`<select id="c-plugin" name="plugin" required><option value="" selected>`)
+	if strings.Count(p.body, " selected") != 2 {
+		t.Fatalf("the conflict form preselects a judge or an entry:\n%s", p.body)
+	}
+	form := url.Values{"judge_id": {itoa(f.j1.ID)}, "plugin": {mine}, "reason": {"Mentored the team"}}
+	p = o.post("/organize/paris-2016/conflicts", form).want(t, http.StatusOK,
+		"Name j1 has already scored Tool "+mine+".", "no longer counts", `name="confirm" value="yes"`,
+		`<input type="hidden" name="reason" value="Mentored the team">`)
+	if _, conflicts, _ := e.hk.Assignments(context.Background(), f.org, "paris-2016"); len(conflicts) != 0 {
+		t.Fatalf("the conflict was recorded before it was confirmed: %+v", conflicts)
+	}
+	form.Set("confirm", "yes")
+	p = o.post("/organize/paris-2016/conflicts", form).want(t, http.StatusSeeOther)
+	o.get(p.Header.Get("Location")).want(t, http.StatusOK,
+		"The conflict is recorded: Name j1 will not judge Tool "+mine+"; the score already given no longer counts.")
+	// Without a score to set aside, there is nothing to confirm.
+	other := e.queued(f.j2)
+	o.post("/organize/paris-2016/conflicts", url.Values{"judge_id": {itoa(f.j2.ID)}, "plugin": {other}, "reason": {"Friends"}}).
+		want(t, http.StatusSeeOther)
 }
