@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/judging"
@@ -152,13 +153,11 @@ func (s *Service) PublishResults(ctx context.Context, u auth.User, slug string) 
 	var out store.Hackathon
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		h, err := tx.LockHackathon(ctx, slug)
-		switch {
-		case err != nil:
+		if err != nil {
 			return err
-		case h.ResultsPublishedAt != nil:
-			return fmt.Errorf("%w: results are already published", store.ErrConflict)
-		case s.now().Before(h.JudgingDeadline):
-			return fmt.Errorf("%w: judging is open until %s", store.ErrConflict, when(h.JudgingDeadline))
+		}
+		if err := (Edition{Hackathon: h}).Publishable(s.now()); err != nil {
+			return err
 		}
 		if err := tx.PublishResults(ctx, h, u.ID); err != nil {
 			return err
@@ -172,4 +171,80 @@ func (s *Service) PublishResults(ctx context.Context, u auth.User, slug string) 
 		return Edition{}, err
 	}
 	return decode(out)
+}
+
+// Publishable returns nil when the edition's results may be published at
+// time t: once, after the judging deadline. Otherwise it returns an error
+// wrapping store.ErrConflict that says why.
+func (e Edition) Publishable(t time.Time) error {
+	switch {
+	case e.ResultsPublishedAt != nil:
+		return fmt.Errorf("%w: results are already published", store.ErrConflict)
+	case t.Before(e.JudgingDeadline):
+		return fmt.Errorf("%w: judging is open until %s", store.ErrConflict, when(e.JudgingDeadline))
+	}
+	return nil
+}
+
+// Readiness is what an organizer should know before publishing an
+// edition's results: the entries without a decision, the assignments
+// still without a score, the entries with fewer judges than the edition
+// asks for, and why publishing would be refused now, if it would.
+type Readiness struct {
+	Edition   Edition
+	Undecided []store.Submission
+	Unscored  []Assignment // standing assignments without a review
+	Short     []Shortfall
+	Refusal   error // nil when the results may be published now
+}
+
+// Shortfall is an entry with fewer standing judges than asked.
+type Shortfall struct {
+	Entry  store.Submission
+	Judges int
+}
+
+// Ready reports whether nothing stands in the way.
+func (r Readiness) Ready() bool {
+	return r.Refusal == nil && len(r.Undecided) == 0 && len(r.Unscored) == 0 && len(r.Short) == 0
+}
+
+// CheckPublication says, for organizers, what publishing an edition's
+// results would leave undone.
+func (s *Service) CheckPublication(ctx context.Context, u auth.User, slug string) (Readiness, error) {
+	if err := organizer(u); err != nil {
+		return Readiness{}, err
+	}
+	e, err := s.Get(ctx, slug)
+	if err != nil {
+		return Readiness{}, err
+	}
+	subs, err := s.store.Submissions(ctx, e.ID)
+	if err != nil {
+		return Readiness{}, err
+	}
+	as, err := assignments(ctx, s.store, e.ID)
+	if err != nil {
+		return Readiness{}, err
+	}
+	r := Readiness{Edition: e, Refusal: e.Publishable(s.now())}
+	judges := map[int64]int{}
+	for _, a := range as {
+		if a.Conflict != nil {
+			continue
+		}
+		judges[a.PluginID]++
+		if !a.Reviewed {
+			r.Unscored = append(r.Unscored, a)
+		}
+	}
+	for _, sub := range subs {
+		if sub.Status != Accepted && sub.Status != Rejected {
+			r.Undecided = append(r.Undecided, sub)
+		}
+		if n := judges[sub.PluginID]; n < e.JudgesPerSubmission {
+			r.Short = append(r.Short, Shortfall{Entry: sub, Judges: n})
+		}
+	}
+	return r, nil
 }

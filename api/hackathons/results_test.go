@@ -78,3 +78,68 @@ func TestPublishedResultsAreFinal(t *testing.T) {
 		}
 	})
 }
+
+// Before publishing, organizers learn what publishing would leave undone:
+// entries without a decision, scores not given, entries with fewer judges
+// than asked; and why it would be refused, if it would.
+func TestPublicationCheckListsWhatIsLeft(t *testing.T) {
+	platformtest.Each(t, func(t *testing.T, e *platformtest.Env) {
+		ed := newEdition(t, e, nil)
+		ctx := t.Context()
+		j1, j2 := ed.judge("j1@example.org"), ed.judge("j2@example.org")
+		ed.entry(ed.team, "alerte")
+		ed.entry(ed.team, "bouclier")
+		ed.assign(1)
+		two := 2 // the organizer asks for more judges after the assignment
+		if _, err := ed.hk.Update(ctx, ed.org, ed.slug, hackathons.Patch{JudgesPerSubmission: &two}); err != nil {
+			t.Fatal(err)
+		}
+		ed.Clock.Set(submissionDeadline)
+		items, err := ed.hk.Queue(ctx, j1)
+		if err != nil || len(items) != 1 {
+			t.Fatalf("queue of j1: %+v, %v", items, err)
+		}
+		if err := ed.review(j1, items[0].PluginSlug, 7); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ed.hk.Decide(ctx, ed.org, ed.slug, "alerte", hackathons.Accepted, "", ""); err != nil {
+			t.Fatal(err)
+		}
+		_, err = ed.hk.CheckPublication(ctx, j2, ed.slug)
+		wantIs(t, "a judge checking", err, auth.ErrForbidden)
+		r, err := ed.hk.CheckPublication(ctx, ed.org, ed.slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantIs(t, "checking while judging is open", r.Refusal, store.ErrConflict)
+		if len(r.Undecided) != 1 || r.Undecided[0].Slug != "bouclier" {
+			t.Errorf("undecided %+v", r.Undecided)
+		}
+		if len(r.Unscored) != 1 || r.Unscored[0].JudgeID != j2.ID {
+			t.Errorf("unscored %+v", r.Unscored)
+		}
+		if len(r.Short) != 2 || r.Short[0].Judges != 1 || r.Short[1].Judges != 1 {
+			t.Errorf("short %+v", r.Short)
+		}
+		ed.Clock.Set(judgingDeadline)
+		if r, err = ed.hk.CheckPublication(ctx, ed.org, ed.slug); err != nil || r.Refusal != nil || r.Ready() {
+			t.Fatalf("after the deadline: refusal %v, ready %v, %v", r.Refusal, r.Ready(), err)
+		}
+		// One judge per entry, every entry decided and scored: ready.
+		one := 1
+		if _, err := ed.hk.Update(ctx, ed.org, ed.slug, hackathons.Patch{JudgesPerSubmission: &one}); err != nil {
+			t.Fatal(err)
+		}
+		ed.Clock.Set(submissionDeadline)
+		if err := ed.review(j2, r.Unscored[0].Slug, 3); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ed.hk.Decide(ctx, ed.org, ed.slug, "bouclier", hackathons.Rejected, "", ""); err != nil {
+			t.Fatal(err)
+		}
+		ed.Clock.Set(judgingDeadline)
+		if r, err = ed.hk.CheckPublication(ctx, ed.org, ed.slug); err != nil || !r.Ready() {
+			t.Fatalf("everything done: %+v, %v", r, err)
+		}
+	})
+}

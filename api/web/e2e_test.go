@@ -295,6 +295,10 @@ func TestBrowserOrganizerAssignsAndPublishes(t *testing.T) {
 	tb.do(chromedp.Click(chromedp.ID("acc-beta")), chromedp.SendKeys(chromedp.ID("award-beta"), "Prix du jury"),
 		chromedp.Click(chromedp.CSS(`#entry-beta button[type=submit]`)))
 	tb.notice("La décision est enregistrée.")
+	tb.do(chromedp.Click(chromedp.CSS(`a[href="/organize/paris-2016/publish"]`)), chromedp.WaitVisible(chromedp.ID("confirm-h")))
+	if s := tb.text("main"); !strings.Contains(s, "1 projet n’a pas de décision") {
+		t.Fatalf("the check before publishing: %s", s)
+	}
 	tb.do(chromedp.Click(chromedp.CSS(`form[action="/organize/paris-2016/publish"] button`)), chromedp.WaitVisible(chromedp.ID("results-h")))
 	if s := tb.text("main"); !strings.Contains(s, "Tool beta") || !strings.Contains(s, "Résultats publiés") {
 		t.Fatalf("published page: %s", s)

@@ -166,7 +166,7 @@ func TestOrganizerRunsAnEdition(t *testing.T) {
 			}
 		}
 	}
-	o.post("/organize/paris-2016/publish", url.Values{}).want(t, http.StatusUnprocessableEntity, "Judging is open until")
+	o.post("/organize/paris-2016/publish", url.Values{"confirm": {"yes"}}).want(t, http.StatusUnprocessableEntity, "Judging is open until")
 	e.clock.Set(time.Now().Add(72 * time.Hour))
 	o.get("/organize/paris-2016/results").want(t, 200, "Leaderboard", "60.0", `href="/hackathons/paris-2016/leaderboard.csv?normalize=none"`)
 	o.get("/organize/paris-2016/results?normalize=zscore").want(t, 200, `<strong aria-current="true">normalised per judge`)
@@ -178,7 +178,7 @@ func TestOrganizerRunsAnEdition(t *testing.T) {
 		want(t, http.StatusUnprocessableEntity, "Only selected entries can receive an award")
 	o.post("/organize/paris-2016/decisions/beta", url.Values{"status": {"accepted"}, "award": {"Prix du public"}, "feedback": {"Bravo"}}).
 		want(t, http.StatusSeeOther)
-	o.post("/organize/paris-2016/publish", url.Values{}).want(t, http.StatusSeeOther)
+	o.post("/organize/paris-2016/publish", url.Values{"confirm": {"yes"}}).want(t, http.StatusSeeOther)
 	e.index()
 	visitor := e.browser()
 	visitor.get("/hackathons/paris-2016").want(t, 200, "Results", "Tool beta", "Results published")
@@ -236,7 +236,7 @@ func TestOrganizerSeesConflictsArisingAfterAssignment(t *testing.T) {
 	o.lang = ""
 	// Once the results are published, the forms that would change them are gone and refused.
 	e.clock.Set(time.Now().Add(72 * time.Hour))
-	o.post("/organize/paris-2016/publish", url.Values{}).want(t, http.StatusSeeOther)
+	o.post("/organize/paris-2016/publish", url.Values{"confirm": {"yes"}}).want(t, http.StatusSeeOther)
 	p := o.get("/organize/paris-2016").want(t, 200, "The results are published: conflicts and assignments can no longer change.")
 	if strings.Contains(p.body, `action="/organize/paris-2016/assign"`) || strings.Contains(p.body, `action="/organize/paris-2016/conflicts"`) {
 		t.Fatal("the published edition still offers its assignment and conflict forms")

@@ -90,7 +90,7 @@ type pages struct {
 // pageNames lists the pages; each is templates/<name>.html defining
 // "content" (and may define "head").
 var pageNames = []string{"error", "catalogue", "plugin", "signin", "signup", "hackathons", "hackathon",
-	"judge", "review", "organize", "edition-admin", "edition-results", "mine", "manifest", "myplugin"}
+	"judge", "review", "organize", "edition-admin", "edition-results", "publish", "mine", "manifest", "myplugin"}
 
 func loadPages(as *assets) (*pages, error) {
 	funcs := template.FuncMap{

@@ -88,7 +88,71 @@ func handleDecide(h *Handler, svc *hackathons.Service) handlerFunc {
 	}
 }
 
-// handlePublish publishes an edition's results.
+// publishData is the check page before publishing an edition's results.
+type publishData struct {
+	editionView
+	Undecided []store.Submission
+	Unscored  []unscoredView
+	Short     []hackathons.Shortfall
+	Ready     bool
+	Refusal   string // why publishing would be refused now, worded
+}
+
+// unscoredView is a score not given yet: who should give it, for what.
+type unscoredView struct{ Judge, Entry string }
+
+// loadPublish gathers what publishing would leave undone.
+func loadPublish(r *http.Request, svc *hackathons.Service) (*publishData, error) {
+	u, err := mustBe(r, auth.RoleOrganizer)
+	if err != nil {
+		return nil, err
+	}
+	slug := r.PathValue("slug")
+	c, err := svc.CheckPublication(r.Context(), u, slug)
+	if err != nil {
+		return nil, err
+	}
+	judges, err := svc.Judges(r.Context(), u, slug)
+	if err != nil {
+		return nil, err
+	}
+	d := &publishData{editionView: editionView{Edition: c.Edition, Phase: svc.Phase(c.Edition)},
+		Undecided: c.Undecided, Short: c.Short, Ready: c.Ready()}
+	names, entries := judgeNames(judges), map[string]string{}
+	for _, s := range c.Short {
+		entries[s.Entry.Slug] = s.Entry.Name
+	}
+	subs, err := svc.Submissions(r.Context(), u, slug)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range subs {
+		entries[s.Slug] = s.Name
+	}
+	for _, a := range c.Unscored {
+		d.Unscored = append(d.Unscored, unscoredView{Judge: cmpName(names, a.JudgeID), Entry: entries[a.Slug]})
+	}
+	if c.Refusal != nil {
+		d.Refusal = message(localeFrom(r.Context()), c.Refusal)
+	}
+	return d, nil
+}
+
+// handlePublishCheck shows what publishing an edition's results would
+// leave undone, and the form that confirms it.
+func handlePublishCheck(h *Handler, svc *hackathons.Service) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		d, err := loadPublish(r, svc)
+		if err != nil {
+			return err
+		}
+		h.render(w, r, http.StatusOK, "publish", d.Name, d)
+		return nil
+	}
+}
+
+// handlePublish publishes an edition's results once the check page has
+// been confirmed; an unconfirmed form leads to the check.
 func handlePublish(h *Handler, svc *hackathons.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		u, err := mustBe(r, auth.RoleOrganizer)
@@ -96,10 +160,23 @@ func handlePublish(h *Handler, svc *hackathons.Service) handlerFunc {
 			return err
 		}
 		slug := r.PathValue("slug")
-		if _, err := svc.PublishResults(r.Context(), u, slug); err != nil {
-			return h.resultsProblem(w, r, svc, "", err)
+		if r.PostFormValue("confirm") != "yes" {
+			return seeOther(w, r, "/organize/"+slug+"/publish", "")
 		}
-		return seeOther(w, r, "/hackathons/"+slug, "results")
+		_, err = svc.PublishResults(r.Context(), u, slug)
+		if err == nil {
+			return seeOther(w, r, "/hackathons/"+slug, "results")
+		}
+		if !errors.Is(err, store.ErrConflict) {
+			return err
+		}
+		d, lerr := loadPublish(r, svc)
+		if lerr != nil {
+			return lerr
+		}
+		d.Refusal = message(localeFrom(r.Context()), err)
+		h.render(w, r, http.StatusUnprocessableEntity, "publish", d.Name, d)
+		return nil
 	}
 }
 

@@ -44,6 +44,7 @@ func (h *Handler) routes() {
 	m.Handle("POST /organize/{slug}/assign", h.handle(handleAdminAction(h, hk, "assign", runAssignment(hk))))
 	m.Handle("GET /organize/{slug}/results", h.handle(handleResults(h, hk)))
 	m.Handle("POST /organize/{slug}/decisions/{plugin}", h.handle(handleDecide(h, hk)))
+	m.Handle("GET /organize/{slug}/publish", h.handle(handlePublishCheck(h, hk)))
 	m.Handle("POST /organize/{slug}/publish", h.handle(handlePublish(h, hk)))
 
 	// Participant space.
