@@ -33,42 +33,116 @@ type Excluded struct {
 // everyone once the results are published. Reviews by judges with a
 // conflict of interest with the entry do not count.
 func (s *Service) Leaderboard(ctx context.Context, u auth.User, slug string, n judging.Normalization) (Board, error) {
+	e, err := s.readable(ctx, u, slug)
+	if err != nil {
+		return Board{Edition: e}, err
+	}
+	b := Board{Edition: e}
+	subs, err := s.store.Submissions(ctx, e.ID)
+	if err != nil {
+		return b, err
+	}
+	reviews, excluded, err := s.reviews(ctx, e.ID)
+	if err != nil {
+		return b, err
+	}
+	b.Rows = judging.Leaderboard(e.Rubric, entries(subs, nil), reviews, n)
+	if u.Is(auth.RoleOrganizer) {
+		b.Excluded = excluded
+	}
+	return b, nil
+}
+
+// readable returns an edition whose leaderboard u may read: organizers
+// at any time, everyone once the results are published.
+func (s *Service) readable(ctx context.Context, u auth.User, slug string) (Edition, error) {
 	h, err := s.store.HackathonBySlug(ctx, slug)
 	if err != nil {
-		return Board{}, err
+		return Edition{}, err
 	}
 	e, err := decode(h)
 	if err != nil {
-		return Board{}, err
+		return e, err
 	}
-	b := Board{Edition: e}
 	if h.ResultsPublishedAt == nil && !u.Is(auth.RoleOrganizer) {
-		return b, fmt.Errorf("the results of this edition are not published yet: %w", auth.ErrForbidden)
+		return e, fmt.Errorf("the results of this edition are not published yet: %w", auth.ErrForbidden)
 	}
-	subs, err := s.store.Submissions(ctx, h.ID)
+	return e, nil
+}
+
+// entries are the leaderboard entries of the submissions that keep holds
+// (all of them for nil).
+func entries(subs []store.Submission, keep func(store.Submission) bool) []judging.Entry {
+	var out []judging.Entry
+	for _, sub := range subs {
+		if keep == nil || keep(sub) {
+			out = append(out, judging.Entry{Plugin: sub.Slug, Name: sub.Name})
+		}
+	}
+	return out
+}
+
+// reviews returns the reviews of an edition that count, for the
+// leaderboard, and those set aside.
+func (s *Service) reviews(ctx context.Context, hackathonID int64) ([]judging.Review, []Excluded, error) {
+	counted, excluded, err := s.countedReviews(ctx, hackathonID)
 	if err != nil {
-		return b, err
-	}
-	entries := make([]judging.Entry, len(subs))
-	for i, sub := range subs {
-		entries[i] = judging.Entry{Plugin: sub.Slug, Name: sub.Name}
-	}
-	counted, excluded, err := s.countedReviews(ctx, h.ID)
-	if err != nil {
-		return b, err
+		return nil, nil, err
 	}
 	reviews := make([]judging.Review, len(counted))
 	for i, r := range counted {
 		reviews[i] = judging.Review{Judge: r.JudgeID, Plugin: r.Slug}
 		if err := json.Unmarshal(r.Scores, &reviews[i].Scores); err != nil {
-			return b, fmt.Errorf("stored review of %s: %w", r.Slug, err)
+			return nil, nil, fmt.Errorf("stored review of %s: %w", r.Slug, err)
 		}
 	}
-	b.Rows = judging.Leaderboard(e.Rubric, entries, reviews, n)
-	if u.Is(auth.RoleOrganizer) {
-		b.Excluded = excluded
+	return reviews, excluded, nil
+}
+
+// Standing is an entry in an edition's results: its leaderboard row (raw
+// scores), its decision (accepted, rejected, or submitted when none was
+// made) and its award.
+type Standing struct {
+	judging.Row
+	Status string
+	Award  string
+}
+
+// Results returns an edition's results as the decisions make them, for
+// everyone once published and for organizers before: the accepted
+// entries first, ranked among themselves by score, then the others, by
+// score, without a rank. A rejected entry never shares a rank with an
+// accepted one.
+func (s *Service) Results(ctx context.Context, u auth.User, slug string) ([]Standing, error) {
+	e, err := s.readable(ctx, u, slug)
+	if err != nil {
+		return nil, err
 	}
-	return b, nil
+	subs, err := s.store.Submissions(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	reviews, _, err := s.reviews(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	bySlug := map[string]store.Submission{}
+	for _, sub := range subs {
+		bySlug[sub.Slug] = sub
+	}
+	accepted := func(sub store.Submission) bool { return sub.Status == Accepted }
+	rows := judging.Leaderboard(e.Rubric, entries(subs, accepted), reviews, judging.Raw)
+	others := judging.Leaderboard(e.Rubric, entries(subs, func(sub store.Submission) bool { return !accepted(sub) }), reviews, judging.Raw)
+	for _, r := range others {
+		r.Rank = nil
+		rows = append(rows, r)
+	}
+	out := make([]Standing, len(rows))
+	for i, r := range rows {
+		sub := bySlug[r.Plugin]
+		out[i] = Standing{Row: r, Status: sub.Status, Award: sub.Award}
+	}
+	return out, nil
 }
 
 // countedReviews splits an edition's reviews into those that count and

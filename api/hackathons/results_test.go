@@ -1,6 +1,8 @@
 package hackathons_test
 
 import (
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -140,6 +142,57 @@ func TestPublicationCheckListsWhatIsLeft(t *testing.T) {
 		ed.Clock.Set(judgingDeadline)
 		if r, err = ed.hk.CheckPublication(ctx, ed.org, ed.slug); err != nil || !r.Ready() {
 			t.Fatalf("everything done: %+v, %v", r, err)
+		}
+	})
+}
+
+// The results follow the decisions: accepted entries first, ranked among
+// themselves; the others after, without a rank, however they scored.
+func TestResultsFollowTheDecisions(t *testing.T) {
+	platformtest.Each(t, func(t *testing.T, e *platformtest.Env) {
+		ed := newEdition(t, e, nil)
+		ctx := t.Context()
+		j := ed.judge("j1@example.org")
+		for _, slug := range []string{"alerte", "bouclier", "echo"} {
+			ed.entry(ed.team, slug)
+		}
+		ed.assign(1)
+		ed.Clock.Set(submissionDeadline)
+		for slug, impact := range map[string]int{"alerte": 9, "bouclier": 6, "echo": 9} {
+			if err := ed.review(j, slug, impact); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for slug, status := range map[string]string{"alerte": hackathons.Rejected, "bouclier": hackathons.Accepted} {
+			award := ""
+			if status == hackathons.Accepted {
+				award = "Prix du public"
+			}
+			if _, err := ed.hk.Decide(ctx, ed.org, ed.slug, slug, status, award, "feedback"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err := ed.hk.Results(ctx, auth.User{}, ed.slug)
+		wantIs(t, "a visitor before publication", err, auth.ErrForbidden)
+		ed.Clock.Set(judgingDeadline)
+		if _, err := ed.hk.PublishResults(ctx, ed.org, ed.slug); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ed.hk.Results(ctx, auth.User{}, ed.slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lines []string
+		for _, s := range got {
+			rank := "-"
+			if s.Rank != nil {
+				rank = strconv.Itoa(*s.Rank)
+			}
+			lines = append(lines, rank+" "+s.Plugin+" "+s.Status+" "+s.Award)
+		}
+		want := []string{"1 bouclier accepted Prix du public", "- alerte rejected ", "- echo submitted "}
+		if !slices.Equal(lines, want) {
+			t.Fatalf("results %q, want %q", lines, want)
 		}
 	})
 }

@@ -187,7 +187,7 @@ func TestOrganizerRunsAnEdition(t *testing.T) {
 	// The team reads its decision, feedback and the anonymous reviews.
 	tb := e.browser()
 	tb.signIn("team@example.org")
-	tb.get("/my/plugins/beta").want(t, 200, "Accepted", "Prix du public", "Bravo", "Anonymous reviews", "7 / 10")
+	tb.get("/my/plugins/beta").want(t, 200, "Selected", "Prix du public", "Bravo", "Anonymous reviews", "7 / 10")
 }
 
 func TestOrganizerSeesConflictsArisingAfterAssignment(t *testing.T) {

@@ -205,7 +205,7 @@ func loadMyPlugin(r *http.Request, reg *registry.Service, svc *hackathons.Servic
 		return nil, err
 	}
 	slug := r.PathValue("slug")
-	pd, err := loadPlugin(r, reg, slug)
+	pd, err := loadPlugin(r, reg, svc, slug)
 	if err != nil {
 		return nil, err
 	}

@@ -114,11 +114,12 @@ func languageList(l *locale, codes []string) template.HTML {
 	return template.HTML(b.String())
 }
 
-// badgeList shows badges in l's language.
+// badgeList shows badges in l's language, with the words of the decisions
+// they tell of.
 func badgeList(l *locale, badges []string) template.HTML {
 	var b strings.Builder
 	for _, badge := range badges {
-		b.WriteString(`<span class="badge badge-` + esc(badge) + `">` + esc(l.Label("badge", badge)) + "</span> ")
+		b.WriteString(`<span class="badge badge-` + esc(badge) + `">` + esc(l.Label("decision", badge)) + "</span> ")
 	}
 	return template.HTML(b.String())
 }

@@ -235,7 +235,7 @@ func numericOptions(f *tryField) bool {
 // plugin's page.
 func handleTry(h *Handler, reg *registry.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		d, err := loadPlugin(r, reg, r.PathValue("slug"))
+		d, err := loadPlugin(r, reg, h.deps.Hackathons, r.PathValue("slug"))
 		if err != nil {
 			return err
 		}
