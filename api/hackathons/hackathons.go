@@ -273,6 +273,16 @@ func sameRubric(a, b judging.Rubric) bool {
 	return string(x) == string(y)
 }
 
+// RubricFrozen reports whether an edition's rubric can no longer change:
+// a judge has scored against it. Update refuses to change it then.
+func (s *Service) RubricFrozen(ctx context.Context, slug string) (bool, error) {
+	h, err := s.store.HackathonBySlug(ctx, slug)
+	if err != nil {
+		return false, err
+	}
+	return s.store.HasReviews(ctx, h.ID)
+}
+
 // Get returns an edition; editions are public.
 func (s *Service) Get(ctx context.Context, slug string) (Edition, error) {
 	h, err := s.store.HackathonBySlug(ctx, slug)

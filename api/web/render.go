@@ -90,7 +90,7 @@ type pages struct {
 // pageNames lists the pages; each is templates/<name>.html defining
 // "content" (and may define "head").
 var pageNames = []string{"error", "catalogue", "plugin", "signin", "signup", "hackathons", "hackathon",
-	"judge", "review", "organize", "edition-admin", "edition-results", "publish", "mine", "manifest", "myplugin"}
+	"judge", "review", "organize", "edition-admin", "edition-results", "edition-form", "publish", "mine", "manifest", "myplugin"}
 
 func loadPages(as *assets) (*pages, error) {
 	funcs := template.FuncMap{
@@ -178,7 +178,7 @@ func (v view) Is(role string) bool { return v.User != nil && v.User.Is(auth.Role
 var notices = map[string]bool{
 	"signedin": true, "signedout": true, "signedup": true, "saved": true, "published": true, "created": true,
 	"version": true, "submitted": true, "withdrawn": true, "removed": true, "judge": true, "unjudge": true,
-	"conflict": true, "decided": true, "results": true, "recused": true,
+	"conflict": true, "decided": true, "opened": true, "edited": true, "results": true, "recused": true,
 }
 
 // pagePath is the address the language switch and "Sign in" lead back to:

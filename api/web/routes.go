@@ -37,6 +37,10 @@ func (h *Handler) routes() {
 
 	// Organizers.
 	m.Handle("GET /organize", h.handle(handleOrganize(h, hk)))
+	m.Handle("GET /organize/new", h.handle(handleEditionForm(h, hk)))
+	m.Handle("POST /organize/new", h.handle(handleEditionSave(h, hk)))
+	m.Handle("GET /organize/{slug}/edit", h.handle(handleEditionForm(h, hk)))
+	m.Handle("POST /organize/{slug}/edit", h.handle(handleEditionSave(h, hk)))
 	m.Handle("GET /organize/{slug}", h.handle(handleAdmin(h, hk)))
 	m.Handle("POST /organize/{slug}/judges", h.handle(handleAdminAction(h, hk, "judges", addJudge(hk, d.Users))))
 	m.Handle("POST /organize/{slug}/judges/{id}/remove", h.handle(handleAdminAction(h, hk, "judges", removeJudge(hk))))
