@@ -98,7 +98,7 @@ var messagesEN = map[string]string{
 	"edition.judgingstarts": "Judging opens", "edition.results": "Results", "edition.results.hint": "Selected entries come first, ranked by their score; the others follow, without a rank.", "edition.entries": "Entries you can see",
 	"rubric.criterion": "Criterion", "rubric.description": "What judges look at", "rubric.weight": "weight", "rubric.weight.h": "Weight", "rubric.range": "Scores",
 	"board.rank": "Rank", "board.plugin": "Plugin", "board.score": "Score", "board.reviews": "Reviews",
-	"board.decision": "Decision", "board.award": "Award",
+	"board.decision": "Decision", "board.award": "Award", "table.of": "Table: %s",
 	"board.csv": "Download the leaderboard (CSV)",
 
 	"judge.title": "Judging desk", "judge.progress": "%s of %s scored", "judge.progress.label": "Scoring progress",
@@ -313,7 +313,7 @@ var messagesFR = map[string]string{
 	"edition.judgingstarts": "Ouverture du jury", "edition.results": "Résultats", "edition.results.hint": "Les projets retenus viennent d’abord, classés par score ; les autres suivent, sans rang.", "edition.entries": "Projets que vous pouvez voir",
 	"rubric.criterion": "Critère", "rubric.description": "Ce que regarde le jury", "rubric.weight": "poids", "rubric.weight.h": "Poids", "rubric.range": "Notes",
 	"board.rank": "Rang", "board.plugin": "Plugin", "board.score": "Score", "board.reviews": "Évaluations",
-	"board.decision": "Décision", "board.award": "Prix",
+	"board.decision": "Décision", "board.award": "Prix", "table.of": "Tableau : %s",
 	"board.csv": "Télécharger le classement (CSV)",
 
 	"judge.title": "Bureau du jury", "judge.progress": "%s sur %s notés", "judge.progress.label": "Avancement de la notation",
