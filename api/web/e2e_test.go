@@ -444,7 +444,7 @@ func TestBrowserOrganizerAssignsAndPublishes(t *testing.T) {
 	tb.do(chromedp.Click(chromedp.CSS(`a[href$="normalize=zscore"]`)), chromedp.WaitVisible(chromedp.CSS(`strong[aria-current]`)))
 	tb.do(chromedp.Click(chromedp.ID("acc-beta")), chromedp.SendKeys(chromedp.ID("award-beta"), "Prix du jury"),
 		chromedp.Click(chromedp.CSS(`#entry-beta button[type=submit]`)))
-	tb.notice("La décision est enregistrée.")
+	tb.notice("Décision enregistrée : Tool beta, Retenu, prix « Prix du jury ».")
 	tb.do(chromedp.Click(chromedp.CSS(`a[href="/organize/paris-2016/publish"]`)), chromedp.WaitVisible(chromedp.ID("confirm-h")))
 	if s := tb.text("main"); !strings.Contains(s, "1 projet n’a pas de décision") {
 		t.Fatalf("the check before publishing: %s", s)

@@ -127,6 +127,10 @@ func loadAdmin(r *http.Request, svc *hackathons.Service) (*adminData, error) {
 		d.Notice = d.assignedNotice(l)
 	case "conflict":
 		d.Notice = d.conflictNotice(l, q.Get("judge"), q.Get("plugin"))
+	case "judge":
+		if id, err := strconv.ParseInt(q.Get("judge"), 10, 64); err == nil && names[id] != "" {
+			d.Notice = l.T("judge.added", names[id])
+		}
 	}
 	return d, nil
 }
@@ -282,7 +286,7 @@ func addJudge(svc *hackathons.Service, users *store.Store) adminAction {
 		if _, err := svc.AddJudge(r.Context(), u, slug, who.ID); err != nil {
 			return "", renameField(err, "user_id", "email")
 		}
-		return "/organize/" + slug + "?done=judge", nil
+		return "/organize/" + slug + "?done=judge&judge=" + strconv.FormatInt(who.ID, 10), nil
 	}
 }
 

@@ -113,3 +113,17 @@ func TestDeclaringAConflictOverAScoreAsksForConfirmation(t *testing.T) {
 	o.post("/organize/paris-2016/conflicts", url.Values{"judge_id": {itoa(f.j2.ID)}, "plugin": {other}, "reason": {"Friends"}}).
 		want(t, http.StatusSeeOther)
 }
+
+// The notices of the organizer's forms say what they did, to whom.
+func TestOrganizerNoticesSayWhatWasDone(t *testing.T) {
+	e := newEnv(t)
+	f := e.fixture()
+	extra := e.user("j3@example.org", auth.RoleJudge)
+	o := e.browser()
+	o.signIn(f.org.Email)
+	p := o.post("/organize/paris-2016/judges", url.Values{"email": {extra.Email}}).want(t, http.StatusSeeOther)
+	o.get(p.Header.Get("Location")).want(t, http.StatusOK, `<p class="notice" role="status">Name j3 is now a judge of this hackathon.</p>`)
+	p = o.post("/organize/paris-2016/decisions/beta", url.Values{"status": {"accepted"}, "award": {"Prix du public"}}).want(t, http.StatusSeeOther)
+	o.get(p.Header.Get("Location")).want(t, http.StatusOK,
+		`<p class="notice" role="status">Decision saved: Tool beta, Selected, award “Prix du public”.</p>`)
+}

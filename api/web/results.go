@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
@@ -23,6 +24,23 @@ type resultsData struct {
 	Fields    map[string]string
 	Values    map[string]string
 	Error     string
+	Notice    string
+}
+
+// pageNotice is the notice the page words itself, from what the form did.
+func (d *resultsData) pageNotice() string { return d.Notice }
+
+// decidedNotice says which decision was saved for which entry.
+func (d *resultsData) decidedNotice(l *locale, plugin string) string {
+	e, ok := d.Entries[plugin]
+	if !ok || e.Status == "submitted" {
+		return ""
+	}
+	text := l.T("decided.done", e.Name, l.Label("decision", e.Status))
+	if e.Award != "" {
+		text += l.T("decided.award", e.Award)
+	}
+	return text + "."
 }
 
 func loadResults(r *http.Request, svc *hackathons.Service) (*resultsData, error) {
@@ -49,6 +67,9 @@ func loadResults(r *http.Request, svc *hackathons.Service) (*resultsData, error)
 		Entries: map[string]store.Submission{}, Values: map[string]string{}}
 	for _, s := range subs {
 		d.Entries[s.Slug] = s
+	}
+	if q := r.URL.Query(); q.Get("done") == "decided" {
+		d.Notice = d.decidedNotice(localeFrom(r.Context()), q.Get("plugin"))
 	}
 	for _, x := range b.Excluded {
 		d.Excluded = append(d.Excluded, excludedView{Judge: cmpName(names, x.JudgeID), Name: d.Entries[x.Plugin].Name,
@@ -82,7 +103,7 @@ func handleDecide(h *Handler, svc *hackathons.Service) handlerFunc {
 		slug, plugin := r.PathValue("slug"), r.PathValue("plugin")
 		_, err = svc.Decide(r.Context(), u, slug, plugin, r.PostFormValue("status"), r.PostFormValue("award"), r.PostFormValue("feedback"))
 		if err == nil {
-			return seeOther(w, r, "/organize/"+slug+"/results?done=decided#entry-"+plugin, "")
+			return seeOther(w, r, "/organize/"+slug+"/results?done=decided&plugin="+url.QueryEscape(plugin)+"#entry-"+plugin, "")
 		}
 		return h.resultsProblem(w, r, svc, plugin, err)
 	}
