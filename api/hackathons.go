@@ -15,18 +15,20 @@ import (
 // HackathonRequest creates an edition. Dates are RFC 3339. Criteria
 // without min and max score from 0 to 10. Judges may score from
 // judging_starts_at (by default the submission deadline) until the judging
-// deadline. A field not listed here is refused.
+// deadline. judges_per_submission, from 1 to 10, is how many judges should
+// read each entry (omitted or 0: 2). A field not listed here is refused.
 type HackathonRequest struct {
-	Slug               string              `json:"slug" example:"paris-2016"`
-	Name               string              `json:"name" example:"Hackathon contre la propagande terroriste"`
-	City               string              `json:"city" example:"Paris"`
-	Description        string              `json:"description"`
-	StartsAt           string              `json:"starts_at" example:"2016-01-23T09:00:00+01:00"`
-	EndsAt             string              `json:"ends_at" example:"2016-01-24T18:00:00+01:00"`
-	SubmissionDeadline string              `json:"submission_deadline" example:"2016-01-24T12:00:00+01:00"`
-	JudgingDeadline    string              `json:"judging_deadline" example:"2016-01-24T17:00:00+01:00"`
-	JudgingStartsAt    string              `json:"judging_starts_at,omitempty" example:"2016-01-24T12:00:00+01:00"`
-	Rubric             []judging.Criterion `json:"rubric"`
+	Slug                string              `json:"slug" example:"paris-2016"`
+	Name                string              `json:"name" example:"Hackathon contre la propagande terroriste"`
+	City                string              `json:"city" example:"Paris"`
+	Description         string              `json:"description"`
+	StartsAt            string              `json:"starts_at" example:"2016-01-23T09:00:00+01:00"`
+	EndsAt              string              `json:"ends_at" example:"2016-01-24T18:00:00+01:00"`
+	SubmissionDeadline  string              `json:"submission_deadline" example:"2016-01-24T12:00:00+01:00"`
+	JudgingDeadline     string              `json:"judging_deadline" example:"2016-01-24T17:00:00+01:00"`
+	JudgingStartsAt     string              `json:"judging_starts_at,omitempty" example:"2016-01-24T12:00:00+01:00"`
+	Rubric              []judging.Criterion `json:"rubric"`
+	JudgesPerSubmission int                 `json:"judges_per_submission,omitempty" example:"3"`
 }
 
 // HackathonPatchRequest changes an edition; omitted fields stay. The rubric
@@ -34,33 +36,37 @@ type HackathonRequest struct {
 // puts the start of judging back at the submission deadline. A field not
 // listed here is refused.
 type HackathonPatchRequest struct {
-	Name               *string              `json:"name"`
-	City               *string              `json:"city"`
-	Description        *string              `json:"description"`
-	StartsAt           *string              `json:"starts_at"`
-	EndsAt             *string              `json:"ends_at"`
-	SubmissionDeadline *string              `json:"submission_deadline"`
-	JudgingDeadline    *string              `json:"judging_deadline"`
-	JudgingStartsAt    *string              `json:"judging_starts_at"`
-	Rubric             *[]judging.Criterion `json:"rubric"`
+	Name                *string              `json:"name"`
+	City                *string              `json:"city"`
+	Description         *string              `json:"description"`
+	StartsAt            *string              `json:"starts_at"`
+	EndsAt              *string              `json:"ends_at"`
+	SubmissionDeadline  *string              `json:"submission_deadline"`
+	JudgingDeadline     *string              `json:"judging_deadline"`
+	JudgingStartsAt     *string              `json:"judging_starts_at"`
+	Rubric              *[]judging.Criterion `json:"rubric"`
+	JudgesPerSubmission *int                 `json:"judges_per_submission" example:"3"`
 }
 
 // HackathonResponse is an edition; phase follows from its dates. Reviews
 // are accepted from judging_starts_at (the submission deadline unless the
-// edition sets another) until judging_deadline.
+// edition sets another) until judging_deadline. judges_per_submission is
+// how many judges should read each entry: as set with the edition, or by
+// its last assignment.
 type HackathonResponse struct {
-	Slug               string              `json:"slug" example:"paris-2016"`
-	Name               string              `json:"name" example:"Hackathon contre la propagande terroriste"`
-	City               string              `json:"city" example:"Paris"`
-	Description        string              `json:"description"`
-	StartsAt           time.Time           `json:"starts_at"`
-	EndsAt             time.Time           `json:"ends_at"`
-	SubmissionDeadline time.Time           `json:"submission_deadline"`
-	JudgingDeadline    time.Time           `json:"judging_deadline"`
-	JudgingStartsAt    time.Time           `json:"judging_starts_at"`
-	Rubric             []judging.Criterion `json:"rubric"`
-	ResultsPublished   bool                `json:"results_published" example:"false"`
-	Phase              string              `json:"phase" example:"open" enums:"upcoming,open,judging,closed,results"`
+	Slug                string              `json:"slug" example:"paris-2016"`
+	Name                string              `json:"name" example:"Hackathon contre la propagande terroriste"`
+	City                string              `json:"city" example:"Paris"`
+	Description         string              `json:"description"`
+	StartsAt            time.Time           `json:"starts_at"`
+	EndsAt              time.Time           `json:"ends_at"`
+	SubmissionDeadline  time.Time           `json:"submission_deadline"`
+	JudgingDeadline     time.Time           `json:"judging_deadline"`
+	JudgingStartsAt     time.Time           `json:"judging_starts_at"`
+	Rubric              []judging.Criterion `json:"rubric"`
+	JudgesPerSubmission int                 `json:"judges_per_submission" example:"3"`
+	ResultsPublished    bool                `json:"results_published" example:"false"`
+	Phase               string              `json:"phase" example:"open" enums:"upcoming,open,judging,closed,results"`
 }
 
 // parseDates reads RFC 3339 dates, naming each field that is not one.
@@ -101,7 +107,8 @@ func nonEmpty(s string) *string {
 func hackathonResponse(svc *hackathons.Service, e hackathons.Edition) HackathonResponse {
 	return HackathonResponse{Slug: e.Slug, Name: e.Name, City: e.City, Description: e.Description,
 		StartsAt: utc(e.StartsAt), EndsAt: utc(e.EndsAt), SubmissionDeadline: utc(e.SubmissionDeadline),
-		JudgingDeadline: utc(e.JudgingDeadline), JudgingStartsAt: utc(e.JudgingStarts()), Rubric: e.Rubric, ResultsPublished: e.ResultsPublishedAt != nil, Phase: svc.Phase(e)}
+		JudgingDeadline: utc(e.JudgingDeadline), JudgingStartsAt: utc(e.JudgingStarts()), Rubric: e.Rubric, JudgesPerSubmission: e.JudgesPerSubmission,
+		ResultsPublished: e.ResultsPublishedAt != nil, Phase: svc.Phase(e)}
 }
 
 // handleHackathonCreate opens an edition.
@@ -136,7 +143,7 @@ func handleHackathonCreate(svc *hackathons.Service) handlerFunc {
 		e, err := svc.Create(c.Request.Context(), caller(c), hackathons.Input{Slug: req.Slug, Name: req.Name, City: req.City,
 			Description: req.Description, StartsAt: orZero(d["starts_at"]), EndsAt: orZero(d["ends_at"]),
 			SubmissionDeadline: orZero(d["submission_deadline"]), JudgingDeadline: orZero(d["judging_deadline"]),
-			JudgingStartsAt: orZero(d["judging_starts_at"]), Rubric: req.Rubric})
+			JudgingStartsAt: orZero(d["judging_starts_at"]), Rubric: req.Rubric, JudgesPerSubmission: req.JudgesPerSubmission})
 		if err != nil {
 			return err
 		}
@@ -185,7 +192,7 @@ func handleHackathonPatch(svc *hackathons.Service) handlerFunc {
 		}
 		p := hackathons.Patch{Name: req.Name, City: req.City, Description: req.Description, StartsAt: d["starts_at"],
 			EndsAt: d["ends_at"], SubmissionDeadline: d["submission_deadline"], JudgingDeadline: d["judging_deadline"],
-			JudgingStartsAt: d["judging_starts_at"]}
+			JudgingStartsAt: d["judging_starts_at"], JudgesPerSubmission: req.JudgesPerSubmission}
 		if req.Rubric != nil {
 			r := judging.Rubric(*req.Rubric)
 			p.Rubric = &r

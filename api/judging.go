@@ -279,7 +279,7 @@ type AssignmentsResponse struct {
 // handleAssign assigns judges to entries.
 //
 //	@Summary		Assign judges
-//	@Description	Gives each entry judges_per_submission distinct judges, never one with a conflict of interest, keeping judges' loads within one of each other where conflicts allow and assignments that already have a review. Deterministic. Entries that could not get enough judges are listed. Organizers only. Recorded in the audit log.
+//	@Description	Gives each entry judges_per_submission distinct judges, never one with a conflict of interest, keeping judges' loads within one of each other where conflicts allow and assignments that already have a review. Deterministic. Entries that could not get enough judges are listed. The edition keeps judges_per_submission as its number of judges per entry. Organizers only. Recorded in the audit log.
 //	@Tags			judging
 //	@Accept			json
 //	@Produce		json

@@ -309,6 +309,23 @@ func TestHackathonValidation(t *testing.T) {
 	if _, err := e.store.HackathonBySlug(context.Background(), "bad-slug"); err == nil {
 		t.Fatal("an invalid edition was stored")
 	}
+	// How many judges read each entry: 2 unless said, 1 to 10.
+	edition := map[string]any{"slug": "lyon-2026", "name": "Lyon", "starts_at": "2026-01-01T00:00:00Z", "ends_at": "2026-01-03T00:00:00Z",
+		"submission_deadline": "2026-01-02T00:00:00Z", "judging_deadline": "2026-01-03T00:00:00Z",
+		"rubric": []map[string]any{{"key": "a", "label": "A", "weight": 1}}}
+	var hk api.HackathonResponse
+	e.do(req{method: "POST", path: "/api/v1/hackathons", token: org, body: edition}).want(201).json(&hk)
+	if hk.JudgesPerSubmission != 2 {
+		t.Fatalf("judges per entry by default: %d", hk.JudgesPerSubmission)
+	}
+	p = e.do(req{method: "PATCH", path: "/api/v1/hackathons/lyon-2026", token: org, body: map[string]any{"judges_per_submission": 11}}).problem(422)
+	if !slices.Equal(fields(p), []string{"judges_per_submission"}) {
+		t.Fatalf("eleven judges per entry: %+v", p)
+	}
+	e.do(req{method: "PATCH", path: "/api/v1/hackathons/lyon-2026", token: org, body: map[string]any{"judges_per_submission": 3}}).want(200).json(&hk)
+	if hk.JudgesPerSubmission != 3 {
+		t.Fatalf("judges per entry after the change: %d", hk.JudgesPerSubmission)
+	}
 }
 
 // review sends a judge's scores for an entry.

@@ -646,7 +646,7 @@ const docTemplate = `{
                 ]
             },
             "post": {
-                "description": "Gives each entry judges_per_submission distinct judges, never one with a conflict of interest, keeping judges' loads within one of each other where conflicts allow and assignments that already have a review. Deterministic. Entries that could not get enough judges are listed. Organizers only. Recorded in the audit log.",
+                "description": "Gives each entry judges_per_submission distinct judges, never one with a conflict of interest, keeping judges' loads within one of each other where conflicts allow and assignments that already have a review. Deterministic. Entries that could not get enough judges are listed. The edition keeps judges_per_submission as its number of judges per entry. Organizers only. Recorded in the audit log.",
                 "consumes": [
                     "application/json"
                 ],
@@ -3752,6 +3752,10 @@ const docTemplate = `{
                 "ends_at": {
                     "type": "string"
                 },
+                "judges_per_submission": {
+                    "type": "integer",
+                    "example": 3
+                },
                 "judging_deadline": {
                     "type": "string"
                 },
@@ -3788,6 +3792,10 @@ const docTemplate = `{
                 "ends_at": {
                     "type": "string",
                     "example": "2016-01-24T18:00:00+01:00"
+                },
+                "judges_per_submission": {
+                    "type": "integer",
+                    "example": 3
                 },
                 "judging_deadline": {
                     "type": "string",
@@ -3833,6 +3841,10 @@ const docTemplate = `{
                 },
                 "ends_at": {
                     "type": "string"
+                },
+                "judges_per_submission": {
+                    "type": "integer",
+                    "example": 3
                 },
                 "judging_deadline": {
                     "type": "string"

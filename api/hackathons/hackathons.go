@@ -108,6 +108,7 @@ type Input struct {
 	JudgingDeadline               time.Time
 	JudgingStartsAt               time.Time // zero: the submission deadline
 	Rubric                        judging.Rubric
+	JudgesPerSubmission           int // zero: store.DefaultJudgesPerSubmission
 }
 
 func (in Input) check(c *valid.Checker) {
@@ -135,13 +136,21 @@ func (in Input) check(c *valid.Checker) {
 		c.Check(!in.JudgingDeadline.IsZero() && in.JudgingStartsAt.Before(in.JudgingDeadline), "judging_starts_at", "must come before judging_deadline")
 	}
 	in.Rubric.Check(c)
+	if in.JudgesPerSubmission != 0 {
+		checkPerSubmission(c, in.JudgesPerSubmission)
+	}
+}
+
+// checkPerSubmission checks how many judges each entry is to have.
+func checkPerSubmission(c *valid.Checker, k int) {
+	c.Check(k >= 1 && k <= MaxJudgesPerSubmission, "judges_per_submission", fmt.Sprintf("must be from 1 to %d", MaxJudgesPerSubmission))
 }
 
 func (in Input) hackathon(by int64) (store.Hackathon, error) {
 	rubric, err := json.Marshal(in.Rubric)
 	h := store.Hackathon{Slug: in.Slug, Name: in.Name, City: in.City, Description: in.Description,
 		StartsAt: in.StartsAt, EndsAt: in.EndsAt, SubmissionDeadline: in.SubmissionDeadline,
-		JudgingDeadline: in.JudgingDeadline, Rubric: rubric, CreatedBy: by}
+		JudgingDeadline: in.JudgingDeadline, Rubric: rubric, JudgesPerSubmission: in.JudgesPerSubmission, CreatedBy: by}
 	if !in.JudgingStartsAt.IsZero() {
 		h.JudgingStartsAt = &in.JudgingStartsAt
 	}
@@ -196,6 +205,7 @@ type Patch struct {
 	SubmissionDeadline, JudgingDeadline *time.Time
 	JudgingStartsAt                     *time.Time
 	Rubric                              *judging.Rubric
+	JudgesPerSubmission                 *int
 }
 
 // Update changes an edition. Its rubric is frozen once a review exists.
@@ -216,7 +226,8 @@ func (s *Service) Update(ctx context.Context, u auth.User, slug string, p Patch)
 		in := Input{Slug: h.Slug, Name: pick(p.Name, h.Name), City: pick(p.City, h.City), Description: pick(p.Description, h.Description),
 			StartsAt: pick(p.StartsAt, h.StartsAt), EndsAt: pick(p.EndsAt, h.EndsAt),
 			SubmissionDeadline: pick(p.SubmissionDeadline, h.SubmissionDeadline), JudgingDeadline: pick(p.JudgingDeadline, h.JudgingDeadline),
-			JudgingStartsAt: pick(p.JudgingStartsAt, pick(h.JudgingStartsAt, time.Time{})), Rubric: e.Rubric}
+			JudgingStartsAt: pick(p.JudgingStartsAt, pick(h.JudgingStartsAt, time.Time{})), Rubric: e.Rubric,
+			JudgesPerSubmission: pick(p.JudgesPerSubmission, h.JudgesPerSubmission)}
 		if p.Rubric != nil {
 			in.Rubric = p.Rubric.WithDefaults()
 			if reviewed, err := tx.HasReviews(ctx, h.ID); err != nil {
@@ -227,6 +238,9 @@ func (s *Service) Update(ctx context.Context, u auth.User, slug string, p Patch)
 		}
 		var c valid.Checker
 		in.check(&c)
+		if p.JudgesPerSubmission != nil && *p.JudgesPerSubmission == 0 {
+			checkPerSubmission(&c, 0) // zero means the default only when creating
+		}
 		if err := c.Err(); err != nil {
 			return err
 		}
@@ -257,6 +271,16 @@ func sameRubric(a, b judging.Rubric) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return string(x) == string(y)
+}
+
+// RubricFrozen reports whether an edition's rubric can no longer change:
+// a judge has scored against it. Update refuses to change it then.
+func (s *Service) RubricFrozen(ctx context.Context, slug string) (bool, error) {
+	h, err := s.store.HackathonBySlug(ctx, slug)
+	if err != nil {
+		return false, err
+	}
+	return s.store.HasReviews(ctx, h.ID)
 }
 
 // Get returns an edition; editions are public.

@@ -255,3 +255,34 @@ func TestEntriesCloseAtTheSubmissionDeadline(t *testing.T) {
 		}
 	})
 }
+
+// An edition says how many judges should read each entry: 2 unless set,
+// from 1 to 10, changed with the edition or by running the assignment.
+func TestEditionKeepsItsJudgesPerEntry(t *testing.T) {
+	platformtest.Each(t, func(t *testing.T, e *platformtest.Env) {
+		ed := newEdition(t, e, nil)
+		ctx := t.Context()
+		if k := ed.get().JudgesPerSubmission; k != store.DefaultJudgesPerSubmission {
+			t.Fatalf("by default %d judges per entry, want %d", k, store.DefaultJudgesPerSubmission)
+		}
+		in := input("lyon-2026")
+		in.JudgesPerSubmission = 11
+		_, err := ed.hk.Create(ctx, ed.org, in)
+		wantFields(t, "eleven judges per entry", err, "judges_per_submission")
+		in.JudgesPerSubmission = 3
+		if got, err := ed.hk.Create(ctx, ed.org, in); err != nil || got.JudgesPerSubmission != 3 {
+			t.Fatalf("created with 3 judges per entry: %d, %v", got.JudgesPerSubmission, err)
+		}
+		zero := 0
+		_, err = ed.hk.Update(ctx, ed.org, ed.slug, hackathons.Patch{JudgesPerSubmission: &zero})
+		wantFields(t, "no judge per entry", err, "judges_per_submission")
+		four := 4
+		if got, err := ed.hk.Update(ctx, ed.org, ed.slug, hackathons.Patch{JudgesPerSubmission: &four}); err != nil || got.JudgesPerSubmission != 4 {
+			t.Fatalf("changed to 4: %d, %v", got.JudgesPerSubmission, err)
+		}
+		ed.assign(1)
+		if k := ed.get().JudgesPerSubmission; k != 1 {
+			t.Fatalf("after assigning one judge per entry, the edition asks for %d", k)
+		}
+	})
+}

@@ -123,13 +123,15 @@ type AssignResult struct {
 
 // Assign gives each entry perSubmission judges without conflicts, keeping
 // the assignments that already have reviews, and replaces the others.
-// Assignments dropped for a conflict stay listed by Assignments.
+// Assignments dropped for a conflict stay listed by Assignments. The
+// edition keeps perSubmission as its number of judges per entry.
 func (s *Service) Assign(ctx context.Context, u auth.User, slug string, perSubmission int) (AssignResult, error) {
 	if err := organizer(u); err != nil {
 		return AssignResult{}, err
 	}
-	if perSubmission < 1 || perSubmission > MaxJudgesPerSubmission {
-		return AssignResult{}, valid.Errors{{Field: "judges_per_submission", Message: fmt.Sprintf("must be from 1 to %d", MaxJudgesPerSubmission)}}
+	var c valid.Checker
+	if checkPerSubmission(&c, perSubmission); c.Err() != nil {
+		return AssignResult{}, c.Err()
 	}
 	var res AssignResult
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
@@ -150,6 +152,9 @@ func (s *Service) Assign(ctx context.Context, u auth.User, slug string, perSubmi
 			pairs[i] = store.Assignment{JudgeID: p.Judge, PluginID: ids[p.Plugin]}
 		}
 		if err := tx.ReplaceAssignments(ctx, h.ID, pairs); err != nil {
+			return err
+		}
+		if err := tx.SetJudgesPerSubmission(ctx, h.ID, perSubmission); err != nil {
 			return err
 		}
 		all, err := assignments(ctx, tx, h.ID)

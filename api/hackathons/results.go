@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/judging"
@@ -32,42 +33,116 @@ type Excluded struct {
 // everyone once the results are published. Reviews by judges with a
 // conflict of interest with the entry do not count.
 func (s *Service) Leaderboard(ctx context.Context, u auth.User, slug string, n judging.Normalization) (Board, error) {
+	e, err := s.readable(ctx, u, slug)
+	if err != nil {
+		return Board{Edition: e}, err
+	}
+	b := Board{Edition: e}
+	subs, err := s.store.Submissions(ctx, e.ID)
+	if err != nil {
+		return b, err
+	}
+	reviews, excluded, err := s.reviews(ctx, e.ID)
+	if err != nil {
+		return b, err
+	}
+	b.Rows = judging.Leaderboard(e.Rubric, entries(subs, nil), reviews, n)
+	if u.Is(auth.RoleOrganizer) {
+		b.Excluded = excluded
+	}
+	return b, nil
+}
+
+// readable returns an edition whose leaderboard u may read: organizers
+// at any time, everyone once the results are published.
+func (s *Service) readable(ctx context.Context, u auth.User, slug string) (Edition, error) {
 	h, err := s.store.HackathonBySlug(ctx, slug)
 	if err != nil {
-		return Board{}, err
+		return Edition{}, err
 	}
 	e, err := decode(h)
 	if err != nil {
-		return Board{}, err
+		return e, err
 	}
-	b := Board{Edition: e}
 	if h.ResultsPublishedAt == nil && !u.Is(auth.RoleOrganizer) {
-		return b, fmt.Errorf("the results of this edition are not published yet: %w", auth.ErrForbidden)
+		return e, fmt.Errorf("the results of this edition are not published yet: %w", auth.ErrForbidden)
 	}
-	subs, err := s.store.Submissions(ctx, h.ID)
+	return e, nil
+}
+
+// entries are the leaderboard entries of the submissions that keep holds
+// (all of them for nil).
+func entries(subs []store.Submission, keep func(store.Submission) bool) []judging.Entry {
+	var out []judging.Entry
+	for _, sub := range subs {
+		if keep == nil || keep(sub) {
+			out = append(out, judging.Entry{Plugin: sub.Slug, Name: sub.Name})
+		}
+	}
+	return out
+}
+
+// reviews returns the reviews of an edition that count, for the
+// leaderboard, and those set aside.
+func (s *Service) reviews(ctx context.Context, hackathonID int64) ([]judging.Review, []Excluded, error) {
+	counted, excluded, err := s.countedReviews(ctx, hackathonID)
 	if err != nil {
-		return b, err
-	}
-	entries := make([]judging.Entry, len(subs))
-	for i, sub := range subs {
-		entries[i] = judging.Entry{Plugin: sub.Slug, Name: sub.Name}
-	}
-	counted, excluded, err := s.countedReviews(ctx, h.ID)
-	if err != nil {
-		return b, err
+		return nil, nil, err
 	}
 	reviews := make([]judging.Review, len(counted))
 	for i, r := range counted {
 		reviews[i] = judging.Review{Judge: r.JudgeID, Plugin: r.Slug}
 		if err := json.Unmarshal(r.Scores, &reviews[i].Scores); err != nil {
-			return b, fmt.Errorf("stored review of %s: %w", r.Slug, err)
+			return nil, nil, fmt.Errorf("stored review of %s: %w", r.Slug, err)
 		}
 	}
-	b.Rows = judging.Leaderboard(e.Rubric, entries, reviews, n)
-	if u.Is(auth.RoleOrganizer) {
-		b.Excluded = excluded
+	return reviews, excluded, nil
+}
+
+// Standing is an entry in an edition's results: its leaderboard row (raw
+// scores), its decision (accepted, rejected, or submitted when none was
+// made) and its award.
+type Standing struct {
+	judging.Row
+	Status string
+	Award  string
+}
+
+// Results returns an edition's results as the decisions make them, for
+// everyone once published and for organizers before: the accepted
+// entries first, ranked among themselves by score, then the others, by
+// score, without a rank. A rejected entry never shares a rank with an
+// accepted one.
+func (s *Service) Results(ctx context.Context, u auth.User, slug string) ([]Standing, error) {
+	e, err := s.readable(ctx, u, slug)
+	if err != nil {
+		return nil, err
 	}
-	return b, nil
+	subs, err := s.store.Submissions(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	reviews, _, err := s.reviews(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	bySlug := map[string]store.Submission{}
+	for _, sub := range subs {
+		bySlug[sub.Slug] = sub
+	}
+	accepted := func(sub store.Submission) bool { return sub.Status == Accepted }
+	rows := judging.Leaderboard(e.Rubric, entries(subs, accepted), reviews, judging.Raw)
+	others := judging.Leaderboard(e.Rubric, entries(subs, func(sub store.Submission) bool { return !accepted(sub) }), reviews, judging.Raw)
+	for _, r := range others {
+		r.Rank = nil
+		rows = append(rows, r)
+	}
+	out := make([]Standing, len(rows))
+	for i, r := range rows {
+		sub := bySlug[r.Plugin]
+		out[i] = Standing{Row: r, Status: sub.Status, Award: sub.Award}
+	}
+	return out, nil
 }
 
 // countedReviews splits an edition's reviews into those that count and
@@ -152,13 +227,11 @@ func (s *Service) PublishResults(ctx context.Context, u auth.User, slug string) 
 	var out store.Hackathon
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		h, err := tx.LockHackathon(ctx, slug)
-		switch {
-		case err != nil:
+		if err != nil {
 			return err
-		case h.ResultsPublishedAt != nil:
-			return fmt.Errorf("%w: results are already published", store.ErrConflict)
-		case s.now().Before(h.JudgingDeadline):
-			return fmt.Errorf("%w: judging is open until %s", store.ErrConflict, when(h.JudgingDeadline))
+		}
+		if err := (Edition{Hackathon: h}).Publishable(s.now()); err != nil {
+			return err
 		}
 		if err := tx.PublishResults(ctx, h, u.ID); err != nil {
 			return err
@@ -172,4 +245,80 @@ func (s *Service) PublishResults(ctx context.Context, u auth.User, slug string) 
 		return Edition{}, err
 	}
 	return decode(out)
+}
+
+// Publishable returns nil when the edition's results may be published at
+// time t: once, after the judging deadline. Otherwise it returns an error
+// wrapping store.ErrConflict that says why.
+func (e Edition) Publishable(t time.Time) error {
+	switch {
+	case e.ResultsPublishedAt != nil:
+		return fmt.Errorf("%w: results are already published", store.ErrConflict)
+	case t.Before(e.JudgingDeadline):
+		return fmt.Errorf("%w: judging is open until %s", store.ErrConflict, when(e.JudgingDeadline))
+	}
+	return nil
+}
+
+// Readiness is what an organizer should know before publishing an
+// edition's results: the entries without a decision, the assignments
+// still without a score, the entries with fewer judges than the edition
+// asks for, and why publishing would be refused now, if it would.
+type Readiness struct {
+	Edition   Edition
+	Undecided []store.Submission
+	Unscored  []Assignment // standing assignments without a review
+	Short     []Shortfall
+	Refusal   error // nil when the results may be published now
+}
+
+// Shortfall is an entry with fewer standing judges than asked.
+type Shortfall struct {
+	Entry  store.Submission
+	Judges int
+}
+
+// Ready reports whether nothing stands in the way.
+func (r Readiness) Ready() bool {
+	return r.Refusal == nil && len(r.Undecided) == 0 && len(r.Unscored) == 0 && len(r.Short) == 0
+}
+
+// CheckPublication says, for organizers, what publishing an edition's
+// results would leave undone.
+func (s *Service) CheckPublication(ctx context.Context, u auth.User, slug string) (Readiness, error) {
+	if err := organizer(u); err != nil {
+		return Readiness{}, err
+	}
+	e, err := s.Get(ctx, slug)
+	if err != nil {
+		return Readiness{}, err
+	}
+	subs, err := s.store.Submissions(ctx, e.ID)
+	if err != nil {
+		return Readiness{}, err
+	}
+	as, err := assignments(ctx, s.store, e.ID)
+	if err != nil {
+		return Readiness{}, err
+	}
+	r := Readiness{Edition: e, Refusal: e.Publishable(s.now())}
+	judges := map[int64]int{}
+	for _, a := range as {
+		if a.Conflict != nil {
+			continue
+		}
+		judges[a.PluginID]++
+		if !a.Reviewed {
+			r.Unscored = append(r.Unscored, a)
+		}
+	}
+	for _, sub := range subs {
+		if sub.Status != Accepted && sub.Status != Rejected {
+			r.Undecided = append(r.Undecided, sub)
+		}
+		if n := judges[sub.PluginID]; n < e.JudgesPerSubmission {
+			r.Short = append(r.Short, Shortfall{Entry: sub, Judges: n})
+		}
+	}
+	return r, nil
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -22,14 +23,16 @@ type Hackathon struct {
 	JudgingDeadline    time.Time
 	JudgingStartsAt    *time.Time // nil: reviews open at the submission deadline
 	Rubric             []byte
-	ResultsPublishedAt *time.Time
-	CreatedBy          int64
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// JudgesPerSubmission is how many judges should read each entry.
+	JudgesPerSubmission int
+	ResultsPublishedAt  *time.Time
+	CreatedBy           int64
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
 }
 
 const hackathonColumns = `id, slug, name, city, description, starts_at, ends_at, submission_deadline, judging_deadline,
-	judging_starts_at, rubric, results_published_at, created_by, created_at, updated_at`
+	judging_starts_at, rubric, judges_per_submission, results_published_at, created_by, created_at, updated_at`
 
 func scanHackathon(r interface{ Scan(...any) error }) (Hackathon, error) {
 	var (
@@ -37,19 +40,24 @@ func scanHackathon(r interface{ Scan(...any) error }) (Hackathon, error) {
 		rubric string
 	)
 	err := r.Scan(&h.ID, &h.Slug, &h.Name, &h.City, &h.Description, &h.StartsAt, &h.EndsAt, &h.SubmissionDeadline,
-		&h.JudgingDeadline, &h.JudgingStartsAt, &rubric, &h.ResultsPublishedAt, &h.CreatedBy, &h.CreatedAt, &h.UpdatedAt)
+		&h.JudgingDeadline, &h.JudgingStartsAt, &rubric, &h.JudgesPerSubmission, &h.ResultsPublishedAt, &h.CreatedBy, &h.CreatedAt, &h.UpdatedAt)
 	h.Rubric = []byte(rubric)
 	return h, err
 }
 
-// InsertHackathon creates an edition. A slug already taken is ErrConflict.
+// DefaultJudgesPerSubmission is how many judges read each entry of an
+// edition that does not say (the column's default).
+const DefaultJudgesPerSubmission = 2
+
+// InsertHackathon creates an edition. A slug already taken is ErrConflict;
+// JudgesPerSubmission 0 means DefaultJudgesPerSubmission.
 func (q queries) InsertHackathon(ctx context.Context, h Hackathon) (Hackathon, error) {
 	t := now()
 	got, err := scanHackathon(q.w.QueryRowContext(ctx, `INSERT INTO hackathons (slug, name, city, description, starts_at, ends_at,
-			submission_deadline, judging_deadline, judging_starts_at, rubric, created_by, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING `+hackathonColumns,
+			submission_deadline, judging_deadline, judging_starts_at, rubric, judges_per_submission, created_by, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING `+hackathonColumns,
 		h.Slug, h.Name, h.City, h.Description, h.StartsAt.UTC(), h.EndsAt.UTC(), h.SubmissionDeadline.UTC(), h.JudgingDeadline.UTC(),
-		utcPtr(h.JudgingStartsAt), string(h.Rubric), h.CreatedBy, t))
+		utcPtr(h.JudgingStartsAt), string(h.Rubric), cmp.Or(h.JudgesPerSubmission, DefaultJudgesPerSubmission), h.CreatedBy, t))
 	if err != nil {
 		return Hackathon{}, fmt.Errorf("hackathon %q: %w", h.Slug, mapError(err))
 	}
@@ -60,13 +68,25 @@ func (q queries) InsertHackathon(ctx context.Context, h Hackathon) (Hackathon, e
 func (q queries) UpdateHackathon(ctx context.Context, h Hackathon) (Hackathon, error) {
 	got, err := scanHackathon(q.w.QueryRowContext(ctx, `UPDATE hackathons SET name = $2, city = $3, description = $4,
 			starts_at = $5, ends_at = $6, submission_deadline = $7, judging_deadline = $8, judging_starts_at = $9, rubric = $10,
-			updated_at = $11
+			judges_per_submission = $11, updated_at = $12
 		WHERE id = $1 RETURNING `+hackathonColumns, h.ID, h.Name, h.City, h.Description, h.StartsAt.UTC(), h.EndsAt.UTC(),
-		h.SubmissionDeadline.UTC(), h.JudgingDeadline.UTC(), utcPtr(h.JudgingStartsAt), string(h.Rubric), now()))
+		h.SubmissionDeadline.UTC(), h.JudgingDeadline.UTC(), utcPtr(h.JudgingStartsAt), string(h.Rubric),
+		cmp.Or(h.JudgesPerSubmission, DefaultJudgesPerSubmission), now()))
 	if err != nil {
 		return Hackathon{}, fmt.Errorf("hackathon %q: %w", h.Slug, mapError(err))
 	}
 	return got, nil
+}
+
+// SetJudgesPerSubmission records how many judges an edition's last
+// assignment asked for each entry.
+func (q queries) SetJudgesPerSubmission(ctx context.Context, hackathonID int64, k int) error {
+	_, err := q.w.ExecContext(ctx, `UPDATE hackathons SET judges_per_submission = $2, updated_at = $3 WHERE id = $1`,
+		hackathonID, k, now())
+	if err != nil {
+		return fmt.Errorf("judges per submission: %w", mapError(err))
+	}
+	return nil
 }
 
 // HackathonBySlug returns an edition, or ErrNotFound.

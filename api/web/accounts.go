@@ -46,10 +46,33 @@ func (h *Handler) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	default:
 		h.sessions.start(w, g)
-		return seeOther(w, r, d.Next, "signedin")
+		return seeOther(w, r, landing(d.Next, auth.Role(g.User.Role)), "signedin")
 	}
 	h.render(w, r, status, "signin", l.T("signin.title"), d)
 	return nil
+}
+
+// entryPoint is where a role starts: organizers (and administrators) at
+// the organizer pages, judges at their desk, everyone else at their tools.
+func entryPoint(role auth.Role) string {
+	switch {
+	case role.Includes(auth.RoleOrganizer):
+		return "/organize"
+	case role == auth.RoleJudge:
+		return "/judge"
+	}
+	return "/my/plugins"
+}
+
+// landing is where signing in leads: the page that asked for it, or the
+// role's entry point when none did (the catalogue's home and the account
+// pages ask for nothing).
+func landing(next string, role auth.Role) string {
+	switch next = localPath(next); next {
+	case "/", "/signin", "/signup":
+		return entryPoint(role)
+	}
+	return next
 }
 
 // handleSignUpForm shows the registration form.
@@ -72,7 +95,7 @@ func (h *Handler) handleSignUp(w http.ResponseWriter, r *http.Request) error {
 	)
 	switch {
 	case errors.As(err, &invalid):
-		d.Fields = fieldMessages(invalid)
+		d.Fields = fieldMessages(l, invalid)
 	case errors.Is(err, store.ErrConflict):
 		d.Fields = map[string]string{"email": l.T("signup.taken")}
 	case errors.As(err, &rl):
@@ -85,7 +108,7 @@ func (h *Handler) handleSignUp(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		h.sessions.start(w, g)
-		return seeOther(w, r, d.Next, "signedup")
+		return seeOther(w, r, landing(d.Next, auth.Role(g.User.Role)), "signedup")
 	}
 	h.render(w, r, http.StatusUnprocessableEntity, "signup", l.T("signup.title"), d)
 	return nil
@@ -100,16 +123,4 @@ func (h *Handler) handleSignOut(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.sessions.end(w)
 	return seeOther(w, r, "/", "signedout")
-}
-
-// fieldMessages indexes validation problems by field; the first problem of
-// a field wins.
-func fieldMessages(errs valid.Errors) map[string]string {
-	m := map[string]string{}
-	for _, p := range errs {
-		if _, ok := m[p.Field]; !ok {
-			m[p.Field] = p.Message
-		}
-	}
-	return m
 }

@@ -211,7 +211,7 @@ func facetLabel(l *locale, f search.Field, value string, editions map[string]str
 	case search.Runtime:
 		return l.Label("runtime", value)
 	case search.Badge:
-		return l.Label("badge", value)
+		return l.Label("decision", value) // the word of the decision the badge tells of
 	case search.Hackathon:
 		if n, ok := editions[value]; ok {
 			return n

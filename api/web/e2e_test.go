@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -22,9 +23,28 @@ import (
 // downloads a browser.
 const EnvChromium = "RIPOSTE_TEST_CHROMIUM"
 
-// EnvArtifacts names a directory for the screenshots of failed tests; by
-// default they go to the system's temporary directory.
+// EnvArtifacts names a directory for the screenshots the tests take (CI
+// keeps it): those of the pages at two widths, and those of failed tests.
+// By default they go to the test's, or the system's, temporary directory.
 const EnvArtifacts = "RIPOSTE_TEST_ARTIFACTS"
+
+// axeVersion is the axe-core vendored in testdata/axe-core (see its
+// README), which every page state the tests visit must satisfy.
+const axeVersion = "4.14.1"
+
+// loadAxe reads the vendored axe-core, checking its version and that its
+// licence header is kept.
+func loadAxe(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "axe-core", "axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(b, []byte("/*! axe v"+axeVersion+"\n")) || !bytes.Contains(b[:1000], []byte("Mozilla Public")) {
+		t.Fatalf("testdata/axe-core/axe.min.js is not axe-core %s with its licence header", axeVersion)
+	}
+	return string(b)
+}
 
 func chromiumPath(t *testing.T) string {
 	t.Helper()
@@ -43,9 +63,12 @@ func chromiumPath(t *testing.T) string {
 
 // tab is a headless Chromium tab on the test server.
 type tab struct {
-	t   *testing.T
-	e   *env
-	ctx context.Context
+	t     *testing.T
+	e     *env
+	ctx   context.Context
+	axe   string // axe-core's source, injected into pages
+	width int64
+	plain bool // the pages run no script
 }
 
 // openTab starts a headless browser for the test. When the test fails, a
@@ -64,9 +87,129 @@ func (e *env) openTab(t *testing.T, lang string) *tab {
 	if err := chromedp.Do(ctx); err != nil { // start the browser
 		t.Fatalf("start %s: %v", path, err)
 	}
-	tb := &tab{t: t, e: e, ctx: ctx}
+	tb := &tab{t: t, e: e, ctx: ctx, axe: loadAxe(t), width: 1280}
 	t.Cleanup(tb.screenshotOnFailure)
 	return tb
+}
+
+// resize sets the width of the viewport, as a phone's (390) or a
+// laptop's (1280).
+func (tb *tab) resize(width int64) {
+	tb.t.Helper()
+	tb.width = width
+	tb.do(chromedp.EmulateViewport(width, 900))
+}
+
+// axeViolation is what axe-core reports of a rule a page breaks.
+type axeViolation struct {
+	ID     string   `json:"id"`
+	Impact string   `json:"impact"`
+	Help   string   `json:"help"`
+	Nodes  []string `json:"nodes"`
+}
+
+// axeRun runs every rule of axe-core on the page and keeps its violations.
+const axeRun = `axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations.map(v => ({
+	id: v.id, impact: v.impact || "", help: v.help,
+	nodes: v.nodes.map(n => n.target.join(" ") + ": " + n.html.slice(0, 200))})))`
+
+// audit checks the page as it is now: axe-core finds no violation, of any
+// impact, and the page does not overflow the viewport sideways (wide
+// tables scroll inside their own box). A page being replaced is audited
+// once it has loaded.
+func (tb *tab) audit() {
+	tb.t.Helper()
+	var (
+		found []axeViolation
+		wide  []int
+		err   error
+	)
+	for range 5 {
+		if found, wide, err = tb.runAxe(); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond) // the page was navigating
+	}
+	if err != nil {
+		tb.t.Fatalf("axe: %v", err)
+	}
+	where := tb.location()
+	for _, v := range found {
+		tb.t.Errorf("axe at %s, %d px: %s (%s, %s):\n  %s", where, tb.width, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n  "))
+	}
+	if wide[0] > wide[1] {
+		tb.t.Errorf("%s overflows at %d px: %d px wide", where, tb.width, wide[0])
+	}
+}
+
+// runAxe injects axe-core if the page lacks it and runs it; it also
+// measures the page's width against the viewport's.
+func (tb *tab) runAxe() ([]axeViolation, []int, error) {
+	ctx, cancel := context.WithTimeout(tb.ctx, 60*time.Second)
+	defer cancel()
+	if tb.plain { // axe-core is a script: let it run, the page's own scripts have had their chance
+		if err := chromedp.Do(ctx, scripts(true)); err != nil {
+			return nil, nil, err
+		}
+		defer chromedp.Do(ctx, scripts(false))
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
+		return nil, nil, err
+	}
+	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof window.axe === "object"`))
+	if err == nil && !loaded {
+		_, err = chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](tb.axe))
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	found, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](axeRun, chromedp.EvalAwaitPromise))
+	if err != nil {
+		return nil, nil, err
+	}
+	wide, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, document.documentElement.clientWidth]`))
+	return found, wide, err
+}
+
+// location is the page's path and query.
+func (tb *tab) location() string {
+	ctx, cancel := context.WithTimeout(tb.ctx, 10*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname + location.search`))
+	if err != nil {
+		return "?"
+	}
+	return s
+}
+
+// artifacts is the directory the tests' screenshots go to.
+func artifacts(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv(EnvArtifacts)
+	if dir == "" {
+		return t.TempDir()
+	}
+	dir = filepath.Join(dir, "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// screenshot saves the whole page as dir/name-<width>.png, and logs where.
+func (tb *tab) screenshot(dir, name string) {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		tb.t.Fatalf("screenshot of %s: %v", name, err)
+	}
+	file := filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, tb.width))
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		tb.t.Fatal(err)
+	}
+	tb.t.Logf("screenshot: %s", file)
 }
 
 func (tb *tab) screenshotOnFailure() {
@@ -84,6 +227,7 @@ func (tb *tab) screenshotOnFailure() {
 	if dir == "" {
 		dir = os.TempDir()
 	}
+	os.MkdirAll(dir, 0o755)
 	name := filepath.Join(dir, fmt.Sprintf("riposte-%s-%d.png", strings.ReplaceAll(tb.t.Name(), "/", "_"), time.Now().UnixNano()))
 	if err := os.WriteFile(name, png, 0o644); err != nil {
 		tb.t.Logf("no screenshot: %v", err)
@@ -116,7 +260,7 @@ func (tb *tab) text(sel string) string {
 }
 
 // until waits for a JavaScript condition to hold, across the page loads
-// that forms cause.
+// that forms cause, then audits the page.
 func (tb *tab) until(cond string) {
 	tb.t.Helper()
 	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
@@ -124,6 +268,7 @@ func (tb *tab) until(cond string) {
 	for {
 		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](cond))
 		if err == nil {
+			tb.audit()
 			return
 		}
 		if ctx.Err() != nil {
@@ -139,7 +284,12 @@ func (tb *tab) notice(text string) {
 	tb.until(fmt.Sprintf(`(document.querySelector(".notice") || {}).textContent === %q`, text))
 }
 
-func (tb *tab) open(path string) { tb.t.Helper(); tb.do(chromedp.Navigate(tb.e.srv.URL + path)) }
+// open goes to a page and audits it.
+func (tb *tab) open(path string) {
+	tb.t.Helper()
+	tb.do(chromedp.Navigate(tb.e.srv.URL + path))
+	tb.audit()
+}
 
 // signIn signs in through the form.
 func (tb *tab) signIn(email string) {
@@ -272,10 +422,10 @@ func TestBrowserOrganizerAssignsAndPublishes(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("judge-email")))
 	for _, j := range judges {
 		tb.do(chromedp.SendKeys(chromedp.ID("judge-email"), j.Email), chromedp.Submit(chromedp.ID("judge-email")))
-		tb.until(fmt.Sprintf(`document.querySelector("#judges-h + table") && document.querySelector("#judges-h + table").textContent.includes(%q)`, j.Email))
+		tb.until(fmt.Sprintf(`document.querySelector("#judges-h + .scroll table") && document.querySelector("#judges-h + .scroll table").textContent.includes(%q)`, j.Email))
 	}
 	tb.do(chromedp.SetValue(chromedp.ID("per-entry"), "2"), chromedp.Submit(chromedp.ID("per-entry")))
-	tb.notice("Répartition faite : chaque projet a ses jurés.")
+	tb.notice("Répartition faite : 2 projets ont 2 jurés chacun.")
 	// Submissions close, judges score, the deadline passes, the organizer decides and publishes.
 	e.clock.Set(time.Now().Add(3 * time.Hour))
 	for _, j := range judges {
@@ -294,7 +444,11 @@ func TestBrowserOrganizerAssignsAndPublishes(t *testing.T) {
 	tb.do(chromedp.Click(chromedp.CSS(`a[href$="normalize=zscore"]`)), chromedp.WaitVisible(chromedp.CSS(`strong[aria-current]`)))
 	tb.do(chromedp.Click(chromedp.ID("acc-beta")), chromedp.SendKeys(chromedp.ID("award-beta"), "Prix du jury"),
 		chromedp.Click(chromedp.CSS(`#entry-beta button[type=submit]`)))
-	tb.notice("La décision est enregistrée.")
+	tb.notice("Décision enregistrée : Tool beta, Retenu, prix « Prix du jury ».")
+	tb.do(chromedp.Click(chromedp.CSS(`a[href="/organize/paris-2016/publish"]`)), chromedp.WaitVisible(chromedp.ID("confirm-h")))
+	if s := tb.text("main"); !strings.Contains(s, "1 projet n’a pas de décision") {
+		t.Fatalf("the check before publishing: %s", s)
+	}
 	tb.do(chromedp.Click(chromedp.CSS(`form[action="/organize/paris-2016/publish"] button`)), chromedp.WaitVisible(chromedp.ID("results-h")))
 	if s := tb.text("main"); !strings.Contains(s, "Tool beta") || !strings.Contains(s, "Résultats publiés") {
 		t.Fatalf("published page: %s", s)

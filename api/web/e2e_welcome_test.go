@@ -12,10 +12,10 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// screenshot saves the page as seen at a width in pixels, whole or only
+// screenshotAt saves the page as seen at a width in pixels, whole or only
 // the element sel, to RIPOSTE_TEST_ARTIFACTS (or the temporary directory),
 // and logs its path.
-func (tb *tab) screenshot(name string, width int64, sel string) {
+func (tb *tab) screenshotAt(name string, width int64, sel string) {
 	tb.t.Helper()
 	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
 	defer cancel()
@@ -68,9 +68,9 @@ func TestBrowserRumourCheckReadsAsAResult(t *testing.T) {
 			top("Vérifications") < top("Comment vérifier par vous-même");
 	})()`)
 	tb.until(`document.querySelector(".output a[href^='https://www.nbcnews.com/']").rel === "noopener noreferrer nofollow"`)
-	tb.screenshot("rumour-check", 1280, "")
-	tb.screenshot("rumour-check", 390, "")
-	tb.screenshot("rumour-answer", 390, ".output")
+	tb.screenshotAt("rumour-check", 1280, "")
+	tb.screenshotAt("rumour-check", 390, "")
+	tb.screenshotAt("rumour-answer", 390, ".output")
 	tb.until(`document.documentElement.scrollWidth <= window.innerWidth`) // nothing overflows a phone's width
 }
 

@@ -37,8 +37,8 @@ func handleEditions(h *Handler, svc *hackathons.Service) handlerFunc {
 // editionData is an edition's public page.
 type editionData struct {
 	editionView
-	Submissions []store.Submission // what the visitor may see of them
-	Results     []judging.Row      // once published
+	Submissions []store.Submission    // what the visitor may see of them
+	Results     []hackathons.Standing // once published
 }
 
 // handleEdition renders an edition: dates, rubric, the entries the visitor
@@ -58,11 +58,9 @@ func handleEdition(h *Handler, svc *hackathons.Service) handlerFunc {
 			}
 		}
 		if e.ResultsPublishedAt != nil {
-			b, err := svc.Leaderboard(r.Context(), u, slug, judging.Raw)
-			if err != nil {
+			if d.Results, err = svc.Results(r.Context(), u, slug); err != nil {
 				return err
 			}
-			d.Results = b.Rows
 		}
 		h.render(w, r, http.StatusOK, "hackathon", e.Name, d)
 		return nil

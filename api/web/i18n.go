@@ -102,14 +102,15 @@ func (l *locale) T(key string, args ...any) string {
 // N returns the singular or plural message for n: key.one or key.other,
 // with n formatted as a number. French uses the singular for 0 and 1.
 func (l *locale) N(key string, n int) string {
-	one := n == 1
-	if l.Code == "fr" {
-		one = n == 0 || n == 1
+	return l.T(key+"."+l.plural(n), l.Int(n))
+}
+
+// plural is the plural form of n: "one" or "other".
+func (l *locale) plural(n int) string {
+	if n == 1 || (n == 0 && l.Code == "fr") {
+		return "one"
 	}
-	if one {
-		return l.T(key+".one", l.Int(n))
-	}
-	return l.T(key+".other", l.Int(n))
+	return "other"
 }
 
 // Has reports whether there is a message for key, for labels of values

@@ -55,6 +55,11 @@ func TestMessagesAreComplete(t *testing.T) {
 			}
 		}
 	}
+	for _, w := range wordings {
+		if _, ok := messagesEN[w.key]; !ok {
+			t.Errorf("wording %q has no message", w.key)
+		}
+	}
 	for n := range notices {
 		if _, ok := messagesEN["notice."+n]; !ok {
 			t.Errorf("notice %q has no message", n)

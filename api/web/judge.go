@@ -76,7 +76,26 @@ type reviewData struct {
 	Open        bool   // scores may be saved now
 	Closed      string // why not, when judging has not started or is over
 	Fields      map[string]string
+	Problems    []problemLink // every field's problem, for the summary above the form
 	Error       string
+}
+
+// problemLink is one problem of a form in its summary, linking to the
+// field at fault.
+type problemLink struct{ ID, Label, Text string }
+
+// problems lists the scoring form's problems in the form's order.
+func (d *reviewData) problems(l *locale) []problemLink {
+	var out []problemLink
+	for _, c := range d.Edition.Rubric {
+		if text, ok := d.Fields["scores."+c.Key]; ok {
+			out = append(out, problemLink{ID: "score-" + c.Key, Label: c.Label, Text: text})
+		}
+	}
+	if text, ok := d.Fields["comment"]; ok {
+		out = append(out, problemLink{ID: "comment", Label: l.T("review.comment"), Text: text})
+	}
+	return out
 }
 
 // handleReviewForm shows the scoring form of an entry in the judge's queue.
@@ -160,7 +179,8 @@ func (d *reviewData) setWindow(l *locale, t time.Time) {
 }
 
 // handleReview saves the judge's scores; they may revise them from the
-// start of judging until its deadline.
+// start of judging until its deadline. The service checks every field,
+// and every problem is shown at once, at its field.
 func handleReview(h *Handler, svc *hackathons.Service, reg *registry.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		d, err := h.loadReview(r, svc, reg)
@@ -169,30 +189,23 @@ func handleReview(h *Handler, svc *hackathons.Service, reg *registry.Service) ha
 		}
 		u, _ := caller(r)
 		l := localeFrom(r.Context())
-		scores := judging.Scores{}
-		d.Fields = map[string]string{}
+		raw := judging.RawScores{}
 		for _, cr := range d.Edition.Rubric {
-			raw := strings.TrimSpace(r.PostFormValue("score." + cr.Key))
-			d.Scores[cr.Key] = raw
-			n, err := strconv.Atoi(raw)
-			if err != nil {
-				d.Fields["scores."+cr.Key] = l.T("review.whole", l.Int(cr.Min), l.Int(cr.Max))
-				continue
+			typed := strings.TrimSpace(r.PostFormValue("score." + cr.Key))
+			d.Scores[cr.Key] = typed
+			if typed != "" {
+				raw[cr.Key] = scoreJSON(typed)
 			}
-			scores[cr.Key] = n
 		}
 		d.Comment = r.PostFormValue("comment")
-		if len(d.Fields) > 0 {
-			h.render(w, r, http.StatusUnprocessableEntity, "review", d.title(), d)
-			return nil
-		}
-		_, err = svc.Review(r.Context(), u, d.Edition.Slug, d.Item.PluginSlug, scores.Raw(), d.Comment)
+		_, err = svc.Review(r.Context(), u, d.Edition.Slug, d.Item.PluginSlug, raw, d.Comment)
 		var invalid valid.Errors
 		switch {
 		case errors.As(err, &invalid):
-			d.Fields = fieldMessages(invalid)
+			d.Fields = fieldMessages(l, invalid)
+			d.Problems = d.problems(l)
 		case errors.Is(err, store.ErrConflict):
-			d.Error, d.Open = message(err), false
+			d.Error, d.Open = message(l, err), false
 		case err != nil:
 			return err
 		default:
@@ -201,6 +214,16 @@ func handleReview(h *Handler, svc *hackathons.Service, reg *registry.Service) ha
 		h.render(w, r, http.StatusUnprocessableEntity, "review", d.title(), d)
 		return nil
 	}
+}
+
+// scoreJSON is a typed score as the service reads it: a number as one,
+// anything else as text, which the service says is not a number.
+func scoreJSON(typed string) json.RawMessage {
+	if _, err := strconv.ParseFloat(typed, 64); err == nil && json.Valid([]byte(typed)) {
+		return json.RawMessage(typed)
+	}
+	b, _ := json.Marshal(typed)
+	return b
 }
 
 // handleRecuse lets a judge step aside from an entry, as
@@ -216,9 +239,9 @@ func handleRecuse(h *Handler, svc *hackathons.Service, reg *registry.Service) ha
 		var invalid valid.Errors
 		switch {
 		case errors.As(err, &invalid):
-			d.Fields = fieldMessages(invalid)
+			d.Fields = fieldMessages(localeFrom(r.Context()), invalid)
 		case errors.Is(err, store.ErrConflict):
-			d.Error = message(err)
+			d.Error = message(localeFrom(r.Context()), err)
 		case err != nil:
 			return err
 		default:

@@ -20,7 +20,8 @@ import (
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/plugins"
-	_ "github.com/riposte-civic/riposte/plugins/portesouvertes" // a runnable plugin to try
+	_ "github.com/riposte-civic/riposte/plugins/portesouvertes" // runnable plugins to try
+	_ "github.com/riposte-civic/riposte/plugins/rumeur"
 )
 
 // env is the whole server (API and pages) on a throw-away SQLite database

@@ -1,8 +1,11 @@
 package web
 
 import (
+	"cmp"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,12 +56,13 @@ type adminData struct {
 	Judges    []store.Judge
 	Entries   []entryView
 	Conflicts []conflictView
-	PerEntry  int // judges per entry for the next run
-	Ran       bool
+	PerEntry  int // judges per entry asked of the assignment
+	Notice    string
 	Form      string // which form the messages are about
 	Fields    map[string]string
 	Error     string
 	Values    map[string]string
+	Confirm   string // what a form will do, asked to be confirmed
 }
 
 type conflictView struct {
@@ -98,10 +102,7 @@ func loadAdmin(r *http.Request, svc *hackathons.Service) (*adminData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &adminData{editionView: editionView{Edition: e, Phase: svc.Phase(e)}, PerEntry: 2, Values: map[string]string{}}
-	if k, err := strconv.Atoi(r.URL.Query().Get("k")); err == nil && k > 0 && k <= hackathons.MaxJudgesPerSubmission {
-		d.PerEntry, d.Ran = k, true
-	}
+	d := &adminData{editionView: editionView{Edition: e, Phase: svc.Phase(e)}, PerEntry: e.JudgesPerSubmission, Values: map[string]string{}}
 	if d.Judges, err = svc.Judges(r.Context(), u, slug); err != nil {
 		return nil, err
 	}
@@ -121,7 +122,73 @@ func loadAdmin(r *http.Request, svc *hackathons.Service) (*adminData, error) {
 	for _, c := range conflicts {
 		d.Conflicts = append(d.Conflicts, conflictView{Conflict: c, Judge: cmpName(names, c.JudgeID), Why: conflictText(l, c)})
 	}
+	switch q := r.URL.Query(); q.Get("done") {
+	case "assigned":
+		d.Notice = d.assignedNotice(l)
+	case "conflict":
+		d.Notice = d.conflictNotice(l, q.Get("judge"), q.Get("plugin"))
+	case "judge":
+		if id, err := strconv.ParseInt(q.Get("judge"), 10, 64); err == nil && names[id] != "" {
+			d.Notice = l.T("judge.added", names[id])
+		}
+	}
 	return d, nil
+}
+
+// conflictNotice says what declaring a conflict did: the judge no longer
+// judges the entry, and their score for it, if any, no longer counts.
+func (d *adminData) conflictNotice(l *locale, judge, plugin string) string {
+	id, _ := strconv.ParseInt(judge, 10, 64)
+	for _, e := range d.Entries {
+		if e.Slug != plugin {
+			continue
+		}
+		name := cmpName(judgeNames(d.Judges), id)
+		text := l.T("conflict.done", name, e.Name)
+		if slices.ContainsFunc(e.Dropped, func(a assignedJudge) bool { return a.Name == name && a.Reviewed }) {
+			text += l.T("conflict.done.scored")
+		}
+		return text + "."
+	}
+	return ""
+}
+
+// assignedNotice says what the assignment gave: how many entries have how
+// many judges, most first, and why some have fewer than asked.
+func (d *adminData) assignedNotice(l *locale) string {
+	if len(d.Entries) == 0 {
+		return l.T("assigned.noentries")
+	}
+	byCount := map[int]int{}
+	var counts []int // judges per entry, most first
+	short := false
+	for _, e := range d.Entries {
+		if byCount[len(e.Judges)]++; byCount[len(e.Judges)] == 1 {
+			counts = append(counts, len(e.Judges))
+		}
+		short = short || len(e.Judges) < d.PerEntry
+	}
+	slices.SortFunc(counts, func(a, b int) int { return b - a })
+	groups := make([]string, len(counts))
+	for i, k := range counts {
+		n := byCount[k]
+		if k == 0 {
+			groups[i] = l.T("assigned.none."+l.plural(n), l.Int(n))
+		} else {
+			groups[i] = l.T("assigned.group."+l.plural(n), l.Int(n), l.N("assigned.judges", k))
+		}
+	}
+	text := l.T("assigned.done", strings.Join(groups, ", "))
+	switch {
+	case !short:
+	case len(d.Judges) == 0:
+		text += " " + l.T("assigned.nojudges")
+	case len(d.Judges) < d.PerEntry:
+		text += " " + l.T("assigned.fewjudges", l.Int(len(d.Judges)), l.Int(d.PerEntry))
+	default:
+		text += " " + l.T("assigned.conflicts")
+	}
+	return text
 }
 
 // entryOf is an entry's line of the assignment table: its judges, those
@@ -137,9 +204,7 @@ func entryOf(l *locale, s store.Submission, assignments []hackathons.Assignment,
 			ev.Judges = append(ev.Judges, assignedJudge{Name: cmpName(names, a.JudgeID), Reviewed: a.Reviewed})
 		}
 	}
-	if d.Ran {
-		ev.Lacking = max(0, d.PerEntry-len(ev.Judges))
-	}
+	ev.Lacking = max(0, d.PerEntry-len(ev.Judges))
 	return ev
 }
 
@@ -179,22 +244,31 @@ func handleAdminAction(h *Handler, svc *hackathons.Service, form string, act adm
 		if err == nil {
 			return seeOther(w, r, next, "")
 		}
-		var invalid valid.Errors
-		if !errors.As(err, &invalid) && !errors.Is(err, store.ErrConflict) {
+		var (
+			invalid valid.Errors
+			confirm *confirmation
+		)
+		asked := errors.As(err, &confirm)
+		if !asked && !errors.As(err, &invalid) && !errors.Is(err, store.ErrConflict) {
 			return err
 		}
 		d, lerr := loadAdmin(r, svc)
 		if lerr != nil {
 			return lerr
 		}
-		d.Form, d.Fields, d.Error = form, fieldMessages(invalid), ""
-		if invalid == nil {
-			d.Error = message(err)
+		l := localeFrom(r.Context())
+		d.Form, d.Fields = form, fieldMessages(l, invalid)
+		status := http.StatusUnprocessableEntity
+		switch {
+		case asked:
+			d.Confirm, status = confirm.text, http.StatusOK
+		case invalid == nil:
+			d.Error = message(l, err)
 		}
 		for k := range r.PostForm {
 			d.Values[k] = r.PostFormValue(k)
 		}
-		h.render(w, r, http.StatusUnprocessableEntity, "edition-admin", d.Name, d)
+		h.render(w, r, status, "edition-admin", d.Name, d)
 		return nil
 	}
 }
@@ -205,14 +279,14 @@ func addJudge(svc *hackathons.Service, users *store.Store) adminAction {
 		email := auth.CanonicalEmail(r.PostFormValue("email"))
 		who, err := users.UserByEmail(r.Context(), email)
 		if errors.Is(err, store.ErrNotFound) {
-			return "", valid.Errors{{Field: "email", Message: localeFrom(r.Context()).T("admin.noaccount")}}
+			return "", valid.Errors{{Field: "email", Message: "no account has this id"}} // worded as the service would
 		} else if err != nil {
 			return "", err
 		}
 		if _, err := svc.AddJudge(r.Context(), u, slug, who.ID); err != nil {
 			return "", renameField(err, "user_id", "email")
 		}
-		return "/organize/" + slug + "?done=judge", nil
+		return "/organize/" + slug + "?done=judge&judge=" + strconv.FormatInt(who.ID, 10), nil
 	}
 }
 
@@ -227,13 +301,53 @@ func removeJudge(svc *hackathons.Service) adminAction {
 	}
 }
 
-// declareConflict keeps a judge away from an entry.
+// confirmation is the answer of a form that must be confirmed before it
+// is done: what it will do, said to the organizer.
+type confirmation struct{ text string }
+
+func (c *confirmation) Error() string { return c.text }
+
+// declareConflict keeps a judge away from an entry. When the judge has
+// already scored the entry, that score will stop counting: the organizer
+// is told so, and the form is done only once confirmed.
 func declareConflict(svc *hackathons.Service) adminAction {
 	return func(r *http.Request, u auth.User, slug string) (string, error) {
 		id, _ := strconv.ParseInt(r.PostFormValue("judge_id"), 10, 64)
-		_, err := svc.DeclareConflict(r.Context(), u, slug, id, r.PostFormValue("plugin"), r.PostFormValue("reason"))
-		return "/organize/" + slug + "?done=conflict", err
+		plugin := r.PostFormValue("plugin")
+		if r.PostFormValue("confirm") != "yes" {
+			if text, err := setsAside(r, svc, u, slug, id, plugin); err != nil || text != "" {
+				return "", cmp.Or(err, error(&confirmation{text: text}))
+			}
+		}
+		if _, err := svc.DeclareConflict(r.Context(), u, slug, id, plugin, r.PostFormValue("reason")); err != nil {
+			return "", err
+		}
+		return "/organize/" + slug + "?done=conflict&judge=" + strconv.FormatInt(id, 10) + "&plugin=" + url.QueryEscape(plugin), nil
 	}
+}
+
+// setsAside says what declaring a conflict of judge id with plugin would
+// set aside: the score the judge gave it, which would stop counting. It
+// is "" when there is none, or when the form names no such judge or
+// entry or the results are published: the declaration itself says so.
+func setsAside(r *http.Request, svc *hackathons.Service, u auth.User, slug string, id int64, plugin string) (string, error) {
+	if e, err := svc.Get(r.Context(), slug); err != nil || e.ResultsPublishedAt != nil {
+		return "", err // published results take no conflict: the declaration says so
+	}
+	d, err := svc.Submission(r.Context(), u, slug, plugin)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	} else if err != nil {
+		return "", err
+	}
+	if _, excluded := d.Excluded[id]; excluded || !slices.ContainsFunc(d.Reviews, func(rv store.Review) bool { return rv.JudgeID == id }) {
+		return "", nil
+	}
+	judges, err := svc.Judges(r.Context(), u, slug)
+	if err != nil {
+		return "", err
+	}
+	return localeFrom(r.Context()).T("conflict.confirm", cmpName(judgeNames(judges), id), d.Name), nil
 }
 
 // runAssignment gives each entry its judges.
@@ -241,12 +355,13 @@ func runAssignment(svc *hackathons.Service) adminAction {
 	return func(r *http.Request, u auth.User, slug string) (string, error) {
 		k, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("judges_per_submission")))
 		if err != nil {
-			return "", valid.Errors{{Field: "judges_per_submission", Message: localeFrom(r.Context()).T("admin.perentry.invalid")}}
+			return "", valid.Errors{{Field: "judges_per_submission",
+				Message: fmt.Sprintf("must be from 1 to %d", hackathons.MaxJudgesPerSubmission)}} // worded as the service would
 		}
 		if _, err := svc.Assign(r.Context(), u, slug, k); err != nil {
 			return "", err
 		}
-		return "/organize/" + slug + "?done=assigned&k=" + strconv.Itoa(k), nil
+		return "/organize/" + slug + "?done=assigned", nil
 	}
 }
 
@@ -266,12 +381,5 @@ func renameField(err error, from, to string) error {
 	return out
 }
 
-// message is an error's text for the visitor, without the sentinel's
-// prefix.
-func message(err error) string {
-	s := err.Error()
-	for _, p := range []string{store.ErrConflict.Error() + ": ", store.ErrNotFound.Error() + ": "} {
-		s = strings.TrimPrefix(s, p)
-	}
-	return s
-}
+// pageNotice is the notice the page words itself, from what the form did.
+func (d *adminData) pageNotice() string { return d.Notice }

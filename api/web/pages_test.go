@@ -105,7 +105,7 @@ func TestJudgeScoresAndRevises(t *testing.T) {
 	b.post("/judge/paris-2016/alpha", url.Values{"score.impact": {"11"}, "score.craft": {"x"}}).
 		want(t, http.StatusUnprocessableEntity, `id="score-craft-error"`, "Enter a whole number from 0 to 10")
 	b.post("/judge/paris-2016/alpha", url.Values{"score.impact": {"11"}, "score.craft": {"5"}}).
-		want(t, http.StatusUnprocessableEntity, `id="score-impact-error"`, "must be a whole number from 0 to 10")
+		want(t, http.StatusUnprocessableEntity, `id="score-impact-error"`, "Enter a whole number from 0 to 10")
 	b.post("/judge/paris-2016/alpha", url.Values{"score.impact": {"8"}, "score.craft": {"5"}, "comment": {"Solid"}}).
 		want(t, http.StatusSeeOther)
 	b.get("/judge?done=saved").want(t, 200, "1 of 2 scored", "Your scores are saved")
@@ -119,7 +119,7 @@ func TestJudgeScoresAndRevises(t *testing.T) {
 	e.clock.Set(time.Now().Add(72 * time.Hour))
 	b.get("/judge/paris-2016/alpha").want(t, 200, "Judging is closed", "<fieldset disabled>")
 	b.post("/judge/paris-2016/alpha", url.Values{"score.impact": {"9"}, "score.craft": {"5"}}).
-		want(t, http.StatusUnprocessableEntity, "judging closed")
+		want(t, http.StatusUnprocessableEntity, "Judging closed on")
 	// Someone else's queue is not hers.
 	other := e.browser()
 	other.signIn("team@example.org")
@@ -152,7 +152,7 @@ func TestOrganizerRunsAnEdition(t *testing.T) {
 	o.post("/organize/paris-2016/conflicts", url.Values{"judge_id": {itoa(judges[0].ID)}, "plugin": {"alpha"}, "reason": {"Works with the team"}}).
 		want(t, http.StatusSeeOther)
 	o.post("/organize/paris-2016/assign", url.Values{"judges_per_submission": {"0"}}).
-		want(t, http.StatusUnprocessableEntity, "must be from 1 to 10")
+		want(t, http.StatusUnprocessableEntity, "Enter a whole number from 1 to 10")
 	p := o.post("/organize/paris-2016/assign", url.Values{"judges_per_submission": {"2"}}).want(t, http.StatusSeeOther)
 	o.get(p.Header.Get("Location")).want(t, 200, "Assignment done", "Works with the team", "lacks 1 judge", "Name j2")
 
@@ -166,7 +166,7 @@ func TestOrganizerRunsAnEdition(t *testing.T) {
 			}
 		}
 	}
-	o.post("/organize/paris-2016/publish", url.Values{}).want(t, http.StatusUnprocessableEntity, "judging is open until")
+	o.post("/organize/paris-2016/publish", url.Values{"confirm": {"yes"}}).want(t, http.StatusUnprocessableEntity, "Judging is open until")
 	e.clock.Set(time.Now().Add(72 * time.Hour))
 	o.get("/organize/paris-2016/results").want(t, 200, "Leaderboard", "60.0", `href="/hackathons/paris-2016/leaderboard.csv?normalize=none"`)
 	o.get("/organize/paris-2016/results?normalize=zscore").want(t, 200, `<strong aria-current="true">normalised per judge`)
@@ -175,10 +175,10 @@ func TestOrganizerRunsAnEdition(t *testing.T) {
 		t.Fatalf("CSV headers %v", csv.Header)
 	}
 	o.post("/organize/paris-2016/decisions/beta", url.Values{"status": {"rejected"}, "award": {"Best"}}).
-		want(t, http.StatusUnprocessableEntity, "only accepted entries can receive an award")
+		want(t, http.StatusUnprocessableEntity, "Only selected entries can receive an award")
 	o.post("/organize/paris-2016/decisions/beta", url.Values{"status": {"accepted"}, "award": {"Prix du public"}, "feedback": {"Bravo"}}).
 		want(t, http.StatusSeeOther)
-	o.post("/organize/paris-2016/publish", url.Values{}).want(t, http.StatusSeeOther)
+	o.post("/organize/paris-2016/publish", url.Values{"confirm": {"yes"}}).want(t, http.StatusSeeOther)
 	e.index()
 	visitor := e.browser()
 	visitor.get("/hackathons/paris-2016").want(t, 200, "Results", "Tool beta", "Results published")
@@ -187,7 +187,7 @@ func TestOrganizerRunsAnEdition(t *testing.T) {
 	// The team reads its decision, feedback and the anonymous reviews.
 	tb := e.browser()
 	tb.signIn("team@example.org")
-	tb.get("/my/plugins/beta").want(t, 200, "Accepted", "Prix du public", "Bravo", "Anonymous reviews", "7 / 10")
+	tb.get("/my/plugins/beta").want(t, 200, "Selected", "Prix du public", "Bravo", "Anonymous reviews", "7 / 10")
 }
 
 func TestOrganizerSeesConflictsArisingAfterAssignment(t *testing.T) {
@@ -236,15 +236,15 @@ func TestOrganizerSeesConflictsArisingAfterAssignment(t *testing.T) {
 	o.lang = ""
 	// Once the results are published, the forms that would change them are gone and refused.
 	e.clock.Set(time.Now().Add(72 * time.Hour))
-	o.post("/organize/paris-2016/publish", url.Values{}).want(t, http.StatusSeeOther)
+	o.post("/organize/paris-2016/publish", url.Values{"confirm": {"yes"}}).want(t, http.StatusSeeOther)
 	p := o.get("/organize/paris-2016").want(t, 200, "The results are published: conflicts and assignments can no longer change.")
 	if strings.Contains(p.body, `action="/organize/paris-2016/assign"`) || strings.Contains(p.body, `action="/organize/paris-2016/conflicts"`) {
 		t.Fatal("the published edition still offers its assignment and conflict forms")
 	}
 	o.post("/organize/paris-2016/conflicts", url.Values{"judge_id": {itoa(j2.ID)}, "plugin": {"beta"}, "reason": {"late"}}).
-		want(t, http.StatusUnprocessableEntity, "results are published; conflicts can no longer be declared")
+		want(t, http.StatusUnprocessableEntity, "The results are published: conflicts can no longer be declared.")
 	o.post("/organize/paris-2016/assign", url.Values{"judges_per_submission": {"2"}}).
-		want(t, http.StatusUnprocessableEntity, "results are published; assignments can no longer change")
+		want(t, http.StatusUnprocessableEntity, "The results are published: assignments can no longer change.")
 }
 
 func TestReviewFormBeforeJudgingOpens(t *testing.T) {
@@ -268,7 +268,7 @@ func TestReviewFormBeforeJudgingOpens(t *testing.T) {
 	b.signIn("judge@example.org")
 	b.get("/judge/paris-2016/alpha").want(t, 200, "Judging opens on", "<fieldset disabled>", `action="/judge/paris-2016/alpha/recuse"`)
 	b.post("/judge/paris-2016/alpha", url.Values{"score.impact": {"8"}, "score.craft": {"5"}}).
-		want(t, http.StatusUnprocessableEntity, "judging opens at")
+		want(t, http.StatusUnprocessableEntity, "Judging opens on")
 	e.clock.Set(time.Now().Add(3 * time.Hour))
 	b.post("/judge/paris-2016/alpha", url.Values{"score.impact": {"8"}, "score.craft": {"5"}}).want(t, http.StatusSeeOther)
 }
@@ -292,7 +292,7 @@ func TestParticipantRegistersFixesAndPublishes(t *testing.T) {
 	b.get("/my/plugins/veille?done=created").want(t, 200, "registered as a draft", "Draft", `action="/my/plugins/veille/publish"`)
 	e.browser().get("/plugins/veille").want(t, http.StatusNotFound)
 	b.post("/my/plugins/veille/publish", url.Values{}).want(t, http.StatusSeeOther)
-	b.post("/my/plugins/veille/publish", url.Values{}).want(t, http.StatusConflict, "only drafts can be published")
+	b.post("/my/plugins/veille/publish", url.Values{}).want(t, http.StatusConflict, "Only drafts can be published")
 	e.browser().get("/plugins/veille").want(t, 200, "Watch rumours")
 	// A new version starts from the latest manifest, written as YAML.
 	p = b.get("/my/plugins/veille/versions/new").want(t, 200, "slug: veille", "version: 1.0.0")

@@ -110,7 +110,7 @@ func handleManifest(h *Handler, reg *registry.Service) handlerFunc {
 				d.Lines, d.Apart = annotated(text, me.Problems)
 				d.Marked, d.Problems = problemLines(d.Lines), len(me.Problems)
 			case errors.Is(err, store.ErrConflict):
-				d.Error = message(err)
+				d.Error = message(localeFrom(r.Context()), err)
 			default:
 				if p := manifestProblems(err); p != nil {
 					d.Lines, d.Apart = annotated(text, p)
@@ -206,7 +206,7 @@ func loadMyPlugin(r *http.Request, reg *registry.Service, svc *hackathons.Servic
 		return nil, err
 	}
 	slug := r.PathValue("slug")
-	pd, err := loadPlugin(r, reg, slug)
+	pd, err := loadPlugin(r, reg, svc, slug)
 	if err != nil {
 		return nil, err
 	}
@@ -279,7 +279,7 @@ func handleMyAction(h *Handler, reg *registry.Service, svc *hackathons.Service, 
 		if lerr != nil {
 			return lerr
 		}
-		d.Error = message(err)
+		d.Error = message(localeFrom(r.Context()), err)
 		h.render(w, r, http.StatusConflict, "myplugin", d.title(), d)
 		return nil
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"html/template"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
@@ -26,7 +28,11 @@ type pluginData struct {
 	Reason      string
 	ReasonError string
 	Try         *tryData // the "Try it" form, for runnable published plugins
+	Editions    []editionLink
 }
+
+// editionLink is an edition the plugin took part in, by its name.
+type editionLink struct{ Slug, Name string }
 
 // versionView is one version with its change log.
 type versionView struct {
@@ -37,7 +43,7 @@ type versionView struct {
 // handlePlugin renders a plugin's page.
 func handlePlugin(h *Handler, reg *registry.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		d, err := loadPlugin(r, reg, r.PathValue("slug"))
+		d, err := loadPlugin(r, reg, h.deps.Hackathons, r.PathValue("slug"))
 		if err != nil {
 			return err
 		}
@@ -67,7 +73,7 @@ func (d *pluginData) title() string {
 }
 
 // loadPlugin gathers what the plugin page shows, as the visitor may see it.
-func loadPlugin(r *http.Request, reg *registry.Service, slug string) (*pluginData, error) {
+func loadPlugin(r *http.Request, reg *registry.Service, hk *hackathons.Service, slug string) (*pluginData, error) {
 	u, _ := caller(r)
 	p, err := reg.Get(r.Context(), u, slug)
 	if err != nil {
@@ -81,6 +87,13 @@ func loadPlugin(r *http.Request, reg *registry.Service, slug string) (*pluginDat
 			return nil, err
 		}
 		d.Manifest, d.Description = &m, markdown(m.Description)
+	}
+	for _, e := range p.Hackathons {
+		ed, err := hk.Get(r.Context(), e)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		d.Editions = append(d.Editions, editionLink{Slug: e, Name: cmp.Or(ed.Name, e)})
 	}
 	versions, _, err := reg.Versions(r.Context(), u, slug, store.Page{Limit: 100})
 	if err != nil {
@@ -108,11 +121,11 @@ func handleRemove(h *Handler, reg *registry.Service) handlerFunc {
 		err = reg.Remove(r.Context(), u, slug, reason)
 		var invalid valid.Errors
 		if errors.As(err, &invalid) {
-			d, lerr := loadPlugin(r, reg, slug)
+			d, lerr := loadPlugin(r, reg, h.deps.Hackathons, slug)
 			if lerr != nil {
 				return lerr
 			}
-			d.Reason, d.ReasonError = reason, fieldMessages(invalid)["reason"]
+			d.Reason, d.ReasonError = reason, fieldMessages(localeFrom(r.Context()), invalid)["reason"]
 			h.render(w, r, http.StatusUnprocessableEntity, "plugin", d.title(), d)
 			return nil
 		}

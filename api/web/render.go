@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -9,9 +10,11 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/riposte-civic/riposte/api/auth"
 )
@@ -87,7 +90,8 @@ type pages struct {
 // pageNames lists the pages; each is templates/<name>.html defining
 // "content" (and may define "head").
 var pageNames = []string{"error", "catalogue", "plugin", "signin", "signup", "hackathons", "hackathon",
-	"judge", "review", "organize", "edition-admin", "edition-results", "mine", "manifest", "myplugin", "about", "newplugin"}
+	"judge", "review", "organize", "edition-admin", "edition-results", "edition-form", "publish", "mine", "manifest", "myplugin",
+	"about", "newplugin"}
 
 func loadPages(as *assets) (*pages, error) {
 	funcs := template.FuncMap{
@@ -144,9 +148,28 @@ type view struct {
 	L      *locale
 	User   *auth.User // nil for visitors
 	Title  string
-	Path   string // the request's path and query, for the language switch
+	Path   string // the page's address, for the language switch and "Sign in" (see pagePath)
 	Notice string // a translated confirmation after a form, or ""
 	Data   any
+
+	judges func() bool // whether the visitor has entries to judge, asked once
+}
+
+// JudgingDesk reports whether the navigation offers the judging desk: to
+// judges, and to organizers who have entries to judge.
+func (v view) JudgingDesk() bool { return v.judges != nil && v.judges() }
+
+// judging reports whether u has a judging desk: judges always do, an
+// organizer when asked to judge entries, other accounts never.
+func (h *Handler) judging(ctx context.Context, u auth.User) bool {
+	switch {
+	case u.Role == auth.RoleJudge:
+		return true
+	case u.Is(auth.RoleOrganizer):
+		items, err := h.deps.Hackathons.Queue(ctx, u)
+		return err == nil && len(items) > 0
+	}
+	return false
 }
 
 // Is reports whether the visitor is signed in with the rights of role.
@@ -156,7 +179,25 @@ func (v view) Is(role string) bool { return v.User != nil && v.User.Is(auth.Role
 var notices = map[string]bool{
 	"signedin": true, "signedout": true, "signedup": true, "saved": true, "published": true, "created": true,
 	"version": true, "submitted": true, "withdrawn": true, "removed": true, "judge": true, "unjudge": true,
-	"conflict": true, "assigned": true, "decided": true, "results": true, "recused": true,
+	"conflict": true, "decided": true, "opened": true, "edited": true, "results": true, "recused": true,
+}
+
+// pagePath is the address the language switch and "Sign in" lead back to:
+// the page asked for, or, for the answer to a form, the page the form
+// belongs to — its address, or the nearest one above it that the front
+// answers with GET (/plugins/rumeur for /plugins/rumeur/try). A form's
+// fields never go into it.
+func (h *Handler) pagePath(r *http.Request) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.URL.RequestURI()
+	}
+	for p := r.URL.Path; p != "/" && p != "."; p = path.Dir(p) {
+		probe := &http.Request{Method: http.MethodGet, Host: r.Host, URL: &url.URL{Path: p}}
+		if _, pattern := h.mux.Handler(probe); pattern != "/" && pattern != "" {
+			return (&url.URL{Path: p}).EscapedPath()
+		}
+	}
+	return "/"
 }
 
 // render executes a page into a buffer, then writes it with status.
@@ -169,12 +210,16 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, pag
 	if !ok {
 		panic("web: no page " + page)
 	}
-	v := view{L: localeFrom(r.Context()), Title: title, Path: r.URL.RequestURI(), Data: data}
+	v := view{L: localeFrom(r.Context()), Title: title, Path: h.pagePath(r), Data: data}
 	if u, ok := caller(r); ok {
 		v.User = &u
+		v.judges = sync.OnceValue(func() bool { return h.judging(r.Context(), u) })
 	}
 	if n := r.URL.Query().Get("done"); notices[n] {
 		v.Notice = v.L.T("notice." + n)
+	}
+	if p, ok := data.(interface{ pageNotice() string }); ok && p.pageNotice() != "" {
+		v.Notice = p.pageNotice() // worded from what the form did
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	defer func() { buf.Reset(); bufPool.Put(buf) }()

@@ -18,8 +18,15 @@ var esc = html.EscapeString
 func (d *catalogueData) results(l *locale) template.HTML {
 	var b strings.Builder
 	b.Grow(12 << 10)
-	b.WriteString(`<div class="catalogue">` + "\n" + `<div class="facets">` + "\n")
-	b.WriteString(`<h2 class="h-small">` + esc(l.T("catalogue.filters")) + "</h2>\n")
+	// The filters fold behind their summary on small screens, above the
+	// results; on wide ones the stylesheet (and the script, for browsers
+	// that cannot style a closed <details>) keeps them open beside.
+	b.WriteString(`<div class="catalogue">` + "\n" + `<details class="facets" id="filters">` + "\n<summary>" +
+		`<h2 class="h-small">` + esc(l.T("catalogue.filters")))
+	if d.Filters > 0 {
+		b.WriteString(` <span class="count">(` + l.Int(d.Filters) + ")</span>")
+	}
+	b.WriteString("</h2></summary>\n")
 	for _, f := range d.Facets {
 		b.WriteString(`<fieldset class="facet">` + "\n<legend>" + esc(l.T("facet."+f.Field)) + "</legend>\n<ul>")
 		for i, v := range f.Values {
@@ -40,8 +47,8 @@ func (d *catalogueData) results(l *locale) template.HTML {
 	if d.Filters > 0 {
 		b.WriteString(`<p><a href="` + esc(d.Clear) + `">` + esc(l.T("catalogue.clear")) + "</a></p>\n")
 	}
-	b.WriteString("</div>\n" + `<div class="hits">` + "\n" + `<div class="hits-head">` + "\n")
-	b.WriteString(`<h2 class="h-small" id="count" role="status">` + esc(l.N("catalogue.count", d.Total)) + "</h2>\n")
+	b.WriteString("</details>\n" + `<div class="hits">` + "\n" + `<div class="hits-head">` + "\n")
+	b.WriteString(`<h2 class="h-small"><span id="count" role="status">` + esc(l.N("catalogue.count", d.Total)) + "</span></h2>\n")
 	b.WriteString(`<p><label for="sort">` + esc(l.T("catalogue.sort")) + "</label>\n" + `<select id="sort" name="sort">`)
 	for _, s := range d.Sorts {
 		b.WriteString(`<option value="` + s + `"`)
@@ -114,11 +121,12 @@ func languageList(l *locale, codes []string) template.HTML {
 	return template.HTML(b.String())
 }
 
-// badgeList shows badges in l's language.
+// badgeList shows badges in l's language, with the words of the decisions
+// they tell of.
 func badgeList(l *locale, badges []string) template.HTML {
 	var b strings.Builder
 	for _, badge := range badges {
-		b.WriteString(`<span class="badge badge-` + esc(badge) + `">` + esc(l.Label("badge", badge)) + "</span> ")
+		b.WriteString(`<span class="badge badge-` + esc(badge) + `">` + esc(l.Label("decision", badge)) + "</span> ")
 	}
 	return template.HTML(b.String())
 }

@@ -38,6 +38,10 @@ func (h *Handler) routes() {
 
 	// Organizers.
 	m.Handle("GET /organize", h.handle(handleOrganize(h, hk)))
+	m.Handle("GET /organize/new", h.handle(handleEditionForm(h, hk)))
+	m.Handle("POST /organize/new", h.handle(handleEditionSave(h, hk)))
+	m.Handle("GET /organize/{slug}/edit", h.handle(handleEditionForm(h, hk)))
+	m.Handle("POST /organize/{slug}/edit", h.handle(handleEditionSave(h, hk)))
 	m.Handle("GET /organize/{slug}", h.handle(handleAdmin(h, hk)))
 	m.Handle("POST /organize/{slug}/judges", h.handle(handleAdminAction(h, hk, "judges", addJudge(hk, d.Users))))
 	m.Handle("POST /organize/{slug}/judges/{id}/remove", h.handle(handleAdminAction(h, hk, "judges", removeJudge(hk))))
@@ -45,6 +49,7 @@ func (h *Handler) routes() {
 	m.Handle("POST /organize/{slug}/assign", h.handle(handleAdminAction(h, hk, "assign", runAssignment(hk))))
 	m.Handle("GET /organize/{slug}/results", h.handle(handleResults(h, hk)))
 	m.Handle("POST /organize/{slug}/decisions/{plugin}", h.handle(handleDecide(h, hk)))
+	m.Handle("GET /organize/{slug}/publish", h.handle(handlePublishCheck(h, hk)))
 	m.Handle("POST /organize/{slug}/publish", h.handle(handlePublish(h, hk)))
 
 	// Participant space.

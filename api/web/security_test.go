@@ -76,7 +76,7 @@ func TestSessionCookies(t *testing.T) {
 			t.Fatalf("cookie %s is not HttpOnly, SameSite=Lax, Path=/: %+v", c.Name, c)
 		}
 	}
-	b.get("/my/plugins").want(t, http.StatusOK, "My plugins", "Name ada")
+	b.get("/my/plugins").want(t, http.StatusOK, "My tools", "Name ada")
 
 	// An expired access token is renewed from the refresh token, once,
 	// even for requests sent together.

@@ -231,7 +231,7 @@ func numericOptions(f *tryField) bool {
 // plugin's page.
 func handleTry(h *Handler, reg *registry.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		d, err := loadPlugin(r, reg, r.PathValue("slug"))
+		d, err := loadPlugin(r, reg, h.deps.Hackathons, r.PathValue("slug"))
 		if err != nil {
 			return err
 		}
@@ -269,14 +269,13 @@ func (t *tryData) answer(l *locale, res registry.Invocation, err error) error {
 		t.JSON = b.String()
 	case errors.As(err, &invalid):
 		for _, p := range invalid {
-			name, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(p.Field, "input"), "."), ".")
-			name, _, _ = strings.Cut(name, "[")
+			name, text := inputProblem(l, p)
 			if i := slices.IndexFunc(t.Fields, func(f tryField) bool { return f.Name == name }); i >= 0 && name != "" {
-				t.Fields[i].Error = p.Message
+				t.Fields[i].Error = text
 			} else if t.Raw {
-				t.RawError = strings.TrimPrefix(p.Field+": ", ": ") + p.Message
+				t.RawError = text
 			} else {
-				t.Errors = append(t.Errors, strings.TrimPrefix(p.Field+": ", ": ")+p.Message)
+				t.Errors = append(t.Errors, text)
 			}
 		}
 	default:
@@ -295,7 +294,7 @@ func (t *tryData) refused(l *locale, err error) error {
 	case http.StatusTooManyRequests:
 		t.Errors = append(t.Errors, l.T("error.ratelimit"))
 	case http.StatusConflict:
-		t.Errors = append(t.Errors, message(err))
+		t.Errors = append(t.Errors, message(l, err))
 	default:
 		return err
 	}

@@ -172,7 +172,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	a := httperr.Classify(err)
 	if a.Status == http.StatusUnauthorized {
-		http.Redirect(w, r, "/signin?next="+url.QueryEscape(localPath(r.URL.RequestURI())), http.StatusSeeOther)
+		http.Redirect(w, r, "/signin?next="+url.QueryEscape(localPath(h.pagePath(r))), http.StatusSeeOther)
 		return
 	}
 	if a.RetryAfter > 0 {
@@ -187,7 +187,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case known:
 		d.Key = m.key
 		if m.detail {
-			d.Detail = a.Detail
+			d.Detail, _ = localeFrom(r.Context()).word(a.Detail) // a reason no wording knows is left out
 		}
 	default:
 		h.log.ErrorContext(r.Context(), "page failed", "error", err, "method", r.Method, "path", r.URL.Path)

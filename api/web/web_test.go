@@ -39,7 +39,7 @@ func TestErrorPagesSayWhatHappened(t *testing.T) {
 		{"a catalogue entry cannot be tried", visitor, "POST", "/plugins/signalement/try", http.StatusConflict,
 			[]string{"This plugin cannot be tried", "Only runnable plugins"}},
 		{"a refusal says why", eve, "GET", "/hackathons/paris-2016/leaderboard.csv", http.StatusForbidden,
-			[]string{"Not allowed", "the results of this edition are not published yet"}},
+			[]string{"Not allowed", "The results of this hackathon are not published yet."}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var form url.Values

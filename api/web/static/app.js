@@ -5,6 +5,19 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  // The filters fold behind their summary on small screens; on wide ones
+  // they stay open beside the results, whatever the search as you type does.
+  var wide = window.matchMedia("(min-width: 48.01rem)");
+  var unfold = function (open) {
+    var f = document.getElementById("filters");
+    if (f && (open || wide.matches)) f.open = true;
+  };
+  unfold(false);
+  wide.addEventListener("change", function () { unfold(false); });
+  document.addEventListener("click", function (e) {
+    if (wide.matches && e.target.closest && e.target.closest("#filters > summary")) e.preventDefault();
+  });
+
   var form = document.getElementById("search");
   var results = document.getElementById("results");
   if (form && results) {
@@ -22,7 +35,9 @@
         .then(function (html) {
           var active = document.activeElement, name = active && active.name, value = active && active.value;
           var inResults = active && results.contains(active);
+          var open = (document.getElementById("filters") || {}).open;
           results.innerHTML = html;
+          unfold(open);
           history.replaceState(null, "", "/" + (qs ? "?" + qs : ""));
           if (inResults && name) {
             var again = results.querySelector('[name="' + CSS.escape(name) + '"]' +

@@ -1,0 +1,146 @@
+package web_test
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"testing"
+
+	"github.com/riposte-civic/riposte/api/auth"
+)
+
+// fixture is an edition open for entries, paris-2016, with two entries of
+// the team (alpha and beta), two judges, and one judge assigned to each
+// entry; and the built-in plugins, to try.
+type fixture struct {
+	org, j1, j2, team auth.User
+}
+
+func (e *env) fixture() fixture {
+	e.t.Helper()
+	ctx := context.Background()
+	f := fixture{org: e.user("org@example.org", auth.RoleOrganizer), j1: e.user("j1@example.org", auth.RoleJudge),
+		j2: e.user("j2@example.org", auth.RoleJudge), team: e.user("team@example.org", auth.RoleParticipant)}
+	e.edition(f.org, "paris-2016")
+	for _, slug := range []string{"alpha", "beta"} {
+		e.published(f.team, manifest(slug, "Tool "+slug, "Summary of "+slug))
+		if _, _, err := e.hk.Submit(ctx, f.team, "paris-2016", slug); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	for _, j := range []auth.User{f.j1, f.j2} {
+		if _, err := e.hk.AddJudge(ctx, f.org, "paris-2016", j.ID); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	if _, err := e.hk.Assign(ctx, f.org, "paris-2016", 1); err != nil {
+		e.t.Fatal(err)
+	}
+	e.builtins()
+	return f
+}
+
+// queued returns the entry of the edition a judge is asked to review.
+func (e *env) queued(j auth.User) string {
+	e.t.Helper()
+	items, err := e.hk.Queue(context.Background(), j)
+	if err != nil || len(items) == 0 {
+		e.t.Fatalf("queue of %s: %v %v", j.Email, items, err)
+	}
+	return items[0].PluginSlug
+}
+
+var (
+	postRoute = regexp.MustCompile(`m\.Handle\("POST ([^"]+)"`)
+	backLink  = regexp.MustCompile(`href="(/(?:lang/[a-z]+|signin)\?next=[^"]*)"`)
+)
+
+// Every form's answer, refused or not, leads back only to pages that
+// exist: the language switch and "Sign in" of an answer shown at a form's
+// address point to the page the form belongs to, and a redirect goes to a
+// page that answers GET. Every form of routes.go is tried.
+func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
+	e := newEnv(t)
+	f := e.fixture()
+	as := map[string]*browser{"visitor": e.browser()}
+	for role, email := range map[string]string{"org": f.org.Email, "judge": f.j1.Email, "team": f.team.Email} {
+		as[role] = e.browser()
+		as[role].signIn(email)
+	}
+	mine := e.queued(f.j1)
+	cases := []struct {
+		route, who, path string
+		form             url.Values
+	}{
+		{"/plugins/{slug}/try", "visitor", "/plugins/portes-ouvertes/try", url.Values{"country": {"XX"}, "language": {"en"}}},
+		{"/plugins/{slug}/remove", "org", "/plugins/alpha/remove", url.Values{"reason": {""}}},
+		{"/signin", "visitor", "/signin", url.Values{"email": {"nobody@example.org"}, "password": {"wrong password"}}},
+		{"/signup", "visitor", "/signup", url.Values{"email": {"not an address"}}},
+		{"/signout", "visitor", "/signout", url.Values{}},
+		{"/judge/{hackathon}/{plugin}", "judge", "/judge/paris-2016/" + mine, url.Values{"score.impact": {"x"}}},
+		{"/judge/{hackathon}/{plugin}/recuse", "judge", "/judge/paris-2016/" + mine + "/recuse", url.Values{"reason": {""}}},
+		{"/organize/{slug}/judges", "org", "/organize/paris-2016/judges", url.Values{"email": {"nobody@example.org"}}},
+		{"/organize/{slug}/judges/{id}/remove", "org", "/organize/paris-2016/judges/999999/remove", url.Values{}},
+		{"/organize/{slug}/conflicts", "org", "/organize/paris-2016/conflicts", url.Values{"reason": {""}}},
+		{"/organize/{slug}/assign", "org", "/organize/paris-2016/assign", url.Values{"judges_per_submission": {"0"}}},
+		{"/organize/{slug}/decisions/{plugin}", "org", "/organize/paris-2016/decisions/alpha", url.Values{"status": {"maybe"}}},
+		{"/organize/new", "org", "/organize/new", url.Values{"name": {""}}},
+		{"/organize/new", "org", "/organize/new", url.Values{"rows": {"5"}}},
+		{"/organize/{slug}/edit", "org", "/organize/paris-2016/edit", url.Values{"name": {""}}},
+		{"/organize/{slug}/publish", "org", "/organize/paris-2016/publish", url.Values{"confirm": {"yes"}}},
+		{"/organize/{slug}/publish", "visitor", "/organize/paris-2016/publish", url.Values{"confirm": {"yes"}}},
+		{"/my/new", "team", "/my/new", url.Values{"manifest": {"slug: x"}}},
+		{"/my/plugins/{slug}/versions/new", "team", "/my/plugins/alpha/versions/new", url.Values{"manifest": {"slug: alpha"}}},
+		{"/my/plugins/{slug}/publish", "team", "/my/plugins/alpha/publish", url.Values{}},
+		{"/my/plugins/{slug}/submit", "team", "/my/plugins/alpha/submit", url.Values{"edition": {"nowhere"}}},
+		{"/my/plugins/{slug}/entries/{edition}/withdraw", "team", "/my/plugins/alpha/entries/nowhere/withdraw", url.Values{}},
+	}
+	src, err := os.ReadFile("routes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range postRoute.FindAllStringSubmatch(string(src), -1) {
+		if !slices.ContainsFunc(cases, func(c struct {
+			route, who, path string
+			form             url.Values
+		}) bool {
+			return c.route == m[1]
+		}) {
+			t.Errorf("no case tries the form POST %s", m[1])
+		}
+	}
+	for _, c := range cases {
+		t.Run(c.who+" "+c.path, func(t *testing.T) {
+			b := as[c.who]
+			p := b.post(c.path, c.form)
+			var links []string
+			if p.StatusCode/100 == 3 {
+				links = append(links, p.Header.Get("Location"))
+			} else {
+				for _, m := range backLink.FindAllStringSubmatch(p.body, -1) {
+					links = append(links, html.UnescapeString(m[1]))
+				}
+				if len(links) == 0 {
+					t.Fatalf("status %d with no language switch:\n%s", p.StatusCode, p.body)
+				}
+			}
+			for _, link := range links {
+				target := link
+				if u, err := url.Parse(link); err == nil && u.Query().Has("next") {
+					target = u.Query().Get("next")
+				}
+				viewer := b
+				if c.who == "visitor" && c.route != "/signout" && c.route != "/signin" && c.route != "/signup" && c.route != "/plugins/{slug}/try" {
+					viewer = as["org"] // signing in leads there
+				}
+				if got := viewer.get(target); got.StatusCode != http.StatusOK {
+					t.Errorf("the answer (status %d) links to %s, which answers %d", p.StatusCode, target, got.StatusCode)
+				}
+			}
+		})
+	}
+}
