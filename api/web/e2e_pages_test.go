@@ -92,6 +92,7 @@ func TestBrowserPagesFitAPhone(t *testing.T) {
 	team.open("/my/plugins")
 	team.open("/my/plugins/alpha")
 	team.open("/my/new")
+	team.open("/my/new/manifest")
 	long := "description: |\n" + strings.Repeat("  A line of the description, long enough to fill the listing of the manifest.\n", 60)
 	team.do(chromedp.SetValue(chromedp.ID("manifest"), strings.Replace(manifest("veille", "Veille", "Watch", long), "MIT", "MITT", 1)),
 		chromedp.Submit(chromedp.ID("manifest")))

@@ -94,6 +94,8 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		{"/organize/{slug}/publish", "org", "/organize/paris-2016/publish", url.Values{"confirm": {"yes"}}},
 		{"/organize/{slug}/publish", "visitor", "/organize/paris-2016/publish", url.Values{"confirm": {"yes"}}},
 		{"/my/new", "team", "/my/new", url.Values{"manifest": {"slug: x"}}},
+		{"/my/new", "team", "/my/new", url.Values{"name": {""}}},
+		{"/my/new/manifest", "team", "/my/new/manifest", url.Values{"manifest": {"slug: x"}}},
 		{"/my/plugins/{slug}/versions/new", "team", "/my/plugins/alpha/versions/new", url.Values{"manifest": {"slug: alpha"}}},
 		{"/my/plugins/{slug}/publish", "team", "/my/plugins/alpha/publish", url.Values{}},
 		{"/my/plugins/{slug}/submit", "team", "/my/plugins/alpha/submit", url.Values{"edition": {"nowhere"}}},
