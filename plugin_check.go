@@ -355,11 +355,15 @@ func runInSandbox(ctx context.Context, m *plugins.Manifest, bin []byte, stdout i
 func checkModule(ctx context.Context, host *wasm.Host, m *plugins.Manifest, bin []byte, stdout io.Writer) error {
 	_, err := host.Check(ctx, bin, m.Runtime.Memory())
 	var me *wasm.ModuleError
-	if errors.As(err, &me) {
-		printProblems(stdout, me.Problems)
-		return fmt.Errorf("the module cannot run as a plugin: %d problem(s)", len(me.Problems))
+	if !errors.As(err, &me) {
+		return err
 	}
-	return err
+	printProblems(stdout, me.Problems)
+	hint := ""
+	if slices.ContainsFunc(me.Problems, func(p plugins.Problem) bool { return p.Path == "module.memory" }) {
+		hint = fmt.Sprintf("; runtime.memory_mb of the manifest is %d MiB (at most %d)", m.Runtime.Memory(), plugins.MaxMemoryMB)
+	}
+	return fmt.Errorf("the module cannot run as a plugin: %d problem(s)%s", len(me.Problems), hint)
 }
 
 // answerLine is how long an example took and what it answered, shortened.
