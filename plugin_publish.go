@@ -36,13 +36,15 @@ func newPluginPublishCommand(getenv func(string) string) *cobra.Command {
 	var o publishOptions
 	c := &cobra.Command{
 		Use:   "publish [DIR] [--server URL] [--module FILE] [--draft]",
-		Short: "upload a plugin's module, register the plugin or its new version, publish it (token in RIPOSTE_TOKEN)",
+		Short: "upload a plugin's module, register the plugin or its version, publish it (RIPOSTE_TOKEN)",
 		Long: "Publish the plugin in DIR (default: the current folder) on a Riposte server, with the API token in\n" +
 			"RIPOSTE_TOKEN (scope plugins:write). It validates the manifest; for a wasm plugin it builds the module\n" +
 			"as its go:generate line says (or takes --module), runs the checks of `riposte plugin test`, uploads\n" +
 			"the module and writes its SHA-256 into runtime.module of the manifest. Then it registers the plugin,\n" +
 			"or adds the manifest's version to it, publishes the plugin unless --draft is given, and prints its\n" +
-			"address and a curl that invokes it. Exit 1 when the server refuses, with its reasons one a line.",
+			"address and a curl that invokes it. Exit 1 when the server refuses, with its reasons one a line.\n\n" +
+			"Create the token once, signed in to the server: POST /api/v1/me/tokens with\n" +
+			`{"name":"publish","scopes":["plugins:write","plugins:invoke"]}` + " (docs/plugin-guide.md shows the curl).",
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) > 1 {
 				return usageErr(c, "plugin publish takes at most one DIR, got %q", args)
@@ -429,5 +431,6 @@ var refusalHints = map[int]string{
 const (
 	versionConflict = "A version is published once and never changes, even yanked: raise version in the manifest, " +
 		"say what changed under changes, and publish again."
-	slugConflict = "Another account has this slug (a draft of theirs, or a removed plugin): choose another slug in the manifest."
+	slugConflict = "The slug is taken (by another account's draft, or by a removed plugin: a slug is never given again): " +
+		"choose another slug in the manifest."
 )
