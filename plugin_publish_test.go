@@ -257,6 +257,10 @@ func TestPluginPublishReportsTheServersReasons(t *testing.T) {
 	builtin := catalogueEntry(t, "a-builtin")
 	editFile(t, filepath.Join(builtin, "manifest.yaml"), "runtime: {type: none}", "runtime: {type: builtin, builtin: a-builtin}")
 	unreachable := "http://127.0.0.1:1"
+	taken := catalogueEntry(t, "taken-slug")
+	if out, code := publish(t, newAPIToken(t, base, "carol@example.org", "plugins:write"), taken, "--server", base, "--draft"); code != 0 {
+		t.Fatalf("carol's draft: exit %d\n%s", code, out)
+	}
 	for _, tc := range []struct {
 		name, token string
 		args        []string
@@ -265,6 +269,8 @@ func TestPluginPublishReportsTheServersReasons(t *testing.T) {
 	}{
 		{"an endpoint the server refuses", token, []string{local, "--server", base}, 1,
 			[]string{"runtime.endpoint: must be an https URL", "refused to register local-tool 1.0.0: 422 Unprocessable Entity"}},
+		{"a slug another account has as a draft", token, []string{taken, "--server", base}, 1,
+			[]string{"refused to register taken-slug 1.0.0: 409 Conflict", "The slug is taken"}},
 		{"an unknown token", "rpt_not-a-token", []string{entry, "--server", base}, 1,
 			[]string{"401 Unauthorized", "RIPOSTE_TOKEN is not a valid API token", "POST /api/v1/me/tokens"}},
 		{"a token without plugins:write", readOnly, []string{entry, "--server", base}, 1,
