@@ -108,7 +108,7 @@ func runPluginPublish(ctx context.Context, o publishOptions, stdout io.Writer) e
 	if m, err = checkManifest(f.manifestFile, data, plugins.Options{AllowInsecureEndpoints: true}, stdout); err != nil {
 		return err
 	}
-	status, created, err := register(ctx, api, f, m, data, o.draft)
+	status, created, err := register(ctx, api, m, data, o.draft)
 	if err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ type pluginState struct {
 // register creates the plugin, or adds the manifest's version to it, and
 // publishes it unless draft. It returns the plugin's status and whether it
 // was created.
-func register(ctx context.Context, api *apiClient, f pluginFolder, m *plugins.Manifest, data []byte, draft bool) (string, bool, error) {
+func register(ctx context.Context, api *apiClient, m *plugins.Manifest, data []byte, draft bool) (string, bool, error) {
 	res, err := api.do(ctx, request{method: http.MethodGet, path: "/api/v1/plugins/" + m.Slug})
 	if err != nil {
 		return "", false, err

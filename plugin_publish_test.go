@@ -337,7 +337,7 @@ func TestPluginPublishRetriesWithTheSameIdempotencyKey(t *testing.T) {
 	m, _ := checkManifest(f.manifestFile, f.data, plugins.Options{}, io.Discard)
 	api := newAPIClient(srv.URL, "rpt_x", io.Discard)
 	api.backoff = time.Millisecond
-	status, created, err := register(t.Context(), api, f, m, f.data, false)
+	status, created, err := register(t.Context(), api, m, f.data, false)
 	if err != nil || status != "published" || !created {
 		t.Fatalf("register: %q, %v, %v", status, created, err)
 	}
