@@ -59,9 +59,10 @@ func TestGuideStepsAreTheShBlocks(t *testing.T) {
 
 // TestGuideRunsAgainstARealServer follows docs/plugin-guide.md as a
 // participant would: it runs the guide's steps with bash, in an empty
-// folder, against a Riposte built from this checkout, with the plugin the
-// guide scaffolds served on loopback, and checks what the plugin answers
-// through Riposte.
+// folder, against a Riposte built from this checkout — the wasm plugin the
+// guide scaffolds, tested and published with the command line, and the
+// http plugin it scaffolds, served on loopback — and checks what the
+// plugins answer through Riposte.
 func TestGuideRunsAgainstARealServer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs Riposte and a plugin; skipped with -short")
@@ -95,14 +96,23 @@ func TestGuideRunsAgainstARealServer(t *testing.T) {
 		return
 	}
 
-	// The answers the guide shows, through Riposte: the plugin it scaffolds
-	// at 0.1.0, then 0.2.0 from CI, a built-in, and the errors it explains.
+	// The answers the guide shows, through Riposte: the wasm plugin it
+	// scaffolds, tested in the sandbox and published at 0.1.0, then 0.2.0;
+	// the http plugin at 0.1.0, then 0.2.0 from CI, a built-in, and the
+	// errors it explains.
+	const wasmAnswer = `{"output":{"text":"Ne prenez pas le métro ce soir","words":7},"plugin":"tract-tidy","version":"0.1.0","duration_ms":`
 	const answer = `{"output":{"text":"Ne prenez pas le métro ce soir","words":7},"plugin":"tract-check","version":"0.1.0","duration_ms":`
-	if !strings.Contains(string(guide), answer) {
-		t.Errorf("the guide no longer shows the answer %s", answer)
+	for _, a := range []string{wasmAnswer, answer} {
+		if !strings.Contains(string(guide), a) {
+			t.Errorf("the guide no longer shows the answer %s", a)
+		}
 	}
 	full := stdout
 	for _, want := range []string{
+		"PASS  tract-tidy 0.1.0 runs in Riposte's sandbox",
+		"registered tract-tidy 0.1.0; it is published",
+		wasmAnswer,
+		"added version 0.2.0 to tract-tidy; it is published",
 		"valid manifest of tract-check 0.1.0",
 		answer,
 		`"plugin":"tract-check","version":"0.2.0"`,

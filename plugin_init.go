@@ -59,7 +59,7 @@ var httpPluginModules = []struct {
 const pluginSummary = "Tidies a message (trims it, collapses its spaces) and counts its words"
 
 // pluginInitUsage is the synopsis of `riposte plugin init`.
-const pluginInitUsage = "riposte plugin init NAME [--runtime http|builtin] [--dir DIR]"
+const pluginInitUsage = "riposte plugin init NAME [--runtime wasm|http|builtin] [--dir DIR]"
 
 // scaffold is what the templates are filled in with.
 type scaffold struct {
@@ -70,7 +70,10 @@ type scaffold struct {
 	Dir        string // builtin: the folder, relative to the checkout, with slashes
 	ImportPath string // builtin: the package's import path
 
-	// go.mod of an http plugin.
+	// wasm: runtime.module until the first publish sets it.
+	Module string
+
+	// go.mod of an http or wasm plugin.
 	GoVersion string
 	Require   []string // "path version" of the modules it imports
 	Indirect  []string // "path version" of the modules those import
@@ -86,11 +89,12 @@ type scaffoldFile struct {
 func newPluginInitCommand() *cobra.Command {
 	var kind, dir string
 	c := &cobra.Command{
-		Use:   "init NAME [--runtime http|builtin] [--dir DIR]",
+		Use:   "init NAME [--runtime wasm|http|builtin] [--dir DIR]",
 		Short: "create a working plugin: manifest, code, tests, README (see docs/plugin-guide.md)",
 		Long: "Create a working plugin named NAME (its slug): a manifest, the code, its tests and a README.\n" +
-			"An http plugin is a Go module of its own that builds anywhere; a builtin goes into plugins/ of a\n" +
-			"Riposte checkout. docs/plugin-guide.md goes from there to a published plugin.",
+			"A wasm plugin is a Go program that Riposte runs itself, sandboxed (no server to host); an http\n" +
+			"plugin is a service you host. Both are Go modules of their own that build anywhere. A builtin\n" +
+			"goes into plugins/ of a Riposte checkout. docs/plugin-guide.md goes from there to a published plugin.",
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageErr(c, "plugin init needs one NAME: %s", pluginInitUsage)
@@ -101,7 +105,7 @@ func newPluginInitCommand() *cobra.Command {
 			return runPluginInit(c.Context(), args[0], kind, dir, c.OutOrStdout())
 		},
 	}
-	c.Flags().StringVar(&kind, "runtime", plugins.RuntimeHTTP, "http (a service Riposte calls) or builtin (compiled into Riposte)")
+	c.Flags().StringVar(&kind, "runtime", plugins.RuntimeHTTP, "wasm (a program Riposte runs, sandboxed), http (a service Riposte calls) or builtin (compiled into Riposte)")
 	c.Flags().StringVar(&dir, "dir", "", "the folder to create (default: NAME, or plugins/PACKAGE for a builtin)")
 	return c
 }
@@ -117,8 +121,11 @@ func runPluginInit(ctx context.Context, slug, kind, dir string, stdout io.Writer
 		return initBuiltin(slug, dir, stdout)
 	case plugins.RuntimeHTTP:
 		return initHTTP(ctx, slug, dir, stdout)
+	case plugins.RuntimeWASM:
+		return initWASM(slug, dir, stdout)
 	}
-	return fmt.Errorf("unknown runtime %q: want http (a service Riposte calls) or builtin (a tool compiled into Riposte); "+
+	return fmt.Errorf("unknown runtime %q: want wasm (a program Riposte runs, sandboxed), http (a service Riposte calls) "+
+		"or builtin (a tool compiled into Riposte); "+
 		"a catalogue entry needs only a manifest, see docs/plugin-manifest.md", kind)
 }
 
@@ -250,6 +257,54 @@ Next steps:
 The endpoint in manifest.yaml is a placeholder: put your server's public https address there.
 To try the plugin with a Riposte on your machine, run that Riposte with
 RIPOSTE_PLUGINS_ALLOW_PRIVATE=true and use http://127.0.0.1:8081/invoke as the endpoint.
+`, relativePath(abs))
+	return nil
+}
+
+// placeholderModule is runtime.module in a new wasm plugin's manifest: a
+// valid value that names no module, until `riposte plugin publish` sets
+// the SHA-256 of the module it uploads.
+var placeholderModule = "sha256:" + strings.Repeat("0", 64)
+
+// initWASM writes a plugin that Riposte runs as a WebAssembly module: a
+// Go module of its own, standard library only.
+func initWASM(slug, dir string, stdout io.Writer) error {
+	if dir == "" {
+		dir = slug
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	gomod, err := riposteModuleFiles.ReadFile("go.mod")
+	if err != nil {
+		return err
+	}
+	s := scaffold{Slug: slug, Name: displayName(slug), Summary: pluginSummary, Module: placeholderModule, GoVersion: goVersion(string(gomod))}
+	files := []scaffoldFile{
+		{name: "manifest.yaml", template: "wasm/manifest.yaml.tmpl"},
+		{name: "main.go", template: "wasm/main.go.tmpl"},
+		{name: "main_test.go", template: "wasm/main_test.go.tmpl"},
+		{name: "go.mod", template: "wasm/go.mod.tmpl"},
+		{name: "README.md", template: "wasm/README.md.tmpl"},
+	}
+	written, err := writeScaffold(abs, files, s, plugins.Options{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Created the wasm plugin %s, which Riposte runs itself, sandboxed:\n", slug)
+	listFiles(stdout, written)
+	fmt.Fprintf(stdout, `
+Next steps:
+- run its tests, then build the module and run it as Riposte will, on the manifest's examples:
+    cd %s
+    go test ./...
+    riposte plugin test
+- publish it with an API token that has the plugins:write scope:
+    RIPOSTE_TOKEN=rpt_… riposte plugin publish --server https://riposte.example.org
+  It builds and uploads the module, sets runtime.module in manifest.yaml, registers
+  and publishes the plugin, and prints how to invoke it. docs/plugin-guide.md goes
+  through each step.
 `, relativePath(abs))
 	return nil
 }

@@ -46,7 +46,8 @@ func TestVersionAndUsage(t *testing.T) {
 // commandPaths are every command of the command line.
 var commandPaths = [][]string{
 	{"serve"}, {"migrate"}, {"migrate", "up"}, {"migrate", "down"}, {"migrate", "status"}, {"user", "create"},
-	{"seed"}, {"reindex"}, {"plugin"}, {"plugin", "init"}, {"plugin", "validate"}, {"healthcheck"}, {"version"},
+	{"seed"}, {"reindex"}, {"plugin"}, {"plugin", "init"}, {"plugin", "validate"}, {"plugin", "test"}, {"plugin", "publish"},
+	{"healthcheck"}, {"version"},
 }
 
 func TestEveryCommandHasItsOwnHelp(t *testing.T) {
@@ -89,6 +90,8 @@ func TestCommandLineMistakesExitWith2AndTheCommandsUsage(t *testing.T) {
 		{[]string{"migrate", "status", "--data-dir"}, "flag needs an argument", "riposte migrate status"},
 		{[]string{"user", "create"}, "user create needs --email", "riposte user create --email E"},
 		{[]string{"plugin", "validate"}, "plugin validate needs one FILE", "riposte plugin validate FILE"},
+		{[]string{"plugin", "test", "one", "two"}, "plugin test takes at most one DIR", "riposte plugin test [DIR]"},
+		{[]string{"plugin", "publish", "--frob"}, "unknown flag: --frob", "riposte plugin publish [DIR]"},
 		{[]string{"help", "frobnicate"}, `no command "frobnicate"`, "usage: riposte [command]"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

@@ -4,6 +4,9 @@
 // output schema.
 //
 //	func TestConformance(t *testing.T) { pluginstest.Run(t, &MyPlugin{}) }
+//
+// Check runs the same suite without a *testing.T, on a plugin of any
+// runtime: `riposte plugin test` runs it on a WebAssembly module.
 package pluginstest
 
 import (
@@ -18,64 +21,122 @@ import (
 	"github.com/riposte-civic/riposte/plugins"
 )
 
-// Run checks a compiled-in plugin.
+// Run checks a compiled-in plugin: Check, as subtests, after checking that
+// its manifest says runtime type builtin.
 func Run(t *testing.T, p plugins.Plugin) {
 	t.Helper()
 	m := p.Manifest()
 	if m == nil {
 		t.Fatal("Manifest() returned nil")
 	}
-	if err := plugins.Validate(m, plugins.Options{AllowBuiltin: true}); err != nil {
-		t.Fatalf("invalid manifest: %v", err)
+	results, err := Check(t.Context(), p, plugins.Options{AllowBuiltin: true})
+	if err != nil {
+		t.Fatal(err)
 	}
 	if m.Runtime.Type != plugins.RuntimeBuiltin || m.Runtime.Builtin == "" {
 		t.Fatalf("a compiled-in plugin has runtime type builtin and an id; got %+v", m.Runtime)
 	}
-	in, err := plugins.CompileSchema(m.InputSchema)
-	if err != nil {
-		t.Fatalf("input_schema: %v", err)
-	}
-	out, err := plugins.CompileSchema(m.OutputSchema)
-	if err != nil {
-		t.Fatalf("output_schema: %v", err)
-	}
-	for _, ex := range m.Examples {
-		t.Run(ex.Name, func(t *testing.T) {
-			if probs := in.Validate(ex.Input, "input"); len(probs) > 0 {
-				t.Fatalf("example input does not match input_schema: %v", probs)
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), time.Duration(m.Runtime.Timeout())*time.Millisecond)
-			defer cancel()
-			got, err := p.Invoke(ctx, ex.Input)
-			if err != nil {
-				t.Fatalf("Invoke: %v", err)
-			}
-			if !json.Valid(got) {
-				t.Fatalf("output is not JSON: %s", got)
-			}
-			if probs := out.Validate(got, "output"); len(probs) > 0 {
-				t.Fatalf("output does not match output_schema: %v\n%s", probs, got)
+	for _, r := range results {
+		t.Run(r.Name, func(t *testing.T) {
+			if r.Err != nil {
+				t.Fatal(r.Err)
 			}
 		})
 	}
-	t.Run("stops when its context ends", func(t *testing.T) {
-		if len(m.Examples) == 0 {
-			t.Skip("no example to run")
+}
+
+// Result is the outcome of one check of the conformance suite.
+type Result struct {
+	// Name is the example's name, or StopsWhenCanceled.
+	Name string
+	// Output is what the plugin answered to the example.
+	Output json.RawMessage
+	// Duration is how long the plugin took.
+	Duration time.Duration
+	// Err says why the check failed; nil when it passed.
+	Err error
+}
+
+// StopsWhenCanceled names the check that a plugin called with a canceled
+// context returns rather than runs.
+const StopsWhenCanceled = "stops when its context ends"
+
+// Check runs the conformance suite on any plugin, whatever its runtime,
+// without a *testing.T: the command line's `riposte plugin test` and Run
+// share it. It returns an error, and no results, when the manifest is
+// invalid under opts or a schema does not compile. Otherwise it runs each
+// example within the manifest's timeout_ms, checking its input against
+// input_schema and the output against output_schema, then checks that a
+// call with a canceled context returns; each gives one Result.
+func Check(ctx context.Context, p plugins.Plugin, opts plugins.Options) ([]Result, error) {
+	m := p.Manifest()
+	if m == nil {
+		return nil, errors.New("Manifest() returned nil")
+	}
+	if err := plugins.Validate(m, opts); err != nil {
+		return nil, fmt.Errorf("invalid manifest: %w", err)
+	}
+	in, err := plugins.CompileSchema(m.InputSchema)
+	if err != nil {
+		return nil, fmt.Errorf("input_schema: %w", err)
+	}
+	out, err := plugins.CompileSchema(m.OutputSchema)
+	if err != nil {
+		return nil, fmt.Errorf("output_schema: %w", err)
+	}
+	var results []Result
+	for _, ex := range m.Examples {
+		results = append(results, runExample(ctx, p, ex, in, out))
+	}
+	if len(m.Examples) > 0 {
+		results = append(results, Result{Name: StopsWhenCanceled, Err: stopsWhenCanceled(p, m.Examples[0].Input)})
+	}
+	return results, nil
+}
+
+// runExample runs one example and checks it against the schemas.
+func runExample(ctx context.Context, p plugins.Plugin, ex plugins.Example, in, out *plugins.Schema) Result {
+	r := Result{Name: ex.Name}
+	if probs := in.Validate(ex.Input, "input"); len(probs) > 0 {
+		r.Err = fmt.Errorf("example input does not match input_schema: %v", probs)
+		return r
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Duration(p.Manifest().Runtime.Timeout())*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	got, err := p.Invoke(ctx, ex.Input)
+	r.Duration = time.Since(start)
+	switch {
+	case err != nil:
+		r.Err = fmt.Errorf("Invoke: %w", err)
+	case !json.Valid(got):
+		r.Err = fmt.Errorf("output is not JSON: %s", got)
+	default:
+		r.Output = got
+		if probs := out.Validate(got, "output"); len(probs) > 0 {
+			r.Err = fmt.Errorf("output does not match output_schema: %v\n%s", probs, got)
 		}
-		ctx, cancel := context.WithCancel(context.Background())
-		cancel()
-		done := make(chan error, 1)
-		go func() { _, err := p.Invoke(ctx, m.Examples[0].Input); done <- err }()
-		select {
-		case err := <-done:
-			var ie *plugins.InputError
-			if errors.As(err, &ie) {
-				t.Fatalf("a cancelled call reported an input error: %v", err)
-			}
-		case <-time.After(5 * time.Second):
-			t.Fatal("Invoke ignored a cancelled context")
+	}
+	return r
+}
+
+// stopsWhenCanceled calls p with a canceled context: it must return, and
+// not blame the input.
+func stopsWhenCanceled(p plugins.Plugin, input json.RawMessage) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	done := make(chan error, 1)
+	go func() { _, err := p.Invoke(ctx, input); done <- err }()
+	select {
+	case err := <-done:
+		var ie *plugins.InputError
+		if errors.As(err, &ie) {
+			return fmt.Errorf("a canceled call reported an input error: %w", err)
 		}
-	})
+		return nil
+	case <-time.After(5 * time.Second):
+		return errors.New("Invoke ignored a canceled context")
+	}
 }
 
 // Presented checks that a plugin's form and answers read well in each of
