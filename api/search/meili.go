@@ -241,22 +241,8 @@ func (m *Meili) Search(ctx context.Context, q Query) (Result, error) {
 	start := time.Now()
 	req := meiliRequest(q)
 	multi, counted := meiliMultiSearch(q, m.index, req)
-	var answers []meiliAnswer
 	cctx, cancel := context.WithTimeout(ctx, meiliSearchTimeout)
-	var err error
-	if multi == nil {
-		answers = make([]meiliAnswer, 1)
-		err = m.post(cctx, m.searchURL, req, &answers[0])
-	} else {
-		var resp struct {
-			Results []meiliAnswer `json:"results"`
-		}
-		err = m.post(cctx, m.multiURL, multi, &resp)
-		answers = resp.Results
-		if err == nil && len(answers) != len(multi.Queries) {
-			err = fmt.Errorf("meilisearch: multi-search: %d answers to %d searches", len(answers), len(multi.Queries))
-		}
-	}
+	answers, err := m.answers(cctx, req, multi)
 	cancel()
 	if err != nil {
 		return Result{}, err
@@ -284,6 +270,25 @@ func (m *Meili) Search(ctx context.Context, q Query) (Result, error) {
 	}
 	res.Took = time.Since(start)
 	return res, nil
+}
+
+// answers sends req alone when multi is nil, else multi, and returns
+// the answers in the order of the searches.
+func (m *Meili) answers(ctx context.Context, req *meilisearch.SearchRequest, multi *meilisearch.MultiSearchRequest) ([]meiliAnswer, error) {
+	if multi == nil {
+		answers := make([]meiliAnswer, 1)
+		return answers, m.post(ctx, m.searchURL, req, &answers[0])
+	}
+	var resp struct {
+		Results []meiliAnswer `json:"results"`
+	}
+	if err := m.post(ctx, m.multiURL, multi, &resp); err != nil {
+		return nil, err
+	}
+	if len(resp.Results) != len(multi.Queries) {
+		return nil, fmt.Errorf("meilisearch: multi-search: %d answers to %d searches", len(resp.Results), len(multi.Queries))
+	}
+	return resp.Results, nil
 }
 
 // post sends a search request (one search, or a multi-search) to url and
@@ -355,8 +360,9 @@ func readAnswer(res *http.Response) ([]byte, error) {
 }
 
 // MeiliRequest returns the body of the search request the adapter sends
-// Meilisearch for q, so that Meilisearch can be measured on the very same
-// request without Riposte in front.
+// Meilisearch for q (for a q filtering facets, the first search of the
+// multi-search it sends), so that Meilisearch can be measured on the very
+// same request without Riposte in front.
 func MeiliRequest(q Query) ([]byte, error) {
 	return json.Marshal(meiliRequest(q))
 }
