@@ -36,10 +36,10 @@ type SearchHighlight struct {
 }
 
 // SearchResponse is a page of search results with facet counts over all of
-// them.
+// them, each field's counted without that field's own filter.
 type SearchResponse struct {
 	Hits             []SearchHit               `json:"hits"`
-	Facets           map[string]map[string]int `json:"facets"`
+	Facets           map[string]map[string]int `json:"facets"` // field → value → plugins matching the text and every filter but the field's own
 	Total            int                       `json:"total" example:"42"`
 	Limit            int                       `json:"limit" example:"20"`
 	Offset           int                       `json:"offset" example:"0"`
@@ -50,7 +50,7 @@ type SearchResponse struct {
 // handleSearch finds published plugins.
 //
 //	@Summary		Search plugins
-//	@Description	Typo-tolerant, faceted search of published plugins in French, English and Arabic. Words with 5–8 letters tolerate one typo, 9 or more two; the last word also matches as a prefix; documents with every word come first, then fewer. Filters may repeat (category=a&category=b): values of one field are alternatives, fields combine. The text is never read as a query language. engine says who answered: database means the search engine is unreachable and the answer is plain matching on name, summary and tags.
+//	@Description	Typo-tolerant, faceted search of published plugins in French, English and Arabic. Words with 5–8 letters tolerate one typo, 9 or more two; the last word also matches as a prefix; documents with every word come first, then fewer. Filters may repeat (category=a&category=b): values of one field are OR-ed, fields are AND-ed. facets counts, for each facet field, the values of the plugins matching the text and every filter except that field's own: the count of a value is the total of the same search with that field's filter replaced by that value alone, so ticking a second value of a field adds at most its count to total (less the plugins having both); facets of fields without a filter count the hits. total and hits obey every filter. The text is never read as a query language. engine says who answered: database means the search engine is unreachable and the answer is plain matching on name, summary and tags.
 //	@Tags			search
 //	@Produce		json
 //	@Param			q			query		string		false	"What to look for (at most 512 bytes)"

@@ -2991,7 +2991,7 @@ const docTemplate = `{
         },
         "/api/v1/search": {
             "get": {
-                "description": "Typo-tolerant, faceted search of published plugins in French, English and Arabic. Words with 5–8 letters tolerate one typo, 9 or more two; the last word also matches as a prefix; documents with every word come first, then fewer. Filters may repeat (category=a\u0026category=b): values of one field are alternatives, fields combine. The text is never read as a query language. engine says who answered: database means the search engine is unreachable and the answer is plain matching on name, summary and tags.",
+                "description": "Typo-tolerant, faceted search of published plugins in French, English and Arabic. Words with 5–8 letters tolerate one typo, 9 or more two; the last word also matches as a prefix; documents with every word come first, then fewer. Filters may repeat (category=a\u0026category=b): values of one field are OR-ed, fields are AND-ed. facets counts, for each facet field, the values of the plugins matching the text and every filter except that field's own: the count of a value is the total of the same search with that field's filter replaced by that value alone, so ticking a second value of a field adds at most its count to total (less the plugins having both); facets of fields without a filter count the hits. total and hits obey every filter. The text is never read as a query language. engine says who answered: database means the search engine is unreachable and the answer is plain matching on name, summary and tags.",
                 "produces": [
                     "application/json"
                 ],
@@ -4659,6 +4659,7 @@ const docTemplate = `{
                     "example": "meilisearch"
                 },
                 "facets": {
+                    "description": "field → value → plugins matching the text and every filter but the field's own",
                     "type": "object",
                     "additionalProperties": {
                         "type": "object",

@@ -706,7 +706,11 @@ func hits(page []ranked, m matcher) []Hit {
 
 // collect keeps the documents that match the first word (every word, when
 // sorting by something else than relevance) and pass the filters: it counts
-// them and their facet values, and returns the page asked for.
+// them, returns the page asked for, and counts facet values. Values of one
+// field are OR-ed, so a field's values are counted over the documents
+// passing every filter but the field's own (disjunctive faceting): a
+// document failing one filtered field counts for that field's values only,
+// one failing two counts nowhere. All of it in one pass.
 func collect(v *view, sc *scratch, q Query, words int) (Result, []ranked) {
 	order := q.Sort
 	if order != Newest && order != ByName {
@@ -715,10 +719,14 @@ func collect(v *view, sc *scratch, q Query, words int) (Result, []ranked) {
 	limit, offset := max(0, min(q.Limit, MaxLimit)), max(0, min(q.Offset, MaxOffset))
 	top := topK{order: order, k: offset + limit}
 	counts := make([]int, len(v.facetKeys))
+	var fs filterSet
 	total := 0
 	docs := v.order
 	if words > 0 {
 		docs = sc.touched
+	}
+	if !fs.set(q.Filters) {
+		docs = nil
 	}
 	for _, d := range docs {
 		p := ranked{doc: d, e: v.entries[d]}
@@ -732,11 +740,22 @@ func collect(v *view, sc *scratch, q Query, words int) (Result, []ranked) {
 			}
 			p.score = sc.scores[d]
 		}
-		if len(q.Filters) > 0 && !p.e.doc.Matches(q.Filters) {
-			continue
+		vals := v.facetVals[v.facetStart[d]:v.facetStart[d+1]]
+		if fs.n > 0 {
+			switch failed, fails := fs.fails(&p.e.doc); {
+			case fails == 1 && failed.facet:
+				for _, id := range vals {
+					if v.facetKeys[id].field == failed.field {
+						counts[id]++
+					}
+				}
+				continue
+			case fails > 0:
+				continue
+			}
 		}
 		total++
-		for _, id := range v.facetVals[v.facetStart[d]:v.facetStart[d+1]] {
+		for _, id := range vals {
 			counts[id]++
 		}
 		top.push(p)
@@ -753,6 +772,50 @@ func collect(v *view, sc *scratch, q Query, words int) (Result, []ranked) {
 	}
 	page := top.sorted()
 	return res, page[min(offset, len(page)):]
+}
+
+// filterSet is a query's filters as collect tests them: the filtered
+// fields in the table's order, without a map or an allocation.
+type filterSet struct {
+	specs  [len(fieldSpecs)]*fieldSpec
+	values [len(fieldSpecs)][]string
+	n      int
+}
+
+// set reads filters into fs, and reports whether any document can pass
+// them: none has a value of an unknown field.
+func (fs *filterSet) set(filters map[Field][]string) bool {
+	if len(filters) == 0 {
+		return true
+	}
+	for i := range fieldSpecs {
+		if values := filters[fieldSpecs[i].field]; len(values) > 0 {
+			fs.specs[fs.n], fs.values[fs.n] = &fieldSpecs[i], values
+			fs.n++
+		}
+	}
+	for f, values := range filters {
+		if len(values) > 0 && specOf(f) == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// fails counts the filtered fields d has none of the values of, up to
+// two, and returns the last of them.
+func (fs *filterSet) fails(d *Document) (*fieldSpec, int) {
+	var failed *fieldSpec
+	fails := 0
+	for i := range fs.n {
+		if !fs.specs[i].holds(d, fs.values[i]) {
+			failed = fs.specs[i]
+			if fails++; fails == 2 {
+				break
+			}
+		}
+	}
+	return failed, fails
 }
 
 // detach gives a copy of an indexed document slices of its own.

@@ -57,6 +57,8 @@ func TestMeiliRequestStaysTheSame(t *testing.T) {
 	q := Query{Text: "propagande", Sort: Newest, Limit: 20, Offset: 40, Filters: map[Field][]string{
 		Category: {"detection", "research"}, Badge: {"accepted"}, Tag: {"bots"}}}
 	golden(t, "meili-request.json", indented(t, meiliRequest(q)))
+	multi, _ := meiliMultiSearch(q, "plugins", meiliRequest(q))
+	golden(t, "meili-multisearch.json", indented(t, multi))
 }
 
 // A document is stored in Meilisearch under the same attributes from one

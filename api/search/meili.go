@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	neturl "net/url"
@@ -29,8 +30,9 @@ type Meili struct {
 	http   *http.Client
 	key    string
 	index  string
-	// searchURL is where searches are posted (see search).
-	searchURL string
+	// searchURL and multiURL are where searches are posted (see post):
+	// one search, or several at once.
+	searchURL, multiURL string
 }
 
 var _ Engine = (*Meili)(nil)
@@ -71,7 +73,8 @@ func NewMeili(ctx context.Context, url, key, index string) (*Meili, error) {
 	// the outcome: callers retry instead (the relay does).
 	client := meilisearch.New(url, meilisearch.WithAPIKey(key), meilisearch.WithCustomClient(hc), meilisearch.DisableRetries())
 	m := &Meili{client: client, http: hc, key: key, index: index,
-		searchURL: strings.TrimRight(url, "/") + "/indexes/" + neturl.PathEscape(index) + "/search"}
+		searchURL: strings.TrimRight(url, "/") + "/indexes/" + neturl.PathEscape(index) + "/search",
+		multiURL:  strings.TrimRight(url, "/") + "/multi-search"}
 	if err := m.ensureIndex(ctx, index); err != nil {
 		return nil, err
 	}
@@ -217,36 +220,47 @@ func toMeili(d Document) meiliDoc {
 	return meiliDoc{Document: d, NameSort: SortKey(d.Name), UpdatedTS: d.UpdatedAt.Unix()}
 }
 
-// Search runs a query.
+// meiliAnswer is Meilisearch's answer to one search.
+type meiliAnswer struct {
+	Hits []struct {
+		Document
+		Formatted struct {
+			Name    string `json:"name"`
+			Summary string `json:"summary"`
+		} `json:"_formatted"`
+	} `json:"hits"`
+	TotalHits int                       `json:"totalHits"`
+	Facets    map[string]map[string]int `json:"facetDistribution"`
+}
+
+// Search runs a query: one search when nothing is filtered; else one
+// multi-search holding the search and, for each facet field filtered, a
+// search without that field's filter counting its values (see
+// meiliMultiSearch).
 func (m *Meili) Search(ctx context.Context, q Query) (Result, error) {
 	start := time.Now()
 	req := meiliRequest(q)
-	var resp struct {
-		Hits []struct {
-			Document
-			Formatted struct {
-				Name    string `json:"name"`
-				Summary string `json:"summary"`
-			} `json:"_formatted"`
-		} `json:"hits"`
-		TotalHits int                       `json:"totalHits"`
-		Facets    map[string]map[string]int `json:"facetDistribution"`
-	}
+	multi, counted := meiliMultiSearch(q, m.index, req)
 	cctx, cancel := context.WithTimeout(ctx, meiliSearchTimeout)
-	err := m.search(cctx, req, &resp)
+	answers, err := m.answers(cctx, req, multi)
 	cancel()
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{Total: resp.TotalHits, Facets: map[Field]map[string]int{}, Hits: []Hit{}}
+	main := &answers[0]
+	res := Result{Total: main.TotalHits, Facets: map[Field]map[string]int{}, Hits: []Hit{}}
 	for s := range facetSpecs {
-		res.Facets[s.field] = resp.Facets[s.attribute]
+		from := main
+		if i := slices.Index(counted, s); i >= 0 {
+			from = &answers[i+1]
+		}
+		res.Facets[s.field] = from.Facets[s.attribute]
 		if res.Facets[s.field] == nil {
 			res.Facets[s.field] = map[string]int{}
 		}
 	}
 	skip := q.Offset - (int(req.Page)-1)*int(*req.HitsPerPage)
-	for i, h := range resp.Hits {
+	for i, h := range main.Hits {
 		if i < skip || len(res.Hits) >= q.Limit {
 			continue
 		}
@@ -258,18 +272,38 @@ func (m *Meili) Search(ctx context.Context, q Query) (Result, error) {
 	return res, nil
 }
 
-// search sends a search request and decodes the answer into out. It goes
-// through the HTTP client itself: the Meilisearch client would parse the
-// answer once to hand it over as raw JSON, and the adapter then a second
-// time. The answer is read whole and decoded with goccy/go-json, which
-// decodes it in a quarter of the time encoding/json takes: under load,
-// decoding was the largest part of what Riposte does for a search.
-func (m *Meili) search(ctx context.Context, req *meilisearch.SearchRequest, out any) error {
+// answers sends req alone when multi is nil, else multi, and returns
+// the answers in the order of the searches.
+func (m *Meili) answers(ctx context.Context, req *meilisearch.SearchRequest, multi *meilisearch.MultiSearchRequest) ([]meiliAnswer, error) {
+	if multi == nil {
+		answers := make([]meiliAnswer, 1)
+		return answers, m.post(ctx, m.searchURL, req, &answers[0])
+	}
+	var resp struct {
+		Results []meiliAnswer `json:"results"`
+	}
+	if err := m.post(ctx, m.multiURL, multi, &resp); err != nil {
+		return nil, err
+	}
+	if len(resp.Results) != len(multi.Queries) {
+		return nil, fmt.Errorf("meilisearch: multi-search: %d answers to %d searches", len(resp.Results), len(multi.Queries))
+	}
+	return resp.Results, nil
+}
+
+// post sends a search request (one search, or a multi-search) to url and
+// decodes the answer into out. It goes through the HTTP client itself:
+// the Meilisearch client would parse the answer once to hand it over as
+// raw JSON, and the adapter then a second time. The answer is read whole
+// and decoded with goccy/go-json, which decodes it in a quarter of the
+// time encoding/json takes: under load, decoding was the largest part of
+// what Riposte does for a search.
+func (m *Meili) post(ctx context.Context, url string, req any, out any) error {
 	body, err := json.Marshal(req)
 	if err != nil {
 		return fmt.Errorf("meilisearch: search: %w", err)
 	}
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, m.searchURL, bytes.NewReader(body))
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("meilisearch: search: %w", err)
 	}
@@ -326,20 +360,24 @@ func readAnswer(res *http.Response) ([]byte, error) {
 }
 
 // MeiliRequest returns the body of the search request the adapter sends
-// Meilisearch for q, so that Meilisearch can be measured on the very same
-// request without Riposte in front.
+// Meilisearch for q (for a q filtering facets, the first search of the
+// multi-search it sends), so that Meilisearch can be measured on the very
+// same request without Riposte in front.
 func MeiliRequest(q Query) ([]byte, error) {
 	return json.Marshal(meiliRequest(q))
 }
 
 // meiliRequest builds the request of a query. It asks for a page (the
 // mode in which Meilisearch counts hits exactly) covering the window the
-// query's offset and limit select.
+// query's offset and limit select, and for the counts of the facets the
+// query does not filter: meiliMultiSearch counts the others.
 func meiliRequest(q Query) *meilisearch.SearchRequest {
 	size, page := meiliPage(q.Offset, q.Limit)
 	facets := make([]string, 0, len(fieldSpecs))
 	for s := range facetSpecs {
-		facets = append(facets, s.attribute)
+		if len(q.Filters[s.field]) == 0 {
+			facets = append(facets, s.attribute)
+		}
 	}
 	req := &meilisearch.SearchRequest{
 		Query:                 Clean(q.Text), // only ever q: never a filter or a query language
@@ -360,6 +398,41 @@ func meiliRequest(q Query) *meilisearch.SearchRequest {
 		req.Sort = []string{"name_sort:asc"}
 	}
 	return req
+}
+
+// meiliMultiSearch returns, when q filters facet fields, the multi-search
+// on index that answers q: req, q's own search, then for each facet field
+// filtered, in the table's order, a search counting that field's values
+// under every filter but its own, without hits. Values of one field are
+// OR-ed: the count of a value is what ticking it alone finds. It returns
+// nil when q filters no facet field, and the fields counted apart.
+func meiliMultiSearch(q Query, index string, req *meilisearch.SearchRequest) (*meilisearch.MultiSearchRequest, []*fieldSpec) {
+	var counted []*fieldSpec
+	for s := range facetSpecs {
+		if len(q.Filters[s.field]) > 0 {
+			counted = append(counted, s)
+		}
+	}
+	if len(counted) == 0 {
+		return nil, nil
+	}
+	req.IndexUID = index
+	multi := &meilisearch.MultiSearchRequest{Queries: []*meilisearch.SearchRequest{req}}
+	none := int64(0)
+	for _, s := range counted {
+		others := maps.Clone(q.Filters)
+		delete(others, s.field)
+		multi.Queries = append(multi.Queries, &meilisearch.SearchRequest{
+			IndexUID:         index,
+			Query:            req.Query,
+			Filter:           MeiliFilter(others),
+			HitsPerPage:      &none,
+			Page:             1,
+			Facets:           []string{s.attribute},
+			MatchingStrategy: req.MatchingStrategy,
+		})
+	}
+	return multi, counted
 }
 
 // meiliPage returns the smallest page size, and the page number, of a page

@@ -144,7 +144,10 @@ type PlainSearch struct {
 }
 
 // PlainResult is a page of matching plugins, their number, and facet
-// counts over all of them.
+// counts over all of them — except that values of one field are OR-ed, so
+// a field the search filters has its values counted over the plugins
+// passing every filter but its own: a value's count is what filtering on
+// it alone, instead, finds.
 type PlainResult struct {
 	Sources []SearchSource
 	Total   int
@@ -171,7 +174,7 @@ func (s *Store) SearchPlain(ctx context.Context, q PlainSearch) (PlainResult, er
 		return res, err
 	}
 	res.Sources = list
-	res.Facets, err = s.plainFacets(ctx, q.Facets, where, args)
+	res.Facets, err = s.plainFacets(ctx, q, where, args)
 	return res, err
 }
 
@@ -271,23 +274,47 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-func (s *Store) plainFacets(ctx context.Context, fields []string, where string, args []any) (map[string]map[string]int, error) {
+// plainFacets counts the values of q.Facets over the plugins where
+// selects, those of a field q filters over the plugins passing every other
+// filter (see PlainResult): one query for the fields q does not filter,
+// one for each field it does.
+func (s *Store) plainFacets(ctx context.Context, q PlainSearch, where string, args []any) (map[string]map[string]int, error) {
 	out := map[string]map[string]int{}
-	if len(fields) == 0 {
+	var unfiltered []string
+	for _, f := range q.Facets {
+		out[f] = map[string]int{}
+		if len(q.Filters[f]) == 0 {
+			unfiltered = append(unfiltered, f)
+			continue
+		}
+		others := q
+		others.Filters = maps.Clone(q.Filters)
+		delete(others.Filters, f)
+		w, a := plainWhere(others, s.dialect == Postgres)
+		if err := s.countFacets(ctx, out, []string{f}, w, a); err != nil {
+			return nil, err
+		}
+	}
+	if len(unfiltered) == 0 {
 		return out, nil
 	}
+	return out, s.countFacets(ctx, out, unfiltered, where, args)
+}
+
+// countFacets adds to out the counts of the fields' values over the
+// plugins where selects.
+func (s *Store) countFacets(ctx context.Context, out map[string]map[string]int, fields []string, where string, args []any) error {
 	fargs := append([]any{}, args...)
 	in := make([]string, len(fields))
 	for i, f := range fields {
 		fargs = append(fargs, f)
 		in[i] = fmt.Sprintf("$%d", len(fargs))
-		out[f] = map[string]int{}
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT field, value, COUNT(*) FROM plugin_facets
 		WHERE field IN (`+strings.Join(in, ", ")+`) AND plugin_id IN (SELECT p.id FROM plugins p `+where+`)
 		GROUP BY field, value`, fargs...)
 	if err != nil {
-		return nil, fmt.Errorf("plain facets: %w", err)
+		return fmt.Errorf("plain facets: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -296,9 +323,9 @@ func (s *Store) plainFacets(ctx context.Context, fields []string, where string, 
 			n            int
 		)
 		if err := rows.Scan(&field, &value, &n); err != nil {
-			return nil, fmt.Errorf("plain facets: %w", err)
+			return fmt.Errorf("plain facets: %w", err)
 		}
 		out[field][value] = n
 	}
-	return out, rows.Err()
+	return rows.Err()
 }

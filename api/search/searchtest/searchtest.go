@@ -26,6 +26,9 @@ func Run(t *testing.T, open Open) {
 	t.Run("arabic", func(t *testing.T) { testArabic(t, loaded(t, open)) })
 	t.Run("filters", func(t *testing.T) { testFilters(t, loaded(t, open)) })
 	t.Run("facets", func(t *testing.T) { testFacets(t, loaded(t, open)) })
+	t.Run("facet counts match clicks", func(t *testing.T) {
+		FacetsMatchClicks(t, loaded(t, open).Search, ClickQueries())
+	})
 	t.Run("every field", func(t *testing.T) { testEveryField(t, loaded(t, open)) })
 	t.Run("sort and pages", func(t *testing.T) { testSortAndPages(t, loaded(t, open)) })
 	t.Run("highlights", func(t *testing.T) { testHighlights(t, loaded(t, open)) })
@@ -215,14 +218,28 @@ func facetsOf(slugList []string) map[search.Field]map[string]int {
 	return out
 }
 
+// facetsUnder counts each facet field's values over the corpus documents
+// passing every filter but the field's own: values of one field are
+// OR-ed, so ticking one adds to what the field's filter finds.
+func facetsUnder(filters map[search.Field][]string) map[search.Field]map[string]int {
+	out := map[search.Field]map[string]int{}
+	for _, f := range search.FacetFields() {
+		others := maps.Clone(filters)
+		delete(others, f)
+		out[f] = facetsOf(want(others))[f]
+	}
+	return out
+}
+
 func testFacets(t *testing.T, e search.Engine) {
-	for _, f := range []map[search.Field][]string{nil, {search.Category: {"detection"}}, {search.Language: {"fr", "ar"}, search.Runtime: {"http"}}} {
+	for _, f := range []map[search.Field][]string{nil, {search.Category: {"detection"}}, {search.Language: {"fr", "ar"}, search.Runtime: {"http"}},
+		{search.Category: {"counter-speech"}, search.Tag: {"rumour", "templates"}}} {
 		r := find(t, e, search.Query{Filters: f, Limit: 2})
 		w := want(f)
-		if r.Total != len(w) {
-			t.Errorf("filters %v: total %d, want %d", f, r.Total, len(w))
+		if r.Total != len(w) || len(r.Hits) != min(2, len(w)) {
+			t.Errorf("filters %v: total %d and %d hits, want %d and %d", f, r.Total, len(r.Hits), len(w), min(2, len(w)))
 		}
-		checkFacets(t, r.Facets, facetsOf(w))
+		checkFacets(t, r.Facets, facetsUnder(f))
 	}
 	r := find(t, e, search.Query{Text: "pharos"})
 	checkFacets(t, r.Facets, facetsOf([]string{"signalement"}))
