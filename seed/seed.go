@@ -116,6 +116,9 @@ func Load(ctx context.Context, d Deps) (Report, error) {
 		}
 		r.Plugins.count(o, "plugin "+e.slug, why, &r.Skipped)
 	}
+	if err := uploadNew(ctx, d.Registry, owner, tools); err != nil {
+		return r, err
+	}
 	for _, t := range tools {
 		o, why, err := syncTool(ctx, d.Registry, owner, t)
 		if err != nil {

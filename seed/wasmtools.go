@@ -8,9 +8,11 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/registry"
+	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/plugins"
 	"github.com/riposte-civic/riposte/plugins/wasm"
 )
@@ -94,4 +96,31 @@ func syncTool(ctx context.Context, reg *registry.Service, owner auth.User, t too
 		return skipped, "this server runs no WebAssembly host", nil
 	}
 	return o, why, err
+}
+
+// uploadNew uploads at once the modules of the tools not registered yet:
+// checking a module compiles it, most of the time loading takes, and the
+// compilations then share the CPUs. syncTool finds them uploaded.
+func uploadNew(ctx context.Context, reg *registry.Service, owner auth.User, tools []tool) error {
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+	)
+	for _, t := range tools {
+		_, err := reg.Get(ctx, owner, t.slug)
+		if !errors.Is(err, store.ErrNotFound) {
+			continue // there already, or an error syncTool meets again
+		}
+		wg.Go(func() {
+			_, _, err := reg.UploadModule(ctx, owner, t.module)
+			if err != nil && !errors.Is(err, registry.ErrNoWASM) { // syncTool skips the tools then
+				mu.Lock()
+				errs = append(errs, fmt.Errorf("module of %s (%s): %w", t.slug, t.dir, err))
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
