@@ -1,8 +1,9 @@
 // Package seed loads Riposte's seed catalogue: example tools in every
-// category and in French, English and Arabic, the January 2016 Paris
-// hackathon as a past edition, and an example edition open for
-// submissions. The catalogue is YAML embedded in the binary, so that it
-// loads offline.
+// category and in French, English and Arabic, the tools of wasm/ that run
+// on the server as WebAssembly modules, the January 2016 Paris hackathon
+// as a past edition, and an example edition open for submissions. The
+// catalogue, and the tools' manifests and modules, are embedded in the
+// binary, so that it loads offline.
 //
 // Loading goes through the registry and hackathon services, as a user's
 // actions would: manifests are validated, the search index is fed through
