@@ -86,7 +86,7 @@ func Load(tb testing.TB, dir string) *Tool {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	t.ModuleFile = cmd.args[cmd.output]
+	t.ModuleFile = filepath.FromSlash(cmd.Module())
 	if t.Committed, err = os.ReadFile(filepath.Join(dir, t.ModuleFile)); err != nil {
 		tb.Fatalf("the committed module: %v (build it with go generate)", err)
 	}
