@@ -151,6 +151,23 @@ func checkFirstRun(t *testing.T, base, banner string) {
 	if ps.Total < 40 || !ps.has("vigie-rumeurs") || !ps.has("kashif") {
 		t.Errorf("%d plugins listed, seeded ones missing: %+v", ps.Total, ps.Items)
 	}
+	// The seed's WebAssembly tools, embedded in the binary, run on it.
+	if !ps.has("bonjour") || !ps.has("codes-veille") {
+		t.Errorf("the seed's WebAssembly tools are missing from %+v", ps.Items)
+	}
+	res, err := http.Post(base+"/api/v1/plugins/codes-veille/invoke", "application/json",
+		strings.NewReader(`{"input": {"text": "Un communiqué d'Amaq", "language": "en"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var answer struct {
+		Output struct{ Summary string } `json:"output"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&answer); err != nil || res.StatusCode != http.StatusOK ||
+		!strings.HasPrefix(answer.Output.Summary, "1 lexicon term found: Amaq") {
+		t.Errorf("codes-veille answered %s, %+v (%v)", res.Status, answer, err)
+	}
 
 	// The search index is fed in the background: wait for it, misspelt
 	// queries included (French, English, Arabic).

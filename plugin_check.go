@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -12,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -120,88 +118,12 @@ func findModule(dir, given string) (moduleSource, error) {
 // buildDirective finds the go:generate directive that builds a module
 // among the Go files of dir, other than tests.
 func buildDirective(dir string) (moduleSource, bool, error) {
-	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
-	slices.Sort(files)
-	for _, file := range files {
-		if strings.HasSuffix(file, "_test.go") {
-			continue
-		}
-		f, err := os.Open(file)
-		if err != nil {
-			return moduleSource{}, false, err
-		}
-		src, ok, err := scanDirectives(f, file)
-		f.Close()
-		if err != nil || ok {
-			src.from = filepath.Base(file)
-			return src, ok, err
-		}
+	d, ok, err := wasm.FindBuildDirective(dir)
+	if err != nil || !ok {
+		return moduleSource{}, false, err
 	}
-	return moduleSource{}, false, nil
-}
-
-// scanDirectives reads the go:generate lines of a Go file.
-func scanDirectives(r io.Reader, name string) (moduleSource, bool, error) {
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		line, ok := strings.CutPrefix(sc.Text(), "//go:generate ")
-		if !ok {
-			continue
-		}
-		words, err := splitDirective(line)
-		if err != nil {
-			return moduleSource{}, false, fmt.Errorf("%s: //go:generate %s: %w", name, line, err)
-		}
-		if src, ok := parseBuild(words, filepath.Dir(name)); ok {
-			return src, true, nil
-		}
-	}
-	return moduleSource{}, false, sc.Err()
-}
-
-// parseBuild recognises env VAR=value… go build … -o NAME.wasm ….
-func parseBuild(words []string, dir string) (moduleSource, bool) {
-	if len(words) == 0 || words[0] != "env" {
-		return moduleSource{}, false
-	}
-	var src moduleSource
-	i := 1
-	for ; i < len(words) && strings.Contains(words[i], "="); i++ {
-		src.env = append(src.env, words[i])
-	}
-	if i+1 >= len(words) || words[i] != "go" || words[i+1] != "build" {
-		return moduleSource{}, false
-	}
-	src.build = words[i+1:]
-	o := slices.Index(src.build, "-o")
-	if o < 0 || o+1 >= len(src.build) || !strings.HasSuffix(src.build[o+1], ".wasm") {
-		return moduleSource{}, false
-	}
-	src.file = filepath.Join(dir, filepath.FromSlash(src.build[o+1]))
-	return src, true
-}
-
-// splitDirective splits a go:generate line into words as `go generate`
-// does: on spaces and tabs, a double-quoted word being one Go string.
-func splitDirective(line string) ([]string, error) {
-	var words []string
-	for line = strings.TrimLeft(line, " \t"); line != ""; line = strings.TrimLeft(line, " \t") {
-		if line[0] != '"' {
-			end := strings.IndexAny(line, " \t")
-			if end < 0 {
-				end = len(line)
-			}
-			words, line = append(words, line[:end]), line[end:]
-			continue
-		}
-		quoted, err := strconv.QuotedPrefix(line)
-		if err != nil {
-			return nil, errors.New("unterminated quoted string")
-		}
-		word, _ := strconv.Unquote(quoted)
-		words, line = append(words, word), line[len(quoted):]
-	}
-	return words, nil
+	return moduleSource{file: filepath.Join(dir, filepath.FromSlash(d.Module())), build: d.Args, env: d.Env,
+		from: filepath.Base(d.File)}, true, nil
 }
 
 // load builds the module when its source says how, and reads it.

@@ -13,6 +13,7 @@ import (
 	"github.com/riposte-civic/riposte/api/platform"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/plugins"
+	"github.com/riposte-civic/riposte/plugins/wasm"
 	"github.com/riposte-civic/riposte/seed"
 )
 
@@ -59,6 +60,16 @@ func runSeed(ctx context.Context, cfg config, demo bool, stdout, stderr io.Write
 		return err
 	}
 	reg := registry.New(st, cfg.PluginsAllowPrivate)
+	// The seed's WebAssembly tools are uploaded as POST /api/v1/modules
+	// does, checked by a host of the server's limits. Its compiled code
+	// stays in memory: a running server may be writing the data
+	// directory's cache.
+	host, err := wasm.NewHost(ctx, wasm.Options{Concurrency: cfg.WASMConcurrency, MemoryMB: cfg.WASMMemoryMB})
+	if err != nil {
+		return err
+	}
+	defer host.Close(context.WithoutCancel(ctx))
+	reg.SetWASM(host)
 	if err := platform.SyncBuiltins(ctx, reg, plugins.Registered(), log); err != nil {
 		return err
 	}
@@ -132,7 +143,7 @@ func seedFirstRun(ctx context.Context, d seed.Deps, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("load the seed catalogue (RIPOSTE_SEED=false starts without it): %w", err)
 	}
-	log.Info("seed catalogue loaded", "plugins", r.Plugins.Created, "editions", r.Editions.Created, "submissions", r.Submissions.Created)
+	log.Info("seed catalogue loaded", "plugins", r.Plugins.Created, "wasm_tools", r.Tools.Created, "editions", r.Editions.Created, "submissions", r.Submissions.Created)
 	for _, s := range r.Skipped {
 		log.Info("seed item skipped", "item", s.What, "reason", s.Reason)
 	}

@@ -15,7 +15,8 @@ import (
 
 // seededTables are the tables `riposte seed --demo` writes to.
 var seededTables = []string{"users", "plugins", "plugin_versions", "plugin_facets", "plugin_collaborators", "hackathons",
-	"hackathon_judges", "submissions", "judging_conflicts", "assignments", "reviews", "audit_log", "search_outbox"}
+	"hackathon_judges", "submissions", "judging_conflicts", "assignments", "reviews", "audit_log", "search_outbox",
+	"modules", "module_uploads", "plugin_version_modules"}
 
 // rowCounts counts the rows of the seeded tables of the database at dsn.
 func rowCounts(t *testing.T, dsn string) map[string]int {

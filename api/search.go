@@ -57,7 +57,7 @@ type SearchResponse struct {
 //	@Param			category	query		[]string	false	"Category"						collectionFormat(multi)
 //	@Param			language	query		[]string	false	"ISO 639-1 language"			collectionFormat(multi)
 //	@Param			license		query		[]string	false	"SPDX license"					collectionFormat(multi)
-//	@Param			runtime		query		[]string	false	"builtin, http or none"			collectionFormat(multi)
+//	@Param			runtime		query		[]string	false	"builtin, http, wasm or none"	collectionFormat(multi)
 //	@Param			hackathon	query		[]string	false	"Hackathon slug"				collectionFormat(multi)
 //	@Param			badge		query		[]string	false	"Badge, such as accepted"		collectionFormat(multi)
 //	@Param			tag			query		[]string	false	"Tag"							collectionFormat(multi)

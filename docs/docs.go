@@ -3042,7 +3042,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "builtin, http or none",
+                        "description": "builtin, http, wasm or none",
                         "name": "runtime",
                         "in": "query"
                     },

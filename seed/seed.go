@@ -1,8 +1,9 @@
 // Package seed loads Riposte's seed catalogue: example tools in every
-// category and in French, English and Arabic, the January 2016 Paris
-// hackathon as a past edition, and an example edition open for
-// submissions. The catalogue is YAML embedded in the binary, so that it
-// loads offline.
+// category and in French, English and Arabic, the tools of wasm/ that run
+// on the server as WebAssembly modules, the January 2016 Paris hackathon
+// as a past edition, and an example edition open for submissions. The
+// catalogue, and the tools' manifests and modules, are embedded in the
+// binary, so that it loads offline.
 //
 // Loading goes through the registry and hackathon services, as a user's
 // actions would: manifests are validated, the search index is fed through
@@ -64,7 +65,9 @@ type Skip struct {
 
 // Report says what Load did.
 type Report struct {
-	Plugins     Tally
+	Plugins Tally
+	// Tools are the tools of wasm/, which run on the server.
+	Tools       Tally
 	Editions    Tally
 	Submissions Tally
 	Skipped     []Skip
@@ -72,27 +75,34 @@ type Report struct {
 
 // Changed reports whether the load changed the database.
 func (r Report) Changed() bool {
-	return r.Plugins.Created+r.Plugins.Updated+r.Editions.Created+r.Submissions.Created > 0
+	return r.Plugins.Created+r.Plugins.Updated+r.Tools.Created+r.Tools.Updated+r.Editions.Created+r.Submissions.Created > 0
 }
 
 func (r *Report) skip(what, reason string) { r.Skipped = append(r.Skipped, Skip{what, reason}) }
 
 // String summarises the report in one line.
 func (r Report) String() string {
-	return fmt.Sprintf("%d example plugins (%d new), %d editions (%d new), %d submissions (%d new)",
+	return fmt.Sprintf("%d example plugins (%d new), %d WebAssembly tools (%d new), %d editions (%d new), %d submissions (%d new)",
 		r.Plugins.Created+r.Plugins.Updated+r.Plugins.Existing, r.Plugins.Created,
+		r.Tools.Created+r.Tools.Updated+r.Tools.Existing, r.Tools.Created,
 		r.Editions.Created+r.Editions.Existing, r.Editions.Created,
 		r.Submissions.Created+r.Submissions.Existing, r.Submissions.Created)
 }
 
 // Load adds to the database what the seed catalogue holds and it lacks:
-// example plugins (created, given their versions, published), editions,
-// and the example entries submitted to editions still open. A slug held by
+// example plugins (created, given their versions, published), the tools
+// of wasm/ (their modules uploaded, as POST /api/v1/modules does, and
+// their plugins published), editions, and the example entries submitted
+// to editions still open. A slug held by
 // another account, a plugin taken down, and submissions to an edition
 // whose deadline has passed are left alone and reported as skipped.
 func Load(ctx context.Context, d Deps) (Report, error) {
 	var r Report
 	cat, err := parseCatalogue()
+	if err != nil {
+		return r, err
+	}
+	tools, err := parseTools()
 	if err != nil {
 		return r, err
 	}
@@ -106,6 +116,16 @@ func Load(ctx context.Context, d Deps) (Report, error) {
 			return r, err
 		}
 		r.Plugins.count(o, "plugin "+e.slug, why, &r.Skipped)
+	}
+	if err := uploadNew(ctx, d.Registry, owner, tools); err != nil {
+		return r, err
+	}
+	for _, t := range tools {
+		o, why, err := syncTool(ctx, d.Registry, owner, t)
+		if err != nil {
+			return r, err
+		}
+		r.Tools.count(o, "plugin "+t.slug, why, &r.Skipped)
 	}
 	today := d.now()
 	for _, ed := range cat.editions {
@@ -185,9 +205,21 @@ func (t *Tally) count(o outcome, what, reason string, skips *[]Skip) {
 // an existing one of the owner's the versions and publication it lacks.
 // It says why when it skips the entry.
 func syncEntry(ctx context.Context, reg *registry.Service, owner auth.User, e entry) (outcome, string, error) {
+	return syncPlugin(ctx, reg, owner, e, nil)
+}
+
+// syncPlugin is syncEntry, calling before (unless nil) before it creates
+// the plugin or adds a version.
+func syncPlugin(ctx context.Context, reg *registry.Service, owner auth.User, e entry, before func() error) (outcome, string, error) {
+	if before == nil {
+		before = func() error { return nil }
+	}
 	p, err := reg.Get(ctx, owner, e.slug)
 	result := existing
 	if errors.Is(err, store.ErrNotFound) {
+		if err := before(); err != nil {
+			return 0, "", err
+		}
 		p, err = reg.Create(ctx, owner, e.versions[0].Canonical())
 		if errors.Is(err, store.ErrConflict) { // registered meanwhile by another process
 			p, err = reg.Get(ctx, owner, e.slug)
@@ -203,7 +235,7 @@ func syncEntry(ctx context.Context, reg *registry.Service, owner auth.User, e en
 	case p.Status == store.StatusRemoved:
 		return skipped, "it was removed", nil
 	}
-	added, err := addMissingVersions(ctx, reg, owner, e)
+	added, err := addMissingVersions(ctx, reg, owner, e, before)
 	if err != nil {
 		return 0, "", err
 	}
@@ -220,9 +252,9 @@ func syncEntry(ctx context.Context, reg *registry.Service, owner auth.User, e en
 }
 
 // addMissingVersions publishes the entry's versions the plugin lacks,
-// oldest first. A yanked version counts as present: numbers are never
-// reused.
-func addMissingVersions(ctx context.Context, reg *registry.Service, owner auth.User, e entry) (bool, error) {
+// oldest first, calling before ahead of each. A yanked version counts as
+// present: numbers are never reused.
+func addMissingVersions(ctx context.Context, reg *registry.Service, owner auth.User, e entry, before func() error) (bool, error) {
 	added := false
 	for _, m := range e.versions {
 		_, err := reg.Version(ctx, owner, e.slug, m.Version)
@@ -231,6 +263,9 @@ func addMissingVersions(ctx context.Context, reg *registry.Service, owner auth.U
 		}
 		if !errors.Is(err, store.ErrNotFound) {
 			return added, fmt.Errorf("plugin %s: %w", e.slug, err)
+		}
+		if err := before(); err != nil {
+			return added, err
 		}
 		if _, err := reg.AddVersion(ctx, owner, e.slug, m.Canonical()); err != nil && !errors.Is(err, store.ErrConflict) {
 			return added, fmt.Errorf("plugin %s version %s: %w", e.slug, m.Version, err)

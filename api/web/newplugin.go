@@ -99,6 +99,13 @@ func (newPluginData) AllLanguages() []string    { return newLanguages }
 func (newPluginData) AllLicenses() []string     { return newLicenses }
 func (newPluginData) AllRuntimes() []newRuntime { return newRuntimes }
 
+// WASMGuide is where the plugin guide says how to build a tool as
+// WebAssembly and register it: the short form does not, as the module is
+// uploaded first.
+func (newPluginData) WASMGuide() string { return wasmGuide }
+
+const wasmGuide = "https://github.com/riposte-civic/riposte/blob/main/docs/plugin-guide.md#run-it-on-riposte-a-webassembly-plugin"
+
 // Has reports whether a list of the form holds a value.
 func (newPluginData) Has(list []string, v string) bool { return slices.Contains(list, v) }
 

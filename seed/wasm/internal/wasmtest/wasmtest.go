@@ -86,7 +86,7 @@ func Load(tb testing.TB, dir string) *Tool {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	t.ModuleFile = cmd.args[cmd.output]
+	t.ModuleFile = filepath.FromSlash(cmd.Module())
 	if t.Committed, err = os.ReadFile(filepath.Join(dir, t.ModuleFile)); err != nil {
 		tb.Fatalf("the committed module: %v (build it with go generate)", err)
 	}
@@ -145,6 +145,57 @@ func (t *Tool) CheckManifest(tb testing.TB) {
 	for _, problem := range runtimeProblems(t.Runtime) {
 		tb.Errorf("manifest.yaml: runtime.%s", problem)
 	}
+	for _, key := range []string{"input_schema", "output_schema"} {
+		for _, problem := range presentationProblems(key, t.doc[key]) {
+			tb.Errorf("manifest.yaml: %s", problem)
+		}
+	}
+}
+
+// pageLanguages are the languages presentation keywords may give.
+var pageLanguages = map[string]bool{"fr": true, "en": true, "ar": true}
+
+// presentationProblems finds, in a schema, presentation keywords that
+// are not text per language: a comma left unquoted in a YAML flow
+// mapping ({fr: a, b}) cuts a title short without making it invalid.
+func presentationProblems(path string, v any) []string {
+	var out []string
+	perLanguage := func(path string, v any) {
+		m, ok := v.(map[string]any)
+		if !ok || len(m) == 0 {
+			out = append(out, fmt.Sprintf("%s: want a text per language, such as {fr: …, en: …}", path))
+			return
+		}
+		for lang, text := range m {
+			if s, ok := text.(string); !pageLanguages[lang] || !ok || strings.TrimSpace(s) == "" {
+				out = append(out, fmt.Sprintf("%s.%s: want a language (fr, en, ar) and its text; quote a text that holds a comma", path, lang))
+			}
+		}
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		for k, sub := range x {
+			switch k {
+			case "x-riposte-title", "x-riposte-description":
+				perLanguage(path+"."+k, sub)
+			case "x-riposte-enum-labels":
+				labels, ok := sub.(map[string]any)
+				if !ok {
+					out = append(out, path+"."+k+": want labels by value")
+				}
+				for value, l := range labels {
+					perLanguage(path+"."+k+"."+value, l)
+				}
+			default:
+				out = append(out, presentationProblems(path+"."+k, sub)...)
+			}
+		}
+	case []any:
+		for i, sub := range x {
+			out = append(out, presentationProblems(fmt.Sprintf("%s[%d]", path, i), sub)...)
+		}
+	}
+	return out
 }
 
 var modulePattern = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
