@@ -126,7 +126,7 @@ func (p *Platform) wire(ctx context.Context, o Options) (err error) {
 	searchLimit := ratelimit.New(ratelimit.PerMinute(o.SearchPerMinute), nil)
 	p.Pages, err = web.New(web.Deps{Logger: o.Logger, Auth: p.Auth, Registry: p.Registry, Search: p.Search,
 		Hackathons: p.Hackathons, Users: o.Store, SecureCookies: o.Production, Now: o.Now, SearchLimit: searchLimit,
-		Operator: o.Operator, Contact: o.Contact})
+		Operator: o.Operator, Contact: o.Contact, ModuleErrorsLogged: !o.Production})
 	if err != nil {
 		return err
 	}

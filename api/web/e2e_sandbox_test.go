@@ -6,6 +6,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/riposte-civic/riposte/api/platform/platformtest"
 	"github.com/riposte-civic/riposte/seed"
 )
 
@@ -88,4 +89,20 @@ func TestBrowserFiltersTheToolsThatRunSandboxed(t *testing.T) {
 	}
 	tb.do(chromedp.Click(chromedp.CSS(`a[href="/plugins/bonjour"]`)), chromedp.WaitVisible(chromedp.ID("try")))
 	tb.audit()
+}
+
+// A sandboxed tool's page says that what people type is not stored; in
+// development mode, where the first bytes of a module's error output go to
+// the server's log, it also says that, since a tool could repeat the input
+// there. In production that output is discarded and the page says nothing
+// more.
+func TestSandboxedToolPageSaysWhereItsErrorsGo(t *testing.T) {
+	for _, production := range []bool{false, true} {
+		e := newEnvWith(t, func(o *platformtest.Options) { o.Production = production })
+		e.seeded()
+		p := e.browser().get("/plugins/bonjour").want(t, 200, "what you type is sent nowhere else, and Riposte does not store it.")
+		if got := strings.Contains(p.body, "development mode"); got != !production {
+			t.Errorf("production %v: the page mentions development mode: %v, want %v", production, got, !production)
+		}
+	}
 }

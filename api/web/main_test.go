@@ -45,7 +45,13 @@ func newEnv(t testing.TB) *env {
 // newEnvWithLimits is newEnv with sign-in and registration limits.
 func newEnvWithLimits(t testing.TB, limits auth.Limits) *env {
 	t.Helper()
-	pe := platformtest.New(t, func(o *platformtest.Options) { o.AuthLimits = limits })
+	return newEnvWith(t, func(o *platformtest.Options) { o.AuthLimits = limits })
+}
+
+// newEnvWith is newEnv with the platform's options changed by set.
+func newEnvWith(t testing.TB, set func(*platformtest.Options)) *env {
+	t.Helper()
+	pe := platformtest.New(t, set)
 	e := &env{Env: pe, t: t, srv: pe.Serve(), store: pe.Store, reg: pe.Registry, hk: pe.Hackathons,
 		clock: pe.Clock}
 	e.index()

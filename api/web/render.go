@@ -151,6 +151,9 @@ type view struct {
 	Path   string // the page's address, for the language switch and "Sign in" (see pagePath)
 	Notice string // a translated confirmation after a form, or ""
 	Data   any
+	// ModuleErrorsLogged says that sandboxed tools' error output goes to
+	// the server's log (development), which a plugin page must not hide.
+	ModuleErrorsLogged bool
 
 	judges func() bool // whether the visitor has entries to judge, asked once
 }
@@ -210,7 +213,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, pag
 	if !ok {
 		panic("web: no page " + page)
 	}
-	v := view{L: localeFrom(r.Context()), Title: title, Path: h.pagePath(r), Data: data}
+	v := view{L: localeFrom(r.Context()), Title: title, Path: h.pagePath(r), Data: data, ModuleErrorsLogged: h.deps.ModuleErrorsLogged}
 	if u, ok := caller(r); ok {
 		v.User = &u
 		v.judges = sync.OnceValue(func() bool { return h.judging(r.Context(), u) })

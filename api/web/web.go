@@ -53,6 +53,10 @@ type Deps struct {
 	// them (an e-mail address or an http(s) URL), on the about page;
 	// either may be empty.
 	Operator, Contact string
+	// ModuleErrorsLogged is true when the wasm host logs the first bytes a
+	// module writes to its standard error (development mode): plugin pages
+	// then say so, since a tool could repeat there what people typed.
+	ModuleErrorsLogged bool
 }
 
 // Handler serves the pages. Create it with New.
