@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	segment "github.com/blevesearch/scorch_segment_api/v2"
@@ -39,6 +40,9 @@ const (
 	oneTypoFactor = 0.5
 	twoTypoFactor = 0.3
 	stemFactor    = 0.5
+	// synonymFactor weighs a synonym of a query word a little below the
+	// word itself (synonyms.yaml).
+	synonymFactor = 0.8
 	// maxCandidates bounds the indexed words one query word expands to.
 	maxCandidates = 50
 	// noMatch is a document's code before any word matched it: two bits
@@ -48,19 +52,31 @@ const (
 
 // queryWord is a word of the query, folded like indexed words.
 type queryWord struct {
-	term   string
-	budget int       // typos allowed
-	prefix bool      // the last word, not followed by a space
-	stems  [2]string // light stems worth matching, or ""
+	term     string
+	budget   int         // typos allowed
+	prefix   bool        // the last word, not followed by a space
+	stems    [2]string   // light stems worth matching, or ""
+	synonyms []expansion // the other terms of its synonym groups
 }
 
 // queryWords tokenises text with the index's own analysis; nothing in it
-// is an operator.
+// is an operator. Stop words are left out, unless the query holds nothing
+// else or one is the last word, still being typed.
 func (an *analyzers) queryWords(text string) []queryWord {
 	stream := an.folded.Analyze([]byte(text))
-	words := make([]queryWord, 0, min(len(stream), maxWords))
+	kept := stream[:0:0]
+	for i, t := range stream {
+		if len(t.Term) > 0 && (!an.stop[string(t.Term)] || i == len(stream)-1 && t.End == len(text)) {
+			kept = append(kept, t)
+		}
+	}
+	if len(kept) == 0 || len(kept) == 1 && an.stop[string(kept[0].Term)] {
+		kept = stream
+	}
+	words := make([]queryWord, 0, min(len(kept), maxWords))
+	stems := make([]string, 0, cap(words)) // each word's first stem
 	last := -1
-	for _, t := range stream {
+	for _, t := range kept {
 		if len(words) == maxWords {
 			break
 		}
@@ -74,9 +90,12 @@ func (an *analyzers) queryWords(text string) []queryWord {
 				w.stems[i] = string(stem)
 			}
 		}
+		w.synonyms = an.syn.expand(w.term, [2][]byte{first, second})
 		words = append(words, w)
+		stems = append(stems, string(first))
 		last = t.End
 	}
+	an.syn.expandSpans(words, stems)
 	if len(words) > 0 && last == len(text) {
 		words[len(words)-1].prefix = true
 	}
@@ -130,6 +149,14 @@ type candidate struct {
 	typos  uint8
 	exact  bool
 	freq   uint64
+}
+
+// lookup returns the number of an indexed word in terms.
+func (v *vocabulary) lookup(term string) (uint64, bool, error) {
+	if v.fst == nil {
+		return 0, false, nil
+	}
+	return v.fst.Get([]byte(term))
 }
 
 // expand lists the indexed words within the word's typo budget (of a
@@ -394,6 +421,7 @@ type execution struct {
 	v    *view
 	r    *termReaders
 	sc   *scratch
+	pool *sync.Pool // of *scratch, for synonyms of several words
 	term []byte
 }
 
@@ -425,6 +453,69 @@ func (x *execution) match(i int, w queryWord, cands []candidate) error {
 		}
 		for f, tf := range textFields {
 			if err := x.add(stem, len(textFields)+f, tf.weight*stemFactor, i, 1); err != nil {
+				return err
+			}
+		}
+	}
+	for _, e := range w.synonyms {
+		if err := x.matchSynonym(i, e.synonym, synonymFactor*e.share); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// matchSynonym adds the matches of a synonym of query word i: its folded
+// words as an exact word, their stems as a stem, weighted by factor. A
+// document matches a synonym of several words when it holds them all.
+func (x *execution) matchSynonym(i int, s synonym, factor float64) error {
+	if len(s) == 1 {
+		return x.matchSynonymWord(i, s[0], factor)
+	}
+	sub := x.pool.Get().(*scratch)
+	defer func() {
+		sub.clear()
+		x.pool.Put(sub)
+	}()
+	sub.grow(len(x.sc.codes))
+	main := x.sc
+	x.sc = sub
+	for j, w := range s[:min(len(s), maxWords)] {
+		if err := x.matchSynonymWord(j, w, factor); err != nil {
+			x.sc = main
+			return err
+		}
+	}
+	x.sc = main
+	for _, d := range sub.touched {
+		if words, typos := bucket(sub.codes[d], len(s)); words == len(s) {
+			main.add(uint64(d), sub.scores[d], i, uint32(min(typos, 1)))
+		}
+	}
+	return nil
+}
+
+// matchSynonymWord adds the matches of one word of a synonym, as word i
+// of the query: the folded word where the vocabulary has it, its stems.
+func (x *execution) matchSynonymWord(i int, w synonymWord, factor float64) error {
+	if val, ok, err := x.v.vocab.lookup(w.term); err != nil {
+		return err
+	} else if ok {
+		for f, tf := range textFields {
+			if x.v.vocab.terms[val].fields&(1<<f) == 0 {
+				continue
+			}
+			if err := x.add(w.term, f, tf.weight*factor, i, 1); err != nil {
+				return err
+			}
+		}
+	}
+	for _, stem := range w.stems {
+		if stem == "" {
+			continue
+		}
+		for f, tf := range textFields {
+			if err := x.add(stem, len(textFields)+f, tf.weight*factor*stemFactor, i, 1); err != nil {
 				return err
 			}
 		}
@@ -619,6 +710,16 @@ func newMatcher(words []queryWord, cands [][]candidate) matcher {
 				m.stems[s] = true
 			}
 		}
+		for _, e := range w.synonyms {
+			for _, sw := range e.synonym {
+				m.terms[sw.term] = true
+				for _, st := range sw.stems {
+					if st != "" {
+						m.stems[st] = true
+					}
+				}
+			}
+		}
 	}
 	return m
 }
@@ -669,7 +770,7 @@ func (b *Bleve) search(v *view, q Query) (Result, error) {
 	sc.grow(len(v.entries))
 	tr := v.readers.Get().(*termReaders)
 	defer v.readers.Put(tr)
-	x := execution{v: v, r: tr, sc: sc}
+	x := execution{v: v, r: tr, sc: sc, pool: &b.scratch}
 	for i, w := range words {
 		if err := x.match(i, w, cands[i]); err != nil {
 			return Result{}, err
