@@ -40,8 +40,10 @@ const (
 	oneTypoFactor = 0.5
 	twoTypoFactor = 0.3
 	stemFactor    = 0.5
-	// synonymFactor weighs a synonym of a query word a little below the
-	// word itself (synonyms.yaml).
+	// synonymFactor weighs a synonym of a query word (synonyms.yaml),
+	// which matches through its stems, a little below the word itself;
+	// like a stem, it counts as a typo, so that documents holding the
+	// very words rank first among those matching as many words.
 	synonymFactor = 0.8
 	// maxCandidates bounds the indexed words one query word expands to.
 	maxCandidates = 50
@@ -149,14 +151,6 @@ type candidate struct {
 	typos  uint8
 	exact  bool
 	freq   uint64
-}
-
-// lookup returns the number of an indexed word in terms.
-func (v *vocabulary) lookup(term string) (uint64, bool, error) {
-	if v.fst == nil {
-		return 0, false, nil
-	}
-	return v.fst.Get([]byte(term))
 }
 
 // expand lists the indexed words within the word's typo budget (of a
@@ -423,6 +417,7 @@ type execution struct {
 	sc   *scratch
 	pool *sync.Pool // of *scratch, for synonyms of several words
 	term []byte
+	read []string // stems of synonyms a word has matched
 }
 
 // match adds a word's matches to the accumulators: each candidate in each
@@ -457,21 +452,43 @@ func (x *execution) match(i int, w queryWord, cands []candidate) error {
 			}
 		}
 	}
+	read := x.read[:0]
 	for _, e := range w.synonyms {
-		if err := x.matchSynonym(i, e.synonym, synonymFactor*e.share); err != nil {
+		if len(e.synonym) > 1 {
+			if err := x.matchPhrase(i, e.synonym, synonymFactor*e.share); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, stem := range e.synonym[0].stems {
+			if stem == "" || stem == w.stems[0] || stem == w.stems[1] || slices.Contains(read, stem) {
+				continue
+			}
+			read = append(read, stem)
+			if err := x.matchStem(i, stem, synonymFactor*e.share); err != nil {
+				return err
+			}
+		}
+	}
+	x.read = read
+	return nil
+}
+
+// matchStem adds the matches of a synonym's stem, as word i of the query:
+// the stemmed fields hold every word's stems, so they find the synonym and
+// its inflections at once, for a read of postings per field.
+func (x *execution) matchStem(i int, stem string, factor float64) error {
+	for f, tf := range textFields {
+		if err := x.add(stem, len(textFields)+f, tf.weight*factor, i, 1); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// matchSynonym adds the matches of a synonym of query word i: its folded
-// words as an exact word, their stems as a stem, weighted by factor. A
-// document matches a synonym of several words when it holds them all.
-func (x *execution) matchSynonym(i int, s synonym, factor float64) error {
-	if len(s) == 1 {
-		return x.matchSynonymWord(i, s[0], factor)
-	}
+// matchPhrase adds the matches of a synonym of several words of query word
+// i: the documents that hold them all.
+func (x *execution) matchPhrase(i int, s synonym, factor float64) error {
 	sub := x.pool.Get().(*scratch)
 	defer func() {
 		sub.clear()
@@ -480,44 +497,21 @@ func (x *execution) matchSynonym(i int, s synonym, factor float64) error {
 	sub.grow(len(x.sc.codes))
 	main := x.sc
 	x.sc = sub
-	for j, w := range s[:min(len(s), maxWords)] {
-		if err := x.matchSynonymWord(j, w, factor); err != nil {
-			x.sc = main
-			return err
-		}
-	}
-	x.sc = main
-	for _, d := range sub.touched {
-		if words, typos := bucket(sub.codes[d], len(s)); words == len(s) {
-			main.add(uint64(d), sub.scores[d], i, uint32(min(typos, 1)))
-		}
-	}
-	return nil
-}
-
-// matchSynonymWord adds the matches of one word of a synonym, as word i
-// of the query: the folded word where the vocabulary has it, its stems.
-func (x *execution) matchSynonymWord(i int, w synonymWord, factor float64) error {
-	if val, ok, err := x.v.vocab.lookup(w.term); err != nil {
-		return err
-	} else if ok {
-		for f, tf := range textFields {
-			if x.v.vocab.terms[val].fields&(1<<f) == 0 {
+	defer func() { x.sc = main }()
+	s = s[:min(len(s), maxWords)]
+	for j, w := range s {
+		for k, stem := range w.stems {
+			if stem == "" || k == 1 && stem == w.stems[0] {
 				continue
 			}
-			if err := x.add(w.term, f, tf.weight*factor, i, 1); err != nil {
+			if err := x.matchStem(j, stem, factor); err != nil {
 				return err
 			}
 		}
 	}
-	for _, stem := range w.stems {
-		if stem == "" {
-			continue
-		}
-		for f, tf := range textFields {
-			if err := x.add(stem, len(textFields)+f, tf.weight*factor*stemFactor, i, 1); err != nil {
-				return err
-			}
+	for _, d := range sub.touched {
+		if words, _ := bucket(sub.codes[d], len(s)); words == len(s) {
+			main.add(uint64(d), sub.scores[d], i, 1)
 		}
 	}
 	return nil

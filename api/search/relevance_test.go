@@ -26,7 +26,7 @@ import (
 // measured figures.
 const (
 	bleveMinRecall = 0.92 // measured 0.923
-	bleveMinNDCG   = 0.92 // measured 0.926
+	bleveMinNDCG   = 0.92 // measured 0.924
 	meiliMinRecall = 0.89 // measured 0.897
 	meiliMinNDCG   = 0.91 // measured 0.915
 )
