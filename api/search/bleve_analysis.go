@@ -2,6 +2,8 @@ package search
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -23,6 +25,9 @@ type analyzers struct {
 	folded analysis.Analyzer
 	stems  analysis.Analyzer
 	stem   stemFilter
+	// stop holds the folded stop words, which queries leave out.
+	stop map[string]bool
+	syn  thesaurus
 }
 
 // newAnalyzers builds the analyzers from Bleve's French, English and
@@ -43,11 +48,20 @@ func newAnalyzers() (*analyzers, error) {
 	}
 	words := []analysis.TokenFilter{filters[0], filters[1], filters[2], foldFilter{arabic: filters[3]}}
 	stem := stemFilter{fr: filters[4], en: filters[5], ar: filters[6]}
-	return &analyzers{
+	an := &analyzers{
 		folded: &analysis.DefaultAnalyzer{Tokenizer: tokenizer, TokenFilters: words},
 		stems:  &analysis.DefaultAnalyzer{Tokenizer: tokenizer, TokenFilters: append(words[:len(words):len(words)], stem)},
 		stem:   stem,
-	}, nil
+	}
+	lx := theLexicon()
+	an.stop = map[string]bool{}
+	for _, w := range lx.stopWords {
+		for _, t := range an.folded.Analyze([]byte(w)) {
+			an.stop[string(t.Term)] = true
+		}
+	}
+	an.syn = an.thesaurus(lx.groups)
+	return an, nil
 }
 
 // foldFilter removes accents (é → e) and splits ligatures (œ → oe), and
@@ -165,4 +179,148 @@ func (an *analyzers) tokens(text string) []token {
 		out[i] = token{start: t.Start, end: t.End, term: string(t.Term), stems: [2]string{string(first), string(second)}}
 	}
 	return out
+}
+
+// synonymWord is a word of a synonym, folded, with its light stems (the
+// second "" when there is only one).
+type synonymWord struct {
+	term  string
+	stems [2]string
+}
+
+// synonym is a term of a synonym group as the embedded index holds it: its
+// words without stop words, which a document must all hold.
+type synonym []synonymWord
+
+// expansion is a synonym a query word also matches, and the share of the
+// synonym's score the word takes: all of it, or 1/n when n query words
+// spell a term of the synonym's group together.
+type expansion struct {
+	synonym
+	share float64
+}
+
+// thesaurus finds the synonym groups (synonyms.yaml) a query word belongs
+// to: by its folded form or a light stem, so that "rumeurs", "Rumeur" and
+// "الشائعات" all find the group of "rumeur" and "شائعات".
+type thesaurus struct {
+	groups [][]synonym
+	keys   map[string][]int // a one-word term's folded form and stems → its groups
+	spans  map[string][]int // a longer term's folded words, or first stems, joined by spaces → its groups
+	// longest is the most words a term has.
+	longest int
+}
+
+// thesaurus analyses the synonym groups as the index analyses text.
+func (an *analyzers) thesaurus(groups [][]string) thesaurus {
+	th := thesaurus{keys: map[string][]int{}, spans: map[string][]int{}}
+	for g, terms := range groups {
+		var group []synonym
+		for _, term := range terms {
+			s := an.synonym(term)
+			if len(s) == 0 {
+				continue
+			}
+			group = append(group, s)
+			if len(s) > 1 {
+				th.longest = max(th.longest, len(s))
+				for _, k := range s.keys() {
+					if !slices.Contains(th.spans[k], g) {
+						th.spans[k] = append(th.spans[k], g)
+					}
+				}
+				continue
+			}
+			for _, k := range []string{s[0].term, s[0].stems[0], s[0].stems[1]} {
+				if k != "" && !slices.Contains(th.keys[k], g) {
+					th.keys[k] = append(th.keys[k], g)
+				}
+			}
+		}
+		th.groups = append(th.groups, group)
+	}
+	return th
+}
+
+// synonym analyses a term of a synonym group.
+func (an *analyzers) synonym(term string) synonym {
+	var s, all synonym
+	for _, t := range an.folded.Analyze([]byte(term)) {
+		w := synonymWord{term: string(t.Term)}
+		first, second := an.stem.stems(t.Term)
+		w.stems[0], w.stems[1] = string(first), string(second)
+		all = append(all, w)
+		if !an.stop[w.term] {
+			s = append(s, w)
+		}
+	}
+	if len(s) == 0 {
+		return all
+	}
+	return s
+}
+
+// expand returns the other terms of the groups a query word (folded, with
+// its stems) belongs to, each once.
+func (th thesaurus) expand(term string, stems [2][]byte) []expansion {
+	var groups []int
+	for _, k := range [3]string{term, string(stems[0]), string(stems[1])} {
+		for _, g := range th.keys[k] {
+			if !slices.Contains(groups, g) {
+				groups = append(groups, g)
+			}
+		}
+	}
+	var out []expansion
+	for _, g := range groups {
+		for _, s := range th.groups[g] {
+			if len(s) == 1 && s[0].term == term {
+				continue
+			}
+			if !slices.ContainsFunc(out, func(o expansion) bool { return slices.Equal(o.synonym, s) }) {
+				out = append(out, expansion{s, 1})
+			}
+		}
+	}
+	return out
+}
+
+// keys returns a term's words, folded, and their first stems, each joined
+// by spaces.
+func (s synonym) keys() [2]string {
+	var terms, stems []string
+	for _, w := range s {
+		terms = append(terms, w.term)
+		stems = append(stems, w.stems[0])
+	}
+	return [2]string{strings.Join(terms, " "), strings.Join(stems, " ")}
+}
+
+// expandSpans gives every word of a run of query words that spells a term
+// of several words ("contre discours", "خطاب مضاد") the other terms of its
+// groups. stems holds each word's first stem.
+func (th thesaurus) expandSpans(words []queryWord, stems []string) {
+	for i := range words {
+		for n := 2; n <= th.longest && i+n <= len(words); n++ {
+			terms := make([]string, n)
+			for j := range n {
+				terms[j] = words[i+j].term
+			}
+			joined := strings.Join(terms, " ")
+			for _, k := range [2]string{joined, strings.Join(stems[i:i+n], " ")} {
+				for _, g := range th.spans[k] {
+					for _, s := range th.groups[g] {
+						if len(s) == n && s.keys()[0] == joined {
+							continue // the words themselves
+						}
+						for j := i; j < i+n; j++ {
+							if !slices.ContainsFunc(words[j].synonyms, func(o expansion) bool { return slices.Equal(o.synonym, s) }) {
+								words[j].synonyms = append(words[j].synonyms, expansion{s, 1 / float64(n)})
+							}
+						}
+					}
+				}
+			}
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	segment "github.com/blevesearch/scorch_segment_api/v2"
@@ -39,6 +40,11 @@ const (
 	oneTypoFactor = 0.5
 	twoTypoFactor = 0.3
 	stemFactor    = 0.5
+	// synonymFactor weighs a synonym of a query word (synonyms.yaml),
+	// which matches through its stems, a little below the word itself;
+	// like a stem, it counts as a typo, so that documents holding the
+	// very words rank first among those matching as many words.
+	synonymFactor = 0.8
 	// maxCandidates bounds the indexed words one query word expands to.
 	maxCandidates = 50
 	// noMatch is a document's code before any word matched it: two bits
@@ -48,19 +54,31 @@ const (
 
 // queryWord is a word of the query, folded like indexed words.
 type queryWord struct {
-	term   string
-	budget int       // typos allowed
-	prefix bool      // the last word, not followed by a space
-	stems  [2]string // light stems worth matching, or ""
+	term     string
+	budget   int         // typos allowed
+	prefix   bool        // the last word, not followed by a space
+	stems    [2]string   // light stems worth matching, or ""
+	synonyms []expansion // the other terms of its synonym groups
 }
 
 // queryWords tokenises text with the index's own analysis; nothing in it
-// is an operator.
+// is an operator. Stop words are left out, unless the query holds nothing
+// else or one is the last word, still being typed.
 func (an *analyzers) queryWords(text string) []queryWord {
 	stream := an.folded.Analyze([]byte(text))
-	words := make([]queryWord, 0, min(len(stream), maxWords))
+	kept := stream[:0:0]
+	for i, t := range stream {
+		if len(t.Term) > 0 && (!an.stop[string(t.Term)] || i == len(stream)-1 && t.End == len(text)) {
+			kept = append(kept, t)
+		}
+	}
+	if len(kept) == 0 || len(kept) == 1 && an.stop[string(kept[0].Term)] {
+		kept = stream
+	}
+	words := make([]queryWord, 0, min(len(kept), maxWords))
+	stems := make([]string, 0, cap(words)) // each word's first stem
 	last := -1
-	for _, t := range stream {
+	for _, t := range kept {
 		if len(words) == maxWords {
 			break
 		}
@@ -74,9 +92,12 @@ func (an *analyzers) queryWords(text string) []queryWord {
 				w.stems[i] = string(stem)
 			}
 		}
+		w.synonyms = an.syn.expand(w.term, [2][]byte{first, second})
 		words = append(words, w)
+		stems = append(stems, string(first))
 		last = t.End
 	}
+	an.syn.expandSpans(words, stems)
 	if len(words) > 0 && last == len(text) {
 		words[len(words)-1].prefix = true
 	}
@@ -394,7 +415,9 @@ type execution struct {
 	v    *view
 	r    *termReaders
 	sc   *scratch
+	pool *sync.Pool // of *scratch, for synonyms of several words
 	term []byte
+	read []string // stems of synonyms a word has matched
 }
 
 // match adds a word's matches to the accumulators: each candidate in each
@@ -427,6 +450,68 @@ func (x *execution) match(i int, w queryWord, cands []candidate) error {
 			if err := x.add(stem, len(textFields)+f, tf.weight*stemFactor, i, 1); err != nil {
 				return err
 			}
+		}
+	}
+	read := x.read[:0]
+	for _, e := range w.synonyms {
+		if len(e.synonym) > 1 {
+			if err := x.matchPhrase(i, e.synonym, synonymFactor*e.share); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, stem := range e.synonym[0].stems {
+			if stem == "" || stem == w.stems[0] || stem == w.stems[1] || slices.Contains(read, stem) {
+				continue
+			}
+			read = append(read, stem)
+			if err := x.matchStem(i, stem, synonymFactor*e.share); err != nil {
+				return err
+			}
+		}
+	}
+	x.read = read
+	return nil
+}
+
+// matchStem adds the matches of a synonym's stem, as word i of the query:
+// the stemmed fields hold every word's stems, so they find the synonym and
+// its inflections at once, for a read of postings per field.
+func (x *execution) matchStem(i int, stem string, factor float64) error {
+	for f, tf := range textFields {
+		if err := x.add(stem, len(textFields)+f, tf.weight*factor, i, 1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// matchPhrase adds the matches of a synonym of several words of query word
+// i: the documents that hold them all.
+func (x *execution) matchPhrase(i int, s synonym, factor float64) error {
+	sub := x.pool.Get().(*scratch)
+	defer func() {
+		sub.clear()
+		x.pool.Put(sub)
+	}()
+	sub.grow(len(x.sc.codes))
+	main := x.sc
+	x.sc = sub
+	defer func() { x.sc = main }()
+	s = s[:min(len(s), maxWords)]
+	for j, w := range s {
+		for k, stem := range w.stems {
+			if stem == "" || k == 1 && stem == w.stems[0] {
+				continue
+			}
+			if err := x.matchStem(j, stem, factor); err != nil {
+				return err
+			}
+		}
+	}
+	for _, d := range sub.touched {
+		if words, _ := bucket(sub.codes[d], len(s)); words == len(s) {
+			main.add(uint64(d), sub.scores[d], i, 1)
 		}
 	}
 	return nil
@@ -619,6 +704,16 @@ func newMatcher(words []queryWord, cands [][]candidate) matcher {
 				m.stems[s] = true
 			}
 		}
+		for _, e := range w.synonyms {
+			for _, sw := range e.synonym {
+				m.terms[sw.term] = true
+				for _, st := range sw.stems {
+					if st != "" {
+						m.stems[st] = true
+					}
+				}
+			}
+		}
 	}
 	return m
 }
@@ -669,7 +764,7 @@ func (b *Bleve) search(v *view, q Query) (Result, error) {
 	sc.grow(len(v.entries))
 	tr := v.readers.Get().(*termReaders)
 	defer v.readers.Put(tr)
-	x := execution{v: v, r: tr, sc: sc}
+	x := execution{v: v, r: tr, sc: sc, pool: &b.scratch}
 	for i, w := range words {
 		if err := x.match(i, w, cands[i]); err != nil {
 			return Result{}, err

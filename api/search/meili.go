@@ -20,6 +20,7 @@ import (
 
 	gojson "github.com/goccy/go-json"
 	"github.com/meilisearch/meilisearch-go"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Meili is the Meilisearch engine. Its settings are kept here, as code,
@@ -145,6 +146,10 @@ func meiliSettings() *meilisearch.Settings {
 			SortFacetValuesBy: map[string]meilisearch.SortFacetType{"*": meilisearch.SortFacetTypeAlpha},
 		},
 		Pagination: &meilisearch.Pagination{MaxTotalHits: meiliMaxTotalHits},
+		// The same synonym groups and stop words as the embedded engine
+		// and the database fallback (synonyms.yaml).
+		Synonyms:  meiliSynonyms(theLexicon()),
+		StopWords: theLexicon().stopWords,
 	}
 }
 
@@ -188,7 +193,43 @@ func meiliSameSettings(have, want *meilisearch.Settings) bool {
 		slices.Equal(have.RankingRules, want.RankingRules) &&
 		reflect.DeepEqual(typos(have.TypoTolerance), typos(want.TypoTolerance)) &&
 		reflect.DeepEqual(have.Faceting, want.Faceting) &&
-		reflect.DeepEqual(have.Pagination, want.Pagination)
+		reflect.DeepEqual(have.Pagination, want.Pagination) &&
+		slices.Equal(set(meiliStopWords(have.StopWords)), set(meiliStopWords(want.StopWords))) &&
+		sameSynonyms(have.Synonyms, want.Synonyms)
+}
+
+// meiliStopWords returns stop words as Meilisearch stores them, to compare
+// them: it writes the Arabic yeh, alef maksura and kaf in their Persian
+// forms, and some letters decomposed.
+func meiliStopWords(words []string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = meiliLetters.Replace(norm.NFC.String(w))
+	}
+	return out
+}
+
+var meiliLetters = strings.NewReplacer("ي", "ی", "ى", "ی", "ك", "ک")
+
+// sameSynonyms compares synonyms settings, ignoring the order of each
+// term's synonyms.
+func sameSynonyms(have, want map[string][]string) bool {
+	if len(have) != len(want) {
+		return false
+	}
+	for term, w := range want {
+		h, ok := have[term]
+		if !ok || len(h) != len(w) {
+			return false
+		}
+		h, w = slices.Clone(h), slices.Clone(w)
+		slices.Sort(h)
+		slices.Sort(w)
+		if !slices.Equal(h, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // meiliDoc is a document as Meilisearch stores it: the document, cleaned,

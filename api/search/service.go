@@ -117,14 +117,11 @@ func (s *Service) Status(ctx context.Context) (Status, error) {
 // maxWords bounds the words a plain search uses, like the engines.
 const maxWords = 10
 
-// plain answers from the database: every word in the name, summary or a
-// tag, ignoring case.
+// plain answers from the database: every word but stop words, or one of
+// its synonyms, in the name, summary or a tag, ignoring case.
 func (s *Service) plain(ctx context.Context, q Query) (Result, error) {
 	start := time.Now()
-	words := strings.Fields(q.Text)
-	if len(words) > maxWords {
-		words = words[:maxWords]
-	}
+	words, synonyms := PlainWords(q.Text)
 	filters := map[string][]string{}
 	for f, values := range q.Filters {
 		filters[string(f)] = values
@@ -137,7 +134,7 @@ func (s *Service) plain(ctx context.Context, q Query) (Result, error) {
 	if sort == "" {
 		sort = string(Relevance)
 	}
-	pr, err := s.store.SearchPlain(ctx, store.PlainSearch{Words: words, Filters: filters, Sort: sort,
+	pr, err := s.store.SearchPlain(ctx, store.PlainSearch{Words: words, Synonyms: synonyms, Filters: filters, Sort: sort,
 		Limit: q.Limit, Offset: q.Offset, Facets: facets})
 	if err != nil {
 		return Result{}, fmt.Errorf("search the database: %w", err)

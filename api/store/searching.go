@@ -133,7 +133,8 @@ func placeholders(from, n int) string {
 // every filter must hold. Words match ignoring case and accents, anywhere
 // in a word (so a word's beginning finds it); on PostgreSQL a word of
 // typoMinLetters letters or more also matches a word close to it in
-// spelling (trigram similarity).
+// spelling (trigram similarity). A word with synonyms is also found by any
+// of them.
 type PlainSearch struct {
 	Words   []string
 	Filters map[string][]string // facet field → accepted values
@@ -141,6 +142,10 @@ type PlainSearch struct {
 	Limit   int
 	Offset  int
 	Facets  []string // facet fields to count
+
+	// Synonyms holds, for words that have some, the other terms that
+	// match in their place.
+	Synonyms map[string][]string
 }
 
 // PlainResult is a page of matching plugins, their number, and facet
@@ -200,7 +205,7 @@ func plainWhere(q PlainSearch, fuzzy bool) (string, []any) {
 		return fmt.Sprintf("$%d", len(args))
 	}
 	for _, w := range q.Words {
-		conds = append(conds, wordCondition(w, arg, fuzzy))
+		conds = append(conds, wordCondition(w, q.Synonyms[w], arg, fuzzy))
 	}
 	for _, field := range slices.Sorted(maps.Keys(q.Filters)) {
 		values := q.Filters[field]
@@ -218,12 +223,23 @@ func plainWhere(q PlainSearch, fuzzy bool) (string, []any) {
 	return `WHERE ` + strings.Join(conds, " AND "), args
 }
 
-// wordCondition holds when word appears in a plugin's name, summary or a
-// tag; arg adds a query parameter and returns its placeholder.
-func wordCondition(word string, arg func(any) string, fuzzy bool) string {
-	pa := arg(escapeLike(word))
+// wordCondition holds when word, or one of its synonyms, appears in a
+// plugin's name, summary or a tag; arg adds a query parameter and returns
+// its placeholder. Only the word itself tolerates typos.
+func wordCondition(word string, synonyms []string, arg func(any) string, fuzzy bool) string {
+	patterns := make([]string, 0, 1+len(synonyms))
+	for _, w := range append([]string{word}, synonyms...) {
+		patterns = append(patterns, arg(escapeLike(w)))
+	}
 	match := func(col string) string {
-		return `riposte_fold(` + col + `) LIKE '%' || riposte_fold(` + pa + `) || '%' ESCAPE '\'`
+		alts := make([]string, len(patterns))
+		for i, pa := range patterns {
+			alts[i] = `riposte_fold(` + col + `) LIKE '%' || riposte_fold(` + pa + `) || '%' ESCAPE '\'`
+		}
+		if len(alts) == 1 {
+			return alts[0]
+		}
+		return `(` + strings.Join(alts, ` OR `) + `)`
 	}
 	if fuzzy && utf8.RuneCountInString(word) >= typoMinLetters {
 		wa, ta := arg(word), arg(typoSimilarity)

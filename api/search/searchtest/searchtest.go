@@ -371,7 +371,7 @@ func testUpsertDelete(t *testing.T, e search.Engine) {
 		t.Fatal(err)
 	}
 	expect(t, e, "carte haineux", "hate-map", true)
-	expect(t, e, "hate map", "hate-map", false)
+	expect(t, e, "city", "hate-map", false) // in the old summary only ("hate map" is now found through synonyms)
 	if err := e.Delete(ctx(t), []string{"hate-map", "never-indexed"}); err != nil {
 		t.Fatal(err)
 	}
