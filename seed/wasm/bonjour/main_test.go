@@ -50,7 +50,7 @@ func TestManifestIsValidButForItsRuntime(t *testing.T) {
 }
 
 // TestManifestPassesRiposteValidation checks the whole manifest, runtime
-// included; it skips until Riposte's validator knows runtime type wasm.
+// included, with Riposte's validator.
 func TestManifestPassesRiposteValidation(t *testing.T) {
 	wasmtest.Load(t, ".").CheckManifestWithRuntime(t)
 }

@@ -218,15 +218,10 @@ func runtimeProblems(r Runtime) []string {
 	return out
 }
 
-// CheckManifestWithRuntime checks the whole manifest with Riposte's
-// validator, as `riposte plugin validate` and publishing do. It is skipped
-// while the validator does not know runtime type wasm, and runs by itself
-// once plugins/runtimes.go has the row.
+// CheckManifestWithRuntime checks the whole manifest, runtime included,
+// with Riposte's validator, as `riposte plugin validate` and publishing do.
 func (t *Tool) CheckManifestWithRuntime(tb testing.TB) {
 	tb.Helper()
-	if !plugins.Runnable("wasm") {
-		tb.Skip("Riposte's manifest validator does not know runtime type wasm yet; CheckManifest checks all but the runtime object")
-	}
 	if _, err := plugins.Check(t.manifest, plugins.Options{}); err != nil {
 		tb.Errorf("manifest.yaml: %v", err)
 	}
