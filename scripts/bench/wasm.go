@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/riposte-civic/riposte/plugins"
+	"github.com/riposte-civic/riposte/plugins/wasm"
 )
 
 // wasmBar is the bar of invoking a wasm plugin: its requests/s through
@@ -29,6 +30,7 @@ const wasmInput = `{"text":"Rejoignez-nous, ils vous mentent"}`
 type wasmModule struct {
 	slug, title string
 	file        string // its bytes, for wasmdirect
+	prepared    string // the bytes Riposte compiles, when not the same
 	bin         []byte
 	sum         string // its SHA-256, as the upload answers it
 }
@@ -85,9 +87,8 @@ func benchWASM(ctx context.Context, b *bench) error {
 	fmt.Println("\nupload: POST /api/v1/modules as the administrator (hashing, checking, compiling, storing); calls: POST /api/v1/plugins/{slug}/invoke one after another, timed by the client")
 	fmt.Println()
 
-	// Steady state: each module run directly (with wazero's memories,
-	// then with recycled ones as Riposte) and through Riposte, in
-	// alternating rounds.
+	// Steady state: each module run with wazero directly and through
+	// Riposte, in alternating rounds.
 	cache, err := os.MkdirTemp(b.dir, "wasmdirect-cache-")
 	if err != nil {
 		return err
@@ -95,23 +96,36 @@ func benchWASM(ctx context.Context, b *bench) error {
 	wb := *b
 	wb.conns = 4 * concurrency // enough to keep Riposte's executions busy, few enough to queue little
 	type target struct {
-		name  string
-		run   func() (load, error)
-		cpu   func() string // per call
-		ratio bool          // Riposte's: compared with the direct runs
+		module  int
+		name    string
+		run     func() (load, error)
+		cpu     func() string // per call
+		strict  bool          // the baseline of the bar: the module as Riposte compiles it, memories as Riposte's
+		riposte bool          // through Riposte, after its module's direct runs
 	}
 	var targets []target
-	for _, m := range mods {
-		for _, recycle := range []bool{false, true} {
-			name := "wazero directly, wazero's memories"
-			if recycle {
-				name = "wazero directly, recycled memories"
-			}
+	for i, m := range mods {
+		variants := []struct {
+			name    string
+			file    string
+			recycle bool
+		}{
+			{"wazero directly: the module as uploaded, wazero's memories", m.file, false},
+			{"wazero directly: the module as uploaded, recycled memories", m.file, true},
+		}
+		if m.prepared != "" {
+			variants = append(variants, struct {
+				name    string
+				file    string
+				recycle bool
+			}{"wazero directly: the module as Riposte compiles it (wasm.Prepare), recycled memories", m.prepared, true})
+		}
+		for j, v := range variants {
 			var cpu time.Duration
 			var calls int
-			targets = append(targets, target{name: name,
+			targets = append(targets, target{module: i, name: v.name, strict: j == len(variants)-1,
 				run: func() (load, error) {
-					r, err := b.runDirect(ctx, direct, m.file, cache, concurrency, recycle)
+					r, err := b.runDirect(ctx, direct, v.file, cache, concurrency, v.recycle)
 					cpu += r.CPU
 					calls += r.Calls
 					return r.load(), err
@@ -124,7 +138,7 @@ func benchWASM(ctx context.Context, b *bench) error {
 			return err
 		}
 		meter, requests := newCPUMeter(rip.cmd.Process.Pid), new(float64)
-		targets = append(targets, target{name: "Riposte, POST /api/v1/plugins/" + m.slug + "/invoke", ratio: true,
+		targets = append(targets, target{module: i, name: "**Riposte**, POST /api/v1/plugins/" + m.slug + "/invoke", riposte: true,
 			run: metered(b, meter, requests, func() (load, error) { return wb.wrk(ctx, "http://"+rip.addr, "-s", script) }),
 			cpu: func() string { return meter.perRequest(0, *requests) }})
 	}
@@ -137,36 +151,40 @@ func benchWASM(ctx context.Context, b *bench) error {
 		return err
 	}
 	fmt.Printf("### Invocations: Riposte against the module run with wazero directly, %d executions at once\n\n", concurrency)
-	fmt.Println("| module | target | calls/s | p50 | p99 | CPU per call | Riposte ÷ direct |")
+	fmt.Println("| module | target | calls/s | p50 | p99 | CPU per call | Riposte ÷ this |")
 	fmt.Println("|---|---|---:|---:|---:|---:|---:|")
 	var failed []string
-	var echoRatio float64
+	var ratio, strict float64
 	for i, t := range targets {
-		m := mods[i/3]
-		l := ls[i]
-		ratio := ""
-		if t.ratio {
-			// Against the faster of the two direct runs.
-			best := max(ls[i-1].RPS, ls[i-2].RPS)
-			ratio = fmt.Sprintf("%.2f× (%.2f× wazero's memories)", l.RPS/best, l.RPS/ls[i-2].RPS)
-			if i/3 == 0 {
-				echoRatio = l.RPS / best
-			}
+		// Riposte's row follows its module's direct rows.
+		through := i
+		for !targets[through].riposte {
+			through++
 		}
-		fmt.Printf("| %s | %s | %.0f | %s | %s | %s | %s |\n", m.title, t.name, l.RPS,
-			l.P50.Round(time.Microsecond), l.P99.Round(time.Microsecond), t.cpu(), ratio)
+		l, rl := ls[i], ls[through]
+		cmp := ""
+		if i != through {
+			cmp = fmt.Sprintf("%.2f×", rl.RPS/l.RPS)
+		}
+		if t.strict && t.module == 0 {
+			ratio, strict = rl.RPS/l.RPS, l.RPS
+		}
+		fmt.Printf("| %s | %s | %.0f | %s | %s | %s | %s |\n", mods[t.module].title, t.name, l.RPS,
+			l.P50.Round(time.Microsecond), l.P99.Round(time.Microsecond), t.cpu(), cmp)
 		if l.Errors > 0 {
-			failed = append(failed, fmt.Sprintf("%s, %s: %d errors", m.title, t.name, l.Errors))
+			failed = append(failed, fmt.Sprintf("%s, %s: %d errors", mods[t.module].title, t.name, l.Errors))
 		}
 	}
 	verdict := "meets"
-	if echoRatio < wasmBar {
+	if ratio < wasmBar {
 		verdict = "MISSES"
 	}
-	fmt.Printf("\nmedians of %d rounds of %s; direct: scripts/bench/wasmdirect in its own process, %d workers, a fresh instance per call; "+
-		"Riposte: wrk -t2 -c%d; CPU per call: the direct process's, Riposte's alone (not wrk's)\n",
-		b.rounds, b.duration, concurrency, wb.conns)
-	fmt.Printf("\nratio for %s against the faster direct run %.2f× (bar ≥ %.2f×): %s the bar\n\n", mods[0].title, echoRatio, wasmBar, verdict)
+	fmt.Printf("\nmedians of %d rounds of %s; direct: scripts/bench/wasmdirect in its own process, %d workers, a fresh instance per call, "+
+		"memory limit %d MiB (the default memory_mb); Riposte: wrk -t2 -c%d, RIPOSTE_WASM_CONCURRENCY=%d; "+
+		"CPU per call: the direct process's, Riposte's alone (not wrk's)\n",
+		b.rounds, b.duration, concurrency, plugins.DefaultMemoryMB, wb.conns, concurrency)
+	fmt.Printf("\nratio for %s against the same compiled module run directly (%.0f calls/s): %.2f× (bar ≥ %.2f×): %s the bar\n\n",
+		mods[0].title, strict, ratio, wasmBar, verdict)
 	if len(failed) > 0 {
 		return fmt.Errorf("%s", strings.Join(failed, "; "))
 	}
@@ -234,7 +252,14 @@ func (b *bench) wasmModules() ([]wasmModule, error) {
 		if err != nil {
 			return nil, err
 		}
-		mods = append(mods, wasmModule{slug: v.slug, title: v.title, file: file, bin: bin})
+		m := wasmModule{slug: v.slug, title: v.title, file: file, bin: bin}
+		if prepared := wasm.Prepare(bin); !bytes.Equal(prepared, bin) {
+			m.prepared = filepath.Join(b.dir, v.slug+"-prepared.wasm")
+			if err := os.WriteFile(m.prepared, prepared, 0o644); err != nil {
+				return nil, err
+			}
+		}
+		mods = append(mods, m)
 	}
 	file := filepath.Join(b.dir, "wasm-minimal.wasm")
 	bin := minimalModule()
