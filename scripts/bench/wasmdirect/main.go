@@ -58,6 +58,7 @@ func main() {
 		timeout     = flag.Duration("timeout", 10*time.Second, "deadline of each call")
 		recycle     = flag.Bool("recycle", false, "recycle linear memories between calls, cleared, as Riposte does")
 		cpuprofile  = flag.String("cpuprofile", "", "write a CPU profile of the calls to this file")
+		workers     = flag.Int("compile-workers", 1, "goroutines compiling the module (wazero's experimental option)")
 	)
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -69,7 +70,8 @@ func main() {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	r, err := run(*module, *cache, *concurrency, *duration, json.RawMessage(*input), *memoryMB, *timeout, *recycle)
+	ctx := experimental.WithCompilationWorkers(context.Background(), *workers)
+	r, err := run(ctx, *module, *cache, *concurrency, *duration, json.RawMessage(*input), *memoryMB, *timeout, *recycle)
 	if err != nil {
 		r.Error = err.Error()
 	}
@@ -80,8 +82,7 @@ func main() {
 	}
 }
 
-func run(module, cacheDir string, concurrency int, duration time.Duration, input json.RawMessage, memoryMB int, timeout time.Duration, recycle bool) (Result, error) {
-	ctx := context.Background()
+func run(ctx context.Context, module, cacheDir string, concurrency int, duration time.Duration, input json.RawMessage, memoryMB int, timeout time.Duration, recycle bool) (Result, error) {
 	bin, err := os.ReadFile(module)
 	if err != nil {
 		return Result{}, err
