@@ -411,7 +411,7 @@ func compareFiles(before, after map[string]cacheFile) string {
 	if added+changed+removed == 0 {
 		return fmt.Sprintf("unchanged: %d files, none written", len(after))
 	}
-	return fmt.Sprintf("%d files written (compiled again), %d of the earlier files gone", added+changed, removed)
+	return fmt.Sprintf("%d of %d files written (compiled again), %d of the earlier files gone", added+changed, len(after), removed)
 }
 
 func totalSize(files map[string]cacheFile) int64 {
