@@ -89,7 +89,7 @@ func (h *Host) compile(ctx context.Context, bin []byte) (*compiled, error) {
 	if !bytes.HasPrefix(bin, []byte("\x00asm\x01\x00\x00\x00")) {
 		return nil, invalid("module", "is not a WebAssembly module in the binary format (version 1): its bytes do not start with \\0asm")
 	}
-	code, err := h.rt.CompileModule(ctx, bin)
+	code, err := h.rt.CompileModule(ctx, Prepare(bin))
 	if err != nil {
 		return nil, compileError(err)
 	}

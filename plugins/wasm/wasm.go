@@ -40,10 +40,12 @@
 // kept. Each call then instantiates the compiled module — allocating its
 // memory, copying its data segments, filling its tables — and runs it: a
 // few milliseconds for a module built by Go, most of them its runtime
-// starting, less for TinyGo or Rust. Linear memories are recycled between
-// calls, cleared first, which makes a call cheaper than instantiating
-// with wazero's defaults; the admission control, the capped output and the
-// deadline cost microseconds.
+// starting, less for TinyGo or Rust. Two things make a call cheaper than
+// instantiating with wazero's defaults: the module is compiled with its
+// data segments coalesced (see Prepare: Go writes tens of thousands, each
+// of which wazero would evaluate on every call), and linear memories are
+// recycled between calls, cleared first. The admission control, the
+// capped output and the deadline cost microseconds.
 package wasm
 
 import (

@@ -191,11 +191,17 @@ func (b *bench) startProxy(ctx context.Context, target, readyPath string) (*proc
 // startRiposte starts riposte on an empty data directory with extra
 // environment, and returns it with the administrator's credentials.
 func (b *bench) startRiposte(ctx context.Context, env ...string) (*process, error) {
-	bin, addr, err := b.prepare(".")
+	data, err := os.MkdirTemp(b.dir, "data-")
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.MkdirTemp(b.dir, "data-")
+	return b.startRiposteIn(ctx, data, env...)
+}
+
+// startRiposteIn starts riposte as startRiposte does, on the data
+// directory data, empty or left by an earlier start.
+func (b *bench) startRiposteIn(ctx context.Context, data string, env ...string) (*process, error) {
+	bin, addr, err := b.prepare(".")
 	if err != nil {
 		return nil, err
 	}

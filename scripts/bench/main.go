@@ -40,6 +40,7 @@ func scenarios() []scenario {
 		{"search", "search over 10,000 plugins: Meilisearch direct, API over Meilisearch, API embedded; reindex; relay", benchSearch},
 		{"startup", "start-up to /readyz, on empty data and on existing data (PostgreSQL too with RIPOSTE_BENCH_DATABASE_URL)", benchStartup},
 		{"web", "catalogue page with 20 results vs /api/v1/search for the same queries", benchWeb},
+		{"wasm", "wasm plugins: upload, first calls, invocation vs the module run with wazero directly, restart", benchWASM},
 	}
 }
 
