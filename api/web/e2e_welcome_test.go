@@ -13,8 +13,8 @@ import (
 )
 
 // screenshotAt saves the page as seen at a width in pixels, whole or only
-// the element sel, to RIPOSTE_TEST_ARTIFACTS (or the temporary directory),
-// and logs its path.
+// the element sel, as name-<width>.png where the other screenshots go
+// (see artifacts), and logs its path.
 func (tb *tab) screenshotAt(name string, width int64, sel string) {
 	tb.t.Helper()
 	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
@@ -30,11 +30,7 @@ func (tb *tab) screenshotAt(name string, width int64, sel string) {
 	if err != nil {
 		tb.t.Fatalf("screenshot: %v", err)
 	}
-	dir := os.Getenv(EnvArtifacts)
-	if dir == "" {
-		dir = os.TempDir()
-	}
-	path := filepath.Join(dir, fmt.Sprintf("riposte-%s-%d.png", name, width))
+	path := filepath.Join(artifacts(tb.t), fmt.Sprintf("%s-%d.png", name, width))
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		tb.t.Fatal(err)
 	}
@@ -68,8 +64,8 @@ func TestBrowserRumourCheckReadsAsAResult(t *testing.T) {
 			top("Vérifications") < top("Comment vérifier par vous-même");
 	})()`)
 	tb.until(`document.querySelector(".output a[href^='https://www.nbcnews.com/']").rel === "noopener noreferrer nofollow"`)
-	tb.screenshotAt("rumour-check", 1280, "")
-	tb.screenshotAt("rumour-check", 390, "")
+	tb.screenshotAt("rumour-verdict", 1280, "")
+	tb.screenshotAt("rumour-verdict", 390, "")
 	tb.screenshotAt("rumour-answer", 390, ".output")
 	tb.until(`document.documentElement.scrollWidth <= window.innerWidth`) // nothing overflows a phone's width
 }
