@@ -1,7 +1,6 @@
 package main
 
 import (
-	"database/sql"
 	"maps"
 	"regexp"
 	"slices"
@@ -21,15 +20,7 @@ var seededTables = []string{"users", "plugins", "plugin_versions", "plugin_facet
 // rowCounts counts the rows of the seeded tables of the database at dsn.
 func rowCounts(t *testing.T, dsn string) map[string]int {
 	t.Helper()
-	driver, source := "pgx", dsn
-	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
-		driver, source = "sqlite", path
-	}
-	db, err := sql.Open(driver, source)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.OpenSQL(t, dsn)
 	counts := map[string]int{}
 	for _, table := range seededTables {
 		var n int

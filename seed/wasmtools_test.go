@@ -33,22 +33,6 @@ func moduleRows(t *testing.T, db *sql.DB) map[string]int {
 	return counts
 }
 
-// openDB opens the database at dsn, as storetest.URL gives it, without
-// the store, to count rows the store does not expose.
-func openDB(t *testing.T, dsn string) *sql.DB {
-	t.Helper()
-	driver, source := "pgx", dsn
-	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
-		driver, source = "sqlite", path
-	}
-	db, err := sql.Open(driver, source)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
 func TestWASMToolsRunOnTheServer(t *testing.T) {
 	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
 		t.Run(string(d), func(t *testing.T) {
@@ -63,7 +47,7 @@ func TestWASMToolsRunOnTheServer(t *testing.T) {
 			}
 			e := platformtest.New(t, func(o *platformtest.Options) { o.Store = st })
 			e.Clock.Set(time.Now())
-			db := openDB(t, dsn)
+			db := storetest.OpenSQL(t, dsn)
 
 			r := load(t, e.SeedDeps())
 			if r.Tools.Created != len(wasmTools) {

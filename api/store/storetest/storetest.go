@@ -80,6 +80,23 @@ func URL(tb testing.TB, d store.Dialect) string {
 	return freshSchema(tb, base)
 }
 
+// OpenSQL opens the database at dsn, as URL gives it, with database/sql and
+// without the store, for tests that read rows the store does not expose.
+// It is closed when the test ends.
+func OpenSQL(tb testing.TB, dsn string) *sql.DB {
+	tb.Helper()
+	driver, source := "pgx", dsn
+	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
+		driver, source = "sqlite", path
+	}
+	db, err := sql.Open(driver, source)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
 // freshSchema creates a uniquely named schema on the server at base and
 // returns base with that schema as its search path.
 func freshSchema(tb testing.TB, base string) string {
