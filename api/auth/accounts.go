@@ -5,9 +5,11 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
+	"github.com/riposte-civic/riposte/api/mail"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
 )
@@ -18,6 +20,7 @@ type Registration struct {
 	Password string
 	Name     string
 	ClientIP string
+	Language string // of the messages sent to the account: fr or en; empty for fr
 }
 
 // Grant is what a successful sign-in or refresh returns.
@@ -35,7 +38,7 @@ func (s *Service) Register(ctx context.Context, r Registration) (store.User, err
 	if err := allow(s.registerIP, r.ClientIP); err != nil {
 		return store.User{}, err
 	}
-	return s.createUser(ctx, newAccount{email: r.Email, name: r.Name, role: RoleParticipant, password: r.Password},
+	return s.createUser(ctx, newAccount{email: r.Email, name: r.Name, role: RoleParticipant, password: r.Password, language: r.Language},
 		sourceRegistration)
 }
 
@@ -54,8 +57,8 @@ const (
 )
 
 type newAccount struct {
-	email, name, password string
-	role                  Role
+	email, name, password, language string
+	role                            Role
 }
 
 // createUser checks, hashes and stores a new account with a user.create
@@ -67,6 +70,7 @@ func (s *Service) createUser(ctx context.Context, n newAccount, source string) (
 	c.Length(n.name, 1, 100, "name")
 	checkPassword(&c, n.password)
 	c.Check(n.role.Valid(), "role", "must be one of participant, judge, organizer, admin")
+	c.Check(n.language == "" || slices.Contains(mail.Languages, n.language), "language", "must be fr or en")
 	if err := c.Err(); err != nil {
 		return store.User{}, err
 	}
@@ -76,7 +80,7 @@ func (s *Service) createUser(ctx context.Context, n newAccount, source string) (
 	}
 	var u store.User
 	err = s.store.InTx(ctx, func(tx *store.Tx) error {
-		if u, err = tx.CreateUser(ctx, store.NewUser{Email: n.email, Name: n.name, Role: string(n.role), PasswordHash: hash}); err != nil {
+		if u, err = tx.CreateUser(ctx, store.NewUser{Email: n.email, Name: n.name, Role: string(n.role), PasswordHash: hash, Language: n.language}); err != nil {
 			return err
 		}
 		e := store.AuditEntry{Action: "user.create", TargetType: "user", TargetID: strconv.FormatInt(u.ID, 10),

@@ -88,7 +88,8 @@ func (h *Handler) handleSignUp(w http.ResponseWriter, r *http.Request) error {
 	d := formData{Next: localPath(r.PostFormValue("next")), Email: strings.TrimSpace(r.PostFormValue("email")),
 		Name: strings.TrimSpace(r.PostFormValue("name"))}
 	password := r.PostFormValue("password")
-	_, err := h.deps.Auth.Register(r.Context(), auth.Registration{Email: d.Email, Password: password, Name: d.Name, ClientIP: clientIP(r)})
+	_, err := h.deps.Auth.Register(r.Context(), auth.Registration{Email: d.Email, Password: password, Name: d.Name, ClientIP: clientIP(r),
+		Language: localeFrom(r.Context()).Code})
 	var (
 		invalid valid.Errors
 		rl      *auth.RateLimitError

@@ -100,6 +100,9 @@ var messagesEN = map[string]string{
 	"howto.homepage":  "its website", "howto.repository": "its source code",
 	"howto.contact": "Questions, problems, ideas? Write to its maintainers:",
 	"about.title":   "About Riposte",
+	"devmail.title": "E-mail not sent", "devmail.to": "To", "devmail.date": "Queued",
+	"devmail.lead": "No mail server is configured (RIPOSTE_SMTP_URL), so the messages Riposte would send are listed here, newest first. This page exists only in development.",
+	"devmail.none": "No message yet.",
 
 	"new.lead":   "Describe your tool in a few fields: Riposte writes its manifest for you. It is registered as a draft that only you and the organizers see, until you publish it.",
 	"new.editor": "Or write or paste the manifest yourself (YAML or JSON)", "new.short": "Or describe the tool in a few fields, and Riposte writes the manifest",
@@ -362,6 +365,9 @@ var messagesFR = map[string]string{
 	"howto.homepage":  "son site", "howto.repository": "son code source",
 	"howto.contact": "Questions, problèmes, idées ? Écrivez à ses responsables :",
 	"about.title":   "À propos de Riposte",
+	"devmail.title": "Courriels non envoyés", "devmail.to": "À", "devmail.date": "Mis en file",
+	"devmail.lead": "Aucun serveur de courriel n'est configuré (RIPOSTE_SMTP_URL) : les messages que Riposte enverrait sont listés ici, du plus récent au plus ancien. Cette page n'existe qu'en développement.",
+	"devmail.none": "Aucun message pour l'instant.",
 
 	"new.lead":   "Décrivez votre outil en quelques champs : Riposte écrit son manifeste pour vous. Il est enregistré comme brouillon, visible de vous seul·e et des organisateurs, jusqu’à ce que vous le publiiez.",
 	"new.editor": "Ou écrivez ou collez vous-même le manifeste (YAML ou JSON)", "new.short": "Ou décrivez l’outil en quelques champs, et Riposte écrit le manifeste",

@@ -10,6 +10,9 @@ func (h *Handler) routes() {
 	m.Handle("GET /lang/{code}", h.handle(h.handleLanguage))
 	m.Handle("/", h.handle(h.notFound))
 	m.Handle("GET /about", h.handle(handleAbout(h)))
+	if d.DevMail != nil {
+		m.Handle("GET /dev/mail", h.handle(handleDevMail(h, d.DevMail)))
+	}
 
 	// Catalogue and plugins.
 	m.Handle("GET /{$}", h.handle(handleCatalogue(h, d.Search, hk, false)))
