@@ -183,6 +183,7 @@ var notices = map[string]bool{
 	"signedin": true, "signedout": true, "signedup": true, "saved": true, "published": true, "created": true,
 	"version": true, "submitted": true, "withdrawn": true, "removed": true, "judge": true, "unjudge": true,
 	"conflict": true, "decided": true, "opened": true, "edited": true, "results": true, "recused": true,
+	"reset": true, "password": true,
 }
 
 // pagePath is the address the language switch and "Sign in" lead back to:

@@ -1,5 +1,7 @@
 package web
 
+import "github.com/riposte-civic/riposte/api/auth"
+
 // routes is every page the front answers. Forms are POSTed to the page
 // they belong to (or a path under it) and redirect when they succeed.
 func (h *Handler) routes() {
@@ -27,6 +29,10 @@ func (h *Handler) routes() {
 	m.Handle("GET /signup", h.handle(h.handleSignUpForm))
 	m.Handle("POST /signup", h.handle(h.handleSignUp))
 	m.Handle("POST /signout", h.handle(h.handleSignOut))
+	m.Handle("GET "+auth.ForgotPath, h.handle(h.handleForgotForm))
+	m.Handle("POST "+auth.ForgotPath, h.handle(h.handleForgot))
+	m.Handle("GET "+auth.ResetPath, h.handle(h.handleResetForm))
+	m.Handle("POST "+auth.ResetPath, h.handle(h.handleReset))
 
 	// Editions.
 	m.Handle("GET /hackathons", h.handle(handleEditions(h, hk)))
