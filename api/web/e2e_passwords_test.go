@@ -46,4 +46,5 @@ func TestBrowserResetAForgottenPassword(t *testing.T) {
 	tb.do(chromedp.SendKeys(chromedp.ID("email"), "ada@example.org"), chromedp.SendKeys(chromedp.ID("password"), "a brand new password"),
 		chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
 	tb.until(`location.search.includes("done=signedin")`)
+	tb.open("/account")
 }

@@ -148,6 +148,9 @@ var messagesEN = map[string]string{
 	"reset.badlink": "This link no longer works: it was already used, or it is more than 30 minutes old.", "reset.again": "Ask for a new one",
 	"problem.currentpassword": "This is not your current password.",
 	"notice.password":         "Your password is changed. Your other sessions are signed out.",
+	"account.title":           "My account", "account.password": "Change my password", "account.current": "Current password",
+	"account.password.lead": "Every other place where you are signed in will be signed out, and we send you an e-mail to say so.",
+	"account.change":        "Change my password",
 
 	"editions.title": "Hackathons", "editions.none": "No hackathon yet.",
 	"edition.manage": "Judges and assignment", "edition.results.manage": "Leaderboard and decisions",
@@ -421,6 +424,9 @@ var messagesFR = map[string]string{
 	"reset.badlink": "Ce lien ne fonctionne plus : il a déjà servi, ou il a plus de 30 minutes.", "reset.again": "En demander un nouveau",
 	"problem.currentpassword": "Ce n'est pas votre mot de passe actuel.",
 	"notice.password":         "Votre mot de passe est changé. Vos autres sessions sont déconnectées.",
+	"account.title":           "Mon compte", "account.password": "Changer mon mot de passe", "account.current": "Mot de passe actuel",
+	"account.password.lead": "Partout ailleurs où vous êtes connecté·e, vous serez déconnecté·e, et nous vous envoyons un e-mail pour le dire.",
+	"account.change":        "Changer mon mot de passe",
 
 	"editions.title": "Hackathons", "editions.none": "Aucun hackathon pour l’instant.",
 	"edition.manage": "Jury et répartition", "edition.results.manage": "Classement et décisions",

@@ -85,3 +85,52 @@ func (h *Handler) handleReset(w http.ResponseWriter, r *http.Request) error {
 	h.render(w, r, http.StatusUnprocessableEntity, "reset", l.T("reset.title"), d)
 	return nil
 }
+
+// accountData is the account page: who is signed in, and the password
+// form with its problems.
+type accountData struct {
+	Email, Name string
+	Fields      map[string]string
+	Error       string
+}
+
+// handleAccount shows the signed-in visitor's account and the form that
+// changes their password.
+func (h *Handler) handleAccount(w http.ResponseWriter, r *http.Request) error {
+	u, err := mustSignIn(r)
+	if err != nil {
+		return err
+	}
+	h.render(w, r, http.StatusOK, "account", localeFrom(r.Context()).T("account.title"), accountData{Email: u.Email, Name: u.Name})
+	return nil
+}
+
+// handlePasswordChange changes the visitor's password; their other
+// sessions end, this one goes on.
+func (h *Handler) handlePasswordChange(w http.ResponseWriter, r *http.Request) error {
+	u, err := mustSignIn(r)
+	if err != nil {
+		return err
+	}
+	l := localeFrom(r.Context())
+	d := accountData{Email: u.Email, Name: u.Name}
+	err = h.deps.Auth.ChangePassword(r.Context(), u, r.PostFormValue("current_password"), r.PostFormValue("password"), clientIP(r))
+	var (
+		invalid valid.Errors
+		rl      *auth.RateLimitError
+	)
+	status := http.StatusUnprocessableEntity
+	switch {
+	case errors.As(err, &invalid):
+		d.Fields = fieldMessages(l, invalid)
+	case errors.As(err, &rl):
+		d.Error, status = l.T("error.ratelimit"), http.StatusTooManyRequests
+		w.Header().Set("Retry-After", strconv.Itoa(rl.Seconds()))
+	case err != nil:
+		return err
+	default:
+		return seeOther(w, r, "/account", "password")
+	}
+	h.render(w, r, status, "account", l.T("account.title"), d)
+	return nil
+}

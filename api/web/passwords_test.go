@@ -79,3 +79,27 @@ func TestDevMailPageIsNotServedInProduction(t *testing.T) {
 		t.Errorf("/dev/mail in production: status %d, want 404", p.StatusCode)
 	}
 }
+
+func TestAccountPageChangesThePasswordAndSignsOtherSessionsOut(t *testing.T) {
+	e := newEnv(t)
+	e.user("ada@example.org", auth.RoleParticipant)
+	here, there := e.browser(), e.browser()
+	here.signIn("ada@example.org")
+	there.signIn("ada@example.org")
+	here.get("/hackathons").want(t, http.StatusOK, `href="/account"`)
+	here.get("/account").want(t, http.StatusOK, "ada@example.org", `name="current_password"`)
+	here.post("/account/password", url.Values{"current_password": {"not my password"}, "password": {"a brand new password"}}).
+		want(t, http.StatusUnprocessableEntity, `id="current_password-error"`, "This is not your current password.")
+	done := here.post("/account/password", url.Values{"current_password": {password("ada@example.org")}, "password": {"a brand new password"}})
+	if done.StatusCode != http.StatusSeeOther || done.Header.Get("Location") != "/account?done=password" {
+		t.Fatalf("changing the password: %d to %q", done.StatusCode, done.Header.Get("Location"))
+	}
+	here.get("/account?done=password").want(t, http.StatusOK, "Your password is changed.")
+	if p := there.get("/account"); p.StatusCode == http.StatusOK {
+		t.Error("the other session still sees the account page")
+	}
+	if _, err := e.MailRelay.Drain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	here.get("/dev/mail").want(t, http.StatusOK, "Votre mot de passe Riposte a changé")
+}

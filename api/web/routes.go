@@ -1,7 +1,5 @@
 package web
 
-import "github.com/riposte-civic/riposte/api/auth"
-
 // routes is every page the front answers. Forms are POSTed to the page
 // they belong to (or a path under it) and redirect when they succeed.
 func (h *Handler) routes() {
@@ -29,10 +27,12 @@ func (h *Handler) routes() {
 	m.Handle("GET /signup", h.handle(h.handleSignUpForm))
 	m.Handle("POST /signup", h.handle(h.handleSignUp))
 	m.Handle("POST /signout", h.handle(h.handleSignOut))
-	m.Handle("GET "+auth.ForgotPath, h.handle(h.handleForgotForm))
-	m.Handle("POST "+auth.ForgotPath, h.handle(h.handleForgot))
-	m.Handle("GET "+auth.ResetPath, h.handle(h.handleResetForm))
-	m.Handle("POST "+auth.ResetPath, h.handle(h.handleReset))
+	m.Handle("GET /password-reset", h.handle(h.handleForgotForm))
+	m.Handle("POST /password-reset", h.handle(h.handleForgot))
+	m.Handle("GET /password-reset/confirm", h.handle(h.handleResetForm))
+	m.Handle("POST /password-reset/confirm", h.handle(h.handleReset))
+	m.Handle("GET /account", h.handle(h.handleAccount))
+	m.Handle("POST /account/password", h.handle(h.handlePasswordChange))
 
 	// Editions.
 	m.Handle("GET /hackathons", h.handle(handleEditions(h, hk)))
