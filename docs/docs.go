@@ -399,7 +399,7 @@ const docTemplate = `{
         },
         "/api/v1/auth/register": {
             "post": {
-                "description": "Opens a participant account. Any other field (such as a role) is ignored. Rate limited per client address.",
+                "description": "Opens a participant account. Any other field (such as a role) is ignored. Rate limited per client address. When the platform sends e-mail (RIPOSTE_SMTP_URL), the answer is 202 for every well-formed request, new or taken address alike: a new address receives a link to verify it (POST /api/v1/auth/verify), a taken one a notice; without e-mail, 201 with the account, or 409 for a taken address.",
                 "consumes": [
                     "application/json"
                 ],
@@ -428,6 +428,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/api.UserResponse"
                         }
                     },
+                    "202": {
+                        "description": "E-mail sent: check the inbox (with RIPOSTE_SMTP_URL)",
+                        "schema": {
+                            "$ref": "#/definitions/api.AcceptedResponse"
+                        }
+                    },
                     "400": {
                         "description": "Malformed JSON",
                         "schema": {
@@ -435,7 +441,7 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "E-mail address already registered",
+                        "description": "E-mail address already registered (without RIPOSTE_SMTP_URL)",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -454,6 +460,55 @@ const docTemplate = `{
                     },
                     "429": {
                         "description": "Too many attempts; see Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/auth/verify": {
+            "post": {
+                "description": "Spends the token of the link sent at registration (valid 24 hours, once) and marks the account's address as verified. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Verify an e-mail address",
+                "parameters": [
+                    {
+                        "description": "The link's token",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.VerifyRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Token unknown, used or expired (field token)",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -4657,6 +4712,15 @@ const docTemplate = `{
                     "type": "string",
                     "example": "ada@example.org"
                 },
+                "language": {
+                    "description": "of the e-mail the account receives; fr when empty",
+                    "type": "string",
+                    "enum": [
+                        "fr",
+                        "en"
+                    ],
+                    "example": "en"
+                },
                 "name": {
                     "type": "string",
                     "example": "Ada Lovelace"
@@ -5139,6 +5203,15 @@ const docTemplate = `{
                 "valid": {
                     "type": "boolean",
                     "example": true
+                }
+            }
+        },
+        "api.VerifyRequest": {
+            "type": "object",
+            "properties": {
+                "token": {
+                    "type": "string",
+                    "example": "rpv_…"
                 }
             }
         },

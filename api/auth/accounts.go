@@ -33,13 +33,18 @@ type Grant struct {
 
 // Register opens a participant account, recorded in the audit log as
 // opened by itself. A taken e-mail address is store.ErrConflict; invalid
-// fields are valid.Errors.
+// fields are valid.Errors. When the service verifies addresses, it returns
+// no account and no conflict: the address receives a verification link,
+// or, when taken, a notice (see SetVerifyAddresses).
 func (s *Service) Register(ctx context.Context, r Registration) (store.User, error) {
 	if err := allow(s.registerIP, r.ClientIP); err != nil {
 		return store.User{}, err
 	}
-	return s.createUser(ctx, newAccount{email: r.Email, name: r.Name, role: RoleParticipant, password: r.Password, language: r.Language},
-		sourceRegistration)
+	n := newAccount{email: r.Email, name: r.Name, role: RoleParticipant, password: r.Password, language: r.Language}
+	if s.verify {
+		return store.User{}, s.registerVerified(ctx, n)
+	}
+	return s.createUser(ctx, n, sourceRegistration)
 }
 
 // CreateUser opens an account with any role, without rate limits: for
@@ -61,17 +66,22 @@ type newAccount struct {
 	role                            Role
 }
 
-// createUser checks, hashes and stores a new account with a user.create
-// audit entry naming its source.
-func (s *Service) createUser(ctx context.Context, n newAccount, source string) (store.User, error) {
-	n.email = CanonicalEmail(n.email)
+// checkAccount checks a new account's fields, its e-mail in canonical form.
+func checkAccount(n newAccount) error {
 	var c valid.Checker
 	c.Email(n.email, "email")
 	c.Length(n.name, 1, 100, "name")
 	checkPassword(&c, n.password)
 	c.Check(n.role.Valid(), "role", "must be one of participant, judge, organizer, admin")
 	c.Check(n.language == "" || slices.Contains(mail.Languages, n.language), "language", "must be fr or en")
-	if err := c.Err(); err != nil {
+	return c.Err()
+}
+
+// createUser checks, hashes and stores a new account with a user.create
+// audit entry naming its source.
+func (s *Service) createUser(ctx context.Context, n newAccount, source string) (store.User, error) {
+	n.email = CanonicalEmail(n.email)
+	if err := checkAccount(n); err != nil {
 		return store.User{}, err
 	}
 	hash, err := s.hasher.Hash(ctx, n.password)

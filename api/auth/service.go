@@ -101,6 +101,7 @@ type Service struct {
 	touched    sync.Map // API token ID → time of the last recorded use
 	mail       *mail.Composer
 	reset      resetLimits
+	verify     bool // registration proves addresses by e-mail
 }
 
 // NewService returns the service. now is its clock; nil means time.Now.

@@ -29,6 +29,8 @@ var Languages = []string{"fr", "en"}
 const (
 	KindPasswordReset   = "password_reset"
 	KindPasswordChanged = "password_changed"
+	KindVerifyEmail     = "verify_email"
+	KindRegisterTaken   = "register_taken"
 )
 
 // Composer writes messages in their recipient's language, with links to

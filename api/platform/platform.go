@@ -120,6 +120,7 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 	}
 	p.MailRelay = mail.NewRelay(o.Store, sender, o.Logger, p.Metrics)
 	p.Auth.SetMail(p.Mail)
+	p.Auth.SetVerifyAddresses(o.MailSender != nil)
 	if err := p.wire(ctx, o); err != nil {
 		p.Close()
 		return nil, err

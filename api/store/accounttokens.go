@@ -59,3 +59,14 @@ func (q queries) RevokeUserSessions(ctx context.Context, userID int64, keep, rea
 	}
 	return res.RowsAffected()
 }
+
+// MarkEmailVerified records that an account proved it receives mail at
+// its address.
+func (q queries) MarkEmailVerified(ctx context.Context, userID int64, at time.Time) error {
+	_, err := q.w.ExecContext(ctx, `UPDATE users SET email_verified_at = COALESCE(email_verified_at, $2), updated_at = $2
+		WHERE id = $1`, userID, at)
+	if err != nil {
+		return fmt.Errorf("mark e-mail verified: %w", err)
+	}
+	return nil
+}

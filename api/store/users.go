@@ -16,7 +16,8 @@ type User struct {
 	Role         string
 	PasswordHash string
 	Disabled     bool
-	Language     string // fr or en: the language of the messages sent to it
+	Language     string     // fr or en: the language of the messages sent to it
+	VerifiedAt   *time.Time // when the account proved it receives mail at Email
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -44,11 +45,11 @@ type UserPatch struct {
 	PasswordHash *string
 }
 
-const userColumns = `id, email, name, role, password_hash, disabled, language, created_at, updated_at`
+const userColumns = `id, email, name, role, password_hash, disabled, language, email_verified_at, created_at, updated_at`
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.Language, &u.CreatedAt, &u.UpdatedAt)
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.Language, &u.VerifiedAt, &u.CreatedAt, &u.UpdatedAt)
 	return u, err
 }
 

@@ -18,6 +18,7 @@ type formData struct {
 	Name   string
 	Error  string            // a message for the whole form
 	Fields map[string]string // field → message
+	Sent   bool              // registration answered "check your inbox"
 }
 
 // handleSignInForm shows the sign-in form.
@@ -103,6 +104,11 @@ func (h *Handler) handleSignUp(w http.ResponseWriter, r *http.Request) error {
 		d.Error = l.T("error.ratelimit")
 	case err != nil:
 		return err
+	case h.deps.Auth.VerifiesAddresses():
+		// The same answer for a new address and a taken one: the mailbox
+		// tells which.
+		h.render(w, r, http.StatusOK, "signup", l.T("signup.title"), formData{Email: d.Email, Sent: true})
+		return nil
 	default:
 		g, err := h.deps.Auth.Login(r.Context(), d.Email, password, clientIP(r))
 		if err != nil {

@@ -102,6 +102,7 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		{"/my/plugins/{slug}/entries/{edition}/withdraw", "team", "/my/plugins/alpha/entries/nowhere/withdraw", url.Values{}},
 		{"/password-reset", "visitor", "/password-reset", url.Values{"email": {"nobody@example.org"}}},
 		{"/password-reset/confirm", "visitor", "/password-reset/confirm", url.Values{"token": {"rps_unknown"}, "password": {"a brand new password"}}},
+		{"/verify", "visitor", "/verify", url.Values{"token": {"rpv_unknown"}}},
 		{"/account/password", "team", "/account/password", url.Values{"current_password": {"wrong"}, "password": {"a brand new password"}}},
 		{"/account/password", "visitor", "/account/password", url.Values{"current_password": {"wrong"}, "password": {"a brand new password"}}},
 	}

@@ -151,6 +151,9 @@ var messagesEN = map[string]string{
 	"account.title":           "My account", "account.password": "Change my password", "account.current": "Current password",
 	"account.password.lead": "Every other place where you are signed in will be signed out, and we send you an e-mail to say so.",
 	"account.change":        "Change my password",
+	"signup.sent":           "Check your inbox: we sent a message to %s that says what comes next.",
+	"verify.title":          "Confirm my e-mail address", "verify.go": "Confirm my address", "notice.verified": "Your e-mail address is confirmed.",
+	"verify.badlink": "This link no longer works: it was already used, or it is more than 24 hours old.",
 
 	"editions.title": "Hackathons", "editions.none": "No hackathon yet.",
 	"edition.manage": "Judges and assignment", "edition.results.manage": "Leaderboard and decisions",
@@ -427,6 +430,9 @@ var messagesFR = map[string]string{
 	"account.title":           "Mon compte", "account.password": "Changer mon mot de passe", "account.current": "Mot de passe actuel",
 	"account.password.lead": "Partout ailleurs où vous êtes connecté·e, vous serez déconnecté·e, et nous vous envoyons un e-mail pour le dire.",
 	"account.change":        "Changer mon mot de passe",
+	"signup.sent":           "Consultez votre boîte de réception : nous avons écrit à %s pour dire la suite.",
+	"verify.title":          "Confirmer mon adresse e-mail", "verify.go": "Confirmer mon adresse", "notice.verified": "Votre adresse e-mail est confirmée.",
+	"verify.badlink": "Ce lien ne fonctionne plus : il a déjà servi, ou il a plus de 24 heures.",
 
 	"editions.title": "Hackathons", "editions.none": "Aucun hackathon pour l’instant.",
 	"edition.manage": "Jury et répartition", "edition.results.manage": "Classement et décisions",

@@ -134,3 +134,29 @@ func (h *Handler) handlePasswordChange(w http.ResponseWriter, r *http.Request) e
 	h.render(w, r, status, "account", l.T("account.title"), d)
 	return nil
 }
+
+// handleVerifyForm shows the page a verification link opens: one button
+// confirms the address, so that mail scanners that open links spend
+// nothing.
+func (h *Handler) handleVerifyForm(w http.ResponseWriter, r *http.Request) error {
+	h.render(w, r, http.StatusOK, "verify", localeFrom(r.Context()).T("verify.title"), passwordData{Token: r.URL.Query().Get("token")})
+	return nil
+}
+
+// handleVerify confirms the address of the account a link was sent to.
+func (h *Handler) handleVerify(w http.ResponseWriter, r *http.Request) error {
+	l := localeFrom(r.Context())
+	d := passwordData{Token: r.PostFormValue("token")}
+	err := h.deps.Auth.VerifyEmail(r.Context(), d.Token)
+	var invalid valid.Errors
+	switch {
+	case errors.As(err, &invalid):
+		d.Error = l.T("verify.badlink")
+	case err != nil:
+		return err
+	default:
+		return seeOther(w, r, "/", "verified")
+	}
+	h.render(w, r, http.StatusUnprocessableEntity, "verify", l.T("verify.title"), d)
+	return nil
+}

@@ -31,6 +31,8 @@ func (h *Handler) routes() {
 	m.Handle("POST /password-reset", h.handle(h.handleForgot))
 	m.Handle("GET /password-reset/confirm", h.handle(h.handleResetForm))
 	m.Handle("POST /password-reset/confirm", h.handle(h.handleReset))
+	m.Handle("GET /verify", h.handle(h.handleVerifyForm))
+	m.Handle("POST /verify", h.handle(h.handleVerify))
 	m.Handle("GET /account", h.handle(h.handleAccount))
 	m.Handle("POST /account/password", h.handle(h.handlePasswordChange))
 

@@ -3,6 +3,9 @@
 
 -- +goose Up
 ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT 'fr' CHECK (language IN ('fr', 'en'));
+-- When the account proved it receives mail at its address (a verification
+-- link); NULL until then, and for accounts made without e-mail.
+ALTER TABLE users ADD COLUMN email_verified_at TIMESTAMPTZ;
 
 -- One row per message, written in the transaction of the change that
 -- causes it. The relay leases due rows, sends them and sets sent_at; a
@@ -42,4 +45,5 @@ CREATE INDEX account_tokens_user_id ON account_tokens (user_id, purpose);
 -- +goose Down
 DROP TABLE account_tokens;
 DROP TABLE mail_outbox;
+ALTER TABLE users DROP COLUMN email_verified_at;
 ALTER TABLE users DROP COLUMN language;
