@@ -79,7 +79,7 @@ func mustLoadCompose(tb testing.TB) (*types.Project, map[string]string) {
 func TestComposeServicesAreHealthCheckedAndStartInOrder(t *testing.T) {
 	t.Parallel()
 	p, _ := mustLoadCompose(t)
-	if got, want := slices.Sorted(maps.Keys(p.Services)), []string{"api", "db", "search"}; !slices.Equal(got, want) {
+	if got, want := slices.Sorted(maps.Keys(p.Services)), []string{"api", "db", "mail", "search"}; !slices.Equal(got, want) {
 		t.Fatalf("services = %v, want %v", got, want)
 	}
 	for name, s := range p.Services {
@@ -150,9 +150,14 @@ func TestComposePublishesOnlyTheAPI(t *testing.T) {
 			t.Errorf("%s publishes ports %+v; only the API should be reachable from outside", name, s.Ports)
 		}
 	}
-	ports := p.Services["api"].Ports
-	if len(ports) != 1 || ports[0].Target != 8080 {
-		t.Errorf("api ports = %+v, want the container's 8080 published", ports)
+	var public []types.ServicePortConfig
+	for _, port := range p.Services["api"].Ports {
+		if port.HostIP != "127.0.0.1" {
+			public = append(public, port)
+		}
+	}
+	if len(public) != 1 || public[0].Target != 8080 {
+		t.Errorf("api ports reachable from outside = %+v, want the container's 8080 alone", public)
 	}
 }
 
@@ -189,6 +194,21 @@ func TestComposeConfiguresRiposte(t *testing.T) {
 	}
 	if host, _, _ := net.SplitHostPort(cfg.Addr); host != "" && host != "0.0.0.0" {
 		t.Errorf("the api listens on %s, which the published port cannot reach", cfg.Addr)
+	}
+}
+
+// TestComposeSendsMailToMailpit checks that, until .env names a mail
+// server, the api sends e-mail to the Mailpit service over loopback (the
+// only place STARTTLS is not required), which shares its network.
+func TestComposeSendsMailToMailpit(t *testing.T) {
+	t.Parallel()
+	p, _ := mustLoadCompose(t)
+	mail := p.Services["mail"]
+	if !strings.HasPrefix(mail.Image, "axllent/mailpit:") || mail.NetworkMode != "service:api" {
+		t.Errorf("mail service: image %q, network %q; want Mailpit on the api's network", mail.Image, mail.NetworkMode)
+	}
+	if got := *p.Services["api"].Environment["RIPOSTE_SMTP_URL"]; got != "smtp://127.0.0.1:1025" {
+		t.Errorf("api RIPOSTE_SMTP_URL = %q, want Mailpit's SMTP port on loopback", got)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	netmail "net/mail"
 	"net/netip"
 	"net/url"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/mail"
 	"github.com/riposte-civic/riposte/api/valid"
 	"github.com/riposte-civic/riposte/plugins"
 )
@@ -41,6 +43,8 @@ var configVars = []struct{ Name, Default, Help string }{
 	{"RIPOSTE_WASM_CONCURRENCY", "", "WebAssembly plugin executions running at once; empty for twice the number of CPUs"},
 	{"RIPOSTE_WASM_MEMORY_MB", "1024", "memory budget of the WebAssembly plugins running at once, in MiB: the sum of their memory_mb (at least 256)"},
 	{"RIPOSTE_WASM_MAX_MB", "16", "largest WebAssembly module accepted for upload, in MiB (1 to 128)"},
+	{"RIPOSTE_SMTP_URL", "", "smtp://user:password@host:587 of the server that sends e-mail (STARTTLS required unless the host is loopback); empty to write messages to the log instead, and not verify addresses"},
+	{"RIPOSTE_MAIL_FROM", "", "the From address of e-mail, such as Riposte <noreply@example.org>; empty for noreply@ the public URL's host"},
 	{"RIPOSTE_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"RIPOSTE_OPERATOR", "", "who runs this instance (an organisation or a person), named on the about page; empty to speak of its organizers"},
 	{"RIPOSTE_CONTACT", "", "how to reach them, on the about page: an e-mail address or an http(s) URL; empty for none"},
@@ -71,6 +75,8 @@ type config struct {
 	LogLevel            slog.Level
 	Operator            string // who runs this instance, for the about page
 	Contact             string // an e-mail address or an http(s) URL
+	SMTPURL             string // empty: messages go to the log
+	MailFrom            string
 }
 
 // loadConfig reads the RIPOSTE_* variables through getenv and returns every
@@ -133,6 +139,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	cfg.Operator, cfg.Contact = env("RIPOSTE_OPERATOR"), env("RIPOSTE_CONTACT")
 	c.Length(cfg.Operator, 0, 200, "RIPOSTE_OPERATOR")
 	checkContact(&c, cfg.Contact)
+	checkMail(&c, &cfg, env)
 	if err := c.Err(); err != nil {
 		return config{}, configError(err)
 	}
@@ -286,4 +293,24 @@ func checkBool(c *valid.Checker, name, v string) bool {
 	b, err := strconv.ParseBool(v)
 	c.Check(err == nil, name, fmt.Sprintf("must be true or false, not %q", v))
 	return b
+}
+
+// checkMail reads the SMTP server's URL and the From address of e-mail,
+// which defaults to noreply@ the public URL's host.
+func checkMail(c *valid.Checker, cfg *config, env func(string) string) {
+	cfg.SMTPURL, cfg.MailFrom = env("RIPOSTE_SMTP_URL"), env("RIPOSTE_MAIL_FROM")
+	if cfg.SMTPURL != "" {
+		if _, err := mail.ParseSMTPURL(cfg.SMTPURL, ""); err != nil {
+			c.Add("RIPOSTE_SMTP_URL", err.Error())
+		}
+	}
+	if cfg.MailFrom == "" {
+		if u, err := url.Parse(cfg.PublicURL); err == nil && u.Hostname() != "" {
+			cfg.MailFrom = "Riposte <noreply@" + u.Hostname() + ">"
+		}
+		return
+	}
+	if _, err := netmail.ParseAddress(cfg.MailFrom); err != nil {
+		c.Add("RIPOSTE_MAIL_FROM", "must be an address such as Riposte <noreply@example.org>")
+	}
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/mail"
 	"github.com/riposte-civic/riposte/api/platform"
 	"github.com/riposte-civic/riposte/api/ratelimit"
 	"github.com/riposte-civic/riposte/api/registry"
@@ -127,7 +128,11 @@ func runServe(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer engine.Close()
-	p, err := platform.New(ctx, platformOptions(cfg, st, engine, secret, log))
+	opts := platformOptions(cfg, st, engine, secret, log)
+	if opts.MailSender, err = mailSender(cfg, log); err != nil {
+		return err
+	}
+	p, err := platform.New(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -188,6 +193,22 @@ func platformOptions(cfg config, st *store.Store, engine search.Engine, secret [
 			CacheDir: filepath.Join(cfg.DataDir, wasmCacheDir)},
 		MaxModuleBytes: int64(cfg.WASMMaxMB) << 20,
 	}
+}
+
+// mailSender returns the SMTP server e-mail goes through, or nil when
+// none is configured: messages are then written to the log, which start-up
+// says.
+func mailSender(cfg config, log *slog.Logger) (mail.Sender, error) {
+	if cfg.SMTPURL == "" {
+		log.Warn("no SMTP server configured (RIPOSTE_SMTP_URL): e-mail is written to the log, not sent, and addresses are not verified")
+		return nil, nil
+	}
+	s, err := mail.ParseSMTPURL(cfg.SMTPURL, cfg.MailFrom)
+	if err != nil {
+		return nil, fmt.Errorf("RIPOSTE_SMTP_URL %w", err)
+	}
+	log.Info("e-mail goes through SMTP", "server", s.Addr(), "from", cfg.MailFrom)
+	return s, nil
 }
 
 // wasmCacheDir is where, in the data directory, compiled WebAssembly is
@@ -252,7 +273,7 @@ func serve(ctx context.Context, cfg config, p *platform.Platform, log *slog.Logg
 }
 
 // runJobs starts the background work of a serving platform: the search
-// relay, the watch on the engine and the pruning of sessions. The function
+// relay, the mail relay, the watch on the engine and the pruning of sessions. The function
 // it returns ends them, with the platform's other work, and waits for
 // them.
 func runJobs(ctx context.Context, p *platform.Platform, log *slog.Logger) (stop func()) {
@@ -260,6 +281,7 @@ func runJobs(ctx context.Context, p *platform.Platform, log *slog.Logger) (stop 
 	var wg sync.WaitGroup
 	wg.Go(func() { pruneSessions(workers, p.Store, log) })
 	wg.Go(func() { p.Relay.Run(workers) })
+	wg.Go(func() { p.MailRelay.Run(workers) })
 	wg.Go(func() { p.Search.Watch(workers) })
 	return func() {
 		cancel()
@@ -276,7 +298,8 @@ func invokeRate(perMinute int) ratelimit.Rate {
 	return ratelimit.Rate{Burst: perMinute, Every: time.Minute / time.Duration(perMinute)}
 }
 
-// pruneSessions deletes ended sessions, and expired idempotency keys,
+// pruneSessions deletes ended sessions, e-mail sent a week ago and
+// expired idempotency keys,
 // every hour until ctx ends.
 func pruneSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
@@ -287,6 +310,9 @@ func pruneSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
 			log.Warn("pruning sessions failed", "error", err)
 		} else if n > 0 {
 			log.Info("pruned ended sessions", "sessions", n)
+		}
+		if _, err := st.PruneMail(ctx, time.Now().Add(-7*24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Warn("pruning sent e-mail failed", "error", err)
 		}
 		if _, err := st.PruneIdempotencyKeys(ctx, time.Now().Add(-registry.IdempotencyTTL)); err != nil && ctx.Err() == nil {
 			log.Warn("pruning idempotency keys failed", "error", err)
@@ -312,6 +338,12 @@ func printWelcome(w io.Writer, cfg config, addr net.Addr, adminCreated bool, adm
 	fmt.Fprintf(w, "  Catalogue:   %s/  (search API: %s/api/v1/search?q=rumeurs)\n", base, base)
 	fmt.Fprintf(w, "  API:         %s/api/v1\n", base)
 	fmt.Fprintf(w, "  Swagger UI:  %s/swagger/index.html\n", base)
+	if cfg.SMTPURL == "" {
+		fmt.Fprintf(w, "  E-mail:      not sent (no RIPOSTE_SMTP_URL): written to the log; addresses are not verified\n")
+		if !cfg.Production {
+			fmt.Fprintf(w, "               messages are listed at %s/dev/mail\n", base)
+		}
+	}
 	switch {
 	case adminCreated && adminPassword != "":
 		fmt.Fprintf(w, "  Sign in as %s with password %s (shown once: keep it now)\n", cfg.AdminEmail, adminPassword)

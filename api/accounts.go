@@ -15,6 +15,7 @@ type RegisterRequest struct {
 	Email    string `json:"email" example:"ada@example.org"`
 	Password string `json:"password" example:"correct horse battery staple"`
 	Name     string `json:"name" example:"Ada Lovelace"`
+	Language string `json:"language,omitempty" example:"en" enums:"fr,en"` // of the e-mail the account receives; fr when empty
 }
 
 // LoginRequest signs in.
@@ -60,17 +61,18 @@ func tokenResponse(g auth.Grant) TokenResponse {
 // handleRegister opens a participant account.
 //
 //	@Summary		Open an account
-//	@Description	Opens a participant account. Any other field (such as a role) is ignored. Rate limited per client address.
+//	@Description	Opens a participant account. Any other field (such as a role) is ignored. Rate limited per client address. When the platform sends e-mail (RIPOSTE_SMTP_URL), the answer is 202 for every well-formed request, new or taken address alike: a new address receives a link to verify it (POST /api/v1/auth/verify), a taken one a notice; without e-mail, 201 with the account, or 409 for a taken address.
 //	@Tags			auth
 //	@Accept			json
 //	@Produce		json
 //	@Param			body	body		RegisterRequest	true	"The new account"
 //	@Success		201		{object}	UserResponse
-//	@Failure		400		{object}	Problem	"Malformed JSON"
-//	@Failure		409		{object}	Problem	"E-mail address already registered"
-//	@Failure		413		{object}	Problem	"Body over 1 MiB"
-//	@Failure		422		{object}	Problem	"Invalid fields"
-//	@Failure		429		{object}	Problem	"Too many attempts; see Retry-After"
+//	@Success		202		{object}	AcceptedResponse	"E-mail sent: check the inbox (with RIPOSTE_SMTP_URL)"
+//	@Failure		400		{object}	Problem				"Malformed JSON"
+//	@Failure		409		{object}	Problem				"E-mail address already registered (without RIPOSTE_SMTP_URL)"
+//	@Failure		413		{object}	Problem				"Body over 1 MiB"
+//	@Failure		422		{object}	Problem				"Invalid fields"
+//	@Failure		429		{object}	Problem				"Too many attempts; see Retry-After"
 //	@Router			/api/v1/auth/register [post]
 func handleRegister(svc *auth.Service) handlerFunc {
 	return func(c *gin.Context) error {
@@ -79,10 +81,14 @@ func handleRegister(svc *auth.Service) handlerFunc {
 			return err
 		}
 		u, err := svc.Register(c.Request.Context(), auth.Registration{
-			Email: req.Email, Password: req.Password, Name: req.Name, ClientIP: c.ClientIP(),
+			Email: req.Email, Password: req.Password, Name: req.Name, ClientIP: c.ClientIP(), Language: req.Language,
 		})
 		if err != nil {
 			return err
+		}
+		if svc.VerifiesAddresses() {
+			c.JSON(http.StatusAccepted, AcceptedResponse{Message: "Check your inbox: a message to this address says what comes next."})
+			return nil
 		}
 		c.JSON(http.StatusCreated, userResponse(u))
 		return nil

@@ -46,10 +46,14 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.POST("/auth/login", s.h(handleLogin(svc)))
 	v1.POST("/auth/refresh", s.h(handleRefresh(svc)))
 	v1.POST("/auth/logout", s.h(handleLogout(svc)))
+	v1.POST("/auth/verify", s.h(handleVerify(svc)))
+	v1.POST("/auth/password-reset", s.h(handlePasswordReset(svc)))
+	v1.POST("/auth/password-reset/confirm", s.h(handlePasswordResetConfirm(svc)))
 	v1.GET("/me", readScope, s.h(handleMe))
 	v1.POST("/me/tokens", signedIn, s.h(handleTokenCreate(svc)))
 	v1.GET("/me/tokens", readScope, s.h(handleTokenList(st)))
 	v1.DELETE("/me/tokens/:id", signedIn, s.h(handleTokenRevoke(svc)))
+	v1.POST("/me/password", signedIn, s.h(handlePasswordChange(svc)))
 
 	// Plugin registry.
 	v1.GET("/schemas/plugin-manifest.json", s.h(handleSchema()))

@@ -238,6 +238,107 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/auth/password-reset": {
+            "post": {
+                "description": "Answers 202 whether or not the address has an account, after the same time either way. An account that has one receives an e-mail with a link that works once, for 30 minutes. Rate limited per client address and per e-mail address.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Ask for a password-reset link",
+                "parameters": [
+                    {
+                        "description": "The account's e-mail address",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.PasswordResetRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/api.AcceptedResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests; see Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/auth/password-reset/confirm": {
+            "post": {
+                "description": "Sets the password of the account the link was sent to and signs every session of the account out (its refresh tokens stop working, and its access tokens at once). The link then stops working, as do the account's other reset links. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Choose a new password with a reset link",
+                "parameters": [
+                    {
+                        "description": "The link's token and the new password",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.PasswordResetConfirmRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Token unknown, used or expired (field token), or password not 8 to 256 characters (field password)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/auth/refresh": {
             "post": {
                 "description": "Exchanges a refresh token for a new access token and a new refresh token. Each refresh token works once: presenting a spent one signs the whole session out.",
@@ -298,7 +399,7 @@ const docTemplate = `{
         },
         "/api/v1/auth/register": {
             "post": {
-                "description": "Opens a participant account. Any other field (such as a role) is ignored. Rate limited per client address.",
+                "description": "Opens a participant account. Any other field (such as a role) is ignored. Rate limited per client address. When the platform sends e-mail (RIPOSTE_SMTP_URL), the answer is 202 for every well-formed request, new or taken address alike: a new address receives a link to verify it (POST /api/v1/auth/verify), a taken one a notice; without e-mail, 201 with the account, or 409 for a taken address.",
                 "consumes": [
                     "application/json"
                 ],
@@ -327,6 +428,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/api.UserResponse"
                         }
                     },
+                    "202": {
+                        "description": "E-mail sent: check the inbox (with RIPOSTE_SMTP_URL)",
+                        "schema": {
+                            "$ref": "#/definitions/api.AcceptedResponse"
+                        }
+                    },
                     "400": {
                         "description": "Malformed JSON",
                         "schema": {
@@ -334,7 +441,7 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "E-mail address already registered",
+                        "description": "E-mail address already registered (without RIPOSTE_SMTP_URL)",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -353,6 +460,55 @@ const docTemplate = `{
                     },
                     "429": {
                         "description": "Too many attempts; see Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/auth/verify": {
+            "post": {
+                "description": "Spends the token of the link sent at registration (valid 24 hours, once) and marks the account's address as verified. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Verify an e-mail address",
+                "parameters": [
+                    {
+                        "description": "The link's token",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.VerifyRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Token unknown, used or expired (field token)",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -1688,6 +1844,78 @@ const docTemplate = `{
                     },
                     "403": {
                         "description": "API token without the read scope, or account disabled",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/me/password": {
+            "post": {
+                "description": "Needs the current password. Every other session of the account is signed out; the one making the change stays signed in. The account receives a security e-mail. Audited. Not open to API tokens. Wrong current passwords count as failed sign-ins.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "account"
+                ],
+                "summary": "Change my password",
+                "parameters": [
+                    {
+                        "description": "The current and the new password",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.PasswordChangeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "An API token, or account disabled",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Wrong current password (field current_password), or new password not 8 to 256 characters (field password)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many wrong passwords; see Retry-After",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -3518,6 +3746,15 @@ const docTemplate = `{
                 }
             }
         },
+        "api.AcceptedResponse": {
+            "type": "object",
+            "properties": {
+                "message": {
+                    "type": "string",
+                    "example": "If an account has this address, a link to choose a new password is on its way."
+                }
+            }
+        },
         "api.AssignRequest": {
             "type": "object",
             "properties": {
@@ -4311,6 +4548,41 @@ const docTemplate = `{
                 }
             }
         },
+        "api.PasswordChangeRequest": {
+            "type": "object",
+            "properties": {
+                "current_password": {
+                    "type": "string",
+                    "example": "correct horse battery staple"
+                },
+                "password": {
+                    "type": "string",
+                    "example": "another horse battery staple"
+                }
+            }
+        },
+        "api.PasswordResetConfirmRequest": {
+            "type": "object",
+            "properties": {
+                "password": {
+                    "type": "string",
+                    "example": "correct horse battery staple"
+                },
+                "token": {
+                    "type": "string",
+                    "example": "rps_…"
+                }
+            }
+        },
+        "api.PasswordResetRequest": {
+            "type": "object",
+            "properties": {
+                "email": {
+                    "type": "string",
+                    "example": "ada@example.org"
+                }
+            }
+        },
         "api.PluginResponse": {
             "type": "object",
             "properties": {
@@ -4439,6 +4711,15 @@ const docTemplate = `{
                 "email": {
                     "type": "string",
                     "example": "ada@example.org"
+                },
+                "language": {
+                    "description": "of the e-mail the account receives; fr when empty",
+                    "type": "string",
+                    "enum": [
+                        "fr",
+                        "en"
+                    ],
+                    "example": "en"
                 },
                 "name": {
                     "type": "string",
@@ -4922,6 +5203,15 @@ const docTemplate = `{
                 "valid": {
                     "type": "boolean",
                     "example": true
+                }
+            }
+        },
+        "api.VerifyRequest": {
+            "type": "object",
+            "properties": {
+                "token": {
+                    "type": "string",
+                    "example": "rpv_…"
                 }
             }
         },

@@ -5,9 +5,11 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
+	"github.com/riposte-civic/riposte/api/mail"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
 )
@@ -18,6 +20,7 @@ type Registration struct {
 	Password string
 	Name     string
 	ClientIP string
+	Language string // of the messages sent to the account: fr or en; empty for fr
 }
 
 // Grant is what a successful sign-in or refresh returns.
@@ -30,13 +33,18 @@ type Grant struct {
 
 // Register opens a participant account, recorded in the audit log as
 // opened by itself. A taken e-mail address is store.ErrConflict; invalid
-// fields are valid.Errors.
+// fields are valid.Errors. When the service verifies addresses, it returns
+// no account and no conflict: the address receives a verification link,
+// or, when taken, a notice (see SetVerifyAddresses).
 func (s *Service) Register(ctx context.Context, r Registration) (store.User, error) {
 	if err := allow(s.registerIP, r.ClientIP); err != nil {
 		return store.User{}, err
 	}
-	return s.createUser(ctx, newAccount{email: r.Email, name: r.Name, role: RoleParticipant, password: r.Password},
-		sourceRegistration)
+	n := newAccount{email: r.Email, name: r.Name, role: RoleParticipant, password: r.Password, language: r.Language}
+	if s.verify {
+		return store.User{}, s.registerVerified(ctx, n)
+	}
+	return s.createUser(ctx, n, sourceRegistration)
 }
 
 // CreateUser opens an account with any role, without rate limits: for
@@ -54,20 +62,26 @@ const (
 )
 
 type newAccount struct {
-	email, name, password string
-	role                  Role
+	email, name, password, language string
+	role                            Role
+}
+
+// checkAccount checks a new account's fields, its e-mail in canonical form.
+func checkAccount(n newAccount) error {
+	var c valid.Checker
+	c.Email(n.email, "email")
+	c.Length(n.name, 1, 100, "name")
+	checkPassword(&c, n.password)
+	c.Check(n.role.Valid(), "role", "must be one of participant, judge, organizer, admin")
+	c.Check(n.language == "" || slices.Contains(mail.Languages, n.language), "language", "must be fr or en")
+	return c.Err()
 }
 
 // createUser checks, hashes and stores a new account with a user.create
 // audit entry naming its source.
 func (s *Service) createUser(ctx context.Context, n newAccount, source string) (store.User, error) {
 	n.email = CanonicalEmail(n.email)
-	var c valid.Checker
-	c.Email(n.email, "email")
-	c.Length(n.name, 1, 100, "name")
-	checkPassword(&c, n.password)
-	c.Check(n.role.Valid(), "role", "must be one of participant, judge, organizer, admin")
-	if err := c.Err(); err != nil {
+	if err := checkAccount(n); err != nil {
 		return store.User{}, err
 	}
 	hash, err := s.hasher.Hash(ctx, n.password)
@@ -76,7 +90,7 @@ func (s *Service) createUser(ctx context.Context, n newAccount, source string) (
 	}
 	var u store.User
 	err = s.store.InTx(ctx, func(tx *store.Tx) error {
-		if u, err = tx.CreateUser(ctx, store.NewUser{Email: n.email, Name: n.name, Role: string(n.role), PasswordHash: hash}); err != nil {
+		if u, err = tx.CreateUser(ctx, store.NewUser{Email: n.email, Name: n.name, Role: string(n.role), PasswordHash: hash, Language: n.language}); err != nil {
 			return err
 		}
 		e := store.AuditEntry{Action: "user.create", TargetType: "user", TargetID: strconv.FormatInt(u.ID, 10),

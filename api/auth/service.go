@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/riposte-civic/riposte/api/mail"
 	"github.com/riposte-civic/riposte/api/ratelimit"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
@@ -98,6 +99,9 @@ type Service struct {
 	failures   failures
 	registerIP *ratelimit.Limiter
 	touched    sync.Map // API token ID → time of the last recorded use
+	mail       *mail.Composer
+	reset      resetLimits
+	verify     bool // registration proves addresses by e-mail
 }
 
 // NewService returns the service. now is its clock; nil means time.Now.
@@ -111,6 +115,7 @@ func NewService(st *store.Store, h *Hasher, t *Tokens, limits Limits, now func()
 		log:        slog.New(slog.DiscardHandler),
 		failures:   newFailures(limits, now),
 		registerIP: ratelimit.New(limits.RegisterPerIP, now),
+		reset:      newResetLimits(now),
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
+	"github.com/riposte-civic/riposte/api/mail"
 	"github.com/riposte-civic/riposte/api/ratelimit"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/search"
@@ -69,6 +70,9 @@ type Options struct {
 	// Operator and Contact say who runs this instance and how to reach
 	// them, on the about page; either may be empty.
 	Operator, Contact string
+	// MailSender sends e-mail from the outbox; nil writes messages to the
+	// log (and, in development, lists them at /dev/mail).
+	MailSender mail.Sender
 }
 
 // Platform is Riposte built: its services and the HTTP server answering
@@ -79,7 +83,9 @@ type Platform struct {
 	Registry   *registry.Service
 	Search     *search.Service
 	Relay      *search.Relay // feeds the engine from the database's outbox
-	WASM       *wasm.Host    // runs wasm plugins and checks uploaded modules
+	Mail       *mail.Composer
+	MailRelay  *mail.Relay // sends the mail outbox
+	WASM       *wasm.Host  // runs wasm plugins and checks uploaded modules
 	Hackathons *hackathons.Service
 	Pages      *web.Handler
 	Server     *api.Server // the API and, outside /api/, the pages
@@ -104,6 +110,17 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 		Auth: auth.NewService(o.Store, o.Hasher, tokens, o.AuthLimits, nil), Hackathons: hackathons.New(o.Store, o.Now),
 		Search: search.NewService(background, o.Engine, o.Store, o.Logger), Relay: search.NewRelay(o.Store, o.Engine, o.Logger)}
 	p.Auth.SetLogger(o.Logger)
+	if p.Mail, err = mail.NewComposer(o.Issuer); err != nil {
+		p.Close()
+		return nil, err
+	}
+	sender := o.MailSender
+	if sender == nil {
+		sender = mail.NewLogSender(o.Logger)
+	}
+	p.MailRelay = mail.NewRelay(o.Store, sender, o.Logger, p.Metrics)
+	p.Auth.SetMail(p.Mail)
+	p.Auth.SetVerifyAddresses(o.MailSender != nil)
 	if err := p.wire(ctx, o); err != nil {
 		p.Close()
 		return nil, err
@@ -126,7 +143,8 @@ func (p *Platform) wire(ctx context.Context, o Options) (err error) {
 	searchLimit := ratelimit.New(ratelimit.PerMinute(o.SearchPerMinute), nil)
 	p.Pages, err = web.New(web.Deps{Logger: o.Logger, Auth: p.Auth, Registry: p.Registry, Search: p.Search,
 		Hackathons: p.Hackathons, Users: o.Store, SecureCookies: o.Production, Now: o.Now, SearchLimit: searchLimit,
-		Operator: o.Operator, Contact: o.Contact, ModuleErrorsLogged: !o.Production})
+		Operator: o.Operator, Contact: o.Contact, ModuleErrorsLogged: !o.Production,
+		DevMail: devMail(o)})
 	if err != nil {
 		return err
 	}
@@ -135,6 +153,15 @@ func (p *Platform) wire(ctx context.Context, o Options) (err error) {
 		TrustedProxies: o.TrustedProxies, CORSOrigins: o.CORSOrigins, Production: o.Production, Web: p.Pages,
 		MaxModule: o.MaxModuleBytes})
 	return err
+}
+
+// devMail returns the store as the development mail page's source, when
+// the page is shown: in development, with messages written to the log.
+func devMail(o Options) web.MailLister {
+	if o.Production || o.MailSender != nil {
+		return nil
+	}
+	return o.Store
 }
 
 // newMetrics returns the registry of the server's metrics, with the Go

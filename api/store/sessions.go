@@ -145,7 +145,7 @@ func (s *Store) RevokeSessionByRefresh(ctx context.Context, tokenHash, reason st
 // session sessionID. A revoked or expired session is ErrNotFound, as is an
 // unknown user or a session that is not theirs.
 func (s *Store) SessionUser(ctx context.Context, userID int64, sessionID string, at time.Time) (User, error) {
-	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.created_at, u.updated_at
+	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+prefixed("u", userColumns)+`
 		FROM users u JOIN sessions s ON s.user_id = u.id
 		WHERE u.id = $1 AND s.id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3`, userID, sessionID, at))
 	if err != nil {

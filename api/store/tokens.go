@@ -100,7 +100,7 @@ func (s *Store) APITokenUser(ctx context.Context, tokenHash string, at time.Time
 		FROM api_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2`, tokenHash, at).Scan(
 		&t.ID, &t.UserID, &t.Name, &t.Prefix, &scopes, &t.CreatedAt, &t.ExpiresAt, &t.LastUsedAt,
-		&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.CreatedAt, &u.UpdatedAt)
+		&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.Language, &u.VerifiedAt, &u.CreatedAt, &u.UpdatedAt)
 	if err != nil {
 		return APIToken{}, User{}, fmt.Errorf("token: %w", mapError(err))
 	}

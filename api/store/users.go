@@ -16,6 +16,8 @@ type User struct {
 	Role         string
 	PasswordHash string
 	Disabled     bool
+	Language     string     // fr or en: the language of the messages sent to it
+	VerifiedAt   *time.Time // when the account proved it receives mail at Email
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -27,6 +29,7 @@ type NewUser struct {
 	Name         string
 	Role         string
 	PasswordHash string
+	Language     string // fr or en; empty for fr
 }
 
 // UserFilter narrows ListUsers. Zero fields do not filter.
@@ -42,19 +45,22 @@ type UserPatch struct {
 	PasswordHash *string
 }
 
-const userColumns = `id, email, name, role, password_hash, disabled, created_at, updated_at`
+const userColumns = `id, email, name, role, password_hash, disabled, language, email_verified_at, created_at, updated_at`
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.CreatedAt, &u.UpdatedAt)
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.Language, &u.VerifiedAt, &u.CreatedAt, &u.UpdatedAt)
 	return u, err
 }
 
 // CreateUser inserts an account. A taken e-mail address is ErrConflict.
 func (q queries) CreateUser(ctx context.Context, n NewUser) (User, error) {
 	t := now()
-	row := q.w.QueryRowContext(ctx, `INSERT INTO users (email, name, role, password_hash, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $5) RETURNING `+userColumns, n.Email, n.Name, n.Role, n.PasswordHash, t)
+	if n.Language == "" {
+		n.Language = "fr"
+	}
+	row := q.w.QueryRowContext(ctx, `INSERT INTO users (email, name, role, password_hash, language, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING `+userColumns, n.Email, n.Name, n.Role, n.PasswordHash, n.Language, t)
 	u, err := scanUser(row)
 	if err != nil {
 		return User{}, fmt.Errorf("create user: %w", mapError(err))

@@ -18,6 +18,7 @@ type formData struct {
 	Name   string
 	Error  string            // a message for the whole form
 	Fields map[string]string // field → message
+	Sent   bool              // registration answered "check your inbox"
 }
 
 // handleSignInForm shows the sign-in form.
@@ -88,7 +89,8 @@ func (h *Handler) handleSignUp(w http.ResponseWriter, r *http.Request) error {
 	d := formData{Next: localPath(r.PostFormValue("next")), Email: strings.TrimSpace(r.PostFormValue("email")),
 		Name: strings.TrimSpace(r.PostFormValue("name"))}
 	password := r.PostFormValue("password")
-	_, err := h.deps.Auth.Register(r.Context(), auth.Registration{Email: d.Email, Password: password, Name: d.Name, ClientIP: clientIP(r)})
+	_, err := h.deps.Auth.Register(r.Context(), auth.Registration{Email: d.Email, Password: password, Name: d.Name, ClientIP: clientIP(r),
+		Language: localeFrom(r.Context()).Code})
 	var (
 		invalid valid.Errors
 		rl      *auth.RateLimitError
@@ -102,6 +104,11 @@ func (h *Handler) handleSignUp(w http.ResponseWriter, r *http.Request) error {
 		d.Error = l.T("error.ratelimit")
 	case err != nil:
 		return err
+	case h.deps.Auth.VerifiesAddresses():
+		// The same answer for a new address and a taken one: the mailbox
+		// tells which.
+		h.render(w, r, http.StatusOK, "signup", l.T("signup.title"), formData{Email: d.Email, Sent: true})
+		return nil
 	default:
 		g, err := h.deps.Auth.Login(r.Context(), d.Email, password, clientIP(r))
 		if err != nil {

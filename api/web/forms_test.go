@@ -100,6 +100,11 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		{"/my/plugins/{slug}/publish", "team", "/my/plugins/alpha/publish", url.Values{}},
 		{"/my/plugins/{slug}/submit", "team", "/my/plugins/alpha/submit", url.Values{"edition": {"nowhere"}}},
 		{"/my/plugins/{slug}/entries/{edition}/withdraw", "team", "/my/plugins/alpha/entries/nowhere/withdraw", url.Values{}},
+		{"/password-reset", "visitor", "/password-reset", url.Values{"email": {"nobody@example.org"}}},
+		{"/password-reset/confirm", "visitor", "/password-reset/confirm", url.Values{"token": {"rps_unknown"}, "password": {"a brand new password"}}},
+		{"/verify", "visitor", "/verify", url.Values{"token": {"rpv_unknown"}}},
+		{"/account/password", "team", "/account/password", url.Values{"current_password": {"wrong"}, "password": {"a brand new password"}}},
+		{"/account/password", "visitor", "/account/password", url.Values{"current_password": {"wrong"}, "password": {"a brand new password"}}},
 	}
 	src, err := os.ReadFile("routes.go")
 	if err != nil {

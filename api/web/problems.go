@@ -26,6 +26,8 @@ var wordings = []struct {
 	{regexp.MustCompile(`^is required: a date and time`), "problem.date"},
 	{regexp.MustCompile(`^is required: the account id of the judge$`), "problem.judge"},
 	{regexp.MustCompile(`^is required$`), "problem.required"},
+	{regexp.MustCompile(`^is not your current password$`), "problem.currentpassword"},
+	{regexp.MustCompile(`^this link is not valid`), "reset.badlink"},
 	{regexp.MustCompile(`^must be at most (\d+) characters long`), "problem.toolong"},
 	{regexp.MustCompile(`^must be at least (\d+) characters long$`), "problem.tooshort"},
 	{regexp.MustCompile(`^must be valid UTF-8 text$`), "problem.utf8"},

@@ -91,7 +91,7 @@ type pages struct {
 // "content" (and may define "head").
 var pageNames = []string{"error", "catalogue", "plugin", "signin", "signup", "hackathons", "hackathon",
 	"judge", "review", "organize", "edition-admin", "edition-results", "edition-form", "publish", "mine", "manifest", "myplugin",
-	"about", "newplugin"}
+	"about", "newplugin", "devmail", "forgot", "reset", "account", "verify"}
 
 func loadPages(as *assets) (*pages, error) {
 	funcs := template.FuncMap{
@@ -183,6 +183,7 @@ var notices = map[string]bool{
 	"signedin": true, "signedout": true, "signedup": true, "saved": true, "published": true, "created": true,
 	"version": true, "submitted": true, "withdrawn": true, "removed": true, "judge": true, "unjudge": true,
 	"conflict": true, "decided": true, "opened": true, "edited": true, "results": true, "recused": true,
+	"reset": true, "password": true, "verified": true,
 }
 
 // pagePath is the address the language switch and "Sign in" lead back to:

@@ -10,6 +10,9 @@ func (h *Handler) routes() {
 	m.Handle("GET /lang/{code}", h.handle(h.handleLanguage))
 	m.Handle("/", h.handle(h.notFound))
 	m.Handle("GET /about", h.handle(handleAbout(h)))
+	if d.DevMail != nil {
+		m.Handle("GET /dev/mail", h.handle(handleDevMail(h, d.DevMail)))
+	}
 
 	// Catalogue and plugins.
 	m.Handle("GET /{$}", h.handle(handleCatalogue(h, d.Search, hk, false)))
@@ -24,6 +27,14 @@ func (h *Handler) routes() {
 	m.Handle("GET /signup", h.handle(h.handleSignUpForm))
 	m.Handle("POST /signup", h.handle(h.handleSignUp))
 	m.Handle("POST /signout", h.handle(h.handleSignOut))
+	m.Handle("GET /password-reset", h.handle(h.handleForgotForm))
+	m.Handle("POST /password-reset", h.handle(h.handleForgot))
+	m.Handle("GET /password-reset/confirm", h.handle(h.handleResetForm))
+	m.Handle("POST /password-reset/confirm", h.handle(h.handleReset))
+	m.Handle("GET /verify", h.handle(h.handleVerifyForm))
+	m.Handle("POST /verify", h.handle(h.handleVerify))
+	m.Handle("GET /account", h.handle(h.handleAccount))
+	m.Handle("POST /account/password", h.handle(h.handlePasswordChange))
 
 	// Editions.
 	m.Handle("GET /hackathons", h.handle(handleEditions(h, hk)))

@@ -57,6 +57,9 @@ type Deps struct {
 	// module writes to its standard error (development mode): plugin pages
 	// then say so, since a tool could repeat there what people typed.
 	ModuleErrorsLogged bool
+	// DevMail, when not nil, lists at /dev/mail the messages written to
+	// the log instead of sent (development without a mail server).
+	DevMail MailLister
 }
 
 // Handler serves the pages. Create it with New.

@@ -1,0 +1,48 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/mail"
+	"github.com/riposte-civic/riposte/api/mail/mailtest"
+	"github.com/riposte-civic/riposte/api/platform/platformtest"
+)
+
+func TestSignUpWithEmailChecksTheInboxAndVerifies(t *testing.T) {
+	srv := mailtest.Start(t)
+	sender, err := mail.ParseSMTPURL(srv.URL(), "noreply@riposte.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnvWith(t, func(o *platformtest.Options) { o.MailSender = sender })
+	e.user("taken@example.org", auth.RoleParticipant)
+	b := e.browser()
+	b.get("/dev/mail").want(t, http.StatusNotFound) // messages go to the mail server
+	form := func(email string) url.Values {
+		return url.Values{"email": {email}, "name": {"Ada"}, "password": {"correct horse battery"}}
+	}
+	fresh := b.post("/signup", form("new@example.org")).want(t, http.StatusOK, "Check your inbox")
+	taken := b.post("/signup", form("taken@example.org")).want(t, http.StatusOK, "Check your inbox")
+	if strings.ReplaceAll(fresh.body, "new@", "X@") != strings.ReplaceAll(taken.body, "taken@", "X@") || len(fresh.Cookies()) != 0 {
+		t.Error("sign-up tells a new address from a taken one")
+	}
+	if _, err := e.MailRelay.Drain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.Wait(2)
+	m := regexp.MustCompile(`http://riposte\.test(/verify\?token=rpv_[A-Za-z0-9]+)`).FindStringSubmatch(got[0].Text)
+	if m == nil || got[0].To[0] != "new@example.org" || got[0].Header.Get("Content-Language") != "en" {
+		t.Fatalf("verification message to %v (%s):\n%s", got[0].To, got[0].Header.Get("Content-Language"), got[0].Text)
+	}
+	page := b.get(m[1]).want(t, http.StatusOK, "Confirm my address")
+	token := regexp.MustCompile(`name="token" value="([^"]+)"`).FindStringSubmatch(page.body)[1]
+	if p := b.post("/verify", url.Values{"token": {token}}); p.Header.Get("Location") != "/?done=verified" {
+		t.Fatalf("confirming: %d to %q", p.StatusCode, p.Header.Get("Location"))
+	}
+	b.post("/verify", url.Values{"token": {token}}).want(t, http.StatusUnprocessableEntity, "This link no longer works")
+}
