@@ -79,7 +79,7 @@ func mustLoadCompose(tb testing.TB) (*types.Project, map[string]string) {
 func TestComposeServicesAreHealthCheckedAndStartInOrder(t *testing.T) {
 	t.Parallel()
 	p, _ := mustLoadCompose(t)
-	if got, want := slices.Sorted(maps.Keys(p.Services)), []string{"api", "db", "mail", "search"}; !slices.Equal(got, want) {
+	if got, want := slices.Sorted(maps.Keys(p.Services)), []string{"api", "db", "search"}; !slices.Equal(got, want) {
 		t.Fatalf("services = %v, want %v", got, want)
 	}
 	for name, s := range p.Services {
@@ -197,18 +197,32 @@ func TestComposeConfiguresRiposte(t *testing.T) {
 	}
 }
 
-// TestComposeSendsMailToMailpit checks that, until .env names a mail
-// server, the api sends e-mail to the Mailpit service over loopback (the
-// only place STARTTLS is not required), which shares its network.
-func TestComposeSendsMailToMailpit(t *testing.T) {
+// TestComposeOffersMailpitForDevelopment checks that a plain `docker
+// compose up` sends no e-mail anywhere until .env names a mail server,
+// and that Mailpit, started with --profile dev, shares the api's network
+// so that smtp://127.0.0.1:1025 reaches it on loopback (the only place
+// STARTTLS is not required).
+func TestComposeOffersMailpitForDevelopment(t *testing.T) {
 	t.Parallel()
-	p, _ := mustLoadCompose(t)
-	mail := p.Services["mail"]
+	p, secrets := mustLoadCompose(t)
+	if got := *p.Services["api"].Environment["RIPOSTE_SMTP_URL"]; got != "" {
+		t.Errorf("api RIPOSTE_SMTP_URL = %q by default, want empty: production mail must go to a server the operator names", got)
+	}
+	mail, ok := p.DisabledServices["mail"]
+	if !ok || !slices.Equal(mail.Profiles, []string{"dev"}) {
+		t.Fatalf("mail service: profiles %v (disabled: %v), want it only with --profile dev", mail.Profiles, ok)
+	}
 	if !strings.HasPrefix(mail.Image, "axllent/mailpit:") || mail.NetworkMode != "service:api" {
 		t.Errorf("mail service: image %q, network %q; want Mailpit on the api's network", mail.Image, mail.NetworkMode)
 	}
-	if got := *p.Services["api"].Environment["RIPOSTE_SMTP_URL"]; got != "smtp://127.0.0.1:1025" {
-		t.Errorf("api RIPOSTE_SMTP_URL = %q, want Mailpit's SMTP port on loopback", got)
+	env := maps.Clone(secrets)
+	env["RIPOSTE_SMTP_URL"] = "smtp://127.0.0.1:1025"
+	dev, err := loadCompose(t, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := *dev.Services["api"].Environment["RIPOSTE_SMTP_URL"]; got != "smtp://127.0.0.1:1025" {
+		t.Errorf("with RIPOSTE_SMTP_URL in .env, the api gets %q", got)
 	}
 }
 

@@ -179,3 +179,25 @@ func TestRelaySurvivesAnOutageAndSendsEachMessageOnce(t *testing.T) {
 		}
 	})
 }
+
+// Without an SMTP server, messages go to the log: with their text in
+// development, where /dev/mail shows them; in production only whom they
+// were for and what about, since a text may carry a reset link.
+func TestLogSenderKeepsTextsOutOfProductionLogs(t *testing.T) {
+	for _, development := range []bool{true, false} {
+		var out bytes.Buffer
+		sender := mail.NewLogSender(slog.New(slog.NewTextHandler(&out, nil)), development)
+		m := store.QueuedMail{Mail: store.Mail{MessageID: "m1@riposte.example.org", Kind: mail.KindPasswordReset,
+			Recipient: "ada@example.org", Subject: "Reset", Text: "https://riposte.example.org/password-reset/confirm?token=rps_secret"}}
+		if err := sender.Send(t.Context(), m); err != nil {
+			t.Fatal(err)
+		}
+		logged := out.String()
+		if !strings.Contains(logged, "ada@example.org") || !strings.Contains(logged, "e-mail not sent") {
+			t.Errorf("development %v: the log does not say which message was not sent: %s", development, logged)
+		}
+		if strings.Contains(logged, "rps_secret") != development || sender.Keeps() != development {
+			t.Errorf("development %v: the text logged %v, bodies kept %v", development, strings.Contains(logged, "rps_secret"), sender.Keeps())
+		}
+	}
+}

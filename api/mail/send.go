@@ -126,20 +126,34 @@ func (s *SMTP) message(m store.QueuedMail) (*gomail.Msg, error) {
 }
 
 // LogSender writes messages to the log instead of sending them, when no
-// SMTP server is configured.
-type LogSender struct{ log *slog.Logger }
+// SMTP server is configured. In development it logs their text and keeps
+// their bodies for the development mail page; in production it logs only
+// who a message was for and what about, since a text may hold a reset link.
+type LogSender struct {
+	log         *slog.Logger
+	development bool
+}
 
-// NewLogSender returns a sender writing to log.
-func NewLogSender(log *slog.Logger) *LogSender { return &LogSender{log: log} }
+// NewLogSender returns a sender writing to log; development says whether
+// the text of messages may be logged and kept.
+func NewLogSender(log *slog.Logger, development bool) *LogSender {
+	return &LogSender{log: log, development: development}
+}
 
 // Name names the sender in logs.
 func (l *LogSender) Name() string { return "log" }
 
-// Keeps is true: the development mail page shows sent messages.
-func (l *LogSender) Keeps() bool { return true }
+// Keeps is true in development: the development mail page shows sent
+// messages.
+func (l *LogSender) Keeps() bool { return l.development }
 
 // Send logs the message; it cannot fail.
 func (l *LogSender) Send(_ context.Context, m store.QueuedMail) error {
+	if !l.development {
+		l.log.Warn("e-mail not sent (no SMTP server configured)", "to", m.Recipient, "kind", m.Kind,
+			"message_id", m.MessageID)
+		return nil
+	}
 	l.log.Info("e-mail not sent (no SMTP server configured)", "to", m.Recipient, "subject", m.Subject,
 		"message_id", m.MessageID, "text", m.Text)
 	return nil

@@ -116,7 +116,7 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 	}
 	sender := o.MailSender
 	if sender == nil {
-		sender = mail.NewLogSender(o.Logger)
+		sender = mail.NewLogSender(o.Logger, !o.Production)
 	}
 	p.MailRelay = mail.NewRelay(o.Store, sender, o.Logger, p.Metrics)
 	p.Auth.SetMail(p.Mail)
