@@ -1,0 +1,154 @@
+package api_test
+
+import (
+	"maps"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/riposte-civic/riposte/api/mail/mailtest"
+)
+
+// flush sends the mail outbox and returns what the server received since
+// seen, moving seen on.
+func flush(t *testing.T, e *env, srv *mailtest.Server, seen *int) []mailtest.Message {
+	t.Helper()
+	if _, err := e.MailRelay.Drain(t.Context()); err != nil {
+		t.Fatalf("sending mail: %v", err)
+	}
+	got := srv.Messages()[*seen:]
+	*seen += len(got)
+	return got
+}
+
+// to returns the messages sent to an address.
+func to(msgs []mailtest.Message, addr string) []mailtest.Message {
+	var out []mailtest.Message
+	for _, m := range msgs {
+		if slices.Contains(m.To, addr) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+var unsubscribeHeader = regexp.MustCompile(`^<(http://riposte\.test/unsubscribe\?token=[^>]+)>$`)
+
+// unsubscribeURL checks a notification's List-Unsubscribe headers (RFC
+// 2369 and 8058) and returns its URL.
+func unsubscribeURL(t *testing.T, m mailtest.Message) string {
+	t.Helper()
+	u := unsubscribeHeader.FindStringSubmatch(m.Header.Get("List-Unsubscribe"))
+	if u == nil || m.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" {
+		t.Fatalf("notification %q: List-Unsubscribe %q, List-Unsubscribe-Post %q", m.Subject,
+			m.Header.Get("List-Unsubscribe"), m.Header.Get("List-Unsubscribe-Post"))
+	}
+	if !strings.Contains(m.Text, u[1]) {
+		t.Errorf("notification %q: the text does not carry the unsubscribe link", m.Subject)
+	}
+	return u[1]
+}
+
+func (e *env) notifications(token string) map[string]bool {
+	e.t.Helper()
+	var got map[string]bool
+	e.do(req{method: "GET", path: "/api/v1/me/notifications", token: token}).want(200).json(&got)
+	return got
+}
+
+func TestNotificationSettings(t *testing.T) {
+	e := newEnv(t)
+	_, tok := e.user("ana@example.org", "participant")
+	got := e.notifications(tok)
+	want := []string{"collaborator_added", "deadline_reminder", "judge_assigned", "results_published", "version_published"}
+	if keys := slices.Sorted(maps.Keys(got)); !slices.Equal(keys, want) || slices.Contains(slices.Collect(maps.Values(got)), false) {
+		t.Fatalf("a new account's settings: %v", got)
+	}
+	p := e.do(req{method: "PUT", path: "/api/v1/me/notifications", token: tok,
+		body: map[string]bool{"judge_assigned": false, "password_reset": false}}).problem(422)
+	if !slices.Equal(fields(p), []string{"password_reset"}) {
+		t.Errorf("turning a security message off: %v", fields(p))
+	}
+	if !e.notifications(tok)["judge_assigned"] {
+		t.Error("a refused change changed a setting")
+	}
+	var put map[string]bool
+	e.do(req{method: "PUT", path: "/api/v1/me/notifications", token: tok, body: map[string]bool{"judge_assigned": false}}).want(200).json(&put)
+	e.do(req{method: "PUT", path: "/api/v1/me/notifications", token: tok, body: map[string]bool{"results_published": true}}).want(200)
+	if got := e.notifications(tok); got["judge_assigned"] || !got["results_published"] || put["judge_assigned"] {
+		t.Errorf("after turning judge_assigned off: %v (answer %v)", got, put)
+	}
+	e.do(req{method: "PUT", path: "/api/v1/me/notifications", token: tok, body: map[string]bool{"judge_assigned": true}}).want(200)
+	if !e.notifications(tok)["judge_assigned"] {
+		t.Error("judge_assigned could not be turned back on")
+	}
+	e.do(req{method: "GET", path: "/api/v1/me/notifications"}).want(401)
+}
+
+func TestJudgesAreToldOfNewAssignmentsAndCanUnsubscribeInOneClick(t *testing.T) {
+	srv := mailtest.Start(t)
+	eachDialect(t, func(t *testing.T, e *env) {
+		seen := len(srv.Messages())
+		ed := newEdition(t, e)
+		flush(t, e, srv, &seen)
+		e.do(req{method: "PUT", path: "/api/v1/me/notifications", token: ed.judges["j2"], body: map[string]bool{"judge_assigned": false}}).want(200)
+
+		assigned := ed.assign(t)
+		msgs := flush(t, e, srv, &seen)
+		if len(to(msgs, "j2@example.org")) != 0 || len(to(msgs, "j4@example.org")) != 0 {
+			t.Errorf("a judge who turned assignments off, or got none, was written to: %d messages", len(msgs))
+		}
+		var one mailtest.Message
+		for _, j := range []string{"j1", "j3"} {
+			got := to(msgs, j+"@example.org")
+			var entries []string
+			for p, js := range assigned {
+				if slices.Contains(js, j) {
+					entries = append(entries, p)
+				}
+			}
+			if len(entries) == 0 {
+				continue
+			}
+			if len(got) != 1 {
+				t.Fatalf("%s, assigned %v, received %d messages", j, entries, len(got))
+			}
+			m := got[0]
+			if m.Subject != "Nouveaux projets à évaluer pour Hackathon 2026" || !strings.Contains(m.Text, "http://riposte.test/judge") ||
+				!strings.Contains(m.HTML, `href="http://riposte.test/judge"`) {
+				t.Errorf("%s's message: subject %q\n%s\n%s", j, m.Subject, m.Text, m.HTML)
+			}
+			for _, p := range []string{"alerte", "bouclier"} {
+				if strings.Contains(m.Text, "("+p+")") != slices.Contains(entries, p) || strings.Contains(m.HTML, "("+p+")") != slices.Contains(entries, p) {
+					t.Errorf("%s is assigned %v; the message says:\n%s", j, entries, m.Text)
+				}
+			}
+			one = m
+		}
+		if one.Subject == "" {
+			t.Fatal("no judge was told of an assignment")
+		}
+		e.do(req{method: "POST", path: "/api/v1/hackathons/paris-2026/assignments", token: ed.org, body: map[string]int{"judges_per_submission": 2}}).want(200)
+		if again := flush(t, e, srv, &seen); len(again) != 0 {
+			t.Errorf("a run that assigns nothing new sent %d messages", len(again))
+		}
+
+		link := unsubscribeURL(t, one)
+		u, _ := url.Parse(link)
+		judge := strings.TrimSuffix(one.To[0], "@example.org")
+		page := e.do(req{method: "GET", path: u.RequestURI()}).want(200)
+		if !strings.Contains(page.Body.String(), `<form method="post" action="/unsubscribe"`) || !e.notifications(ed.judges[judge])["judge_assigned"] {
+			t.Errorf("opening the link should show a button and change nothing:\n%s", page.Body)
+		}
+		forged := strings.Replace(u.RequestURI(), "judge_assigned", "results_published", 1)
+		e.do(req{method: "POST", path: forged, body: "List-Unsubscribe=One-Click",
+			header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}}).want(404)
+		e.do(req{method: "POST", path: u.RequestURI(), body: "List-Unsubscribe=One-Click",
+			header: map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Origin": "https://mail.example.net", "Sec-Fetch-Site": "cross-site"}}).want(200)
+		if got := e.notifications(ed.judges[judge]); got["judge_assigned"] || !got["results_published"] {
+			t.Errorf("after one-click unsubscribing: %v", got)
+		}
+	}, withSMTP(t, srv))
+}
