@@ -152,3 +152,43 @@ func TestJudgesAreToldOfNewAssignmentsAndCanUnsubscribeInOneClick(t *testing.T) 
 		}
 	}, withSMTP(t, srv))
 }
+
+func TestTeamsAreToldOfCollaboratorsAndVersions(t *testing.T) {
+	srv := mailtest.Start(t)
+	eachDialect(t, func(t *testing.T, e *env) {
+		seen := len(srv.Messages())
+		_, ana := e.user("ana@example.org", "participant")
+		bo, boTok := e.user("bo@example.org", "participant")
+		_, cyTok := e.user("cy@example.org", "participant")
+		e.do(req{method: "PUT", path: "/api/v1/me/notifications", token: cyTok, body: map[string]bool{"collaborator_added": false}}).want(200)
+		e.publishedPlugin(ana, "veille-rumeurs")
+		for _, who := range []string{"bo@example.org", "cy@example.org"} {
+			e.do(req{method: "POST", path: "/api/v1/plugins/veille-rumeurs/collaborators", token: ana, body: map[string]string{"email": who}}).want(201)
+		}
+		msgs := flush(t, e, srv, &seen)
+		if len(msgs) != 1 || msgs[0].To[0] != "bo@example.org" {
+			t.Fatalf("adding bo, and cy who turned it off: %d messages (%v)", len(msgs), msgs)
+		}
+		m := msgs[0]
+		if !strings.HasPrefix(m.Subject, "Vous pouvez désormais publier des versions de ") ||
+			!strings.Contains(m.Text, "http://riposte.test/my/plugins/veille-rumeurs") {
+			t.Errorf("collaborator message: %q\n%s", m.Subject, m.Text)
+		}
+		unsubscribeURL(t, m)
+
+		e.do(req{method: "POST", path: "/api/v1/plugins/veille-rumeurs/versions", token: boTok, body: manifest("veille-rumeurs", "1.1.0")}).want(201)
+		msgs = flush(t, e, srv, &seen)
+		var got []string
+		for _, m := range msgs {
+			got = append(got, m.To...)
+			if !strings.Contains(m.Subject, "1.1.0 est publié") || !strings.Contains(m.Text, bo.Name+" a publié la version 1.1.0") {
+				t.Errorf("version message to %v: %q\n%s", m.To, m.Subject, m.Text)
+			}
+			unsubscribeURL(t, m)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, []string{"ana@example.org", "cy@example.org"}) {
+			t.Errorf("a version published by bo was announced to %v, want the owner and the other collaborator", got)
+		}
+	}, withSMTP(t, srv))
+}

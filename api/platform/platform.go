@@ -142,6 +142,7 @@ func (p *Platform) wire(ctx context.Context, o Options) (err error) {
 		return err
 	}
 	p.Registry.SetWASM(p.WASM)
+	p.Registry.SetNotifier(p.Notifier)
 	searchLimit := ratelimit.New(ratelimit.PerMinute(o.SearchPerMinute), nil)
 	p.Pages, err = web.New(web.Deps{Logger: o.Logger, Auth: p.Auth, Registry: p.Registry, Search: p.Search,
 		Hackathons: p.Hackathons, Users: o.Store, SecureCookies: o.Production, Now: o.Now, SearchLimit: searchLimit,

@@ -37,17 +37,17 @@ func TestUnsubscribePageAsksBeforeTurningOff(t *testing.T) {
 	u := e.user("ada@example.org", auth.RoleJudge)
 	token := e.Notifier.UnsubscribeToken(u.ID, "results_published")
 	b := e.browser() // not signed in: the link is enough
-	b.get("/unsubscribe?token=" + url.QueryEscape(token)).want(t, http.StatusOK,
+	b.get("/unsubscribe?token="+url.QueryEscape(token)).want(t, http.StatusOK,
 		"Stop e-mails sent when an edition I entered publishes its results?", `<button type="submit">Stop these e-mails</button>`)
 	if prefs, _ := e.Notifier.Preferences(t.Context(), u.ID); !prefs["results_published"] {
 		t.Fatal("opening the link turned the notification off")
 	}
-	b.get("/unsubscribe?token=" + url.QueryEscape(token+"x")).want(t, http.StatusNotFound, "This link is not valid.")
+	b.get("/unsubscribe?token="+url.QueryEscape(token+"x")).want(t, http.StatusNotFound, "This link is not valid.")
 	b.post("/unsubscribe", url.Values{"token": {token}}).want(t, http.StatusOK,
 		"Done: you will no longer receive e-mails sent when an edition I entered publishes its results.")
 	if prefs, _ := e.Notifier.Preferences(t.Context(), u.ID); prefs["results_published"] || !prefs["judge_assigned"] {
 		t.Errorf("after unsubscribing from results: %v", prefs)
 	}
 	b.lang = "fr"
-	b.get("/unsubscribe?token=" + url.QueryEscape(token)).want(t, http.StatusOK, "Ne plus recevoir ces e-mails")
+	b.get("/unsubscribe?token="+url.QueryEscape(token)).want(t, http.StatusOK, "Ne plus recevoir ces e-mails")
 }
