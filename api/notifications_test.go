@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/riposte-civic/riposte/api/mail/mailtest"
 )
@@ -189,6 +190,32 @@ func TestTeamsAreToldOfCollaboratorsAndVersions(t *testing.T) {
 		slices.Sort(got)
 		if !slices.Equal(got, []string{"ana@example.org", "cy@example.org"}) {
 			t.Errorf("a version published by bo was announced to %v, want the owner and the other collaborator", got)
+		}
+	}, withSMTP(t, srv))
+}
+
+func TestTeamsAreToldWhenResultsArePublished(t *testing.T) {
+	srv := mailtest.Start(t)
+	eachDialect(t, func(t *testing.T, e *env) {
+		seen := len(srv.Messages())
+		ed := newEdition(t, e)
+		e.do(req{method: "PUT", path: "/api/v1/me/notifications", token: ed.owner2, body: map[string]bool{"results_published": false}}).want(200)
+		ed.assign(t)
+		flush(t, e, srv, &seen)
+		e.clock.Set(t0.Add(49 * time.Hour))
+		e.do(req{method: "POST", path: "/api/v1/hackathons/paris-2026/publish-results", token: ed.org}).want(200)
+		msgs := flush(t, e, srv, &seen)
+		links := map[string]string{"owner@example.org": "http://riposte.test/my/plugins/alerte", "j3@example.org": "http://riposte.test/my/plugins/bouclier"}
+		if len(msgs) != len(links) {
+			t.Fatalf("publishing sent %d messages, want one to alerte's owner and one to bouclier's collaborator (its owner turned them off)", len(msgs))
+		}
+		for _, m := range msgs {
+			link, ok := links[m.To[0]]
+			if !ok || m.Subject != "Les résultats de Hackathon 2026 sont publiés" || !strings.Contains(m.Text, link) ||
+				!strings.Contains(m.HTML, `href="`+link+`"`) || !strings.Contains(m.Text, "http://riposte.test/hackathons/paris-2026") {
+				t.Errorf("results message to %v: %q\n%s", m.To, m.Subject, m.Text)
+			}
+			unsubscribeURL(t, m)
 		}
 	}, withSMTP(t, srv))
 }

@@ -63,3 +63,39 @@ func (s *Service) notifyAssigned(ctx context.Context, tx *store.Tx, h store.Hack
 	}
 	return nil
 }
+
+// notifyResults tells the team of each entry (its owner and
+// collaborators) that an edition's results are published, with the page
+// of their entry's decision and feedback, in the publishing transaction.
+func (s *Service) notifyResults(ctx context.Context, tx *store.Tx, h store.Hackathon) error {
+	if s.notify == nil {
+		return nil
+	}
+	subs, err := tx.Submissions(ctx, h.ID)
+	if err != nil {
+		return err
+	}
+	c := s.notify.Composer()
+	for _, sub := range subs {
+		team, err := tx.Collaborators(ctx, sub.PluginID)
+		if err != nil {
+			return err
+		}
+		ids := []int64{sub.OwnerID}
+		for _, m := range team {
+			ids = append(ids, m.UserID)
+		}
+		data := map[string]string{"Edition": h.Name, "Plugin": sub.Name, "Slug": sub.Slug,
+			"Link": c.Link("/my/plugins/"+sub.Slug, nil), "Results": c.Link("/hackathons/"+h.Slug, nil)}
+		for _, id := range ids {
+			u, err := tx.UserByID(ctx, id)
+			if err != nil {
+				return err
+			}
+			if err := s.notify.Notify(ctx, tx, mail.KindResultsPublished, u, data); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
