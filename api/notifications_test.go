@@ -1,11 +1,14 @@
 package api_test
 
 import (
+	"context"
+	"log/slog"
 	"maps"
 	"net/url"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -216,6 +219,102 @@ func TestTeamsAreToldWhenResultsArePublished(t *testing.T) {
 				t.Errorf("results message to %v: %q\n%s", m.To, m.Subject, m.Text)
 			}
 			unsubscribeURL(t, m)
+		}
+	}, withSMTP(t, srv))
+}
+
+func TestDeadlineRemindersGoOnceToThoseWithWorkLeft(t *testing.T) {
+	srv := mailtest.Start(t)
+	eachDialect(t, func(t *testing.T, e *env) {
+		seen := len(srv.Messages())
+		ed := newEdition(t, e)
+		_, late := e.user("late@example.org", "participant")
+		e.publishedPlugin(late, "retard")
+		_, quiet := e.user("quiet@example.org", "participant")
+		e.publishedPlugin(quiet, "silence")
+		e.do(req{method: "PUT", path: "/api/v1/me/notifications", token: quiet, body: map[string]bool{"deadline_reminder": false}}).want(200)
+		assigned := ed.assign(t)
+		flush(t, e, srv, &seen)
+		remind := func() []mailtest.Message {
+			t.Helper()
+			if _, err := e.Hackathons.RemindDeadlines(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			return flush(t, e, srv, &seen)
+		}
+
+		e.clock.Set(t0.Add(-time.Hour)) // entries close in 25 hours
+		if got := remind(); len(got) != 0 {
+			t.Fatalf("25 hours before the deadline, %d reminders", len(got))
+		}
+		e.clock.Set(t0.Add(time.Hour)) // entries close in 23 hours
+		got := remind()
+		if len(got) != 1 || got[0].To[0] != "late@example.org" || got[0].Subject != "Les inscriptions à Hackathon 2026 se terminent dans 24 heures" ||
+			!strings.Contains(got[0].Text, "http://riposte.test/hackathons/paris-2026") {
+			t.Fatalf("submission reminders went to %d accounts, want only the participant with a plugin and no entry: %v", len(got), got)
+		}
+		unsubscribeURL(t, got[0])
+		e.clock.Set(t0.Add(2 * time.Hour))
+		if again := remind(); len(again) != 0 {
+			t.Fatalf("a second pass sent %d reminders again", len(again))
+		}
+
+		// Judging closes at t0+48h: one judge has scored everything.
+		done := ed.other(assigned)
+		e.clock.Set(t0.Add(25 * time.Hour))
+		for p, js := range assigned {
+			if slices.Contains(js, done) {
+				ed.review(done, p, scores(5, 3)).want(200)
+			}
+		}
+		got = remind()
+		var judges []string
+		for _, m := range got {
+			judges = append(judges, strings.TrimSuffix(m.To[0], "@example.org"))
+			if m.Subject != "L'évaluation de Hackathon 2026 se termine dans 24 heures" || !strings.Contains(m.Text, "http://riposte.test/judge") {
+				t.Errorf("judging reminder to %v: %q\n%s", m.To, m.Subject, m.Text)
+			}
+		}
+		var want []string
+		for _, j := range []string{"j1", "j2", "j3"} {
+			for _, js := range assigned {
+				if j != done && slices.Contains(js, j) && !slices.Contains(want, j) {
+					want = append(want, j)
+				}
+			}
+		}
+		slices.Sort(judges)
+		slices.Sort(want)
+		if !slices.Equal(judges, want) {
+			t.Errorf("judging reminders went to %v, want the judges with reviews left %v (%s has none)", judges, want, done)
+		}
+		if again := remind(); len(again) != 0 {
+			t.Errorf("a second pass sent %d judging reminders again", len(again))
+		}
+	}, withSMTP(t, srv))
+}
+
+func TestRemindersFromTwoReplicasAreSentOnce(t *testing.T) {
+	srv := mailtest.Start(t)
+	eachDialect(t, func(t *testing.T, e *env) {
+		seen := len(srv.Messages())
+		newEdition(t, e)
+		_, late := e.user("late@example.org", "participant")
+		e.publishedPlugin(late, "retard")
+		flush(t, e, srv, &seen)
+		e.clock.Set(t0.Add(time.Hour))
+
+		// Two loops, as two replicas would run them, until both made a pass.
+		ctx, cancel := context.WithCancel(t.Context())
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Go(func() { e.Hackathons.RunReminders(ctx, time.Millisecond, slog.New(slog.DiscardHandler)) })
+		}
+		time.Sleep(100 * time.Millisecond)
+		cancel()
+		wg.Wait() // RunReminders returns once its context ends
+		if got := flush(t, e, srv, &seen); len(got) != 1 || got[0].To[0] != "late@example.org" {
+			t.Fatalf("two replicas sent %d reminders, want one", len(got))
 		}
 	}, withSMTP(t, srv))
 }

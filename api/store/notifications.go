@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // NotificationsOff lists the kinds of notification an account turned off.
@@ -60,4 +61,43 @@ func (q queries) ClaimReminder(ctx context.Context, reminder string) (bool, erro
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+// HackathonsClosingBetween lists the editions whose results are not
+// published and whose submission or judging deadline falls in
+// (from, to], for deadline reminders.
+func (q queries) HackathonsClosingBetween(ctx context.Context, from, to time.Time) ([]Hackathon, error) {
+	rows, err := q.r.QueryContext(ctx, `SELECT `+hackathonColumns+` FROM hackathons
+		WHERE results_published_at IS NULL AND (submission_deadline > $1 AND submission_deadline <= $2
+			OR judging_deadline > $1 AND judging_deadline <= $2)
+		ORDER BY id`, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("hackathons closing: %w", err)
+	}
+	hs, err := collect(rows, scanHackathon)
+	if err != nil {
+		return nil, fmt.Errorf("hackathons closing: %w", err)
+	}
+	return hs, nil
+}
+
+// ParticipantsWithoutEntry lists the enabled participants who own a
+// plugin that is not removed but have no entry in an edition, neither as
+// owner nor as collaborator: those a submission reminder is for.
+func (q queries) ParticipantsWithoutEntry(ctx context.Context, hackathonID int64) ([]User, error) {
+	rows, err := q.r.QueryContext(ctx, `SELECT `+prefixed("u", userColumns)+` FROM users u
+		WHERE u.role = 'participant' AND NOT u.disabled
+			AND EXISTS (SELECT 1 FROM plugins p WHERE p.owner_id = u.id AND p.status <> 'removed')
+			AND NOT EXISTS (SELECT 1 FROM submissions s JOIN plugins p ON p.id = s.plugin_id
+				WHERE s.hackathon_id = $1 AND (p.owner_id = u.id
+					OR EXISTS (SELECT 1 FROM plugin_collaborators c WHERE c.plugin_id = p.id AND c.user_id = u.id)))
+		ORDER BY u.id`, hackathonID)
+	if err != nil {
+		return nil, fmt.Errorf("participants without entry: %w", err)
+	}
+	us, err := collect(rows, scanUser)
+	if err != nil {
+		return nil, fmt.Errorf("participants without entry: %w", err)
+	}
+	return us, nil
 }
