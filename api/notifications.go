@@ -42,7 +42,7 @@ func handleNotificationsGet(n *mail.Notifier) handlerFunc {
 // handleNotificationsPut turns kinds of notification on or off.
 //
 //	@Summary		Change my notification settings
-//	@Description	Turns each kind named on (true) or off (false); kinds not named keep their setting. Answers with every setting. An unknown kind changes nothing and is a 422 naming it.
+//	@Description	Turns each kind named on (true) or off (false); kinds not named keep their setting. Answers with every setting. An unknown kind changes nothing and is a 422 naming it. Not open to API tokens.
 //	@Tags			account
 //	@Accept			json
 //	@Produce		json
@@ -51,7 +51,7 @@ func handleNotificationsGet(n *mail.Notifier) handlerFunc {
 //	@Success		200		{object}	NotificationSettings
 //	@Failure		400		{object}	Problem	"Malformed JSON"
 //	@Failure		401		{object}	Problem	"Not signed in"
-//	@Failure		403		{object}	Problem	"Account disabled"
+//	@Failure		403		{object}	Problem	"An API token, or account disabled"
 //	@Failure		413		{object}	Problem	"Body over 1 MiB"
 //	@Failure		422		{object}	Problem	"Unknown kind of notification (the field names it)"
 //	@Router			/api/v1/me/notifications [put]

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/mail/mailtest"
 )
 
@@ -89,6 +90,10 @@ func TestNotificationSettings(t *testing.T) {
 		t.Error("judge_assigned could not be turned back on")
 	}
 	e.do(req{method: "GET", path: "/api/v1/me/notifications"}).want(401)
+	var apiTok api.APITokenCreated
+	e.do(req{method: "POST", path: "/api/v1/me/tokens", token: tok, body: map[string]any{"name": "ci", "scopes": []string{"read"}}}).want(201).json(&apiTok)
+	e.do(req{method: "GET", path: "/api/v1/me/notifications", token: apiTok.Token}).want(200)
+	e.do(req{method: "PUT", path: "/api/v1/me/notifications", token: apiTok.Token, body: map[string]bool{"judge_assigned": false}}).want(403)
 }
 
 func TestJudgesAreToldOfNewAssignmentsAndCanUnsubscribeInOneClick(t *testing.T) {

@@ -1838,7 +1838,7 @@ const docTemplate = `{
                 ]
             },
             "put": {
-                "description": "Turns each kind named on (true) or off (false); kinds not named keep their setting. Answers with every setting. An unknown kind changes nothing and is a 422 naming it.",
+                "description": "Turns each kind named on (true) or off (false); kinds not named keep their setting. Answers with every setting. An unknown kind changes nothing and is a 422 naming it. Not open to API tokens.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1880,7 +1880,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "Account disabled",
+                        "description": "An API token, or account disabled",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }

@@ -120,6 +120,9 @@ func TestNotificationsCarryListUnsubscribe(t *testing.T) {
 	if u := got.Header.Get("List-Unsubscribe"); u != "<https://riposte.example.org/account#notifications>" {
 		t.Errorf("List-Unsubscribe = %q", u)
 	}
+	if p := got.Header.Get("List-Unsubscribe-Post"); p != "List-Unsubscribe=One-Click" {
+		t.Errorf("List-Unsubscribe-Post = %q", p)
+	}
 }
 
 func TestRelaySurvivesAnOutageAndSendsEachMessageOnce(t *testing.T) {
