@@ -104,6 +104,9 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		{"/password-reset/confirm", "visitor", "/password-reset/confirm", url.Values{"token": {"rps_unknown"}, "password": {"a brand new password"}}},
 		{"/account/password", "team", "/account/password", url.Values{"current_password": {"wrong"}, "password": {"a brand new password"}}},
 		{"/account/password", "visitor", "/account/password", url.Values{"current_password": {"wrong"}, "password": {"a brand new password"}}},
+		{"/account/notifications", "team", "/account/notifications", url.Values{"judge_assigned": {"on"}}},
+		{"/account/notifications", "visitor", "/account/notifications", url.Values{"judge_assigned": {"on"}}},
+		{"/unsubscribe", "visitor", "/unsubscribe", url.Values{"token": {"1.judge_assigned.forged"}}},
 	}
 	src, err := os.ReadFile("routes.go")
 	if err != nil {

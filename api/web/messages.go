@@ -287,7 +287,8 @@ var messagesEN = map[string]string{
 	"notify.results_published": "an edition I entered publishes its results", "notify.deadline_reminder": "a deadline is 24 hours away and I still have something to do",
 	"unsubscribe.title": "Stop a notification", "unsubscribe.lead": "Stop e-mails sent when %s?", "unsubscribe.go": "Stop these e-mails",
 	"unsubscribe.done": "Done: you will no longer receive e-mails sent when %s.", "unsubscribe.settings": "All my notification settings",
-	"unsubscribe.bad": "This link is not valid. You can choose which e-mails you receive on your account page.",
+	"unsubscribe.bad":  "This link is not valid. You can choose which e-mails you receive on your account page.",
+	"unsubscribe.none": "Each notification e-mail ends with a link here that stops e-mails of its kind. You can also choose which e-mails you receive on your account page.",
 }
 
 var messagesFR = map[string]string{
@@ -573,5 +574,6 @@ var messagesFR = map[string]string{
 	"notify.results_published": "une édition à laquelle j'ai participé publie ses résultats", "notify.deadline_reminder": "une échéance est dans 24 heures et il me reste quelque chose à faire",
 	"unsubscribe.title": "Arrêter une notification", "unsubscribe.lead": "Ne plus recevoir les e-mails envoyés quand %s ?", "unsubscribe.go": "Ne plus recevoir ces e-mails",
 	"unsubscribe.done": "C'est fait : vous ne recevrez plus les e-mails envoyés quand %s.", "unsubscribe.settings": "Tous mes réglages de notification",
-	"unsubscribe.bad": "Ce lien n'est pas valide. Vous pouvez choisir les e-mails que vous recevez sur la page de votre compte.",
+	"unsubscribe.bad":  "Ce lien n'est pas valide. Vous pouvez choisir les e-mails que vous recevez sur la page de votre compte.",
+	"unsubscribe.none": "Chaque e-mail de notification se termine par un lien vers cette page qui arrête les e-mails de ce type. Vous pouvez aussi choisir les e-mails que vous recevez sur la page de votre compte.",
 }

@@ -56,8 +56,8 @@ func (h *Handler) handleNotifications(w http.ResponseWriter, r *http.Request) er
 // unsubscribeData is the unsubscribe page: the link's token, the kind it
 // turns off, and whether it is done.
 type unsubscribeData struct {
-	Token, Kind string
-	Done, Bad   bool
+	Token, Kind     string
+	Done, Bad, None bool // None: opened without a link's token
 }
 
 // handleUnsubscribeForm shows the page a List-Unsubscribe link opens: a
@@ -65,11 +65,12 @@ type unsubscribeData struct {
 func (h *Handler) handleUnsubscribeForm(w http.ResponseWriter, r *http.Request) error {
 	l := localeFrom(r.Context())
 	d := unsubscribeData{Token: r.URL.Query().Get("token")}
-	_, kind, err := h.deps.Notifier.ParseUnsubscribe(d.Token)
-	d.Kind, d.Bad = kind, err != nil
 	status := http.StatusOK
-	if d.Bad {
-		status = http.StatusNotFound
+	if d.None = d.Token == ""; !d.None {
+		_, kind, err := h.deps.Notifier.ParseUnsubscribe(d.Token)
+		if d.Kind, d.Bad = kind, err != nil; d.Bad {
+			status = http.StatusNotFound
+		}
 	}
 	h.render(w, r, status, "unsubscribe", l.T("unsubscribe.title"), d)
 	return nil

@@ -48,6 +48,7 @@ func TestUnsubscribePageAsksBeforeTurningOff(t *testing.T) {
 	if prefs, _ := e.Notifier.Preferences(t.Context(), u.ID); prefs["results_published"] || !prefs["judge_assigned"] {
 		t.Errorf("after unsubscribing from results: %v", prefs)
 	}
+	b.get("/unsubscribe").want(t, http.StatusOK, "You can also choose which e-mails you receive", `href="/account#notifications"`)
 	b.lang = "fr"
 	b.get("/unsubscribe?token="+url.QueryEscape(token)).want(t, http.StatusOK, "Ne plus recevoir ces e-mails")
 }
