@@ -272,8 +272,11 @@ func serve(ctx context.Context, cfg config, p *platform.Platform, log *slog.Logg
 	return err
 }
 
+// reminderEvery is how often deadline reminders are looked for.
+const reminderEvery = 5 * time.Minute
+
 // runJobs starts the background work of a serving platform: the search
-// relay, the mail relay, the watch on the engine and the pruning of sessions. The function
+// relay, the mail relay, deadline reminders, the watch on the engine and the pruning of sessions. The function
 // it returns ends them, with the platform's other work, and waits for
 // them.
 func runJobs(ctx context.Context, p *platform.Platform, log *slog.Logger) (stop func()) {
@@ -282,6 +285,7 @@ func runJobs(ctx context.Context, p *platform.Platform, log *slog.Logger) (stop 
 	wg.Go(func() { pruneSessions(workers, p.Store, log) })
 	wg.Go(func() { p.Relay.Run(workers) })
 	wg.Go(func() { p.MailRelay.Run(workers) })
+	wg.Go(func() { p.Hackathons.RunReminders(workers, reminderEvery, log) })
 	wg.Go(func() { p.Search.Watch(workers) })
 	return func() {
 		cancel()

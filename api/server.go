@@ -15,6 +15,7 @@ import (
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
+	"github.com/riposte-civic/riposte/api/mail"
 	"github.com/riposte-civic/riposte/api/ratelimit"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/search"
@@ -40,6 +41,7 @@ type Deps struct {
 	Search     *search.Service
 	Hackathons *hackathons.Service
 	Metrics    *prometheus.Registry
+	Notifier   *mail.Notifier // notification settings
 
 	TrustedProxies []string // CIDRs or addresses whose X-Forwarded-For is believed
 	CORSOrigins    []string // origins allowed to call the API from a browser; "*" for any

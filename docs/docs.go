@@ -1856,6 +1856,110 @@ const docTemplate = `{
                 ]
             }
         },
+        "/api/v1/me/notifications": {
+            "get": {
+                "description": "Every kind of notification, with whether the account receives it by e-mail. Security messages are always sent and are not listed.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "account"
+                ],
+                "summary": "My notification settings",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.NotificationSettings"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Token without the read scope, or account disabled",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            },
+            "put": {
+                "description": "Turns each kind named on (true) or off (false); kinds not named keep their setting. Answers with every setting. An unknown kind changes nothing and is a 422 naming it. Not open to API tokens.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "account"
+                ],
+                "summary": "Change my notification settings",
+                "parameters": [
+                    {
+                        "description": "Kinds to turn on or off, such as {\\",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.NotificationSettings"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.NotificationSettings"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "An API token, or account disabled",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unknown kind of notification (the field names it)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
         "/api/v1/me/password": {
             "post": {
                 "description": "Needs the current password. Every other session of the account is signed out; the one making the change stays signed in. The account receives a security e-mail. Audited. Not open to API tokens. Wrong current passwords count as failed sign-ins.",
@@ -4533,6 +4637,12 @@ const docTemplate = `{
                     "type": "integer",
                     "example": 3353398
                 }
+            }
+        },
+        "api.NotificationSettings": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "boolean"
             }
         },
         "api.OwnerRef": {

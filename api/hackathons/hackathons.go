@@ -13,6 +13,7 @@ import (
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/judging"
+	"github.com/riposte-civic/riposte/api/mail"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
 	"github.com/riposte-civic/riposte/plugins"
@@ -20,8 +21,9 @@ import (
 
 // Service runs editions. Its clock decides deadlines.
 type Service struct {
-	store *store.Store
-	now   func() time.Time
+	store  *store.Store
+	now    func() time.Time
+	notify *mail.Notifier // nil sends no notifications
 }
 
 // New returns the service; now is its clock (nil means time.Now).

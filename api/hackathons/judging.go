@@ -147,6 +147,10 @@ func (s *Service) Assign(ctx context.Context, u auth.User, slug string, perSubmi
 			return err
 		}
 		out := judging.Assign(in)
+		before, err := tx.Assignments(ctx, h.ID)
+		if err != nil {
+			return err
+		}
 		pairs := make([]store.Assignment, len(out.Pairs))
 		for i, p := range out.Pairs {
 			pairs[i] = store.Assignment{JudgeID: p.Judge, PluginID: ids[p.Plugin]}
@@ -161,11 +165,25 @@ func (s *Service) Assign(ctx context.Context, u auth.User, slug string, perSubmi
 		if err != nil {
 			return err
 		}
+		if err := s.notifyAssigned(ctx, tx, h, before, standing(all)); err != nil {
+			return err
+		}
 		res = AssignResult{Assignments: slices.DeleteFunc(all, func(a Assignment) bool { return a.Conflict != nil }), Uncovered: out.Uncovered}
 		return audit(ctx, tx, u, "assignments.run", slug, map[string]any{
 			"judges_per_submission": perSubmission, "assignments": len(out.Pairs), "uncovered": out.Uncovered})
 	})
 	return res, err
+}
+
+// standing returns the assignments not dropped for a conflict.
+func standing(list []Assignment) []store.Assignment {
+	out := make([]store.Assignment, 0, len(list))
+	for _, a := range list {
+		if a.Conflict == nil {
+			out = append(out, a.Assignment)
+		}
+	}
+	return out
 }
 
 // reader is what reads an edition's judging, in a transaction or not.

@@ -236,6 +236,9 @@ func (s *Service) PublishResults(ctx context.Context, u auth.User, slug string) 
 		if err := tx.PublishResults(ctx, h, u.ID); err != nil {
 			return err
 		}
+		if err := s.notifyResults(ctx, tx, h); err != nil {
+			return err
+		}
 		if out, err = tx.HackathonBySlug(ctx, slug); err != nil {
 			return err
 		}

@@ -51,11 +51,11 @@ func NewComposer(publicURL string) (*Composer, error) {
 	c := &Composer{publicURL: strings.TrimSuffix(publicURL, "/"), domain: u.Hostname(),
 		text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
 	for _, lang := range Languages {
-		name := "templates/" + lang + ".tmpl"
-		if c.text[lang], err = texttemplate.ParseFS(templateFiles, name); err != nil {
+		names := []string{"templates/" + lang + ".tmpl", "templates/" + lang + ".notify.tmpl"}
+		if c.text[lang], err = texttemplate.New(lang).Funcs(texttemplate.FuncMap{"lines": lines}).ParseFS(templateFiles, names...); err != nil {
 			return nil, err
 		}
-		if c.html[lang], err = htmltemplate.ParseFS(templateFiles, name); err != nil {
+		if c.html[lang], err = htmltemplate.New(lang).Funcs(htmltemplate.FuncMap{"lines": lines}).ParseFS(templateFiles, names...); err != nil {
 			return nil, err
 		}
 	}
@@ -103,6 +103,15 @@ func (c *Composer) Compose(kind string, to Recipient, data map[string]string, un
 	return store.Mail{MessageID: c.messageID(), Kind: kind, Recipient: to.Email, Language: lang,
 		Subject: strings.TrimSpace(subject.String()), Text: text.String(), HTML: wrapHTML(lang, html.String()),
 		Unsubscribe: unsubscribe}, nil
+}
+
+// lines splits a field holding a list, one item a line, for templates
+// to range over.
+func lines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
 }
 
 // messageID returns a new Message-ID, without its angle brackets.

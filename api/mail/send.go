@@ -118,6 +118,7 @@ func (s *SMTP) message(m store.QueuedMail) (*gomail.Msg, error) {
 	msg.SetGenHeader(gomail.HeaderContentLang, m.Language)
 	if m.Unsubscribe != "" {
 		msg.SetGenHeader(gomail.HeaderListUnsubscribe, "<"+m.Unsubscribe+">")
+		msg.SetGenHeader(gomail.HeaderListUnsubscribePost, "List-Unsubscribe=One-Click") // RFC 8058
 	}
 	msg.SetGenHeader(gomail.HeaderXAutoResponseSuppress, "All")
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)

@@ -85,7 +85,8 @@ type Platform struct {
 	Relay      *search.Relay // feeds the engine from the database's outbox
 	Mail       *mail.Composer
 	MailRelay  *mail.Relay // sends the mail outbox
-	WASM       *wasm.Host  // runs wasm plugins and checks uploaded modules
+	Notifier   *mail.Notifier
+	WASM       *wasm.Host // runs wasm plugins and checks uploaded modules
 	Hackathons *hackathons.Service
 	Pages      *web.Handler
 	Server     *api.Server // the API and, outside /api/, the pages
@@ -121,6 +122,8 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 	p.MailRelay = mail.NewRelay(o.Store, sender, o.Logger, p.Metrics)
 	p.Auth.SetMail(p.Mail)
 	p.Auth.SetVerifyAddresses(o.MailSender != nil)
+	p.Notifier = mail.NewNotifier(o.Store, p.Mail, o.SigningSecret)
+	p.Hackathons.SetNotifier(p.Notifier)
 	if err := p.wire(ctx, o); err != nil {
 		p.Close()
 		return nil, err
@@ -140,16 +143,17 @@ func (p *Platform) wire(ctx context.Context, o Options) (err error) {
 		return err
 	}
 	p.Registry.SetWASM(p.WASM)
+	p.Registry.SetNotifier(p.Notifier)
 	searchLimit := ratelimit.New(ratelimit.PerMinute(o.SearchPerMinute), nil)
 	p.Pages, err = web.New(web.Deps{Logger: o.Logger, Auth: p.Auth, Registry: p.Registry, Search: p.Search,
 		Hackathons: p.Hackathons, Users: o.Store, SecureCookies: o.Production, Now: o.Now, SearchLimit: searchLimit,
 		Operator: o.Operator, Contact: o.Contact, ModuleErrorsLogged: !o.Production,
-		DevMail: devMail(o)})
+		DevMail: devMail(o), Notifier: p.Notifier})
 	if err != nil {
 		return err
 	}
 	p.Server, err = api.New(api.Deps{Logger: o.Logger, Store: o.Store, Auth: p.Auth, Metrics: p.Metrics,
-		Registry: p.Registry, Search: p.Search, Hackathons: p.Hackathons, SearchLimit: searchLimit,
+		Registry: p.Registry, Search: p.Search, Hackathons: p.Hackathons, SearchLimit: searchLimit, Notifier: p.Notifier,
 		TrustedProxies: o.TrustedProxies, CORSOrigins: o.CORSOrigins, Production: o.Production, Web: p.Pages,
 		MaxModule: o.MaxModuleBytes})
 	return err

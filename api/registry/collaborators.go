@@ -45,6 +45,9 @@ func (s *Service) AddCollaborator(ctx context.Context, u auth.User, slug, email 
 		if err != nil {
 			return err
 		}
+		if err := s.notifyCollaborator(ctx, tx, u, p, who); err != nil {
+			return err
+		}
 		return audit(ctx, tx, u, "collaborator.add", p.Slug, map[string]any{"user_id": who.ID})
 	})
 	return added, err

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/mail"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
 	"github.com/riposte-civic/riposte/plugins"
@@ -29,7 +30,8 @@ type Service struct {
 	opts          plugins.Options
 	createPerHour int
 	inv           *invoker
-	wasm          *wasm.Host // nil until SetWASM
+	wasm          *wasm.Host     // nil until SetWASM
+	notify        *mail.Notifier // nil sends no notifications
 }
 
 // New returns the registry, with the runtimes every server has: builtin
@@ -282,6 +284,9 @@ func (s *Service) AddVersionWithKey(ctx context.Context, u auth.User, slug, key 
 			return err
 		}
 		if v, err = addVersion(ctx, tx, u, slug, m); err != nil {
+			return err
+		}
+		if err := s.notifyVersion(ctx, tx, u, slug, v); err != nil {
 			return err
 		}
 		return complete(ctx, tx, k, v.Version)

@@ -105,6 +105,9 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		{"/verify", "visitor", "/verify", url.Values{"token": {"rpv_unknown"}}},
 		{"/account/password", "team", "/account/password", url.Values{"current_password": {"wrong"}, "password": {"a brand new password"}}},
 		{"/account/password", "visitor", "/account/password", url.Values{"current_password": {"wrong"}, "password": {"a brand new password"}}},
+		{"/account/notifications", "team", "/account/notifications", url.Values{"judge_assigned": {"on"}}},
+		{"/account/notifications", "visitor", "/account/notifications", url.Values{"judge_assigned": {"on"}}},
+		{"/unsubscribe", "visitor", "/unsubscribe", url.Values{"token": {"1.judge_assigned.forged"}}},
 	}
 	src, err := os.ReadFile("routes.go")
 	if err != nil {

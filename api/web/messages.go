@@ -281,6 +281,17 @@ var messagesEN = map[string]string{
 	"edform.more": "Add a criterion", "edform.create": "Create the hackathon", "edform.save": "Save the changes",
 	"organize.edit": "Edit", "edition.edit": "Edit the hackathon", "problem.number": "Enter a number.",
 	"notice.opened": "The hackathon is created. Add its judges; run the assignment once entries close.", "notice.edited": "The changes are saved.",
+	// Notifications.
+	"account.notifications": "E-mail notifications", "account.notifications.legend": "Send me an e-mail when",
+	"account.notifications.lead": "Messages about your password are always sent. Every other kind can be turned off here or from the link at the bottom of each message.",
+	"account.notifications.save": "Save my notification settings", "notice.notifications": "Your notification settings are saved.",
+	"notify.judge_assigned": "I am given entries to review", "notify.collaborator_added": "I am added as a collaborator on a plugin",
+	"notify.version_published": "a version of a plugin I own or collaborate on is published",
+	"notify.results_published": "an edition I entered publishes its results", "notify.deadline_reminder": "a deadline is 24 hours away and I still have something to do",
+	"unsubscribe.title": "Stop a notification", "unsubscribe.lead": "Stop e-mails sent when %s?", "unsubscribe.go": "Stop these e-mails",
+	"unsubscribe.done": "Done: you will no longer receive e-mails sent when %s.", "unsubscribe.settings": "All my notification settings",
+	"unsubscribe.bad":  "This link is not valid. You can choose which e-mails you receive on your account page.",
+	"unsubscribe.none": "Each notification e-mail ends with a link here that stops e-mails of its kind. You can also choose which e-mails you receive on your account page.",
 }
 
 var messagesFR = map[string]string{
@@ -560,4 +571,15 @@ var messagesFR = map[string]string{
 	"edform.more": "Ajouter un critère", "edform.create": "Créer le hackathon", "edform.save": "Enregistrer les modifications",
 	"organize.edit": "Modifier", "edition.edit": "Modifier le hackathon", "problem.number": "Saisissez un nombre.",
 	"notice.opened": "Le hackathon est créé. Ajoutez son jury ; lancez la répartition à la clôture des inscriptions.", "notice.edited": "Les modifications sont enregistrées.",
+	// Notifications.
+	"account.notifications": "Notifications par e-mail", "account.notifications.legend": "M'envoyer un e-mail quand",
+	"account.notifications.lead": "Les messages sur votre mot de passe sont toujours envoyés. Tous les autres peuvent être désactivés ici ou par le lien en bas de chaque message.",
+	"account.notifications.save": "Enregistrer mes réglages de notification", "notice.notifications": "Vos réglages de notification sont enregistrés.",
+	"notify.judge_assigned": "on me confie des projets à évaluer", "notify.collaborator_added": "on m'ajoute comme collaborateur·rice d'un plugin",
+	"notify.version_published": "une version d'un plugin dont je suis propriétaire ou collaborateur·rice est publiée",
+	"notify.results_published": "une édition à laquelle j'ai participé publie ses résultats", "notify.deadline_reminder": "une échéance est dans 24 heures et il me reste quelque chose à faire",
+	"unsubscribe.title": "Arrêter une notification", "unsubscribe.lead": "Ne plus recevoir les e-mails envoyés quand %s ?", "unsubscribe.go": "Ne plus recevoir ces e-mails",
+	"unsubscribe.done": "C'est fait : vous ne recevrez plus les e-mails envoyés quand %s.", "unsubscribe.settings": "Tous mes réglages de notification",
+	"unsubscribe.bad":  "Ce lien n'est pas valide. Vous pouvez choisir les e-mails que vous recevez sur la page de votre compte.",
+	"unsubscribe.none": "Chaque e-mail de notification se termine par un lien vers cette page qui arrête les e-mails de ce type. Vous pouvez aussi choisir les e-mails que vous recevez sur la page de votre compte.",
 }

@@ -89,9 +89,10 @@ func (h *Handler) handleReset(w http.ResponseWriter, r *http.Request) error {
 // accountData is the account page: who is signed in, and the password
 // form with its problems.
 type accountData struct {
-	Email, Name string
-	Fields      map[string]string
-	Error       string
+	Email, Name   string
+	Fields        map[string]string
+	Error         string
+	Notifications []notificationRow
 }
 
 // handleAccount shows the signed-in visitor's account and the form that
@@ -101,7 +102,11 @@ func (h *Handler) handleAccount(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.render(w, r, http.StatusOK, "account", localeFrom(r.Context()).T("account.title"), accountData{Email: u.Email, Name: u.Name})
+	d := accountData{Email: u.Email, Name: u.Name}
+	if d.Notifications, err = h.notificationRows(r.Context(), u); err != nil {
+		return err
+	}
+	h.render(w, r, http.StatusOK, "account", localeFrom(r.Context()).T("account.title"), d)
 	return nil
 }
 
@@ -130,6 +135,9 @@ func (h *Handler) handlePasswordChange(w http.ResponseWriter, r *http.Request) e
 		return err
 	default:
 		return seeOther(w, r, "/account", "password")
+	}
+	if d.Notifications, err = h.notificationRows(r.Context(), u); err != nil {
+		return err
 	}
 	h.render(w, r, status, "account", l.T("account.title"), d)
 	return nil

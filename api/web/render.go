@@ -91,7 +91,7 @@ type pages struct {
 // "content" (and may define "head").
 var pageNames = []string{"error", "catalogue", "plugin", "signin", "signup", "hackathons", "hackathon",
 	"judge", "review", "organize", "edition-admin", "edition-results", "edition-form", "publish", "mine", "manifest", "myplugin",
-	"about", "newplugin", "devmail", "forgot", "reset", "account", "verify"}
+	"about", "newplugin", "devmail", "forgot", "reset", "account", "verify", "unsubscribe"}
 
 func loadPages(as *assets) (*pages, error) {
 	funcs := template.FuncMap{
@@ -184,6 +184,7 @@ var notices = map[string]bool{
 	"version": true, "submitted": true, "withdrawn": true, "removed": true, "judge": true, "unjudge": true,
 	"conflict": true, "decided": true, "opened": true, "edited": true, "results": true, "recused": true,
 	"reset": true, "password": true, "verified": true,
+	"notifications": true,
 }
 
 // pagePath is the address the language switch and "Sign in" lead back to:

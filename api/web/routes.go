@@ -35,6 +35,9 @@ func (h *Handler) routes() {
 	m.Handle("POST /verify", h.handle(h.handleVerify))
 	m.Handle("GET /account", h.handle(h.handleAccount))
 	m.Handle("POST /account/password", h.handle(h.handlePasswordChange))
+	m.Handle("POST /account/notifications", h.handle(h.handleNotifications))
+	m.Handle("GET /unsubscribe", h.handle(h.handleUnsubscribeForm))
+	m.Handle("POST /unsubscribe", h.handle(h.handleUnsubscribe))
 
 	// Editions.
 	m.Handle("GET /hackathons", h.handle(handleEditions(h, hk)))

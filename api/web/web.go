@@ -24,6 +24,7 @@ import (
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/httperr"
+	"github.com/riposte-civic/riposte/api/mail"
 	"github.com/riposte-civic/riposte/api/ratelimit"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/search"
@@ -60,6 +61,9 @@ type Deps struct {
 	// DevMail, when not nil, lists at /dev/mail the messages written to
 	// the log instead of sent (development without a mail server).
 	DevMail MailLister
+	// Notifier keeps the accounts' notification settings and turns a
+	// kind off through a List-Unsubscribe link.
+	Notifier *mail.Notifier
 }
 
 // Handler serves the pages. Create it with New.
@@ -95,6 +99,9 @@ func New(d Deps) (*Handler, error) {
 	h.routes()
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(h.crossOriginRefused))
+	// One-click unsubscribing (RFC 8058) is posted by mail clients from
+	// their own origin; the unguessable token in the URL is its guard.
+	cop.AddInsecureBypassPattern("POST /unsubscribe")
 	h.handler = h.headers(cop.Handler(h.mux))
 	return h, nil
 }

@@ -1,0 +1,49 @@
+package mail_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/riposte-civic/riposte/api/mail"
+	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/api/store/storetest"
+)
+
+func TestEveryNotificationIsWrittenInBothLanguages(t *testing.T) {
+	c := newComposer(t)
+	data := map[string]string{"Link": "https://riposte.example.org/l", "Edition": "Paris 2026", "Deadline": "2026-03-15 09:00 UTC",
+		"Entries": "Alerte (alerte)\nBouclier (bouclier)", "Plugin": "Alerte", "Slug": "alerte", "By": "Bo", "Version": "1.1.0",
+		"Results": "https://riposte.example.org/r", "Unsubscribe": "https://riposte.example.org/u", "Settings": "https://riposte.example.org/s"}
+	for _, kind := range mail.Notifications {
+		for _, lang := range mail.Languages {
+			m, err := c.Compose(kind, mail.Recipient{Email: "ana@example.org", Name: "Ana", Language: lang}, data, "https://riposte.example.org/u")
+			if err != nil {
+				t.Fatalf("%s in %s: %v", kind, lang, err)
+			}
+			for part, body := range map[string]string{"subject": m.Subject, "text": m.Text, "html": m.HTML} {
+				if strings.Contains(body, "<no value>") || body == "" {
+					t.Errorf("%s in %s: the %s lacks a value:\n%s", kind, lang, part, body)
+				}
+			}
+			if !strings.Contains(m.Text, "https://riposte.example.org/u") || !strings.Contains(m.HTML, `href="https://riposte.example.org/u"`) {
+				t.Errorf("%s in %s: no unsubscribe link in both parts", kind, lang)
+			}
+		}
+	}
+}
+
+func TestUnsubscribeTokensCannotBeForged(t *testing.T) {
+	st := storetest.Open(t, store.SQLite)
+	n := mail.NewNotifier(st, newComposer(t), []byte("a signing secret of at least thirty-two bytes"))
+	other := mail.NewNotifier(st, newComposer(t), []byte("another signing secret, also thirty-two bytes"))
+	tok := n.UnsubscribeToken(7, mail.KindJudgeAssigned)
+	if id, kind, err := n.ParseUnsubscribe(tok); err != nil || id != 7 || kind != mail.KindJudgeAssigned {
+		t.Fatalf("a token issued here: %d %q %v", id, kind, err)
+	}
+	for _, bad := range []string{other.UnsubscribeToken(7, mail.KindJudgeAssigned), strings.Replace(tok, "7.", "8.", 1),
+		strings.Replace(tok, mail.KindJudgeAssigned, mail.KindResultsPublished, 1), "7.password_reset." + strings.Split(tok, ".")[2], "", "a.b"} {
+		if _, _, err := n.ParseUnsubscribe(bad); err != mail.ErrBadUnsubscribe {
+			t.Errorf("token %q: %v, want ErrBadUnsubscribe", bad, err)
+		}
+	}
+}
