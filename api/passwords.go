@@ -149,3 +149,26 @@ func handleVerify(svc *auth.Service) handlerFunc {
 		return nil
 	}
 }
+
+// handleVerifyResend sends the caller a new address-verification link.
+//
+//	@Summary		Send a new verification link
+//	@Description	Sends the signed-in caller a new link to verify its address (valid 24 hours, once). Until verified, an account cannot publish, enter an edition or review. At most 3 per address every 10 minutes, shared with registration.
+//	@Tags			auth
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Success		202
+//	@Failure		401	{object}	Problem	"Not signed in"
+//	@Failure		403	{object}	Problem	"Used with an API token"
+//	@Failure		409	{object}	Problem	"The address needs no verification (already verified, or addresses are not verified)"
+//	@Failure		429	{object}	Problem	"Too many links asked for; see Retry-After"
+//	@Router			/api/v1/auth/verify/resend [post]
+func handleVerifyResend(svc *auth.Service) handlerFunc {
+	return func(c *gin.Context) error {
+		if err := svc.ResendVerification(c.Request.Context(), caller(c)); err != nil {
+			return err
+		}
+		c.Status(http.StatusAccepted)
+		return nil
+	}
+}

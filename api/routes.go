@@ -47,6 +47,7 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.POST("/auth/refresh", s.h(handleRefresh(svc)))
 	v1.POST("/auth/logout", s.h(handleLogout(svc)))
 	v1.POST("/auth/verify", s.h(handleVerify(svc)))
+	v1.POST("/auth/verify/resend", signedIn, s.h(handleVerifyResend(svc)))
 	v1.POST("/auth/password-reset", s.h(handlePasswordReset(svc)))
 	v1.POST("/auth/password-reset/confirm", s.h(handlePasswordResetConfirm(svc)))
 	v1.GET("/me", readScope, s.h(handleMe))

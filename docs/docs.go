@@ -516,6 +516,52 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/auth/verify/resend": {
+            "post": {
+                "description": "Sends the signed-in caller a new link to verify its address (valid 24 hours, once). Until verified, an account cannot publish, enter an edition or review. At most 3 per address every 10 minutes, shared with registration.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Send a new verification link",
+                "responses": {
+                    "202": {
+                        "description": "Accepted"
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Used with an API token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "The address needs no verification (already verified, or addresses are not verified)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many links asked for; see Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
         "/api/v1/hackathons": {
             "get": {
                 "produces": [

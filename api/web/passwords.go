@@ -160,3 +160,16 @@ func (h *Handler) handleVerify(w http.ResponseWriter, r *http.Request) error {
 	h.render(w, r, http.StatusUnprocessableEntity, "verify", l.T("verify.title"), d)
 	return nil
 }
+
+// handleVerifyResend sends the signed-in visitor a new link to verify
+// their address.
+func (h *Handler) handleVerifyResend(w http.ResponseWriter, r *http.Request) error {
+	u, err := mustSignIn(r)
+	if err != nil {
+		return err
+	}
+	if err := h.deps.Auth.ResendVerification(r.Context(), u); err != nil {
+		return err
+	}
+	return seeOther(w, r, "/account", "verifysent")
+}

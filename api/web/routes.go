@@ -35,6 +35,7 @@ func (h *Handler) routes() {
 	m.Handle("POST /verify", h.handle(h.handleVerify))
 	m.Handle("GET /account", h.handle(h.handleAccount))
 	m.Handle("POST /account/password", h.handle(h.handlePasswordChange))
+	m.Handle("POST /account/verify", h.handle(h.handleVerifyResend))
 
 	// Editions.
 	m.Handle("GET /hackathons", h.handle(handleEditions(h, hk)))

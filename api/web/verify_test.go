@@ -46,3 +46,38 @@ func TestSignUpWithEmailChecksTheInboxAndVerifies(t *testing.T) {
 	}
 	b.post("/verify", url.Values{"token": {token}}).want(t, http.StatusUnprocessableEntity, "This link no longer works")
 }
+
+func TestUnverifiedAccountsAreToldToConfirmTheirAddress(t *testing.T) {
+	srv := mailtest.Start(t)
+	sender, err := mail.ParseSMTPURL(srv.URL(), "noreply@riposte.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnvWith(t, func(o *platformtest.Options) { o.MailSender = sender })
+	b := e.browser()
+	b.post("/signup", url.Values{"email": {"new@example.org"}, "name": {"Ada"}, "password": {"correct horse battery"}}).want(t, http.StatusOK)
+	if p := b.post("/signin", url.Values{"email": {"new@example.org"}, "password": {"correct horse battery"}, "next": {"/"}}); p.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", p.StatusCode)
+	}
+	b.post("/my/new", url.Values{"manifest": {manifest("veille", "Veille", "Watch rumours")}}).
+		want(t, http.StatusForbidden, "Confirm your e-mail address first", `href="/account#verify"`)
+	b.lang = "fr"
+	b.get("/account").want(t, http.StatusOK, "Votre adresse n&#39;est pas encore confirmée", `action="/account/verify"`)
+	if p := b.post("/account/verify", url.Values{}); p.Header.Get("Location") != "/account?done=verifysent" {
+		t.Fatalf("asking for a new link: %d to %q", p.StatusCode, p.Header.Get("Location"))
+	}
+	if _, err := e.MailRelay.Drain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.Wait(2); got[1].To[0] != "new@example.org" || !strings.Contains(got[1].Text, "/verify?token=rpv_") {
+		t.Errorf("new link to %v:\n%s", got[1].To, got[1].Text)
+	}
+
+	// A verified account sees no such block.
+	e.user("cli@example.org", auth.RoleParticipant)
+	v := e.browser()
+	v.signIn("cli@example.org")
+	if p := v.get("/account"); strings.Contains(p.body, `action="/account/verify"`) {
+		t.Error("a verified account is offered a new confirmation link")
+	}
+}
