@@ -55,6 +55,7 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.GET("/me/tokens", readScope, s.h(handleTokenList(st)))
 	v1.DELETE("/me/tokens/:id", signedIn, s.h(handleTokenRevoke(svc)))
 	v1.POST("/me/password", signedIn, s.h(handlePasswordChange(svc)))
+	v1.POST("/me/email", signedIn, s.h(handleEmailChange(svc)))
 
 	// Plugin registry.
 	v1.GET("/schemas/plugin-manifest.json", s.h(handleSchema()))

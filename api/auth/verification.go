@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/riposte-civic/riposte/api/mail"
@@ -89,11 +90,15 @@ func (s *Service) noticeTaken(ctx context.Context, email string) error {
 }
 
 // VerifyEmail spends a verification link's token and records that its
-// account receives mail at its address. A token unknown, used or expired
+// account receives mail at its address; the token of a change of address
+// (ChangeEmailTokenPrefix) moves the account to the new address instead. A token unknown, used or expired
 // is valid.Errors on token.
 func (s *Service) VerifyEmail(ctx context.Context, token string) error {
 	if len(token) > maxTokenLen {
 		return valid.Errors{{Field: "token", Message: "this link is not valid"}}
+	}
+	if strings.HasPrefix(token, ChangeEmailTokenPrefix) {
+		return s.confirmEmailChange(ctx, token)
 	}
 	at := s.now()
 	return s.store.InTx(ctx, func(tx *store.Tx) error {

@@ -36,6 +36,7 @@ func (h *Handler) routes() {
 	m.Handle("GET /account", h.handle(h.handleAccount))
 	m.Handle("POST /account/password", h.handle(h.handlePasswordChange))
 	m.Handle("POST /account/verify", h.handle(h.handleVerifyResend))
+	m.Handle("POST /account/email", h.handle(h.handleEmailChange))
 
 	// Editions.
 	m.Handle("GET /hackathons", h.handle(handleEditions(h, hk)))

@@ -81,3 +81,41 @@ func TestUnverifiedAccountsAreToldToConfirmTheirAddress(t *testing.T) {
 		t.Error("a verified account is offered a new confirmation link")
 	}
 }
+
+func TestAccountPageChangesTheAddressThroughALink(t *testing.T) {
+	srv := mailtest.Start(t)
+	sender, err := mail.ParseSMTPURL(srv.URL(), "noreply@riposte.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnvWith(t, func(o *platformtest.Options) { o.MailSender = sender })
+	u := e.user("old@example.org", auth.RoleParticipant)
+	b := e.browser()
+	b.signIn("old@example.org")
+	b.post("/account/email", url.Values{"email": {"new@example.org"}, "email_password": {"wrong password"}}).
+		want(t, http.StatusUnprocessableEntity, "current password")
+	if p := b.post("/account/email", url.Values{"email": {"new@example.org"}, "email_password": {password("old@example.org")}}); p.Header.Get("Location") != "/account?done=emailsent" {
+		t.Fatalf("asking for the change: %d to %q", p.StatusCode, p.Header.Get("Location"))
+	}
+	if _, err := e.MailRelay.Drain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	var link string
+	for _, m := range srv.Wait(2) {
+		if m.To[0] == "new@example.org" {
+			link = regexp.MustCompile(`http://riposte\.test(/verify\?token=rpe_[A-Za-z0-9]+)`).FindStringSubmatch(m.Text)[1]
+		}
+	}
+	if link == "" {
+		t.Fatal("no link to the new address")
+	}
+	page := b.get(link).want(t, http.StatusOK)
+	token := regexp.MustCompile(`name="token" value="([^"]+)"`).FindStringSubmatch(page.body)[1]
+	if p := b.post("/verify", url.Values{"token": {token}}); p.Header.Get("Location") != "/?done=verified" {
+		t.Fatalf("confirming: %d to %q", p.StatusCode, p.Header.Get("Location"))
+	}
+	b.get("/account").want(t, http.StatusOK, "new@example.org")
+	if got, err := e.Store.UserByID(t.Context(), u.ID); err != nil || got.Email != "new@example.org" {
+		t.Errorf("after confirming: %+v, %v", got, err)
+	}
+}
