@@ -105,6 +105,10 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		{"/verify", "visitor", "/verify", url.Values{"token": {"rpv_unknown"}}},
 		{"/account/password", "team", "/account/password", url.Values{"current_password": {"wrong"}, "password": {"a brand new password"}}},
 		{"/account/password", "visitor", "/account/password", url.Values{"current_password": {"wrong"}, "password": {"a brand new password"}}},
+		{"/account/email", "team", "/account/email", url.Values{"email_password": {"wrong"}, "email": {"new@example.org"}}},
+		{"/account/email", "visitor", "/account/email", url.Values{"email_password": {"wrong"}, "email": {"new@example.org"}}},
+		{"/account/verify", "team", "/account/verify", url.Values{}},
+		{"/account/verify", "visitor", "/account/verify", url.Values{}},
 	}
 	src, err := os.ReadFile("routes.go")
 	if err != nil {
