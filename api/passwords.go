@@ -149,3 +149,66 @@ func handleVerify(svc *auth.Service) handlerFunc {
 		return nil
 	}
 }
+
+// handleVerifyResend sends the caller a new address-verification link.
+//
+//	@Summary		Send a new verification link
+//	@Description	Sends the signed-in caller a new link to verify its address (valid 24 hours, once). Until verified, an account cannot publish, enter an edition or review. At most 3 per address every 10 minutes, shared with registration.
+//	@Tags			auth
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Success		202
+//	@Failure		401	{object}	Problem	"Not signed in"
+//	@Failure		403	{object}	Problem	"Used with an API token"
+//	@Failure		409	{object}	Problem	"The address needs no verification (already verified, or addresses are not verified)"
+//	@Failure		429	{object}	Problem	"Too many links asked for; see Retry-After"
+//	@Router			/api/v1/auth/verify/resend [post]
+func handleVerifyResend(svc *auth.Service) handlerFunc {
+	return func(c *gin.Context) error {
+		if err := svc.ResendVerification(c.Request.Context(), caller(c)); err != nil {
+			return err
+		}
+		c.Status(http.StatusAccepted)
+		return nil
+	}
+}
+
+// EmailChangeRequest asks to move the signed-in account to another
+// address.
+type EmailChangeRequest struct {
+	Password string `json:"password" example:"correct horse battery"`
+	Email    string `json:"email" example:"ada@new.example.org"`
+}
+
+// handleEmailChange sends a link to the new address of the signed-in
+// caller, and a notice to the current one.
+//
+//	@Summary		Change my e-mail address
+//	@Description	Needs the current password. Sends a link (valid 24 hours, once) to the new address and a notice to the current one; the address changes only when the link is confirmed with POST /api/v1/auth/verify, and is then verified. Audited (auth.email_change_request, auth.email_change). Not open to API tokens. Wrong passwords count as failed sign-ins. With e-mail sent (RIPOSTE_SMTP_URL), a taken address gets the same 202 but no link, so that the answer does not tell whether an address has an account; without, it is 422 on email, as registration's 409 already tells.
+//	@Tags			account
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body	EmailChangeRequest	true	"The current password and the new address"
+//	@Success		202
+//	@Failure		400	{object}	Problem	"Malformed JSON"
+//	@Failure		401	{object}	Problem	"Not signed in"
+//	@Failure		403	{object}	Problem	"An API token, or account disabled"
+//	@Failure		413	{object}	Problem	"Body over 1 MiB"
+//	@Failure		422	{object}	Problem	"Wrong password (field password); invalid, current or (without e-mail) taken address (field email)"
+//	@Failure		429	{object}	Problem	"Too many wrong passwords, or links to this address; see Retry-After"
+//	@Router			/api/v1/me/email [post]
+func handleEmailChange(svc *auth.Service) handlerFunc {
+	return func(c *gin.Context) error {
+		var req EmailChangeRequest
+		if err := bindJSON(c, &req); err != nil {
+			return err
+		}
+		ch := auth.EmailChange{Password: req.Password, Email: req.Email, ClientIP: c.ClientIP()}
+		if err := svc.RequestEmailChange(c.Request.Context(), caller(c), ch); err != nil {
+			return err
+		}
+		c.Status(http.StatusAccepted)
+		return nil
+	}
+}

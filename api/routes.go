@@ -47,6 +47,7 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.POST("/auth/refresh", s.h(handleRefresh(svc)))
 	v1.POST("/auth/logout", s.h(handleLogout(svc)))
 	v1.POST("/auth/verify", s.h(handleVerify(svc)))
+	v1.POST("/auth/verify/resend", signedIn, s.h(handleVerifyResend(svc)))
 	v1.POST("/auth/password-reset", s.h(handlePasswordReset(svc)))
 	v1.POST("/auth/password-reset/confirm", s.h(handlePasswordResetConfirm(svc)))
 	v1.GET("/me", readScope, s.h(handleMe))
@@ -56,6 +57,7 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.POST("/me/password", signedIn, s.h(handlePasswordChange(svc)))
 	v1.GET("/me/notifications", readScope, s.h(handleNotificationsGet(s.deps.Notifier)))
 	v1.PUT("/me/notifications", signedIn, s.h(handleNotificationsPut(s.deps.Notifier)))
+	v1.POST("/me/email", signedIn, s.h(handleEmailChange(svc)))
 
 	// Plugin registry.
 	v1.GET("/schemas/plugin-manifest.json", s.h(handleSchema()))

@@ -516,6 +516,52 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/auth/verify/resend": {
+            "post": {
+                "description": "Sends the signed-in caller a new link to verify its address (valid 24 hours, once). Until verified, an account cannot publish, enter an edition or review. At most 3 per address every 10 minutes, shared with registration.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Send a new verification link",
+                "responses": {
+                    "202": {
+                        "description": "Accepted"
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Used with an API token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "The address needs no verification (already verified, or addresses are not verified)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many links asked for; see Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
         "/api/v1/hackathons": {
             "get": {
                 "produces": [
@@ -1844,6 +1890,78 @@ const docTemplate = `{
                     },
                     "403": {
                         "description": "API token without the read scope, or account disabled",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/me/email": {
+            "post": {
+                "description": "Needs the current password. Sends a link (valid 24 hours, once) to the new address and a notice to the current one; the address changes only when the link is confirmed with POST /api/v1/auth/verify, and is then verified. Audited (auth.email_change_request, auth.email_change). Not open to API tokens. Wrong passwords count as failed sign-ins. With e-mail sent (RIPOSTE_SMTP_URL), a taken address gets the same 202 but no link, so that the answer does not tell whether an address has an account; without, it is 422 on email, as registration's 409 already tells.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "account"
+                ],
+                "summary": "Change my e-mail address",
+                "parameters": [
+                    {
+                        "description": "The current password and the new address",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.EmailChangeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "202": {
+                        "description": "Accepted"
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "An API token, or account disabled",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Wrong password (field password); invalid, current or (without e-mail) taken address (field email)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many wrong passwords, or links to this address; see Retry-After",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -4052,6 +4170,19 @@ const docTemplate = `{
                         "rejected"
                     ],
                     "example": "accepted"
+                }
+            }
+        },
+        "api.EmailChangeRequest": {
+            "type": "object",
+            "properties": {
+                "email": {
+                    "type": "string",
+                    "example": "ada@new.example.org"
+                },
+                "password": {
+                    "type": "string",
+                    "example": "correct horse battery"
                 }
             }
         },

@@ -90,7 +90,11 @@ func (s *Service) createUser(ctx context.Context, n newAccount, source string) (
 	}
 	var u store.User
 	err = s.store.InTx(ctx, func(tx *store.Tx) error {
-		if u, err = tx.CreateUser(ctx, store.NewUser{Email: n.email, Name: n.name, Role: string(n.role), PasswordHash: hash, Language: n.language}); err != nil {
+		// Accounts made by the platform (command line, first start, seed)
+		// count as verified; a registration never does, even when the
+		// service does not verify addresses (which then limits nothing).
+		if u, err = tx.CreateUser(ctx, store.NewUser{Email: n.email, Name: n.name, Role: string(n.role), PasswordHash: hash,
+			Language: n.language, Verified: source != sourceRegistration}); err != nil {
 			return err
 		}
 		e := store.AuditEntry{Action: "user.create", TargetType: "user", TargetID: strconv.FormatInt(u.ID, 10),

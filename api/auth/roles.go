@@ -48,6 +48,9 @@ type User struct {
 	SessionID string   // set when signed in with an access token
 	TokenID   int64    // set when using a personal API token
 	Scopes    []string // the token's scopes; nil for a session, which has all
+	// Unverified is set when the platform verifies addresses and this
+	// account has not yet proved it receives mail at Email.
+	Unverified bool
 }
 
 // Is reports whether the caller has the rights of role r.
@@ -77,6 +80,20 @@ func (u User) CheckScope(scope string) error {
 func (u User) CheckRole(r Role) error {
 	if !u.Is(r) {
 		return refusal("this needs the " + string(r) + " role")
+	}
+	return nil
+}
+
+// ErrUnverified is the refusal of what an account may do only once its
+// address is verified: publishing, entering an edition, reviewing.
+var ErrUnverified error = refusal("verify your e-mail address first: open the link we sent you, or ask for a new one with POST /api/v1/auth/verify/resend")
+
+// CheckVerified returns nil when the caller's address is verified, or
+// when the platform does not verify addresses, and ErrUnverified (which is
+// ErrForbidden) otherwise.
+func (u User) CheckVerified() error {
+	if u.Unverified {
+		return ErrUnverified
 	}
 	return nil
 }

@@ -146,9 +146,11 @@ func allow(l *ratelimit.Limiter, key string) error {
 	return nil
 }
 
-// bearerUser builds the caller from an account.
-func bearerUser(u store.User) User {
-	return User{ID: u.ID, Email: u.Email, Name: u.Name, Role: Role(u.Role), CreatedAt: u.CreatedAt}
+// bearerUser builds the caller from an account. An account counts as
+// verified whenever the service does not verify addresses.
+func (s *Service) bearerUser(u store.User) User {
+	return User{ID: u.ID, Email: u.Email, Name: u.Name, Role: Role(u.Role), CreatedAt: u.CreatedAt,
+		Unverified: s.verify && u.VerifiedAt == nil}
 }
 
 // Authenticate checks a bearer credential — an access token or a personal
@@ -167,7 +169,7 @@ func (s *Service) Authenticate(ctx context.Context, credential string) (User, er
 	if err := usable(u, err); err != nil {
 		return User{}, err
 	}
-	caller := bearerUser(u)
+	caller := s.bearerUser(u)
 	caller.SessionID = claims.SessionID
 	return caller, nil
 }
@@ -185,7 +187,7 @@ func (s *Service) authenticateAPIToken(ctx context.Context, credential string, a
 		// Recording the last use is a courtesy; failing to must not fail the request.
 		_ = s.store.TouchAPIToken(ctx, tok.ID, at.UTC())
 	}
-	caller := bearerUser(u)
+	caller := s.bearerUser(u)
 	caller.TokenID = tok.ID
 	caller.Scopes = tok.Scopes
 	return caller, nil

@@ -3,8 +3,10 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/riposte-civic/riposte/api/mail"
@@ -88,11 +90,15 @@ func (s *Service) noticeTaken(ctx context.Context, email string) error {
 }
 
 // VerifyEmail spends a verification link's token and records that its
-// account receives mail at its address. A token unknown, used or expired
+// account receives mail at its address; the token of a change of address
+// (ChangeEmailTokenPrefix) moves the account to the new address instead. A token unknown, used or expired
 // is valid.Errors on token.
 func (s *Service) VerifyEmail(ctx context.Context, token string) error {
 	if len(token) > maxTokenLen {
 		return valid.Errors{{Field: "token", Message: "this link is not valid"}}
+	}
+	if strings.HasPrefix(token, ChangeEmailTokenPrefix) {
+		return s.confirmEmailChange(ctx, token)
 	}
 	at := s.now()
 	return s.store.InTx(ctx, func(tx *store.Tx) error {
@@ -108,5 +114,34 @@ func (s *Service) VerifyEmail(ctx context.Context, token string) error {
 		}
 		return tx.AppendAudit(ctx, store.AuditEntry{ActorID: &id, Action: "auth.verify_email", TargetType: "user",
 			TargetID: strconv.FormatInt(id, 10), Details: map[string]any{}})
+	})
+}
+
+// ResendVerification sends the caller a new verification link for its
+// address. It shares registration's per-address rate limit
+// (*RateLimitError); an address already verified, or a service that does
+// not verify addresses, is store.ErrConflict.
+func (s *Service) ResendVerification(ctx context.Context, caller User) error {
+	if !caller.Unverified {
+		return fmt.Errorf("this address needs no verification: %w", store.ErrConflict)
+	}
+	u, err := s.store.UserByID(ctx, caller.ID)
+	if err != nil {
+		return err
+	}
+	if err := allow(s.reset.perEmail, u.Email); err != nil {
+		return err
+	}
+	token, tokenHash := newSecret(VerifyTokenPrefix)
+	return s.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateAccountToken(ctx, tokenHash, u.ID, store.TokenVerifyEmail, s.now().Add(VerifyTTL)); err != nil {
+			return err
+		}
+		m, err := s.mail.Compose(mail.KindVerifyEmail, recipient(u),
+			map[string]string{"Link": s.mail.Link(VerifyPath, url.Values{"token": {token}})}, "")
+		if err != nil {
+			return err
+		}
+		return tx.EnqueueMail(ctx, m)
 	})
 }

@@ -308,6 +308,9 @@ const MaxComment = 5000
 // its deadline, unless they have a conflict of interest with the entry.
 // Every save is in the audit log, with the version reviewed.
 func (s *Service) Review(ctx context.Context, u auth.User, slug, plugin string, raw judging.RawScores, comment string) (judging.Scores, error) {
+	if err := u.CheckVerified(); err != nil {
+		return judging.Scores{}, err
+	}
 	var scores judging.Scores
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		h, err := tx.LockHackathon(ctx, slug)

@@ -13,6 +13,9 @@ import (
 // the plugin's newer version. It reports whether the entry is new. Both
 // are in the audit log.
 func (s *Service) Submit(ctx context.Context, u auth.User, slug, plugin string) (store.Submission, bool, error) {
+	if err := u.CheckVerified(); err != nil {
+		return store.Submission{}, false, err
+	}
 	var (
 		sub     store.Submission
 		created bool

@@ -31,6 +31,8 @@ const (
 	KindPasswordChanged = "password_changed"
 	KindVerifyEmail     = "verify_email"
 	KindRegisterTaken   = "register_taken"
+	KindChangeEmail     = "change_email"   // the link, to the new address
+	KindEmailChanging   = "email_changing" // the notice, to the old address
 )
 
 // Composer writes messages in their recipient's language, with links to

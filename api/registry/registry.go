@@ -180,7 +180,8 @@ func latestOf(m *plugins.Manifest, manifest []byte) store.Latest {
 // the caller did not upload, or memory_mb is below the module's own
 // minimum; store.ErrConflict when the slug is taken;
 // *auth.RateLimitError when the caller registered too many plugins in the
-// last hour.
+// last hour; auth.ErrUnverified for an account whose address is still
+// to be verified (so too AddVersion and Publish).
 func (s *Service) Create(ctx context.Context, u auth.User, data []byte) (store.Plugin, error) {
 	p, _, err := s.CreateWithKey(ctx, u, "", data)
 	return p, err
@@ -193,6 +194,9 @@ func (s *Service) Create(ctx context.Context, u auth.User, data []byte) (store.P
 // true. The same key with other bytes is valid.Errors naming
 // Idempotency-Key. Concurrent requests with one key register one plugin.
 func (s *Service) CreateWithKey(ctx context.Context, u auth.User, key string, data []byte) (p store.Plugin, replayed bool, err error) {
+	if err := u.CheckVerified(); err != nil {
+		return store.Plugin{}, false, err
+	}
 	k := newKey(u, "plugins", key, data)
 	if slug, found, err := previous(ctx, s.store, k); err != nil || found {
 		return replayPlugin(ctx, s.store, slug, err)
@@ -265,6 +269,9 @@ func (s *Service) AddVersion(ctx context.Context, u auth.User, slug string, data
 // CreateWithKey: a repeated request gets the version the first one
 // published, as it is now.
 func (s *Service) AddVersionWithKey(ctx context.Context, u auth.User, slug, key string, data []byte) (v store.PluginVersion, replayed bool, err error) {
+	if err := u.CheckVerified(); err != nil {
+		return store.PluginVersion{}, false, err
+	}
 	defer s.inv.forget(slug)
 	k := newKey(u, "plugins/"+slug+"/versions", key, data)
 	if version, found, err := previous(ctx, s.store, k); err != nil || found {
@@ -422,6 +429,9 @@ func relatest(ctx context.Context, tx *store.Tx, pluginID int64) error {
 
 // Publish makes a draft public.
 func (s *Service) Publish(ctx context.Context, u auth.User, slug string) (store.Plugin, error) {
+	if err := u.CheckVerified(); err != nil {
+		return store.Plugin{}, err
+	}
 	defer s.inv.forget(slug)
 	var p store.Plugin
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {

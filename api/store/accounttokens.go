@@ -10,6 +10,7 @@ import (
 const (
 	TokenPasswordReset = "password_reset"
 	TokenVerifyEmail   = "verify_email"
+	TokenChangeEmail   = "change_email"
 )
 
 // CreateAccountToken stores a token carried by a link in a message, by
@@ -35,6 +36,48 @@ func (q queries) UseAccountToken(ctx context.Context, hash, purpose string, at t
 		return 0, fmt.Errorf("use account token: %w", mapError(err))
 	}
 	return userID, nil
+}
+
+// CreateEmailChangeToken stores, by its hash, the token of a link that
+// moves an account to the address email.
+func (q queries) CreateEmailChangeToken(ctx context.Context, hash string, userID int64, email string, expires time.Time) error {
+	_, err := q.w.ExecContext(ctx, `INSERT INTO account_tokens (token_hash, user_id, purpose, created_at, expires_at, new_email)
+		VALUES ($1, $2, $3, $4, $5, $6)`, hash, userID, TokenChangeEmail, now(), expires, email)
+	if err != nil {
+		return fmt.Errorf("create e-mail change token: %w", mapError(err))
+	}
+	return nil
+}
+
+// UseEmailChangeToken spends an e-mail change token at at and returns its
+// account's id and the address asked for, or ErrNotFound as
+// UseAccountToken.
+func (q queries) UseEmailChangeToken(ctx context.Context, hash string, at time.Time) (int64, string, error) {
+	var (
+		userID int64
+		email  string
+	)
+	err := q.w.QueryRowContext(ctx, `UPDATE account_tokens SET used_at = $3
+		WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 RETURNING user_id, new_email`,
+		hash, TokenChangeEmail, at).Scan(&userID, &email)
+	if err != nil {
+		return 0, "", fmt.Errorf("use e-mail change token: %w", mapError(err))
+	}
+	return userID, email, nil
+}
+
+// SetUserEmail moves an account to a verified address: ErrConflict when
+// another account has it.
+func (q queries) SetUserEmail(ctx context.Context, userID int64, email string, at time.Time) error {
+	res, err := q.w.ExecContext(ctx, `UPDATE users SET email = $2, email_verified_at = $3, updated_at = $3 WHERE id = $1`,
+		userID, email, at)
+	if err != nil {
+		return fmt.Errorf("set user e-mail: %w", mapError(err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("set user e-mail: %w", ErrNotFound)
+	}
+	return nil
 }
 
 // SpendAccountTokens marks every unused token of an account for purpose as

@@ -30,6 +30,7 @@ type NewUser struct {
 	Role         string
 	PasswordHash string
 	Language     string // fr or en; empty for fr
+	Verified     bool   // the address counts as verified from creation on
 }
 
 // UserFilter narrows ListUsers. Zero fields do not filter.
@@ -59,8 +60,12 @@ func (q queries) CreateUser(ctx context.Context, n NewUser) (User, error) {
 	if n.Language == "" {
 		n.Language = "fr"
 	}
-	row := q.w.QueryRowContext(ctx, `INSERT INTO users (email, name, role, password_hash, language, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING `+userColumns, n.Email, n.Name, n.Role, n.PasswordHash, n.Language, t)
+	var verified *time.Time
+	if n.Verified {
+		verified = &t
+	}
+	row := q.w.QueryRowContext(ctx, `INSERT INTO users (email, name, role, password_hash, language, email_verified_at, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING `+userColumns, n.Email, n.Name, n.Role, n.PasswordHash, n.Language, verified, t)
 	u, err := scanUser(row)
 	if err != nil {
 		return User{}, fmt.Errorf("create user: %w", mapError(err))

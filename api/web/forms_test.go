@@ -108,6 +108,10 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		{"/account/notifications", "team", "/account/notifications", url.Values{"judge_assigned": {"on"}}},
 		{"/account/notifications", "visitor", "/account/notifications", url.Values{"judge_assigned": {"on"}}},
 		{"/unsubscribe", "visitor", "/unsubscribe", url.Values{"token": {"1.judge_assigned.forged"}}},
+		{"/account/email", "team", "/account/email", url.Values{"email_password": {"wrong"}, "email": {"new@example.org"}}},
+		{"/account/email", "visitor", "/account/email", url.Values{"email_password": {"wrong"}, "email": {"new@example.org"}}},
+		{"/account/verify", "team", "/account/verify", url.Values{}},
+		{"/account/verify", "visitor", "/account/verify", url.Values{}},
 	}
 	src, err := os.ReadFile("routes.go")
 	if err != nil {

@@ -153,6 +153,13 @@ var messagesEN = map[string]string{
 	"account.change":        "Change my password",
 	"signup.sent":           "Check your inbox: we sent a message to %s that says what comes next.",
 	"verify.title":          "Confirm my e-mail address", "verify.go": "Confirm my address", "notice.verified": "Your e-mail address is confirmed.",
+	// Unverified accounts.
+	"error.unverified": "Confirm your e-mail address first", "error.unverified.help": "Until your address is confirmed, you cannot publish a plugin, enter an edition or review. Open the link we sent you, or ask for a new one.",
+	"account.verify": "Your address is not confirmed yet", "account.verify.lead": "Until it is, you cannot publish a plugin, enter an edition or review. Open the link we sent you, or ask for a new one.",
+	"account.verify.resend": "Send me a new confirmation link", "notice.verifysent": "A new confirmation link is on its way: it works for 24 hours.",
+	"account.email": "Change my e-mail address", "account.email.lead": "We send a link to the new address, and tell the current one. Your address changes once you open the link.",
+	"account.email.new": "New e-mail address", "account.email.go": "Send the link", "notice.emailsent": "If this address can be used, a link is on its way to it: open it within 24 hours to move your account there.",
+	"problem.sameemail": "This is already your address.", "problem.takenemail": "Another account already has this address.",
 	"verify.badlink": "This link no longer works: it was already used, or it is more than 24 hours old.",
 
 	"editions.title": "Hackathons", "editions.none": "No hackathon yet.",
@@ -443,6 +450,13 @@ var messagesFR = map[string]string{
 	"account.change":        "Changer mon mot de passe",
 	"signup.sent":           "Consultez votre boîte de réception : nous avons écrit à %s pour dire la suite.",
 	"verify.title":          "Confirmer mon adresse e-mail", "verify.go": "Confirmer mon adresse", "notice.verified": "Votre adresse e-mail est confirmée.",
+	// Comptes non vérifiés.
+	"error.unverified": "Confirmez d'abord votre adresse e-mail", "error.unverified.help": "Tant que votre adresse n'est pas confirmée, vous ne pouvez ni publier de plugin, ni participer à une édition, ni évaluer. Ouvrez le lien que nous vous avons envoyé, ou demandez-en un nouveau.",
+	"account.verify": "Votre adresse n'est pas encore confirmée", "account.verify.lead": "Tant qu'elle ne l'est pas, vous ne pouvez ni publier de plugin, ni participer à une édition, ni évaluer. Ouvrez le lien que nous vous avons envoyé, ou demandez-en un nouveau.",
+	"account.verify.resend": "M'envoyer un nouveau lien de confirmation", "notice.verifysent": "Un nouveau lien de confirmation est en route : il est valable 24 heures.",
+	"account.email": "Changer mon adresse e-mail", "account.email.lead": "Nous envoyons un lien à la nouvelle adresse, et prévenons l'actuelle. Votre adresse change quand vous ouvrez le lien.",
+	"account.email.new": "Nouvelle adresse e-mail", "account.email.go": "Envoyer le lien", "notice.emailsent": "Si cette adresse peut servir, un lien y est en route : ouvrez-le dans les 24 heures pour y passer votre compte.",
+	"problem.sameemail": "C'est déjà votre adresse.", "problem.takenemail": "Un autre compte a déjà cette adresse.",
 	"verify.badlink": "Ce lien ne fonctionne plus : il a déjà servi, ou il a plus de 24 heures.",
 
 	"editions.title": "Hackathons", "editions.none": "Aucun hackathon pour l’instant.",

@@ -93,6 +93,7 @@ type accountData struct {
 	Fields        map[string]string
 	Error         string
 	Notifications []notificationRow
+	EmailFields   map[string]string // of the change of address form
 }
 
 // handleAccount shows the signed-in visitor's account and the form that
@@ -166,5 +167,40 @@ func (h *Handler) handleVerify(w http.ResponseWriter, r *http.Request) error {
 		return seeOther(w, r, "/", "verified")
 	}
 	h.render(w, r, http.StatusUnprocessableEntity, "verify", l.T("verify.title"), d)
+	return nil
+}
+
+// handleVerifyResend sends the signed-in visitor a new link to verify
+// their address.
+func (h *Handler) handleVerifyResend(w http.ResponseWriter, r *http.Request) error {
+	u, err := mustSignIn(r)
+	if err != nil {
+		return err
+	}
+	if err := h.deps.Auth.ResendVerification(r.Context(), u); err != nil {
+		return err
+	}
+	return seeOther(w, r, "/account", "verifysent")
+}
+
+// handleEmailChange sends a link to the visitor's new address and a
+// notice to the current one.
+func (h *Handler) handleEmailChange(w http.ResponseWriter, r *http.Request) error {
+	u, err := mustSignIn(r)
+	if err != nil {
+		return err
+	}
+	l := localeFrom(r.Context())
+	err = h.deps.Auth.RequestEmailChange(r.Context(), u, auth.EmailChange{Email: r.PostFormValue("email"),
+		Password: r.PostFormValue("email_password"), ClientIP: clientIP(r)})
+	var invalid valid.Errors
+	if !errors.As(err, &invalid) {
+		if err != nil {
+			return err
+		}
+		return seeOther(w, r, "/account", "emailsent")
+	}
+	d := accountData{Email: u.Email, Name: u.Name, EmailFields: fieldMessages(l, invalid)}
+	h.render(w, r, http.StatusUnprocessableEntity, "account", l.T("account.title"), d)
 	return nil
 }

@@ -27,6 +27,8 @@ var wordings = []struct {
 	{regexp.MustCompile(`^is required: the account id of the judge$`), "problem.judge"},
 	{regexp.MustCompile(`^is required$`), "problem.required"},
 	{regexp.MustCompile(`^is not your current password$`), "problem.currentpassword"},
+	{regexp.MustCompile(`^is already your address$`), "problem.sameemail"},
+	{regexp.MustCompile(`^an account with this e-mail address already exists$`), "problem.takenemail"},
 	{regexp.MustCompile(`^this link is not valid`), "reset.badlink"},
 	{regexp.MustCompile(`^must be at most (\d+) characters long`), "problem.toolong"},
 	{regexp.MustCompile(`^must be at least (\d+) characters long$`), "problem.tooshort"},

@@ -185,6 +185,7 @@ var notices = map[string]bool{
 	"conflict": true, "decided": true, "opened": true, "edited": true, "results": true, "recused": true,
 	"reset": true, "password": true, "verified": true,
 	"notifications": true,
+	"verifysent":    true, "emailsent": true,
 }
 
 // pagePath is the address the language switch and "Sign in" lead back to:

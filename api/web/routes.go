@@ -38,6 +38,8 @@ func (h *Handler) routes() {
 	m.Handle("POST /account/notifications", h.handle(h.handleNotifications))
 	m.Handle("GET /unsubscribe", h.handle(h.handleUnsubscribeForm))
 	m.Handle("POST /unsubscribe", h.handle(h.handleUnsubscribe))
+	m.Handle("POST /account/verify", h.handle(h.handleVerifyResend))
+	m.Handle("POST /account/email", h.handle(h.handleEmailChange))
 
 	// Editions.
 	m.Handle("GET /hackathons", h.handle(handleEditions(h, hk)))

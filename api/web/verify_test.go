@@ -46,3 +46,76 @@ func TestSignUpWithEmailChecksTheInboxAndVerifies(t *testing.T) {
 	}
 	b.post("/verify", url.Values{"token": {token}}).want(t, http.StatusUnprocessableEntity, "This link no longer works")
 }
+
+func TestUnverifiedAccountsAreToldToConfirmTheirAddress(t *testing.T) {
+	srv := mailtest.Start(t)
+	sender, err := mail.ParseSMTPURL(srv.URL(), "noreply@riposte.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnvWith(t, func(o *platformtest.Options) { o.MailSender = sender })
+	b := e.browser()
+	b.post("/signup", url.Values{"email": {"new@example.org"}, "name": {"Ada"}, "password": {"correct horse battery"}}).want(t, http.StatusOK)
+	if p := b.post("/signin", url.Values{"email": {"new@example.org"}, "password": {"correct horse battery"}, "next": {"/"}}); p.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", p.StatusCode)
+	}
+	b.post("/my/new", url.Values{"manifest": {manifest("veille", "Veille", "Watch rumours")}}).
+		want(t, http.StatusForbidden, "Confirm your e-mail address first", `href="/account#verify"`)
+	b.lang = "fr"
+	b.get("/account").want(t, http.StatusOK, "Votre adresse n&#39;est pas encore confirmée", `action="/account/verify"`)
+	if p := b.post("/account/verify", url.Values{}); p.Header.Get("Location") != "/account?done=verifysent" {
+		t.Fatalf("asking for a new link: %d to %q", p.StatusCode, p.Header.Get("Location"))
+	}
+	if _, err := e.MailRelay.Drain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.Wait(2); got[1].To[0] != "new@example.org" || !strings.Contains(got[1].Text, "/verify?token=rpv_") {
+		t.Errorf("new link to %v:\n%s", got[1].To, got[1].Text)
+	}
+
+	// A verified account sees no such block.
+	e.user("cli@example.org", auth.RoleParticipant)
+	v := e.browser()
+	v.signIn("cli@example.org")
+	if p := v.get("/account"); strings.Contains(p.body, `action="/account/verify"`) {
+		t.Error("a verified account is offered a new confirmation link")
+	}
+}
+
+func TestAccountPageChangesTheAddressThroughALink(t *testing.T) {
+	srv := mailtest.Start(t)
+	sender, err := mail.ParseSMTPURL(srv.URL(), "noreply@riposte.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnvWith(t, func(o *platformtest.Options) { o.MailSender = sender })
+	u := e.user("old@example.org", auth.RoleParticipant)
+	b := e.browser()
+	b.signIn("old@example.org")
+	b.post("/account/email", url.Values{"email": {"new@example.org"}, "email_password": {"wrong password"}}).
+		want(t, http.StatusUnprocessableEntity, "current password")
+	if p := b.post("/account/email", url.Values{"email": {"new@example.org"}, "email_password": {password("old@example.org")}}); p.Header.Get("Location") != "/account?done=emailsent" {
+		t.Fatalf("asking for the change: %d to %q", p.StatusCode, p.Header.Get("Location"))
+	}
+	if _, err := e.MailRelay.Drain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	var link string
+	for _, m := range srv.Wait(2) {
+		if m.To[0] == "new@example.org" {
+			link = regexp.MustCompile(`http://riposte\.test(/verify\?token=rpe_[A-Za-z0-9]+)`).FindStringSubmatch(m.Text)[1]
+		}
+	}
+	if link == "" {
+		t.Fatal("no link to the new address")
+	}
+	page := b.get(link).want(t, http.StatusOK)
+	token := regexp.MustCompile(`name="token" value="([^"]+)"`).FindStringSubmatch(page.body)[1]
+	if p := b.post("/verify", url.Values{"token": {token}}); p.Header.Get("Location") != "/?done=verified" {
+		t.Fatalf("confirming: %d to %q", p.StatusCode, p.Header.Get("Location"))
+	}
+	b.get("/account").want(t, http.StatusOK, "new@example.org")
+	if got, err := e.Store.UserByID(t.Context(), u.ID); err != nil || got.Email != "new@example.org" {
+		t.Errorf("after confirming: %+v, %v", got, err)
+	}
+}

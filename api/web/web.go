@@ -198,6 +198,8 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.As(err, &pe):
 		d.Key = pe.key
+	case errors.Is(err, auth.ErrUnverified):
+		d.Key = "error.unverified" // its page links to the account, which sends a new link
 	case known:
 		d.Key = m.key
 		if m.detail {
