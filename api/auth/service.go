@@ -148,7 +148,7 @@ func allow(l *ratelimit.Limiter, key string) error {
 
 // bearerUser builds the caller from an account.
 func bearerUser(u store.User) User {
-	return User{ID: u.ID, Email: u.Email, Name: u.Name, Role: Role(u.Role), CreatedAt: u.CreatedAt}
+	return User{ID: u.ID, Email: u.Email, Name: u.Name, Role: Role(u.Role), CreatedAt: u.CreatedAt, Language: u.Language}
 }
 
 // Authenticate checks a bearer credential — an access token or a personal

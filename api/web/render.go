@@ -184,7 +184,7 @@ var notices = map[string]bool{
 	"version": true, "submitted": true, "withdrawn": true, "removed": true, "judge": true, "unjudge": true,
 	"conflict": true, "decided": true, "opened": true, "edited": true, "results": true, "recused": true,
 	"reset": true, "password": true, "verified": true,
-	"notifications": true,
+	"notifications": true, "language": true,
 }
 
 // pagePath is the address the language switch and "Sign in" lead back to:
