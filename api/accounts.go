@@ -35,6 +35,7 @@ type UserResponse struct {
 	Email     string    `json:"email" example:"ada@example.org"`
 	Name      string    `json:"name" example:"Ada Lovelace"`
 	Role      string    `json:"role" example:"participant" enums:"participant,judge,organizer,admin"`
+	Language  string    `json:"language" example:"fr" enums:"fr,en"` // of the e-mail the account receives
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -48,7 +49,7 @@ type TokenResponse struct {
 }
 
 func userResponse(u store.User) UserResponse {
-	return UserResponse{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, CreatedAt: utc(u.CreatedAt)}
+	return UserResponse{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Language: u.Language, CreatedAt: utc(u.CreatedAt)}
 }
 
 func tokenResponse(g auth.Grant) TokenResponse {
@@ -192,6 +193,42 @@ func handleLogout(svc *auth.Service) handlerFunc {
 //	@Router		/api/v1/me [get]
 func handleMe(c *gin.Context) error {
 	u := caller(c)
-	c.JSON(http.StatusOK, UserResponse{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), CreatedAt: utc(u.CreatedAt)})
+	c.JSON(http.StatusOK, UserResponse{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), Language: u.Language, CreatedAt: utc(u.CreatedAt)})
 	return nil
+}
+
+// LanguageRequest chooses the language of the e-mail an account receives.
+type LanguageRequest struct {
+	Language string `json:"language" example:"en" enums:"fr,en"`
+}
+
+// handleLanguage sets the language of the caller's e-mail.
+//
+//	@Summary		Choose the language of my e-mail
+//	@Description	Riposte writes every message to the account (password resets, notices, notifications) in this language, fr or en, whatever the language of the pages. A signed-in session only.
+//	@Tags			account
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body		LanguageRequest	true	"The language"
+//	@Success		200		{object}	UserResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON"
+//	@Failure		401		{object}	Problem	"Not signed in"
+//	@Failure		403		{object}	Problem	"An API token, or account disabled"
+//	@Failure		413		{object}	Problem	"Body over 1 MiB"
+//	@Failure		422		{object}	Problem	"Not fr or en (field language)"
+//	@Router			/api/v1/me/language [put]
+func handleLanguage(svc *auth.Service) handlerFunc {
+	return func(c *gin.Context) error {
+		var req LanguageRequest
+		if err := bindJSON(c, &req); err != nil {
+			return err
+		}
+		u, err := svc.SetLanguage(c.Request.Context(), caller(c), req.Language)
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, userResponse(u))
+		return nil
+	}
 }

@@ -175,3 +175,31 @@ func audited(t *testing.T, e *env, action string, userID int64) bool {
 		return a.Action == action && a.TargetID == strconv.FormatInt(userID, 10) && a.ActorID != nil && *a.ActorID == userID
 	})
 }
+
+// An account chooses the language of its e-mail (fr by default): 422 for
+// anything but fr or en, and the next message is in that language.
+func TestAccountsChooseTheLanguageOfTheirEMail(t *testing.T) {
+	srv := mailtest.Start(t)
+	eachDialect(t, func(t *testing.T, e *env) {
+		seen := len(srv.Messages())
+		ana := e.Account("ana@example.org", auth.RoleParticipant)
+		tok := e.Login(ana.Email, platformtest.Password(ana.Email)).AccessToken
+		var me api.UserResponse
+		e.Do(platformtest.Request{Method: "GET", Path: "/api/v1/me", Token: tok}).Want(200).JSON(&me)
+		if me.Language != "fr" {
+			t.Errorf("a new account's e-mail language is %q, want fr", me.Language)
+		}
+		bad := e.Do(platformtest.Request{Method: "PUT", Path: "/api/v1/me/language", Token: tok, Body: map[string]string{"language": "de"}}).Problem(422)
+		if len(bad.Errors) != 1 || bad.Errors[0].Field != "language" {
+			t.Errorf("language de: %+v", bad.Errors)
+		}
+		e.Do(platformtest.Request{Method: "PUT", Path: "/api/v1/me/language", Token: tok, Body: map[string]string{"language": "en"}}).Want(200).JSON(&me)
+		if me.Language != "en" {
+			t.Errorf("after choosing en, the account says %q", me.Language)
+		}
+		e.Do(platformtest.Request{Method: "POST", Path: "/api/v1/auth/password-reset", Body: map[string]string{"email": ana.Email}}).Want(202)
+		if msg := deliver(t, e, srv, &seen, 1)[0]; msg.Subject != "Choose a new Riposte password" {
+			t.Errorf("after choosing en, the reset message's subject is %q", msg.Subject)
+		}
+	}, withSMTP(t, srv))
+}

@@ -55,6 +55,7 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.GET("/me/tokens", readScope, s.h(handleTokenList(st)))
 	v1.DELETE("/me/tokens/:id", signedIn, s.h(handleTokenRevoke(svc)))
 	v1.POST("/me/password", signedIn, s.h(handlePasswordChange(svc)))
+	v1.PUT("/me/language", signedIn, s.h(handleLanguage(svc)))
 	v1.GET("/me/notifications", readScope, s.h(handleNotificationsGet(s.deps.Notifier)))
 	v1.PUT("/me/notifications", signedIn, s.h(handleNotificationsPut(s.deps.Notifier)))
 	v1.POST("/me/email", signedIn, s.h(handleEmailChange(svc)))

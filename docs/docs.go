@@ -1974,6 +1974,75 @@ const docTemplate = `{
                 ]
             }
         },
+        "/api/v1/me/language": {
+            "put": {
+                "description": "Riposte writes every message to the account (password resets, notices, notifications) in this language, fr or en, whatever the language of the pages. A signed-in session only.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "account"
+                ],
+                "summary": "Choose the language of my e-mail",
+                "parameters": [
+                    {
+                        "description": "The language",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.LanguageRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.UserResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "An API token, or account disabled",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Not fr or en (field language)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
         "/api/v1/me/notifications": {
             "get": {
                 "description": "Every kind of notification, with whether the account receives it by e-mail. Security messages are always sent and are not listed.",
@@ -4442,6 +4511,19 @@ const docTemplate = `{
                 }
             }
         },
+        "api.LanguageRequest": {
+            "type": "object",
+            "properties": {
+                "language": {
+                    "type": "string",
+                    "enum": [
+                        "fr",
+                        "en"
+                    ],
+                    "example": "en"
+                }
+            }
+        },
         "api.LeaderboardResponse": {
             "type": "object",
             "properties": {
@@ -5373,6 +5455,15 @@ const docTemplate = `{
                     "type": "integer",
                     "example": 7
                 },
+                "language": {
+                    "description": "of the e-mail the account receives",
+                    "type": "string",
+                    "enum": [
+                        "fr",
+                        "en"
+                    ],
+                    "example": "fr"
+                },
                 "name": {
                     "type": "string",
                     "example": "Ada Lovelace"
@@ -5421,6 +5512,15 @@ const docTemplate = `{
                 "id": {
                     "type": "integer",
                     "example": 7
+                },
+                "language": {
+                    "description": "of the e-mail the account receives",
+                    "type": "string",
+                    "enum": [
+                        "fr",
+                        "en"
+                    ],
+                    "example": "fr"
                 },
                 "name": {
                     "type": "string",

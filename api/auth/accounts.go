@@ -285,3 +285,17 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (crea
 	}
 	return true, generated, nil
 }
+
+// SetLanguage chooses the language, fr or en, of the e-mail an account
+// receives. Only a signed-in session may change it, as for the password.
+func (s *Service) SetLanguage(ctx context.Context, caller User, language string) (store.User, error) {
+	if caller.TokenID != 0 {
+		return store.User{}, fmt.Errorf("choose the language of your e-mail from a signed-in session, not with an API token: %w", ErrForbidden)
+	}
+	var c valid.Checker
+	c.Check(slices.Contains(mail.Languages, language), "language", "must be fr or en")
+	if err := c.Err(); err != nil {
+		return store.User{}, err
+	}
+	return s.store.UpdateUser(ctx, caller.ID, store.UserPatch{Language: &language})
+}

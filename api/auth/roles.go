@@ -45,6 +45,7 @@ type User struct {
 	Name      string
 	Role      Role
 	CreatedAt time.Time
+	Language  string   // fr or en: the language of the e-mail sent to the account
 	SessionID string   // set when signed in with an access token
 	TokenID   int64    // set when using a personal API token
 	Scopes    []string // the token's scopes; nil for a session, which has all

@@ -149,7 +149,7 @@ func allow(l *ratelimit.Limiter, key string) error {
 // bearerUser builds the caller from an account. An account counts as
 // verified whenever the service does not verify addresses.
 func (s *Service) bearerUser(u store.User) User {
-	return User{ID: u.ID, Email: u.Email, Name: u.Name, Role: Role(u.Role), CreatedAt: u.CreatedAt,
+	return User{ID: u.ID, Email: u.Email, Name: u.Name, Role: Role(u.Role), CreatedAt: u.CreatedAt, Language: u.Language,
 		Unverified: s.verify && u.VerifiedAt == nil}
 }
 

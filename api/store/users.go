@@ -44,6 +44,7 @@ type UserPatch struct {
 	Role         *string
 	Disabled     *bool
 	PasswordHash *string
+	Language     *string // fr or en
 }
 
 const userColumns = `id, email, name, role, password_hash, disabled, language, email_verified_at, created_at, updated_at`
@@ -133,8 +134,9 @@ func (q queries) UpdateUser(ctx context.Context, id int64, p UserPatch) (User, e
 			role = COALESCE($2, role),
 			disabled = COALESCE($3, disabled),
 			password_hash = COALESCE($4, password_hash),
+			language = COALESCE($6, language),
 			updated_at = $5
-		WHERE id = $1 RETURNING `+userColumns, id, p.Role, p.Disabled, p.PasswordHash, now())
+		WHERE id = $1 RETURNING `+userColumns, id, p.Role, p.Disabled, p.PasswordHash, now(), p.Language)
 	u, err := scanUser(row)
 	if err != nil {
 		return User{}, fmt.Errorf("update user %d: %w", id, mapError(err))

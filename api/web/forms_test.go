@@ -107,6 +107,8 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		{"/account/password", "visitor", "/account/password", url.Values{"current_password": {"wrong"}, "password": {"a brand new password"}}},
 		{"/account/notifications", "team", "/account/notifications", url.Values{"judge_assigned": {"on"}}},
 		{"/account/notifications", "visitor", "/account/notifications", url.Values{"judge_assigned": {"on"}}},
+		{"/account/language", "team", "/account/language", url.Values{"language": {"de"}}},
+		{"/account/language", "visitor", "/account/language", url.Values{"language": {"en"}}},
 		{"/unsubscribe", "visitor", "/unsubscribe", url.Values{"token": {"1.judge_assigned.forged"}}},
 		{"/account/email", "team", "/account/email", url.Values{"email_password": {"wrong"}, "email": {"new@example.org"}}},
 		{"/account/email", "visitor", "/account/email", url.Values{"email_password": {"wrong"}, "email": {"new@example.org"}}},

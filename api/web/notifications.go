@@ -98,3 +98,16 @@ func (h *Handler) handleUnsubscribe(w http.ResponseWriter, r *http.Request) erro
 	h.render(w, r, status, "unsubscribe", l.T("unsubscribe.title"), d)
 	return nil
 }
+
+// handleMailLanguage sets the language of the e-mail the visitor receives.
+func (h *Handler) handleMailLanguage(w http.ResponseWriter, r *http.Request) error {
+	u, err := mustSignIn(r)
+	if err != nil {
+		return err
+	}
+	if _, err := h.deps.Auth.SetLanguage(r.Context(), u, r.PostFormValue("language")); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/account?done=language#language", http.StatusSeeOther)
+	return nil
+}

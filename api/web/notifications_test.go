@@ -52,3 +52,25 @@ func TestUnsubscribePageAsksBeforeTurningOff(t *testing.T) {
 	b.lang = "fr"
 	b.get("/unsubscribe?token="+url.QueryEscape(token)).want(t, http.StatusOK, "Ne plus recevoir ces e-mails")
 }
+
+// The account page chooses the language of the account's e-mail, French
+// until then, without JavaScript.
+func TestAccountPageChoosesTheLanguageOfEMail(t *testing.T) {
+	e := newEnv(t)
+	u := e.user("ada@example.org", auth.RoleParticipant)
+	b := e.browser()
+	b.signIn("ada@example.org")
+	b.get("/account").want(t, http.StatusOK, `<h2 id="language">Language of e-mails</h2>`, `<option value="fr" lang="fr" selected>Français</option>`)
+	saved := b.post("/account/language", url.Values{"language": {"en"}})
+	if saved.StatusCode != http.StatusSeeOther || saved.Header.Get("Location") != "/account?done=language#language" {
+		t.Fatalf("saving: %d to %q", saved.StatusCode, saved.Header.Get("Location"))
+	}
+	b.get("/account?done=language").want(t, http.StatusOK, "Riposte will write to you in the language you chose.",
+		`<option value="en" lang="en" selected>English</option>`)
+	if got, err := e.store.UserByID(t.Context(), u.ID); err != nil || got.Language != "en" {
+		t.Errorf("the account's language is %q (%v), want en", got.Language, err)
+	}
+	if r := b.post("/account/language", url.Values{"language": {"de"}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("language de: %d, want 422", r.StatusCode)
+	}
+}

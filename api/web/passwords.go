@@ -94,6 +94,7 @@ type accountData struct {
 	Error         string
 	Notifications []notificationRow
 	EmailFields   map[string]string // of the change of address form
+	Language      string            // of the e-mail the account receives
 }
 
 // handleAccount shows the signed-in visitor's account and the form that
@@ -103,7 +104,7 @@ func (h *Handler) handleAccount(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := accountData{Email: u.Email, Name: u.Name}
+	d := accountData{Email: u.Email, Name: u.Name, Language: u.Language}
 	if d.Notifications, err = h.notificationRows(r.Context(), u); err != nil {
 		return err
 	}

@@ -186,6 +186,7 @@ var notices = map[string]bool{
 	"reset": true, "password": true, "verified": true,
 	"notifications": true,
 	"verifysent":    true, "emailsent": true,
+	"language": true,
 }
 
 // pagePath is the address the language switch and "Sign in" lead back to:

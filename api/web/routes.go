@@ -7,7 +7,7 @@ func (h *Handler) routes() {
 	reg, hk := d.Registry, d.Hackathons
 
 	m.HandleFunc("GET /static/{name}", h.assets.serve)
-	m.Handle("GET /lang/{code}", h.handle(h.handleLanguage))
+	m.Handle("GET /lang/{code}", h.handle(h.handleMailLanguage))
 	m.Handle("/", h.handle(h.notFound))
 	m.Handle("GET /about", h.handle(handleAbout(h)))
 	if d.DevMail != nil {
@@ -36,6 +36,7 @@ func (h *Handler) routes() {
 	m.Handle("GET /account", h.handle(h.handleAccount))
 	m.Handle("POST /account/password", h.handle(h.handlePasswordChange))
 	m.Handle("POST /account/notifications", h.handle(h.handleNotifications))
+	m.Handle("POST /account/language", h.handle(h.handleMailLanguage))
 	m.Handle("GET /unsubscribe", h.handle(h.handleUnsubscribeForm))
 	m.Handle("POST /unsubscribe", h.handle(h.handleUnsubscribe))
 	m.Handle("POST /account/verify", h.handle(h.handleVerifyResend))
