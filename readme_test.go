@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -53,4 +54,76 @@ func TestReadmeLinksAndSteps(t *testing.T) {
 	if !strings.Contains(string(ci), "go test -race -count=1 ./...") {
 		t.Error(".ci/run does not run the README's test command, go test ./...")
 	}
+}
+
+// TestReadmeTellsNewcomersWhatToExpect checks the README's sentences a
+// newcomer acts on: the first go run compiles silently for minutes, and
+// the riposte commands run through go run . COMMAND or an installed binary.
+func TestReadmeTellsNewcomersWhatToExpect(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(readme)), " ")
+	for _, says := range []string{
+		"The very first `go run .` compiles Riposte first: a few minutes on a small machine, during which it prints nothing",
+		"`go run . COMMAND` runs a command (`go run . seed --demo`)",
+		"`go install .` installs the `riposte` binary in `$(go env GOPATH)/bin`",
+	} {
+		if !strings.Contains(text, says) {
+			t.Errorf("README.md no longer says: %s", says)
+		}
+	}
+}
+
+// TestDocumentTablesAreWhole checks every Markdown table of the README and
+// docs/: a header, its separator, then rows with as many cells, with no
+// row cut off from its table by a paragraph.
+func TestDocumentTablesAreWhole(t *testing.T) {
+	files, err := filepath.Glob("docs/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range append(files, "README.md", "seed/README.md", "api/web/README.md") {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(string(b), "\n")
+		inFence := false
+		for i := 0; i < len(lines); i++ {
+			if strings.HasPrefix(strings.TrimSpace(lines[i]), "```") {
+				inFence = !inFence
+			}
+			if inFence || !strings.HasPrefix(lines[i], "|") {
+				continue
+			}
+			start, cells := i, tableCells(lines[i])
+			if i+1 >= len(lines) || !strings.HasPrefix(lines[i+1], "|-") && !strings.HasPrefix(lines[i+1], "| -") && !strings.HasPrefix(lines[i+1], "|:") {
+				t.Errorf("%s:%d: a table row without a header and separator above it: %s", name, i+1, lines[i])
+			}
+			for ; i < len(lines) && strings.HasPrefix(lines[i], "|"); i++ {
+				if n := tableCells(lines[i]); n != cells {
+					t.Errorf("%s:%d: %d cells, the table's header at line %d has %d", name, i+1, n, start+1, cells)
+				}
+			}
+		}
+	}
+}
+
+// tableCells counts the cells of a Markdown table row: its pipes outside
+// code spans, less the outer one.
+func tableCells(row string) int {
+	pipes, code := 0, false
+	for i := 0; i < len(row); i++ {
+		switch {
+		case row[i] == '`':
+			code = !code
+		case row[i] == '\\':
+			i++
+		case row[i] == '|' && !code:
+			pipes++
+		}
+	}
+	return pipes - 1
 }

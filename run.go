@@ -28,7 +28,7 @@ var version = ""
 // connectTimeout bounds the wait for the database at start-up: a server
 // that does not answer (a wrong host, a firewall dropping packets) is
 // reported instead of waited for.
-const connectTimeout = 30 * time.Second
+var connectTimeout = 30 * time.Second // a variable for the test of its message
 
 // usageError is a mistake on the command line: what is wrong, and the usage
 // of the command it was made in. main exits with status 2 on it.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptrace"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -302,5 +303,35 @@ func TestUnreachableDatabaseIsReportedOnce(t *testing.T) {
 		if n := strings.Count(stderr.String(), "connection refused"); n != 1 {
 			t.Errorf("riposte %s printed the reason %d times, want once:\n%s", args[0], n, stderr.String())
 		}
+	}
+}
+
+// A database that accepts connections and never answers is given up on
+// after connectTimeout, with a message that says so.
+func TestSilentDatabaseIsGivenUpOnWithAMessage(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // held open, never answered
+		}
+	}()
+	defer func(d time.Duration) { connectTimeout = d }(connectTimeout)
+	connectTimeout = 300 * time.Millisecond
+	cfg := config{DatabaseURL: "postgres://nope@" + ln.Addr().String() + "/x?sslmode=disable"}
+	start := time.Now()
+	_, err = openStore(t.Context(), cfg)
+	if err == nil || !strings.Contains(err.Error(), "the database did not answer within 300ms") {
+		t.Fatalf("openStore: %v, want the database did not answer within 300ms", err)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("giving up took %s", took)
 	}
 }
