@@ -49,7 +49,6 @@ func (s *Service) registerVerified(ctx context.Context, n newAccount) error {
 	if err != nil {
 		return err
 	}
-	token, tokenHash := newSecret(VerifyTokenPrefix)
 	err = s.store.InTx(ctx, func(tx *store.Tx) error {
 		u, err := tx.CreateUser(ctx, store.NewUser{Email: n.email, Name: n.name, Role: string(n.role), PasswordHash: hash, Language: n.language})
 		if err != nil {
@@ -59,15 +58,7 @@ func (s *Service) registerVerified(ctx context.Context, n newAccount) error {
 			TargetID: strconv.FormatInt(u.ID, 10), Details: map[string]any{"role": u.Role, "source": sourceRegistration}}); err != nil {
 			return err
 		}
-		if err := tx.CreateAccountToken(ctx, tokenHash, u.ID, store.TokenVerifyEmail, s.now().Add(VerifyTTL)); err != nil {
-			return err
-		}
-		m, err := s.mail.Compose(mail.KindVerifyEmail, recipient(u),
-			map[string]string{"Link": s.mail.Link(VerifyPath, url.Values{"token": {token}})}, "")
-		if err != nil {
-			return err
-		}
-		return tx.EnqueueMail(ctx, m)
+		return s.queueVerification(ctx, tx, u)
 	})
 	if errors.Is(err, store.ErrConflict) {
 		return s.noticeTaken(ctx, n.email)
@@ -132,16 +123,22 @@ func (s *Service) ResendVerification(ctx context.Context, caller User) error {
 	if err := allow(s.reset.perEmail, u.Email); err != nil {
 		return err
 	}
-	token, tokenHash := newSecret(VerifyTokenPrefix)
 	return s.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.CreateAccountToken(ctx, tokenHash, u.ID, store.TokenVerifyEmail, s.now().Add(VerifyTTL)); err != nil {
-			return err
-		}
-		m, err := s.mail.Compose(mail.KindVerifyEmail, recipient(u),
-			map[string]string{"Link": s.mail.Link(VerifyPath, url.Values{"token": {token}})}, "")
-		if err != nil {
-			return err
-		}
-		return tx.EnqueueMail(ctx, m)
+		return s.queueVerification(ctx, tx, u)
 	})
+}
+
+// queueVerification stores a new verification token for u's address and
+// queues the message carrying its link, on tx.
+func (s *Service) queueVerification(ctx context.Context, tx *store.Tx, u store.User) error {
+	token, tokenHash := newSecret(VerifyTokenPrefix)
+	if err := tx.CreateAccountToken(ctx, tokenHash, u.ID, store.TokenVerifyEmail, s.now().Add(VerifyTTL)); err != nil {
+		return err
+	}
+	m, err := s.mail.Compose(mail.KindVerifyEmail, recipient(u),
+		map[string]string{"Link": s.mail.Link(VerifyPath, url.Values{"token": {token}})}, "")
+	if err != nil {
+		return err
+	}
+	return tx.EnqueueMail(ctx, m)
 }
