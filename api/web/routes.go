@@ -7,7 +7,7 @@ func (h *Handler) routes() {
 	reg, hk := d.Registry, d.Hackathons
 
 	m.HandleFunc("GET /static/{name}", h.assets.serve)
-	m.Handle("GET /lang/{code}", h.handle(h.handleMailLanguage))
+	m.Handle("GET /lang/{code}", h.handle(h.handleLanguage))
 	m.Handle("/", h.handle(h.notFound))
 	m.Handle("GET /about", h.handle(handleAbout(h)))
 	if d.DevMail != nil {
