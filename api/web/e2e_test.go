@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -87,10 +89,23 @@ func (e *env) openTab(t *testing.T, lang string) *tab {
 	if err := chromedp.Do(ctx); err != nil { // start the browser
 		t.Fatalf("start %s: %v", path, err)
 	}
+	// Without motion, a page opened at an anchor is already where it
+	// scrolls to when the test clicks: a smooth scroll under way would move
+	// the button from under the pointer.
+	if err := chromedp.Do(ctx, reducedMotion); err != nil {
+		t.Fatalf("reduce motion: %v", err)
+	}
 	tb := &tab{t: t, e: e, ctx: ctx, axe: loadAxe(t), width: 1280}
 	t.Cleanup(tb.screenshotOnFailure)
 	return tb
 }
+
+// reducedMotion makes the tab's pages see prefers-reduced-motion: reduce.
+var reducedMotion = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}})
+	return err
+})
 
 // resize sets the width of the viewport, as a phone's (390) or a
 // laptop's (1280).
