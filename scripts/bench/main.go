@@ -36,6 +36,7 @@ func scenarios() []scenario {
 		{"plugin-get", "GET /api/v1/plugins/{slug} among 10,000 plugins vs bare Gin", benchPluginGet},
 		{"publish", "publishing versions on SQLite", benchPublish},
 		{"judging", "assignment and leaderboard scale", benchJudging},
+		{"pairwise", "pairwise judging: choosing a judge's next entry among 500, updating after a vote", benchPairwise},
 		{"invoke", "plugin invocation: a compiled-in plugin vs bare Gin, an http plugin through Riposte vs called directly", benchInvoke},
 		{"search", "search over 10,000 plugins: Meilisearch direct, API over Meilisearch, API embedded; reindex; relay", benchSearch},
 		{"startup", "start-up to /readyz, on empty data and on existing data (PostgreSQL too with RIPOSTE_BENCH_DATABASE_URL)", benchStartup},
