@@ -183,7 +183,9 @@ func TestTakedownFromAReport(t *testing.T) {
 			t.Fatalf("queue after the takedown = %+v", q)
 		}
 		lines, _ := e.auditTrail(admin)
-		lines = slices.DeleteFunc(lines, func(l string) bool { return strings.HasPrefix(l, "user.") || strings.HasPrefix(l, "plugin.publish") || strings.HasPrefix(l, "version.") })
+		lines = slices.DeleteFunc(lines, func(l string) bool {
+			return strings.HasPrefix(l, "user.") || strings.HasPrefix(l, "plugin.publish") || strings.HasPrefix(l, "version.")
+		})
 		modID := itoa(moderator.ID)
 		wantLines := []string{
 			"report.create report:" + itoa(r.ID) + " -", "report.create report:" + itoa(other.ID) + " -",
