@@ -387,3 +387,15 @@ func TestTransparencyFigures(t *testing.T) {
 		}
 	})
 }
+
+// A plugin taken down stops running at once, though the process had it
+// in memory.
+func TestATakenDownPluginStopsRunning(t *testing.T) {
+	e := newInvokeEnv(t)
+	_, mod := e.user("mod@example.org", auth.RoleModerator)
+	body := map[string]any{"input": map[string]string{"text": "bonjour"}}
+	e.invoke("test-kit", body, "").want(200)
+	r := e.report("test-kit", "malware", "")
+	e.resolve(mod, r.ID, "takedown").want(200)
+	e.invoke("test-kit", body, "").problem(404)
+}

@@ -61,6 +61,9 @@ func (s *Service) Resolve(ctx context.Context, u auth.User, id int64, d Decision
 		r, err = tx.LockReport(ctx, id)
 		return err
 	})
+	if err == nil {
+		s.reg.Forget(r.PluginSlug) // a removed plugin is no longer run, a restored one is read again
+	}
 	return r, err
 }
 
