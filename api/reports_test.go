@@ -399,3 +399,24 @@ func TestATakenDownPluginStopsRunning(t *testing.T) {
 	e.resolve(mod, r.ID, "takedown").want(200)
 	e.invoke("test-kit", body, "").problem(404)
 }
+
+// An administrator makes an account a moderator; the role takes effect on
+// its next request, on both databases.
+func TestAdministratorsAppointModerators(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		u, tok := e.user("ada@example.org", auth.RoleParticipant)
+		_, admin := e.user("root@example.org", auth.RoleAdmin)
+		e.do(req{method: "GET", path: "/api/v1/reports", token: tok}).problem(403)
+		var changed api.UserAdminResponse
+		e.do(req{method: "PATCH", path: "/api/v1/users/" + itoa(u.ID), token: admin, body: map[string]string{"role": "moderator"}}).want(200).json(&changed)
+		if changed.Role != "moderator" {
+			t.Fatalf("changed = %+v", changed)
+		}
+		e.do(req{method: "GET", path: "/api/v1/reports", token: tok}).want(200)
+		var mods api.List[api.UserAdminResponse]
+		e.do(req{method: "GET", path: "/api/v1/users?role=moderator", token: admin}).want(200).json(&mods)
+		if mods.Total != 1 {
+			t.Fatalf("moderators = %+v", mods)
+		}
+	})
+}
