@@ -11,7 +11,8 @@ import (
 )
 
 // A visitor reports a tool from its page, without scripts; a moderator
-// takes it down from the queue; the transparency page counts it.
+// takes it down from the queue; its owner appeals; the transparency page
+// counts it.
 func TestBrowserReportModerateAndPublishFigures(t *testing.T) {
 	e := newEnv(t)
 	team := e.user("team@example.org", auth.RoleParticipant)
@@ -44,6 +45,13 @@ func TestBrowserReportModerateAndPublishFigures(t *testing.T) {
 	mod.do(chromedp.Click(chromedp.ID("action-1-takedown")), chromedp.SendKeys(chromedp.ID("note-1"), "Propaganda video"),
 		chromedp.Click(chromedp.CSS(`form[action="/moderation/1/resolve"] button[type=submit]`)))
 	mod.notice("The decision is recorded.")
+
+	owner := e.openTab(t, "fr")
+	owner.signIn(team.Email)
+	owner.open("/my/plugins/propagande")
+	owner.do(chromedp.SendKeys(chromedp.ID("appeal-message"), "Nous documentons la propagande."),
+		chromedp.Click(chromedp.CSS(`form[action="/my/plugins/propagande/appeal"] button[type=submit]`)))
+	owner.notice("Votre recours est envoyé : un autre modérateur le tranchera.")
 
 	public := e.openTab(t, "fr")
 	public.open("/transparency")
