@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/mail"
@@ -40,6 +41,8 @@ var configVars = []struct{ Name, Default, Help string }{
 	{"RIPOSTE_INVOKE_RATE", "120", "plugin invocations allowed per minute to each account, API token or address; 0 for no limit"},
 	{"RIPOSTE_SEARCH_RATE", "600", "searches (API and catalogue page together) allowed per minute to each client address; 0 for no limit"},
 	{"RIPOSTE_PLUGIN_CREATE_RATE", "30", "plugins each account may register, and WebAssembly modules it may upload, per hour (organizers are not limited); 0 for no limit"},
+	{"RIPOSTE_REPORT_RATE", "10", "abuse reports (API and report form together) allowed per hour to each client address; 0 for no limit"},
+	{"RIPOSTE_TAKEDOWN_SLA", "90m", "time moderators have to act on a report of terrorist or illegal content, a Go duration such as 90m or 1h (other reports: 24h)"},
 	{"RIPOSTE_WASM_CONCURRENCY", "", "WebAssembly plugin executions running at once; empty for twice the number of CPUs"},
 	{"RIPOSTE_WASM_MEMORY_MB", "1024", "memory budget of the WebAssembly plugins running at once, in MiB: the sum of their memory_mb (at least 256)"},
 	{"RIPOSTE_WASM_MAX_MB", "16", "largest WebAssembly module accepted for upload, in MiB (1 to 128)"},
@@ -69,6 +72,8 @@ type config struct {
 	InvokeRate          int // per minute and client; 0 for no limit
 	SearchRate          int // per minute and client address; 0 for no limit
 	PluginCreateRate    int // per hour and account; 0 for no limit
+	ReportRate          int // abuse reports per hour and client address; 0 for no limit
+	TakedownSLA         time.Duration
 	WASMConcurrency     int // 0 for twice the CPUs
 	WASMMemoryMB        int
 	WASMMaxMB           int
@@ -132,6 +137,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	cfg.InvokeRate = checkCount(&c, "RIPOSTE_INVOKE_RATE", env("RIPOSTE_INVOKE_RATE"))
 	cfg.SearchRate = checkCount(&c, "RIPOSTE_SEARCH_RATE", env("RIPOSTE_SEARCH_RATE"))
 	cfg.PluginCreateRate = checkCount(&c, "RIPOSTE_PLUGIN_CREATE_RATE", env("RIPOSTE_PLUGIN_CREATE_RATE"))
+	cfg.ReportRate = checkCount(&c, "RIPOSTE_REPORT_RATE", env("RIPOSTE_REPORT_RATE"))
+	cfg.TakedownSLA = checkSLA(&c, env("RIPOSTE_TAKEDOWN_SLA"))
 	checkWASM(&c, &cfg, env)
 	if err := cfg.LogLevel.UnmarshalText([]byte(env("RIPOSTE_LOG_LEVEL"))); err != nil {
 		c.Add("RIPOSTE_LOG_LEVEL", "must be debug, info, warn or error")
@@ -287,6 +294,15 @@ func checkCount(c *valid.Checker, name, v string) int {
 	n, err := strconv.Atoi(v)
 	c.Check(err == nil && n >= 0, name, fmt.Sprintf("must be a whole number, 0 or more, not %q", v))
 	return n
+}
+
+// checkSLA reads the takedown clock: a Go duration from a minute to a
+// week.
+func checkSLA(c *valid.Checker, v string) time.Duration {
+	d, err := time.ParseDuration(v)
+	c.Check(err == nil && d >= time.Minute && d <= 7*24*time.Hour, "RIPOSTE_TAKEDOWN_SLA",
+		fmt.Sprintf("must be a duration from 1m to 168h, such as 90m or 1h30m, not %q", v))
+	return d
 }
 
 func checkBool(c *valid.Checker, name, v string) bool {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func envMap(m map[string]string) func(string) string {
@@ -138,6 +139,25 @@ func TestWASMSettings(t *testing.T) {
 	for _, name := range []string{"RIPOSTE_WASM_CONCURRENCY", "RIPOSTE_WASM_MEMORY_MB", "RIPOSTE_WASM_MAX_MB"} {
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not mention %s: %v", name, err)
+		}
+	}
+}
+
+// The takedown clock is 90 minutes unless set; a value that is not a
+// duration, or out of bounds, refuses to start, naming the variable.
+func TestTakedownSLAAndReportRate(t *testing.T) {
+	cfg, err := loadConfig(envMap(nil))
+	if err != nil || cfg.TakedownSLA != 90*time.Minute || cfg.ReportRate != 10 {
+		t.Fatalf("defaults: SLA %v, report rate %d, %v; want 90m and 10", cfg.TakedownSLA, cfg.ReportRate, err)
+	}
+	cfg, err = loadConfig(envMap(map[string]string{"RIPOSTE_TAKEDOWN_SLA": "1h", "RIPOSTE_REPORT_RATE": "0"}))
+	if err != nil || cfg.TakedownSLA != time.Hour || cfg.ReportRate != 0 {
+		t.Fatalf("1h and 0: SLA %v, report rate %d, %v", cfg.TakedownSLA, cfg.ReportRate, err)
+	}
+	for _, bad := range []string{"90", "soon", "10s", "200h", "-1h"} {
+		_, err := loadConfig(envMap(map[string]string{"RIPOSTE_TAKEDOWN_SLA": bad}))
+		if err == nil || !strings.Contains(err.Error(), "RIPOSTE_TAKEDOWN_SLA") {
+			t.Errorf("RIPOSTE_TAKEDOWN_SLA=%q accepted or not named: %v", bad, err)
 		}
 	}
 }

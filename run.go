@@ -313,7 +313,7 @@ func newUserCommand(getenv func(string) string) *cobra.Command {
 	}
 	flags := addConfigFlags(create.Flags())
 	create.Flags().StringVar(&o.email, "email", "", "e-mail address")
-	create.Flags().StringVar(&o.role, "role", string(auth.RoleParticipant), "participant, judge, organizer or admin")
+	create.Flags().StringVar(&o.role, "role", string(auth.RoleParticipant), "participant, judge, organizer, moderator or admin")
 	create.Flags().StringVar(&o.name, "name", "", "display name (default: the e-mail's local part)")
 	create.Flags().StringVar(&o.passwordFile, "password-file", "", "file holding the password")
 	create.RunE = func(c *cobra.Command, _ []string) error {

@@ -187,6 +187,7 @@ func platformOptions(cfg config, st *store.Store, engine search.Engine, secret [
 		Hasher: newHasher(), AuthLimits: auth.DefaultLimits(),
 		AllowPrivateEndpoints: cfg.PluginsAllowPrivate, InvokeRate: invokeRate(cfg.InvokeRate),
 		PluginCreatePerHour: cfg.PluginCreateRate, SearchPerMinute: cfg.SearchRate,
+		ReportsPerHour: cfg.ReportRate, TakedownSLA: cfg.TakedownSLA,
 		TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, Production: cfg.Production,
 		Operator: cfg.Operator, Contact: cfg.Contact,
 		WASM: wasm.Options{Concurrency: cfg.WASMConcurrency, MemoryMB: cfg.WASMMemoryMB,

@@ -34,7 +34,7 @@ type UserResponse struct {
 	ID        int64     `json:"id" example:"7"`
 	Email     string    `json:"email" example:"ada@example.org"`
 	Name      string    `json:"name" example:"Ada Lovelace"`
-	Role      string    `json:"role" example:"participant" enums:"participant,judge,organizer,admin"`
+	Role      string    `json:"role" example:"participant" enums:"participant,judge,organizer,moderator,admin"`
 	Language  string    `json:"language" example:"fr" enums:"fr,en"` // of the e-mail the account receives
 	CreatedAt time.Time `json:"created_at"`
 }

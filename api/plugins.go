@@ -59,6 +59,10 @@ type PluginResponse struct {
 	Badges        []string     `json:"badges" example:"accepted"`
 	Hackathons    []string     `json:"hackathons" example:"paris-2016"`
 	RemovedReason *string      `json:"removed_reason,omitempty"`
+	// RemovalReason is RemovedReason under the name the moderation guide
+	// gives it: after a takedown on a report, "report N: reason — note",
+	// N being the report to appeal.
+	RemovalReason *string `json:"removal_reason,omitempty" example:"report 12: terrorist_content — links to a propaganda video"`
 	// RuntimeStatus is shown to the plugin's owner, its collaborators and
 	// organizers only, once the plugin has been invoked.
 	RuntimeStatus *RuntimeStatus `json:"runtime_status,omitempty"`
@@ -115,7 +119,7 @@ func pluginResponse(p store.Plugin) PluginResponse {
 		Manifest: p.Manifest, Badges: nonNilStrings(p.Badges), Hackathons: nonNilStrings(p.Hackathons),
 	}
 	if p.Status == store.StatusRemoved {
-		r.RemovedReason = p.RemovedReason
+		r.RemovedReason, r.RemovalReason = p.RemovedReason, p.RemovedReason
 	}
 	return r
 }

@@ -107,6 +107,14 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.GET("/search", s.perAddress(s.deps.SearchLimit), s.h(handleSearch(s.deps.Search)))
 	v1.POST("/admin/reindex", signedIn, admin, s.h(handleReindex(s.deps.Search)))
 
+	// Moderation.
+	mod, moderator := s.deps.Moderation, s.role(auth.RoleModerator)
+	v1.POST("/plugins/:slug/reports", s.perAddress(s.deps.ReportLimit), s.h(handleReportCreate(mod)))
+	v1.GET("/reports", readScope, moderator, s.h(handleReportList(mod)))
+	v1.POST("/reports/:id/resolve", signedIn, moderator, s.h(handleReportResolve(mod)))
+	v1.POST("/reports/:id/appeal", signedIn, s.h(handleReportAppeal(mod)))
+	v1.GET("/transparency", s.h(handleTransparency(mod)))
+
 	// Administration.
 	v1.GET("/users", readScope, organizer, s.h(handleUserList(st)))
 	v1.PATCH("/users/:id", signedIn, admin, s.h(handleUserPatch(svc)))

@@ -16,6 +16,7 @@ import (
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/mail"
+	"github.com/riposte-civic/riposte/api/moderation"
 	"github.com/riposte-civic/riposte/api/ratelimit"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/search"
@@ -31,7 +32,7 @@ const DefaultMaxModule = 16 << 20
 // modulesRoute is the route of module uploads, whose bodies are modules.
 const modulesRoute = "/api/v1/modules"
 
-// Deps is what the server needs; every field but the last seven is
+// Deps is what the server needs; every field but the last eight is
 // required.
 type Deps struct {
 	Logger     *slog.Logger
@@ -42,6 +43,7 @@ type Deps struct {
 	Hackathons *hackathons.Service
 	Metrics    *prometheus.Registry
 	Notifier   *mail.Notifier // notification settings
+	Moderation *moderation.Service
 
 	TrustedProxies []string // CIDRs or addresses whose X-Forwarded-For is believed
 	CORSOrigins    []string // origins allowed to call the API from a browser; "*" for any
@@ -52,6 +54,9 @@ type Deps struct {
 	// pages so that the catalogue and the API draw on one allowance. Nil
 	// means no limit.
 	SearchLimit *ratelimit.Limiter
+	// ReportLimit limits abuse reports per client address, shared with
+	// the pages' report form. Nil means no limit.
+	ReportLimit *ratelimit.Limiter
 	// Web answers the paths outside /api/ that no route above does: the
 	// pages for people (api/web). Nil leaves them to 404 problems.
 	Web http.Handler
@@ -72,8 +77,9 @@ type Server struct {
 
 // New builds the server and its routes.
 func New(d Deps) (*Server, error) {
-	if d.Logger == nil || d.Store == nil || d.Auth == nil || d.Registry == nil || d.Search == nil || d.Hackathons == nil || d.Metrics == nil {
-		return nil, fmt.Errorf("api: Logger, Store, Auth, Registry, Search, Hackathons and Metrics are required")
+	if d.Logger == nil || d.Store == nil || d.Auth == nil || d.Registry == nil || d.Search == nil || d.Hackathons == nil ||
+		d.Metrics == nil || d.Moderation == nil {
+		return nil, fmt.Errorf("api: Logger, Store, Auth, Registry, Search, Hackathons, Moderation and Metrics are required")
 	}
 	if d.MaxBody <= 0 {
 		d.MaxBody = DefaultMaxBody

@@ -18,7 +18,7 @@ type UserAdminResponse struct {
 // UserPatchRequest changes an account's role or disables it. Omitted fields
 // stay as they are.
 type UserPatchRequest struct {
-	Role     *string `json:"role" example:"judge" enums:"participant,judge,organizer,admin"`
+	Role     *string `json:"role" example:"judge" enums:"participant,judge,organizer,moderator,admin"`
 	Disabled *bool   `json:"disabled" example:"false"`
 }
 
@@ -33,7 +33,7 @@ func userAdminResponse(u store.User) UserAdminResponse {
 //	@Tags			users
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			role	query		string	false	"Only this role"	Enums(participant, judge, organizer, admin)
+//	@Param			role	query		string	false	"Only this role"	Enums(participant, judge, organizer, moderator, admin)
 //	@Param			q		query		string	false	"E-mail address or name starting with this, ignoring case"
 //	@Param			limit	query		int		false	"Page size (1–100)"	default(20)
 //	@Param			offset	query		int		false	"Items to skip"		default(0)
@@ -51,7 +51,7 @@ func handleUserList(st *store.Store) handlerFunc {
 		f := store.UserFilter{Role: c.Query("role"), Query: c.Query("q")}
 		if f.Role != "" && !auth.Role(f.Role).Valid() {
 			return errStatus(http.StatusBadRequest, "invalid filter",
-				FieldError{Field: "role", Message: "must be one of participant, judge, organizer, admin"})
+				FieldError{Field: "role", Message: "must be one of participant, judge, organizer, moderator, admin"})
 		}
 		users, total, err := st.ListUsers(c.Request.Context(), f, p)
 		if err != nil {

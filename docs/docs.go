@@ -3161,6 +3161,77 @@ const docTemplate = `{
                 ]
             }
         },
+        "/api/v1/plugins/{slug}/reports": {
+            "post": {
+                "description": "Anyone, signed in or not, reports a plugin they can see. Terrorist and illegal content is due for a decision within RIPOSTE_TAKEDOWN_SLA (90 minutes by default), every other reason within 24 hours. No address of the reporter is stored; the contact, if given, is seen by moderators only. Rate limited per client address (RIPOSTE_REPORT_RATE).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "moderation"
+                ],
+                "summary": "Report a plugin",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Plugin slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The report",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.ReportRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.ReportReceipt"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such plugin, or not visible to the caller",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unknown reason, details empty or too long, contact too long",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many reports from this address; see Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/plugins/{slug}/secret": {
             "post": {
                 "description": "Creates a new signing secret for an http plugin and returns it; this is the only time it is shown. The previous secret stops working at once. Riposte signs every invocation with it (Standard Webhooks headers); check the signature in the plugin (see docs/plugin-guide.md). Owner only.",
@@ -3482,6 +3553,240 @@ const docTemplate = `{
                 ]
             }
         },
+        "/api/v1/reports": {
+            "get": {
+                "description": "Reports awaiting a decision (open and appealed), soonest due first, with their age and due time; or the reports of one status. Moderators (and administrators) only.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "moderation"
+                ],
+                "summary": "Moderation queue",
+                "parameters": [
+                    {
+                        "enum": [
+                            "open",
+                            "appealed",
+                            "resolved"
+                        ],
+                        "type": "string",
+                        "description": "Only this status; default: open and appealed",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size (1–100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 0,
+                        "description": "Items to skip",
+                        "name": "offset",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.List-api_ReportResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Invalid pagination",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not a moderator",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unknown status",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/reports/{id}/appeal": {
+            "post": {
+                "description": "The owner of a plugin taken down on a report asks for a second decision, by another moderator; the report is reopened (status appealed) with a new due time. A takedown is appealed once.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "moderation"
+                ],
+                "summary": "Appeal a takedown",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "Report id (the one named in the plugin's removed_reason)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The owner's case",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.AppealRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.ReportReceipt"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such report, or not about a plugin of the caller",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Already appealed, or the report took nothing down",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Message empty or too long",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/reports/{id}/resolve": {
+            "post": {
+                "description": "Takes the plugin down or dismisses the report. A takedown removes the plugin (it leaves search) with the report's reason, in the same transaction as the resolution, and resolves the plugin's other open reports with it. An appeal must be resolved by another moderator than the first decision's: takedown keeps the plugin removed, dismiss restores it. Moderators only; audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "moderation"
+                ],
+                "summary": "Resolve a report",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "Report id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The decision",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.ResolveRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.ReportResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not a moderator, or the moderator whose decision is under appeal",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such report",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "The report is already resolved",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unknown action, note too long",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
         "/api/v1/schemas/plugin-manifest.json": {
             "get": {
                 "description": "The JSON Schema (draft 2020-12) of plugin manifests, for editors and CI. POST /manifests/validate applies the same rules and a few a schema cannot express.",
@@ -3644,6 +3949,32 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/transparency": {
+            "get": {
+                "description": "Reports and first decisions (takedown, dismiss) per month (UTC) and reason; by reason and overall, the median and 90th percentile (nearest-rank) of the time from a report to its first decision, and the share of decisions taken within the clock. Public; no personal data.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "moderation"
+                ],
+                "summary": "Transparency report",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.TransparencyResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal error",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/users": {
             "get": {
                 "description": "Lists accounts, oldest first. Organizers and administrators only.",
@@ -3660,6 +3991,7 @@ const docTemplate = `{
                             "participant",
                             "judge",
                             "organizer",
+                            "moderator",
                             "admin"
                         ],
                         "type": "string",
@@ -4043,6 +4375,15 @@ const docTemplate = `{
                 "message": {
                     "type": "string",
                     "example": "If an account has this address, a link to choose a new password is on its way."
+                }
+            }
+        },
+        "api.AppealRequest": {
+            "type": "object",
+            "properties": {
+                "message": {
+                    "type": "string",
+                    "example": "The video is the subject of our counter-speech analysis."
                 }
             }
         },
@@ -4746,6 +5087,29 @@ const docTemplate = `{
                 }
             }
         },
+        "api.List-api_ReportResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.ReportResponse"
+                    }
+                },
+                "limit": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "offset": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 42
+                }
+            }
+        },
         "api.List-api_SubmissionResponse": {
             "type": "object",
             "properties": {
@@ -4906,6 +5270,19 @@ const docTemplate = `{
                 }
             }
         },
+        "api.PluginRef": {
+            "type": "object",
+            "properties": {
+                "name": {
+                    "type": "string",
+                    "example": "Portes Ouvertes"
+                },
+                "slug": {
+                    "type": "string",
+                    "example": "portes-ouvertes"
+                }
+            }
+        },
         "api.PluginResponse": {
             "type": "object",
             "properties": {
@@ -4939,6 +5316,11 @@ const docTemplate = `{
                 },
                 "owner": {
                     "$ref": "#/definitions/api.OwnerRef"
+                },
+                "removal_reason": {
+                    "description": "RemovalReason is RemovedReason under the name the moderation guide\ngives it: after a takedown on a report, \"report N: reason — note\",\nN being the report to appeal.",
+                    "type": "string",
+                    "example": "report 12: terrorist_content — links to a propaganda video"
                 },
                 "removed_reason": {
                     "type": "string"
@@ -5069,6 +5451,143 @@ const docTemplate = `{
                 "reason": {
                     "type": "string",
                     "example": "Publishes personal data of victims"
+                }
+            }
+        },
+        "api.ReportReceipt": {
+            "type": "object",
+            "properties": {
+                "due_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "integer",
+                    "example": 12
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "open",
+                        "appealed",
+                        "resolved"
+                    ],
+                    "example": "open"
+                }
+            }
+        },
+        "api.ReportRequest": {
+            "type": "object",
+            "properties": {
+                "contact": {
+                    "type": "string",
+                    "example": "reporter@example.org"
+                },
+                "details": {
+                    "type": "string",
+                    "example": "The examples link to a Daech propaganda video."
+                },
+                "reason": {
+                    "type": "string",
+                    "enum": [
+                        "terrorist_content",
+                        "illegal",
+                        "impersonation",
+                        "malware",
+                        "privacy",
+                        "misinformation",
+                        "other"
+                    ],
+                    "example": "terrorist_content"
+                }
+            }
+        },
+        "api.ReportResponse": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "type": "string",
+                    "enum": [
+                        "takedown",
+                        "dismiss"
+                    ],
+                    "example": "takedown"
+                },
+                "age_seconds": {
+                    "type": "integer",
+                    "example": 1800
+                },
+                "appeal_message": {
+                    "type": "string",
+                    "example": "The video is the subject of our counter-speech analysis."
+                },
+                "appealed_at": {
+                    "type": "string"
+                },
+                "contact": {
+                    "type": "string",
+                    "example": "reporter@example.org"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "details": {
+                    "type": "string",
+                    "example": "The examples link to a Daech propaganda video."
+                },
+                "due_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "integer",
+                    "example": 12
+                },
+                "note": {
+                    "type": "string",
+                    "example": "Propaganda video linked from the examples."
+                },
+                "overdue": {
+                    "type": "boolean",
+                    "example": false
+                },
+                "plugin": {
+                    "$ref": "#/definitions/api.PluginRef"
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "terrorist_content"
+                },
+                "resolved_at": {
+                    "type": "string"
+                },
+                "resolved_by": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "open",
+                        "appealed",
+                        "resolved"
+                    ],
+                    "example": "open"
+                }
+            }
+        },
+        "api.ResolveRequest": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "type": "string",
+                    "enum": [
+                        "takedown",
+                        "dismiss"
+                    ],
+                    "example": "takedown"
+                },
+                "note": {
+                    "type": "string",
+                    "example": "Propaganda video linked from the examples."
                 }
             }
         },
@@ -5424,6 +5943,143 @@ const docTemplate = `{
                 }
             }
         },
+        "api.TransparencyFigures": {
+            "type": "object",
+            "properties": {
+                "dismissals": {
+                    "type": "integer",
+                    "example": 4
+                },
+                "median_seconds": {
+                    "type": "integer",
+                    "example": 2400
+                },
+                "p90_seconds": {
+                    "type": "integer",
+                    "example": 5100
+                },
+                "reports": {
+                    "type": "integer",
+                    "example": 14
+                },
+                "resolved_within_clock": {
+                    "type": "integer",
+                    "example": 12
+                },
+                "share_within_clock": {
+                    "type": "number",
+                    "example": 0.923
+                },
+                "takedowns": {
+                    "type": "integer",
+                    "example": 9
+                }
+            }
+        },
+        "api.TransparencyMonth": {
+            "type": "object",
+            "properties": {
+                "dismissals": {
+                    "type": "integer",
+                    "example": 4
+                },
+                "month": {
+                    "type": "string",
+                    "example": "2026-12"
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "terrorist_content"
+                },
+                "reports": {
+                    "type": "integer",
+                    "example": 14
+                },
+                "takedowns": {
+                    "type": "integer",
+                    "example": 9
+                }
+            }
+        },
+        "api.TransparencyReason": {
+            "type": "object",
+            "properties": {
+                "dismissals": {
+                    "type": "integer",
+                    "example": 4
+                },
+                "median_seconds": {
+                    "type": "integer",
+                    "example": 2400
+                },
+                "p90_seconds": {
+                    "type": "integer",
+                    "example": 5100
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "terrorist_content"
+                },
+                "reports": {
+                    "type": "integer",
+                    "example": 14
+                },
+                "resolved_within_clock": {
+                    "type": "integer",
+                    "example": 12
+                },
+                "share_within_clock": {
+                    "type": "number",
+                    "example": 0.923
+                },
+                "takedowns": {
+                    "type": "integer",
+                    "example": 9
+                }
+            }
+        },
+        "api.TransparencyResponse": {
+            "type": "object",
+            "properties": {
+                "months": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.TransparencyMonth"
+                    }
+                },
+                "other_sla_seconds": {
+                    "type": "integer",
+                    "example": 86400
+                },
+                "percentiles": {
+                    "type": "string",
+                    "example": "nearest-rank"
+                },
+                "reasons": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.TransparencyReason"
+                    }
+                },
+                "sla_seconds": {
+                    "type": "integer",
+                    "example": 5400
+                },
+                "total": {
+                    "$ref": "#/definitions/api.TransparencyFigures"
+                },
+                "urgent_reasons": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "terrorist_content",
+                        "illegal"
+                    ]
+                }
+            }
+        },
         "api.Uncovered": {
             "type": "object",
             "properties": {
@@ -5474,6 +6130,7 @@ const docTemplate = `{
                         "participant",
                         "judge",
                         "organizer",
+                        "moderator",
                         "admin"
                     ],
                     "example": "participant"
@@ -5493,6 +6150,7 @@ const docTemplate = `{
                         "participant",
                         "judge",
                         "organizer",
+                        "moderator",
                         "admin"
                     ],
                     "example": "judge"
@@ -5532,6 +6190,7 @@ const docTemplate = `{
                         "participant",
                         "judge",
                         "organizer",
+                        "moderator",
                         "admin"
                     ],
                     "example": "participant"

@@ -72,7 +72,7 @@ func checkAccount(n newAccount) error {
 	c.Email(n.email, "email")
 	c.Length(n.name, 1, 100, "name")
 	checkPassword(&c, n.password)
-	c.Check(n.role.Valid(), "role", "must be one of participant, judge, organizer, admin")
+	c.Check(n.role.Valid(), "role", "must be one of participant, judge, organizer, moderator, admin")
 	c.Check(n.language == "" || slices.Contains(mail.Languages, n.language), "language", "must be fr or en")
 	return c.Err()
 }
@@ -238,7 +238,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor User, id int64, ch UserC
 	}
 	var c valid.Checker
 	if ch.Role != nil {
-		c.Check(ch.Role.Valid(), "role", "must be one of participant, judge, organizer, admin")
+		c.Check(ch.Role.Valid(), "role", "must be one of participant, judge, organizer, moderator, admin")
 	}
 	c.Check(ch.Role != nil || ch.Disabled != nil, "role", "give a role or disabled to change")
 	if err := c.Err(); err != nil {

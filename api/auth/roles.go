@@ -9,23 +9,26 @@ import (
 // Role is what an account may do on the platform.
 type Role string
 
-// The roles. An admin can do everything an organizer can.
+// The roles. An admin can do everything an organizer and a moderator can.
 const (
 	RoleParticipant Role = "participant"
 	RoleJudge       Role = "judge"
 	RoleOrganizer   Role = "organizer"
+	RoleModerator   Role = "moderator" // resolves abuse reports
 	RoleAdmin       Role = "admin"
 )
 
 // Roles lists every role.
-func Roles() []Role { return []Role{RoleParticipant, RoleJudge, RoleOrganizer, RoleAdmin} }
+func Roles() []Role {
+	return []Role{RoleParticipant, RoleJudge, RoleOrganizer, RoleModerator, RoleAdmin}
+}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return slices.Contains(Roles(), r) }
 
 // Includes reports whether an account with role r has the rights of want.
 func (r Role) Includes(want Role) bool {
-	return r == want || (r == RoleAdmin && want == RoleOrganizer)
+	return r == want || (r == RoleAdmin && (want == RoleOrganizer || want == RoleModerator))
 }
 
 // Scopes an API token can carry. A signed-in session has them all.

@@ -22,6 +22,8 @@ func TestChecksSayWhatIsMissing(t *testing.T) {
 		{"a token cannot use session-only routes", token.CheckScope(""), "API tokens cannot be used here; sign in instead"},
 		{"an admin has the organizer's rights", token.CheckRole(RoleOrganizer), ""},
 		{"a participant is no organizer", session.CheckRole(RoleOrganizer), "this needs the organizer role"},
+		{"an admin has the moderator's rights", token.CheckRole(RoleModerator), ""},
+		{"an organizer is no moderator", User{ID: 2, Role: RoleOrganizer}.CheckRole(RoleModerator), "this needs the moderator role"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			switch {

@@ -18,6 +18,7 @@ import (
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/mail"
+	"github.com/riposte-civic/riposte/api/moderation"
 	"github.com/riposte-civic/riposte/api/ratelimit"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/search"
@@ -50,6 +51,10 @@ type Options struct {
 	InvokeRate            ratelimit.Rate // plugin invocations per client; zero allows all
 	PluginCreatePerHour   int            // plugins (and modules) an account may register (upload) an hour; 0 for no limit
 	SearchPerMinute       int            // searches per client address, API and pages together; 0 for no limit
+	ReportsPerHour        int            // abuse reports per client address, API and pages together; 0 for no limit
+	// TakedownSLA is the clock of reports of terrorist and illegal
+	// content; 0 means moderation.DefaultSLA.
+	TakedownSLA time.Duration
 
 	// WASM configures the sandbox of wasm plugins: executions at once,
 	// memory budget, how long a caller waits for room, where compiled
@@ -88,6 +93,7 @@ type Platform struct {
 	Notifier   *mail.Notifier
 	WASM       *wasm.Host // runs wasm plugins and checks uploaded modules
 	Hackathons *hackathons.Service
+	Moderation *moderation.Service
 	Pages      *web.Handler
 	Server     *api.Server // the API and, outside /api/, the pages
 	Metrics    *prometheus.Registry
@@ -144,16 +150,22 @@ func (p *Platform) wire(ctx context.Context, o Options) (err error) {
 	}
 	p.Registry.SetWASM(p.WASM)
 	p.Registry.SetNotifier(p.Notifier)
+	p.Moderation = moderation.New(o.Store, p.Registry, o.TakedownSLA, o.Now)
+	if err := p.Metrics.Register(p.Moderation.Collector()); err != nil {
+		return err
+	}
 	searchLimit := ratelimit.New(ratelimit.PerMinute(o.SearchPerMinute), nil)
+	reportLimit := ratelimit.New(ratelimit.PerHour(o.ReportsPerHour), nil)
 	p.Pages, err = web.New(web.Deps{Logger: o.Logger, Auth: p.Auth, Registry: p.Registry, Search: p.Search,
 		Hackathons: p.Hackathons, Users: o.Store, SecureCookies: o.Production, Now: o.Now, SearchLimit: searchLimit,
 		Operator: o.Operator, Contact: o.Contact, ModuleErrorsLogged: !o.Production,
-		DevMail: devMail(o), Notifier: p.Notifier})
+		DevMail: devMail(o), Notifier: p.Notifier, Moderation: p.Moderation, ReportLimit: reportLimit})
 	if err != nil {
 		return err
 	}
 	p.Server, err = api.New(api.Deps{Logger: o.Logger, Store: o.Store, Auth: p.Auth, Metrics: p.Metrics,
 		Registry: p.Registry, Search: p.Search, Hackathons: p.Hackathons, SearchLimit: searchLimit, Notifier: p.Notifier,
+		Moderation: p.Moderation, ReportLimit: reportLimit,
 		TrustedProxies: o.TrustedProxies, CORSOrigins: o.CORSOrigins, Production: o.Production, Web: p.Pages,
 		MaxModule: o.MaxModuleBytes})
 	return err

@@ -23,6 +23,15 @@ func PerMinute(n int) Rate {
 	return Rate{Burst: n, Every: time.Minute / time.Duration(n)}
 }
 
+// PerHour allows n events an hour to each key, all n at once if they come
+// together; 0 allows every event.
+func PerHour(n int) Rate {
+	if n <= 0 {
+		return Rate{}
+	}
+	return Rate{Burst: n, Every: time.Hour / time.Duration(n)}
+}
+
 // maxKeys bounds memory: beyond it, buckets that have refilled are dropped.
 const maxKeys = 100_000
 

@@ -116,3 +116,17 @@ func TestNilLimiterAllowsEverything(t *testing.T) {
 		t.Fatal("a nil limiter refused")
 	}
 }
+
+func TestPerHour(t *testing.T) {
+	clock := time.Unix(0, 0)
+	l := New(PerHour(4), func() time.Time { return clock })
+	for range 4 {
+		l.Allow("ip")
+	}
+	if ok, wait := l.Allow("ip"); ok || wait != 15*time.Minute {
+		t.Fatalf("5th of 4 an hour: ok=%v wait=%v, want refused for 15m", ok, wait)
+	}
+	if r := PerHour(0); r.Burst != 0 {
+		t.Fatalf("PerHour(0) = %+v, want no limit", r)
+	}
+}

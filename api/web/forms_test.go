@@ -71,6 +71,8 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		as[role] = e.browser()
 		as[role].signIn(email)
 	}
+	as["mod"] = e.browser()
+	as["mod"].signIn(e.user("mod@example.org", auth.RoleModerator).Email)
 	mine := e.queued(f.j1)
 	cases := []struct {
 		route, who, path string
@@ -114,6 +116,10 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		{"/account/email", "visitor", "/account/email", url.Values{"email_password": {"wrong"}, "email": {"new@example.org"}}},
 		{"/account/verify", "team", "/account/verify", url.Values{}},
 		{"/account/verify", "visitor", "/account/verify", url.Values{}},
+		{"/plugins/{slug}/report", "visitor", "/plugins/alpha/report", url.Values{"reason": {"spam"}}},
+		{"/plugins/{slug}/report", "visitor", "/plugins/alpha/report", url.Values{"reason": {"other"}, "details": {"Broken links"}}},
+		{"/moderation/{id}/resolve", "mod", "/moderation/1/resolve", url.Values{"action": {"erase"}}},
+		{"/my/plugins/{slug}/appeal", "team", "/my/plugins/alpha/appeal", url.Values{"report": {"1"}, "message": {"Please"}}},
 	}
 	src, err := os.ReadFile("routes.go")
 	if err != nil {

@@ -185,6 +185,7 @@ type myPluginData struct {
 	Open    []editionView        // editions taking entries
 	Entries []myEntry
 	Error   string
+	Appeal  *appealView // the report that took the plugin down, for its owner
 }
 
 // handleMyPlugin shows a plugin to its owner and collaborators: status,
@@ -193,6 +194,9 @@ func handleMyPlugin(h *Handler, reg *registry.Service, svc *hackathons.Service) 
 	return func(w http.ResponseWriter, r *http.Request) error {
 		d, err := loadMyPlugin(r, reg, svc)
 		if err != nil {
+			return err
+		}
+		if d.Appeal, err = loadAppeal(r, h.deps.Moderation, d.Plugin); err != nil {
 			return err
 		}
 		h.render(w, r, http.StatusOK, "myplugin", d.title(), d)

@@ -91,7 +91,8 @@ type pages struct {
 // "content" (and may define "head").
 var pageNames = []string{"error", "catalogue", "plugin", "signin", "signup", "hackathons", "hackathon",
 	"judge", "review", "organize", "edition-admin", "edition-results", "edition-form", "publish", "mine", "manifest", "myplugin",
-	"about", "newplugin", "devmail", "forgot", "reset", "account", "verify", "unsubscribe"}
+	"about", "newplugin", "devmail", "forgot", "reset", "account", "verify", "unsubscribe",
+	"report", "reported", "moderation", "transparency"}
 
 func loadPages(as *assets) (*pages, error) {
 	funcs := template.FuncMap{

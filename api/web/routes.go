@@ -20,6 +20,15 @@ func (h *Handler) routes() {
 	m.Handle("GET /plugins/{slug}", h.handle(handlePlugin(h, reg)))
 	m.Handle("POST /plugins/{slug}/try", h.handle(handleTry(h, reg)))
 	m.Handle("POST /plugins/{slug}/remove", h.handle(handleRemove(h, reg)))
+	if mod := d.Moderation; mod != nil {
+		m.Handle("GET /plugins/{slug}/report", h.handle(handleReportForm(h, reg)))
+		m.Handle("POST /plugins/{slug}/report", h.handle(handleReport(h, reg, mod)))
+		m.Handle("GET /plugins/{slug}/reported", h.handle(handleReported(h, reg)))
+		m.Handle("GET /moderation", h.handle(handleModeration(h, mod)))
+		m.Handle("POST /moderation/{id}/resolve", h.handle(handleResolve(mod)))
+		m.Handle("POST /my/plugins/{slug}/appeal", h.handle(handleAppeal(mod)))
+		m.Handle("GET /transparency", h.handle(handleTransparency(h, mod)))
+	}
 
 	// Accounts.
 	m.Handle("GET /signin", h.handle(h.handleSignInForm))

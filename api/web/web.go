@@ -25,6 +25,7 @@ import (
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/httperr"
 	"github.com/riposte-civic/riposte/api/mail"
+	"github.com/riposte-civic/riposte/api/moderation"
 	"github.com/riposte-civic/riposte/api/ratelimit"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/search"
@@ -64,6 +65,12 @@ type Deps struct {
 	// Notifier keeps the accounts' notification settings and turns a
 	// kind off through a List-Unsubscribe link.
 	Notifier *mail.Notifier
+	// Moderation takes abuse reports and runs the moderation desk; nil
+	// leaves the report form, the moderation desk and the transparency
+	// page out.
+	Moderation *moderation.Service
+	// ReportLimit limits reports per client address; it is the API's.
+	ReportLimit *ratelimit.Limiter
 }
 
 // Handler serves the pages. Create it with New.
