@@ -141,7 +141,10 @@ func runServe(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return serve(ctx, cfg, p, log, func(addr net.Addr) { printWelcome(stdout, cfg, addr, admin.created, admin.password) })
+	return serve(ctx, cfg, p, log, func(addr net.Addr) {
+		logs.Flush() // what start-up did is written out before the welcome that follows it
+		printWelcome(stdout, cfg, addr, admin.created, admin.password)
+	})
 }
 
 // holdDataDir creates the data directory and, when the configuration
