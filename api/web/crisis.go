@@ -22,8 +22,14 @@ type crisisBanner struct {
 	Title, TitleLang     string
 	Message, MessageLang string
 	Links                []crisis.Link
-	Numbers              []portesouvertes.Number
+	Numbers              []bannerNumber
 	Until                time.Time
+}
+
+// bannerNumber is an emergency number as the banner shows it, with the
+// number to dial (without spaces).
+type bannerNumber struct {
+	Number, Service, Tel string
 }
 
 // banner returns the banner of the crisis in force, or nil. A database
@@ -33,7 +39,10 @@ func (h *Handler) banner(ctx context.Context, lang string) *crisisBanner {
 	if !ok {
 		return nil
 	}
-	b := &crisisBanner{Links: c.Links, Numbers: crisis.Numbers(c.Region, lang), Until: c.ExpiresAt}
+	b := &crisisBanner{Links: c.Links, Until: c.ExpiresAt}
+	for _, n := range crisis.Numbers(c.Region, lang) {
+		b.Numbers = append(b.Numbers, bannerNumber{Number: n.Number, Service: n.Service, Tel: strings.ReplaceAll(n.Number, " ", "")})
+	}
 	b.Title, b.TitleLang = textIn(c.Title, lang)
 	b.Message, b.MessageLang = textIn(c.Message, lang)
 	return b
