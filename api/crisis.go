@@ -90,6 +90,7 @@ func crisisResponse(c crisis.Crisis, ok bool) CrisisResponse {
 //	@Tags			crisis
 //	@Produce		json
 //	@Success		200	{object}	CrisisResponse
+//	@Failure		500	{object}	Problem	"The database did not answer"
 //	@Router			/api/v1/crisis [get]
 func handleCrisisGet(svc *crisis.Service) handlerFunc {
 	return func(c *gin.Context) error {

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -122,31 +123,53 @@ func TestSearchCarriesTheCrisisAndRaisesEmergencyTools(t *testing.T) {
 }
 
 func testCrisisSearch(t *testing.T, e *env) {
-	{
-		e.catalogue()
-		var raw map[string]json.RawMessage
-		e.do(req{method: "GET", path: "/api/v1/search?q=summary"}).want(200).json(&raw)
-		if _, ok := raw["crisis"]; ok {
-			t.Fatal("a search answer carries a crisis when there is none")
+	_, tok := e.user("owner@example.org", auth.RoleParticipant)
+	// Without a crisis, "alerte" finds the research tool first on every
+	// answerer: in its name rather than a summary, and changed last.
+	for _, p := range []struct{ slug, name, summary, cats string }{
+		{"abris-nuit", "Abris de nuit", "Alerte aux abris ouverts", `["emergency"]`},
+		{"alerte-veille", "Alerte", "Alerte", `["research"]`},
+	} {
+		m := strings.NewReplacer(`"Tool `+p.slug+`"`, `"`+p.name+`"`, `"Summary of `+p.slug+`"`, `"`+p.summary+`"`,
+			`["research"]`, p.cats).Replace(manifest(p.slug, "1.0.0"))
+		e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: m}).want(201)
+		e.do(req{method: "POST", path: "/api/v1/plugins/" + p.slug + "/publish", token: tok}).want(200)
+	}
+	for { // without an engine, nothing is indexed and the database answers
+		n, err := e.relay.Drain(context.Background())
+		if err != nil || n == 0 {
+			break
 		}
-		first := func(query string) string {
-			r := e.search(query)
-			if len(r.Hits) == 0 {
-				t.Fatalf("%s: no hits", query)
-			}
-			return r.Hits[0].Slug
+	}
+	var raw map[string]json.RawMessage
+	e.do(req{method: "GET", path: "/api/v1/search?q=alerte"}).want(200).json(&raw)
+	if _, ok := raw["crisis"]; ok {
+		t.Fatal("a search answer carries a crisis when there is none")
+	}
+	first := func(query string) string {
+		t.Helper()
+		r := e.search(query)
+		if len(r.Hits) != 2 {
+			t.Fatalf("%s: hits %v", query, r.Hits)
 		}
-		if first("q=summary") == "abris-urgence" || first("") == "abris-urgence" {
-			t.Fatal("the emergency tool comes first without a crisis: the test shows nothing")
-		}
-		_, admin := e.user("admin@example.org", auth.RoleAdmin)
-		e.do(req{method: "PUT", path: "/api/v1/crisis", token: admin, body: crisisBody(time.Now().Add(time.Hour))}).want(200)
-		r := e.search("q=summary")
-		if r.Crisis == nil || r.Crisis.Region != "FR" || len(r.Crisis.Numbers) == 0 {
-			t.Fatalf("crisis in the search answer: %+v", r.Crisis)
-		}
-		if first("q=summary") != "abris-urgence" || first("") != "abris-urgence" {
-			t.Errorf("the emergency tool is not first during a crisis: %v", e.search("q=summary").Hits)
-		}
+		return r.Hits[0].Slug
+	}
+	if got := first("q=alerte"); got != "alerte-veille" {
+		t.Fatalf("without a crisis, %s comes first", got)
+	}
+	_, admin := e.user("admin@example.org", auth.RoleAdmin)
+	e.do(req{method: "PUT", path: "/api/v1/crisis", token: admin, body: crisisBody(time.Now().Add(time.Hour))}).want(200)
+	r := e.search("q=alerte")
+	if r.Crisis == nil || r.Crisis.Region != "FR" || len(r.Crisis.Numbers) == 0 {
+		t.Fatalf("crisis in the search answer: %+v", r.Crisis)
+	}
+	if got := first("q=alerte"); got != "abris-nuit" {
+		t.Errorf("during a crisis, %s comes first", got)
+	}
+	if got := first(""); got != "abris-nuit" {
+		t.Errorf("during a crisis, with no text, %s comes first", got)
+	}
+	if got := first("q=alerte&sort=name"); got != "abris-nuit" { // A before A-l: the order asked for
+		t.Errorf("by name, %s comes first", got)
 	}
 }

@@ -578,6 +578,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/api.CrisisResponse"
                         }
+                    },
+                    "500": {
+                        "description": "The database did not answer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
                     }
                 }
             },
