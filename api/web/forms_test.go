@@ -71,6 +71,9 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		as[role] = e.browser()
 		as[role].signIn(email)
 	}
+	e.user("admin@example.org", auth.RoleAdmin)
+	as["admin"] = e.browser()
+	as["admin"].signIn("admin@example.org")
 	mine := e.queued(f.j1)
 	cases := []struct {
 		route, who, path string
@@ -114,6 +117,7 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		{"/account/email", "visitor", "/account/email", url.Values{"email_password": {"wrong"}, "email": {"new@example.org"}}},
 		{"/account/verify", "team", "/account/verify", url.Values{}},
 		{"/account/verify", "visitor", "/account/verify", url.Values{}},
+		{"/admin/crisis", "admin", "/admin/crisis", url.Values{"title_en": {""}, "hours": {"0"}}},
 	}
 	src, err := os.ReadFile("routes.go")
 	if err != nil {
