@@ -26,14 +26,17 @@ const CacheTTL = 5 * time.Second
 
 // Bounds of a crisis.
 const (
-	MaxDuration   = 7 * 24 * time.Hour // from now to expires_at
-	MaxTitle      = 120                // characters, per language
-	MaxMessage    = 1000               // characters, per language
-	MaxLinks      = 5
-	MaxLinkLabel  = 80   // characters
-	MaxLinkURL    = 2048 // bytes
-	EmergencyTool = "emergency"
+	MaxDuration  = 7 * 24 * time.Hour // from now to expires_at
+	MaxTitle     = 120                // characters, per language
+	MaxMessage   = 1000               // characters, per language
+	MaxLinks     = 5
+	MaxLinkLabel = 80   // characters
+	MaxLinkURL   = 2048 // bytes
 )
+
+// EmergencyTool is the category of the tools that searches and the
+// catalogue put first while a crisis is in force.
+const EmergencyTool = "emergency"
 
 // Languages are the languages a crisis's title and message may be given
 // in, the pages' languages.

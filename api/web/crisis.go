@@ -96,13 +96,16 @@ type crisisForm struct {
 
 // crisisFields are the form's controls that a problem of a crisis field
 // (such as "links[2].url") points to, and the message saying what is
-// wrong, by the field's first part.
-var crisisFields = map[string]struct{ id, key string }{
-	"title":      {"title_fr", "crisis.problem.title"},
-	"message":    {"message_fr", "crisis.problem.message"},
-	"region":     {"region", "crisis.problem.region"},
-	"links":      {"links", "crisis.problem.links"},
-	"expires_at": {"hours", "crisis.problem.hours"},
+// wrong with the limit it names, by the field's first part.
+var crisisFields = map[string]struct {
+	id, key string
+	bound   int // the limit the message names, or 0
+}{
+	"title":      {"title_fr", "crisis.problem.title", crisis.MaxTitle},
+	"message":    {"message_fr", "crisis.problem.message", crisis.MaxMessage},
+	"region":     {"region", "crisis.problem.region", 0},
+	"links":      {"links", "crisis.problem.links", crisis.MaxLinks},
+	"expires_at": {"hours", "crisis.problem.hours", int(crisis.MaxDuration / time.Hour)},
 }
 
 // handleCrisisPage shows the crisis page to administrators.
@@ -192,10 +195,9 @@ func (d *crisisForm) refused(l *locale, v valid.Errors) {
 		if !ok || d.Fields[f.id] != "" {
 			continue
 		}
-		if name == "links" {
-			d.Fields[f.id] = l.T(f.key, crisis.MaxLinks)
-		} else {
-			d.Fields[f.id] = l.T(f.key)
+		d.Fields[f.id] = l.T(f.key)
+		if f.bound > 0 {
+			d.Fields[f.id] = l.T(f.key, l.Int(f.bound))
 		}
 		d.Problems = append(d.Problems, problemLink{ID: f.id, Label: l.T("crisis.label." + name), Text: d.Fields[f.id]})
 	}
