@@ -104,7 +104,7 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.GET("/judging/queue", readScope, s.h(handleQueue(hk)))
 
 	// Search.
-	v1.GET("/search", s.perAddress(s.deps.SearchLimit), s.h(handleSearch(s.deps.Search)))
+	v1.GET("/search", s.perAddress(s.deps.SearchLimit), s.h(handleSearch(s.deps.Search, s.deps.Crisis)))
 	v1.POST("/admin/reindex", signedIn, admin, s.h(handleReindex(s.deps.Search)))
 
 	// Moderation.
@@ -114,6 +114,9 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.POST("/reports/:id/resolve", signedIn, moderator, s.h(handleReportResolve(mod)))
 	v1.POST("/reports/:id/appeal", signedIn, s.h(handleReportAppeal(mod)))
 	v1.GET("/transparency", s.h(handleTransparency(mod)))
+	// Crisis mode.
+	v1.GET("/crisis", s.h(handleCrisisGet(s.deps.Crisis)))
+	v1.PUT("/crisis", signedIn, admin, s.h(handleCrisisPut(s.deps.Crisis)))
 
 	// Administration.
 	v1.GET("/users", readScope, organizer, s.h(handleUserList(st)))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/riposte-civic/riposte/api/crisis"
 	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
 )
@@ -45,12 +46,13 @@ type SearchResponse struct {
 	Offset           int                       `json:"offset" example:"0"`
 	ProcessingTimeMS int64                     `json:"processing_time_ms" example:"3"`
 	Engine           string                    `json:"engine" example:"meilisearch" enums:"meilisearch,embedded,database"`
+	Crisis           *CrisisResponse           `json:"crisis,omitempty"` // the crisis in force, when there is one
 }
 
 // handleSearch finds published plugins.
 //
 //	@Summary		Search plugins
-//	@Description	Typo-tolerant, faceted search of published plugins in French, English and Arabic. Words with 5–8 letters tolerate one typo, 9 or more two; the last word also matches as a prefix; documents with every word come first, then fewer. Filters may repeat (category=a&category=b): values of one field are OR-ed, fields are AND-ed. facets counts, for each facet field, the values of the plugins matching the text and every filter except that field's own: the count of a value is the total of the same search with that field's filter replaced by that value alone, so ticking a second value of a field adds at most its count to total (less the plugins having both); facets of fields without a filter count the hits. total and hits obey every filter. The text is never read as a query language. engine says who answered: database means the search engine is unreachable and the answer is plain matching on name, summary and tags.
+//	@Description	Typo-tolerant, faceted search of published plugins in French, English and Arabic. Words with 5–8 letters tolerate one typo, 9 or more two; the last word also matches as a prefix; documents with every word come first, then fewer. Filters may repeat (category=a&category=b): values of one field are OR-ed, fields are AND-ed. facets counts, for each facet field, the values of the plugins matching the text and every filter except that field's own: the count of a value is the total of the same search with that field's filter replaced by that value alone, so ticking a second value of a field adds at most its count to total (less the plugins having both); facets of fields without a filter count the hits. total and hits obey every filter. The text is never read as a query language. engine says who answered: database means the search engine is unreachable and the answer is plain matching on name, summary and tags. While a crisis is in force, crisis carries it and, in relevance order, emergency tools rank first among the plugins matching as many words with as few typos (with no text, they come first).
 //	@Tags			search
 //	@Produce		json
 //	@Param			q			query		string		false	"What to look for (at most 512 bytes)"
@@ -68,17 +70,28 @@ type SearchResponse struct {
 //	@Failure		400			{object}	Problem	"Query too long, unknown sort, too many filter values, or invalid pagination"
 //	@Failure		429			{object}	Problem	"Too many searches from this address (RIPOSTE_SEARCH_RATE a minute, shared with the catalogue page); see Retry-After"
 //	@Router			/api/v1/search [get]
-func handleSearch(svc *search.Service) handlerFunc {
+func handleSearch(svc *search.Service, cr *crisis.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		q, err := searchQuery(c)
 		if err != nil {
 			return err
 		}
+		// A database that cannot answer leaves the search, which the engine
+		// may still answer, without its crisis; GET /crisis reports it.
+		cur, inForce, _ := cr.Current(c.Request.Context())
+		if inForce {
+			q.PreferCategory = crisis.EmergencyTool
+		}
 		res, engine, err := svc.Search(c.Request.Context(), q)
 		if err != nil {
 			return err
 		}
-		return writeJSON(c, http.StatusOK, searchResponse(res, engine, q))
+		out := searchResponse(res, engine, q)
+		if inForce {
+			cc := crisisResponse(cur, true)
+			out.Crisis = &cc
+		}
+		return writeJSON(c, http.StatusOK, out)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/crisis"
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/mail"
 	"github.com/riposte-civic/riposte/api/moderation"
@@ -44,6 +45,7 @@ type Deps struct {
 	Metrics    *prometheus.Registry
 	Notifier   *mail.Notifier // notification settings
 	Moderation *moderation.Service
+	Crisis     *crisis.Service
 
 	TrustedProxies []string // CIDRs or addresses whose X-Forwarded-For is believed
 	CORSOrigins    []string // origins allowed to call the API from a browser; "*" for any
@@ -78,8 +80,8 @@ type Server struct {
 // New builds the server and its routes.
 func New(d Deps) (*Server, error) {
 	if d.Logger == nil || d.Store == nil || d.Auth == nil || d.Registry == nil || d.Search == nil || d.Hackathons == nil ||
-		d.Metrics == nil || d.Moderation == nil {
-		return nil, fmt.Errorf("api: Logger, Store, Auth, Registry, Search, Hackathons, Moderation and Metrics are required")
+		d.Metrics == nil || d.Moderation == nil || d.Crisis == nil {
+		return nil, fmt.Errorf("api: Logger, Store, Auth, Registry, Search, Hackathons, Moderation, Crisis and Metrics are required")
 	}
 	if d.MaxBody <= 0 {
 		d.MaxBody = DefaultMaxBody

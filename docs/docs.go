@@ -562,6 +562,99 @@ const docTemplate = `{
                 ]
             }
         },
+        "/api/v1/crisis": {
+            "get": {
+                "description": "The crisis an administrator declared, with its region's emergency numbers (from the portes-ouvertes plugin), or {\"active\": false} when there is none or it expired. Each process reads it again at most every 5 seconds.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "crisis"
+                ],
+                "summary": "Read the crisis in force",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.CrisisResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "The database did not answer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "description": "While a crisis is active, every page shows its banner (role=\"alert\") with the message, the links and the region's emergency numbers; the catalogue lists emergency tools first and searches rank them higher; the search answer carries the crisis. It ends by itself at expires_at, at most 7 days from now; declare it again to renew it. active: false ends it at once. Every replica shows the change within 5 seconds. Recorded in the audit log (crisis.set, crisis.end). Administrators only.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "crisis"
+                ],
+                "summary": "Declare, renew or end a crisis",
+                "parameters": [
+                    {
+                        "description": "The crisis",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.CrisisRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.CrisisResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an administrator",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid fields: expires_at missing, past or beyond 7 days; unknown region; title or message missing or too long; links not https or too many",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
         "/api/v1/hackathons": {
             "get": {
                 "produces": [
@@ -3815,7 +3908,7 @@ const docTemplate = `{
         },
         "/api/v1/search": {
             "get": {
-                "description": "Typo-tolerant, faceted search of published plugins in French, English and Arabic. Words with 5–8 letters tolerate one typo, 9 or more two; the last word also matches as a prefix; documents with every word come first, then fewer. Filters may repeat (category=a\u0026category=b): values of one field are OR-ed, fields are AND-ed. facets counts, for each facet field, the values of the plugins matching the text and every filter except that field's own: the count of a value is the total of the same search with that field's filter replaced by that value alone, so ticking a second value of a field adds at most its count to total (less the plugins having both); facets of fields without a filter count the hits. total and hits obey every filter. The text is never read as a query language. engine says who answered: database means the search engine is unreachable and the answer is plain matching on name, summary and tags.",
+                "description": "Typo-tolerant, faceted search of published plugins in French, English and Arabic. Words with 5–8 letters tolerate one typo, 9 or more two; the last word also matches as a prefix; documents with every word come first, then fewer. Filters may repeat (category=a\u0026category=b): values of one field are OR-ed, fields are AND-ed. facets counts, for each facet field, the values of the plugins matching the text and every filter except that field's own: the count of a value is the total of the same search with that field's filter replaced by that value alone, so ticking a second value of a field adds at most its count to total (less the plugins having both); facets of fields without a filter count the hits. total and hits obey every filter. The text is never read as a query language. engine says who answered: database means the search engine is unreachable and the answer is plain matching on name, summary and tags. While a crisis is in force, crisis carries it and, in relevance order, emergency tools rank first among the plugins matching as many words with as few typos (with no text, they come first).",
                 "produces": [
                     "application/json"
                 ],
@@ -4559,6 +4652,120 @@ const docTemplate = `{
                 },
                 "since": {
                     "type": "string"
+                }
+            }
+        },
+        "api.CrisisLink": {
+            "type": "object",
+            "properties": {
+                "label": {
+                    "type": "string",
+                    "example": "Préfecture de police"
+                },
+                "url": {
+                    "type": "string",
+                    "example": "https://www.prefecturedepolice.interieur.gouv.fr"
+                }
+            }
+        },
+        "api.CrisisNumber": {
+            "type": "object",
+            "properties": {
+                "number": {
+                    "type": "string",
+                    "example": "112"
+                },
+                "service": {
+                    "$ref": "#/definitions/api.CrisisText"
+                }
+            }
+        },
+        "api.CrisisRequest": {
+            "type": "object",
+            "properties": {
+                "active": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "expires_at": {
+                    "description": "required when active: in the future, at most 7 days from now",
+                    "type": "string"
+                },
+                "links": {
+                    "description": "at most 5, https",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.CrisisLink"
+                    }
+                },
+                "message": {
+                    "description": "at most 1,000 characters per language",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/api.CrisisText"
+                        }
+                    ]
+                },
+                "region": {
+                    "description": "a country code that portes-ouvertes knows",
+                    "type": "string",
+                    "example": "FR"
+                },
+                "title": {
+                    "description": "at most 120 characters per language",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/api.CrisisText"
+                        }
+                    ]
+                }
+            }
+        },
+        "api.CrisisResponse": {
+            "type": "object",
+            "properties": {
+                "active": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "expires_at": {
+                    "type": "string"
+                },
+                "links": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.CrisisLink"
+                    }
+                },
+                "message": {
+                    "$ref": "#/definitions/api.CrisisText"
+                },
+                "numbers": {
+                    "description": "the region's emergency numbers",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.CrisisNumber"
+                    }
+                },
+                "region": {
+                    "type": "string",
+                    "example": "FR"
+                },
+                "title": {
+                    "$ref": "#/definitions/api.CrisisText"
+                }
+            }
+        },
+        "api.CrisisText": {
+            "type": "object",
+            "properties": {
+                "en": {
+                    "type": "string",
+                    "example": "Attack under way in Paris: stay indoors."
+                },
+                "fr": {
+                    "type": "string",
+                    "example": "Attaque en cours dans Paris : restez à l'abri."
                 }
             }
         },
@@ -5772,6 +5979,14 @@ const docTemplate = `{
         "api.SearchResponse": {
             "type": "object",
             "properties": {
+                "crisis": {
+                    "description": "the crisis in force, when there is one",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/api.CrisisResponse"
+                        }
+                    ]
+                },
                 "engine": {
                     "type": "string",
                     "enum": [

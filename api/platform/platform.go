@@ -16,6 +16,7 @@ import (
 
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/crisis"
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/mail"
 	"github.com/riposte-civic/riposte/api/moderation"
@@ -94,6 +95,7 @@ type Platform struct {
 	WASM       *wasm.Host // runs wasm plugins and checks uploaded modules
 	Hackathons *hackathons.Service
 	Moderation *moderation.Service
+	Crisis     *crisis.Service
 	Pages      *web.Handler
 	Server     *api.Server // the API and, outside /api/, the pages
 	Metrics    *prometheus.Registry
@@ -115,6 +117,7 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 	background, stop := context.WithCancel(context.WithoutCancel(ctx))
 	p := &Platform{Store: o.Store, Metrics: newMetrics(), now: o.Now, stop: stop,
 		Auth: auth.NewService(o.Store, o.Hasher, tokens, o.AuthLimits, nil), Hackathons: hackathons.New(o.Store, o.Now),
+		Crisis: crisis.New(o.Store, o.Now),
 		Search: search.NewService(background, o.Engine, o.Store, o.Logger), Relay: search.NewRelay(o.Store, o.Engine, o.Logger)}
 	p.Auth.SetLogger(o.Logger)
 	if p.Mail, err = mail.NewComposer(o.Issuer); err != nil {
@@ -159,13 +162,13 @@ func (p *Platform) wire(ctx context.Context, o Options) (err error) {
 	p.Pages, err = web.New(web.Deps{Logger: o.Logger, Auth: p.Auth, Registry: p.Registry, Search: p.Search,
 		Hackathons: p.Hackathons, Users: o.Store, SecureCookies: o.Production, Now: o.Now, SearchLimit: searchLimit,
 		Operator: o.Operator, Contact: o.Contact, ModuleErrorsLogged: !o.Production,
-		DevMail: devMail(o), Notifier: p.Notifier, Moderation: p.Moderation, ReportLimit: reportLimit})
+		DevMail: devMail(o), Notifier: p.Notifier, Moderation: p.Moderation, ReportLimit: reportLimit, Crisis: p.Crisis})
 	if err != nil {
 		return err
 	}
 	p.Server, err = api.New(api.Deps{Logger: o.Logger, Store: o.Store, Auth: p.Auth, Metrics: p.Metrics,
 		Registry: p.Registry, Search: p.Search, Hackathons: p.Hackathons, SearchLimit: searchLimit, Notifier: p.Notifier,
-		Moderation: p.Moderation, ReportLimit: reportLimit,
+		Moderation: p.Moderation, ReportLimit: reportLimit, Crisis: p.Crisis,
 		TrustedProxies: o.TrustedProxies, CORSOrigins: o.CORSOrigins, Production: o.Production, Web: p.Pages,
 		MaxModule: o.MaxModuleBytes})
 	return err

@@ -16,8 +16,9 @@ import (
 // How the embedded engine reads a query, like Meilisearch: at most
 // maxWords words, each matched with a typo budget by length, the last one
 // also as a prefix; documents must match the first word, and rank by how
-// many of the words they match in order, then by typos, then by BM25
-// relevance weighted by field, then by trust.
+// many of the words they match in order, then by typos, then by the
+// query's preferred category, then by BM25 relevance weighted by field and
+// raised by trust (TrustBoost), then by trust.
 
 // textField is a searchable field: its folded and its stemmed index
 // fields, and its weight.
@@ -600,7 +601,8 @@ func (r *termReaders) dict(v *view, field, seg int) (segment.TermDictionary, err
 type ranked struct {
 	doc          uint32
 	words, typos int
-	score        float64
+	preferred    bool    // in the query's PreferCategory
+	score        float64 // text score raised by trust (TrustBoost)
 	e            *entry
 }
 
@@ -621,6 +623,9 @@ func before(o Sort, a, b *ranked) bool {
 		}
 		if a.typos != b.typos {
 			return a.typos < b.typos
+		}
+		if a.preferred != b.preferred {
+			return a.preferred
 		}
 		if a.score != b.score {
 			return a.score > b.score
@@ -833,8 +838,9 @@ func collect(v *view, sc *scratch, q Query, words int) (Result, []ranked) {
 			if p.words == 0 || order != Relevance && p.words < words {
 				continue
 			}
-			p.score = sc.scores[d]
+			p.score = sc.scores[d] * (1 + TrustBoost*float64(p.e.doc.Trust))
 		}
+		p.preferred = order == Relevance && q.PreferCategory != "" && slices.Contains(p.e.doc.Categories, q.PreferCategory)
 		vals := v.facetVals[v.facetStart[d]:v.facetStart[d+1]]
 		if fs.n > 0 {
 			switch failed, fails := fs.fails(&p.e.doc); {

@@ -21,6 +21,8 @@ import (
 	gojson "github.com/goccy/go-json"
 	"github.com/meilisearch/meilisearch-go"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/riposte-civic/riposte/plugins"
 )
 
 // Meili is the Meilisearch engine. Its settings are kept here, as code,
@@ -130,10 +132,13 @@ func meiliSettings() *meilisearch.Settings {
 		// copies are needed.
 		SearchableAttributes: searchable,
 		FilterableAttributes: filterable,
-		SortableAttributes:   []string{"name_sort", "updated_ts"},
-		// Trust breaks ties of relevance; "sort" stays before it so that an
-		// explicit order is not overridden by trust.
-		RankingRules: []string{"words", "typo", "proximity", "attribute", "sort", "exactness", "trust:desc"},
+		SortableAttributes:   []string{"name_sort", "updated_ts", "in_category"},
+		// "sort" comes right after words and typo: an explicit order, or a
+		// query's preferred category, ranks within the documents matching
+		// as many words with as few typos, as on the embedded engine. Trust
+		// raises a result within its band of relevance (see TrustBoost):
+		// after the rules that tell a much better match, before exactness.
+		RankingRules: []string{"words", "typo", "sort", "proximity", "attribute", "trust:desc", "exactness"},
 		// Sent as a whole: the client sends zero values as they are.
 		TypoTolerance: &meilisearch.TypoTolerance{
 			Enabled:             true,
@@ -238,6 +243,9 @@ type meiliDoc struct {
 	Document
 	NameSort  string `json:"name_sort"`
 	UpdatedTS int64  `json:"updated_ts"`
+	// InCategory holds 1 under each of the document's categories, so that
+	// a search can sort by one of them (Query.PreferCategory).
+	InCategory map[string]int `json:"in_category"`
 }
 
 // meiliAttributes are the attributes a hit carries back: what a result
@@ -258,7 +266,11 @@ func toMeili(d Document) meiliDoc {
 		fieldSpecs[i].rewrite(&d, Clean)
 	}
 	d.UpdatedAt = d.UpdatedAt.UTC()
-	return meiliDoc{Document: d, NameSort: SortKey(d.Name), UpdatedTS: d.UpdatedAt.Unix()}
+	in := make(map[string]int, len(d.Categories))
+	for _, c := range d.Categories {
+		in[c] = 1
+	}
+	return meiliDoc{Document: d, NameSort: SortKey(d.Name), UpdatedTS: d.UpdatedAt.Unix(), InCategory: in}
 }
 
 // meiliAnswer is Meilisearch's answer to one search.
@@ -437,6 +449,10 @@ func meiliRequest(q Query) *meilisearch.SearchRequest {
 		req.Sort = []string{"updated_ts:desc"}
 	case ByName:
 		req.Sort = []string{"name_sort:asc"}
+	default:
+		if slices.Contains(plugins.Categories(), q.PreferCategory) { // a known name, never raw text
+			req.Sort = []string{"in_category." + q.PreferCategory + ":desc"}
+		}
 	}
 	return req
 }

@@ -28,7 +28,7 @@ type Document struct {
 	Runtime     string    `json:"runtime"`
 	Hackathons  []string  `json:"hackathons"`
 	Badges      []string  `json:"badges"`
-	Trust       int       `json:"trust"` // 0, or 1 when accepted, 2 when awarded: ranks after relevance
+	Trust       int       `json:"trust"` // 0, or 1 when accepted, 2 when awarded; higher raises a result within its band of relevance
 	UpdatedAt   time.Time `json:"updated_at"`
 	Revision    int64     `json:"revision"` // the plugin's revision when indexed, for drift checks
 }
@@ -36,7 +36,8 @@ type Document struct {
 // Sort orders results.
 type Sort string
 
-// The orders: by relevance (then trust), by most recent change, by name.
+// The orders: by relevance (trust raising a result within its band of
+// relevance, see TrustBoost), by most recent change, by name.
 const (
 	Relevance Sort = "relevance"
 	Newest    Sort = "newest"
@@ -52,7 +53,23 @@ type Query struct {
 	Sort    Sort
 	Limit   int
 	Offset  int
+	// PreferCategory, when it names a category (plugins.Categories),
+	// ranks the documents of that category first among those matching as
+	// many of the words with as few typos, when sorting by relevance; with
+	// no text, they come first. Crisis mode prefers "emergency".
+	PreferCategory string
 }
+
+// TrustBoost is how much each level of Document.Trust raises a result
+// within its band of relevance. The embedded engine multiplies a
+// document's text score by 1 + TrustBoost×Trust (an awarded plugin's by
+// 1.5), so that among documents matching the same words with the same
+// typos, a more trusted one comes first unless another matches much
+// better (in a more important field: name > tags > summary >
+// description, each weighing twice the next). Meilisearch reaches the same
+// order with trust as a ranking rule after words, typo, proximity and
+// attribute, before exactness.
+const TrustBoost = 0.25
 
 // Highlight holds a hit's name and summary as HTML: the text escaped, with
 // <em>…</em> around the words that matched.

@@ -135,7 +135,7 @@ func (s *Service) plain(ctx context.Context, q Query) (Result, error) {
 		sort = string(Relevance)
 	}
 	pr, err := s.store.SearchPlain(ctx, store.PlainSearch{Words: words, Synonyms: synonyms, Filters: filters, Sort: sort,
-		Limit: q.Limit, Offset: q.Offset, Facets: facets})
+		Limit: q.Limit, Offset: q.Offset, Facets: facets, PreferCategory: q.PreferCategory})
 	if err != nil {
 		return Result{}, fmt.Errorf("search the database: %w", err)
 	}

@@ -142,6 +142,9 @@ type PlainSearch struct {
 	Limit   int
 	Offset  int
 	Facets  []string // facet fields to count
+	// PreferCategory, when set and sorting by relevance, lists the
+	// plugins of that category first.
+	PreferCategory string
 
 	// Synonyms holds, for words that have some, the other terms that
 	// match in their place.
@@ -170,11 +173,17 @@ func (s *Store) SearchPlain(ctx context.Context, q PlainSearch) (PlainResult, er
 		"newest": `p.updated_at DESC, p.id DESC`,
 		"name":   `LOWER(p.name), p.id`,
 	}[q.Sort]
+	listArgs := slices.Clip(args)
 	if order == "" {
 		order = `p.trust DESC, p.updated_at DESC, p.id DESC`
+		if q.PreferCategory != "" {
+			listArgs = append(listArgs, q.PreferCategory)
+			order = fmt.Sprintf(`CASE WHEN EXISTS (SELECT 1 FROM plugin_facets f WHERE f.plugin_id = p.id
+				AND f.field = 'category' AND f.value = $%d) THEN 0 ELSE 1 END, `, len(listArgs)) + order
+		}
 	}
-	n := len(args)
-	list, err := s.sources(ctx, where+` ORDER BY `+order+fmt.Sprintf(` LIMIT $%d OFFSET $%d`, n+1, n+2), append(args, q.Limit, q.Offset)...)
+	n := len(listArgs)
+	list, err := s.sources(ctx, where+` ORDER BY `+order+fmt.Sprintf(` LIMIT $%d OFFSET $%d`, n+1, n+2), append(listArgs, q.Limit, q.Offset)...)
 	if err != nil {
 		return res, err
 	}

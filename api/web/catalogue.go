@@ -68,6 +68,7 @@ func handleCatalogue(h *Handler, svc *search.Service, editions *hackathons.Servi
 			return errPage(http.StatusTooManyRequests, "error.searchrate")
 		}
 		q, page, invalid := catalogueQuery(r.URL.Query())
+		q.PreferCategory = h.preferredCategory(r.Context())
 		res, engine, err := svc.Search(r.Context(), q)
 		if err != nil {
 			return err

@@ -73,6 +73,9 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 	}
 	as["mod"] = e.browser()
 	as["mod"].signIn(e.user("mod@example.org", auth.RoleModerator).Email)
+	e.user("admin@example.org", auth.RoleAdmin)
+	as["admin"] = e.browser()
+	as["admin"].signIn("admin@example.org")
 	mine := e.queued(f.j1)
 	cases := []struct {
 		route, who, path string
@@ -120,6 +123,7 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		{"/plugins/{slug}/report", "visitor", "/plugins/alpha/report", url.Values{"reason": {"other"}, "details": {"Broken links"}}},
 		{"/moderation/{id}/resolve", "mod", "/moderation/1/resolve", url.Values{"action": {"erase"}}},
 		{"/my/plugins/{slug}/appeal", "team", "/my/plugins/alpha/appeal", url.Values{"report": {"1"}, "message": {"Please"}}},
+		{"/admin/crisis", "admin", "/admin/crisis", url.Values{"title_en": {""}, "hours": {"0"}}},
 	}
 	src, err := os.ReadFile("routes.go")
 	if err != nil {

@@ -92,7 +92,7 @@ type pages struct {
 var pageNames = []string{"error", "catalogue", "plugin", "signin", "signup", "hackathons", "hackathon",
 	"judge", "review", "organize", "edition-admin", "edition-results", "edition-form", "publish", "mine", "manifest", "myplugin",
 	"about", "newplugin", "devmail", "forgot", "reset", "account", "verify", "unsubscribe",
-	"report", "reported", "moderation", "transparency"}
+	"report", "reported", "moderation", "transparency", "crisis"}
 
 func loadPages(as *assets) (*pages, error) {
 	funcs := template.FuncMap{
@@ -152,6 +152,8 @@ type view struct {
 	Path   string // the page's address, for the language switch and "Sign in" (see pagePath)
 	Notice string // a translated confirmation after a form, or ""
 	Data   any
+	// Crisis is the banner of the crisis in force, or nil.
+	Crisis *crisisBanner
 	// ModuleErrorsLogged says that sandboxed tools' error output goes to
 	// the server's log (development), which a plugin page must not hide.
 	ModuleErrorsLogged bool
@@ -187,7 +189,8 @@ var notices = map[string]bool{
 	"reset": true, "password": true, "verified": true,
 	"notifications": true,
 	"verifysent":    true, "emailsent": true,
-	"language": true,
+	"language":  true,
+	"crisisset": true, "crisisended": true,
 }
 
 // pagePath is the address the language switch and "Sign in" lead back to:
@@ -219,6 +222,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, pag
 		panic("web: no page " + page)
 	}
 	v := view{L: localeFrom(r.Context()), Title: title, Path: h.pagePath(r), Data: data, ModuleErrorsLogged: h.deps.ModuleErrorsLogged}
+	v.Crisis = h.banner(r.Context(), v.L.Code)
 	if u, ok := caller(r); ok {
 		v.User = &u
 		v.judges = sync.OnceValue(func() bool { return h.judging(r.Context(), u) })

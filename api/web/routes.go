@@ -78,6 +78,10 @@ func (h *Handler) routes() {
 	m.Handle("GET /organize/{slug}/publish", h.handle(handlePublishCheck(h, hk)))
 	m.Handle("POST /organize/{slug}/publish", h.handle(handlePublish(h, hk)))
 
+	// Crisis mode.
+	m.Handle("GET /admin/crisis", h.handle(handleCrisisPage(h)))
+	m.Handle("POST /admin/crisis", h.handle(handleCrisisSave(h)))
+
 	// Participant space.
 	m.Handle("GET /my/plugins", h.handle(handleMine(h, reg)))
 	m.Handle("GET /my/new", h.handle(handleNewPluginForm(h)))

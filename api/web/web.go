@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/crisis"
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/httperr"
 	"github.com/riposte-civic/riposte/api/mail"
@@ -71,6 +72,9 @@ type Deps struct {
 	Moderation *moderation.Service
 	// ReportLimit limits reports per client address; it is the API's.
 	ReportLimit *ratelimit.Limiter
+	// Crisis is the crisis whose banner every page shows while it is in
+	// force, and which puts emergency tools first in the catalogue.
+	Crisis *crisis.Service
 }
 
 // Handler serves the pages. Create it with New.

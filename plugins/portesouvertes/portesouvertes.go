@@ -8,6 +8,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -21,7 +23,33 @@ var manifestYAML []byte
 //go:embed data.yaml
 var dataYAML []byte
 
-func init() { plugins.Register(New()) }
+// builtin is the plugin as registered, whose data Emergency reads.
+var builtin = New()
+
+func init() { plugins.Register(builtin) }
+
+// Known reports whether the dataset holds a country, by its ISO 3166-1
+// alpha-2 code ("FR").
+func Known(code string) bool {
+	_, ok := builtin.data.Countries[code]
+	return ok
+}
+
+// Countries lists the codes of the countries the dataset holds, sorted.
+func Countries() []string {
+	return slices.Sorted(maps.Keys(builtin.data.Countries))
+}
+
+// Emergency returns what the plugin answers for a country in a language
+// (fr, en or ar): its emergency numbers, official accounts and advice. It
+// reports false for a country the dataset does not hold.
+func Emergency(code, lang string) (Answer, bool) {
+	c, ok := builtin.data.Countries[code]
+	if !ok {
+		return Answer{}, false
+	}
+	return builtin.answer(code, lang, c), true
+}
 
 type text map[string]string // language → text
 

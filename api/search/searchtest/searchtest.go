@@ -22,6 +22,8 @@ func Run(t *testing.T, open Open) {
 	t.Run("prefix on the last word", func(t *testing.T) { testPrefix(t, loaded(t, open)) })
 	t.Run("all words, then relaxed", func(t *testing.T) { testRelaxed(t, loaded(t, open)) })
 	t.Run("ranking", func(t *testing.T) { testRanking(t, loaded(t, open)) })
+	t.Run("trust within relevance", func(t *testing.T) { testTrust(t, open) })
+	t.Run("preferred category", func(t *testing.T) { testPreferCategory(t, open) })
 	t.Run("french", func(t *testing.T) { testFrench(t, loaded(t, open)) })
 	t.Run("arabic", func(t *testing.T) { testArabic(t, loaded(t, open)) })
 	t.Run("filters", func(t *testing.T) { testFilters(t, loaded(t, open)) })
@@ -137,7 +139,8 @@ func testRanking(t *testing.T, e search.Engine) {
 	before(t, r, "xss-name", "counter-speech-kit")
 	r = find(t, e, search.Query{Text: "detection"})
 	before(t, r, "bots-detection", "propaganda-detector") // name before tag
-	// Trust (accepted, awarded) counts after relevance.
+	// Trust (accepted, awarded) raises a result within its band of
+	// relevance (see testTrust).
 	r = find(t, e, search.Query{Text: "alert relay"})
 	before(t, r, "alert-relay-b", "alert-relay-a")
 }
