@@ -111,6 +111,7 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 		Auth: auth.NewService(o.Store, o.Hasher, tokens, o.AuthLimits, nil), Hackathons: hackathons.New(o.Store, o.Now),
 		Search: search.NewService(background, o.Engine, o.Store, o.Logger), Relay: search.NewRelay(o.Store, o.Engine, o.Logger)}
 	p.Auth.SetLogger(o.Logger)
+	p.Auth.CacheSessions(auth.SessionMaxAge, o.Now)
 	if p.Mail, err = mail.NewComposer(o.Issuer); err != nil {
 		p.Close()
 		return nil, err
