@@ -31,7 +31,7 @@ const DefaultMaxModule = 16 << 20
 // modulesRoute is the route of module uploads, whose bodies are modules.
 const modulesRoute = "/api/v1/modules"
 
-// Deps is what the server needs; every field but the last seven is
+// Deps is what the server needs; every field but the last nine is
 // required.
 type Deps struct {
 	Logger     *slog.Logger
@@ -55,6 +55,13 @@ type Deps struct {
 	// Web answers the paths outside /api/ that no route above does: the
 	// pages for people (api/web). Nil leaves them to 404 problems.
 	Web http.Handler
+	// DocTTL is how long the server serves a kept public representation
+	// without reading the database (see DefaultDocTTL, its default); a
+	// negative value keeps none.
+	DocTTL time.Duration
+	// Now is the clock of the kept representations' age; nil means
+	// time.Now.
+	Now func() time.Time
 }
 
 // Server answers HTTP requests. Create it with New.
@@ -64,6 +71,7 @@ type Server struct {
 	engine   *gin.Engine
 	metrics  *httpMetrics
 	ids      *requestIDs
+	docs     *docCache // public representations of plugins
 	draining atomic.Bool
 	// bodyLimits are the routes whose bodies may be larger than MaxBody,
 	// by route template, with their own limit.
@@ -81,6 +89,12 @@ func New(d Deps) (*Server, error) {
 	if d.MaxModule <= 0 {
 		d.MaxModule = DefaultMaxModule
 	}
+	if d.DocTTL == 0 {
+		d.DocTTL = DefaultDocTTL
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
@@ -95,7 +109,8 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{deps: d, log: d.Logger, engine: e, metrics: m, ids: newRequestIDs(),
-		bodyLimits: map[string]int64{modulesRoute: d.MaxModule}}
+		bodyLimits: map[string]int64{modulesRoute: d.MaxModule}, docs: newDocCache(d.DocTTL, d.Now)}
+	d.Store.OnPluginsChanged(s.docs.invalidate)
 	s.routes(e)
 	return s, nil
 }

@@ -156,7 +156,7 @@ func (p *Platform) wire(ctx context.Context, o Options) (err error) {
 	p.Server, err = api.New(api.Deps{Logger: o.Logger, Store: o.Store, Auth: p.Auth, Metrics: p.Metrics,
 		Registry: p.Registry, Search: p.Search, Hackathons: p.Hackathons, SearchLimit: searchLimit, Notifier: p.Notifier,
 		TrustedProxies: o.TrustedProxies, CORSOrigins: o.CORSOrigins, Production: o.Production, Web: p.Pages,
-		MaxModule: o.MaxModuleBytes})
+		MaxModule: o.MaxModuleBytes, Now: o.Now})
 	return err
 }
 
