@@ -1,11 +1,13 @@
 package api
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -23,14 +25,19 @@ import (
 // neither the database nor the JSON encoder. A commit that changes a
 // plugin — every change that feeds the search outbox, and yanks — drops
 // the plugin's entries at once in the process that made it (see
-// store.OnPluginsChanged); other replicas serve an entry for at most
-// DefaultDocTTL after reading it. A representation that depends on the
-// caller says Cache-Control: private, no-store and is never kept.
+// store.OnPluginsChanged). Every DocRefresh, each process checks the
+// revisions of the plugins it keeps against the database (WatchCache) and
+// drops those that changed elsewhere; it serves nothing checked more than
+// DefaultDocTTL ago. A representation that depends on the caller says
+// Cache-Control: private, no-store and is never kept.
 const (
-	// DefaultDocTTL is how long a process serves a kept representation
-	// without reading the database: the delay within which a change made
-	// on another replica, such as a takedown, shows on this one.
-	DefaultDocTTL = 5 * time.Second
+	// DefaultDocTTL is how long after its plugin's revision was last
+	// checked a process serves a kept representation without reading the
+	// database: the delay within which a change made on another replica,
+	// such as a takedown, shows on this one.
+	DefaultDocTTL = 2 * time.Second
+	// DocRefresh is how often WatchCache should check.
+	DocRefresh = time.Second
 	// publicMaxAge is how long clients and shared caches may keep a public
 	// representation without asking again (Cache-Control max-age).
 	publicMaxAge = "10"
@@ -129,33 +136,53 @@ func etagMatches(header, tag string) bool {
 }
 
 // docCache keeps public representations of plugins, by plugin slug and
-// then by what is represented (the plugin, a page of its versions...).
+// then by what is represented (the plugin, a page of its versions...),
+// with the plugin's revision they show.
 type docCache struct {
-	ttl time.Duration
-	now func() time.Time
+	store  *store.Store
+	maxAge time.Duration
+	now    func() time.Time
 
 	mu     sync.RWMutex
-	bySlug map[string]map[string]*doc
+	bySlug map[string]*pluginDocs
 	bytes  int
 	gen    uint64 // counts invalidations; a read that spans one is not kept
 }
 
-func newDocCache(ttl time.Duration, now func() time.Time) *docCache {
-	return &docCache{ttl: ttl, now: now, bySlug: map[string]map[string]*doc{}}
+// pluginDocs are the kept representations of one plugin, all showing its
+// revision as the database had it at checkedAt.
+type pluginDocs struct {
+	id, revision int64
+	checkedAt    time.Time
+	docs         map[string]*doc
+	lastUsed     atomic.Int64 // unix nanoseconds, by the cache's clock
 }
 
-// get returns a kept representation read less than the cache's ttl ago,
-// or nil.
+func newDocCache(st *store.Store, maxAge time.Duration, now func() time.Time) *docCache {
+	return &docCache{store: st, maxAge: maxAge, now: now, bySlug: map[string]*pluginDocs{}}
+}
+
+// get returns a kept representation whose plugin's revision was checked
+// less than maxAge ago, or nil.
 func (dc *docCache) get(slug, key string) *doc {
 	dc.mu.RLock()
-	d := dc.bySlug[slug][key]
+	pd := dc.bySlug[slug]
+	var (
+		d       *doc
+		checked time.Time
+	)
+	if pd != nil {
+		d, checked = pd.docs[key], pd.checkedAt
+	}
 	dc.mu.RUnlock()
 	if d == nil {
 		return nil
 	}
-	if age := dc.now().Sub(d.storedAt); age < 0 || age >= dc.ttl {
+	t := dc.now()
+	if age := t.Sub(checked); age < 0 || age > dc.maxAge {
 		return nil
 	}
+	pd.lastUsed.Store(t.UnixNano())
 	return d
 }
 
@@ -167,10 +194,10 @@ func (dc *docCache) generation() (uint64, time.Time) {
 	return dc.gen, dc.now()
 }
 
-// put keeps a public representation read at readAt, unless a plugin
-// changed in this process since gen.
-func (dc *docCache) put(slug, key string, d *doc, gen uint64, readAt time.Time) {
-	if d.policy != publicPolicy || dc.ttl <= 0 {
+// put keeps a public representation of plugin p read at readAt, unless a
+// plugin changed in this process since gen.
+func (dc *docCache) put(p store.Plugin, key string, d *doc, gen uint64, readAt time.Time) {
+	if d.policy != publicPolicy || dc.maxAge <= 0 {
 		return
 	}
 	dc.mu.Lock()
@@ -182,17 +209,34 @@ func (dc *docCache) put(slug, key string, d *doc, gen uint64, readAt time.Time) 
 		clear(dc.bySlug)
 		dc.bytes = 0
 	}
-	d.storedAt = readAt
-	docs := dc.bySlug[slug]
-	if docs == nil {
-		docs = map[string]*doc{}
-		dc.bySlug[slug] = docs
+	pd := dc.bySlug[p.Slug]
+	switch {
+	case pd == nil || pd.id != p.ID || pd.revision < p.Revision:
+		dc.drop(p.Slug)
+		pd = &pluginDocs{id: p.ID, revision: p.Revision, checkedAt: readAt, docs: map[string]*doc{}}
+		dc.bySlug[p.Slug] = pd
+	case pd.revision > p.Revision:
+		return // read before a change another read already brought
 	}
-	if old := docs[key]; old != nil {
+	if readAt.After(pd.checkedAt) {
+		pd.checkedAt = readAt
+	}
+	pd.lastUsed.Store(readAt.UnixNano())
+	if old := pd.docs[key]; old != nil {
 		dc.bytes -= len(old.body)
 	}
-	docs[key] = d
+	pd.docs[key] = d
 	dc.bytes += len(d.body)
+}
+
+// drop forgets a plugin's representations; the caller holds the lock.
+func (dc *docCache) drop(slug string) {
+	if pd := dc.bySlug[slug]; pd != nil {
+		for _, d := range pd.docs {
+			dc.bytes -= len(d.body)
+		}
+		delete(dc.bySlug, slug)
+	}
 }
 
 // invalidate drops what is kept of plugins that changed; the store calls
@@ -202,9 +246,74 @@ func (dc *docCache) invalidate(slugs []string) {
 	defer dc.mu.Unlock()
 	dc.gen++
 	for _, slug := range slugs {
-		for _, d := range dc.bySlug[slug] {
-			dc.bytes -= len(d.body)
+		dc.drop(slug)
+	}
+}
+
+// docIdle is how long a plugin's representations stay kept unused.
+const docIdle = time.Minute
+
+// refresh checks the revision of every plugin kept against the database,
+// in a query per 64 plugins: what still shows the current revision may be
+// served for maxAge more; what changed, or was not used for docIdle, is
+// dropped.
+func (dc *docCache) refresh(ctx context.Context) error {
+	t := dc.now()
+	dc.mu.RLock()
+	kept := make(map[string]*pluginDocs, len(dc.bySlug))
+	ids := make([]int64, 0, len(dc.bySlug))
+	for slug, pd := range dc.bySlug {
+		kept[slug] = pd
+		ids = append(ids, pd.id)
+	}
+	dc.mu.RUnlock()
+	revisions, err := dc.store.PluginRevisions(ctx, ids)
+	if err != nil {
+		return err // what is kept ages, and requests read the database
+	}
+	dc.mu.Lock()
+	defer dc.mu.Unlock()
+	for slug, pd := range kept {
+		if dc.bySlug[slug] != pd {
+			continue // dropped or replaced meanwhile
 		}
-		delete(dc.bySlug, slug)
+		rev, ok := revisions[pd.id]
+		if !ok || rev != pd.revision || t.Sub(time.Unix(0, pd.lastUsed.Load())) > docIdle {
+			dc.drop(slug)
+			continue
+		}
+		if t.After(pd.checkedAt) {
+			pd.checkedAt = t
+		}
+	}
+	return nil
+}
+
+// RefreshCache checks what the server keeps of published plugins against
+// the database at once (see DefaultDocTTL).
+func (s *Server) RefreshCache(ctx context.Context) error { return s.docs.refresh(ctx) }
+
+// WatchCache checks what the server keeps against the database every
+// interval until ctx ends; while checking fails, kept representations age
+// out and requests read the database.
+func (s *Server) WatchCache(ctx context.Context, interval time.Duration) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	failing := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		err := s.RefreshCache(ctx)
+		switch {
+		case err != nil && !failing && ctx.Err() == nil:
+			s.log.Warn("checking kept plugin representations failed; requests read the database meanwhile", "error", err)
+			failing = true
+		case err == nil && failing:
+			s.log.Info("checking kept plugin representations works again")
+			failing = false
+		}
 	}
 }

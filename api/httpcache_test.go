@@ -140,11 +140,46 @@ func TestTakedownReachesEveryReplicaWithinTheCacheTime(t *testing.T) {
 
 		a.do(req{method: "DELETE", path: "/api/v1/plugins/propagande", token: org, body: map[string]string{"reason": "Propagande terroriste"}}).want(204)
 		a.do(req{method: "GET", path: "/api/v1/plugins/propagande"}).problem(404)
-		// Replica b serves what it read for less than the cache time...
-		b.clock.Set(b.clock.Now().Add(api.DefaultDocTTL - time.Millisecond))
+		// Replica b serves what it read for the cache time...
+		b.clock.Set(b.clock.Now().Add(api.DefaultDocTTL))
 		b.do(req{method: "GET", path: "/api/v1/plugins/propagande"}).want(200)
 		// ...and no longer once it has passed.
 		b.clock.Set(b.clock.Now().Add(time.Millisecond))
 		b.do(req{method: "GET", path: "/api/v1/plugins/propagande"}).problem(404)
+	})
+}
+
+func TestReplicasCheckWhatTheyKeepAgainstTheDatabase(t *testing.T) {
+	eachDialectReplicas(t, func(t *testing.T, a, b *env) {
+		_, owner := a.user("owner@example.org", auth.RoleParticipant)
+		a.publishedPlugin(owner, "suivi")
+		a.publishedPlugin(owner, "stable")
+		get := func(path string) response { return b.do(req{method: "GET", path: path}) }
+		get("/api/v1/plugins/suivi").want(200)
+		get("/api/v1/plugins/suivi/versions").want(200)
+		stable := get("/api/v1/plugins/stable").want(200)
+
+		// What has not changed stays kept across checks, well past the
+		// cache time: a check confirms it.
+		for range 3 {
+			b.clock.Set(b.clock.Now().Add(api.DefaultDocTTL))
+			if err := b.srv.RefreshCache(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		a.do(req{method: "DELETE", path: "/api/v1/plugins/stable", token: owner}).want(204)
+		if got := get("/api/v1/plugins/stable").want(200); got.Header().Get("ETag") != stable.Header().Get("ETag") {
+			t.Fatal("a confirmed representation was read again")
+		}
+
+		// A check drops what changed on the other replica, without waiting.
+		a.do(req{method: "POST", path: "/api/v1/plugins/suivi/versions/1.0.0/yank", token: owner}).want(200)
+		if err := b.srv.RefreshCache(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		get("/api/v1/plugins/stable").problem(404)
+		if l := get("/api/v1/plugins/suivi/versions").want(200); !strings.Contains(l.Body.String(), `"yanked":true`) {
+			t.Fatalf("the other replica's yank does not show: %s", l.Body.String())
+		}
 	})
 }

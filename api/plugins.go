@@ -342,7 +342,7 @@ func handlePluginGet(svc *registry.Service, docs *docCache) handlerFunc {
 			return err
 		}
 		d := newDoc(b, jsonContentType, p.UpdatedAt, pluginPolicy(p, shown))
-		docs.put(slug, docPlugin, d, gen, readAt)
+		docs.put(p, docPlugin, d, gen, readAt)
 		d.write(c)
 		return nil
 	}

@@ -55,9 +55,10 @@ type Deps struct {
 	// Web answers the paths outside /api/ that no route above does: the
 	// pages for people (api/web). Nil leaves them to 404 problems.
 	Web http.Handler
-	// DocTTL is how long the server serves a kept public representation
-	// without reading the database (see DefaultDocTTL, its default); a
-	// negative value keeps none.
+	// DocTTL is how long after its last check the server serves a kept
+	// public representation without reading the database (see
+	// DefaultDocTTL, its default; WatchCache checks); a negative value
+	// keeps none.
 	DocTTL time.Duration
 	// Now is the clock of the kept representations' age; nil means
 	// time.Now.
@@ -109,7 +110,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{deps: d, log: d.Logger, engine: e, metrics: m, ids: newRequestIDs(),
-		bodyLimits: map[string]int64{modulesRoute: d.MaxModule}, docs: newDocCache(d.DocTTL, d.Now)}
+		bodyLimits: map[string]int64{modulesRoute: d.MaxModule}, docs: newDocCache(d.Store, d.DocTTL, d.Now)}
 	d.Store.OnPluginsChanged(s.docs.invalidate)
 	s.routes(e)
 	return s, nil

@@ -112,7 +112,7 @@ func cachedPluginDoc(c *gin.Context, svc *registry.Service, docs *docCache, key 
 	if err != nil {
 		return err
 	}
-	docs.put(slug, key, d, gen, readAt)
+	docs.put(p, key, d, gen, readAt)
 	d.write(c)
 	return nil
 }
