@@ -63,9 +63,9 @@ func handleVersionCreate(svc *registry.Service) handlerFunc {
 //	@Summary	List versions
 //	@Tags		plugins
 //	@Produce	json
-//	@Param		slug	path		string					true	"Plugin slug"
-//	@Param		limit	query		int						false	"Page size (1–100)"	default(20)
-//	@Param		offset	query		int						false	"Items to skip"		default(0)
+//	@Param		slug			path		string					true	"Plugin slug"
+//	@Param		limit			query		int						false	"Page size (1–100)"	default(20)
+//	@Param		offset			query		int						false	"Items to skip"		default(0)
 //	@Param		If-None-Match	header		string					false	"ETag of a copy you hold: 304 when it is current"
 //	@Success	200				{object}	List[VersionResponse]	"Highest version first; yanked versions included and marked"
 //	@Success	304				"Not modified"
@@ -122,7 +122,7 @@ func cachedPluginDoc(c *gin.Context, svc *registry.Service, docs *docCache, key 
 //	@Summary	Get a version
 //	@Tags		plugins
 //	@Produce	json
-//	@Param		slug	path		string	true	"Plugin slug"
+//	@Param		slug			path		string	true	"Plugin slug"
 //	@Param		version			path		string	true	"Exact version, such as 1.2.0"
 //	@Param		If-None-Match	header		string	false	"ETag of a copy you hold: 304 when it is current"
 //	@Success	200				{object}	VersionResponse
