@@ -147,6 +147,11 @@ type docCache struct {
 	bySlug map[string]*pluginDocs
 	bytes  int
 	gen    uint64 // counts invalidations; a read that spans one is not kept
+	// sum is the sum of every plugin's revision as the last refresh read
+	// it, at sumAt (zero before any): while it stays the same, nothing
+	// changed, and one query confirms everything kept since sumAt.
+	sum   int64
+	sumAt time.Time
 }
 
 // pluginDocs are the kept representations of one plugin, all showing its
@@ -253,39 +258,51 @@ func (dc *docCache) invalidate(slugs []string) {
 // docIdle is how long a plugin's representations stay kept unused.
 const docIdle = time.Minute
 
-// refresh checks the revision of every plugin kept against the database,
-// in a query per 64 plugins: what still shows the current revision may be
-// served for maxAge more; what changed, or was not used for docIdle, is
-// dropped.
+// refresh checks what is kept against the database. When the sum of
+// every plugin's revision is what the last refresh read, nothing changed
+// since: what was kept or checked since then is confirmed by that one
+// query. Otherwise, or for what is older, it reads the revisions of the
+// plugins kept (a query per 64): what still shows the current revision
+// may be served for maxAge more; what changed is dropped. What was not
+// used for docIdle is dropped too.
 func (dc *docCache) refresh(ctx context.Context) error {
 	t := dc.now()
+	sum, err := dc.store.RevisionSum(ctx)
+	if err != nil {
+		return err // what is kept ages, and requests read the database
+	}
 	dc.mu.RLock()
-	kept := make(map[string]*pluginDocs, len(dc.bySlug))
+	unchanged := !dc.sumAt.IsZero() && sum == dc.sum
+	since := dc.sumAt
+	check := make(map[string]*pluginDocs, len(dc.bySlug))
 	ids := make([]int64, 0, len(dc.bySlug))
 	for slug, pd := range dc.bySlug {
-		kept[slug] = pd
-		ids = append(ids, pd.id)
+		if !unchanged || pd.checkedAt.Before(since) {
+			check[slug] = pd
+			ids = append(ids, pd.id)
+		}
 	}
 	dc.mu.RUnlock()
 	revisions, err := dc.store.PluginRevisions(ctx, ids)
 	if err != nil {
-		return err // what is kept ages, and requests read the database
+		return err
 	}
 	dc.mu.Lock()
 	defer dc.mu.Unlock()
-	for slug, pd := range kept {
-		if dc.bySlug[slug] != pd {
-			continue // dropped or replaced meanwhile
-		}
-		rev, ok := revisions[pd.id]
-		if !ok || rev != pd.revision || t.Sub(time.Unix(0, pd.lastUsed.Load())) > docIdle {
+	for slug, pd := range dc.bySlug {
+		rev, checked := revisions[pd.id]
+		switch {
+		case t.Sub(time.Unix(0, pd.lastUsed.Load())) > docIdle:
 			dc.drop(slug)
-			continue
-		}
-		if t.After(pd.checkedAt) {
-			pd.checkedAt = t
+		case check[slug] == pd && (!checked || rev != pd.revision):
+			dc.drop(slug)
+		case check[slug] == pd || (unchanged && !pd.checkedAt.Before(since)):
+			if t.After(pd.checkedAt) {
+				pd.checkedAt = t
+			}
 		}
 	}
+	dc.sum, dc.sumAt = sum, t
 	return nil
 }
 

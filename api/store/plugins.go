@@ -213,16 +213,27 @@ func (q queries) Versions(ctx context.Context, pluginID int64) ([]PluginVersion,
 
 // YankVersion marks a version yanked, and counts a change of its plugin.
 // It is ErrNotFound when the version does not exist or is already yanked.
-func (tx *Tx) YankVersion(ctx context.Context, versionID int64) (PluginVersion, error) {
-	v, err := scanVersion(tx.w.QueryRowContext(ctx, `UPDATE plugin_versions SET yanked = TRUE, yanked_at = $2
+func (q queries) YankVersion(ctx context.Context, versionID int64) (PluginVersion, error) {
+	v, err := scanVersion(q.w.QueryRowContext(ctx, `UPDATE plugin_versions SET yanked = TRUE, yanked_at = $2
 		WHERE id = $1 AND NOT yanked RETURNING `+versionColumns, versionID, now()))
 	if err != nil {
 		return PluginVersion{}, fmt.Errorf("yank: %w", mapError(err))
 	}
-	if _, err := tx.w.ExecContext(ctx, `UPDATE plugins SET revision = revision + 1 WHERE id = $1`, v.PluginID); err != nil {
+	if _, err := q.w.ExecContext(ctx, `UPDATE plugins SET revision = revision + 1 WHERE id = $1`, v.PluginID); err != nil {
 		return PluginVersion{}, fmt.Errorf("yank: %w", err)
 	}
 	return v, nil
+}
+
+// RevisionSum returns the sum of every plugin's revision. Every change to
+// a plugin raises its revision and plugins are never deleted, so the sum
+// changes whenever any plugin changes.
+func (s *Store) RevisionSum(ctx context.Context) (int64, error) {
+	var sum int64
+	if err := s.r.QueryRowContext(ctx, `SELECT COALESCE(SUM(revision), 0) FROM plugins`).Scan(&sum); err != nil {
+		return 0, fmt.Errorf("revision sum: %w", err)
+	}
+	return sum, nil
 }
 
 // revisionsChunk is how many plugins PluginRevisions reads per query;
