@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -182,4 +183,54 @@ func TestReplicasCheckWhatTheyKeepAgainstTheDatabase(t *testing.T) {
 			t.Fatalf("the other replica's yank does not show: %s", l.Body.String())
 		}
 	})
+}
+
+// Readers, the checks every second and writers share what is kept: every
+// answer is whole, and once the writes are done, every reader sees the
+// last of them.
+func TestKeptRepresentationsUnderConcurrentUse(t *testing.T) {
+	e := newEnv(t)
+	u, owner := e.user("owner@example.org", auth.RoleParticipant)
+	e.publishedPlugin(owner, "concurrent")
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				var p api.PluginResponse
+				e.do(req{method: "GET", path: "/api/v1/plugins/concurrent"}).want(200).json(&p)
+				e.do(req{method: "GET", path: "/api/v1/me", token: owner}).want(200)
+			}
+		})
+	}
+	wg.Go(func() {
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			if err := e.srv.RefreshCache(t.Context()); err != nil {
+				t.Error(err)
+			}
+			if err := e.auth.RefreshSessions(t.Context()); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	for i := 1; i <= 5; i++ {
+		e.do(req{method: "POST", path: "/api/v1/plugins/concurrent/versions", token: owner, body: manifest("concurrent", "1."+itoa(int64(i))+".0")}).want(201)
+	}
+	close(done)
+	wg.Wait()
+	var p api.PluginResponse
+	e.do(req{method: "GET", path: "/api/v1/plugins/concurrent"}).want(200).json(&p)
+	if *p.LatestVersion != "1.5.0" || p.Owner.ID != u.ID {
+		t.Fatalf("after the writes: %+v", p)
+	}
 }
