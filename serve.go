@@ -280,13 +280,16 @@ func serve(ctx context.Context, cfg config, p *platform.Platform, log *slog.Logg
 const reminderEvery = 5 * time.Minute
 
 // runJobs starts the background work of a serving platform: the search
-// relay, the mail relay, deadline reminders, the watch on the engine and the pruning of sessions. The function
+// relay, the mail relay, deadline reminders, the watch on the engine, the refresh of the view of sessions
+// and of the kept plugin representations, and the pruning of sessions. The function
 // it returns ends them, with the platform's other work, and waits for
 // them.
 func runJobs(ctx context.Context, p *platform.Platform, log *slog.Logger) (stop func()) {
 	workers, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { pruneSessions(workers, p.Store, log) })
+	wg.Go(func() { p.Auth.WatchSessions(workers, auth.SessionRefresh) })
+	wg.Go(func() { p.Server.WatchCache(workers, api.DocRefresh) })
 	wg.Go(func() { p.Relay.Run(workers) })
 	wg.Go(func() { p.MailRelay.Run(workers) })
 	wg.Go(func() { p.Hackathons.RunReminders(workers, reminderEvery, log) })

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -233,20 +234,28 @@ func handleHackathonList(svc *hackathons.Service) handlerFunc {
 
 // handleHackathonGet returns an edition.
 //
-//	@Summary	Get an edition
-//	@Tags		hackathons
-//	@Produce	json
-//	@Param		slug	path		string	true	"Edition slug"
-//	@Success	200		{object}	HackathonResponse
-//	@Failure	404		{object}	Problem	"No such edition"
-//	@Router		/api/v1/hackathons/{slug} [get]
+//	@Summary		Get an edition
+//	@Description	The same for every caller: public, max-age=10, with a strong ETag; If-None-Match answers 304 when it is current.
+//	@Tags			hackathons
+//	@Produce		json
+//	@Param			slug			path		string	true	"Edition slug"
+//	@Param			If-None-Match	header		string	false	"ETag of a copy you hold: 304 when it is current"
+//	@Success		200				{object}	HackathonResponse
+//	@Success		304				"Not modified"
+//	@Header			200				{string}	ETag	"Version of this representation"
+//	@Failure		404				{object}	Problem	"No such edition"
+//	@Router			/api/v1/hackathons/{slug} [get]
 func handleHackathonGet(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		e, err := svc.Get(c.Request.Context(), c.Param("slug"))
 		if err != nil {
 			return err
 		}
-		c.JSON(http.StatusOK, hackathonResponse(svc, e))
+		b, err := json.Marshal(hackathonResponse(svc, e))
+		if err != nil {
+			return err
+		}
+		newDoc(b, jsonContentType, time.Time{}, publicPolicy).write(c)
 		return nil
 	}
 }

@@ -1,13 +1,16 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/riposte-civic/riposte/api/registry"
+	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/plugins"
 )
 
@@ -115,26 +118,28 @@ func handleSecretRotate(svc *registry.Service) handlerFunc {
 //	@Description	An OpenAPI 3.1 document for this plugin's invoke call, built from its latest manifest: the input and output schemas and the examples. Give it to a code generator or an API client.
 //	@Tags			plugins
 //	@Produce		json
-//	@Param			slug	path		string	true	"Plugin slug"
-//	@Success		200		{object}	object	"OpenAPI 3.1 document"
-//	@Failure		404		{object}	Problem	"No such plugin, or not visible to you"
-//	@Failure		409		{object}	Problem	"A catalogue entry: nothing to invoke"
+//	@Param			slug			path		string	true	"Plugin slug"
+//	@Param			If-None-Match	header		string	false	"ETag of a copy you hold: 304 when it is current"
+//	@Success		200				{object}	object	"OpenAPI 3.1 document"
+//	@Success		304				"Not modified"
+//	@Header			200				{string}	ETag			"Version of this document"
+//	@Header			200				{string}	Cache-Control	"public, max-age=10 for a published plugin; private, no-store otherwise"
+//	@Failure		404				{object}	Problem			"No such plugin, or not visible to you"
+//	@Failure		409				{object}	Problem			"A catalogue entry: nothing to invoke"
 //	@Router			/api/v1/plugins/{slug}/openapi.json [get]
-func handlePluginOpenAPI(svc *registry.Service) handlerFunc {
+func handlePluginOpenAPI(svc *registry.Service, docs *docCache) handlerFunc {
 	return func(c *gin.Context) error {
-		p, err := svc.Get(c.Request.Context(), caller(c), c.Param("slug"))
-		if err != nil {
-			return err
-		}
-		var m plugins.Manifest
-		if err := json.Unmarshal(p.Manifest, &m); err != nil {
-			return err
-		}
-		doc, err := pluginOpenAPI(&m)
-		if err != nil {
-			return err
-		}
-		c.JSON(http.StatusOK, doc)
-		return nil
+		return cachedPluginDoc(c, svc, docs, docOpenAPI, func(_ context.Context, p store.Plugin) (*doc, error) {
+			var m plugins.Manifest
+			if err := json.Unmarshal(p.Manifest, &m); err != nil {
+				return nil, err
+			}
+			o, err := pluginOpenAPI(&m)
+			if err != nil {
+				return nil, err
+			}
+			b, err := json.Marshal(o)
+			return newDoc(b, jsonContentType, time.Time{}, pluginPolicy(p, false)), err
+		})
 	}
 }

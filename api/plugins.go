@@ -3,11 +3,9 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -141,23 +139,23 @@ func readBody(c *gin.Context) ([]byte, error) {
 	return io.ReadAll(c.Request.Body)
 }
 
-// etag identifies a representation of a plugin.
-func etag(p store.Plugin) string { return fmt.Sprintf(`"p%d.%d"`, p.ID, p.Revision) }
-
 // handleSchema serves the JSON Schema of plugin manifests.
 //
 //	@Summary		Manifest JSON Schema
 //	@Description	The JSON Schema (draft 2020-12) of plugin manifests, for editors and CI. POST /manifests/validate applies the same rules and a few a schema cannot express.
 //	@Tags			plugins
 //	@Produce		json
-//	@Success		200	{object}	object
-//	@Failure		404	{object}	Problem	"Never: documented for completeness"
+//	@Param			If-None-Match	header		string	false	"ETag of a copy you hold: 304 when it is current"
+//	@Success		200				{object}	object
+//	@Success		304				"Not modified"
+//	@Header			200				{string}	ETag	"Version of the schema"
+//	@Failure		404				{object}	Problem	"Never: documented for completeness"
 //	@Router			/api/v1/schemas/plugin-manifest.json [get]
 func handleSchema() handlerFunc {
-	schema := plugins.ManifestJSONSchema()
+	d := newDoc(plugins.ManifestJSONSchema(), "application/schema+json", time.Time{}, publicPolicy)
+	d.cacheControl = []string{"public, max-age=3600"} // it changes only with the binary
 	return func(c *gin.Context) error {
-		c.Header("Cache-Control", "public, max-age=3600")
-		c.Data(http.StatusOK, "application/schema+json", schema)
+		d.write(c)
 		return nil
 	}
 }
@@ -249,9 +247,7 @@ func handlePluginCreate(svc *registry.Service) handlerFunc {
 			c.Header(replayedHeader, "true")
 		}
 		c.Header("Location", "/api/v1/plugins/"+p.Slug)
-		c.Header("ETag", etag(p))
-		c.JSON(http.StatusCreated, pluginResponse(p))
-		return nil
+		return writePlugin(c, http.StatusCreated, pluginResponse(p))
 	}
 }
 
@@ -311,20 +307,29 @@ func filterProblems(f registry.ListFilter) []FieldError {
 // handlePluginGet returns a plugin with its latest manifest.
 //
 //	@Summary		Get a plugin
-//	@Description	A plugin with its latest non-yanked manifest. Drafts and removed plugins are visible only to their owner, collaborators and organizers (404 for anyone else). They alone also get runtime_status once the plugin has been invoked: ok, or why its last invocation failed (refused by the address guard, timeout, misbehaved, unavailable) and when. Supports ETag / If-None-Match.
+//	@Description	A plugin with its latest non-yanked manifest. Drafts and removed plugins are visible only to their owner, collaborators and organizers (404 for anyone else). They alone also get runtime_status once the plugin has been invoked: ok, or why its last invocation failed (refused by the address guard, timeout, misbehaved, unavailable) and when. Sends a strong ETag and Last-Modified, and answers If-None-Match with 304. A published plugin as everyone sees it is public (Cache-Control: public, max-age=10); anything else is private, no-store.
 //	@Tags			plugins
 //	@Produce		json
 //	@Param			slug			path		string	true	"Plugin slug"
-//	@Param			If-None-Match	header		string	false	"ETag of a copy you hold"
+//	@Param			If-None-Match	header		string	false	"ETag of a copy you hold: 304 when it is current"
 //	@Success		200				{object}	PluginResponse
 //	@Success		304				"Not modified"
-//	@Header			200				{string}	ETag	"Version of this representation"
-//	@Failure		404				{object}	Problem	"No such plugin, or not visible to you"
+//	@Header			200				{string}	ETag			"Version of this representation"
+//	@Header			200				{string}	Last-Modified	"When the plugin last changed"
+//	@Header			200				{string}	Cache-Control	"public, max-age=10 for a published plugin as everyone sees it; private, no-store otherwise"
+//	@Failure		404				{object}	Problem			"No such plugin, or not visible to you"
 //	@Router			/api/v1/plugins/{slug} [get]
-func handlePluginGet(svc *registry.Service) handlerFunc {
+func handlePluginGet(svc *registry.Service, docs *docCache) handlerFunc {
 	return func(c *gin.Context) error {
-		ctx, u := c.Request.Context(), caller(c)
-		p, err := svc.Get(ctx, u, c.Param("slug"))
+		ctx, u, slug := c.Request.Context(), caller(c), c.Param("slug")
+		if u.ID == 0 { // only a signed-in caller may see more than the public representation
+			if d := docs.get(slug, docPlugin); d != nil {
+				d.write(c)
+				return nil
+			}
+		}
+		gen, readAt := docs.generation()
+		p, err := svc.Get(ctx, u, slug)
 		if err != nil {
 			return err
 		}
@@ -332,53 +337,56 @@ func handlePluginGet(svc *registry.Service) handlerFunc {
 		if err != nil {
 			return err
 		}
-		r, tag := pluginResponse(p), etag(p)
+		r := pluginResponse(p)
 		if shown {
 			r.RuntimeStatus = &RuntimeStatus{State: st.State, Reason: st.Reason, At: utc(st.At)}
-			tag = strings.TrimSuffix(tag, `"`) + ".s" + strconv.FormatInt(st.At.UnixMicro(), 36) + `"`
 		}
-		c.Header("ETag", tag)
-		if p.Status == store.StatusPublished && !shown {
-			c.Header("Cache-Control", "no-cache")
-		} else {
-			c.Header("Cache-Control", "private, no-cache")
+		b, err := encodePlugin(r)
+		if err != nil {
+			return err
 		}
-		if inm := c.GetHeader("If-None-Match"); inm != "" && etagMatches(inm, tag) {
-			c.Status(http.StatusNotModified)
-			return nil
-		}
-		return writePlugin(c, http.StatusOK, r)
+		d := newDoc(b, jsonContentType, p.UpdatedAt, pluginPolicy(p, shown))
+		docs.put(p, docPlugin, d, gen, readAt)
+		d.write(c)
+		return nil
 	}
 }
 
-// writePlugin writes a plugin response. The stored manifest is compact
+// Keys of a plugin's representations in the docCache.
+const (
+	docPlugin  = "plugin"
+	docOpenAPI = "openapi"
+)
+
+const jsonContentType = "application/json; charset=utf-8"
+
+// writePlugin writes a plugin response with its ETag.
+func writePlugin(c *gin.Context, status int, r PluginResponse) error {
+	b, err := encodePlugin(r)
+	if err != nil {
+		return err
+	}
+	c.Header("ETag", strongETag(b))
+	c.Data(status, jsonContentType, b)
+	return nil
+}
+
+// encodePlugin encodes a plugin response. The stored manifest is compact
 // JSON already, so it is spliced in rather than re-encoded: on the most
 // read route of the API, encoding/json would otherwise scan it again.
-func writePlugin(c *gin.Context, status int, r PluginResponse) error {
+func encodePlugin(r PluginResponse) ([]byte, error) {
 	manifest := r.Manifest
 	r.Manifest = nil
 	b, err := json.Marshal(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(manifest) > 0 {
 		const null = `"manifest":null`
 		i := bytes.Index(b, []byte(null))
 		b = slices.Concat(b[:i], []byte(`"manifest":`), manifest, b[i+len(null):])
 	}
-	c.Data(status, "application/json; charset=utf-8", b)
-	return nil
-}
-
-// etagMatches applies If-None-Match: a list of tags, or *.
-func etagMatches(header, tag string) bool {
-	for _, t := range strings.Split(header, ",") {
-		t = strings.TrimSpace(t)
-		if t == "*" || strings.TrimPrefix(t, "W/") == tag {
-			return true
-		}
-	}
-	return false
+	return b, nil
 }
 
 func nonNilStrings(v []string) []string {

@@ -33,8 +33,9 @@ const DefaultMaxModule = 16 << 20
 // modulesRoute is the route of module uploads, whose bodies are modules.
 const modulesRoute = "/api/v1/modules"
 
-// Deps is what the server needs; every field but the last eight is
-// required.
+// Deps is what the server needs. Logger, Store, Auth, Registry, Search,
+// Hackathons, Metrics, Moderation and Crisis are required; the others are
+// optional.
 type Deps struct {
 	Logger     *slog.Logger
 	Store      *store.Store
@@ -62,6 +63,14 @@ type Deps struct {
 	// Web answers the paths outside /api/ that no route above does: the
 	// pages for people (api/web). Nil leaves them to 404 problems.
 	Web http.Handler
+	// DocTTL is how long after its last check the server serves a kept
+	// public representation without reading the database (see
+	// DefaultDocTTL, its default; WatchCache checks); a negative value
+	// keeps none.
+	DocTTL time.Duration
+	// Now is the clock of the kept representations' age; nil means
+	// time.Now.
+	Now func() time.Time
 }
 
 // Server answers HTTP requests. Create it with New.
@@ -71,6 +80,7 @@ type Server struct {
 	engine   *gin.Engine
 	metrics  *httpMetrics
 	ids      *requestIDs
+	docs     *docCache // public representations of plugins
 	draining atomic.Bool
 	// bodyLimits are the routes whose bodies may be larger than MaxBody,
 	// by route template, with their own limit.
@@ -89,6 +99,12 @@ func New(d Deps) (*Server, error) {
 	if d.MaxModule <= 0 {
 		d.MaxModule = DefaultMaxModule
 	}
+	if d.DocTTL == 0 {
+		d.DocTTL = DefaultDocTTL
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
@@ -103,7 +119,8 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{deps: d, log: d.Logger, engine: e, metrics: m, ids: newRequestIDs(),
-		bodyLimits: map[string]int64{modulesRoute: d.MaxModule}}
+		bodyLimits: map[string]int64{modulesRoute: d.MaxModule}, docs: newDocCache(d.Store, d.DocTTL, d.Now)}
+	d.Store.OnPluginsChanged(s.docs.invalidate)
 	s.routes(e)
 	return s, nil
 }

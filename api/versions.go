@@ -1,11 +1,16 @@
 package api
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/riposte-civic/riposte/api/registry"
+	"github.com/riposte-civic/riposte/api/store"
 )
 
 // handleVersionCreate publishes a new version of a plugin.
@@ -58,26 +63,58 @@ func handleVersionCreate(svc *registry.Service) handlerFunc {
 //	@Summary	List versions
 //	@Tags		plugins
 //	@Produce	json
-//	@Param		slug	path		string					true	"Plugin slug"
-//	@Param		limit	query		int						false	"Page size (1–100)"	default(20)
-//	@Param		offset	query		int						false	"Items to skip"		default(0)
-//	@Success	200		{object}	List[VersionResponse]	"Highest version first; yanked versions included and marked"
-//	@Failure	400		{object}	Problem					"Invalid pagination"
-//	@Failure	404		{object}	Problem					"No such plugin, or not visible to you"
+//	@Param		slug			path		string					true	"Plugin slug"
+//	@Param		limit			query		int						false	"Page size (1–100)"	default(20)
+//	@Param		offset			query		int						false	"Items to skip"		default(0)
+//	@Param		If-None-Match	header		string					false	"ETag of a copy you hold: 304 when it is current"
+//	@Success	200				{object}	List[VersionResponse]	"Highest version first; yanked versions included and marked"
+//	@Success	304				"Not modified"
+//	@Header		200				{string}	ETag			"Version of this representation"
+//	@Header		200				{string}	Cache-Control	"public, max-age=10 for a published plugin; private, no-store otherwise"
+//	@Failure	400				{object}	Problem			"Invalid pagination"
+//	@Failure	404				{object}	Problem			"No such plugin, or not visible to you"
 //	@Router		/api/v1/plugins/{slug}/versions [get]
-func handleVersionList(svc *registry.Service) handlerFunc {
+func handleVersionList(svc *registry.Service, docs *docCache) handlerFunc {
 	return func(c *gin.Context) error {
-		p, err := page(c)
+		pg, err := page(c)
 		if err != nil {
 			return err
 		}
-		list, total, err := svc.Versions(c.Request.Context(), caller(c), c.Param("slug"), p)
-		if err != nil {
-			return err
-		}
-		c.JSON(http.StatusOK, mapList(list, total, p, versionResponse))
+		key := "versions?" + strconv.Itoa(pg.Limit) + "," + strconv.Itoa(pg.Offset)
+		return cachedPluginDoc(c, svc, docs, key, func(ctx context.Context, p store.Plugin) (*doc, error) {
+			list, total, err := svc.VersionsOf(ctx, p, pg)
+			if err != nil {
+				return nil, err
+			}
+			b, err := json.Marshal(mapList(list, total, pg, versionResponse))
+			return newDoc(b, jsonContentType, time.Time{}, pluginPolicy(p, false)), err
+		})
+	}
+}
+
+// cachedPluginDoc answers with a representation of a plugin the same for
+// every caller who may see it: kept in docs when public, otherwise made
+// by build for the plugin, once the caller is found to see it.
+func cachedPluginDoc(c *gin.Context, svc *registry.Service, docs *docCache, key string,
+	build func(context.Context, store.Plugin) (*doc, error)) error {
+	slug := c.Param("slug")
+	if d := docs.get(slug, key); d != nil {
+		d.write(c)
 		return nil
 	}
+	gen, readAt := docs.generation()
+	ctx := c.Request.Context()
+	p, err := svc.Get(ctx, caller(c), slug)
+	if err != nil {
+		return err
+	}
+	d, err := build(ctx, p)
+	if err != nil {
+		return err
+	}
+	docs.put(p, key, d, gen, readAt)
+	d.write(c)
+	return nil
 }
 
 // handleVersionGet returns one version, yanked or not.
@@ -85,19 +122,31 @@ func handleVersionList(svc *registry.Service) handlerFunc {
 //	@Summary	Get a version
 //	@Tags		plugins
 //	@Produce	json
-//	@Param		slug	path		string	true	"Plugin slug"
-//	@Param		version	path		string	true	"Exact version, such as 1.2.0"
-//	@Success	200		{object}	VersionResponse
-//	@Failure	404		{object}	Problem	"No such plugin or version, or not visible to you"
+//	@Param		slug			path		string	true	"Plugin slug"
+//	@Param		version			path		string	true	"Exact version, such as 1.2.0"
+//	@Param		If-None-Match	header		string	false	"ETag of a copy you hold: 304 when it is current"
+//	@Success	200				{object}	VersionResponse
+//	@Success	304				"Not modified"
+//	@Header		200				{string}	ETag			"Version of this representation"
+//	@Header		200				{string}	Last-Modified	"When the version was published, or yanked"
+//	@Header		200				{string}	Cache-Control	"public, max-age=10 for a published plugin; private, no-store otherwise"
+//	@Failure	404				{object}	Problem			"No such plugin or version, or not visible to you"
 //	@Router		/api/v1/plugins/{slug}/versions/{version} [get]
-func handleVersionGet(svc *registry.Service) handlerFunc {
+func handleVersionGet(svc *registry.Service, docs *docCache) handlerFunc {
 	return func(c *gin.Context) error {
-		v, err := svc.Version(c.Request.Context(), caller(c), c.Param("slug"), c.Param("version"))
-		if err != nil {
-			return err
-		}
-		c.JSON(http.StatusOK, versionResponse(v))
-		return nil
+		version := c.Param("version")
+		return cachedPluginDoc(c, svc, docs, "version/"+version, func(ctx context.Context, p store.Plugin) (*doc, error) {
+			v, err := svc.VersionOf(ctx, p, version)
+			if err != nil {
+				return nil, err
+			}
+			b, err := json.Marshal(versionResponse(v))
+			modified := v.CreatedAt
+			if v.YankedAt != nil {
+				modified = *v.YankedAt
+			}
+			return newDoc(b, jsonContentType, modified, pluginPolicy(p, false)), err
+		})
 	}
 }
 
@@ -147,9 +196,7 @@ func handlePluginPublish(svc *registry.Service) handlerFunc {
 		if err != nil {
 			return err
 		}
-		c.Header("ETag", etag(p))
-		c.JSON(http.StatusOK, pluginResponse(p))
-		return nil
+		return writePlugin(c, http.StatusOK, pluginResponse(p))
 	}
 }
 

@@ -771,6 +771,7 @@ const docTemplate = `{
         },
         "/api/v1/hackathons/{slug}": {
             "get": {
+                "description": "The same for every caller: public, max-age=10, with a strong ETag; If-None-Match answers 304 when it is current.",
                 "produces": [
                     "application/json"
                 ],
@@ -785,6 +786,12 @@ const docTemplate = `{
                         "name": "slug",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of a copy you hold: 304 when it is current",
+                        "name": "If-None-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -792,7 +799,16 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/api.HackathonResponse"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Version of this representation"
+                            }
                         }
+                    },
+                    "304": {
+                        "description": "Not modified"
                     },
                     "404": {
                         "description": "No such edition",
@@ -2736,7 +2752,7 @@ const docTemplate = `{
         },
         "/api/v1/plugins/{slug}": {
             "get": {
-                "description": "A plugin with its latest non-yanked manifest. Drafts and removed plugins are visible only to their owner, collaborators and organizers (404 for anyone else). They alone also get runtime_status once the plugin has been invoked: ok, or why its last invocation failed (refused by the address guard, timeout, misbehaved, unavailable) and when. Supports ETag / If-None-Match.",
+                "description": "A plugin with its latest non-yanked manifest. Drafts and removed plugins are visible only to their owner, collaborators and organizers (404 for anyone else). They alone also get runtime_status once the plugin has been invoked: ok, or why its last invocation failed (refused by the address guard, timeout, misbehaved, unavailable) and when. Sends a strong ETag and Last-Modified, and answers If-None-Match with 304. A published plugin as everyone sees it is public (Cache-Control: public, max-age=10); anything else is private, no-store.",
                 "produces": [
                     "application/json"
                 ],
@@ -2754,7 +2770,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag of a copy you hold",
+                        "description": "ETag of a copy you hold: 304 when it is current",
                         "name": "If-None-Match",
                         "in": "header"
                     }
@@ -2766,9 +2782,17 @@ const docTemplate = `{
                             "$ref": "#/definitions/api.PluginResponse"
                         },
                         "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "public, max-age=10 for a published plugin as everyone sees it; private, no-store otherwise"
+                            },
                             "ETag": {
                                 "type": "string",
                                 "description": "Version of this representation"
+                            },
+                            "Last-Modified": {
+                                "type": "string",
+                                "description": "When the plugin last changed"
                             }
                         }
                     },
@@ -3172,6 +3196,12 @@ const docTemplate = `{
                         "name": "slug",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of a copy you hold: 304 when it is current",
+                        "name": "If-None-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -3179,7 +3209,20 @@ const docTemplate = `{
                         "description": "OpenAPI 3.1 document",
                         "schema": {
                             "type": "object"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "public, max-age=10 for a published plugin; private, no-store otherwise"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "Version of this document"
+                            }
                         }
+                    },
+                    "304": {
+                        "description": "Not modified"
                     },
                     "404": {
                         "description": "No such plugin, or not visible to you",
@@ -3413,6 +3456,12 @@ const docTemplate = `{
                         "description": "Items to skip",
                         "name": "offset",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of a copy you hold: 304 when it is current",
+                        "name": "If-None-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -3420,7 +3469,20 @@ const docTemplate = `{
                         "description": "Highest version first; yanked versions included and marked",
                         "schema": {
                             "$ref": "#/definitions/api.List-api_VersionResponse"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "public, max-age=10 for a published plugin; private, no-store otherwise"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "Version of this representation"
+                            }
                         }
+                    },
+                    "304": {
+                        "description": "Not modified"
                     },
                     "400": {
                         "description": "Invalid pagination",
@@ -3563,6 +3625,12 @@ const docTemplate = `{
                         "name": "version",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of a copy you hold: 304 when it is current",
+                        "name": "If-None-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -3570,7 +3638,24 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/api.VersionResponse"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "public, max-age=10 for a published plugin; private, no-store otherwise"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "Version of this representation"
+                            },
+                            "Last-Modified": {
+                                "type": "string",
+                                "description": "When the version was published, or yanked"
+                            }
                         }
+                    },
+                    "304": {
+                        "description": "Not modified"
                     },
                     "404": {
                         "description": "No such plugin or version, or not visible to you",
@@ -3890,12 +3975,29 @@ const docTemplate = `{
                     "plugins"
                 ],
                 "summary": "Manifest JSON Schema",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "ETag of a copy you hold: 304 when it is current",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
                 "responses": {
                     "200": {
                         "description": "OK",
                         "schema": {
                             "type": "object"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Version of the schema"
+                            }
                         }
+                    },
+                    "304": {
+                        "description": "Not modified"
                     },
                     "404": {
                         "description": "Never: documented for completeness",

@@ -192,6 +192,7 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (Grant, erro
 	next, hash := newSecret(RefreshTokenPrefix)
 	sess, err := s.store.RotateRefresh(ctx, hashSecret(refreshToken), store.RefreshGrant{TokenHash: hash, ExpiresAt: at.Add(refreshTTL)}, at)
 	if reused := (*store.TokenReusedError)(nil); errors.As(err, &reused) {
+		s.sessions.forget()
 		s.log.Warn("spent refresh token presented again; session revoked", "user_id", reused.UserID, "session", reused.SessionID)
 	}
 	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrTokenReused) {
@@ -213,6 +214,7 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (Grant, erro
 // Logout ends the session a refresh token belongs to. Unknown tokens are
 // ignored: signing out twice is not an error.
 func (s *Service) Logout(ctx context.Context, refreshToken string) error {
+	defer s.sessions.forget() // the change counts from the next request on this process
 	if len(refreshToken) > maxTokenLen {
 		return nil
 	}
@@ -233,6 +235,7 @@ type UserChange struct {
 // administrator, and records the change in the audit log. Administrators
 // cannot change their own account this way, so one always remains.
 func (s *Service) UpdateUser(ctx context.Context, actor User, id int64, ch UserChange) (store.User, error) {
+	defer s.sessions.forget() // the change counts from the next request on this process
 	if !actor.Is(RoleAdmin) {
 		return store.User{}, ErrForbidden
 	}
@@ -289,6 +292,7 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (crea
 // SetLanguage chooses the language, fr or en, of the e-mail an account
 // receives. Only a signed-in session may change it, as for the password.
 func (s *Service) SetLanguage(ctx context.Context, caller User, language string) (store.User, error) {
+	defer s.sessions.forget() // the change counts from the next request on this process
 	if caller.TokenID != 0 {
 		return store.User{}, fmt.Errorf("choose the language of your e-mail from a signed-in session, not with an API token: %w", ErrForbidden)
 	}

@@ -178,3 +178,26 @@ func TestTokenLivingExactlyTheTTLAccepted(t *testing.T) {
 		t.Fatalf("token living exactly the access TTL rejected: %v", err)
 	}
 }
+
+// A token already verified is remembered, but its times are checked on
+// every use.
+func TestVerifiedTokenStillExpires(t *testing.T) {
+	clock := time.Now()
+	tk := newTestTokens(t, func() time.Time { return clock })
+	s, _, _ := tk.Issue(1, "s")
+	if _, err := tk.Parse(s); err != nil {
+		t.Fatal(err)
+	}
+	clock = clock.Add(15*time.Minute + 29*time.Second)
+	if c, err := tk.Parse(s); err != nil || c.UserID != 1 || c.SessionID != "s" {
+		t.Fatalf("within the leeway: %+v, %v", c, err)
+	}
+	clock = clock.Add(2 * time.Second)
+	if _, err := tk.Parse(s); !errors.Is(err, ErrInvalidToken) {
+		t.Fatalf("a remembered token accepted after its lifetime plus leeway: %v", err)
+	}
+	clock = clock.Add(-time.Hour)
+	if _, err := tk.Parse(s); !errors.Is(err, ErrInvalidToken) {
+		t.Fatalf("a remembered token accepted before it was issued: %v", err)
+	}
+}

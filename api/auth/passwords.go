@@ -93,6 +93,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, clientIP stri
 // token unknown, used or expired, and a password too short or too long,
 // are valid.Errors naming the field.
 func (s *Service) ConfirmPasswordReset(ctx context.Context, token, password string) error {
+	defer s.sessions.forget() // the change counts from the next request on this process
 	var c valid.Checker
 	c.Check(len(token) <= maxTokenLen, "token", "this link is not valid")
 	checkPassword(&c, password)
@@ -139,6 +140,7 @@ func (s *Service) setPassword(ctx context.Context, tx *store.Tx, id int64, hash,
 // valid.Errors on current_password; wrong attempts count as failed
 // sign-ins (see Limits).
 func (s *Service) ChangePassword(ctx context.Context, caller User, current, password, clientIP string) error {
+	defer s.sessions.forget() // the change counts from the next request on this process
 	if caller.TokenID != 0 {
 		return fmt.Errorf("change your password from a signed-in session, not with an API token: %w", ErrForbidden)
 	}

@@ -102,6 +102,9 @@ type Service struct {
 	mail       *mail.Composer
 	reset      resetLimits
 	verify     bool // registration proves addresses by e-mail
+	// sessions is the per-process view of sessions (CacheSessions); nil
+	// checks every access token's session in the database.
+	sessions *sessionView
 }
 
 // NewService returns the service. now is its clock; nil means time.Now.
@@ -155,7 +158,10 @@ func (s *Service) bearerUser(u store.User) User {
 
 // Authenticate checks a bearer credential — an access token or a personal
 // API token — against the database, so that a disabled account, a changed
-// role or a signed-out session count from the next request on.
+// role or a signed-out session count from the next request on; with
+// CacheSessions, an access token's session is checked against the
+// process's view of sessions, which changes made elsewhere reach within
+// the view's bound.
 func (s *Service) Authenticate(ctx context.Context, credential string) (User, error) {
 	at := s.now()
 	if strings.HasPrefix(credential, APITokenPrefix) {
@@ -165,7 +171,7 @@ func (s *Service) Authenticate(ctx context.Context, credential string) (User, er
 	if err != nil {
 		return User{}, err
 	}
-	u, err := s.store.SessionUser(ctx, claims.UserID, claims.SessionID, at)
+	u, err := s.sessionUser(ctx, claims, at)
 	if err := usable(u, err); err != nil {
 		return User{}, err
 	}

@@ -85,6 +85,7 @@ func (s *Service) noticeTaken(ctx context.Context, email string) error {
 // (ChangeEmailTokenPrefix) moves the account to the new address instead. A token unknown, used or expired
 // is valid.Errors on token.
 func (s *Service) VerifyEmail(ctx context.Context, token string) error {
+	defer s.sessions.forget() // the change counts from the next request on this process
 	if len(token) > maxTokenLen {
 		return valid.Errors{{Field: "token", Message: "this link is not valid"}}
 	}

@@ -120,6 +120,7 @@ func New(ctx context.Context, o Options) (*Platform, error) {
 		Crisis: crisis.New(o.Store, o.Now),
 		Search: search.NewService(background, o.Engine, o.Store, o.Logger), Relay: search.NewRelay(o.Store, o.Engine, o.Logger)}
 	p.Auth.SetLogger(o.Logger)
+	p.Auth.CacheSessions(auth.SessionMaxAge, o.Now)
 	if p.Mail, err = mail.NewComposer(o.Issuer); err != nil {
 		p.Close()
 		return nil, err
@@ -170,7 +171,7 @@ func (p *Platform) wire(ctx context.Context, o Options) (err error) {
 		Registry: p.Registry, Search: p.Search, Hackathons: p.Hackathons, SearchLimit: searchLimit, Notifier: p.Notifier,
 		Moderation: p.Moderation, ReportLimit: reportLimit, Crisis: p.Crisis,
 		TrustedProxies: o.TrustedProxies, CORSOrigins: o.CORSOrigins, Production: o.Production, Web: p.Pages,
-		MaxModule: o.MaxModuleBytes})
+		MaxModule: o.MaxModuleBytes, Now: o.Now})
 	return err
 }
 

@@ -345,6 +345,11 @@ func (s *Service) Versions(ctx context.Context, u auth.User, slug string, pg sto
 	if err != nil {
 		return nil, 0, err
 	}
+	return s.VersionsOf(ctx, p, pg)
+}
+
+// VersionsOf is Versions for a plugin the caller was found to see.
+func (s *Service) VersionsOf(ctx context.Context, p store.Plugin, pg store.Page) ([]store.PluginVersion, int, error) {
 	list, err := s.store.Versions(ctx, p.ID)
 	if err != nil {
 		return nil, 0, err
@@ -365,6 +370,11 @@ func (s *Service) Version(ctx context.Context, u auth.User, slug, version string
 	if err != nil {
 		return store.PluginVersion{}, err
 	}
+	return s.VersionOf(ctx, p, version)
+}
+
+// VersionOf is Version for a plugin the caller was found to see.
+func (s *Service) VersionOf(ctx context.Context, p store.Plugin, version string) (store.PluginVersion, error) {
 	return s.store.Version(ctx, p.ID, version)
 }
 
@@ -391,6 +401,7 @@ func (s *Service) Yank(ctx context.Context, u auth.User, slug, version string) (
 		if v, err = tx.YankVersion(ctx, found.ID); err != nil {
 			return err
 		}
+		tx.PluginChanged(p.Slug) // its versions show the yank
 		if p.LatestVersion != nil && *p.LatestVersion == v.Version {
 			if err := relatest(ctx, tx, p.ID); err != nil {
 				return err

@@ -27,6 +27,7 @@ func (tx *Tx) enqueueIndex(ctx context.Context, slug string) error {
 	if err != nil {
 		return fmt.Errorf("queue %s for indexing: %w", slug, err)
 	}
+	tx.PluginChanged(slug)
 	return nil
 }
 

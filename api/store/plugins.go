@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -210,15 +211,71 @@ func (q queries) Versions(ctx context.Context, pluginID int64) ([]PluginVersion,
 	return list, nil
 }
 
-// YankVersion marks a version yanked. It is ErrNotFound when the version
-// does not exist or is already yanked.
+// YankVersion marks a version yanked, and counts a change of its plugin.
+// It is ErrNotFound when the version does not exist or is already yanked.
 func (q queries) YankVersion(ctx context.Context, versionID int64) (PluginVersion, error) {
 	v, err := scanVersion(q.w.QueryRowContext(ctx, `UPDATE plugin_versions SET yanked = TRUE, yanked_at = $2
 		WHERE id = $1 AND NOT yanked RETURNING `+versionColumns, versionID, now()))
 	if err != nil {
 		return PluginVersion{}, fmt.Errorf("yank: %w", mapError(err))
 	}
+	if _, err := q.w.ExecContext(ctx, `UPDATE plugins SET revision = revision + 1 WHERE id = $1`, v.PluginID); err != nil {
+		return PluginVersion{}, fmt.Errorf("yank: %w", err)
+	}
 	return v, nil
+}
+
+// RevisionSum returns the sum of every plugin's revision. Every change to
+// a plugin raises its revision and plugins are never deleted, so the sum
+// changes whenever any plugin changes.
+func (s *Store) RevisionSum(ctx context.Context) (int64, error) {
+	var sum int64
+	if err := s.r.QueryRowContext(ctx, `SELECT COALESCE(SUM(revision), 0) FROM plugins`).Scan(&sum); err != nil {
+		return 0, fmt.Errorf("revision sum: %w", err)
+	}
+	return sum, nil
+}
+
+// revisionsChunk is how many plugins PluginRevisions reads per query;
+// shorter lists are padded, so that one statement serves them all.
+const revisionsChunk = 64
+
+// PluginRevisions returns the current revision of each of the plugins
+// ids that exists, by id, in a query per 64 plugins.
+func (s *Store) PluginRevisions(ctx context.Context, ids []int64) (map[int64]int64, error) {
+	var in strings.Builder
+	for i := range revisionsChunk {
+		if i > 0 {
+			in.WriteString(", ")
+		}
+		in.WriteString("$" + strconv.Itoa(i+1))
+	}
+	query := `SELECT id, revision FROM plugins WHERE id IN (` + in.String() + `)`
+	out := make(map[int64]int64, len(ids))
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), revisionsChunk)]
+		ids = ids[len(chunk):]
+		args := make([]any, revisionsChunk)
+		for i := range args {
+			args[i] = chunk[min(i, len(chunk)-1)]
+		}
+		rows, err := s.r.QueryContext(ctx, query, args...)
+		if err != nil {
+			return nil, fmt.Errorf("plugin revisions: %w", err)
+		}
+		for rows.Next() {
+			var id, rev int64
+			if err := rows.Scan(&id, &rev); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("plugin revisions: %w", err)
+			}
+			out[id] = rev
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, fmt.Errorf("plugin revisions: %w", err)
+		}
+	}
+	return out, nil
 }
 
 // SetLatest records what a plugin now displays, counts a change, and

@@ -52,3 +52,67 @@ func TestVersionsAreImmutableInTheDatabase(t *testing.T) {
 		}
 	})
 }
+
+// Every change to a plugin raises its revision, and so the sum of all
+// revisions; the listeners hear of each committed change, once.
+func TestPluginChangesAreCountedAndHeard(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		u := newUser(t, s, "ada@example.org", "participant")
+		var heard [][]string
+		s.OnPluginsChanged(func(slugs []string) { heard = append(heard, slugs) })
+		sum := func() int64 {
+			t.Helper()
+			n, err := s.RevisionSum(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		before := sum()
+		var v store.PluginVersion
+		err := s.InTx(ctx, func(tx *store.Tx) error {
+			id, err := tx.InsertPlugin(ctx, "outil", u.ID)
+			if err != nil {
+				return err
+			}
+			if v, err = tx.InsertVersion(ctx, id, store.NewPluginVersion{Version: "1.0.0", Key: "1.0.0", Manifest: []byte(`{}`), SHA256: "x", CreatedBy: u.ID}); err != nil {
+				return err
+			}
+			version := "1.0.0"
+			return tx.SetLatest(ctx, id, store.Latest{Version: &version, Manifest: []byte(`{}`), Runtime: "none", Name: "Outil"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		afterLatest := sum()
+		if afterLatest <= before || len(heard) != 1 || heard[0][0] != "outil" {
+			t.Fatalf("after SetLatest: sum %d → %d, heard %v", before, afterLatest, heard)
+		}
+		err = s.InTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.YankVersion(ctx, v.ID)
+			tx.PluginChanged("outil")
+			return err
+		})
+		if err != nil || sum() <= afterLatest || len(heard) != 2 {
+			t.Fatalf("after a yank: %v, sum %d, heard %v", err, sum(), heard)
+		}
+		// A transaction rolled back is not heard.
+		_ = s.InTx(ctx, func(tx *store.Tx) error {
+			tx.PluginChanged("outil")
+			return errors.New("rolled back")
+		})
+		if len(heard) != 2 {
+			t.Fatalf("a rolled-back change was heard: %v", heard)
+		}
+		// Revisions are read 64 at a time; unknown ids are left out.
+		ids := []int64{v.PluginID, 999_999}
+		for range 70 {
+			ids = append(ids, v.PluginID)
+		}
+		revs, err := s.PluginRevisions(ctx, ids)
+		if err != nil || len(revs) != 1 || revs[v.PluginID] < 2 {
+			t.Fatalf("revisions = %v, %v", revs, err)
+		}
+	})
+}

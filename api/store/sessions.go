@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -172,4 +173,78 @@ func (s *Store) PruneSessions(ctx context.Context, cutoff time.Time) (int64, err
 		return 0, fmt.Errorf("prune sessions: %w", err)
 	}
 	return n, nil
+}
+
+// ActiveSession is a session neither revoked nor expired, with its
+// account.
+type ActiveSession struct {
+	ID        string
+	ExpiresAt time.Time
+	User      User
+}
+
+// activeSessionsChunk is how many sessions ActiveSessions reads per
+// query; shorter lists are padded, so that one statement serves them all.
+const activeSessionsChunk = 64
+
+var activeSessionColumns = `SELECT s.id, s.expires_at, ` + prefixed("u", userColumns) + `
+	FROM sessions s JOIN users u ON u.id = s.user_id `
+
+func scanActiveSession(row interface{ Scan(...any) error }) (ActiveSession, error) {
+	var a ActiveSession
+	u, err := scanUser(leading{row, []any{&a.ID, &a.ExpiresAt}})
+	a.User = u
+	return a, err
+}
+
+// leading scans columns before those a scan function reads.
+type leading struct {
+	row  interface{ Scan(...any) error }
+	dest []any
+}
+
+func (l leading) Scan(dest ...any) error { return l.row.Scan(append(l.dest, dest...)...) }
+
+// ActiveSession returns session id with its account, or ErrNotFound when
+// it is unknown, revoked or expired at at.
+func (s *Store) ActiveSession(ctx context.Context, id string, at time.Time) (ActiveSession, error) {
+	a, err := scanActiveSession(s.r.QueryRowContext(ctx, activeSessionColumns+
+		`WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`, id, at))
+	if err != nil {
+		return ActiveSession{}, fmt.Errorf("session: %w", mapError(err))
+	}
+	return a, nil
+}
+
+// ActiveSessions returns, of the sessions ids, those neither revoked nor
+// expired at at, with their accounts, in a query per 64 sessions.
+func (s *Store) ActiveSessions(ctx context.Context, ids []string, at time.Time) ([]ActiveSession, error) {
+	var in strings.Builder
+	for i := range activeSessionsChunk {
+		if i > 0 {
+			in.WriteString(", ")
+		}
+		in.WriteString("$" + strconv.Itoa(i+2))
+	}
+	query := activeSessionColumns + `WHERE s.id IN (` + in.String() + `) AND s.revoked_at IS NULL AND s.expires_at > $1`
+	var out []ActiveSession
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), activeSessionsChunk)]
+		ids = ids[len(chunk):]
+		args := make([]any, 1, activeSessionsChunk+1)
+		args[0] = at
+		for i := range activeSessionsChunk {
+			args = append(args, chunk[min(i, len(chunk)-1)])
+		}
+		rows, err := s.r.QueryContext(ctx, query, args...)
+		if err != nil {
+			return nil, fmt.Errorf("sessions: %w", err)
+		}
+		list, err := collect(rows, scanActiveSession)
+		if err != nil {
+			return nil, fmt.Errorf("sessions: %w", err)
+		}
+		out = append(out, list...)
+	}
+	return out, nil
 }

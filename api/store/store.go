@@ -47,12 +47,31 @@ type Store struct {
 	write   *sql.DB
 	caches  []*stmtCache
 	dialect Dialect
+	// changed are told, after each commit, which plugins it changed.
+	changed []func(slugs []string)
 }
 
 // Tx is a transaction: the same queries as Store, applied atomically.
 type Tx struct {
 	queries
 	tx *sql.Tx
+	// changed lists the plugins the transaction changed, for the
+	// store's change listeners.
+	changed []string
+}
+
+// OnPluginsChanged calls fn after every committed transaction that
+// changed plugins — the changes that feed the search outbox, and yanks —
+// with their slugs, in this process. Register listeners before serving.
+func (s *Store) OnPluginsChanged(fn func(slugs []string)) {
+	s.changed = append(s.changed, fn)
+}
+
+// PluginChanged records that the transaction changes what a plugin's
+// representations show, for the store's change listeners. Changes that
+// queue the plugin for the search index record it already.
+func (tx *Tx) PluginChanged(slug string) {
+	tx.changed = append(tx.changed, slug)
 }
 
 // dbtx is what both *sql.DB and *sql.Tx offer.
@@ -207,6 +226,7 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", mapError(err))
 	}
+	t := &Tx{queries: queries{r: tx, w: tx, dialect: s.dialect}, tx: tx}
 	defer func() {
 		if p := recover(); p != nil {
 			tx.Rollback()
@@ -218,9 +238,15 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) (err error) {
 		}
 		if cerr := tx.Commit(); cerr != nil {
 			err = fmt.Errorf("store: commit: %w", mapError(cerr))
+			return
+		}
+		if len(t.changed) > 0 {
+			for _, fn := range s.changed {
+				fn(t.changed)
+			}
 		}
 	}()
-	return fn(&Tx{queries: queries{r: tx, w: tx, dialect: s.dialect}, tx: tx})
+	return fn(t)
 }
 
 // forUpdate is the row-locking suffix for a SELECT inside a transaction.

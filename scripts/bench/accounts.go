@@ -11,30 +11,6 @@ import (
 	"time"
 )
 
-// benchMe compares authenticated GET /api/v1/me with bare Gin.
-func benchMe(ctx context.Context, b *bench) error {
-	base, err := b.startBaseline(ctx)
-	if err != nil {
-		return err
-	}
-	defer base.stop()
-	rip, token, err := b.startRiposteAsAdmin(ctx)
-	if err != nil {
-		return err
-	}
-	defer rip.stop()
-	bl, rl, err := b.compare(
-		func() (load, error) { return b.wrk(ctx, "http://"+base.addr+"/ping") },
-		func() (load, error) {
-			return b.wrk(ctx, "http://"+rip.addr+"/api/v1/me", "Authorization: Bearer "+token)
-		},
-	)
-	if err != nil {
-		return err
-	}
-	return report("bare Gin GET /ping", bl, "riposte GET /api/v1/me (JWT, SQLite)", rl, 0.30)
-}
-
 // benchLogins fires 100 sign-ins at once, each for its own account: first
 // each from its own (proxied) address, so that no rate limit spares the
 // hashing, then all from one address, so that the limiter answers most.

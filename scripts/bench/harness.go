@@ -29,6 +29,9 @@ type bench struct {
 	// pin runs upstream servers (Meilisearch, plugin servers) on CPU 1 and
 	// everything else on CPU 0, as if the upstream had a machine of its own.
 	pin bool
+	// profiles, when not empty, is where scenarios that support it write
+	// pprof profiles of Riposte under load (see profileRiposte).
+	profiles string
 }
 
 // The CPUs of a pinned bench.
@@ -65,7 +68,11 @@ func (b *bench) build(pkg string) (string, error) {
 		return bin, nil
 	}
 	bin := filepath.Join(b.dir, strings.NewReplacer("/", "_", ".", "_").Replace(pkg))
-	cmd := exec.Command("go", "build", "-o", bin, pkg)
+	args := []string{"build", "-o", bin}
+	if pkg == "." && b.profiles != "" {
+		args = append(args, "-tags", "riposte_pprof") // serves net/http/pprof on RIPOSTE_PPROF_ADDR
+	}
+	cmd := exec.Command("go", append(args, pkg)...)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("build %s: %w", pkg, err)
@@ -88,6 +95,7 @@ type process struct {
 	cmd    *exec.Cmd
 	addr   string
 	stdout *bytes.Buffer
+	pprof  string // where a Riposte built for profiles serves them
 }
 
 // start runs bin with args and env, and waits until readyPath answers 200
@@ -212,7 +220,18 @@ func (b *bench) startRiposteIn(ctx context.Context, data string, env ...string) 
 		// the limiter's refusals, not the work.
 		"RIPOSTE_SEARCH_RATE=0", "RIPOSTE_PLUGIN_CREATE_RATE=0",
 	}, env...)
-	return b.start(ctx, bin, nil, env, addr, "/readyz")
+	pprofAddr := ""
+	if b.profiles != "" {
+		if pprofAddr, err = freeAddr(); err != nil {
+			return nil, err
+		}
+		env = append(env, "RIPOSTE_PPROF_ADDR="+pprofAddr)
+	}
+	p, err := b.start(ctx, bin, nil, env, addr, "/readyz")
+	if p != nil {
+		p.pprof = pprofAddr
+	}
+	return p, err
 }
 
 // startRiposteAsAdmin starts riposte as startRiposte does and signs in as

@@ -5,6 +5,8 @@
 //	go run ./scripts/bench                   every scenario
 //	go run ./scripts/bench -run me,logins    some of them
 //	go run ./scripts/bench -run invoke -pin  upstream servers on a CPU of their own
+//	go run ./scripts/bench -run me,plugin-get -duration 5s -profile /tmp/prof
+//	                                         the hot paths, with pprof profiles
 //
 // It needs wrk (Debian package wrk). Scenarios build their own binaries and
 // start their own servers on free loopback ports, on throw-away data.
@@ -31,9 +33,9 @@ type scenario struct {
 
 func scenarios() []scenario {
 	return []scenario{
-		{"me", "authenticated GET /api/v1/me vs bare Gin", benchMe},
+		{"me", "authenticated GET /api/v1/me vs bare Gin and an SQLite point read", benchMe},
 		{"logins", "100 concurrent sign-ins: answers and peak memory", benchLogins},
-		{"plugin-get", "GET /api/v1/plugins/{slug} among 10,000 plugins vs bare Gin", benchPluginGet},
+		{"plugin-get", "GET /api/v1/plugins/{slug} among 10,000 plugins, and its 304 revalidation, vs bare Gin and an SQLite point read", benchPluginGet},
 		{"publish", "publishing versions on SQLite", benchPublish},
 		{"judging", "assignment and leaderboard scale", benchJudging},
 		{"pairwise", "pairwise judging: choosing a judge's next entry among 500, updating after a vote", benchPairwise},
@@ -52,6 +54,7 @@ func main() {
 		rounds   = flag.Int("rounds", 3, "alternating rounds per comparison; the median is reported")
 		conns    = flag.Int("connections", 64, "wrk connections")
 		pin      = flag.Bool("pin", false, "run Meilisearch and plugin servers on CPU 1, everything else on CPU 0 (needs taskset)")
+		profiles = flag.String("profile", "", "directory where me and plugin-get write CPU, allocation, blocking and mutex profiles of Riposte under load")
 	)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -64,6 +67,13 @@ func main() {
 	}
 	defer b.cleanup()
 	b.pin = *pin
+	if *profiles != "" {
+		if err := os.MkdirAll(*profiles, 0o755); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		b.profiles = *profiles
+	}
 	fmt.Printf("# scripts/bench, %s, %d × %s, %s, wrk %d connections, %s × %d rounds\n\n",
 		time.Now().Format("2006-01-02"), runtime.NumCPU(), cpuModel(), runtime.Version(), *conns, *duration, *rounds)
 	if b.pin {

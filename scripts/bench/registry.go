@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -79,40 +77,6 @@ func seedPlugins(addr, token string, n int) error {
 		}
 		return nil
 	})
-}
-
-// benchPluginGet compares GET /api/v1/plugins/{slug}, over random slugs
-// among 10,000 published plugins, with bare Gin.
-func benchPluginGet(ctx context.Context, b *bench) error {
-	const n = 10_000
-	base, err := b.startBaseline(ctx)
-	if err != nil {
-		return err
-	}
-	defer base.stop()
-	rip, token, err := b.startRiposteAsAdmin(ctx)
-	if err != nil {
-		return err
-	}
-	defer rip.stop()
-	start := time.Now()
-	if err := seedPlugins(rip.addr, token, n); err != nil {
-		return err
-	}
-	fmt.Printf("seeded %d published plugins through the API in %s\n\n", n, time.Since(start).Round(time.Millisecond))
-	script := filepath.Join(b.dir, "random-plugin.lua")
-	lua := fmt.Sprintf("math.randomseed(42)\nrequest = function()\n  return wrk.format(\"GET\", \"/api/v1/plugins/p-\" .. math.random(0, %d))\nend\n", n-1)
-	if err := os.WriteFile(script, []byte(lua), 0o644); err != nil {
-		return err
-	}
-	bl, rl, err := b.compare(
-		func() (load, error) { return b.wrk(ctx, "http://"+base.addr+"/ping") },
-		func() (load, error) { return b.wrk(ctx, "http://"+rip.addr, "-s", script) },
-	)
-	if err != nil {
-		return err
-	}
-	return report("bare Gin GET /ping", bl, "riposte GET /api/v1/plugins/{slug} (10,000 plugins, SQLite)", rl, 0.35)
 }
 
 // benchPublish measures how many versions per second the registry accepts
