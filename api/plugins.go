@@ -59,6 +59,11 @@ type PluginResponse struct {
 	Badges        []string     `json:"badges" example:"accepted"`
 	Hackathons    []string     `json:"hackathons" example:"paris-2016"`
 	RemovedReason *string      `json:"removed_reason,omitempty"`
+	// Restricted marks a plugin whose manifest asks for vetted access. In
+	// a list, one the caller may not read comes without its manifest.
+	Restricted bool `json:"restricted" example:"false"`
+	// Publisher is the organisation the plugin belongs to, if any.
+	Publisher *PublisherRef `json:"publisher,omitempty"`
 	// RuntimeStatus is shown to the plugin's owner, its collaborators and
 	// organizers only, once the plugin has been invoked.
 	RuntimeStatus *RuntimeStatus `json:"runtime_status,omitempty"`
@@ -117,6 +122,7 @@ func pluginResponse(p store.Plugin) PluginResponse {
 	if p.Status == store.StatusRemoved {
 		r.RemovedReason = p.RemovedReason
 	}
+	r.Restricted, r.Publisher = p.Access == plugins.AccessVetted, publisherRef(p.Publisher)
 	return r
 }
 
@@ -334,7 +340,7 @@ func handlePluginGet(svc *registry.Service) handlerFunc {
 			tag = strings.TrimSuffix(tag, `"`) + ".s" + strconv.FormatInt(st.At.UnixMicro(), 36) + `"`
 		}
 		c.Header("ETag", tag)
-		if p.Status == store.StatusPublished && !shown {
+		if p.Status == store.StatusPublished && !shown && p.Access != plugins.AccessVetted {
 			c.Header("Cache-Control", "no-cache")
 		} else {
 			c.Header("Cache-Control", "private, no-cache")
