@@ -35,9 +35,9 @@ type Plugin struct {
 	PublishedAt   *time.Time
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
-	Hackathons    []string // hackathons whose published results include it
-	Badges        []string // "accepted", "awarded"
-	Access        string   // "public" or "vetted", from the latest manifest
+	Hackathons    []string   // hackathons whose published results include it
+	Badges        []string   // "accepted", "awarded"
+	Access        string     // "public" or "vetted", from the latest manifest
 	Publisher     *Publisher // the organisation the plugin belongs to, if any
 }
 

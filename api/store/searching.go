@@ -19,12 +19,12 @@ import (
 
 // SearchSource is what the search index needs of one plugin.
 type SearchSource struct {
-	ID        int64
-	Slug      string
-	Listed    bool // published with a live version: it belongs in the index
-	Name      string
-	Summary   string
-	Manifest  []byte
+	ID       int64
+	Slug     string
+	Listed   bool // published with a live version: it belongs in the index
+	Name     string
+	Summary  string
+	Manifest []byte
 	// Trust ranks the plugin after relevance, higher first: 1 when it was
 	// accepted in an edition, 2 when awarded, plus 1 when its publisher is
 	// a verified organisation.
