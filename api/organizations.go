@@ -58,7 +58,7 @@ type InvitationResponse struct {
 	Role       string    `json:"role" example:"member"`
 	ExpiresAt  time.Time `json:"expires_at"`
 	Token      string    `json:"token,omitempty" example:"q7Zs…"`
-	AcceptPath string    `json:"accept_path,omitempty" example:"/organizations/invitations/q7Zs…"`
+	AcceptPath string    `json:"accept_path,omitempty" example:"/invitations/q7Zs…"`
 }
 
 // MemberResponse is a member of an organisation.
@@ -133,7 +133,7 @@ func orgViewResponse(v registry.OrgView) OrganizationResponse {
 func invitationResponse(i store.OrgInvitation, token string) InvitationResponse {
 	r := InvitationResponse{ID: i.ID, Email: i.Email, UserID: i.UserID, Role: i.Role, ExpiresAt: utc(i.ExpiresAt), Token: token}
 	if token != "" {
-		r.AcceptPath = "/organizations/invitations/" + token
+		r.AcceptPath = "/invitations/" + token
 	}
 	return r
 }

@@ -35,7 +35,7 @@ func (e *env) invite(token, slug, email string) string {
 	var inv api.InvitationResponse
 	e.do(req{method: "POST", path: "/api/v1/organizations/" + slug + "/invitations", token: token,
 		body: map[string]string{"email": email}}).want(201).json(&inv)
-	if inv.Token == "" || inv.AcceptPath != "/organizations/invitations/"+inv.Token {
+	if inv.Token == "" || inv.AcceptPath != "/invitations/"+inv.Token {
 		e.t.Fatalf("invitation = %+v", inv)
 	}
 	return inv.Token

@@ -72,6 +72,7 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		as[role].signIn(email)
 	}
 	mine := e.queued(f.j1)
+	e.verifiedOrg(f.team, "Collectif Test")
 	cases := []struct {
 		route, who, path string
 		form             url.Values
@@ -114,6 +115,12 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		{"/account/email", "visitor", "/account/email", url.Values{"email_password": {"wrong"}, "email": {"new@example.org"}}},
 		{"/account/verify", "team", "/account/verify", url.Values{}},
 		{"/account/verify", "visitor", "/account/verify", url.Values{}},
+		{"/organizations/new", "team", "/organizations/new", url.Values{"name": {""}}},
+		{"/organizations/{slug}/review", "org", "/organizations/collectif-test/review", url.Values{"decision": {"verify"}}},
+		{"/organizations/{slug}/invitations", "team", "/organizations/collectif-test/invitations", url.Values{"email": {""}}},
+		{"/organizations/{slug}/members/{id}/remove", "team", "/organizations/collectif-test/members/999999/remove", url.Values{}},
+		{"/organizations/{slug}/plugins", "team", "/organizations/collectif-test/plugins", url.Values{"plugin": {"nowhere"}}},
+		{"/invitations/{token}", "team", "/invitations/unknown", url.Values{}},
 	}
 	src, err := os.ReadFile("routes.go")
 	if err != nil {

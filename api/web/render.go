@@ -91,7 +91,8 @@ type pages struct {
 // "content" (and may define "head").
 var pageNames = []string{"error", "catalogue", "plugin", "signin", "signup", "hackathons", "hackathon",
 	"judge", "review", "organize", "edition-admin", "edition-results", "edition-form", "publish", "mine", "manifest", "myplugin",
-	"about", "newplugin", "devmail", "forgot", "reset", "account", "verify", "unsubscribe"}
+	"about", "newplugin", "devmail", "forgot", "reset", "account", "verify", "unsubscribe",
+	"organizations", "organization", "org-apply", "invitation"}
 
 func loadPages(as *assets) (*pages, error) {
 	funcs := template.FuncMap{
@@ -187,6 +188,7 @@ var notices = map[string]bool{
 	"notifications": true,
 	"verifysent":    true, "emailsent": true,
 	"language": true,
+	"applied":  true, "reviewed": true, "joined": true, "left": true, "memberremoved": true, "transferred": true,
 }
 
 // pagePath is the address the language switch and "Sign in" lead back to:

@@ -104,6 +104,11 @@ func (d *catalogueData) writeHits(b *strings.Builder, l *locale) {
 		if len(h.Badges) > 0 {
 			b.WriteString("\n · " + string(badgeList(l, h.Badges)))
 		}
+		if p := h.Publisher; p != nil {
+			b.WriteString(string(publisherMark(l, p.Slug, p.Name, p.Verified, h.Restricted)))
+		} else if h.Restricted {
+			b.WriteString(string(publisherMark(l, "", "", false, true)))
+		}
 		b.WriteString("</p>\n</li>")
 	}
 	b.WriteString("\n</ol>\n")
