@@ -178,7 +178,7 @@ func handleOrganizationApply(svc *registry.Service) handlerFunc {
 //	@Description	Verified organisations, for anyone; pending and refused ones too for their members and administrators. Pending ones come first, oldest first (the verification queue), then by name.
 //	@Tags			organizations
 //	@Produce		json
-//	@Param			status	query		string	false	"Only this status"							Enums(pending, verified, refused)
+//	@Param			status	query		string	false	"Only this status"	Enums(pending, verified, refused)
 //	@Param			mine	query		bool	false	"Only those you belong to (signed in)"
 //	@Param			limit	query		int		false	"Page size (1–100)"	default(20)
 //	@Param			offset	query		int		false	"Items to skip"		default(0)
@@ -235,7 +235,7 @@ func handleOrganizationGet(svc *registry.Service) handlerFunc {
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			slug	path		string			true	"Organisation slug"
+//	@Param			slug	path		string				true	"Organisation slug"
 //	@Param			body	body		OrgReviewRequest	true	"The decision"
 //	@Success		200		{object}	OrganizationResponse
 //	@Failure		400		{object}	Problem	"Malformed JSON"
