@@ -241,6 +241,9 @@ func TestVettedAccessOnEveryRoute(t *testing.T) {
 			}
 		}
 		e.do(req{method: "GET", path: "/api/v1/plugins/alerte/collaborators", token: collab}).want(200)
+		// The organisation's members publish versions as collaborators do; strangers do not.
+		e.do(req{method: "POST", path: "/api/v1/plugins/alerte/versions", token: member, body: vettedManifest("alerte", "1.2.0")}).want(201)
+		e.do(req{method: "POST", path: "/api/v1/plugins/alerte/versions", token: ed.stranger, body: vettedManifest("alerte", "1.3.0")}).problem(403)
 		// Compared with a plugin that does not exist, nothing differs.
 		missing := e.do(req{method: "GET", path: "/api/v1/plugins/nothing-here", token: ed.stranger}).problem(404)
 		hidden := e.do(req{method: "GET", path: "/api/v1/plugins/alerte", token: ed.stranger}).problem(404)
@@ -288,4 +291,14 @@ func TestRestrictedPluginInSearch(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestManifestAccessIsValidated(t *testing.T) {
+	e := newEnv(t)
+	bad := strings.Replace(manifest("alerte", "1.0.0"), `"runtime":`, `"access":"secret","runtime":`, 1)
+	p := e.do(req{method: "POST", path: "/api/v1/manifests/validate", body: bad}).problem(422)
+	if got := fields(p); !slices.Equal(got, []string{"access"}) {
+		t.Errorf("fields = %v", got)
+	}
+	e.do(req{method: "POST", path: "/api/v1/manifests/validate", body: vettedManifest("alerte", "1.0.0")}).want(200)
 }
