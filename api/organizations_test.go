@@ -302,3 +302,30 @@ func TestManifestAccessIsValidated(t *testing.T) {
 	}
 	e.do(req{method: "POST", path: "/api/v1/manifests/validate", body: vettedManifest("alerte", "1.0.0")}).want(200)
 }
+
+// A judge who belongs to the organisation an entry belongs to is
+// conflicted with it, as its collaborators are.
+func TestOrganizationMembersAreConflicted(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		ed := newEdition(t, e)
+		e.apply(ed.owner, "Collectif Alerte")
+		e.do(req{method: "PUT", path: "/api/v1/plugins/alerte/organization", token: ed.owner, body: map[string]string{"organization": "collectif-alerte"}}).want(200)
+		e.do(req{method: "POST", path: "/api/v1/organizations/invitations/" + e.invite(ed.owner, "collectif-alerte", "j1@example.org") + "/accept", token: ed.judges["j1"]}).want(200)
+		h, err := e.store.HackathonBySlug(t.Context(), "paris-2026")
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := e.store.Conflicts(t.Context(), h.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(list, func(c store.Conflict) bool {
+			return c.JudgeID == ed.ids["j1"] && c.Slug == "alerte" && c.Kind == store.ConflictCollaborator
+		}) {
+			t.Errorf("conflicts = %+v, want j1 with alerte", list)
+		}
+		if got := ed.assign(t)["alerte"]; slices.Contains(got, "j1") {
+			t.Errorf("a member of the entry's organisation judges it: %v", got)
+		}
+	})
+}
