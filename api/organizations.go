@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/plugins"
@@ -184,8 +185,7 @@ func handleOrganizationApply(svc *registry.Service) handlerFunc {
 //	@Param			offset	query		int		false	"Items to skip"		default(0)
 //	@Success		200		{object}	List[OrganizationResponse]
 //	@Failure		400		{object}	Problem	"Invalid filter or pagination"
-//	@Failure		401		{object}	Problem	"Invalid credentials"
-//	@Failure		422		{object}	Problem	"mine=true without signing in"
+//	@Failure		401		{object}	Problem	"mine=true without signing in, or invalid credentials"
 //	@Router			/api/v1/organizations [get]
 func handleOrganizationList(svc *registry.Service) handlerFunc {
 	return func(c *gin.Context) error {
@@ -197,7 +197,14 @@ func handleOrganizationList(svc *registry.Service) handlerFunc {
 		if err != nil {
 			return errStatus(http.StatusBadRequest, "invalid filter", FieldError{Field: "mine", Message: "must be true or false"})
 		}
-		list, total, err := svc.Organizations(c.Request.Context(), caller(c), registry.OrgListFilter{Status: c.Query("status"), Mine: mine}, p)
+		if mine && caller(c).ID == 0 {
+			return auth.ErrUnauthenticated
+		}
+		status := c.Query("status")
+		if status != "" && status != store.OrgPending && status != store.OrgVerified && status != store.OrgRefused {
+			return errStatus(http.StatusBadRequest, "invalid filter", FieldError{Field: "status", Message: "must be pending, verified or refused"})
+		}
+		list, total, err := svc.Organizations(c.Request.Context(), caller(c), registry.OrgListFilter{Status: status, Mine: mine}, p)
 		if err != nil {
 			return err
 		}

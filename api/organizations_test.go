@@ -90,6 +90,8 @@ func TestOrganizationApplication(t *testing.T) {
 			t.Errorf("anonymous list of pending organisations = %+v", list)
 		}
 		_, admin := e.user("admin@example.org", auth.RoleAdmin)
+		e.do(req{method: "GET", path: "/api/v1/organizations?status=secret"}).problem(400)
+		e.do(req{method: "GET", path: "/api/v1/organizations?mine=true"}).problem(401)
 		e.do(req{method: "GET", path: "/api/v1/organizations?status=pending", token: admin}).want(200).json(&list)
 		if list.Total != 1 || list.Items[0].Slug != "reseau-veille" {
 			t.Errorf("admin queue = %+v", list)

@@ -2528,13 +2528,7 @@ const docTemplate = `{
                         }
                     },
                     "401": {
-                        "description": "Invalid credentials",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "mine=true without signing in",
+                        "description": "mine=true without signing in, or invalid credentials",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
