@@ -295,6 +295,26 @@ func TestRestrictedPluginInSearch(t *testing.T) {
 	}
 }
 
+// While the search engine is unreachable, the database's answer marks a
+// restricted plugin and its publisher too.
+func TestRestrictedPluginInDatabaseSearch(t *testing.T) {
+	e := newEnv(t, withEngine(noEngine()))
+	_, owner := e.user("owner@example.org", auth.RoleParticipant)
+	e.do(req{method: "POST", path: "/api/v1/plugins", token: owner, body: vettedManifest("alerte", "1.0.0")}).want(201)
+	e.do(req{method: "POST", path: "/api/v1/plugins/alerte/publish", token: owner}).want(200)
+	o := e.apply(owner, "Collectif Alerte")
+	e.do(req{method: "PUT", path: "/api/v1/plugins/alerte/organization", token: owner, body: map[string]string{"organization": o.Slug}}).want(200)
+	var res api.SearchResponse
+	e.do(req{method: "GET", path: "/api/v1/search?q=alerte"}).want(200).json(&res)
+	if res.Engine != "database" || len(res.Hits) != 1 || !res.Hits[0].Restricted || res.Hits[0].Publisher == nil || res.Hits[0].Publisher.Verified {
+		t.Errorf("database search = %+v", res)
+	}
+	e.do(req{method: "GET", path: "/api/v1/search?q=zanzibarique"}).want(200).json(&res)
+	if len(res.Hits) != 0 {
+		t.Errorf("database search matched the description: %+v", res.Hits)
+	}
+}
+
 func TestManifestAccessIsValidated(t *testing.T) {
 	e := newEnv(t)
 	bad := strings.Replace(manifest("alerte", "1.0.0"), `"runtime":`, `"access":"secret","runtime":`, 1)
