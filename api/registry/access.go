@@ -91,12 +91,3 @@ func (s *Service) glimpsed(ctx context.Context, u auth.User, p store.Plugin) (st
 	}
 	return p, level, nil
 }
-
-// IsVetted reports whether an account is vetted: a member of a verified
-// organisation.
-func (s *Service) IsVetted(ctx context.Context, userID int64) (bool, error) {
-	if userID == 0 {
-		return false, nil
-	}
-	return s.store.IsVetted(ctx, userID)
-}
