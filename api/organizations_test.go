@@ -243,6 +243,11 @@ func TestVettedAccessOnEveryRoute(t *testing.T) {
 			}
 		}
 		e.do(req{method: "GET", path: "/api/v1/plugins/alerte/collaborators", token: collab}).want(200)
+		var mine api.List[api.PluginResponse]
+		e.do(req{method: "GET", path: "/api/v1/plugins?owner=me", token: member}).want(200).json(&mine)
+		if mine.Total != 1 || mine.Items[0].Slug != "alerte" {
+			t.Errorf("an organisation member's own plugins = %+v", mine)
+		}
 		// The organisation's members publish versions as collaborators do; strangers do not.
 		e.do(req{method: "POST", path: "/api/v1/plugins/alerte/versions", token: member, body: vettedManifest("alerte", "1.2.0")}).want(201)
 		e.do(req{method: "POST", path: "/api/v1/plugins/alerte/versions", token: ed.stranger, body: vettedManifest("alerte", "1.3.0")}).problem(403)
