@@ -7,6 +7,7 @@ import (
 
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/mail/mailtest"
 	"github.com/riposte-civic/riposte/api/store"
 )
 
@@ -355,4 +356,26 @@ func TestOrganizationMembersAreConflicted(t *testing.T) {
 			t.Errorf("a member of the entry's organisation judges it: %v", got)
 		}
 	})
+}
+
+// An account whose address is not verified yet neither applies nor takes
+// up an invitation sent to that address, which it may not own.
+func TestUnverifiedAccountsCannotJoinOrganizations(t *testing.T) {
+	srv := mailtest.Start(t)
+	e := newEnv(t, withSMTP(t, srv))
+	e.do(req{method: "POST", path: "/api/v1/auth/register",
+		body: map[string]string{"email": "new@example.org", "password": "correct horse battery", "name": "Ada", "language": "en"}}).want(202)
+	tok := e.login("new@example.org", "correct horse battery").AccessToken
+	_, owner := e.user("owner@example.org", auth.RoleParticipant)
+	o := e.apply(owner, "Réseau Veille")
+	invitation := e.invite(owner, o.Slug, "new@example.org")
+	for _, r := range []req{
+		{method: "POST", path: "/api/v1/organizations", body: map[string]string{"name": "Mine", "kind": "ngo", "website": "https://m.example.org", "description": "x"}},
+		{method: "POST", path: "/api/v1/organizations/invitations/" + invitation + "/accept"},
+	} {
+		r.token = tok
+		if p := e.do(r).problem(403); !strings.Contains(p.Detail, "verify your e-mail address") {
+			t.Errorf("%s %s: detail %q", r.method, r.path, p.Detail)
+		}
+	}
 }

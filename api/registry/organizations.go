@@ -56,8 +56,12 @@ func (a OrgApplication) check() (slug string, err error) {
 // Apply records an application for an organisation, pending an
 // administrator's review; the applicant is its first owner. Errors:
 // valid.Errors naming the fields; store.ErrConflict when the name or the
-// address derived from it is taken.
+// address derived from it is taken; auth.ErrUnverified for an account
+// whose address is still to be verified (so too Accept).
 func (s *Service) Apply(ctx context.Context, u auth.User, a OrgApplication) (store.Organization, error) {
+	if err := u.CheckVerified(); err != nil {
+		return store.Organization{}, err
+	}
 	a.Name, a.Website, a.Description = strings.TrimSpace(a.Name), strings.TrimSpace(a.Website), strings.TrimSpace(a.Description)
 	slug, err := a.check()
 	if err != nil {
@@ -273,6 +277,9 @@ func (s *Service) ownedOrg(ctx context.Context, tx *store.Tx, u auth.User, slug,
 // store.ErrConflict; an invitation for another address or account
 // auth.ErrForbidden.
 func (s *Service) Accept(ctx context.Context, u auth.User, token string) (store.Organization, error) {
+	if err := u.CheckVerified(); err != nil { // an invitation by address needs the address proven
+		return store.Organization{}, err
+	}
 	var o store.Organization
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		inv, err := tx.InvitationByHash(ctx, hashInvitation(token))
