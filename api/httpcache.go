@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/plugins"
 )
 
 // Conditional requests and the process's cache of public representations.
@@ -67,10 +68,10 @@ var (
 // for every caller. It is the one place that decides it for the plugin
 // routes: personal is true when the representation shows the caller
 // something others do not see (such as runtime_status). Only published
-// plugins are public; a rule that makes a plugin's visibility depend on
-// the caller belongs here too, and keeps its responses out of every cache.
+// plugins are public, and a plugin for vetted readers is never: what it
+// shows depends on who asks, so its responses stay out of every cache.
 func pluginPolicy(p store.Plugin, personal bool) cachePolicy {
-	if p.Status != store.StatusPublished || personal {
+	if p.Status != store.StatusPublished || personal || p.Access == plugins.AccessVetted {
 		return privatePolicy
 	}
 	return publicPolicy

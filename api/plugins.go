@@ -61,6 +61,11 @@ type PluginResponse struct {
 	// gives it: after a takedown on a report, "report N: reason — note",
 	// N being the report to appeal.
 	RemovalReason *string `json:"removal_reason,omitempty" example:"report 12: terrorist_content — links to a propaganda video"`
+	// Restricted marks a plugin whose manifest asks for vetted access. In
+	// a list, one the caller may not read comes without its manifest.
+	Restricted bool `json:"restricted" example:"false"`
+	// Publisher is the organisation the plugin belongs to, if any.
+	Publisher *PublisherRef `json:"publisher,omitempty"`
 	// RuntimeStatus is shown to the plugin's owner, its collaborators and
 	// organizers only, once the plugin has been invoked.
 	RuntimeStatus *RuntimeStatus `json:"runtime_status,omitempty"`
@@ -119,6 +124,7 @@ func pluginResponse(p store.Plugin) PluginResponse {
 	if p.Status == store.StatusRemoved {
 		r.RemovedReason, r.RemovalReason = p.RemovedReason, p.RemovedReason
 	}
+	r.Restricted, r.Publisher = p.Access == plugins.AccessVetted, publisherRef(p.Publisher)
 	return r
 }
 

@@ -78,7 +78,17 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.POST("/plugins/:slug/secret", signedIn, s.h(handleSecretRotate(reg)))
 	v1.POST("/plugins/:slug/invoke", s.tokenScope(auth.ScopePluginsInvoke), s.h(handleInvoke(reg)))
 	v1.GET("/plugins/:slug/openapi.json", s.h(handlePluginOpenAPI(reg, s.docs)))
+	v1.PUT("/plugins/:slug/organization", signedIn, s.h(handlePluginTransfer(reg)))
 	v1.POST("/modules", writeScope, s.h(handleModuleUpload(reg))) // bodies up to MaxModule (modulesRoute)
+
+	// Organisations.
+	v1.POST("/organizations", signedIn, s.h(handleOrganizationApply(reg)))
+	v1.GET("/organizations", s.h(handleOrganizationList(reg)))
+	v1.GET("/organizations/:slug", s.h(handleOrganizationGet(reg)))
+	v1.POST("/organizations/:slug/review", signedIn, admin, s.h(handleOrganizationReview(reg)))
+	v1.POST("/organizations/:slug/invitations", signedIn, s.h(handleInvitationCreate(reg)))
+	v1.DELETE("/organizations/:slug/members/:user_id", signedIn, s.h(handleMemberRemove(reg)))
+	v1.POST("/organizations/invitations/:token/accept", signedIn, s.h(handleInvitationAccept(reg)))
 
 	// Hackathons and judging.
 	hk := s.deps.Hackathons

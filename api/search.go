@@ -27,6 +27,10 @@ type SearchHit struct {
 	Badges     []string        `json:"badges" example:"accepted"`
 	UpdatedAt  time.Time       `json:"updated_at"`
 	Highlight  SearchHighlight `json:"highlight"`
+	// Restricted marks a plugin for vetted readers: listed by name and
+	// summary; its description is not searched.
+	Restricted bool          `json:"restricted" example:"false"`
+	Publisher  *PublisherRef `json:"publisher,omitempty"`
 }
 
 // SearchHighlight is the hit's name and summary as safe HTML, the text
@@ -118,7 +122,10 @@ func searchResponse(res search.Result, engine string, q search.Query) SearchResp
 	for i, h := range res.Hits {
 		out.Hits[i] = SearchHit{Slug: h.Slug, Name: h.Name, Summary: h.Summary, Categories: h.Categories,
 			Languages: h.Languages, Tags: h.Tags, License: h.License, Runtime: h.Runtime, Hackathons: h.Hackathons,
-			Badges: h.Badges, UpdatedAt: utc(h.UpdatedAt), Highlight: SearchHighlight(h.Highlight)}
+			Badges: h.Badges, UpdatedAt: utc(h.UpdatedAt), Highlight: SearchHighlight(h.Highlight), Restricted: h.Restricted}
+		if p := h.Publisher; p != nil {
+			out.Hits[i].Publisher = &PublisherRef{Slug: p.Slug, Name: p.Name, Verified: p.Verified}
+		}
 	}
 	return out
 }

@@ -2580,6 +2580,448 @@ const docTemplate = `{
                 ]
             }
         },
+        "/api/v1/organizations": {
+            "get": {
+                "description": "Verified organisations, for anyone; pending and refused ones too for their members and administrators. Pending ones come first, oldest first (the verification queue), then by name.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "organizations"
+                ],
+                "summary": "List organisations",
+                "parameters": [
+                    {
+                        "enum": [
+                            "pending",
+                            "verified",
+                            "refused"
+                        ],
+                        "type": "string",
+                        "description": "Only this status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "Only those you belong to (signed in)",
+                        "name": "mine",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size (1–100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 0,
+                        "description": "Items to skip",
+                        "name": "offset",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.List-api_OrganizationResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Invalid filter or pagination",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "mine=true without signing in, or invalid credentials",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "description": "Records an organisation (NGO, public body, newsroom, research team or platform) as pending, with the caller as its first owner, until an administrator verifies or refuses it. Members of a verified organisation are vetted: they read plugins with access: vetted. Recorded in the audit log (organization.apply).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "organizations"
+                ],
+                "summary": "Apply for an organisation",
+                "parameters": [
+                    {
+                        "description": "The organisation",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.OrganizationRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.OrganizationResponse"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "The organisation's URL"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "An organisation with this name or address exists",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid fields, each named",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/organizations/invitations/{token}/accept": {
+            "post": {
+                "description": "Makes the caller a member (or owner) of the organisation, if the invitation names their e-mail address or account. Recorded in the audit log (organization.join).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "organizations"
+                ],
+                "summary": "Accept an invitation",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "The invitation's token",
+                        "name": "token",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.OrganizationResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The invitation is for another account",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Unknown or expired invitation",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Invitation already used",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/organizations/{slug}": {
+            "get": {
+                "description": "An organisation with its plugins (published ones; drafts too for its members). A pending or refused organisation is visible only to its members and administrators (404 for anyone else).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "organizations"
+                ],
+                "summary": "Get an organisation",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Organisation slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.OrganizationResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "No such organisation, or not visible to you",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/organizations/{slug}/invitations": {
+            "post": {
+                "description": "Owners of the organisation (and administrators) invite an account by e-mail address or by id. The answer carries the invitation's token and the path of the page where it is accepted, shown this once: pass it on to the person invited. It can be used once, within 14 days, by the account it names. Recorded in the audit log (organization.invite).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "organizations"
+                ],
+                "summary": "Invite a member",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Organisation slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "Who",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.InvitationRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.InvitationResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an owner of the organisation",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such organisation, or not visible to you",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Neither or both of email and user_id, an invalid address, an unknown account or role",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/organizations/{slug}/members/{user_id}": {
+            "delete": {
+                "description": "An owner removes any member; a member removes themself (leaves). The last owner cannot leave. Recorded in the audit log (organization.leave, organization.remove_member).",
+                "tags": [
+                    "organizations"
+                ],
+                "summary": "Remove a member or leave",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Organisation slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "The member's account id",
+                        "name": "user_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an owner, removing someone else",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such organisation or member",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "The last owner cannot leave",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/organizations/{slug}/review": {
+            "post": {
+                "description": "Administrators only. verify makes its members vetted and its plugins show a verified publisher (and rank higher in search); refuse withdraws both. Recorded in the audit log (organization.verify, organization.refuse).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "organizations"
+                ],
+                "summary": "Verify or refuse an organisation",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Organisation slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The decision",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.OrgReviewRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.OrganizationResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an administrator",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such organisation",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Already in that state",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unknown decision, or a note over 1000 characters",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
         "/api/v1/plugins": {
             "get": {
                 "description": "Published plugins, most recently changed first, and the caller's own drafts. Organizers may also list every draft or removed plugin with status. To search, use /search.",
@@ -3237,6 +3679,88 @@ const docTemplate = `{
                         }
                     }
                 }
+            }
+        },
+        "/api/v1/plugins/{slug}/organization": {
+            "put": {
+                "description": "The plugin's owner, who must also own the organisation, places it under the organisation: its members then edit it as collaborators do, and once the organisation is verified the plugin shows a verified publisher. Recorded in the audit log (plugin.transfer).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "organizations"
+                ],
+                "summary": "Place a plugin under an organisation",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Plugin slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The organisation",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.TransferRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.PluginResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not the plugin's owner, or not an owner of the organisation",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such plugin, or not visible to you",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "The organisation was refused",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "No such organisation among yours",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
             }
         },
         "/api/v1/plugins/{slug}/publish": {
@@ -5104,6 +5628,58 @@ const docTemplate = `{
                 }
             }
         },
+        "api.InvitationRequest": {
+            "type": "object",
+            "properties": {
+                "email": {
+                    "type": "string",
+                    "example": "bob@example.org"
+                },
+                "role": {
+                    "type": "string",
+                    "enum": [
+                        "member",
+                        "owner"
+                    ],
+                    "example": "member"
+                },
+                "user_id": {
+                    "type": "integer",
+                    "example": 0
+                }
+            }
+        },
+        "api.InvitationResponse": {
+            "type": "object",
+            "properties": {
+                "accept_path": {
+                    "type": "string",
+                    "example": "/invitations/q7Zs…"
+                },
+                "email": {
+                    "type": "string",
+                    "example": "bob@example.org"
+                },
+                "expires_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "role": {
+                    "type": "string",
+                    "example": "member"
+                },
+                "token": {
+                    "type": "string",
+                    "example": "q7Zs…"
+                },
+                "user_id": {
+                    "type": "integer"
+                }
+            }
+        },
         "api.InvokeRequest": {
             "type": "object",
             "properties": {
@@ -5350,6 +5926,29 @@ const docTemplate = `{
                 }
             }
         },
+        "api.List-api_OrganizationResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.OrganizationResponse"
+                    }
+                },
+                "limit": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "offset": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 42
+                }
+            }
+        },
         "api.List-api_PluginResponse": {
             "type": "object",
             "properties": {
@@ -5501,6 +6100,34 @@ const docTemplate = `{
                 }
             }
         },
+        "api.MemberResponse": {
+            "type": "object",
+            "properties": {
+                "email": {
+                    "type": "string",
+                    "example": "bob@example.org"
+                },
+                "joined_at": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Bob"
+                },
+                "role": {
+                    "type": "string",
+                    "enum": [
+                        "owner",
+                        "member"
+                    ],
+                    "example": "owner"
+                },
+                "user_id": {
+                    "type": "integer",
+                    "example": 9
+                }
+            }
+        },
         "api.ModuleResponse": {
             "type": "object",
             "properties": {
@@ -5529,6 +6156,144 @@ const docTemplate = `{
             "type": "object",
             "additionalProperties": {
                 "type": "boolean"
+            }
+        },
+        "api.OrgPluginRef": {
+            "type": "object",
+            "properties": {
+                "name": {
+                    "type": "string",
+                    "example": "Veille termes"
+                },
+                "restricted": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "slug": {
+                    "type": "string",
+                    "example": "veille-termes"
+                },
+                "status": {
+                    "type": "string",
+                    "example": "published"
+                },
+                "summary": {
+                    "type": "string",
+                    "example": "Detection term lists"
+                }
+            }
+        },
+        "api.OrgReviewRequest": {
+            "type": "object",
+            "properties": {
+                "decision": {
+                    "type": "string",
+                    "enum": [
+                        "verify",
+                        "refuse"
+                    ],
+                    "example": "verify"
+                },
+                "note": {
+                    "type": "string",
+                    "example": "Registered association, checked with the prefecture"
+                }
+            }
+        },
+        "api.OrganizationRequest": {
+            "type": "object",
+            "properties": {
+                "description": {
+                    "type": "string",
+                    "example": "Volunteers who watch and report terrorist propaganda online"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "ngo",
+                        "public_body",
+                        "newsroom",
+                        "research",
+                        "platform"
+                    ],
+                    "example": "ngo"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Réseau Veille"
+                },
+                "website": {
+                    "type": "string",
+                    "example": "https://veille.example.org"
+                }
+            }
+        },
+        "api.OrganizationResponse": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "description": {
+                    "type": "string"
+                },
+                "invitations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.InvitationResponse"
+                    }
+                },
+                "kind": {
+                    "type": "string",
+                    "example": "ngo"
+                },
+                "members": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.MemberResponse"
+                    }
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Réseau Veille"
+                },
+                "plugins": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.OrgPluginRef"
+                    }
+                },
+                "review_note": {
+                    "type": "string"
+                },
+                "reviewed_at": {
+                    "type": "string"
+                },
+                "role": {
+                    "type": "string",
+                    "example": "owner"
+                },
+                "slug": {
+                    "type": "string",
+                    "example": "reseau-veille"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "verified",
+                        "refused"
+                    ],
+                    "example": "verified"
+                },
+                "verified": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "website": {
+                    "type": "string",
+                    "example": "https://veille.example.org"
+                }
             }
         },
         "api.OwnerRef": {
@@ -5626,6 +6391,14 @@ const docTemplate = `{
                 "owner": {
                     "$ref": "#/definitions/api.OwnerRef"
                 },
+                "publisher": {
+                    "description": "Publisher is the organisation the plugin belongs to, if any.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/api.PublisherRef"
+                        }
+                    ]
+                },
                 "removal_reason": {
                     "description": "RemovalReason is RemovedReason under the name the moderation guide\ngives it: after a takedown on a report, \"report N: reason — note\",\nN being the report to appeal.",
                     "type": "string",
@@ -5633,6 +6406,11 @@ const docTemplate = `{
                 },
                 "removed_reason": {
                     "type": "string"
+                },
+                "restricted": {
+                    "description": "Restricted marks a plugin whose manifest asks for vetted access. In\na list, one the caller may not read comes without its manifest.",
+                    "type": "boolean",
+                    "example": false
                 },
                 "runtime": {
                     "type": "string",
@@ -5667,6 +6445,23 @@ const docTemplate = `{
                 },
                 "updated_at": {
                     "type": "string"
+                }
+            }
+        },
+        "api.PublisherRef": {
+            "type": "object",
+            "properties": {
+                "name": {
+                    "type": "string",
+                    "example": "Réseau Veille"
+                },
+                "slug": {
+                    "type": "string",
+                    "example": "reseau-veille"
+                },
+                "verified": {
+                    "type": "boolean",
+                    "example": true
                 }
             }
         },
@@ -6052,6 +6847,14 @@ const docTemplate = `{
                     "type": "string",
                     "example": "Portes Ouvertes"
                 },
+                "publisher": {
+                    "$ref": "#/definitions/api.PublisherRef"
+                },
+                "restricted": {
+                    "description": "Restricted marks a plugin for vetted readers: listed by name and\nsummary; its description is not searched.",
+                    "type": "boolean",
+                    "example": false
+                },
                 "runtime": {
                     "type": "string",
                     "example": "builtin"
@@ -6257,6 +7060,15 @@ const docTemplate = `{
                 },
                 "user": {
                     "$ref": "#/definitions/api.UserResponse"
+                }
+            }
+        },
+        "api.TransferRequest": {
+            "type": "object",
+            "properties": {
+                "organization": {
+                    "type": "string",
+                    "example": "reseau-veille"
                 }
             }
         },
@@ -6638,6 +7450,15 @@ const docTemplate = `{
         "plugins.Manifest": {
             "type": "object",
             "properties": {
+                "access": {
+                    "description": "Access is who may read the plugin beyond its name and summary:\npublic (the default, also when empty) or vetted (members of verified\norganisations, the plugin's own people and its assigned judges).",
+                    "type": "string",
+                    "enum": [
+                        "public",
+                        "vetted"
+                    ],
+                    "example": "public"
+                },
                 "categories": {
                     "type": "array",
                     "items": {

@@ -32,7 +32,21 @@ type Manifest struct {
 	OutputSchema json.RawMessage `json:"output_schema,omitempty" swaggertype:"object"`
 	Examples     []Example       `json:"examples,omitempty"`
 	Changes      []Change        `json:"changes,omitempty"`
+	// Access is who may read the plugin beyond its name and summary:
+	// public (the default, also when empty) or vetted (members of verified
+	// organisations, the plugin's own people and its assigned judges).
+	Access string `json:"access,omitempty" example:"public" enums:"public,vetted"`
 }
+
+// Access levels of a plugin (see Manifest.Access).
+const (
+	AccessPublic = "public"
+	AccessVetted = "vetted"
+)
+
+// Restricted reports whether the manifest keeps the plugin for vetted
+// readers.
+func (m *Manifest) Restricted() bool { return m.Access == AccessVetted }
 
 // Maintainer is a person answerable for a plugin.
 type Maintainer struct {

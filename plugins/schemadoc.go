@@ -54,6 +54,8 @@ func ManifestJSONSchema() []byte {
 				"type": "object", "additionalProperties": false, "required": []string{"name", "input"},
 				"properties": map[string]any{"name": str(1, 80, ""), "input": map[string]any{}},
 			}},
+			"access": map[string]any{"enum": []string{AccessPublic, AccessVetted}, "default": AccessPublic,
+				"description": "vetted: only vetted accounts (members of verified organisations), the plugin's owner, collaborators and assigned judges read more than its name and summary"},
 			"changes": map[string]any{"type": "array", "items": map[string]any{
 				"type": "object", "additionalProperties": false, "required": []string{"kind", "description"},
 				"properties": map[string]any{"kind": map[string]any{"enum": ChangeKinds()}, "description": str(1, 500, "")},

@@ -123,6 +123,9 @@ func checkIdentity(m *Manifest, ps *problems) {
 	}
 	length(ps, "summary", m.Summary, 1, 200)
 	length(ps, "description", m.Description, 0, MaxDescription)
+	if m.Access != "" && m.Access != AccessPublic && m.Access != AccessVetted {
+		ps.add("access", "must be public or vetted")
+	}
 }
 
 func checkClassification(m *Manifest, ps *problems) {

@@ -74,16 +74,13 @@ func (s *Service) RemoveCollaborator(ctx context.Context, u auth.User, slug stri
 // Collaborators lists a plugin's collaborators, for its owner, its
 // collaborators and organizers.
 func (s *Service) Collaborators(ctx context.Context, u auth.User, slug string) ([]store.Collaborator, error) {
-	p, err := s.store.PluginBySlug(ctx, slug)
+	p, err := s.Get(ctx, u, slug)
 	if err != nil {
 		return nil, err
 	}
 	rel, err := relationTo(ctx, s.store, p, u)
 	if err != nil {
 		return nil, err
-	}
-	if !visible(p, rel, u) {
-		return nil, fmt.Errorf("plugin %q: %w", p.Slug, store.ErrNotFound)
 	}
 	if rel < collaborator && !u.Is(auth.RoleOrganizer) {
 		return nil, fmt.Errorf("only the plugin's owner, collaborators and organizers can see its collaborators: %w", auth.ErrForbidden)

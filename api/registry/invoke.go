@@ -236,7 +236,7 @@ func (s *Service) runnable(ctx context.Context, u auth.User, slug string) (store
 		return p, nil
 	}
 	p, err := s.Get(ctx, u, slug)
-	if err == nil && p.Status == store.StatusPublished {
+	if err == nil && p.Status == store.StatusPublished && p.Access != plugins.AccessVetted { // a restricted one is checked every time
 		keep(s.inv, s.inv.plugins, slug, p)
 	}
 	return p, err

@@ -84,6 +84,7 @@ const (
 // collaborators is what relationTo needs: a Store or a Tx.
 type collaborators interface {
 	IsCollaborator(ctx context.Context, pluginID, userID int64) (bool, error)
+	IsOrgMemberOfPlugin(ctx context.Context, pluginID, userID int64) (bool, error)
 }
 
 func relationTo(ctx context.Context, q collaborators, p store.Plugin, u auth.User) (relation, error) {
@@ -94,7 +95,15 @@ func relationTo(ctx context.Context, q collaborators, p store.Plugin, u auth.Use
 		return owner, nil
 	}
 	ok, err := q.IsCollaborator(ctx, p.ID, u.ID)
-	if ok {
+	if ok || err != nil {
+		return collaborator, err
+	}
+	if p.Publisher == nil {
+		return stranger, nil
+	}
+	// The members of the organisation a plugin belongs to edit it as its
+	// collaborators do.
+	if ok, err = q.IsOrgMemberOfPlugin(ctx, p.ID, u.ID); ok {
 		return collaborator, err
 	}
 	return stranger, err
@@ -125,16 +134,14 @@ func check(ctx context.Context, q collaborators, p store.Plugin, u auth.User, ne
 	return rel, nil
 }
 
-// Get returns a plugin the caller may see.
+// Get returns a plugin the caller may read in full; a restricted plugin
+// the caller may only glimpse is store.ErrNotFound, as a plugin that does
+// not exist.
 func (s *Service) Get(ctx context.Context, u auth.User, slug string) (store.Plugin, error) {
-	p, err := s.store.PluginBySlug(ctx, slug)
-	if err != nil {
-		return store.Plugin{}, err
+	p, level, err := s.Glimpse(ctx, u, slug)
+	if err == nil && level != FullAccess {
+		return store.Plugin{}, fmt.Errorf("plugin %q: %w", slug, store.ErrNotFound)
 	}
-	if p.Status == store.StatusPublished {
-		return p, nil // the common case costs one query
-	}
-	_, err = check(ctx, s.store, p, u, stranger, "see it")
 	return p, err
 }
 
@@ -156,9 +163,18 @@ func (s *Service) List(ctx context.Context, u auth.User, f ListFilter, pg store.
 	if err := c.Err(); err != nil {
 		return nil, 0, err
 	}
-	return s.store.ListPlugins(ctx, store.PluginFilter{
+	list, total, err := s.store.ListPlugins(ctx, store.PluginFilter{
 		ViewerID: u.ID, Organizer: u.Is(auth.RoleOrganizer), Mine: f.Mine, Status: f.Status, Category: f.Category,
 	}, pg)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := range list {
+		if list[i], _, err = s.glimpsed(ctx, u, list[i]); err != nil {
+			return nil, 0, err
+		}
+	}
+	return list, total, nil
 }
 
 // newVersion prepares a manifest for storage: canonical JSON and its hash.
@@ -171,7 +187,7 @@ func newVersion(m *plugins.Manifest, by int64) store.NewPluginVersion {
 
 func latestOf(m *plugins.Manifest, manifest []byte) store.Latest {
 	return store.Latest{Version: &m.Version, Manifest: manifest, Runtime: m.Runtime.Type, Name: m.Name,
-		Summary: m.Summary, Categories: m.Categories, Languages: m.Languages, Tags: m.Tags, License: m.License}
+		Summary: m.Summary, Categories: m.Categories, Languages: m.Languages, Tags: m.Tags, License: m.License, Access: m.Access}
 }
 
 // Create registers a plugin from its manifest, as a draft owned by the

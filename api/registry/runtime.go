@@ -186,16 +186,16 @@ func (s *Service) recordRuntime(ctx context.Context, p store.Plugin, err error) 
 }
 
 // RuntimeStatus returns what a plugin's runtime last did — ok, or the
-// last failure and why — for the plugin's owner, its collaborators and
-// organizers; ok is false for anyone else, or when nothing is recorded.
+// last failure and why — for the plugin's owner, its collaborators (and
+// its organisation's members) and organizers; ok is false for anyone else, or when nothing is recorded.
 // Each process writes a change of state at once (a failure after a
 // success) or within a second, and an unchanged state once a minute.
 func (s *Service) RuntimeStatus(ctx context.Context, u auth.User, p store.Plugin) (st store.RuntimeStatus, ok bool, err error) {
 	if u.ID == 0 {
 		return st, false, nil
 	}
-	if p.OwnerID != u.ID && !u.Is(auth.RoleOrganizer) {
-		if ok, err := s.store.IsCollaborator(ctx, p.ID, u.ID); !ok || err != nil {
+	if !u.Is(auth.RoleOrganizer) {
+		if rel, err := relationTo(ctx, s.store, p, u); rel < collaborator || err != nil {
 			return st, false, err
 		}
 	}

@@ -927,4 +927,8 @@ func detach(d *Document) {
 			*p = slices.Clone(*p)
 		}
 	}
+	if d.Publisher != nil {
+		pub := *d.Publisher
+		d.Publisher = &pub
+	}
 }

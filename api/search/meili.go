@@ -256,7 +256,7 @@ func meiliAttributes() []string {
 	for _, s := range fieldSpecs {
 		out = append(out, s.attribute)
 	}
-	return append(out, "trust", "updated_at", "revision")
+	return append(out, "trust", "updated_at", "revision", "restricted", "publisher")
 }
 
 // toMeili returns the Meilisearch document of d, every text cleaned.

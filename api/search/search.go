@@ -17,20 +17,31 @@ import (
 // Document is what is indexed for one published plugin: the displayed
 // metadata of its latest live version, and what hackathons said of it.
 type Document struct {
-	Slug        string    `json:"slug"`
-	Name        string    `json:"name"`
-	Summary     string    `json:"summary"`
-	Description string    `json:"description"`
-	Tags        []string  `json:"tags"`
-	Categories  []string  `json:"categories"`
-	Languages   []string  `json:"languages"`
-	License     string    `json:"license"`
-	Runtime     string    `json:"runtime"`
-	Hackathons  []string  `json:"hackathons"`
-	Badges      []string  `json:"badges"`
-	Trust       int       `json:"trust"` // 0, or 1 when accepted, 2 when awarded; higher raises a result within its band of relevance
-	UpdatedAt   time.Time `json:"updated_at"`
-	Revision    int64     `json:"revision"` // the plugin's revision when indexed, for drift checks
+	Slug        string   `json:"slug"`
+	Name        string   `json:"name"`
+	Summary     string   `json:"summary"`
+	Description string   `json:"description"`
+	Tags        []string `json:"tags"`
+	Categories  []string `json:"categories"`
+	Languages   []string `json:"languages"`
+	License     string   `json:"license"`
+	Runtime     string   `json:"runtime"`
+	Hackathons  []string `json:"hackathons"`
+	Badges      []string `json:"badges"`
+	Trust       int      `json:"trust"` // 0, or 1 when accepted, 2 when awarded, plus 1 for a verified publisher; higher raises a result within its band of relevance
+	// Restricted marks a plugin for vetted readers: its document has no
+	// description, so nothing but its name, summary and tags can match.
+	Restricted bool       `json:"restricted,omitempty"`
+	Publisher  *Publisher `json:"publisher,omitempty"`
+	UpdatedAt  time.Time  `json:"updated_at"`
+	Revision   int64      `json:"revision"` // the plugin's revision when indexed, for drift checks
+}
+
+// Publisher is the organisation a plugin belongs to.
+type Publisher struct {
+	Slug     string `json:"slug"`
+	Name     string `json:"name"`
+	Verified bool   `json:"verified"`
 }
 
 // Sort orders results.

@@ -306,7 +306,8 @@ type Conflict struct {
 // conflictsSQL is every conflict of interest, by (hackathon_id, judge_id,
 // plugin_id): the recorded ones and, until an edition's results are
 // published, those that follow from owning or collaborating on an entry's
-// plugin, whenever the collaboration began. Publishing the results records
+// plugin (as a collaborator, or a member of the organisation it belongs
+// to), whenever the collaboration began. Publishing the results records
 // the latter, so that the published results never change.
 const conflictsSQL = `SELECT c.hackathon_id, c.judge_id, c.plugin_id, c.kind, c.reason, COALESCE(c.since, c.created_at) AS since, c.declared_by
 		FROM judging_conflicts c
@@ -317,6 +318,12 @@ const conflictsSQL = `SELECT c.hackathon_id, c.judge_id, c.plugin_id, c.kind, c.
 	UNION ALL
 	SELECT s.hackathon_id, pc.user_id, s.plugin_id, 'collaborator', '', pc.created_at, 0
 		FROM submissions s JOIN plugin_collaborators pc ON pc.plugin_id = s.plugin_id JOIN hackathons h ON h.id = s.hackathon_id
+		WHERE h.results_published_at IS NULL
+	UNION ALL
+	SELECT s.hackathon_id, m.user_id, s.plugin_id, 'collaborator', '',
+			CASE WHEN m.created_at > po.created_at THEN m.created_at ELSE po.created_at END, 0
+		FROM submissions s JOIN plugin_organizations po ON po.plugin_id = s.plugin_id
+		JOIN organization_members m ON m.organization_id = po.organization_id JOIN hackathons h ON h.id = s.hackathon_id
 		WHERE h.results_published_at IS NULL`
 
 // conflictKinds orders a pair's conflicts: the first one is the one shown.

@@ -36,8 +36,10 @@ type Plugin struct {
 	PublishedAt   *time.Time
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
-	Hackathons    []string // hackathons whose published results include it
-	Badges        []string // "accepted", "awarded"
+	Hackathons    []string   // hackathons whose published results include it
+	Badges        []string   // "accepted", "awarded"
+	Access        string     // "public" or "vetted", from the latest manifest
+	Publisher     *Publisher // the organisation the plugin belongs to, if any
 }
 
 // PluginVersion is one immutable version of a plugin.
@@ -78,6 +80,7 @@ type Latest struct {
 	Languages  []string
 	Tags       []string
 	License    string
+	Access     string // "public" or "vetted"; empty is public
 }
 
 // facets lists the filterable values the latest version gives a plugin.
@@ -102,21 +105,26 @@ type PluginFilter struct {
 }
 
 const pluginColumns = `p.id, p.slug, p.owner_id, u.name, p.status, p.revision, p.latest_version, p.manifest, p.runtime,
-	p.name, p.summary, p.removed_reason, p.removed_at, p.published_at, p.created_at, p.updated_at, p.hackathons, p.badges`
+	p.name, p.summary, p.removed_reason, p.removed_at, p.published_at, p.created_at, p.updated_at, p.hackathons, p.badges,
+	p.access, o.id, o.slug, o.name, o.status`
 
-const pluginFrom = ` FROM plugins p JOIN users u ON u.id = p.owner_id `
+const pluginFrom = ` FROM plugins p JOIN users u ON u.id = p.owner_id
+	LEFT JOIN plugin_organizations po ON po.plugin_id = p.id LEFT JOIN organizations o ON o.id = po.organization_id `
 
 func scanPlugin(row interface{ Scan(...any) error }) (Plugin, error) {
 	var (
 		p                  Plugin
 		manifest           *string
 		hackathons, badges string
+		org                publisherColumns
 	)
 	err := row.Scan(&p.ID, &p.Slug, &p.OwnerID, &p.OwnerName, &p.Status, &p.Revision, &p.LatestVersion, &manifest, &p.Runtime,
-		&p.Name, &p.Summary, &p.RemovedReason, &p.RemovedAt, &p.PublishedAt, &p.CreatedAt, &p.UpdatedAt, &hackathons, &badges)
+		&p.Name, &p.Summary, &p.RemovedReason, &p.RemovedAt, &p.PublishedAt, &p.CreatedAt, &p.UpdatedAt, &hackathons, &badges,
+		&p.Access, &org.id, &org.slug, &org.name, &org.status)
 	if manifest != nil {
 		p.Manifest = []byte(*manifest)
 	}
+	p.Publisher = org.publisher()
 	p.Hackathons, p.Badges = strings.Fields(hackathons), strings.Fields(badges)
 	return p, err
 }
@@ -287,9 +295,13 @@ func (tx *Tx) SetLatest(ctx context.Context, pluginID int64, l Latest) error {
 		manifest = &s
 	}
 	var slug string
+	access := l.Access
+	if access == "" {
+		access = "public"
+	}
 	err := tx.w.QueryRowContext(ctx, `UPDATE plugins SET latest_version = $2, manifest = $3, runtime = $4, name = $5,
-			summary = $6, revision = revision + 1, updated_at = $7 WHERE id = $1 RETURNING slug`,
-		pluginID, l.Version, manifest, l.Runtime, l.Name, l.Summary, now()).Scan(&slug)
+			summary = $6, revision = revision + 1, updated_at = $7, access = $8 WHERE id = $1 RETURNING slug`,
+		pluginID, l.Version, manifest, l.Runtime, l.Name, l.Summary, now(), access).Scan(&slug)
 	if err != nil {
 		return fmt.Errorf("set latest: %w", mapError(err))
 	}
@@ -341,9 +353,12 @@ func (tx *Tx) RemovePlugin(ctx context.Context, pluginID, by int64, reason strin
 }
 
 // visibleTo is the condition under which a viewer ($2, organizer $3) may
-// see plugin p.
+// see plugin p; mineSQL, that the viewer owns it, collaborates on it or
+// belongs to its organisation.
 const (
-	mineSQL    = `(p.owner_id = $2 OR EXISTS (SELECT 1 FROM plugin_collaborators c WHERE c.plugin_id = p.id AND c.user_id = $2))`
+	mineSQL = `(p.owner_id = $2 OR EXISTS (SELECT 1 FROM plugin_collaborators c WHERE c.plugin_id = p.id AND c.user_id = $2)
+		OR EXISTS (SELECT 1 FROM plugin_organizations mo JOIN organization_members mm ON mm.organization_id = mo.organization_id
+			WHERE mo.plugin_id = p.id AND mm.user_id = $2))`
 	visibleSQL = `(p.status = 'published' OR $3 OR ` + mineSQL + `)`
 )
 

@@ -19,30 +19,47 @@ import (
 
 // SearchSource is what the search index needs of one plugin.
 type SearchSource struct {
-	ID        int64
-	Slug      string
-	Listed    bool // published with a live version: it belongs in the index
-	Name      string
-	Summary   string
-	Manifest  []byte
+	ID       int64
+	Slug     string
+	Listed   bool // published with a live version: it belongs in the index
+	Name     string
+	Summary  string
+	Manifest []byte
+	// Trust ranks the plugin after relevance, higher first: 1 when it was
+	// accepted in an edition, 2 when awarded, plus 1 when its publisher is
+	// a verified organisation.
 	Trust     int
 	Revision  int64
 	UpdatedAt time.Time
 	Facets    map[string][]string // field → values, the runtime among them
+	// Restricted is a plugin whose manifest asks for vetted access: the
+	// index gets its name and summary, never its description.
+	Restricted bool
+	Publisher  *Publisher // the organisation it belongs to, if any
 }
 
+// trustSQL is a plugin's trust (see SearchSource.Trust), over the plugin
+// p and its organisation o.
+const trustSQL = `(p.trust + CASE WHEN o.status = 'verified' THEN 1 ELSE 0 END)`
+
 const sourceColumns = `p.id, p.slug, (p.status = 'published' AND p.latest_version IS NOT NULL), p.name, p.summary,
-	p.manifest, p.trust, p.revision, p.updated_at`
+	p.manifest, ` + trustSQL + `, p.revision, p.updated_at, p.access = 'vetted', o.id, o.slug, o.name, o.status`
+
+const sourceFrom = ` FROM plugins p LEFT JOIN plugin_organizations po ON po.plugin_id = p.id
+	LEFT JOIN organizations o ON o.id = po.organization_id `
 
 func scanSource(r interface{ Scan(...any) error }) (SearchSource, error) {
 	var (
 		s        SearchSource
 		manifest *string
+		org      publisherColumns
 	)
-	err := r.Scan(&s.ID, &s.Slug, &s.Listed, &s.Name, &s.Summary, &manifest, &s.Trust, &s.Revision, &s.UpdatedAt)
+	err := r.Scan(&s.ID, &s.Slug, &s.Listed, &s.Name, &s.Summary, &manifest, &s.Trust, &s.Revision, &s.UpdatedAt,
+		&s.Restricted, &org.id, &org.slug, &org.name, &org.status)
 	if manifest != nil {
 		s.Manifest = []byte(*manifest)
 	}
+	s.Publisher = org.publisher()
 	return s, err
 }
 
@@ -66,7 +83,7 @@ func (s *Store) ListedSources(ctx context.Context) ([]SearchSource, error) {
 
 // sources returns the plugins that tail (WHERE … ORDER BY …) selects.
 func (s *Store) sources(ctx context.Context, tail string, args ...any) ([]SearchSource, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+sourceColumns+` FROM plugins p `+tail, args...)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+sourceColumns+sourceFrom+tail, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search sources: %w", err)
 	}
@@ -175,7 +192,7 @@ func (s *Store) SearchPlain(ctx context.Context, q PlainSearch) (PlainResult, er
 	}[q.Sort]
 	listArgs := slices.Clip(args)
 	if order == "" {
-		order = `p.trust DESC, p.updated_at DESC, p.id DESC`
+		order = trustSQL + ` DESC, p.updated_at DESC, p.id DESC`
 		if q.PreferCategory != "" {
 			listArgs = append(listArgs, q.PreferCategory)
 			order = fmt.Sprintf(`CASE WHEN EXISTS (SELECT 1 FROM plugin_facets f WHERE f.plugin_id = p.id

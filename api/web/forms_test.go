@@ -77,6 +77,7 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 	as["admin"] = e.browser()
 	as["admin"].signIn("admin@example.org")
 	mine := e.queued(f.j1)
+	e.verifiedOrg(f.team, "Collectif Test")
 	cases := []struct {
 		route, who, path string
 		form             url.Values
@@ -124,6 +125,12 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		{"/moderation/{id}/resolve", "mod", "/moderation/1/resolve", url.Values{"action": {"erase"}}},
 		{"/my/plugins/{slug}/appeal", "team", "/my/plugins/alpha/appeal", url.Values{"report": {"1"}, "message": {"Please"}}},
 		{"/admin/crisis", "admin", "/admin/crisis", url.Values{"title_en": {""}, "hours": {"0"}}},
+		{"/organizations/new", "team", "/organizations/new", url.Values{"name": {""}}},
+		{"/organizations/{slug}/review", "org", "/organizations/collectif-test/review", url.Values{"decision": {"verify"}}},
+		{"/organizations/{slug}/invitations", "team", "/organizations/collectif-test/invitations", url.Values{"email": {""}}},
+		{"/organizations/{slug}/members/{id}/remove", "team", "/organizations/collectif-test/members/999999/remove", url.Values{}},
+		{"/organizations/{slug}/plugins", "team", "/organizations/collectif-test/plugins", url.Values{"plugin": {"nowhere"}}},
+		{"/invitations/{token}", "team", "/invitations/unknown", url.Values{}},
 	}
 	src, err := os.ReadFile("routes.go")
 	if err != nil {

@@ -29,6 +29,9 @@ type pluginData struct {
 	ReasonError string
 	Try         *tryData // the "Try it" form, for runnable published plugins
 	Editions    []editionLink
+	// Restricted: the plugin is kept for vetted readers and the visitor is
+	// not one; the page shows its name, summary and publisher only.
+	Restricted bool
 }
 
 // editionLink is an edition the plugin took part in, by its name.
@@ -69,17 +72,17 @@ func (d *pluginData) title() string {
 	if d.Manifest != nil {
 		return d.Manifest.Name
 	}
-	return d.Plugin.Slug
+	return cmp.Or(d.Plugin.Name, d.Plugin.Slug)
 }
 
 // loadPlugin gathers what the plugin page shows, as the visitor may see it.
 func loadPlugin(r *http.Request, reg *registry.Service, hk *hackathons.Service, slug string) (*pluginData, error) {
 	u, _ := caller(r)
-	p, err := reg.Get(r.Context(), u, slug)
+	p, level, err := reg.Glimpse(r.Context(), u, slug)
 	if err != nil {
 		return nil, err
 	}
-	d := &pluginData{Plugin: p, Owner: u.ID != 0 && u.ID == p.OwnerID}
+	d := &pluginData{Plugin: p, Owner: u.ID != 0 && u.ID == p.OwnerID, Restricted: level != registry.FullAccess}
 	d.CanRemove = u.Is(auth.RoleOrganizer) && p.Status != store.StatusRemoved
 	if len(p.Manifest) > 0 {
 		var m plugins.Manifest
@@ -94,6 +97,9 @@ func loadPlugin(r *http.Request, reg *registry.Service, hk *hackathons.Service, 
 			return nil, err
 		}
 		d.Editions = append(d.Editions, editionLink{Slug: e, Name: cmp.Or(ed.Name, e)})
+	}
+	if d.Restricted {
+		return d, nil
 	}
 	versions, _, err := reg.Versions(r.Context(), u, slug, store.Page{Limit: 100})
 	if err != nil {

@@ -92,7 +92,8 @@ type pages struct {
 var pageNames = []string{"error", "catalogue", "plugin", "signin", "signup", "hackathons", "hackathon",
 	"judge", "review", "organize", "edition-admin", "edition-results", "edition-form", "publish", "mine", "manifest", "myplugin",
 	"about", "newplugin", "devmail", "forgot", "reset", "account", "verify", "unsubscribe",
-	"report", "reported", "moderation", "transparency", "crisis"}
+	"report", "reported", "moderation", "transparency", "crisis",
+	"organizations", "organization", "org-apply", "invitation"}
 
 func loadPages(as *assets) (*pages, error) {
 	funcs := template.FuncMap{
@@ -191,6 +192,7 @@ var notices = map[string]bool{
 	"verifysent":    true, "emailsent": true,
 	"language":  true,
 	"crisisset": true, "crisisended": true,
+	"applied": true, "reviewed": true, "joined": true, "left": true, "memberremoved": true, "transferred": true,
 }
 
 // pagePath is the address the language switch and "Sign in" lead back to:

@@ -98,11 +98,16 @@ func (d *catalogueData) writeHits(b *strings.Builder, l *locale) {
 			b.WriteString(esc(l.Label("category", c)))
 		}
 		b.WriteString("\n· " + string(languageList(l, h.Languages)) + " · " + esc(h.License))
-		if h.Runtime != "none" {
+		if h.Runtime != "none" && !h.Restricted { // a restricted plugin is tried by vetted readers only
 			b.WriteString(` · <span class="runnable">` + esc(l.T("catalogue.runnable")) + "</span>")
 		}
 		if len(h.Badges) > 0 {
 			b.WriteString("\n · " + string(badgeList(l, h.Badges)))
+		}
+		if p := h.Publisher; p != nil {
+			b.WriteString(string(publisherMark(l, p.Slug, p.Name, p.Verified, h.Restricted)))
+		} else if h.Restricted {
+			b.WriteString(string(publisherMark(l, "", "", false, true)))
 		}
 		b.WriteString("</p>\n</li>")
 	}

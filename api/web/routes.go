@@ -30,6 +30,18 @@ func (h *Handler) routes() {
 		m.Handle("GET /transparency", h.handle(handleTransparency(h, mod)))
 	}
 
+	// Organisations.
+	m.Handle("GET /organizations", h.handle(handleOrganizations(h, reg)))
+	m.Handle("GET /organizations/new", h.handle(handleApplyForm(h)))
+	m.Handle("POST /organizations/new", h.handle(handleApply(h, reg)))
+	m.Handle("GET /organizations/{slug}", h.handle(handleOrganization(h, reg)))
+	m.Handle("POST /organizations/{slug}/review", h.handle(handleOrgReview(reg)))
+	m.Handle("POST /organizations/{slug}/invitations", h.handle(handleInvite(h, reg)))
+	m.Handle("POST /organizations/{slug}/members/{id}/remove", h.handle(handleOrgMemberRemove(reg)))
+	m.Handle("POST /organizations/{slug}/plugins", h.handle(handleOrgTransfer(reg)))
+	m.Handle("GET /invitations/{token}", h.handle(handleInvitationForm(h)))
+	m.Handle("POST /invitations/{token}", h.handle(handleInvitationAccept(reg)))
+
 	// Accounts.
 	m.Handle("GET /signin", h.handle(h.handleSignInForm))
 	m.Handle("POST /signin", h.handle(h.handleSignIn))

@@ -235,6 +235,9 @@ func handleTry(h *Handler, reg *registry.Service) handlerFunc {
 		if err != nil {
 			return err
 		}
+		if d.Restricted { // as the API's invoke answers those who may not read it
+			return errPage(http.StatusNotFound, "error.notfound")
+		}
 		l := localeFrom(r.Context())
 		t := h.tryForm(d, l, r)
 		if t == nil {
