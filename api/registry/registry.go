@@ -214,9 +214,6 @@ func (s *Service) CreateWithKey(ctx context.Context, u auth.User, key string, da
 		if err := s.checkCreateRate(ctx, tx, u); err != nil {
 			return err
 		}
-		if err := checkNames(ctx, tx, u, u.ID, m, nil); err != nil {
-			return err
-		}
 		if p, err = createPlugin(ctx, tx, u, m); err != nil {
 			return err
 		}
@@ -231,6 +228,9 @@ func createPlugin(ctx context.Context, tx *store.Tx, u auth.User, m *plugins.Man
 		return store.Plugin{}, fmt.Errorf("%w: the slug %q is taken; choose another", store.ErrConflict, m.Slug)
 	}
 	if err != nil {
+		return store.Plugin{}, err
+	}
+	if err := checkNames(ctx, tx, u, u.ID, m, nil); err != nil { // after the slug's uniqueness, which is a 409
 		return store.Plugin{}, err
 	}
 	v, err := tx.InsertVersion(ctx, id, newVersion(m, u.ID))
