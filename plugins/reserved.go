@@ -6,6 +6,18 @@ import (
 	"strings"
 )
 
+// NameAdvice ends the problem of a slug, name or maintainer's name that
+// is reserved, or confusable with another's.
+const NameAdvice = "choose a name of your own"
+
+// Screened reports whether a problem is one of the checks on submission
+// (a credential, a reserved or confusable name) rather than a rule of the
+// field's form, so that a form can show its message instead of the
+// field's usual help.
+func Screened(p Problem) bool {
+	return strings.HasSuffix(p.Message, SecretAdvice) || strings.HasSuffix(p.Message, NameAdvice)
+}
+
 // reservedTerm is a name only the platform may give a plugin or a
 // maintainer: Riposte's own, words that claim an official standing, and
 // public bodies that fight terrorist content online.
@@ -71,12 +83,12 @@ func reservedIn(name string, builtins map[string]string) string {
 	for _, t := range reservedTerms {
 		tk := NameKey(t.term)
 		if (t.within && strings.Contains(key, tk)) || slices.ContainsFunc(words, func(w string) bool { return ConfusableKeys(w, tk) }) {
-			return fmt.Sprintf("uses %q, which %s: only the platform may use it", t.term, t.why)
+			return fmt.Sprintf("uses %q, which %s: only the platform may use it; %s", t.term, t.why, NameAdvice)
 		}
 	}
 	for bk, slug := range builtins {
 		if ConfusableKeys(key, bk) {
-			return fmt.Sprintf("is confusable with %q, a plugin of the platform: choose a name of your own", slug)
+			return fmt.Sprintf("is confusable with %q, a plugin of the platform: %s", slug, NameAdvice)
 		}
 	}
 	return ""
@@ -122,7 +134,7 @@ func reservedMaintainer(name string) string {
 	key := NameKey(name)
 	for _, r := range reservedMaintainers {
 		if ConfusableKeys(key, NameKey(r)) {
-			return fmt.Sprintf("%q speaks for the platform: only the platform may use it; name yourself or your team", r)
+			return fmt.Sprintf("%q speaks for the platform: only the platform may use it; %s", r, NameAdvice)
 		}
 	}
 	return reservedIn(name, nil)

@@ -28,6 +28,9 @@ import (
 // each rule (built by concatenation, so that no scanner takes this
 // repository for a leak) and false-positive samples.
 
+// SecretAdvice ends the problem of a field that holds a credential.
+const SecretAdvice = "remove it, and revoke it, since a published manifest is public"
+
 // secretRule finds one kind of credential.
 type secretRule struct {
 	kind string         // what it is, as the problem says
@@ -124,7 +127,7 @@ func ScanSecrets(m *Manifest) []Problem {
 	seen := map[Problem]bool{}
 	walkStrings("", tree, func(path, s string) {
 		for _, kind := range FindSecrets(s) {
-			p := Problem{path, fmt.Sprintf("holds what looks like %s: remove it, and revoke it, since a published manifest is public", kind)}
+			p := Problem{path, fmt.Sprintf("holds what looks like %s: %s", kind, SecretAdvice)}
 			if !seen[p] {
 				seen[p] = true
 				ps = append(ps, p)

@@ -85,9 +85,9 @@ func confusedWith(ctx context.Context, q nameIndex, ownerID int64, path, value s
 		switch {
 		case path == "slug" && f.Slug == value, !plugins.ConfusableKeys(key, f.Key):
 		case f.Published:
-			return fmt.Sprintf("is confusable with %q, a plugin of another owner (look-alike letters, case, separators or one letter apart): choose a name of your own", f.Slug), nil
+			return fmt.Sprintf("is confusable with %q, a plugin of another owner (look-alike letters, case, separators or one letter apart): %s", f.Slug, plugins.NameAdvice), nil
 		default:
-			return "is confusable with the name of a plugin of another owner (look-alike letters, case, separators or one letter apart): choose a name of your own", nil
+			return "is confusable with the name of a plugin of another owner (look-alike letters, case, separators or one letter apart): " + plugins.NameAdvice, nil
 		}
 	}
 	return "", nil
