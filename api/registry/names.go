@@ -48,10 +48,11 @@ func checkNames(ctx context.Context, q nameIndex, u auth.User, ownerID int64, m,
 	if me := (*plugins.ManifestError)(nil); errors.As(plugins.CheckNames(m, prev), &me) {
 		problems = me.Problems
 	}
-	for _, f := range []struct{ path, value, before string }{{"slug", m.Slug, ""}, {"name", m.Name, ""}} {
-		if prev != nil {
-			f.before = map[string]string{"slug": prev.Slug, "name": prev.Name}[f.path]
-		}
+	var before plugins.Manifest
+	if prev != nil {
+		before = *prev
+	}
+	for _, f := range []struct{ path, value, before string }{{"slug", m.Slug, before.Slug}, {"name", m.Name, before.Name}} {
 		if (prev != nil && f.value == f.before) || slices.ContainsFunc(problems, func(p plugins.Problem) bool { return p.Path == f.path }) {
 			continue
 		}

@@ -63,9 +63,13 @@ func (q queries) SimilarNames(ctx context.Context, ownerID int64, key string, ne
 	if !near {
 		n = -2 // no key has a length within one of it
 	}
-	rows, err := q.r.QueryContext(ctx, `SELECT p.slug, p.status, k.name_key FROM plugin_names k JOIN plugins p ON p.id = k.plugin_id
+	// One branch an index: a planner may not combine them through an OR.
+	rows, err := q.r.QueryContext(ctx, `SELECT p.slug, p.status, k.name_key FROM (
+			SELECT plugin_id, name_key FROM plugin_names WHERE name_key = $2
+			UNION SELECT plugin_id, name_key FROM plugin_names WHERE key_len IN ($3, $4, $5) AND head = $6
+			UNION SELECT plugin_id, name_key FROM plugin_names WHERE key_len IN ($3, $4, $5) AND tail = $7
+		) k JOIN plugins p ON p.id = k.plugin_id
 		WHERE p.owner_id <> $1 AND p.status <> 'removed'
-		AND (k.name_key = $2 OR (k.key_len IN ($3, $4, $5) AND (k.head = $6 OR k.tail = $7)))
 		ORDER BY p.slug, k.name_key`, ownerID, key, n-1, n, n+1, head, tail)
 	if err != nil {
 		return nil, fmt.Errorf("similar names: %w", err)
