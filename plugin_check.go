@@ -71,10 +71,14 @@ func printProblems(w io.Writer, problems []plugins.Problem) {
 	}
 }
 
-// checkManifest validates the manifest as the server does, writing its
-// problems one a line.
+// checkManifest validates the manifest as the server does, reserved
+// names included (only the check against the server's catalogue is left
+// to the server), writing its problems one a line.
 func checkManifest(name string, data []byte, opts plugins.Options, stdout io.Writer) (*plugins.Manifest, error) {
 	m, err := plugins.Check(data, opts)
+	if err == nil {
+		err = plugins.CheckNames(m, nil)
+	}
 	var me *plugins.ManifestError
 	if errors.As(err, &me) {
 		printProblems(stdout, me.Problems)

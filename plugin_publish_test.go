@@ -224,7 +224,7 @@ func catalogueEntry(t *testing.T, slug string) string {
 	t.Helper()
 	dir := t.TempDir()
 	manifest := "slug: " + slug + `
-name: Entry
+name: Entry ` + slug + `
 version: 1.0.0
 summary: A catalogue entry published from the command line
 categories: [research]

@@ -239,7 +239,7 @@ func testInvokeRemote(t *testing.T, e *env) {
 	_, other := e.user("other@example.org", auth.RoleParticipant)
 	m := strings.NewReplacer(`{"type":"builtin","builtin":"test-kit","timeout_ms":200}`,
 		`{"type":"http","endpoint":"`+srv.URL+`/invoke","timeout_ms":2000}`, `"test-kit"`, `"remote-kit"`,
-		`["echo","bad-output","slow","panic","refuse","fail"]`, `["echo","huge","garbage","truncated"]`).
+		`["echo","bad-output","slow","panic","refuse","fail"]`, `["echo","huge","garbage","truncated"]`, `"Test kit"`, `"Remote kit"`).
 		Replace(kitManifest)
 	e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: m}).want(201)
 	e.do(req{method: "POST", path: "/api/v1/plugins/remote-kit/publish", token: tok}).want(200)
@@ -345,7 +345,7 @@ func validateOpenAPI31(t *testing.T, doc map[string]any) {
 // endpoint.
 func httpKit(slug, endpoint string) string {
 	return strings.NewReplacer(`{"type":"builtin","builtin":"test-kit","timeout_ms":200}`,
-		`{"type":"http","endpoint":"`+endpoint+`","timeout_ms":2000}`, `"test-kit"`, `"`+slug+`"`).Replace(kitManifest)
+		`{"type":"http","endpoint":"`+endpoint+`","timeout_ms":2000}`, `"test-kit"`, `"`+slug+`"`, `"Test kit"`, `"Kit `+slug+`"`).Replace(kitManifest)
 }
 
 // strictRegistry makes the registry refuse local endpoints, as production

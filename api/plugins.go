@@ -169,7 +169,7 @@ func handleSchema() handlerFunc {
 // handleManifestValidate checks a manifest without registering anything.
 //
 //	@Summary		Validate a manifest
-//	@Description	Checks a manifest (JSON, or YAML with Content-Type application/yaml) exactly as plugin creation does, and reports every problem at once with its path.
+//	@Description	Checks a manifest (JSON, or YAML with Content-Type application/yaml) exactly as plugin creation by the caller does, and reports every problem at once with its path: credentials in any field, reserved names, and a slug or name confusable with a plugin of another owner than the caller.
 //	@Tags			plugins
 //	@Accept			json,application/yaml
 //	@Produce		json
@@ -184,7 +184,7 @@ func handleManifestValidate(svc *registry.Service) handlerFunc {
 		if err != nil {
 			return err
 		}
-		if _, err := svc.Validate(data); err != nil {
+		if _, err := svc.CheckManifest(c.Request.Context(), caller(c), data); err != nil {
 			return err
 		}
 		c.JSON(http.StatusOK, ValidationResult{Valid: true})

@@ -584,7 +584,7 @@ func TestPluginCreationRate(t *testing.T) {
 			}
 			// Each account has its own allowance; organizers have none.
 			_, other := e.user("other@example.org", auth.RoleParticipant)
-			e.createPlugin(other, "rate-e")
+			e.createPlugin(other, "autre-compte")
 			_, org := e.user("org@example.org", auth.RoleOrganizer)
 			for _, slug := range []string{"org-a", "org-b", "org-c"} {
 				e.createPlugin(org, slug)

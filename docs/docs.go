@@ -1930,7 +1930,7 @@ const docTemplate = `{
         },
         "/api/v1/manifests/validate": {
             "post": {
-                "description": "Checks a manifest (JSON, or YAML with Content-Type application/yaml) exactly as plugin creation does, and reports every problem at once with its path.",
+                "description": "Checks a manifest (JSON, or YAML with Content-Type application/yaml) exactly as plugin creation by the caller does, and reports every problem at once with its path: credentials in any field, reserved names, and a slug or name confusable with a plugin of another owner than the caller.",
                 "consumes": [
                     "application/json",
                     "application/yaml"

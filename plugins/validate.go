@@ -52,6 +52,7 @@ func Validate(m *Manifest, opts Options) error {
 	checkRuntime(m.Runtime, opts, &ps)
 	checkSchemas(m, &ps)
 	checkChanges(m.Changes, &ps)
+	checkSecrets(m, &ps)
 	return ps.err()
 }
 

@@ -26,7 +26,7 @@ import (
 // AccountEmail is the address of the account that owns the example
 // entries and created the seed editions. Like the platform account, it is
 // disabled and has no password: nobody signs in as the seed.
-const AccountEmail = "exemples@riposte.invalid"
+const AccountEmail = registry.CatalogueEmail
 
 // accountName is how the seed account appears as an owner.
 const accountName = "Exemples Riposte"

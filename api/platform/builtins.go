@@ -9,7 +9,8 @@ import (
 )
 
 // SyncBuiltins registers compiled-in plugins, or their new versions, and
-// logs what it did.
+// records the names of plugins registered before names were kept for the
+// look-alike check (registry.IndexNames); it logs what it did.
 func SyncBuiltins(ctx context.Context, reg *registry.Service, builtins []plugins.Plugin, log *slog.Logger) error {
 	synced, err := reg.SyncBuiltins(ctx, builtins)
 	if err != nil {
@@ -23,5 +24,9 @@ func SyncBuiltins(ctx context.Context, reg *registry.Service, builtins []plugins
 			log.Warn("compiled-in plugin not registered", "plugin", r.Slug, "reason", r.Reason)
 		}
 	}
-	return nil
+	n, err := reg.IndexNames(ctx)
+	if n > 0 {
+		log.Info("plugin names recorded for the look-alike check", "plugins", n)
+	}
+	return err
 }

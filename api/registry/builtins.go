@@ -14,6 +14,12 @@ import (
 // plugins. The account is disabled: nobody signs in as the platform.
 const PlatformEmail = "platform@riposte.invalid"
 
+// CatalogueEmail is the address of the account that owns the seed
+// catalogue's entries (see package seed). Like the platform account it is
+// disabled, and it speaks for the platform: names reserved to the platform
+// are open to it.
+const CatalogueEmail = "exemples@riposte.invalid"
+
 // BuiltinSync says what SyncBuiltins did to one compiled-in plugin.
 type BuiltinSync struct {
 	Slug    string
@@ -81,6 +87,9 @@ func (s *Service) syncBuiltin(ctx context.Context, platform auth.User, m *plugin
 			if err := tx.SetLatest(ctx, p.ID, latestOf(m, v.Manifest)); err != nil {
 				return err
 			}
+			if err := indexNames(ctx, tx, p.ID, m.Slug, m.Name); err != nil {
+				return err
+			}
 		}
 		return audit(ctx, tx, platform, "version.publish", p.Slug, map[string]any{"version": v.Version, "sha256": v.SHA256})
 	})
@@ -97,6 +106,9 @@ func registerBuiltin(ctx context.Context, tx *store.Tx, platform auth.User, m *p
 		return err
 	}
 	if err := tx.SetLatest(ctx, id, latestOf(m, v.Manifest)); err != nil {
+		return err
+	}
+	if err := indexNames(ctx, tx, id, m.Slug, m.Name); err != nil {
 		return err
 	}
 	if err := tx.PublishPlugin(ctx, id); err != nil {

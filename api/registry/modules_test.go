@@ -38,7 +38,7 @@ func wasmRegistry(t *testing.T, st *store.Store) (*registry.Service, func(name s
 
 // wasmManifest is a wasm plugin's manifest.
 func wasmManifest(slug, version, sum string, memoryMB int) []byte {
-	return []byte(`{"slug":"` + slug + `","name":"Tool","version":"` + version + `","summary":"A sandboxed tool",
+	return []byte(`{"slug":"` + slug + `","name":"` + slug + `","version":"` + version + `","summary":"A sandboxed tool",
 		"categories":["detection"],"languages":["fr"],"license":"MIT","repository":"https://example.org/tool",
 		"maintainers":[{"name":"M","email":"m@example.org"}],
 		"runtime":{"type":"wasm","module":"sha256:` + sum + `","memory_mb":` + strconv.Itoa(memoryMB) + `},

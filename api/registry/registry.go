@@ -246,6 +246,9 @@ func createPlugin(ctx context.Context, tx *store.Tx, u auth.User, m *plugins.Man
 	if err != nil {
 		return store.Plugin{}, err
 	}
+	if err := checkNames(ctx, tx, u, u.ID, m, nil); err != nil { // after the slug's uniqueness, which is a 409
+		return store.Plugin{}, err
+	}
 	v, err := tx.InsertVersion(ctx, id, newVersion(m, u.ID))
 	if err != nil {
 		return store.Plugin{}, err
@@ -254,6 +257,9 @@ func createPlugin(ctx context.Context, tx *store.Tx, u auth.User, m *plugins.Man
 		return store.Plugin{}, err
 	}
 	if err := tx.SetLatest(ctx, id, latestOf(m, v.Manifest)); err != nil {
+		return store.Plugin{}, err
+	}
+	if err := indexNames(ctx, tx, id, m.Slug, m.Name); err != nil {
 		return store.Plugin{}, err
 	}
 	return tx.PluginBySlug(ctx, m.Slug)
@@ -328,6 +334,13 @@ func addVersion(ctx context.Context, tx *store.Tx, u auth.User, slug string, m *
 	if p.Status == store.StatusRemoved {
 		return store.PluginVersion{}, fmt.Errorf("%w: the plugin was removed; it takes no new versions", store.ErrConflict)
 	}
+	prev, err := previousManifest(p)
+	if err != nil {
+		return store.PluginVersion{}, err
+	}
+	if err := checkNames(ctx, tx, u, p.OwnerID, m, prev); err != nil {
+		return store.PluginVersion{}, err
+	}
 	v, err := tx.InsertVersion(ctx, p.ID, newVersion(m, u.ID))
 	if errors.Is(err, store.ErrConflict) {
 		return store.PluginVersion{}, fmt.Errorf("%w: version %s already exists (versions are never reused, even after a yank): publish a higher one", store.ErrConflict, m.Version)
@@ -340,6 +353,9 @@ func addVersion(ctx context.Context, tx *store.Tx, u auth.User, slug string, m *
 	}
 	if p.LatestVersion == nil || plugins.Latest([]string{*p.LatestVersion, m.Version}) == m.Version {
 		if err := tx.SetLatest(ctx, p.ID, latestOf(m, v.Manifest)); err != nil {
+			return store.PluginVersion{}, err
+		}
+		if err := indexNames(ctx, tx, p.ID, m.Slug, m.Name); err != nil {
 			return store.PluginVersion{}, err
 		}
 	}
@@ -451,7 +467,10 @@ func relatest(ctx context.Context, tx *store.Tx, pluginID int64) error {
 	if err := json.Unmarshal(v.Manifest, &m); err != nil {
 		return fmt.Errorf("stored manifest of %s: %w", latest, err)
 	}
-	return tx.SetLatest(ctx, pluginID, latestOf(&m, v.Manifest))
+	if err := tx.SetLatest(ctx, pluginID, latestOf(&m, v.Manifest)); err != nil {
+		return err
+	}
+	return indexNames(ctx, tx, pluginID, m.Slug, m.Name)
 }
 
 // Publish makes a draft public.

@@ -321,7 +321,7 @@ func TestBrowserSearchWithATypoAndAFacet(t *testing.T) {
 	e.published(owner, manifest("signalement-haine", "Signalement haine", "Report hateful posts to the platforms"))
 	e.published(owner, strings.Replace(manifest("signalement-rumeurs", "Signalement rumeurs", "Report rumours after an attack"),
 		"languages: [fr, ar]", "languages: [en]", 1))
-	e.published(owner, manifest("contre-discours", "Contre discours", "Write counter-speech replies"))
+	e.published(owner, manifest("contre-recits", "Contre récits", "Write counter-speech replies"))
 	e.index()
 	tb := e.openTab(t, "en")
 	tb.open("/")
@@ -331,7 +331,7 @@ func TestBrowserSearchWithATypoAndAFacet(t *testing.T) {
 	// Typing with a typo narrows the results without leaving the page.
 	tb.do(chromedp.SendKeys(chromedp.ID("q"), "signalemnt"))
 	tb.until(`document.getElementById("count").textContent.trim() === "2 tools" && location.search.includes("q=signalemnt")`)
-	if s := tb.text("#results"); !strings.Contains(s, "Signalement haine") || strings.Contains(s, "Contre discours") {
+	if s := tb.text("#results"); !strings.Contains(s, "Signalement haine") || strings.Contains(s, "Contre récits") {
 		t.Fatalf("results: %s", s)
 	}
 	if html := tb.text(".hit h3"); !strings.Contains(html, "Signalement") {

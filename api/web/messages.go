@@ -154,6 +154,7 @@ var messagesEN = map[string]string{
 	"new.error.repository": "Give an address that starts with https://.",
 	"new.error.runtime":    "Choose how it runs.",
 	"new.error.endpoint":   "Give the https address Riposte should call, reachable from the internet.",
+	"new.error.screened":   "This cannot be published as it is:",
 
 	"signin.title": "Sign in", "signin.go": "Sign in", "signin.invalid": "Wrong e-mail address or password.",
 	"signin.disabled": "This account is disabled.", "signin.new": "No account yet?",
@@ -473,6 +474,7 @@ var messagesFR = map[string]string{
 	"new.error.repository": "Donnez une adresse qui commence par https://.",
 	"new.error.runtime":    "Choisissez comment il fonctionne.",
 	"new.error.endpoint":   "Donnez l’adresse https que Riposte doit appeler, joignable depuis internet.",
+	"new.error.screened":   "Ceci ne peut pas être publié tel quel :",
 
 	"signin.title": "Connexion", "signin.go": "Se connecter", "signin.invalid": "Adresse e-mail ou mot de passe incorrect.",
 	"signin.disabled": "Ce compte est désactivé.", "signin.new": "Pas encore de compte ?",

@@ -247,6 +247,8 @@ func (d *newPluginData) problems(l *locale, ps []plugins.Problem) {
 			field = "endpoint"
 		}
 		switch {
+		case slices.Contains(newFields, field) && plugins.Screened(p):
+			d.problem(field, l.T("new.error.screened")+" "+p.Message)
 		case field == "license" || field == "endpoint":
 			d.problem(field, l.T("new.error."+field)+" ("+p.Message+")")
 		case slices.Contains(newFields, field):

@@ -67,18 +67,18 @@ func TestPluginPageSaysWhoMaintainsItAndHowToUseIt(t *testing.T) {
 	e := newEnv(t)
 	e.builtins()
 	owner := e.user("owner@example.org", auth.RoleParticipant)
-	e.published(owner, manifest("guide-riposte", "Guide", "A guide to answering propaganda", "homepage: https://guide.example.org"))
+	e.published(owner, manifest("guide-reponse", "Guide", "A guide to answering propaganda", "homepage: https://guide.example.org"))
 	e.published(owner, strings.Replace(manifest("veille-http", "Veille", "Watches rumours"), "runtime: {type: none}",
 		`runtime: {type: http, endpoint: "https://tool.example.org/invoke"}
 input_schema: {type: object, properties: {q: {type: string}}}
 output_schema: {type: object}
 examples: [{name: One, input: {q: x}}]`, 1))
 	b := e.browser()
-	b.get("/plugins/guide-riposte").want(t, http.StatusOK).inOrder(t,
+	b.get("/plugins/guide-reponse").want(t, http.StatusOK).inOrder(t,
 		"<dt>Maintainers</dt>", `<a href="mailto:ada@example.org" dir="auto">Ada</a>`,
 		`<h2 id="howto-h">How to use it</h2>`, "This tool does not run on Riposte",
 		`<a href="https://guide.example.org" rel="nofollow noopener noreferrer">its website</a>`,
-		`<a href="https://example.org/guide-riposte" rel="nofollow noopener noreferrer">its source code</a>`,
+		`<a href="https://example.org/guide-reponse" rel="nofollow noopener noreferrer">its source code</a>`,
 		"Write to its maintainers:", `href="mailto:ada@example.org"`, "ada@example.org")
 	p := b.get("/plugins/portes-ouvertes").want(t, http.StatusOK)
 	p.inOrder(t, "<dt>Runs</dt><dd>On this server</dd>", "How to use it", `<a href="#try">`, "It runs on this server",
@@ -89,7 +89,7 @@ examples: [{name: One, input: {q: x}}]`, 1))
 	b.get("/plugins/veille-http").want(t, http.StatusOK).inOrder(t, "<dt>Runs</dt><dd>On its team’s server</dd>",
 		"It runs on its team’s server (tool.example.org): what you type is sent there")
 	b.lang = "fr"
-	b.get("/plugins/guide-riposte").want(t, http.StatusOK, "Comment l’utiliser", "Cet outil ne fonctionne pas sur Riposte", "Écrivez à ses responsables")
+	b.get("/plugins/guide-reponse").want(t, http.StatusOK, "Comment l’utiliser", "Cet outil ne fonctionne pas sur Riposte", "Écrivez à ses responsables")
 }
 
 // The runtime filter says in plain words where a tool runs.
@@ -97,7 +97,7 @@ func TestCatalogueFiltersSpeakPlainWords(t *testing.T) {
 	e := newEnv(t)
 	e.builtins()
 	owner := e.user("owner@example.org", auth.RoleParticipant)
-	e.published(owner, manifest("guide-riposte", "Guide", "A guide to answering propaganda"))
+	e.published(owner, manifest("guide-reponse", "Guide", "A guide to answering propaganda"))
 	e.index()
 	b := e.browser()
 	p := b.get("/").want(t, http.StatusOK, "<legend>Runs</legend>", ">On this server<", ">Described only<")
@@ -122,9 +122,9 @@ func newEnvRunBy(t testing.TB, operator, contact string) *env {
 func TestAboutPageSaysWhoRunsItAndWhatIsChecked(t *testing.T) {
 	e := newEnv(t)
 	owner := e.user("owner@example.org", auth.RoleParticipant)
-	e.published(owner, manifest("guide-riposte", "Guide", "A guide to answering propaganda"))
+	e.published(owner, manifest("guide-reponse", "Guide", "A guide to answering propaganda"))
 	b := e.browser()
-	for _, path := range []string{"/", "/plugins/guide-riposte", "/hackathons", "/signin", "/signup", "/nowhere"} {
+	for _, path := range []string{"/", "/plugins/guide-reponse", "/hackathons", "/signin", "/signup", "/nowhere"} {
 		if p := b.get(path); !strings.Contains(p.body, `<a href="/about">About Riposte</a>`) {
 			t.Errorf("%s does not link to the about page:\n%s", path, p.body)
 		}
