@@ -321,6 +321,9 @@ func (s *Service) Review(ctx context.Context, u auth.User, slug, plugin string, 
 		if err != nil {
 			return err
 		}
+		if e.Pairwise() {
+			return fmt.Errorf("%w: this edition is judged pairwise: compare entries at /api/v1/hackathons/%s/pairwise/next", store.ErrConflict, slug)
+		}
 		sub, err := s.reviewable(ctx, tx, e, u, plugin)
 		if err != nil {
 			return err
