@@ -36,6 +36,10 @@ func checkMode(c *valid.Checker, mode string) {
 	c.Check(mode == "" || slices.Contains(Modes, mode), "judging_mode", "must be rubric or pairwise")
 }
 
+// ErrModeFrozen refuses to change the judging mode of an edition in which
+// judges have reviewed or voted.
+var ErrModeFrozen = fmt.Errorf("%w: the judging mode is frozen: judges have already reviewed or voted", store.ErrConflict)
+
 // modeChangeable refuses to change an edition's judging mode once a judge
 // has reviewed or voted in it.
 func modeChangeable(ctx context.Context, tx *store.Tx, h store.Hackathon, mode string) error {
@@ -51,7 +55,7 @@ func modeChangeable(ctx context.Context, tx *store.Tx, h store.Hackathon, mode s
 		return err
 	}
 	if reviewed || voted {
-		return fmt.Errorf("%w: the judging mode is frozen: judges have already reviewed or voted", store.ErrConflict)
+		return ErrModeFrozen
 	}
 	return nil
 }
@@ -359,4 +363,19 @@ func (s *Service) pairwiseRows(ctx context.Context, e Edition, keep func(store.S
 		}
 	}
 	return judging.PairwiseLeaderboard(in), nil
+}
+
+// PairwiseEditions lists the editions judged pairwise that u judges.
+func (s *Service) PairwiseEditions(ctx context.Context, u auth.User) ([]Edition, error) {
+	list, err := s.store.PairwiseEditionsOf(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Edition, len(list))
+	for i, h := range list {
+		if out[i], err = decode(h); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

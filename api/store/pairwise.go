@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -209,4 +210,29 @@ func (q queries) PairwiseProgress(ctx context.Context, hackathonID int64) ([]Pai
 		var p PairwiseJudgeProgress
 		return p, r.Scan(&p.UserID, &p.Name, &p.Email, &p.AddedAt, &p.Votes, &p.Seen, &p.Skipped)
 	})
+}
+
+// PairwiseEditionsOf lists the editions judged pairwise that a user
+// judges, the latest first.
+func (q queries) PairwiseEditionsOf(ctx context.Context, judgeID int64) ([]Hackathon, error) {
+	rows, err := q.r.QueryContext(ctx, `SELECT `+qualified("h.", hackathonColumns)+` FROM hackathons h
+		JOIN hackathon_judges j ON j.hackathon_id = h.id
+		WHERE j.user_id = $1 AND h.judging_mode = 'pairwise' ORDER BY h.starts_at DESC, h.id DESC`, judgeID)
+	if err != nil {
+		return nil, fmt.Errorf("pairwise editions: %w", err)
+	}
+	return collect(rows, scanHackathon)
+}
+
+// qualified prefixes each column of a list, whatever spaces and line
+// breaks separate them, with a table alias and its dot.
+func qualified(alias, columns string) string {
+	var b strings.Builder
+	for i, c := range strings.Split(columns, ",") {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(alias + strings.TrimSpace(c))
+	}
+	return b.String()
 }
