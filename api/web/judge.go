@@ -29,8 +29,8 @@ type queueGroup struct {
 type queueData struct {
 	Pairwise []hackathons.Edition // the editions judged pairwise that the judge judges
 	Groups   []queueGroup
-	Scored int
-	Total  int
+	Scored   int
+	Total    int
 }
 
 // handleQueue shows what the judge is asked to review, with progress.
