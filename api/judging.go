@@ -291,7 +291,7 @@ type AssignmentsResponse struct {
 //	@Failure		401		{object}	Problem	"Not signed in"
 //	@Failure		403		{object}	Problem	"Not an organizer"
 //	@Failure		404		{object}	Problem	"No such edition"
-//	@Failure		409		{object}	Problem	"Results already published"
+//	@Failure		409		{object}	Problem	"Results already published, or the edition is judged pairwise"
 //	@Failure		422		{object}	Problem	"judges_per_submission out of range"
 //	@Router			/api/v1/hackathons/{slug}/assignments [post]
 func handleAssign(svc *hackathons.Service) handlerFunc {
@@ -412,7 +412,7 @@ type ReviewRequest struct {
 //	@Failure		401		{object}	Problem	"Not signed in"
 //	@Failure		403		{object}	Problem	"A conflict of interest with this entry"
 //	@Failure		404		{object}	Problem	"No such entry assigned to you"
-//	@Failure		409		{object}	Problem	"Judging not open yet, closed, or results published"
+//	@Failure		409		{object}	Problem	"Judging not open yet, closed, results published, or the edition is judged pairwise"
 //	@Failure		422		{object}	Problem	"A criterion missing, null, not a whole number, out of range or unknown (field scores.<key>)"
 //	@Router			/api/v1/hackathons/{slug}/submissions/{plugin}/review [put]
 func handleReview(svc *hackathons.Service) handlerFunc {

@@ -212,6 +212,8 @@ func TestPairwiseRefusals(t *testing.T) {
 		}
 		e.do(req{method: "GET", path: pw + "/pairwise/next"}).problem(401)
 		e.do(req{method: "GET", path: "/api/v1/hackathons/nowhere/pairwise/next", token: d.judges["j1"]}).problem(404)
+		e.do(req{method: "POST", path: pw + "/assignments", token: d.org, body: map[string]int{"judges_per_submission": 2}}).problem(409)
+		e.do(req{method: "PUT", path: pw + "/submissions/alerte/review", token: d.judges["j1"], body: map[string]any{"scores": map[string]int{"impact": 5}}}).problem(409)
 		p := e.do(req{method: "PATCH", path: pw, token: d.org, body: map[string]string{"judging_mode": "elo"}}).problem(422)
 		if !slices.Equal(fields(p), []string{"judging_mode"}) {
 			t.Fatalf("fields = %v", fields(p))

@@ -909,7 +909,7 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "Results already published",
+                        "description": "Results already published, or the edition is judged pairwise",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2043,7 +2043,7 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "Judging not open yet, closed, or results published",
+                        "description": "Judging not open yet, closed, results published, or the edition is judged pairwise",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }

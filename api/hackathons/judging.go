@@ -142,6 +142,9 @@ func (s *Service) Assign(ctx context.Context, u auth.User, slug string, perSubmi
 		if h.ResultsPublishedAt != nil {
 			return fmt.Errorf("%w: results are published; assignments can no longer change", store.ErrConflict)
 		}
+		if h.JudgingMode == ModePairwise {
+			return fmt.Errorf("%w: this edition is judged pairwise: judges are shown entries as they go, with nothing to assign", store.ErrConflict)
+		}
 		in, ids, err := assignmentInput(ctx, tx, h.ID, perSubmission)
 		if err != nil {
 			return err
