@@ -338,3 +338,22 @@ func TestPairwiseConcurrentVotesLoseNothing(t *testing.T) {
 func platformRequest(method, path, token string, body any) platformtest.Request {
 	return platformtest.Request{Method: method, Path: path, Token: token, Body: body}
 }
+
+// A conflict declared while an entry is in front of the judge takes it
+// away at once, and the judge is never shown it again.
+func TestPairwiseConflictDeclaredMidwayRemovesTheEntry(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		d := newDuel(t, e)
+		d.next("j1")
+		mid := d.vote("j1", map[string]any{}).Current.Plugin
+		e.do(req{method: "POST", path: pw + "/conflicts", token: d.judges["j1"],
+			body: map[string]any{"plugin": mid, "reason": "I mentored this team"}}).want(201)
+		p := d.next("j1")
+		if p.Current == nil || p.Current.Plugin == mid || p.Previous == nil {
+			t.Fatalf("after the conflict: %+v", p)
+		}
+		if shown := d.showAll("j1", func(a, b string) bool { return b < a }); slices.Contains(shown, mid) {
+			t.Fatalf("j1 declared a conflict with %s, then was shown %v", mid, shown)
+		}
+	})
+}

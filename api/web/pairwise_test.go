@@ -83,6 +83,15 @@ func TestPairwisePages(t *testing.T) {
 	form := formValues(edit.body)
 	form.Set("judging_mode", "rubric")
 	org.post("/organize/duel/edit", form).want(t, http.StatusUnprocessableEntity, "The judging mode can no longer change")
+
+	// Once published, everyone reads μ ± σ on the edition's page; the
+	// judging page says judging is over.
+	e.clock.Set(time.Now().Add(49 * time.Hour))
+	if _, err := e.hk.PublishResults(context.Background(), f.org, "duel"); err != nil {
+		t.Fatal(err)
+	}
+	e.browser().get("/hackathons/duel").want(t, http.StatusOK, "Score (μ ± σ)", " ± ", "Comparisons")
+	judge.get("/pairwise/duel").want(t, http.StatusOK, `class="warn"`)
 }
 
 var inputValue = regexp.MustCompile(`<input id="[^"]*" name="([^"]+)" type="(?:text|number|datetime-local)" value="([^"]*)"`)
