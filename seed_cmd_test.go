@@ -15,7 +15,7 @@ import (
 // seededTables are the tables `riposte seed --demo` writes to.
 var seededTables = []string{"users", "plugins", "plugin_versions", "plugin_facets", "plugin_collaborators", "hackathons",
 	"hackathon_judges", "submissions", "judging_conflicts", "assignments", "reviews", "audit_log", "search_outbox",
-	"modules", "module_uploads", "plugin_version_modules"}
+	"modules", "module_uploads", "plugin_version_modules", "pairwise_entries", "pairwise_judges", "pairwise_votes", "pairwise_views"}
 
 // rowCounts counts the rows of the seeded tables of the database at dsn.
 func rowCounts(t *testing.T, dsn string) map[string]int {
@@ -44,7 +44,7 @@ func TestSeedCommandTwiceLeavesTheSameRows(t *testing.T) {
 				t.Fatalf("first seed: %v\n%s", err, out)
 			}
 			first := rowCounts(t, dsn)
-			if first["plugins"] < 40 || first["hackathons"] != 2 || first["reviews"] == 0 || first["users"] < 8 {
+			if first["plugins"] < 40 || first["hackathons"] != 3 || first["reviews"] == 0 || first["pairwise_votes"] == 0 || first["users"] < 8 {
 				t.Fatalf("after the first seed: %v\n%s", first, out)
 			}
 			// Every compiled-in tool the example edition lists exists, and no

@@ -17,7 +17,8 @@ import (
 // without min and max score from 0 to 10. Judges may score from
 // judging_starts_at (by default the submission deadline) until the judging
 // deadline. judges_per_submission, from 1 to 10, is how many judges should
-// read each entry (omitted or 0: 2). A field not listed here is refused.
+// read each entry (omitted or 0: 2). judging_mode is rubric (omitted) or
+// pairwise (docs/judging.md). A field not listed here is refused.
 type HackathonRequest struct {
 	Slug                string              `json:"slug" example:"paris-2016"`
 	Name                string              `json:"name" example:"Hackathon contre la propagande terroriste"`
@@ -30,10 +31,12 @@ type HackathonRequest struct {
 	JudgingStartsAt     string              `json:"judging_starts_at,omitempty" example:"2016-01-24T12:00:00+01:00"`
 	Rubric              []judging.Criterion `json:"rubric"`
 	JudgesPerSubmission int                 `json:"judges_per_submission,omitempty" example:"3"`
+	JudgingMode         string              `json:"judging_mode,omitempty" example:"rubric" enums:"rubric,pairwise"`
 }
 
 // HackathonPatchRequest changes an edition; omitted fields stay. The rubric
-// cannot change once a judge has scored against it. judging_starts_at ""
+// cannot change once a judge has scored against it, nor judging_mode once
+// a judge has scored or voted. judging_starts_at ""
 // puts the start of judging back at the submission deadline. A field not
 // listed here is refused.
 type HackathonPatchRequest struct {
@@ -47,6 +50,7 @@ type HackathonPatchRequest struct {
 	JudgingStartsAt     *string              `json:"judging_starts_at"`
 	Rubric              *[]judging.Criterion `json:"rubric"`
 	JudgesPerSubmission *int                 `json:"judges_per_submission" example:"3"`
+	JudgingMode         *string              `json:"judging_mode" example:"pairwise" enums:"rubric,pairwise"`
 }
 
 // HackathonResponse is an edition; phase follows from its dates. Reviews
@@ -68,6 +72,7 @@ type HackathonResponse struct {
 	JudgesPerSubmission int                 `json:"judges_per_submission" example:"3"`
 	ResultsPublished    bool                `json:"results_published" example:"false"`
 	Phase               string              `json:"phase" example:"open" enums:"upcoming,open,judging,closed,results"`
+	JudgingMode         string              `json:"judging_mode" example:"rubric" enums:"rubric,pairwise"`
 }
 
 // parseDates reads RFC 3339 dates, naming each field that is not one.
@@ -109,7 +114,7 @@ func hackathonResponse(svc *hackathons.Service, e hackathons.Edition) HackathonR
 	return HackathonResponse{Slug: e.Slug, Name: e.Name, City: e.City, Description: e.Description,
 		StartsAt: utc(e.StartsAt), EndsAt: utc(e.EndsAt), SubmissionDeadline: utc(e.SubmissionDeadline),
 		JudgingDeadline: utc(e.JudgingDeadline), JudgingStartsAt: utc(e.JudgingStarts()), Rubric: e.Rubric, JudgesPerSubmission: e.JudgesPerSubmission,
-		ResultsPublished: e.ResultsPublishedAt != nil, Phase: svc.Phase(e)}
+		ResultsPublished: e.ResultsPublishedAt != nil, Phase: svc.Phase(e), JudgingMode: e.JudgingMode}
 }
 
 // handleHackathonCreate opens an edition.
@@ -144,7 +149,8 @@ func handleHackathonCreate(svc *hackathons.Service) handlerFunc {
 		e, err := svc.Create(c.Request.Context(), caller(c), hackathons.Input{Slug: req.Slug, Name: req.Name, City: req.City,
 			Description: req.Description, StartsAt: orZero(d["starts_at"]), EndsAt: orZero(d["ends_at"]),
 			SubmissionDeadline: orZero(d["submission_deadline"]), JudgingDeadline: orZero(d["judging_deadline"]),
-			JudgingStartsAt: orZero(d["judging_starts_at"]), Rubric: req.Rubric, JudgesPerSubmission: req.JudgesPerSubmission})
+			JudgingStartsAt: orZero(d["judging_starts_at"]), Rubric: req.Rubric, JudgesPerSubmission: req.JudgesPerSubmission,
+			JudgingMode: req.JudgingMode})
 		if err != nil {
 			return err
 		}
@@ -157,7 +163,7 @@ func handleHackathonCreate(svc *hackathons.Service) handlerFunc {
 // handleHackathonPatch changes an edition.
 //
 //	@Summary		Change an edition
-//	@Description	Changes an edition's fields; omitted ones stay. judging_starts_at "" puts the start of judging back at the submission deadline. The rubric is frozen once a judge has scored. Unknown fields are refused (422, each named). Organizers only. Recorded in the audit log.
+//	@Description	Changes an edition's fields; omitted ones stay. judging_starts_at "" puts the start of judging back at the submission deadline. The rubric is frozen once a judge has scored; the judging_mode (rubric or pairwise) once a judge has scored or voted (409). Unknown fields are refused (422, each named). Organizers only. Recorded in the audit log.
 //	@Tags			hackathons
 //	@Accept			json
 //	@Produce		json
@@ -169,7 +175,7 @@ func handleHackathonCreate(svc *hackathons.Service) handlerFunc {
 //	@Failure		401		{object}	Problem	"Not signed in"
 //	@Failure		403		{object}	Problem	"Not an organizer"
 //	@Failure		404		{object}	Problem	"No such edition"
-//	@Failure		409		{object}	Problem	"Rubric frozen"
+//	@Failure		409		{object}	Problem	"Rubric or judging mode frozen"
 //	@Failure		413		{object}	Problem	"Body over 1 MiB"
 //	@Failure		422		{object}	Problem	"Invalid or unknown fields"
 //	@Router			/api/v1/hackathons/{slug} [patch]
@@ -193,7 +199,7 @@ func handleHackathonPatch(svc *hackathons.Service) handlerFunc {
 		}
 		p := hackathons.Patch{Name: req.Name, City: req.City, Description: req.Description, StartsAt: d["starts_at"],
 			EndsAt: d["ends_at"], SubmissionDeadline: d["submission_deadline"], JudgingDeadline: d["judging_deadline"],
-			JudgingStartsAt: d["judging_starts_at"], JudgesPerSubmission: req.JudgesPerSubmission}
+			JudgingStartsAt: d["judging_starts_at"], JudgesPerSubmission: req.JudgesPerSubmission, JudgingMode: req.JudgingMode}
 		if req.Rubric != nil {
 			r := judging.Rubric(*req.Rubric)
 			p.Rubric = &r

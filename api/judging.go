@@ -291,7 +291,7 @@ type AssignmentsResponse struct {
 //	@Failure		401		{object}	Problem	"Not signed in"
 //	@Failure		403		{object}	Problem	"Not an organizer"
 //	@Failure		404		{object}	Problem	"No such edition"
-//	@Failure		409		{object}	Problem	"Results already published"
+//	@Failure		409		{object}	Problem	"Results already published, or the edition is judged pairwise"
 //	@Failure		422		{object}	Problem	"judges_per_submission out of range"
 //	@Router			/api/v1/hackathons/{slug}/assignments [post]
 func handleAssign(svc *hackathons.Service) handlerFunc {
@@ -412,7 +412,7 @@ type ReviewRequest struct {
 //	@Failure		401		{object}	Problem	"Not signed in"
 //	@Failure		403		{object}	Problem	"A conflict of interest with this entry"
 //	@Failure		404		{object}	Problem	"No such entry assigned to you"
-//	@Failure		409		{object}	Problem	"Judging not open yet, closed, or results published"
+//	@Failure		409		{object}	Problem	"Judging not open yet, closed, results published, or the edition is judged pairwise"
 //	@Failure		422		{object}	Problem	"A criterion missing, null, not a whole number, out of range or unknown (field scores.<key>)"
 //	@Router			/api/v1/hackathons/{slug}/submissions/{plugin}/review [put]
 func handleReview(svc *hackathons.Service) handlerFunc {
@@ -440,6 +440,10 @@ type LeaderboardRow struct {
 	Score    *float64           `json:"score" example:"78.5"`
 	Reviews  int                `json:"reviews" example:"3"`
 	Criteria map[string]float64 `json:"criteria"`
+	// Sigma (σ, the score's uncertainty) and Comparisons are given in
+	// pairwise mode only, where Score is the Crowd-BT mean μ.
+	Sigma       *float64 `json:"sigma,omitempty" example:"0.4123"`
+	Comparisons *int     `json:"comparisons,omitempty" example:"12"`
 }
 
 // LeaderboardResponse is an edition's ranking. Organizers also get the
@@ -471,7 +475,7 @@ func normalization(c *gin.Context) (judging.Normalization, error) {
 // handleLeaderboard ranks an edition's entries.
 //
 //	@Summary		Leaderboard
-//	@Description	Entries by score, then number of reviews, then name; entries without reviews last. A review's score is 100 × Σ wᵢ·(sᵢ−minᵢ)/(maxᵢ−minᵢ) / Σ wᵢ. normalize=none: an entry's score is the mean of its review scores. normalize=zscore: each review score becomes a z-score among its judge's reviews (0 when the judge has one review or no spread), and an entry's score is the mean of its z. Scores are rounded to four decimals, and ranks follow the rounded scores. Reviews by a judge with a conflict of interest with the entry do not count; organizers see them in excluded_reviews, with the reason. Organizers at any time; everyone once results are published.
+//	@Description	Entries by score, then number of reviews, then name; entries without reviews last. In an edition judged pairwise, entries are ranked by the Crowd-BT mean μ (score), with its uncertainty σ (sigma) and their number of comparisons; entries never compared come last without a rank; normalize has no effect. A review's score is 100 × Σ wᵢ·(sᵢ−minᵢ)/(maxᵢ−minᵢ) / Σ wᵢ. normalize=none: an entry's score is the mean of its review scores. normalize=zscore: each review score becomes a z-score among its judge's reviews (0 when the judge has one review or no spread), and an entry's score is the mean of its z. Scores are rounded to four decimals, and ranks follow the rounded scores. Reviews by a judge with a conflict of interest with the entry do not count; organizers see them in excluded_reviews, with the reason. Organizers at any time; everyone once results are published.
 //	@Tags			judging
 //	@Produce		json
 //	@Param			slug		path		string	true	"Edition slug"
@@ -495,6 +499,9 @@ func handleLeaderboard(svc *hackathons.Service) handlerFunc {
 		out := LeaderboardResponse{Hackathon: b.Edition.Slug, Normalize: string(n), Rows: make([]LeaderboardRow, len(b.Rows))}
 		for i, r := range b.Rows {
 			out.Rows[i] = LeaderboardRow{Rank: r.Rank, Plugin: r.Plugin, Name: r.Name, Score: r.Score, Reviews: r.Reviews, Criteria: r.Criteria}
+			if b.Edition.Pairwise() {
+				out.Rows[i].Sigma, out.Rows[i].Comparisons = r.Sigma, &r.Comparisons
+			}
 		}
 		for _, x := range b.Excluded {
 			out.ExcludedReviews = append(out.ExcludedReviews, ExcludedReview{JudgeID: x.JudgeID, Plugin: x.Plugin, Kind: x.Conflict.Kind, Reason: hackathons.Why(x.Conflict)})
@@ -507,7 +514,7 @@ func handleLeaderboard(svc *hackathons.Service) handlerFunc {
 // handleLeaderboardCSV is the leaderboard as a spreadsheet.
 //
 //	@Summary		Leaderboard as CSV
-//	@Description	One row per entry: rank, plugin, name, score (four decimals), reviews, then the mean raw score of each criterion. Reviews by a judge with a conflict of interest with the entry do not count. UTF-8. Text cells that a spreadsheet would take for a formula (starting with = + - @, a tab or a carriage return) are prefixed with an apostrophe. Same access as the JSON leaderboard.
+//	@Description	One row per entry: rank, plugin, name, score (four decimals), reviews, then the mean raw score of each criterion. In an edition judged pairwise: rank, plugin, name, score (μ), sigma (σ), comparisons. Reviews by a judge with a conflict of interest with the entry do not count. UTF-8. Text cells that a spreadsheet would take for a formula (starting with = + - @, a tab or a carriage return) are prefixed with an apostrophe. Same access as the JSON leaderboard.
 //	@Tags			judging
 //	@Produce		text/csv
 //	@Param			slug		path		string	true	"Edition slug"
@@ -529,7 +536,11 @@ func handleLeaderboardCSV(svc *hackathons.Service) handlerFunc {
 			return err
 		}
 		c.Header("Content-Disposition", `attachment; filename="`+judging.CSVName(board.Edition.Slug, n)+`"`)
-		c.Data(http.StatusOK, "text/csv; charset=utf-8", judging.LeaderboardCSV(board.Edition.Rubric, board.Rows))
+		body := judging.LeaderboardCSV(board.Edition.Rubric, board.Rows)
+		if board.Edition.Pairwise() {
+			body = judging.PairwiseCSV(board.Rows)
+		}
+		c.Data(http.StatusOK, "text/csv; charset=utf-8", body)
 		return nil
 	}
 }

@@ -623,20 +623,20 @@ func TestHackathonBodiesRefuseUnknownFields(t *testing.T) {
 	e := newEnv(t)
 	_, org := e.user("org@example.org", auth.RoleOrganizer)
 	body := map[string]any{"slug": "lyon-2026", "name": "Lyon", "starts_at": "2026-05-01T09:00:00Z", "ends_at": "2026-05-02T18:00:00Z",
-		"submission_deadline": "2026-05-02T12:00:00Z", "judging_deadline": "2026-05-09T12:00:00Z", "judging_mode": "pairwise",
+		"submission_deadline": "2026-05-02T12:00:00Z", "judging_deadline": "2026-05-09T12:00:00Z", "format": "elo",
 		"rubric": []map[string]any{{"key": "impact", "label": "Impact", "weight": 1, "colour": "red"}}}
 	p := e.do(req{method: "POST", path: "/api/v1/hackathons", token: org, body: body}).problem(422)
-	if !slices.Equal(fields(p), []string{"judging_mode", "rubric[0].colour"}) {
+	if !slices.Equal(fields(p), []string{"format", "rubric[0].colour"}) {
 		t.Fatalf("unknown fields: %+v", p)
 	}
 	if _, err := e.store.HackathonBySlug(context.Background(), "lyon-2026"); err == nil {
 		t.Fatal("an edition with unknown fields was stored")
 	}
-	delete(body, "judging_mode")
+	delete(body, "format")
 	body["rubric"] = []map[string]any{{"key": "impact", "label": "Impact", "weight": 1}}
 	e.do(req{method: "POST", path: "/api/v1/hackathons", token: org, body: body}).want(201)
-	p = e.do(req{method: "PATCH", path: "/api/v1/hackathons/lyon-2026", token: org, body: map[string]any{"city": "Paris", "judging_mode": "pairwise"}}).problem(422)
-	if !slices.Equal(fields(p), []string{"judging_mode"}) {
+	p = e.do(req{method: "PATCH", path: "/api/v1/hackathons/lyon-2026", token: org, body: map[string]any{"city": "Paris", "format": "elo"}}).problem(422)
+	if !slices.Equal(fields(p), []string{"format"}) {
 		t.Fatalf("unknown fields in a patch: %+v", p)
 	}
 	var hk api.HackathonResponse

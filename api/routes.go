@@ -112,6 +112,10 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.GET("/hackathons/:slug/leaderboard.csv", s.h(handleLeaderboardCSV(hk)))
 	v1.POST("/hackathons/:slug/publish-results", signedIn, organizer, s.h(handlePublishResults(hk)))
 	v1.GET("/judging/queue", readScope, s.h(handleQueue(hk)))
+	v1.GET("/hackathons/:slug/pairwise/next", signedIn, s.h(handlePairwiseNext(hk)))
+	v1.POST("/hackathons/:slug/pairwise/vote", signedIn, s.h(handlePairwiseVote(hk)))
+	v1.POST("/hackathons/:slug/pairwise/skip", signedIn, s.h(handlePairwiseSkip(hk)))
+	v1.GET("/hackathons/:slug/pairwise/progress", readScope, organizer, s.h(handlePairwiseProgress(hk)))
 
 	// Search.
 	v1.GET("/search", s.perAddress(s.deps.SearchLimit), s.h(handleSearch(s.deps.Search, s.deps.Crisis)))

@@ -819,7 +819,7 @@ const docTemplate = `{
                 }
             },
             "patch": {
-                "description": "Changes an edition's fields; omitted ones stay. judging_starts_at \"\" puts the start of judging back at the submission deadline. The rubric is frozen once a judge has scored. Unknown fields are refused (422, each named). Organizers only. Recorded in the audit log.",
+                "description": "Changes an edition's fields; omitted ones stay. judging_starts_at \"\" puts the start of judging back at the submission deadline. The rubric is frozen once a judge has scored; the judging_mode (rubric or pairwise) once a judge has scored or voted (409). Unknown fields are refused (422, each named). Organizers only. Recorded in the audit log.",
                 "consumes": [
                     "application/json"
                 ],
@@ -880,7 +880,7 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "Rubric frozen",
+                        "description": "Rubric or judging mode frozen",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -1018,7 +1018,7 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "Results already published",
+                        "description": "Results already published, or the edition is judged pairwise",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -1305,7 +1305,7 @@ const docTemplate = `{
         },
         "/api/v1/hackathons/{slug}/leaderboard": {
             "get": {
-                "description": "Entries by score, then number of reviews, then name; entries without reviews last. A review's score is 100 × Σ wᵢ·(sᵢ−minᵢ)/(maxᵢ−minᵢ) / Σ wᵢ. normalize=none: an entry's score is the mean of its review scores. normalize=zscore: each review score becomes a z-score among its judge's reviews (0 when the judge has one review or no spread), and an entry's score is the mean of its z. Scores are rounded to four decimals, and ranks follow the rounded scores. Reviews by a judge with a conflict of interest with the entry do not count; organizers see them in excluded_reviews, with the reason. Organizers at any time; everyone once results are published.",
+                "description": "Entries by score, then number of reviews, then name; entries without reviews last. In an edition judged pairwise, entries are ranked by the Crowd-BT mean μ (score), with its uncertainty σ (sigma) and their number of comparisons; entries never compared come last without a rank; normalize has no effect. A review's score is 100 × Σ wᵢ·(sᵢ−minᵢ)/(maxᵢ−minᵢ) / Σ wᵢ. normalize=none: an entry's score is the mean of its review scores. normalize=zscore: each review score becomes a z-score among its judge's reviews (0 when the judge has one review or no spread), and an entry's score is the mean of its z. Scores are rounded to four decimals, and ranks follow the rounded scores. Reviews by a judge with a conflict of interest with the entry do not count; organizers see them in excluded_reviews, with the reason. Organizers at any time; everyone once results are published.",
                 "produces": [
                     "application/json"
                 ],
@@ -1369,7 +1369,7 @@ const docTemplate = `{
         },
         "/api/v1/hackathons/{slug}/leaderboard.csv": {
             "get": {
-                "description": "One row per entry: rank, plugin, name, score (four decimals), reviews, then the mean raw score of each criterion. Reviews by a judge with a conflict of interest with the entry do not count. UTF-8. Text cells that a spreadsheet would take for a formula (starting with = + - @, a tab or a carriage return) are prefixed with an apostrophe. Same access as the JSON leaderboard.",
+                "description": "One row per entry: rank, plugin, name, score (four decimals), reviews, then the mean raw score of each criterion. In an edition judged pairwise: rank, plugin, name, score (μ), sigma (σ), comparisons. Reviews by a judge with a conflict of interest with the entry do not count. UTF-8. Text cells that a spreadsheet would take for a formula (starting with = + - @, a tab or a carriage return) are prefixed with an apostrophe. Same access as the JSON leaderboard.",
                 "produces": [
                     "text/csv"
                 ],
@@ -1429,6 +1429,280 @@ const docTemplate = `{
                         }
                     }
                 }
+            }
+        },
+        "/api/v1/hackathons/{slug}/pairwise/next": {
+            "get": {
+                "description": "The judge's current entry and the previous one. The first call gives only current, chosen among the entries the judge has not seen, skipped or a conflict of interest with: the least shown to judges. Later entries are chosen by expected information gain (Crowd-BT, docs/judging.md). Calling it again gives the same pair until the judge votes or skips. Judges of the edition only, while judging is open and results unpublished.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "judging"
+                ],
+                "summary": "Pairwise judging: the entries in front of the judge",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.PairResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not a judge of this edition, or e-mail not verified",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Not judged pairwise, judging not open, or results published",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/hackathons/{slug}/pairwise/progress": {
+            "get": {
+                "description": "Votes per judge, entries each judge was shown and skipped, and the entries with their number of comparisons, fewest first, and how many judges reported their team absent. Organizers only.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "judging"
+                ],
+                "summary": "Pairwise judging: progress",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.PairwiseProgressResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an organizer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/hackathons/{slug}/pairwise/skip": {
+            "post": {
+                "description": "The current entry is not shown to this judge again (for other judges it stays; reason absent is counted in the organizers' progress, so a team reported absent by several judges stands out). The previous entry stays the one to compare with; the answer is the next pair. Judges of the edition only, while judging is open and results unpublished.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "judging"
+                ],
+                "summary": "Pairwise judging: skip the current entry",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "Why",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.PairwiseSkipRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.PairResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not a judge of this edition, or e-mail not verified",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Not judged pairwise, judging not open, results published, or no entry left",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unknown reason",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/hackathons/{slug}/pairwise/vote": {
+            "post": {
+                "description": "current_better true says the current entry is better than the previous one, false that it is not. The vote updates the entries' scores and the judge's reliability in one transaction, is recorded with the versions of both entries, and the current entry becomes the previous one; the answer is the next pair. On the first entry there is nothing to compare: current_better may be omitted and the judge moves on. Judges of the edition only, while judging is open and results unpublished.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "judging"
+                ],
+                "summary": "Pairwise judging: vote",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The answer",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.PairwiseVoteRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.PairResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not a judge of this edition, or e-mail not verified",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Not judged pairwise, judging not open, results published, or no entry left",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "current_better missing",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
             }
         },
         "/api/v1/hackathons/{slug}/publish-results": {
@@ -1878,7 +2152,7 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "Judging not open yet, closed, or results published",
+                        "description": "Judging not open yet, closed, results published, or the edition is judged pairwise",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -5474,6 +5748,14 @@ const docTemplate = `{
                 "judging_deadline": {
                     "type": "string"
                 },
+                "judging_mode": {
+                    "type": "string",
+                    "enum": [
+                        "rubric",
+                        "pairwise"
+                    ],
+                    "example": "pairwise"
+                },
                 "judging_starts_at": {
                     "type": "string"
                 },
@@ -5515,6 +5797,14 @@ const docTemplate = `{
                 "judging_deadline": {
                     "type": "string",
                     "example": "2016-01-24T17:00:00+01:00"
+                },
+                "judging_mode": {
+                    "type": "string",
+                    "enum": [
+                        "rubric",
+                        "pairwise"
+                    ],
+                    "example": "rubric"
                 },
                 "judging_starts_at": {
                     "type": "string",
@@ -5563,6 +5853,14 @@ const docTemplate = `{
                 },
                 "judging_deadline": {
                     "type": "string"
+                },
+                "judging_mode": {
+                    "type": "string",
+                    "enum": [
+                        "rubric",
+                        "pairwise"
+                    ],
+                    "example": "rubric"
                 },
                 "judging_starts_at": {
                     "type": "string"
@@ -5782,6 +6080,10 @@ const docTemplate = `{
         "api.LeaderboardRow": {
             "type": "object",
             "properties": {
+                "comparisons": {
+                    "type": "integer",
+                    "example": 12
+                },
                 "criteria": {
                     "type": "object",
                     "additionalProperties": {
@@ -5808,6 +6110,11 @@ const docTemplate = `{
                 "score": {
                     "type": "number",
                     "example": 78.5
+                },
+                "sigma": {
+                    "description": "Sigma (σ, the score's uncertainty) and Comparisons are given in\npairwise mode only, where Score is the Crowd-BT mean μ.",
+                    "type": "number",
+                    "example": 0.4123
                 }
             }
         },
@@ -6306,6 +6613,152 @@ const docTemplate = `{
                 "name": {
                     "type": "string",
                     "example": "Ada Lovelace"
+                }
+            }
+        },
+        "api.PairEntryResponse": {
+            "type": "object",
+            "properties": {
+                "name": {
+                    "type": "string",
+                    "example": "Portes Ouvertes"
+                },
+                "plugin": {
+                    "type": "string",
+                    "example": "portes-ouvertes"
+                },
+                "summary": {
+                    "type": "string",
+                    "example": "Shelters offered by residents near an incident"
+                },
+                "version": {
+                    "type": "string",
+                    "example": "1.2.0"
+                }
+            }
+        },
+        "api.PairResponse": {
+            "type": "object",
+            "properties": {
+                "current": {
+                    "$ref": "#/definitions/api.PairEntryResponse"
+                },
+                "done": {
+                    "type": "boolean",
+                    "example": false
+                },
+                "hackathon": {
+                    "type": "string",
+                    "example": "paris-2016"
+                },
+                "previous": {
+                    "$ref": "#/definitions/api.PairEntryResponse"
+                }
+            }
+        },
+        "api.PairwiseEntryProgress": {
+            "type": "object",
+            "properties": {
+                "absent": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "comparisons": {
+                    "type": "integer",
+                    "example": 6
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Portes Ouvertes"
+                },
+                "plugin": {
+                    "type": "string",
+                    "example": "portes-ouvertes"
+                },
+                "views": {
+                    "type": "integer",
+                    "example": 4
+                }
+            }
+        },
+        "api.PairwiseJudgeProgress": {
+            "type": "object",
+            "properties": {
+                "name": {
+                    "type": "string",
+                    "example": "Camille"
+                },
+                "seen": {
+                    "type": "integer",
+                    "example": 16
+                },
+                "skipped": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "user_id": {
+                    "type": "integer",
+                    "example": 12
+                },
+                "votes": {
+                    "type": "integer",
+                    "example": 14
+                }
+            }
+        },
+        "api.PairwiseProgressResponse": {
+            "type": "object",
+            "properties": {
+                "entries": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.PairwiseEntryProgress"
+                    }
+                },
+                "hackathon": {
+                    "type": "string",
+                    "example": "paris-2016"
+                },
+                "judges": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.PairwiseJudgeProgress"
+                    }
+                },
+                "judging_mode": {
+                    "type": "string",
+                    "enum": [
+                        "rubric",
+                        "pairwise"
+                    ],
+                    "example": "pairwise"
+                },
+                "votes": {
+                    "type": "integer",
+                    "example": 120
+                }
+            }
+        },
+        "api.PairwiseSkipRequest": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string",
+                    "enum": [
+                        "absent",
+                        "conflict",
+                        "other"
+                    ],
+                    "example": "absent"
+                }
+            }
+        },
+        "api.PairwiseVoteRequest": {
+            "type": "object",
+            "properties": {
+                "current_better": {
+                    "type": "boolean",
+                    "example": true
                 }
             }
         },

@@ -70,6 +70,10 @@ type DemoReport struct {
 	Assignments int // assignments made now; 0 when the edition had some
 	Reviews     int // reviews recorded now
 	Skipped     []Skip
+	// PairwiseEdition is the edition judged pairwise, and PairwiseVotes
+	// the votes cast in it now.
+	PairwiseEdition string
+	PairwiseVotes   int
 }
 
 func (r *DemoReport) skip(what, reason string) { r.Skipped = append(r.Skipped, Skip{what, reason}) }
@@ -120,6 +124,9 @@ func LoadDemo(ctx context.Context, d Deps) (DemoReport, error) {
 		return r, err
 	}
 	if err := demoAssign(ctx, d, plan, h.ID, org, &r); err != nil {
+		return r, err
+	}
+	if err := demoPairwise(ctx, d, plan, org, users, &r); err != nil {
 		return r, err
 	}
 	if !d.now().Before(h.JudgingDeadline) {

@@ -357,6 +357,11 @@ func TestDemo(t *testing.T) {
 		if rows := board.Rows; err != nil || len(rows) < 10 || rows[0].Reviews == 0 {
 			t.Fatalf("leaderboard: %+v, %v", rows, err)
 		}
+		// The pairwise edition ranks its entries from the judges' votes.
+		pw, err := d.Hackathons.Leaderboard(ctx, org, seed.DemoPairwiseEdition, judging.Raw)
+		if err != nil || r.PairwiseVotes != 12 || len(pw.Rows) < 4 || pw.Rows[0].Sigma == nil || pw.Rows[0].Comparisons == 0 {
+			t.Fatalf("pairwise demo: %d votes, %+v, %v", r.PairwiseVotes, pw.Rows, err)
+		}
 		if p, _ := d.Registry.Get(ctx, byEmail("participant3@"+seed.DemoDomain), "demo-daleel-al-usra"); p.Status != store.StatusDraft {
 			t.Fatalf("participant3's plugin is %s, want a draft", p.Status)
 		}
@@ -366,7 +371,7 @@ func TestDemo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(again.Created) != 0 || len(again.Existing) != 6 || again.Reviews != 0 || again.Assignments != 0 {
+		if len(again.Created) != 0 || len(again.Existing) != 6 || again.Reviews != 0 || again.Assignments != 0 || again.PairwiseVotes != 0 {
 			t.Fatalf("second demo: %+v", again)
 		}
 		if after := countRows(t, st); !reflect.DeepEqual(before, after) {

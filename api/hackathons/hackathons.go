@@ -5,6 +5,7 @@
 package hackathons
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -110,7 +111,8 @@ type Input struct {
 	JudgingDeadline               time.Time
 	JudgingStartsAt               time.Time // zero: the submission deadline
 	Rubric                        judging.Rubric
-	JudgesPerSubmission           int // zero: store.DefaultJudgesPerSubmission
+	JudgesPerSubmission           int    // zero: store.DefaultJudgesPerSubmission
+	JudgingMode                   string // empty: ModeRubric
 }
 
 func (in Input) check(c *valid.Checker) {
@@ -138,6 +140,7 @@ func (in Input) check(c *valid.Checker) {
 		c.Check(!in.JudgingDeadline.IsZero() && in.JudgingStartsAt.Before(in.JudgingDeadline), "judging_starts_at", "must come before judging_deadline")
 	}
 	in.Rubric.Check(c)
+	checkMode(c, in.JudgingMode)
 	if in.JudgesPerSubmission != 0 {
 		checkPerSubmission(c, in.JudgesPerSubmission)
 	}
@@ -152,7 +155,8 @@ func (in Input) hackathon(by int64) (store.Hackathon, error) {
 	rubric, err := json.Marshal(in.Rubric)
 	h := store.Hackathon{Slug: in.Slug, Name: in.Name, City: in.City, Description: in.Description,
 		StartsAt: in.StartsAt, EndsAt: in.EndsAt, SubmissionDeadline: in.SubmissionDeadline,
-		JudgingDeadline: in.JudgingDeadline, Rubric: rubric, JudgesPerSubmission: in.JudgesPerSubmission, CreatedBy: by}
+		JudgingDeadline: in.JudgingDeadline, Rubric: rubric, JudgesPerSubmission: in.JudgesPerSubmission, CreatedBy: by,
+		JudgingMode: cmp.Or(in.JudgingMode, ModeRubric)}
 	if !in.JudgingStartsAt.IsZero() {
 		h.JudgingStartsAt = &in.JudgingStartsAt
 	}
@@ -208,6 +212,7 @@ type Patch struct {
 	JudgingStartsAt                     *time.Time
 	Rubric                              *judging.Rubric
 	JudgesPerSubmission                 *int
+	JudgingMode                         *string
 }
 
 // Update changes an edition. Its rubric is frozen once a review exists.
@@ -229,7 +234,10 @@ func (s *Service) Update(ctx context.Context, u auth.User, slug string, p Patch)
 			StartsAt: pick(p.StartsAt, h.StartsAt), EndsAt: pick(p.EndsAt, h.EndsAt),
 			SubmissionDeadline: pick(p.SubmissionDeadline, h.SubmissionDeadline), JudgingDeadline: pick(p.JudgingDeadline, h.JudgingDeadline),
 			JudgingStartsAt: pick(p.JudgingStartsAt, pick(h.JudgingStartsAt, time.Time{})), Rubric: e.Rubric,
-			JudgesPerSubmission: pick(p.JudgesPerSubmission, h.JudgesPerSubmission)}
+			JudgesPerSubmission: pick(p.JudgesPerSubmission, h.JudgesPerSubmission), JudgingMode: pick(p.JudgingMode, h.JudgingMode)}
+		if err := modeChangeable(ctx, tx, h, in.JudgingMode); err != nil {
+			return err
+		}
 		if p.Rubric != nil {
 			in.Rubric = p.Rubric.WithDefaults()
 			if reviewed, err := tx.HasReviews(ctx, h.ID); err != nil {

@@ -142,6 +142,9 @@ func (s *Service) Assign(ctx context.Context, u auth.User, slug string, perSubmi
 		if h.ResultsPublishedAt != nil {
 			return fmt.Errorf("%w: results are published; assignments can no longer change", store.ErrConflict)
 		}
+		if h.JudgingMode == ModePairwise {
+			return fmt.Errorf("%w: this edition is judged pairwise: judges are shown entries as they go, with nothing to assign", store.ErrConflict)
+		}
 		in, ids, err := assignmentInput(ctx, tx, h.ID, perSubmission)
 		if err != nil {
 			return err
@@ -320,6 +323,9 @@ func (s *Service) Review(ctx context.Context, u auth.User, slug, plugin string, 
 		e, err := decode(h)
 		if err != nil {
 			return err
+		}
+		if e.Pairwise() {
+			return fmt.Errorf("%w: this edition is judged pairwise: compare entries at /api/v1/hackathons/%s/pairwise/next", store.ErrConflict, slug)
 		}
 		sub, err := s.reviewable(ctx, tx, e, u, plugin)
 		if err != nil {

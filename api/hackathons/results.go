@@ -38,6 +38,10 @@ func (s *Service) Leaderboard(ctx context.Context, u auth.User, slug string, n j
 		return Board{Edition: e}, err
 	}
 	b := Board{Edition: e}
+	if e.Pairwise() {
+		b.Rows, err = s.pairwiseRows(ctx, e, nil)
+		return b, err
+	}
 	subs, err := s.store.Submissions(ctx, e.ID)
 	if err != nil {
 		return b, err
@@ -133,6 +137,14 @@ func (s *Service) Results(ctx context.Context, u auth.User, slug string) ([]Stan
 	accepted := func(sub store.Submission) bool { return sub.Status == Accepted }
 	rows := judging.Leaderboard(e.Rubric, entries(subs, accepted), reviews, judging.Raw)
 	others := judging.Leaderboard(e.Rubric, entries(subs, func(sub store.Submission) bool { return !accepted(sub) }), reviews, judging.Raw)
+	if e.Pairwise() {
+		if rows, err = s.pairwiseRows(ctx, e, accepted); err != nil {
+			return nil, err
+		}
+		if others, err = s.pairwiseRows(ctx, e, func(sub store.Submission) bool { return !accepted(sub) }); err != nil {
+			return nil, err
+		}
+	}
 	for _, r := range others {
 		r.Rank = nil
 		rows = append(rows, r)

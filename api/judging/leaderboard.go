@@ -56,6 +56,10 @@ type Row struct {
 	Score    *float64
 	Reviews  int
 	Criteria map[string]float64 // mean raw score per criterion
+	// Sigma and Comparisons are set in pairwise mode only (see
+	// PairwiseLeaderboard): Score is then the mean μ.
+	Sigma       *float64
+	Comparisons int
 }
 
 // Leaderboard ranks submissions by score (rounded to Decimals), then

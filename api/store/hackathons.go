@@ -26,13 +26,15 @@ type Hackathon struct {
 	// JudgesPerSubmission is how many judges should read each entry.
 	JudgesPerSubmission int
 	ResultsPublishedAt  *time.Time
-	CreatedBy           int64
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
+	// JudgingMode is rubric or pairwise; empty means rubric.
+	JudgingMode string
+	CreatedBy   int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 const hackathonColumns = `id, slug, name, city, description, starts_at, ends_at, submission_deadline, judging_deadline,
-	judging_starts_at, rubric, judges_per_submission, results_published_at, created_by, created_at, updated_at`
+	judging_starts_at, rubric, judges_per_submission, results_published_at, created_by, created_at, updated_at, judging_mode`
 
 func scanHackathon(r interface{ Scan(...any) error }) (Hackathon, error) {
 	var (
@@ -40,7 +42,7 @@ func scanHackathon(r interface{ Scan(...any) error }) (Hackathon, error) {
 		rubric string
 	)
 	err := r.Scan(&h.ID, &h.Slug, &h.Name, &h.City, &h.Description, &h.StartsAt, &h.EndsAt, &h.SubmissionDeadline,
-		&h.JudgingDeadline, &h.JudgingStartsAt, &rubric, &h.JudgesPerSubmission, &h.ResultsPublishedAt, &h.CreatedBy, &h.CreatedAt, &h.UpdatedAt)
+		&h.JudgingDeadline, &h.JudgingStartsAt, &rubric, &h.JudgesPerSubmission, &h.ResultsPublishedAt, &h.CreatedBy, &h.CreatedAt, &h.UpdatedAt, &h.JudgingMode)
 	h.Rubric = []byte(rubric)
 	return h, err
 }
@@ -54,10 +56,10 @@ const DefaultJudgesPerSubmission = 2
 func (q queries) InsertHackathon(ctx context.Context, h Hackathon) (Hackathon, error) {
 	t := now()
 	got, err := scanHackathon(q.w.QueryRowContext(ctx, `INSERT INTO hackathons (slug, name, city, description, starts_at, ends_at,
-			submission_deadline, judging_deadline, judging_starts_at, rubric, judges_per_submission, created_by, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING `+hackathonColumns,
+			submission_deadline, judging_deadline, judging_starts_at, rubric, judges_per_submission, created_by, created_at, updated_at, judging_mode)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING `+hackathonColumns,
 		h.Slug, h.Name, h.City, h.Description, h.StartsAt.UTC(), h.EndsAt.UTC(), h.SubmissionDeadline.UTC(), h.JudgingDeadline.UTC(),
-		utcPtr(h.JudgingStartsAt), string(h.Rubric), cmp.Or(h.JudgesPerSubmission, DefaultJudgesPerSubmission), h.CreatedBy, t))
+		utcPtr(h.JudgingStartsAt), string(h.Rubric), cmp.Or(h.JudgesPerSubmission, DefaultJudgesPerSubmission), h.CreatedBy, t, cmp.Or(h.JudgingMode, "rubric")))
 	if err != nil {
 		return Hackathon{}, fmt.Errorf("hackathon %q: %w", h.Slug, mapError(err))
 	}
@@ -68,10 +70,10 @@ func (q queries) InsertHackathon(ctx context.Context, h Hackathon) (Hackathon, e
 func (q queries) UpdateHackathon(ctx context.Context, h Hackathon) (Hackathon, error) {
 	got, err := scanHackathon(q.w.QueryRowContext(ctx, `UPDATE hackathons SET name = $2, city = $3, description = $4,
 			starts_at = $5, ends_at = $6, submission_deadline = $7, judging_deadline = $8, judging_starts_at = $9, rubric = $10,
-			judges_per_submission = $11, updated_at = $12
+			judges_per_submission = $11, updated_at = $12, judging_mode = $13
 		WHERE id = $1 RETURNING `+hackathonColumns, h.ID, h.Name, h.City, h.Description, h.StartsAt.UTC(), h.EndsAt.UTC(),
 		h.SubmissionDeadline.UTC(), h.JudgingDeadline.UTC(), utcPtr(h.JudgingStartsAt), string(h.Rubric),
-		cmp.Or(h.JudgesPerSubmission, DefaultJudgesPerSubmission), now()))
+		cmp.Or(h.JudgesPerSubmission, DefaultJudgesPerSubmission), now(), cmp.Or(h.JudgingMode, "rubric")))
 	if err != nil {
 		return Hackathon{}, fmt.Errorf("hackathon %q: %w", h.Slug, mapError(err))
 	}

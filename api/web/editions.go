@@ -46,7 +46,7 @@ func editionValues(e hackathons.Edition) *editionFormData {
 	d := &editionFormData{Slug: e.Slug, Name: e.Name, Values: map[string]string{"name": e.Name, "slug": e.Slug, "city": e.City,
 		"description": e.Description, "starts_at": formTime(e.StartsAt), "ends_at": formTime(e.EndsAt),
 		"submission_deadline": formTime(e.SubmissionDeadline), "judging_deadline": formTime(e.JudgingDeadline),
-		"judges_per_submission": strconv.Itoa(e.JudgesPerSubmission)}}
+		"judges_per_submission": strconv.Itoa(e.JudgesPerSubmission), "judging_mode": e.JudgingMode}}
 	if e.JudgingStartsAt != nil {
 		d.Values["judging_starts_at"] = formTime(*e.JudgingStartsAt)
 	}
@@ -71,7 +71,7 @@ func (d *editionFormData) addRows(n int) {
 // criteria (the "add a criterion" button).
 func readEditionForm(r *http.Request, d *editionFormData) (rows int) {
 	d.Values = map[string]string{}
-	for _, k := range append([]string{"name", "slug", "city", "description", "judges_per_submission"}, editionDates...) {
+	for _, k := range append([]string{"name", "slug", "city", "description", "judges_per_submission", "judging_mode"}, editionDates...) {
 		d.Values[k] = r.PostFormValue(k)
 	}
 	d.Rubric = nil
@@ -250,7 +250,8 @@ func (d *editionFormData) save(r *http.Request, svc *hackathons.Service, u auth.
 		e, err := svc.Create(r.Context(), u, hackathons.Input{Slug: strings.TrimSpace(d.Values["slug"]), Name: d.Values["name"],
 			City: d.Values["city"], Description: d.Values["description"], StartsAt: p.dates["starts_at"], EndsAt: p.dates["ends_at"],
 			SubmissionDeadline: p.dates["submission_deadline"], JudgingDeadline: p.dates["judging_deadline"],
-			JudgingStartsAt: p.dates["judging_starts_at"], Rubric: p.rubric, JudgesPerSubmission: p.perEntry})
+			JudgingStartsAt: p.dates["judging_starts_at"], Rubric: p.rubric, JudgesPerSubmission: p.perEntry,
+			JudgingMode: d.Values["judging_mode"]})
 		return e.Slug, err
 	}
 	name, city, description := d.Values["name"], d.Values["city"], d.Values["description"]
@@ -259,6 +260,9 @@ func (d *editionFormData) save(r *http.Request, svc *hackathons.Service, u auth.
 		"submission_deadline": &patch.SubmissionDeadline, "judging_deadline": &patch.JudgingDeadline, "judging_starts_at": &patch.JudgingStartsAt} {
 		v := p.dates[k] // zero for judging_starts_at: back to the submission deadline
 		*t = &v
+	}
+	if mode := d.Values["judging_mode"]; mode != "" {
+		patch.JudgingMode = &mode
 	}
 	if !d.Frozen || len(r.PostForm["rubric.0.key"]) > 0 {
 		patch.Rubric = &p.rubric // a frozen rubric is not sent, unless a form sent one
@@ -287,6 +291,8 @@ func (d *editionFormData) refused(l *locale, err error) error {
 		for k, v := range fieldMessages(l, invalid) {
 			fields[controlID(k)] = v
 		}
+	case errors.Is(err, hackathons.ErrModeFrozen):
+		fields["judging_mode"] = message(l, err)
 	case errors.Is(err, store.ErrConflict) && d.Slug != "":
 		fields["rubric"] = message(l, err) // an edition refuses only a frozen rubric's change
 	case errors.Is(err, store.ErrConflict):

@@ -89,6 +89,8 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		{"/signout", "visitor", "/signout", url.Values{}},
 		{"/judge/{hackathon}/{plugin}", "judge", "/judge/paris-2016/" + mine, url.Values{"score.impact": {"x"}}},
 		{"/judge/{hackathon}/{plugin}/recuse", "judge", "/judge/paris-2016/" + mine + "/recuse", url.Values{"reason": {""}}},
+		{"/pairwise/{hackathon}/vote", "judge", "/pairwise/paris-2016/vote", url.Values{"better": {"yes"}}},
+		{"/pairwise/{hackathon}/skip", "judge", "/pairwise/paris-2016/skip", url.Values{}},
 		{"/organize/{slug}/judges", "org", "/organize/paris-2016/judges", url.Values{"email": {"nobody@example.org"}}},
 		{"/organize/{slug}/judges/{id}/remove", "org", "/organize/paris-2016/judges/999999/remove", url.Values{}},
 		{"/organize/{slug}/conflicts", "org", "/organize/paris-2016/conflicts", url.Values{"reason": {""}}},

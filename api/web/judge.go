@@ -27,9 +27,10 @@ type queueGroup struct {
 
 // queueData is the judging desk.
 type queueData struct {
-	Groups []queueGroup
-	Scored int
-	Total  int
+	Pairwise []hackathons.Edition // the editions judged pairwise that the judge judges
+	Groups   []queueGroup
+	Scored   int
+	Total    int
 }
 
 // handleQueue shows what the judge is asked to review, with progress.
@@ -44,6 +45,9 @@ func handleQueue(h *Handler, svc *hackathons.Service) handlerFunc {
 			return err
 		}
 		var d queueData
+		if d.Pairwise, err = svc.PairwiseEditions(r.Context(), u); err != nil {
+			return err
+		}
 		index := map[string]int{}
 		for _, it := range items {
 			i, ok := index[it.HackathonSlug]

@@ -73,6 +73,9 @@ func (h *Handler) routes() {
 	m.Handle("GET /judge/{hackathon}/{plugin}", h.handle(handleReviewForm(h, hk, reg)))
 	m.Handle("POST /judge/{hackathon}/{plugin}", h.handle(handleReview(h, hk, reg)))
 	m.Handle("POST /judge/{hackathon}/{plugin}/recuse", h.handle(handleRecuse(h, hk, reg)))
+	m.Handle("GET /pairwise/{hackathon}", h.handle(handlePairwise(h, hk)))
+	m.Handle("POST /pairwise/{hackathon}/vote", h.handle(handlePairwiseVote(hk)))
+	m.Handle("POST /pairwise/{hackathon}/skip", h.handle(handlePairwiseSkip(hk)))
 
 	// Organizers.
 	m.Handle("GET /organize", h.handle(handleOrganize(h, hk)))
@@ -86,6 +89,7 @@ func (h *Handler) routes() {
 	m.Handle("POST /organize/{slug}/conflicts", h.handle(handleAdminAction(h, hk, "conflicts", declareConflict(hk))))
 	m.Handle("POST /organize/{slug}/assign", h.handle(handleAdminAction(h, hk, "assign", runAssignment(hk))))
 	m.Handle("GET /organize/{slug}/results", h.handle(handleResults(h, hk)))
+	m.Handle("GET /organize/{slug}/pairwise", h.handle(handlePairwiseProgress(h, hk)))
 	m.Handle("POST /organize/{slug}/decisions/{plugin}", h.handle(handleDecide(h, hk)))
 	m.Handle("GET /organize/{slug}/publish", h.handle(handlePublishCheck(h, hk)))
 	m.Handle("POST /organize/{slug}/publish", h.handle(handlePublish(h, hk)))
