@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/api/watch"
 	"github.com/riposte-civic/riposte/plugins"
 )
 
@@ -315,23 +316,5 @@ func (s *Server) RefreshCache(ctx context.Context) error { return s.docs.refresh
 // interval until ctx ends; while checking fails, kept representations age
 // out and requests read the database.
 func (s *Server) WatchCache(ctx context.Context, interval time.Duration) {
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	failing := false
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-		err := s.RefreshCache(ctx)
-		switch {
-		case err != nil && !failing && ctx.Err() == nil:
-			s.log.Warn("checking kept plugin representations failed; requests read the database meanwhile", "error", err)
-			failing = true
-		case err == nil && failing:
-			s.log.Info("checking kept plugin representations works again")
-			failing = false
-		}
-	}
+	watch.Every(ctx, interval, s.RefreshCache, s.log, "checking kept plugin representations", "requests read the database meanwhile")
 }

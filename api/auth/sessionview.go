@@ -2,13 +2,12 @@ package auth
 
 import (
 	"context"
-	"errors"
-	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/api/watch"
 )
 
 // Session checks. Each process keeps a view of the sessions its callers
@@ -163,25 +162,7 @@ func (s *Service) RefreshSessions(ctx context.Context) error {
 // WatchSessions refreshes the view of sessions every interval until ctx
 // ends, logging failures (requests then read the database).
 func (s *Service) WatchSessions(ctx context.Context, interval time.Duration) {
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	failing := false
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-		err := s.RefreshSessions(ctx)
-		switch {
-		case err != nil && !failing && !errors.Is(err, context.Canceled):
-			s.log.Warn("refreshing sessions failed; requests check them in the database meanwhile", slog.Any("error", err))
-			failing = true
-		case err == nil && failing:
-			s.log.Info("refreshing sessions works again")
-			failing = false
-		}
-	}
+	watch.Every(ctx, interval, s.RefreshSessions, s.log, "refreshing sessions", "requests check them in the database meanwhile")
 }
 
 // sessionUser returns the account behind an access token's claims.
