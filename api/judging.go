@@ -99,7 +99,7 @@ func handleSubmit(svc *hackathons.Service) handlerFunc {
 // handleSubmissionList lists the entries the caller may see.
 //
 //	@Summary		List entries
-//	@Description	Organizers see every entry, judges the ones assigned to them, participants their own.
+//	@Description	Organizers see every entry, judges the ones assigned to them, participants their own and their team's.
 //	@Tags			judging
 //	@Produce		json
 //	@Security		BearerAuth

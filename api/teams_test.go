@@ -162,6 +162,11 @@ func TestTeamMembersEditTheEntry(t *testing.T) {
 			t.Errorf("entry version = %s", sub.Version)
 		}
 		e.do(req{method: "GET", path: "/api/v1/hackathons/paris-2026/submissions/alerte", token: mate}).want(200)
+		var list api.List[api.SubmissionResponse]
+		e.do(req{method: "GET", path: "/api/v1/hackathons/paris-2026/submissions", token: mate}).want(200).json(&list)
+		if list.Total != 1 || list.Items[0].Plugin != "alerte" {
+			t.Errorf("a member's entries = %+v", list)
+		}
 		e.do(req{method: "DELETE", path: "/api/v1/hackathons/paris-2026/submissions/alerte", token: ed.owner2}).problem(404)
 		e.do(req{method: "DELETE", path: "/api/v1/hackathons/paris-2026/submissions/alerte", token: mate}).want(204)
 	})

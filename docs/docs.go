@@ -1962,7 +1962,7 @@ const docTemplate = `{
         },
         "/api/v1/hackathons/{slug}/submissions": {
             "get": {
-                "description": "Organizers see every entry, judges the ones assigned to them, participants their own.",
+                "description": "Organizers see every entry, judges the ones assigned to them, participants their own and their team's.",
                 "produces": [
                     "application/json"
                 ],

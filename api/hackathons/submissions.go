@@ -2,6 +2,7 @@ package hackathons
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/riposte-civic/riposte/api/auth"
@@ -97,7 +98,7 @@ func (s *Service) Withdraw(ctx context.Context, u auth.User, slug, plugin string
 
 // Submissions lists the entries the caller may see: all of them for
 // organizers, the assigned ones for a judge (less those their assignment
-// was dropped from), their own for a participant.
+// was dropped from), their own and their team's for a participant.
 func (s *Service) Submissions(ctx context.Context, u auth.User, slug string) ([]store.Submission, error) {
 	h, err := s.store.HackathonBySlug(ctx, slug)
 	if err != nil {
@@ -117,9 +118,14 @@ func (s *Service) Submissions(ctx context.Context, u auth.User, slug string) ([]
 			assigned[a.PluginID] = true
 		}
 	}
+	team, err := s.store.TeamOf(ctx, h.ID, u.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
 	var mine []store.Submission
 	for _, sub := range all {
-		if assigned[sub.PluginID] || sub.OwnerID == u.ID {
+		ours := sub.TeamID != nil && *sub.TeamID == team.ID
+		if assigned[sub.PluginID] || sub.OwnerID == u.ID || ours {
 			mine = append(mine, sub)
 		}
 	}
