@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/hackathons"
 )
 
 var teamInvitationLink = regexp.MustCompile(`href="(https?://[^"]+/teams/invitations/[^"]+)"`)
@@ -74,4 +75,20 @@ func TestTeamPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.get("/hackathons/"+ed.Slug).want(t, http.StatusOK, "Team Les Veilleurs")
+}
+
+// teamInvitation forms a team of captain's in an edition and returns the
+// token of an invitation to it.
+func (e *env) teamInvitation(captain auth.User, edition string) string {
+	e.t.Helper()
+	ctx := context.Background()
+	tm, err := e.hk.CreateTeam(ctx, captain, edition, hackathons.TeamInput{Name: "Équipe " + captain.Name})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	_, token, err := e.hk.InviteToTeam(ctx, captain, edition, tm.ID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return token
 }
