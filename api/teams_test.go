@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
@@ -243,5 +244,25 @@ func TestLookingForATeam(t *testing.T) {
 		if l := looking(""); len(l.Profiles) != 0 {
 			t.Errorf("deleted profile still listed: %+v", l)
 		}
+	})
+}
+
+// Invitation links expire after 7 days, and teams are frozen once
+// submissions close.
+func TestTeamInvitationsExpire(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		ed := newEdition(t, e)
+		tm := e.team(ed.owner, "Alerte", nil)
+		var inv api.TeamInvitationResponse
+		e.do(req{method: "POST", path: teamsPath + "/" + itoa(tm.ID) + "/invitations", token: ed.owner}).want(201).json(&inv)
+		if got := inv.ExpiresAt.Sub(t0); got != 7*24*time.Hour {
+			t.Errorf("invitation valid for %v, want 7 days", got)
+		}
+		// Once submissions close, teams no longer change: the link works but joining is refused.
+		e.clock.Set(t0.Add(25 * time.Hour))
+		e.do(req{method: "POST", path: "/api/v1/teams/invitations/" + inv.Token + "/accept", token: ed.stranger}).problem(409)
+		e.do(req{method: "POST", path: teamsPath, token: ed.stranger, body: map[string]any{"name": "Trop tard"}}).problem(409)
+		e.clock.Set(t0.Add(7*24*time.Hour + time.Minute))
+		e.do(req{method: "POST", path: "/api/v1/teams/invitations/" + inv.Token + "/accept", token: ed.stranger}).problem(404)
 	})
 }
