@@ -43,7 +43,7 @@ func TestReadmeLinksAndSteps(t *testing.T) {
 			t.Errorf("README.md links to %s, which does not exist", target)
 		}
 	}
-	for _, doc := range []string{"docs/plugin-guide.md", "docs/judging.md", "docs/operators.md", "docs/performance.md"} {
+	for _, doc := range []string{"docs/plugin-guide.md", "docs/participants.md", "docs/judging.md", "docs/operators.md", "docs/performance.md"} {
 		if !strings.Contains(string(readme), "("+doc+")") {
 			t.Errorf("README.md does not link to %s", doc)
 		}

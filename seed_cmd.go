@@ -113,6 +113,9 @@ func printAdmin(w io.Writer, cfg config, generated string) {
 func printDemoReport(w io.Writer, r seed.DemoReport) error {
 	fmt.Fprintf(w, "demo in edition %s: %d plugins (%d new), %d judges added, %d conflicts declared, %d assignments made, %d reviews recorded\n",
 		r.Edition, r.Plugins.Created+r.Plugins.Updated+r.Plugins.Existing, r.Plugins.Created, r.JudgesAdded, r.Conflicts, r.Assignments, r.Reviews)
+	if r.Teams > 0 {
+		fmt.Fprintf(w, "demo teams formed in %s: %d\n", r.Edition, r.Teams)
+	}
 	if r.PairwiseEdition != "" {
 		fmt.Fprintf(w, "demo edition judged pairwise: %s, %d votes cast\n", r.PairwiseEdition, r.PairwiseVotes)
 	}

@@ -17,6 +17,9 @@ import (
 // SubmitRequest enters a plugin in an edition.
 type SubmitRequest struct {
 	Plugin string `json:"plugin" example:"portes-ouvertes"`
+	// TeamID is the team the entry belongs to: the caller's team in the
+	// edition, which is also the default.
+	TeamID int64 `json:"team_id,omitempty" example:"4"`
 }
 
 // SubmissionResponse is an entry, frozen at the plugin version submitted.
@@ -33,6 +36,7 @@ type SubmissionResponse struct {
 	// ModuleSHA256 is the WebAssembly module the version submitted runs,
 	// for a wasm plugin: what judges try is exactly what was submitted.
 	ModuleSHA256 string `json:"module_sha256,omitempty" example:"5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"`
+	TeamID       *int64 `json:"team_id,omitempty" example:"4"` // the team the entry belongs to
 }
 
 // ReviewResponse is a review; judge_id is absent when anonymised.
@@ -51,13 +55,13 @@ type SubmissionDetailResponse struct {
 
 func submissionResponse(s store.Submission) SubmissionResponse {
 	return SubmissionResponse{Plugin: s.Slug, Name: s.Name, Version: s.Version, SubmittedAt: utc(s.SubmittedAt),
-		Status: s.Status, Award: s.Award, Feedback: s.Feedback, ModuleSHA256: s.ModuleSHA256}
+		Status: s.Status, Award: s.Award, Feedback: s.Feedback, ModuleSHA256: s.ModuleSHA256, TeamID: s.TeamID}
 }
 
 // handleSubmit enters the caller's plugin in an edition.
 //
 //	@Summary		Submit a plugin
-//	@Description	Enters the caller's published plugin, frozen at its latest version; submitting again before the deadline moves the entry to the newer version (200). Plugin owners only, before the submission deadline.
+//	@Description	Enters the caller's published plugin, frozen at its latest version; submitting again before the deadline moves the entry to the newer version (200). Plugin owners (and members of the entry's team) only, before the submission deadline. The entry records the caller's team in the edition, if any (team_id).
 //	@Tags			judging
 //	@Accept			json
 //	@Produce		json
@@ -71,6 +75,7 @@ func submissionResponse(s store.Submission) SubmissionResponse {
 //	@Failure		403		{object}	Problem				"Not the plugin's owner"
 //	@Failure		404		{object}	Problem				"No such edition or plugin"
 //	@Failure		409		{object}	Problem				"Submissions closed, or the plugin is not published"
+//	@Failure		422		{object}	Problem				"team_id is not the caller's team"
 //	@Router			/api/v1/hackathons/{slug}/submissions [post]
 func handleSubmit(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
@@ -78,7 +83,7 @@ func handleSubmit(svc *hackathons.Service) handlerFunc {
 		if err := bindJSON(c, &req); err != nil {
 			return err
 		}
-		sub, created, err := svc.Submit(c.Request.Context(), caller(c), c.Param("slug"), req.Plugin)
+		sub, created, err := svc.SubmitForTeam(c.Request.Context(), caller(c), c.Param("slug"), req.Plugin, req.TeamID)
 		if err != nil {
 			return err
 		}
@@ -94,7 +99,7 @@ func handleSubmit(svc *hackathons.Service) handlerFunc {
 // handleSubmissionList lists the entries the caller may see.
 //
 //	@Summary		List entries
-//	@Description	Organizers see every entry, judges the ones assigned to them, participants their own.
+//	@Description	Organizers see every entry, judges the ones assigned to them, participants their own and their team's.
 //	@Tags			judging
 //	@Produce		json
 //	@Security		BearerAuth
@@ -361,6 +366,7 @@ type QueueItem struct {
 	// ModuleSHA256 is the WebAssembly module the version runs, for a wasm
 	// plugin.
 	ModuleSHA256 string `json:"module_sha256,omitempty" example:"5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"`
+	TeamID       *int64 `json:"team_id,omitempty" example:"4"` // the team the entry belongs to
 }
 
 // handleQueue lists what the caller is asked to review.

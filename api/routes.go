@@ -116,6 +116,17 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.POST("/hackathons/:slug/pairwise/vote", signedIn, s.h(handlePairwiseVote(hk)))
 	v1.POST("/hackathons/:slug/pairwise/skip", signedIn, s.h(handlePairwiseSkip(hk)))
 	v1.GET("/hackathons/:slug/pairwise/progress", readScope, organizer, s.h(handlePairwiseProgress(hk)))
+	v1.POST("/hackathons/:slug/teams", signedIn, s.h(handleTeamCreate(hk)))
+	v1.GET("/hackathons/:slug/teams", s.h(handleTeamList(hk)))
+	v1.GET("/hackathons/:slug/teams/:id", s.h(handleTeamGet(hk)))
+	v1.PATCH("/hackathons/:slug/teams/:id", signedIn, s.h(handleTeamPatch(hk)))
+	v1.POST("/hackathons/:slug/teams/:id/invitations", signedIn, s.h(handleTeamInvite(hk)))
+	v1.DELETE("/hackathons/:slug/teams/:id/members/:user_id", signedIn, s.h(handleTeamMemberRemove(hk)))
+	v1.POST("/teams/invitations/:token/accept", signedIn, s.h(handleTeamAccept(hk)))
+	v1.PUT("/hackathons/:slug/profiles/me", signedIn, s.h(handleProfilePut(hk)))
+	v1.GET("/hackathons/:slug/profiles/me", readScope, s.h(handleProfileGet(hk)))
+	v1.DELETE("/hackathons/:slug/profiles/me", signedIn, s.h(handleProfileDelete(hk)))
+	v1.GET("/hackathons/:slug/looking", s.h(handleLooking(hk)))
 
 	// Search.
 	v1.GET("/search", s.perAddress(s.deps.SearchLimit), s.h(handleSearch(s.deps.Search, s.deps.Crisis)))

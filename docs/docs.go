@@ -1431,6 +1431,53 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/hackathons/{slug}/looking": {
+            "get": {
+                "description": "The profiles participants chose to publish (display name, skills, languages, what they want to build) and the teams open to new members with what they need. skill and language keep the profiles that list them (case aside) and the teams whose needs or description mention them.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "teams"
+                ],
+                "summary": "Looking for a team",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "Only this skill",
+                        "name": "skill",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Only this language",
+                        "name": "language",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.LookingResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/hackathons/{slug}/pairwise/next": {
             "get": {
                 "description": "The judge's current entry and the previous one. The first call gives only current, chosen among the entries the judge has not seen, skipped or a conflict of interest with: the least shown to judges. Later entries are chosen by expected information gain (Crowd-BT, docs/judging.md). Calling it again gives the same pair until the judge votes or skips. Judges of the edition only, while judging is open and results unpublished.",
@@ -1705,6 +1752,156 @@ const docTemplate = `{
                 ]
             }
         },
+        "/api/v1/hackathons/{slug}/profiles/me": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "teams"
+                ],
+                "summary": "Get your \"looking for a team\" profile",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.ProfileResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition, or no profile",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            },
+            "put": {
+                "description": "Records the caller's skills, languages and what they want to build in an edition. Only a visible profile is listed, with the caller's display name and nothing else about them.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "teams"
+                ],
+                "summary": "Publish a \"looking for a team\" profile",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The profile",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.ProfileRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.ProfileResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid fields, each named",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            },
+            "delete": {
+                "tags": [
+                    "teams"
+                ],
+                "summary": "Remove your \"looking for a team\" profile",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition, or no profile",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
         "/api/v1/hackathons/{slug}/publish-results": {
             "post": {
                 "description": "Makes the leaderboard public, tells each team its decision, feedback and anonymised scores, and gives accepted and awarded plugins their badges in search. Once, after the judging deadline. Organizers only. Recorded in the audit log.",
@@ -1765,7 +1962,7 @@ const docTemplate = `{
         },
         "/api/v1/hackathons/{slug}/submissions": {
             "get": {
-                "description": "Organizers see every entry, judges the ones assigned to them, participants their own.",
+                "description": "Organizers see every entry, judges the ones assigned to them, participants their own and their team's.",
                 "produces": [
                     "application/json"
                 ],
@@ -1809,7 +2006,7 @@ const docTemplate = `{
                 ]
             },
             "post": {
-                "description": "Enters the caller's published plugin, frozen at its latest version; submitting again before the deadline moves the entry to the newer version (200). Plugin owners only, before the submission deadline.",
+                "description": "Enters the caller's published plugin, frozen at its latest version; submitting again before the deadline moves the entry to the newer version (200). Plugin owners (and members of the entry's team) only, before the submission deadline. The entry records the caller's team in the edition, if any (team_id).",
                 "consumes": [
                     "application/json"
                 ],
@@ -1877,6 +2074,12 @@ const docTemplate = `{
                     },
                     "409": {
                         "description": "Submissions closed, or the plugin is not published",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "team_id is not the caller's team",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2159,6 +2362,369 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "A criterion missing, null, not a whole number, out of range or unknown (field scores.\u003ckey\u003e)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/hackathons/{slug}/teams": {
+            "get": {
+                "description": "An edition's teams by name, with their members' display names (never their e-mail addresses).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "teams"
+                ],
+                "summary": "List teams",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.List-api_TeamResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "description": "Forms a team in an edition with the caller as its captain and first member, before submissions close. A participant is in at most one team per edition. Recorded in the audit log (team.create).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "teams"
+                ],
+                "summary": "Form a team",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The team",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.TeamRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.TeamResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Already in a team of this edition, name taken, or submissions closed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid fields, each named",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/hackathons/{slug}/teams/{id}": {
+            "get": {
+                "description": "A team of an edition with its members' display names.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "teams"
+                ],
+                "summary": "Get a team",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Team id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.TeamResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition or team",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "description": "The captain changes the description, what the team needs and whether it is open (listed on the \"looking for a team\" page), or hands the captaincy to another member with captain_id (recorded in the audit log: team.captain).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "teams"
+                ],
+                "summary": "Change a team",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Team id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The changes",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.TeamPatchRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.TeamResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not the captain",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition or team",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid fields, each named (captain_id not a member)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/hackathons/{slug}/teams/{id}/invitations": {
+            "post": {
+                "description": "The captain creates an invitation link, valid 7 days and used once; its token is shown this once and stored hashed. Recorded in the audit log (team.invite).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "teams"
+                ],
+                "summary": "Invite to a team",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Team id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.TeamInvitationResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not the captain",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition or team",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Submissions closed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/hackathons/{slug}/teams/{id}/members/{user_id}": {
+            "delete": {
+                "description": "user_id \"me\" (or the caller's id) leaves; the captain removes others. The captain hands the captaincy over before leaving; the last member leaving dissolves the team, unless it has an entry. Recorded in the audit log (team.leave).",
+                "tags": [
+                    "teams"
+                ],
+                "summary": "Leave a team or remove a member",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Team id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "The member's account id, or me",
+                        "name": "user_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not the captain, removing someone else",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition, team or member",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "The captain must hand over first, or the last member leaves a team with an entry",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -4942,6 +5508,58 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/teams/invitations/{token}/accept": {
+            "post": {
+                "description": "Puts the caller in the team an invitation link is for. Recorded in the audit log (team.join).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "teams"
+                ],
+                "summary": "Join a team",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Invitation token",
+                        "name": "token",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.TeamResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Unknown or expired invitation",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Invitation already used, already in a team of this edition, or submissions closed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
         "/api/v1/transparency": {
             "get": {
                 "description": "Reports and first decisions (takedown, dismiss) per month (UTC) and reason; by reason and overall, the median and 90th percentile (nearest-rank) of the time from a report to its first decision, and the share of decisions taken within the clock. Public; no personal data.",
@@ -6348,6 +6966,29 @@ const docTemplate = `{
                 }
             }
         },
+        "api.List-api_TeamResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.TeamResponse"
+                    }
+                },
+                "limit": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "offset": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 42
+                }
+            }
+        },
         "api.List-api_UserAdminResponse": {
             "type": "object",
             "properties": {
@@ -6404,6 +7045,23 @@ const docTemplate = `{
                 "password": {
                     "type": "string",
                     "example": "correct horse battery staple"
+                }
+            }
+        },
+        "api.LookingResponse": {
+            "type": "object",
+            "properties": {
+                "profiles": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.ProfileResponse"
+                    }
+                },
+                "teams": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.TeamResponse"
+                    }
                 }
             }
         },
@@ -6901,6 +7559,74 @@ const docTemplate = `{
                 }
             }
         },
+        "api.ProfileRequest": {
+            "type": "object",
+            "properties": {
+                "languages": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "fr",
+                        "ar"
+                    ]
+                },
+                "skills": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "go",
+                        "design"
+                    ]
+                },
+                "visible": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "wants": {
+                    "type": "string",
+                    "example": "A tool that helps moderators triage reports"
+                }
+            }
+        },
+        "api.ProfileResponse": {
+            "type": "object",
+            "properties": {
+                "languages": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Alice"
+                },
+                "skills": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "user_id": {
+                    "type": "integer",
+                    "example": 12
+                },
+                "visible": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "wants": {
+                    "type": "string"
+                }
+            }
+        },
         "api.PublisherRef": {
             "type": "object",
             "properties": {
@@ -6951,6 +7677,11 @@ const docTemplate = `{
                 },
                 "reviewed_at": {
                     "type": "string"
+                },
+                "team_id": {
+                    "description": "the team the entry belongs to",
+                    "type": "integer",
+                    "example": 4
                 },
                 "version": {
                     "type": "string",
@@ -7438,6 +8169,11 @@ const docTemplate = `{
                 "submitted_at": {
                     "type": "string"
                 },
+                "team_id": {
+                    "description": "the team the entry belongs to",
+                    "type": "integer",
+                    "example": 4
+                },
                 "version": {
                     "type": "string",
                     "example": "1.2.0"
@@ -7479,6 +8215,11 @@ const docTemplate = `{
                 "submitted_at": {
                     "type": "string"
                 },
+                "team_id": {
+                    "description": "the team the entry belongs to",
+                    "type": "integer",
+                    "example": 4
+                },
                 "version": {
                     "type": "string",
                     "example": "1.2.0"
@@ -7491,6 +8232,128 @@ const docTemplate = `{
                 "plugin": {
                     "type": "string",
                     "example": "portes-ouvertes"
+                },
+                "team_id": {
+                    "description": "TeamID is the team the entry belongs to: the caller's team in the\nedition, which is also the default.",
+                    "type": "integer",
+                    "example": 4
+                }
+            }
+        },
+        "api.TeamInvitationResponse": {
+            "type": "object",
+            "properties": {
+                "accept_path": {
+                    "type": "string",
+                    "example": "/teams/invitations/q7Zs…"
+                },
+                "expires_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "token": {
+                    "type": "string",
+                    "example": "q7Zs…"
+                }
+            }
+        },
+        "api.TeamMemberResponse": {
+            "type": "object",
+            "properties": {
+                "captain": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "joined_at": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Alice"
+                },
+                "user_id": {
+                    "type": "integer",
+                    "example": 12
+                }
+            }
+        },
+        "api.TeamPatchRequest": {
+            "type": "object",
+            "properties": {
+                "captain_id": {
+                    "type": "integer",
+                    "example": 12
+                },
+                "description": {
+                    "type": "string"
+                },
+                "needs": {
+                    "type": "string",
+                    "example": "A designer"
+                },
+                "open": {
+                    "type": "boolean",
+                    "example": true
+                }
+            }
+        },
+        "api.TeamRequest": {
+            "type": "object",
+            "properties": {
+                "description": {
+                    "type": "string",
+                    "example": "We map hateful networks on small platforms"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Les Veilleurs"
+                },
+                "needs": {
+                    "type": "string",
+                    "example": "A designer and someone who reads Arabic"
+                },
+                "open": {
+                    "type": "boolean",
+                    "example": true
+                }
+            }
+        },
+        "api.TeamResponse": {
+            "type": "object",
+            "properties": {
+                "captain_id": {
+                    "type": "integer",
+                    "example": 12
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "description": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "integer",
+                    "example": 4
+                },
+                "members": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.TeamMemberResponse"
+                    }
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Les Veilleurs"
+                },
+                "needs": {
+                    "type": "string"
+                },
+                "open": {
+                    "type": "boolean",
+                    "example": true
                 }
             }
         },

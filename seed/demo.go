@@ -34,7 +34,9 @@ type demo struct {
 		Plugin string `yaml:"plugin"`
 		Reason string `yaml:"reason"`
 	} `yaml:"conflicts"`
-	Comments []string `yaml:"comments"`
+	Comments []string      `yaml:"comments"`
+	Teams    []demoTeam    `yaml:"teams"`
+	Profiles []demoProfile `yaml:"profiles"`
 }
 
 // demoAccount is an account to try a role with. Judges review some of
@@ -74,6 +76,7 @@ type DemoReport struct {
 	// the votes cast in it now.
 	PairwiseEdition string
 	PairwiseVotes   int
+	Teams           int // teams formed now
 }
 
 func (r *DemoReport) skip(what, reason string) { r.Skipped = append(r.Skipped, Skip{what, reason}) }
@@ -113,6 +116,9 @@ func LoadDemo(ctx context.Context, d Deps) (DemoReport, error) {
 		users[a.Email] = u
 	}
 	if err := demoEntries(ctx, d, plan, users, &r); err != nil {
+		return r, err
+	}
+	if err := demoTeams(ctx, d, plan, users, &r); err != nil {
 		return r, err
 	}
 	h, err := d.Hackathons.Get(ctx, plan.Edition)

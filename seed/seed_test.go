@@ -362,6 +362,18 @@ func TestDemo(t *testing.T) {
 		if err != nil || r.PairwiseVotes != 12 || len(pw.Rows) < 4 || pw.Rows[0].Sigma == nil || pw.Rows[0].Comparisons == 0 {
 			t.Fatalf("pairwise demo: %d votes, %+v, %v", r.PairwiseVotes, pw.Rows, err)
 		}
+		// The team's entry records it; the looking-for-a-team page lists it and a profile.
+		teams, err := d.Hackathons.Teams(ctx, r.Edition)
+		if err != nil || r.Teams != 1 || len(teams) != 1 || len(teams[0].Members) != 2 {
+			t.Fatalf("demo teams: %d formed, %+v, %v", r.Teams, teams, err)
+		}
+		entry, err := st.SubmissionOf(ctx, teams[0].HackathonID, "demo-contre-rumeur-express")
+		if err != nil || entry.TeamID == nil || *entry.TeamID != teams[0].ID {
+			t.Fatalf("the team's entry: %+v, %v", entry, err)
+		}
+		if l, err := d.Hackathons.Looking(ctx, r.Edition, hackathons.LookingFilter{}); err != nil || len(l.Profiles) != 1 || len(l.Teams) != 1 {
+			t.Fatalf("looking for a team: %+v, %v", l, err)
+		}
 		if p, _ := d.Registry.Get(ctx, byEmail("participant3@"+seed.DemoDomain), "demo-daleel-al-usra"); p.Status != store.StatusDraft {
 			t.Fatalf("participant3's plugin is %s, want a draft", p.Status)
 		}
@@ -371,7 +383,7 @@ func TestDemo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(again.Created) != 0 || len(again.Existing) != 6 || again.Reviews != 0 || again.Assignments != 0 || again.PairwiseVotes != 0 {
+		if len(again.Created) != 0 || len(again.Existing) != 6 || again.Reviews != 0 || again.Assignments != 0 || again.PairwiseVotes != 0 || again.Teams != 0 {
 			t.Fatalf("second demo: %+v", again)
 		}
 		if after := countRows(t, st); !reflect.DeepEqual(before, after) {

@@ -2,6 +2,7 @@ package hackathons
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/riposte-civic/riposte/api/auth"
@@ -13,6 +14,13 @@ import (
 // the plugin's newer version. It reports whether the entry is new. Both
 // are in the audit log.
 func (s *Service) Submit(ctx context.Context, u auth.User, slug, plugin string) (store.Submission, bool, error) {
+	return s.SubmitForTeam(ctx, u, slug, plugin, 0)
+}
+
+// SubmitForTeam is Submit recording the entry's team: teamID, which must
+// be the caller's team in the edition, or by default that team if any.
+// Members of the entry's team may move it to a newer version.
+func (s *Service) SubmitForTeam(ctx context.Context, u auth.User, slug, plugin string, teamID int64) (store.Submission, bool, error) {
 	if err := u.CheckVerified(); err != nil {
 		return store.Submission{}, false, err
 	}
@@ -26,19 +34,29 @@ func (s *Service) Submit(ctx context.Context, u auth.User, slug, plugin string) 
 			return err
 		}
 		p, err := tx.PluginBySlug(ctx, plugin)
+		if err != nil {
+			return err
+		}
+		mine, err := onTeam(ctx, tx, h.ID, p.ID, p.OwnerID, u)
 		switch {
 		case err != nil:
 			return err
-		case p.OwnerID != u.ID && p.Status != store.StatusPublished:
+		case !mine && p.Status != store.StatusPublished:
 			return fmt.Errorf("plugin %q: %w", plugin, store.ErrNotFound)
-		case p.OwnerID != u.ID:
+		case !mine:
 			return fmt.Errorf("only the plugin's owner can submit it: %w", auth.ErrForbidden)
 		case p.Status != store.StatusPublished || p.LatestVersion == nil:
 			return fmt.Errorf("%w: publish the plugin (with a live version) before submitting it", store.ErrConflict)
 		case !s.now().Before(h.SubmissionDeadline):
 			return fmt.Errorf("%w: submissions closed at %s", store.ErrConflict, when(h.SubmissionDeadline))
 		}
+		if teamID, err = entryTeam(ctx, tx, h.ID, u, teamID); err != nil {
+			return err
+		}
 		if created, err = tx.SaveSubmission(ctx, h.ID, p.ID, *p.LatestVersion, u.ID); err != nil {
+			return err
+		}
+		if err := setTeam(ctx, tx, h.ID, p.ID, teamID); err != nil {
 			return err
 		}
 		if sub, err = tx.SubmissionOf(ctx, h.ID, plugin); err != nil {
@@ -59,10 +77,14 @@ func (s *Service) Withdraw(ctx context.Context, u auth.User, slug, plugin string
 			return err
 		}
 		sub, err := tx.SubmissionOf(ctx, h.ID, plugin)
+		if err != nil {
+			return err
+		}
+		mine, err := onTeam(ctx, tx, h.ID, sub.PluginID, sub.OwnerID, u)
 		switch {
 		case err != nil:
 			return err
-		case sub.OwnerID != u.ID:
+		case !mine:
 			return fmt.Errorf("submission %q: %w", plugin, store.ErrNotFound)
 		case !s.now().Before(h.SubmissionDeadline):
 			return fmt.Errorf("%w: entries can no longer be withdrawn: submissions closed", store.ErrConflict)
@@ -76,7 +98,7 @@ func (s *Service) Withdraw(ctx context.Context, u auth.User, slug, plugin string
 
 // Submissions lists the entries the caller may see: all of them for
 // organizers, the assigned ones for a judge (less those their assignment
-// was dropped from), their own for a participant.
+// was dropped from), their own and their team's for a participant.
 func (s *Service) Submissions(ctx context.Context, u auth.User, slug string) ([]store.Submission, error) {
 	h, err := s.store.HackathonBySlug(ctx, slug)
 	if err != nil {
@@ -96,9 +118,14 @@ func (s *Service) Submissions(ctx context.Context, u auth.User, slug string) ([]
 			assigned[a.PluginID] = true
 		}
 	}
+	team, err := s.store.TeamOf(ctx, h.ID, u.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
 	var mine []store.Submission
 	for _, sub := range all {
-		if assigned[sub.PluginID] || sub.OwnerID == u.ID {
+		ours := sub.TeamID != nil && *sub.TeamID == team.ID
+		if assigned[sub.PluginID] || sub.OwnerID == u.ID || ours {
 			mine = append(mine, sub)
 		}
 	}
@@ -140,7 +167,11 @@ func (s *Service) Submission(ctx context.Context, u auth.User, slug, plugin stri
 	if _, conflicted := cs.of(u.ID, sub.PluginID); conflicted {
 		assigned = false
 	}
-	team, organizer := sub.OwnerID == u.ID, u.Is(auth.RoleOrganizer)
+	team, err := onTeam(ctx, s.store, h.ID, sub.PluginID, sub.OwnerID, u)
+	if err != nil {
+		return Detail{}, err
+	}
+	organizer := u.Is(auth.RoleOrganizer)
 	if !team && !assigned && !organizer {
 		return Detail{}, fmt.Errorf("submission %q: %w", plugin, store.ErrNotFound)
 	}

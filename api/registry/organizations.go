@@ -2,10 +2,6 @@ package registry
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -198,12 +194,6 @@ func (s *Service) Organizations(ctx context.Context, u auth.User, f OrgListFilte
 	return s.store.ListOrganizations(ctx, store.OrgFilter{ViewerID: u.ID, Admin: u.Is(auth.RoleAdmin), Status: f.Status, Mine: f.Mine}, pg)
 }
 
-// hashInvitation is how an invitation token is stored.
-func hashInvitation(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
 // Invitee names who an invitation is for: an e-mail address or an account.
 type Invitee struct {
 	Email  string
@@ -229,7 +219,7 @@ func (s *Service) Invite(ctx context.Context, u auth.User, slug string, in Invit
 	if err := c.Err(); err != nil {
 		return store.OrgInvitation{}, "", err
 	}
-	token := newInvitationToken()
+	token := auth.NewInvitationToken()
 	var inv store.OrgInvitation
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		o, err := s.ownedOrg(ctx, tx, u, slug, "invite members")
@@ -245,18 +235,12 @@ func (s *Service) Invite(ctx context.Context, u auth.User, slug string, in Invit
 			}
 			i.UserID = &in.UserID
 		}
-		if inv, err = tx.InsertInvitation(ctx, hashInvitation(token), i); err != nil {
+		if inv, err = tx.InsertInvitation(ctx, auth.HashInvitation(token), i); err != nil {
 			return err
 		}
 		return orgAudit(ctx, tx, u, "organization.invite", o.Slug, map[string]any{"email": in.Email, "user_id": in.UserID, "role": in.Role})
 	})
 	return inv, token, err
-}
-
-func newInvitationToken() string {
-	b := make([]byte, 32)
-	rand.Read(b) // never fails (crypto/rand)
-	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // ownedOrg loads an organisation the caller owns, or any for
@@ -282,7 +266,7 @@ func (s *Service) Accept(ctx context.Context, u auth.User, token string) (store.
 	}
 	var o store.Organization
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
-		inv, err := tx.InvitationByHash(ctx, hashInvitation(token))
+		inv, err := tx.InvitationByHash(ctx, auth.HashInvitation(token))
 		switch {
 		case err != nil:
 			return err

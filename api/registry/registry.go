@@ -85,6 +85,7 @@ const (
 type collaborators interface {
 	IsCollaborator(ctx context.Context, pluginID, userID int64) (bool, error)
 	IsOrgMemberOfPlugin(ctx context.Context, pluginID, userID int64) (bool, error)
+	IsTeamMemberOfPlugin(ctx context.Context, pluginID, userID int64) (bool, error)
 }
 
 func relationTo(ctx context.Context, q collaborators, p store.Plugin, u auth.User) (relation, error) {
@@ -96,6 +97,10 @@ func relationTo(ctx context.Context, q collaborators, p store.Plugin, u auth.Use
 	}
 	ok, err := q.IsCollaborator(ctx, p.ID, u.ID)
 	if ok || err != nil {
+		return collaborator, err
+	}
+	// The members of the team of an entry of the plugin edit it too.
+	if ok, err = q.IsTeamMemberOfPlugin(ctx, p.ID, u.ID); ok || err != nil {
 		return collaborator, err
 	}
 	if p.Publisher == nil {

@@ -200,6 +200,7 @@ type Submission struct {
 	// ModuleSHA256 is the WebAssembly module the version runs; empty for
 	// other runtimes.
 	ModuleSHA256 string
+	TeamID       *int64 // the team the entry belongs to, if any
 }
 
 // submissionModule is the module pinned by the version a submission s
@@ -208,13 +209,13 @@ const submissionModule = `COALESCE((SELECT vm.module_sha256 FROM plugin_versions
 	JOIN plugin_version_modules vm ON vm.version_id = v.id WHERE v.plugin_id = s.plugin_id AND v.version = s.version), '')`
 
 const submissionSelect = `SELECT s.hackathon_id, s.plugin_id, p.slug, p.name, p.owner_id, s.version, s.submitted_by,
-	s.submitted_at, s.status, s.award, s.feedback, s.decided_at, ` + submissionModule + `
+	s.submitted_at, s.status, s.award, s.feedback, s.decided_at, ` + submissionModule + `, s.team_id
 	FROM submissions s JOIN plugins p ON p.id = s.plugin_id `
 
 func scanSubmission(r interface{ Scan(...any) error }) (Submission, error) {
 	var s Submission
 	err := r.Scan(&s.HackathonID, &s.PluginID, &s.Slug, &s.Name, &s.OwnerID, &s.Version, &s.SubmittedBy, &s.SubmittedAt,
-		&s.Status, &s.Award, &s.Feedback, &s.DecidedAt, &s.ModuleSHA256)
+		&s.Status, &s.Award, &s.Feedback, &s.DecidedAt, &s.ModuleSHA256, &s.TeamID)
 	return s, err
 }
 
@@ -308,8 +309,8 @@ type Conflict struct {
 // conflictsSQL is every conflict of interest, by (hackathon_id, judge_id,
 // plugin_id): the recorded ones and, until an edition's results are
 // published, those that follow from owning or collaborating on an entry's
-// plugin (as a collaborator, or a member of the organisation it belongs
-// to), whenever the collaboration began. Publishing the results records
+// plugin (as a collaborator, a member of the organisation it belongs
+// to, or a member of the entry's team), whenever the collaboration began. Publishing the results records
 // the latter, so that the published results never change.
 const conflictsSQL = `SELECT c.hackathon_id, c.judge_id, c.plugin_id, c.kind, c.reason, COALESCE(c.since, c.created_at) AS since, c.declared_by
 		FROM judging_conflicts c
@@ -326,6 +327,10 @@ const conflictsSQL = `SELECT c.hackathon_id, c.judge_id, c.plugin_id, c.kind, c.
 			CASE WHEN m.created_at > po.created_at THEN m.created_at ELSE po.created_at END, 0
 		FROM submissions s JOIN plugin_organizations po ON po.plugin_id = s.plugin_id
 		JOIN organization_members m ON m.organization_id = po.organization_id JOIN hackathons h ON h.id = s.hackathon_id
+		WHERE h.results_published_at IS NULL
+	UNION ALL
+	SELECT s.hackathon_id, tm.user_id, s.plugin_id, 'collaborator', '', tm.created_at, 0
+		FROM submissions s JOIN team_members tm ON tm.team_id = s.team_id JOIN hackathons h ON h.id = s.hackathon_id
 		WHERE h.results_published_at IS NULL`
 
 // conflictKinds orders a pair's conflicts: the first one is the one shown.

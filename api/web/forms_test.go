@@ -8,6 +8,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/riposte-civic/riposte/api/auth"
@@ -78,6 +79,7 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 	as["admin"].signIn("admin@example.org")
 	mine := e.queued(f.j1)
 	e.verifiedOrg(f.team, "Collectif Test")
+	teamToken := e.teamInvitation(f.j2, "paris-2016")
 	cases := []struct {
 		route, who, path string
 		form             url.Values
@@ -133,6 +135,13 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		{"/organizations/{slug}/members/{id}/remove", "team", "/organizations/collectif-test/members/999999/remove", url.Values{}},
 		{"/organizations/{slug}/plugins", "team", "/organizations/collectif-test/plugins", url.Values{"plugin": {"nowhere"}}},
 		{"/invitations/{token}", "team", "/invitations/unknown", url.Values{}},
+		{"/hackathons/{slug}/teams", "team", "/hackathons/paris-2016/teams", url.Values{"name": {""}}},
+		{"/hackathons/{slug}/teams/{id}/invitations", "team", "/hackathons/paris-2016/teams/999999/invitations", url.Values{}},
+		{"/hackathons/{slug}/teams/{id}/edit", "team", "/hackathons/paris-2016/teams/999999/edit", url.Values{"open": {"on"}}},
+		{"/hackathons/{slug}/teams/{id}/members/{user}/remove", "team", "/hackathons/paris-2016/teams/999999/members/1/remove", url.Values{}},
+		{"/hackathons/{slug}/profiles/me", "team", "/hackathons/paris-2016/profiles/me", url.Values{"wants": {strings.Repeat("w", 501)}}},
+		{"/hackathons/{slug}/profiles/me/delete", "team", "/hackathons/paris-2016/profiles/me/delete", url.Values{}},
+		{"/teams/invitations/{token}", "team", "/teams/invitations/" + teamToken, url.Values{}},
 	}
 	src, err := os.ReadFile("routes.go")
 	if err != nil {

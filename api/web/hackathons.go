@@ -39,6 +39,15 @@ type editionData struct {
 	editionView
 	Submissions []store.Submission    // what the visitor may see of them
 	Results     []hackathons.Standing // once published
+	TeamNames   map[int64]string      // team names by id
+}
+
+// TeamOf names the team an entry belongs to, or "".
+func (d editionData) TeamOf(s store.Submission) string {
+	if s.TeamID == nil {
+		return ""
+	}
+	return d.TeamNames[*s.TeamID]
 }
 
 // handleEdition renders an edition: dates, rubric, the entries the visitor
@@ -54,6 +63,9 @@ func handleEdition(h *Handler, svc *hackathons.Service) handlerFunc {
 		u, signedIn := caller(r)
 		if signedIn {
 			if d.Submissions, err = svc.Submissions(r.Context(), u, slug); err != nil {
+				return err
+			}
+			if d.TeamNames, err = teamNames(r, svc, slug); err != nil {
 				return err
 			}
 		}

@@ -67,6 +67,16 @@ func (h *Handler) routes() {
 	m.Handle("GET /hackathons", h.handle(handleEditions(h, hk)))
 	m.Handle("GET /hackathons/{slug}", h.handle(handleEdition(h, hk)))
 	m.Handle("GET /hackathons/{slug}/leaderboard.csv", h.handle(handleLeaderboardCSV(hk)))
+	m.Handle("GET /hackathons/{slug}/teams", h.handle(handleTeamsPage(h, hk)))
+	m.Handle("POST /hackathons/{slug}/teams", h.handle(handleTeamForm(h, hk)))
+	m.Handle("POST /hackathons/{slug}/teams/{id}/invitations", h.handle(handleTeamInvitePage(h, hk)))
+	m.Handle("POST /hackathons/{slug}/teams/{id}/edit", h.handle(handleTeamEditPage(hk)))
+	m.Handle("POST /hackathons/{slug}/teams/{id}/members/{user}/remove", h.handle(handleTeamMemberRemovePage(hk)))
+	m.Handle("GET /hackathons/{slug}/looking", h.handle(handleLookingPage(h, hk)))
+	m.Handle("POST /hackathons/{slug}/profiles/me", h.handle(handleProfileSavePage(h, hk)))
+	m.Handle("POST /hackathons/{slug}/profiles/me/delete", h.handle(handleProfileDeletePage(hk)))
+	m.Handle("GET /teams/invitations/{token}", h.handle(handleTeamInvitationPage(h, hk)))
+	m.Handle("POST /teams/invitations/{token}", h.handle(handleTeamInvitationAccept(hk)))
 
 	// Judging desk.
 	m.Handle("GET /judge", h.handle(handleQueue(h, hk)))

@@ -1,0 +1,94 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/hackathons"
+)
+
+var teamInvitationLink = regexp.MustCompile(`href="(https?://[^"]+/teams/invitations/[^"]+)"`)
+
+func TestTeamPages(t *testing.T) {
+	e := newEnv(t)
+	org := e.user("org@example.org", auth.RoleOrganizer)
+	ada := e.user("ada@example.org", auth.RoleParticipant)
+	e.user("bob@example.org", auth.RoleParticipant)
+	ed := e.edition(org, "lyon-2026")
+	e.published(ada, manifest("veille", "Veille", "Watches hateful networks"))
+	a, b, visitor := e.browser(), e.browser(), e.browser()
+	a.signIn("ada@example.org")
+	b.signIn("bob@example.org")
+	teams := "/hackathons/" + ed.Slug + "/teams"
+
+	visitor.get(teams).want(t, http.StatusOK, "Sign in to form or join a team", "No team yet.")
+	a.post(teams, url.Values{"name": {""}, "needs": {strings.Repeat("n", 501)}}).want(t, http.StatusUnprocessableEntity,
+		`id="name-error"`, `id="needs-error"`)
+	p := a.post(teams, url.Values{"name": {"Les Veilleurs"}, "needs": {"A designer"}, "open": {"on"}})
+	if p.StatusCode != http.StatusSeeOther || p.Header.Get("Location") != teams+"?done=teamcreated" {
+		t.Fatalf("create: %d %s", p.StatusCode, p.Header.Get("Location"))
+	}
+	p = a.get(teams).want(t, http.StatusOK, "Your team:", "Les Veilleurs", "(captain)", "Create an invitation link")
+	m := regexp.MustCompile(`action="(/hackathons/lyon-2026/teams/\d+)/invitations"`).FindStringSubmatch(p.body)
+	if m == nil {
+		t.Fatalf("no invitation form:\n%s", p.body)
+	}
+	teamPath := m[1]
+
+	// The invitation link is shown once; bob opens it and joins.
+	p = a.post(teamPath+"/invitations", url.Values{}).want(t, http.StatusOK, "shown only now")
+	link := teamInvitationLink.FindStringSubmatch(p.body)
+	if link == nil {
+		t.Fatalf("no invitation link:\n%s", p.body)
+	}
+	u, _ := url.Parse(link[1])
+	b.get(u.Path).want(t, http.StatusOK, "Les Veilleurs", "Join the team")
+	p = b.post(u.Path, nil)
+	if p.StatusCode != http.StatusSeeOther || p.Header.Get("Location") != teams+"?done=teamjoined" {
+		t.Fatalf("accept: %d %s", p.StatusCode, p.Header.Get("Location"))
+	}
+	b.post(u.Path, nil).want(t, http.StatusConflict, "already used")
+	b.get(teams).want(t, http.StatusOK, "Leave the team", "ada")
+	a.post(teamPath+"/members/"+itoa(ada.ID)+"/remove", nil).want(t, http.StatusConflict, "Hand the captaincy to another member")
+
+	// The looking-for-a-team page lists the open team and the profiles
+	// published, nothing else.
+	looking := "/hackathons/" + ed.Slug + "/looking"
+	p = b.post("/hackathons/"+ed.Slug+"/profiles/me", url.Values{"skills": {"Go, design"}, "languages": {"fr"}, "wants": {"A map"}, "visible": {"on"}})
+	if p.StatusCode != http.StatusSeeOther {
+		t.Fatalf("profile: %d", p.StatusCode)
+	}
+	visitor.get(looking+"?skill=design").want(t, http.StatusOK, "Les Veilleurs", "A designer", "bob", "Go, design")
+	if p := visitor.get(looking + "?skill=rust"); strings.Contains(p.body, "bob") || strings.Contains(p.body, "@example.org") {
+		t.Errorf("filtered page shows bob:\n%s", p.body)
+	}
+	visitor.lang = "fr"
+	visitor.get(looking).want(t, http.StatusOK, "Trouver une équipe", "Équipes qui cherchent des membres")
+
+	// The entry shows its team on the edition's page.
+	if _, _, err := e.hk.Submit(context.Background(), ada, ed.Slug, "veille"); err != nil {
+		t.Fatal(err)
+	}
+	a.get("/hackathons/"+ed.Slug).want(t, http.StatusOK, "Team Les Veilleurs")
+}
+
+// teamInvitation forms a team of captain's in an edition and returns the
+// token of an invitation to it.
+func (e *env) teamInvitation(captain auth.User, edition string) string {
+	e.t.Helper()
+	ctx := context.Background()
+	tm, err := e.hk.CreateTeam(ctx, captain, edition, hackathons.TeamInput{Name: "Équipe " + captain.Name})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	_, token, err := e.hk.InviteToTeam(ctx, captain, edition, tm.ID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return token
+}
