@@ -38,6 +38,16 @@ func (d *Deferred) get(ctx context.Context) (Engine, error) {
 	return e, nil
 }
 
+// TakeOutdated reports, once, that the engine once set up found its index
+// outdated (see Meili.TakeOutdated); never before it is set up.
+func (d *Deferred) TakeOutdated() bool {
+	d.mu.Lock()
+	e := d.e
+	d.mu.Unlock()
+	o, ok := e.(outdater)
+	return ok && o.TakeOutdated()
+}
+
 // Name is the engine's name.
 func (d *Deferred) Name() string { return d.name }
 

@@ -16,6 +16,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	gojson "github.com/goccy/go-json"
@@ -36,6 +37,10 @@ type Meili struct {
 	// searchURL and multiURL are where searches are posted (see post):
 	// one search, or several at once.
 	searchURL, multiURL string
+	// outdated is set when opening changed the settings of an index that
+	// existed: its documents may lack fields the new settings rank or
+	// filter on (see TakeOutdated).
+	outdated atomic.Bool
 }
 
 var _ Engine = (*Meili)(nil)
@@ -78,35 +83,45 @@ func NewMeili(ctx context.Context, url, key, index string) (*Meili, error) {
 	m := &Meili{client: client, http: hc, key: key, index: index,
 		searchURL: strings.TrimRight(url, "/") + "/indexes/" + neturl.PathEscape(index) + "/search",
 		multiURL:  strings.TrimRight(url, "/") + "/multi-search"}
-	if err := m.ensureIndex(ctx, index); err != nil {
+	created, err := m.ensureIndex(ctx, index)
+	if err != nil {
 		return nil, err
 	}
-	if _, err := m.applySettings(ctx, index); err != nil {
+	changed, err := m.applySettings(ctx, index)
+	if err != nil {
 		return nil, err
 	}
+	m.outdated.Store(changed && !created)
 	return m, nil
 }
+
+// TakeOutdated reports, once, that opening the engine changed the settings
+// of an existing index, as an upgrade of Riposte that ranks or filters on
+// a new document field does: the index should be rebuilt from the
+// database so that documents written before carry the field.
+func (m *Meili) TakeOutdated() bool { return m.outdated.CompareAndSwap(true, false) }
 
 // Name is "meilisearch".
 func (m *Meili) Name() string { return "meilisearch" }
 
-// ensureIndex creates the index unless it exists.
-func (m *Meili) ensureIndex(ctx context.Context, uid string) error {
+// ensureIndex creates the index unless it exists, and reports whether it
+// created it.
+func (m *Meili) ensureIndex(ctx context.Context, uid string) (bool, error) {
 	cctx, cancel := context.WithTimeout(ctx, meiliCallTimeout)
 	_, err := m.client.GetIndexWithContext(cctx, uid)
 	cancel()
 	if err == nil {
-		return nil
+		return false, nil
 	}
 	if meiliCode(err) != "index_not_found" {
-		return meiliError("get index "+uid, err)
+		return false, meiliError("get index "+uid, err)
 	}
 	err = m.createIndex(ctx, uid)
 	var te *meiliTaskError
 	if errors.As(err, &te) && te.code == "index_already_exists" {
-		return nil // created meanwhile by another process
+		return false, nil // created meanwhile by another process
 	}
-	return err
+	return err == nil, err
 }
 
 func (m *Meili) createIndex(ctx context.Context, uid string) error {

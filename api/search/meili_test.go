@@ -96,6 +96,37 @@ func TestMeiliAppliesSettingsOnce(t *testing.T) {
 	}
 }
 
+// Opening an existing index whose settings differ from Riposte's (as after
+// an upgrade that ranks on a new field) reports it outdated, once; a new
+// index, or one with the right settings, is not.
+func TestMeiliReportsAnIndexBuiltUnderOtherSettings(t *testing.T) {
+	u, key := meiliServer(t)
+	index := uniqueIndex(t, u, key)
+	if openMeili(t, u, key, index).TakeOutdated() {
+		t.Fatal("a new index is reported outdated")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	client := meilisearch.New(u, meilisearch.WithAPIKey(key))
+	task, err := client.Index(index).UpdateSortableAttributesWithContext(ctx, &[]string{"name_sort"})
+	if err == nil {
+		_, err = client.WaitForTaskWithContext(ctx, task.TaskUID, 50*time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := openMeili(t, u, key, index)
+	if !m.TakeOutdated() {
+		t.Fatal("an index built under other settings is not reported outdated")
+	}
+	if m.TakeOutdated() {
+		t.Error("the outdated index is reported twice")
+	}
+	if openMeili(t, u, key, index).TakeOutdated() {
+		t.Error("an index with the right settings is reported outdated")
+	}
+}
+
 func TestMeiliReportsFailedTasks(t *testing.T) {
 	u, key := meiliServer(t)
 	m := openMeili(t, u, key, uniqueIndex(t, u, key))

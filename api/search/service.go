@@ -86,12 +86,31 @@ func (s *Service) Watch(ctx context.Context) {
 			s.pause()
 		} else {
 			s.downUntil.Store(0)
+			s.rebuildIfOutdated()
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// outdater is an engine that can tell, once, that its index was built
+// under other settings and should be rebuilt from the database.
+type outdater interface{ TakeOutdated() bool }
+
+// rebuildIfOutdated starts a reindex when the engine reports its index
+// outdated, so that an upgrade brings every document to the format the
+// engine now ranks and filters on without an operator's action.
+func (s *Service) rebuildIfOutdated() {
+	o, ok := s.engine.(outdater)
+	if !ok || !o.TakeOutdated() {
+		return
+	}
+	s.log.Info("the search index was built under other settings: rebuilding it from the database", "engine", s.engine.Name())
+	if err := s.StartReindex(); err != nil && !errors.Is(err, ErrReindexRunning) {
+		s.log.Error("rebuilding the search index failed to start", "error", err)
 	}
 }
 
