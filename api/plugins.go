@@ -263,8 +263,8 @@ func handlePluginCreate(svc *registry.Service) handlerFunc {
 //	@Description	Published plugins, most recently changed first, and the caller's own drafts. Organizers may also list every draft or removed plugin with status. To search, use /search.
 //	@Tags			plugins
 //	@Produce		json
-//	@Param			owner		query		string	false	"me: only plugins you own or collaborate on"	Enums(me)
-//	@Param			status		query		string	false	"Only this status"								Enums(draft, published, removed)
+//	@Param			owner		query		string	false	"me: only plugins you may edit: yours, those you collaborate on, those of your organisations and of your teams' entries"	Enums(me)
+//	@Param			status		query		string	false	"Only this status"																											Enums(draft, published, removed)
 //	@Param			category	query		string	false	"Only this category"
 //	@Param			limit		query		int		false	"Page size (1–100)"	default(20)
 //	@Param			offset		query		int		false	"Items to skip"		default(0)

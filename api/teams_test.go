@@ -163,6 +163,11 @@ func TestTeamMembersEditTheEntry(t *testing.T) {
 			t.Errorf("entry version = %s", sub.Version)
 		}
 		e.do(req{method: "GET", path: "/api/v1/hackathons/paris-2026/submissions/alerte", token: mate}).want(200)
+		var mine api.List[api.PluginResponse]
+		e.do(req{method: "GET", path: "/api/v1/plugins?owner=me", token: mate}).want(200).json(&mine)
+		if mine.Total != 1 || mine.Items[0].Slug != "alerte" {
+			t.Errorf("owner=me for a team member = %+v", mine)
+		}
 		var list api.List[api.SubmissionResponse]
 		e.do(req{method: "GET", path: "/api/v1/hackathons/paris-2026/submissions", token: mate}).want(200).json(&list)
 		if list.Total != 1 || list.Items[0].Plugin != "alerte" {

@@ -3878,7 +3878,7 @@ const docTemplate = `{
                             "me"
                         ],
                         "type": "string",
-                        "description": "me: only plugins you own or collaborate on",
+                        "description": "me: only plugins you may edit: yours, those you collaborate on, those of your organisations and of your teams' entries",
                         "name": "owner",
                         "in": "query"
                     },

@@ -353,12 +353,15 @@ func (tx *Tx) RemovePlugin(ctx context.Context, pluginID, by int64, reason strin
 }
 
 // visibleTo is the condition under which a viewer ($2, organizer $3) may
-// see plugin p; mineSQL, that the viewer owns it, collaborates on it or
-// belongs to its organisation.
+// see plugin p; mineSQL, that the viewer owns it, collaborates on it,
+// belongs to its organisation or to the team of one of its entries: all
+// who may edit it.
 const (
 	mineSQL = `(p.owner_id = $2 OR EXISTS (SELECT 1 FROM plugin_collaborators c WHERE c.plugin_id = p.id AND c.user_id = $2)
 		OR EXISTS (SELECT 1 FROM plugin_organizations mo JOIN organization_members mm ON mm.organization_id = mo.organization_id
-			WHERE mo.plugin_id = p.id AND mm.user_id = $2))`
+			WHERE mo.plugin_id = p.id AND mm.user_id = $2)
+		OR EXISTS (SELECT 1 FROM submissions ts JOIN team_members tm ON tm.team_id = ts.team_id
+			WHERE ts.plugin_id = p.id AND tm.user_id = $2))`
 	visibleSQL = `(p.status = 'published' OR $3 OR ` + mineSQL + `)`
 )
 
