@@ -109,6 +109,15 @@ func (s *Service) ChallengeEntries(ctx context.Context, u auth.User, slug string
 		return c, nil, err
 	}
 	list, err := s.store.ChallengeEntries(ctx, id)
+	if err != nil || u.Is(auth.RoleOrganizer) {
+		return c, list, err
+	}
+	h, err := s.store.HackathonBySlug(ctx, slug)
+	if err == nil && h.ResultsPublishedAt == nil {
+		for i := range list { // decisions are told with the results
+			list[i].Status, list[i].Award, list[i].Feedback = "submitted", "", ""
+		}
+	}
 	return c, list, err
 }
 
@@ -282,4 +291,11 @@ func (s *Service) challengeFilter(ctx context.Context, hackathonID, challengeID 
 		return nil, err
 	}
 	return func(sub store.Submission) bool { return slices.Contains(picked[sub.PluginID], challengeID) }, nil
+}
+
+// OrgEntries lists the entries to the challenges an organisation brings,
+// each at the version entered, for its page: what it can follow and use
+// after the event.
+func (s *Service) OrgEntries(ctx context.Context, orgID int64) ([]store.OrgEntry, error) {
+	return s.store.OrgEntries(ctx, orgID)
 }
