@@ -21,6 +21,7 @@ var challengeMessages = map[string][2]string{
 	"challenges.pool.add.go":         {"Add to this challenge", "Ajouter à ce défi"},
 	"challenges.pool.remove.label":   {"Remove %s from the judges of %s", "Retirer %s du jury de %s"},
 	"challenges.edit":                {"Edit the challenge", "Modifier le défi"},
+	"challenges.edit.link":           {"Edit", "Modifier"},
 	"challenges.edit.label":          {"Edit %s", "Modifier %s"},
 	"challenges.delete":              {"Delete", "Supprimer"},
 	"challenges.delete.label":        {"Delete %s", "Supprimer %s"},
