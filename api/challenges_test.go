@@ -176,6 +176,14 @@ func TestEntriesPickChallengesAndOrganisationsFollowThem(t *testing.T) {
 			t.Error("feedback not audited")
 		}
 
+		// An entry withdrawn and entered again starts with no challenge.
+		e.do(req{method: "DELETE", path: "/api/v1/hackathons/paris-2026/submissions/canicule", token: ed.owner}).want(204)
+		e.do(req{method: "POST", path: "/api/v1/hackathons/paris-2026/submissions", token: ed.owner, body: map[string]any{"plugin": "canicule"}}).want(201)
+		e.do(req{method: "GET", path: chPath + "/" + itoa(shelters.ID) + "/entries", token: member}).want(200).json(&entries)
+		if len(entries.Entries) != 1 || entries.Entries[0].Plugin != "bouclier" {
+			t.Errorf("entries after canicule re-entered = %+v", entries.Entries)
+		}
+
 		// After the deadline the challenges no longer change.
 		e.clock.Set(t0.Add(25 * time.Hour))
 		e.do(req{method: "PUT", path: "/api/v1/hackathons/paris-2026/submissions/canicule/challenges", token: ed.owner,

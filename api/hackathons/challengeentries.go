@@ -14,8 +14,9 @@ import (
 	"github.com/riposte-civic/riposte/api/valid"
 )
 
-// SubmitTo is Submit with the challenges the entry picks: nil leaves them
-// as they were, an empty list clears them. Unknown or unapproved
+// SubmitTo is Submit with the challenges the entry picks: nil leaves those
+// of an entry moved to a newer version as they were (a new entry has
+// none), an empty list clears them. Unknown or unapproved
 // challenges are refused before anything is entered.
 func (s *Service) SubmitTo(ctx context.Context, u auth.User, slug, plugin string, challenges *[]int64) (store.Submission, bool, error) {
 	if challenges != nil {
@@ -31,8 +32,11 @@ func (s *Service) SubmitTo(ctx context.Context, u auth.User, slug, plugin string
 		}
 	}
 	sub, created, err := s.Submit(ctx, u, slug, plugin)
-	if err != nil || challenges == nil {
+	if err != nil || (challenges == nil && !created) {
 		return sub, created, err
+	}
+	if challenges == nil { // a new entry: nothing is left of an entry withdrawn before
+		return sub, created, s.store.SetSubmissionChallenges(ctx, sub.HackathonID, sub.PluginID, nil)
 	}
 	err = s.store.InTx(ctx, func(tx *store.Tx) error {
 		h, err := tx.LockHackathon(ctx, slug)
