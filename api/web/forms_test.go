@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/hackathons"
 )
 
 // fixture is an edition open for entries, paris-2016, with two entries of
@@ -78,6 +79,10 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 	as["admin"].signIn("admin@example.org")
 	mine := e.queued(f.j1)
 	e.verifiedOrg(f.team, "Collectif Test")
+	ch, err := e.hk.CreateChallenge(context.Background(), f.org, "paris-2016", hackathons.ChallengeInput{Title: "Abris", BroughtBy: "Ville"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		route, who, path string
 		form             url.Values
@@ -133,6 +138,14 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		{"/organizations/{slug}/members/{id}/remove", "team", "/organizations/collectif-test/members/999999/remove", url.Values{}},
 		{"/organizations/{slug}/plugins", "team", "/organizations/collectif-test/plugins", url.Values{"plugin": {"nowhere"}}},
 		{"/invitations/{token}", "team", "/invitations/unknown", url.Values{}},
+		{"/organize/{slug}/challenges", "org", "/organize/paris-2016/challenges", url.Values{"title": {""}}},
+		{"/organize/{slug}/challenges/{id}", "org", "/organize/paris-2016/challenges/999999", url.Values{"title": {"T"}}},
+		{"/organize/{slug}/challenges/{id}/delete", "org", "/organize/paris-2016/challenges/999999/delete", url.Values{}},
+		{"/organize/{slug}/challenges/{id}/review", "org", "/organize/paris-2016/challenges/999999/review", url.Values{"decision": {"approve"}}},
+		{"/organize/{slug}/challenges/{id}/judges", "org", "/organize/paris-2016/challenges/999999/judges", url.Values{"user_id": {"1"}}},
+		{"/organize/{slug}/challenges/{id}/judges/{user}/remove", "org", "/organize/paris-2016/challenges/999999/judges/1/remove", url.Values{}},
+		{"/hackathons/{slug}/challenges/{id}/entries/{plugin}/feedback", "team", "/hackathons/paris-2016/challenges/" + itoa(ch.ID) + "/entries/alpha/feedback", url.Values{"message": {"Hi"}}},
+		{"/my/plugins/{slug}/entries/{edition}/challenges", "team", "/my/plugins/alpha/entries/paris-2016/challenges", url.Values{"challenge": {"999999"}}},
 	}
 	src, err := os.ReadFile("routes.go")
 	if err != nil {
