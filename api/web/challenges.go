@@ -310,7 +310,14 @@ type entryChallengesData struct {
 	Plugin     string
 	Challenges []hackathons.ChallengeView
 	Picked     map[int64]bool
+	Feedback   []feedbackView // what the challenges' organisations said
 	Error      string
+}
+
+// feedbackView is a feedback message with the challenge it came through.
+type feedbackView struct {
+	store.ChallengeFeedback
+	Challenge string
 }
 
 func loadEntryChallenges(r *http.Request, svc *hackathons.Service, u auth.User) (*entryChallengesData, error) {
@@ -333,8 +340,19 @@ func loadEntryChallenges(r *http.Request, svc *hackathons.Service, u auth.User) 
 	}
 	d.Challenges = all
 	ids, err := svc.EntryChallenges(r.Context(), slug, subs[i].PluginID)
+	if err != nil {
+		return nil, err
+	}
 	for _, id := range ids {
 		d.Picked[id] = true
+	}
+	fb, err := svc.EntryFeedback(r.Context(), u, slug, plugin)
+	titles := map[int64]string{}
+	for _, c := range d.Challenges {
+		titles[c.ID] = c.Title
+	}
+	for _, f := range fb {
+		d.Feedback = append(d.Feedback, feedbackView{ChallengeFeedback: f, Challenge: titles[f.ChallengeID]})
 	}
 	return d, err
 }

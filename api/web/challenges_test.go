@@ -68,6 +68,8 @@ func TestChallengePages(t *testing.T) {
 		t.Fatalf("feedback = %+v, %v", fb, err)
 	}
 
+	teamB.get("/my/plugins/abris/entries/"+ed.Slug+"/challenges").want(t, http.StatusOK, "Could it work offline?", `checked`)
+
 	// The organisation's page follows the entry with its version.
 	visitor.get("/organizations/"+ngo.Slug).want(t, http.StatusOK, "abris", "1.0.0", "Shelters")
 

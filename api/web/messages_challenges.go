@@ -42,6 +42,7 @@ var challengeMessages = map[string][2]string{
 	"challenges.entries.none":        {"No entry yet.", "Aucun projet pour l’instant."},
 	"challenges.feedback":            {"Your feedback to %s", "Votre retour à %s"},
 	"challenges.feedback.hint":       {"The team and the organizers read it.", "L’équipe et les organisateurs le lisent."},
+	"challenges.feedback.received":   {"What the challenges' organisations said", "Ce que disent les organisations des défis"},
 	"challenges.feedback.send":       {"Send the feedback", "Envoyer le retour"},
 	"challenges.board":               {"Results of this challenge", "Résultats de ce défi"},
 	"challenges.pick":                {"Challenges of your entry to", "Défis de votre projet pour"},
