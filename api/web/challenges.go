@@ -10,6 +10,7 @@ import (
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/judging"
+	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
 )
@@ -402,6 +403,72 @@ func handleEntryChallenges(h *Handler, svc *hackathons.Service) handlerFunc {
 		}
 		d.Error = message(localeFrom(r.Context()), err)
 		h.render(w, r, http.StatusUnprocessableEntity, "entry-challenges", localeFrom(r.Context()).T("challenges.pick"), d)
+		return nil
+	}
+}
+
+// proposeData is the page where a member of a verified organisation
+// proposes a challenge to an edition's organizers.
+type proposeData struct {
+	Edition hackathons.Edition
+	Orgs    []store.Organization // the visitor's verified organisations
+	Fields  map[string]string
+	Values  map[string]string
+	Error   string
+}
+
+func loadPropose(r *http.Request, h *Handler, svc *hackathons.Service, u auth.User) (*proposeData, error) {
+	e, err := svc.Get(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return nil, err
+	}
+	orgs, _, err := h.deps.Registry.Organizations(r.Context(), u, registry.OrgListFilter{Status: store.OrgVerified, Mine: true}, store.Page{Limit: 100})
+	return &proposeData{Edition: e, Orgs: orgs, Values: map[string]string{}}, err
+}
+
+// handleProposeForm shows the proposal form.
+func handleProposeForm(h *Handler, svc *hackathons.Service) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		u, err := mustSignIn(r)
+		if err != nil {
+			return err
+		}
+		d, err := loadPropose(r, h, svc, u)
+		if err != nil {
+			return err
+		}
+		h.render(w, r, http.StatusOK, "challenge-propose", localeFrom(r.Context()).T("challenges.propose"), d)
+		return nil
+	}
+}
+
+// handlePropose sends a proposal: 303 to the edition's page, where the
+// proposer sees it as proposed, or the form with its problems.
+func handlePropose(h *Handler, svc *hackathons.Service) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		u, err := mustSignIn(r)
+		if err != nil {
+			return err
+		}
+		in := challengeForm(r)
+		in.Status = store.ChallengeProposed
+		_, err = svc.CreateChallenge(r.Context(), u, r.PathValue("slug"), in)
+		if err == nil {
+			return seeOther(w, r, "/hackathons/"+r.PathValue("slug"), "proposed")
+		}
+		var invalid valid.Errors
+		if !errors.As(err, &invalid) {
+			return err
+		}
+		d, lerr := loadPropose(r, h, svc, u)
+		if lerr != nil {
+			return lerr
+		}
+		d.Fields = formFields(localeFrom(r.Context()), invalid)
+		for k := range r.PostForm {
+			d.Values[k] = r.PostFormValue(k)
+		}
+		h.render(w, r, http.StatusUnprocessableEntity, "challenge-propose", localeFrom(r.Context()).T("challenges.propose"), d)
 		return nil
 	}
 }

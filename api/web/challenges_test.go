@@ -54,6 +54,20 @@ func TestChallengePages(t *testing.T) {
 	visitor.lang = "fr"
 	visitor.get("/hackathons/"+ed.Slug).want(t, http.StatusOK, "Défis", "Proposé par")
 
+	// A member of a verified organisation proposes; organizers approve.
+	ngoB.get("/hackathons/"+ed.Slug).want(t, http.StatusOK, `href="/hackathons/`+ed.Slug+`/challenges/propose"`)
+	teamB.get("/hackathons/"+ed.Slug+"/challenges/propose").want(t, http.StatusOK, `href="/organizations/new"`)
+	ngoB.post("/hackathons/"+ed.Slug+"/challenges/propose", url.Values{"organization": {ngo.Slug}, "title": {""}}).want(t, http.StatusUnprocessableEntity, `id="title-error"`)
+	ngoB.post("/hackathons/"+ed.Slug+"/challenges/propose", url.Values{"organization": {ngo.Slug}, "title": {"Heatwaves"}}).want(t, http.StatusSeeOther)
+	if body := visitor.get("/hackathons/" + ed.Slug).body; strings.Contains(body, "Heatwaves") {
+		t.Error("a proposal is public before its approval")
+	}
+	ngoB.get("/hackathons/"+ed.Slug).want(t, http.StatusOK, "Heatwaves", "Proposed")
+	proposals, _ := e.hk.Challenges(ctx, org, ed.Slug)
+	orgB.post(admin+"/"+itoa(proposals[1].ID)+"/review", url.Values{"decision": {"approve"}}).want(t, http.StatusSeeOther)
+	visitor.lang = "en"
+	visitor.get("/hackathons/"+ed.Slug).want(t, http.StatusOK, "Heatwaves")
+
 	// The team picks the challenge; the organisation sees the entry and leaves feedback.
 	teamB.post("/my/plugins/abris/entries/"+ed.Slug+"/challenges", url.Values{"challenge": {id}}).want(t, http.StatusSeeOther)
 	page := "/hackathons/" + ed.Slug + "/challenges/" + id

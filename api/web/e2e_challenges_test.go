@@ -41,4 +41,13 @@ func TestBrowserOrganizerSetsUpChallenges(t *testing.T) {
 	tb.until(`document.getElementById("challenges-h") !== null && document.body.textContent.includes("Abri Solidaire") && document.body.textContent.includes("Coup de cœur")`)
 	tb.do(chromedp.Click(chromedp.CSS(`ul.challenges a[href^="/hackathons/paris-2016/challenges/"]`)))
 	tb.until(`document.querySelector("h1").textContent === "Abris" && document.body.textContent.includes("Données et liens")`)
+
+	// A member of the organisation proposes a challenge, then sees it as proposed.
+	member := e.openTab(t, "en")
+	member.withoutScripts()
+	member.signIn("ngo@example.org")
+	member.open("/hackathons/paris-2016/challenges/propose")
+	member.do(chromedp.SendKeys(chromedp.ID("title"), "Heatwaves"), chromedp.Submit(chromedp.ID("title")))
+	member.notice("Your challenge is proposed to the organizers.")
+	member.until(`document.body.textContent.includes("Heatwaves") && document.body.textContent.includes("Proposed")`)
 }

@@ -138,6 +138,7 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		{"/organizations/{slug}/members/{id}/remove", "team", "/organizations/collectif-test/members/999999/remove", url.Values{}},
 		{"/organizations/{slug}/plugins", "team", "/organizations/collectif-test/plugins", url.Values{"plugin": {"nowhere"}}},
 		{"/invitations/{token}", "team", "/invitations/unknown", url.Values{}},
+		{"/hackathons/{slug}/challenges/propose", "team", "/hackathons/paris-2016/challenges/propose", url.Values{"organization": {"collectif-test"}, "title": {""}}},
 		{"/organize/{slug}/challenges", "org", "/organize/paris-2016/challenges", url.Values{"title": {""}}},
 		{"/organize/{slug}/challenges/{id}", "org", "/organize/paris-2016/challenges/999999", url.Values{"title": {"T"}}},
 		{"/organize/{slug}/challenges/{id}/delete", "org", "/organize/paris-2016/challenges/999999/delete", url.Values{}},

@@ -51,6 +51,13 @@ var challengeMessages = map[string][2]string{
 	"challenges.pick.link":           {"Challenges", "Défis"},
 	"challenges.manage":              {"Challenges", "Défis"},
 	"challenges.org.entries":         {"Entries to its challenges", "Projets pour ses défis"},
+	"challenges.propose":             {"Propose a challenge", "Proposer un défi"},
+	"challenges.propose.hint":        {"The organizers review your proposal; until then only they and your organisation see it.", "Les organisateurs examinent votre proposition ; d’ici là, seuls eux et votre organisation la voient."},
+	"challenges.propose.org":         {"In the name of", "Au nom de"},
+	"challenges.propose.go":          {"Send the proposal", "Envoyer la proposition"},
+	"challenges.propose.noorg":       {"Challenges are proposed by members of a verified organisation.", "Les défis sont proposés par les membres d’une organisation vérifiée."},
+	"challenges.propose.apply":       {"Register an organisation", "Inscrire une organisation"},
+	"notice.proposed":                {"Your challenge is proposed to the organizers.", "Votre défi est proposé aux organisateurs."},
 	"challenge.status.approved":      {"Approved", "Approuvé"},
 	"challenge.status.proposed":      {"Proposed", "Proposé"},
 	"challenge.status.refused":       {"Refused", "Refusé"},
@@ -89,6 +96,6 @@ func init() {
 		messagesEN[k], messagesFR[k] = v[0], v[1]
 	}
 	wordings = append(wordings, challengeWordings...)
-	notices["challenge"], notices["feedback"], notices["challenges"] = true, true, true
-	pageNames = append(pageNames, "challenges-admin", "challenge", "entry-challenges")
+	notices["challenge"], notices["feedback"], notices["challenges"], notices["proposed"] = true, true, true, true
+	pageNames = append(pageNames, "challenges-admin", "challenge", "entry-challenges", "challenge-propose")
 }

@@ -68,6 +68,8 @@ func (h *Handler) routes() {
 	m.Handle("GET /hackathons/{slug}", h.handle(handleEdition(h, hk)))
 	m.Handle("GET /hackathons/{slug}/leaderboard.csv", h.handle(handleLeaderboardCSV(hk)))
 	m.Handle("GET /hackathons/{slug}/challenges/{id}", h.handle(handleChallenge(h, hk)))
+	m.Handle("GET /hackathons/{slug}/challenges/propose", h.handle(handleProposeForm(h, hk)))
+	m.Handle("POST /hackathons/{slug}/challenges/propose", h.handle(handlePropose(h, hk)))
 	m.Handle("POST /hackathons/{slug}/challenges/{id}/entries/{plugin}/feedback", h.handle(handleChallengeFeedback(h, hk)))
 
 	// Judging desk.
