@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -302,4 +303,56 @@ func (s *Service) challengeFilter(ctx context.Context, hackathonID, challengeID 
 // after the event.
 func (s *Service) OrgEntries(ctx context.Context, orgID int64) ([]store.OrgEntry, error) {
 	return s.store.OrgEntries(ctx, orgID)
+}
+
+// PrizeOption is a prize an entry may receive: a prize of one of the
+// challenges it picked.
+type PrizeOption struct {
+	ChallengeID int64
+	Challenge   string
+	Title       string
+}
+
+// EntryPrizes lists, by plugin slug, the prizes each entry of an edition
+// may receive, for organizers deciding.
+func (s *Service) EntryPrizes(ctx context.Context, u auth.User, slug string) (map[string][]PrizeOption, error) {
+	if err := organizer(u); err != nil {
+		return nil, err
+	}
+	h, err := s.store.HackathonBySlug(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.store.Challenges(ctx, h.ID)
+	if err != nil {
+		return nil, err
+	}
+	picked, err := s.store.EntryChallenges(ctx, h.ID)
+	if err != nil {
+		return nil, err
+	}
+	subs, err := s.store.Submissions(ctx, h.ID)
+	out := map[string][]PrizeOption{}
+	for _, sub := range subs {
+		for _, c := range all {
+			if !slices.Contains(picked[sub.PluginID], c.ID) {
+				continue
+			}
+			for _, p := range c.Prizes {
+				out[sub.Slug] = append(out[sub.Slug], PrizeOption{ChallengeID: c.ID, Challenge: c.Title, Title: p.Title})
+			}
+		}
+	}
+	return out, err
+}
+
+// ParsePrizePick reads a prize chosen in a form, "challenge id|title"; nil
+// for none.
+func ParsePrizePick(v string) *PrizePick {
+	id, title, ok := strings.Cut(v, "|")
+	n, err := strconv.ParseInt(id, 10, 64)
+	if !ok || err != nil {
+		return nil
+	}
+	return &PrizePick{ChallengeID: n, Title: title}
 }

@@ -84,6 +84,14 @@ func TestChallengePages(t *testing.T) {
 
 	teamB.get("/my/plugins/abris/entries/"+ed.Slug+"/challenges").want(t, http.StatusOK, "Could it work offline?", `checked`)
 
+	// Organizers award a prize of the entry's challenge: it becomes the award.
+	orgB.get("/organize/"+ed.Slug+"/results").want(t, http.StatusOK, `name="prize"`, "Coup de cœur — Shelters")
+	orgB.post("/organize/"+ed.Slug+"/decisions/abris", url.Values{"status": {"accepted"}, "prize": {id + "|Grand prix"}}).want(t, http.StatusUnprocessableEntity)
+	orgB.post("/organize/"+ed.Slug+"/decisions/abris", url.Values{"status": {"accepted"}, "prize": {id + "|Coup de cœur"}}).want(t, http.StatusSeeOther)
+	if sub, _ := e.store.SubmissionOf(ctx, ed.ID, "abris"); sub.Award != "Prize: Coup de cœur — Shelters" {
+		t.Errorf("award = %q", sub.Award)
+	}
+
 	// The organisation's page follows the entry with its version.
 	visitor.get("/organizations/"+ngo.Slug).want(t, http.StatusOK, "abris", "1.0.0", "Shelters")
 

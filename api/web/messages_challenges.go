@@ -58,6 +58,8 @@ var challengeMessages = map[string][2]string{
 	"challenges.propose.noorg":       {"Challenges are proposed by members of a verified organisation.", "Les défis sont proposés par les membres d’une organisation vérifiée."},
 	"challenges.propose.apply":       {"Register an organisation", "Inscrire une organisation"},
 	"notice.proposed":                {"Your challenge is proposed to the organizers.", "Votre défi est proposé aux organisateurs."},
+	"challenges.prize.pick":          {"Or a prize of its challenges (it becomes the award)", "Ou un prix de ses défis (il devient le prix décerné)"},
+	"challenges.prize.none":          {"No prize", "Aucun prix"},
 	"challenge.status.approved":      {"Approved", "Approuvé"},
 	"challenge.status.proposed":      {"Proposed", "Proposé"},
 	"challenge.status.refused":       {"Refused", "Refusé"},
