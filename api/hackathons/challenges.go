@@ -78,6 +78,30 @@ func (in *ChallengeInput) trim() {
 	}
 }
 
+// prepare trims a new challenge, gives it its default status and checks
+// it: organizers create approved or proposed challenges, others propose
+// them in the name of an organisation.
+func (in *ChallengeInput) prepare(isOrganizer bool) error {
+	in.trim()
+	if in.Status == "" {
+		in.Status = store.ChallengeProposed
+		if isOrganizer {
+			in.Status = store.ChallengeApproved
+		}
+	}
+	var c valid.Checker
+	in.check(&c)
+	c.Check(in.Status == store.ChallengeApproved || in.Status == store.ChallengeProposed, "status", "must be approved or proposed")
+	c.Check(isOrganizer || in.Organization != "", "organization", "give the verified organisation proposing the challenge")
+	if err := c.Err(); err != nil {
+		return err
+	}
+	if !isOrganizer && in.Status != store.ChallengeProposed {
+		return fmt.Errorf("only organizers approve challenges; propose it instead: %w", auth.ErrForbidden)
+	}
+	return nil
+}
+
 // verifiedOrg returns the id of the verified organisation slug names, or a
 // problem with the organization field.
 func verifiedOrg(ctx context.Context, tx *store.Tx, slug string) (*int64, error) {
@@ -101,23 +125,9 @@ func verifiedOrg(ctx context.Context, tx *store.Tx, slug string) (*int64, error)
 // in the organisation's name, for the organizers to review. It is in the
 // audit log (challenge.create or challenge.propose).
 func (s *Service) CreateChallenge(ctx context.Context, u auth.User, slug string, in ChallengeInput) (store.Challenge, error) {
-	in.trim()
 	isOrganizer := u.Is(auth.RoleOrganizer)
-	if in.Status == "" {
-		in.Status = store.ChallengeProposed
-		if isOrganizer {
-			in.Status = store.ChallengeApproved
-		}
-	}
-	var c valid.Checker
-	in.check(&c)
-	c.Check(in.Status == store.ChallengeApproved || in.Status == store.ChallengeProposed, "status", "must be approved or proposed")
-	c.Check(isOrganizer || in.Organization != "", "organization", "give the verified organisation proposing the challenge")
-	if err := c.Err(); err != nil {
+	if err := in.prepare(isOrganizer); err != nil {
 		return store.Challenge{}, err
-	}
-	if !isOrganizer && in.Status != store.ChallengeProposed {
-		return store.Challenge{}, fmt.Errorf("only organizers approve challenges; propose it instead: %w", auth.ErrForbidden)
 	}
 	var out store.Challenge
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
@@ -172,6 +182,22 @@ func lockedChallenge(ctx context.Context, tx *store.Tx, slug string, id int64) (
 	return h, c, err
 }
 
+// apply returns the challenge c with the patch's fields: setting who
+// brings it (organization or brought_by) clears the other.
+func (p ChallengePatch) apply(c store.Challenge) ChallengeInput {
+	in := ChallengeInput{Title: pick(p.Title, c.Title), Description: pick(p.Description, c.Description),
+		Organization: pick(p.Organization, c.OrgSlug), BroughtBy: pick(p.BroughtBy, c.BroughtBy),
+		Links: pick(p.Links, c.Links), Prizes: pick(p.Prizes, c.Prizes)}
+	if p.Organization != nil && *p.Organization != "" && p.BroughtBy == nil {
+		in.BroughtBy = ""
+	}
+	if p.BroughtBy != nil && *p.BroughtBy != "" && p.Organization == nil {
+		in.Organization = ""
+	}
+	in.trim()
+	return in
+}
+
 // UpdateChallenge changes a challenge, for organizers. It is in the audit
 // log.
 func (s *Service) UpdateChallenge(ctx context.Context, u auth.User, slug string, id int64, p ChallengePatch) (store.Challenge, error) {
@@ -184,16 +210,7 @@ func (s *Service) UpdateChallenge(ctx context.Context, u auth.User, slug string,
 		if err != nil {
 			return err
 		}
-		in := ChallengeInput{Title: pick(p.Title, c.Title), Description: pick(p.Description, c.Description),
-			Organization: pick(p.Organization, c.OrgSlug), BroughtBy: pick(p.BroughtBy, c.BroughtBy),
-			Links: pick(p.Links, c.Links), Prizes: pick(p.Prizes, c.Prizes)}
-		if p.Organization != nil && *p.Organization != "" && p.BroughtBy == nil {
-			in.BroughtBy = ""
-		}
-		if p.BroughtBy != nil && *p.BroughtBy != "" && p.Organization == nil {
-			in.Organization = ""
-		}
-		in.trim()
+		in := p.apply(c)
 		var chk valid.Checker
 		if in.check(&chk); chk.Err() != nil {
 			return chk.Err()
