@@ -214,9 +214,11 @@ func TestPoolsAssignWithinChallenges(t *testing.T) {
 			e.do(req{method: "PUT", path: "/api/v1/hackathons/paris-2026/submissions/" + p + "/challenges", token: owner,
 				body: map[string]any{"challenges": ids}}).want(200)
 		}
+		j5, _ := e.user("j5@example.org", auth.RoleJudge)
+		e.do(req{method: "POST", path: "/api/v1/hackathons/paris-2026/judges", token: ed.org, body: map[string]int64{"user_id": j5.ID}}).want(201)
 		notJudge, _ := e.user("notjudge2@example.org", auth.RoleJudge)
 		e.do(req{method: "POST", path: chPath + "/" + itoa(a.ID) + "/judges", token: ed.org, body: map[string]int64{"user_id": notJudge.ID}}).problem(422)
-		// Pool A: j1, j2. Pool B: j3 (collaborator of bouclier: conflicted) and j4. Nobody else: c4 may get anyone.
+		// Pool A: j1, j2. Pool B: j3 (collaborator of bouclier: conflicted) and j4. j5 is in no pool: chamois, in no challenge, gets j5.
 		for _, pj := range []struct {
 			c int64
 			j string
@@ -248,8 +250,8 @@ func TestPoolsAssignWithinChallenges(t *testing.T) {
 		if load[ed.ids["j1"]] < 2 || load[ed.ids["j2"]] < 2 {
 			t.Errorf("pool A unbalanced: %v", load)
 		}
-		if _, ok := got["chamois"]; !ok {
-			t.Error("chamois (no challenge) got no judge")
+		if got["chamois"] != j5.ID || load[j5.ID] != 1 {
+			t.Errorf("chamois (no challenge) judged by %d, j5 (in no pool) has %d entries; want j5 judging chamois only", got["chamois"], load[j5.ID])
 		}
 		e.do(req{method: "DELETE", path: chPath + "/" + itoa(a.ID) + "/judges/" + itoa(ed.ids["j1"]), token: ed.org}).want(204)
 		e.do(req{method: "DELETE", path: chPath + "/" + itoa(a.ID) + "/judges/" + itoa(ed.ids["j1"]), token: ed.org}).problem(404)

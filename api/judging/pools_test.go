@@ -107,3 +107,12 @@ func TestPoolsAnswerDoesNotDependOnOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestPoolsLeaveAnEntryWithNoAllowedJudgeUncovered(t *testing.T) {
+	in := AssignInput{PerSubmission: 2, Judges: []int64{1, 2}, Submissions: []string{"a", "b"},
+		Allowed: map[string][]int64{"a": {1, 2}, "b": {9}}}
+	out := Assign(in)
+	if out.Uncovered["b"] != 2 || len(out.Uncovered) != 1 || len(out.Pairs) != 2 {
+		t.Fatalf("pairs %v, uncovered %v; want a judged twice and b uncovered (its only judge is not a judge)", out.Pairs, out.Uncovered)
+	}
+}
