@@ -20,6 +20,9 @@ type SubmitRequest struct {
 	// TeamID is the team the entry belongs to: the caller's team in the
 	// edition, which is also the default.
 	TeamID int64 `json:"team_id,omitempty" example:"4"`
+	// Challenges are the ids of the approved challenges the entry picks;
+	// absent keeps those picked before, [] clears them.
+	Challenges *[]int64 `json:"challenges"`
 }
 
 // SubmissionResponse is an entry, frozen at the plugin version submitted.
@@ -75,7 +78,7 @@ func submissionResponse(s store.Submission) SubmissionResponse {
 //	@Failure		403		{object}	Problem				"Not the plugin's owner"
 //	@Failure		404		{object}	Problem				"No such edition or plugin"
 //	@Failure		409		{object}	Problem				"Submissions closed, or the plugin is not published"
-//	@Failure		422		{object}	Problem				"team_id is not the caller's team"
+//	@Failure		422		{object}	Problem				"team_id is not the caller's team, or challenges[i] is unknown or not approved"
 //	@Router			/api/v1/hackathons/{slug}/submissions [post]
 func handleSubmit(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
@@ -83,7 +86,7 @@ func handleSubmit(svc *hackathons.Service) handlerFunc {
 		if err := bindJSON(c, &req); err != nil {
 			return err
 		}
-		sub, created, err := svc.SubmitForTeam(c.Request.Context(), caller(c), c.Param("slug"), req.Plugin, req.TeamID)
+		sub, created, err := svc.SubmitTo(c.Request.Context(), caller(c), c.Param("slug"), req.Plugin, req.TeamID, req.Challenges)
 		if err != nil {
 			return err
 		}
@@ -486,11 +489,13 @@ func normalization(c *gin.Context) (judging.Normalization, error) {
 //	@Produce		json
 //	@Param			slug		path		string	true	"Edition slug"
 //	@Param			normalize	query		string	false	"Normalisation"	Enums(none, zscore)	default(none)
+//	@Param			challenge	query		int		false	"Only the entries to this challenge"
 //	@Success		200			{object}	LeaderboardResponse
 //	@Failure		400			{object}	Problem	"Unknown normalisation"
 //	@Failure		401			{object}	Problem	"Invalid credentials"
 //	@Failure		403			{object}	Problem	"Results not published and not an organizer"
-//	@Failure		404			{object}	Problem	"No such edition"
+//	@Failure		404			{object}	Problem	"No such edition or challenge"
+//	@Failure		422			{object}	Problem	"challenge is not an id"
 //	@Router			/api/v1/hackathons/{slug}/leaderboard [get]
 func handleLeaderboard(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
@@ -498,7 +503,11 @@ func handleLeaderboard(svc *hackathons.Service) handlerFunc {
 		if err != nil {
 			return err
 		}
-		b, err := svc.Leaderboard(c.Request.Context(), caller(c), c.Param("slug"), n)
+		ch, err := challengeQuery(c)
+		if err != nil {
+			return err
+		}
+		b, err := svc.ChallengeLeaderboard(c.Request.Context(), caller(c), c.Param("slug"), n, ch)
 		if err != nil {
 			return err
 		}
@@ -525,11 +534,13 @@ func handleLeaderboard(svc *hackathons.Service) handlerFunc {
 //	@Produce		text/csv
 //	@Param			slug		path		string	true	"Edition slug"
 //	@Param			normalize	query		string	false	"Normalisation"	Enums(none, zscore)	default(none)
+//	@Param			challenge	query		int		false	"Only the entries to this challenge"
 //	@Success		200			{string}	string	"CSV"
 //	@Failure		400			{object}	Problem	"Unknown normalisation"
 //	@Failure		401			{object}	Problem	"Invalid credentials"
 //	@Failure		403			{object}	Problem	"Results not published and not an organizer"
-//	@Failure		404			{object}	Problem	"No such edition"
+//	@Failure		404			{object}	Problem	"No such edition or challenge"
+//	@Failure		422			{object}	Problem	"challenge is not an id"
 //	@Router			/api/v1/hackathons/{slug}/leaderboard.csv [get]
 func handleLeaderboardCSV(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
@@ -537,7 +548,11 @@ func handleLeaderboardCSV(svc *hackathons.Service) handlerFunc {
 		if err != nil {
 			return err
 		}
-		board, err := svc.Leaderboard(c.Request.Context(), caller(c), c.Param("slug"), n)
+		ch, err := challengeQuery(c)
+		if err != nil {
+			return err
+		}
+		board, err := svc.ChallengeLeaderboard(c.Request.Context(), caller(c), c.Param("slug"), n, ch)
 		if err != nil {
 			return err
 		}
@@ -556,6 +571,15 @@ type DecisionRequest struct {
 	Status   string `json:"status" example:"accepted" enums:"accepted,rejected"`
 	Award    string `json:"award" example:"Prix du public"`
 	Feedback string `json:"feedback" example:"Strong impact; consider accessibility for screen readers."`
+	// Prize is a prize of one of the entry's challenges; it becomes the
+	// award ("Prize: <title> — <challenge>") and the badge.
+	Prize *PrizePickDTO `json:"prize"`
+}
+
+// PrizePickDTO names a prize of a challenge.
+type PrizePickDTO struct {
+	ChallengeID int64  `json:"challenge_id" example:"3"`
+	Title       string `json:"title" example:"Coup de cœur"`
 }
 
 // handleDecision accepts or rejects an entry.
@@ -575,7 +599,7 @@ type DecisionRequest struct {
 //	@Failure		403		{object}	Problem	"Not an organizer"
 //	@Failure		404		{object}	Problem	"No such entry"
 //	@Failure		409		{object}	Problem	"Results already published"
-//	@Failure		422		{object}	Problem	"Invalid fields"
+//	@Failure		422		{object}	Problem	"Invalid fields, or a prize not of the entry's challenges"
 //	@Router			/api/v1/hackathons/{slug}/submissions/{plugin}/decision [post]
 func handleDecision(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
@@ -583,7 +607,11 @@ func handleDecision(svc *hackathons.Service) handlerFunc {
 		if err := bindJSON(c, &req); err != nil {
 			return err
 		}
-		sub, err := svc.Decide(c.Request.Context(), caller(c), c.Param("slug"), c.Param("plugin"), req.Status, req.Award, req.Feedback)
+		var prize *hackathons.PrizePick
+		if req.Prize != nil {
+			prize = &hackathons.PrizePick{ChallengeID: req.Prize.ChallengeID, Title: req.Prize.Title}
+		}
+		sub, err := svc.DecideWithPrize(c.Request.Context(), caller(c), c.Param("slug"), c.Param("plugin"), req.Status, req.Award, req.Feedback, prize)
 		if err != nil {
 			return err
 		}

@@ -127,6 +127,17 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.GET("/hackathons/:slug/profiles/me", readScope, s.h(handleProfileGet(hk)))
 	v1.DELETE("/hackathons/:slug/profiles/me", signedIn, s.h(handleProfileDelete(hk)))
 	v1.GET("/hackathons/:slug/looking", s.h(handleLooking(hk)))
+	v1.POST("/hackathons/:slug/challenges", signedIn, s.h(handleChallengeCreate(hk)))
+	v1.GET("/hackathons/:slug/challenges", s.h(handleChallengeList(hk)))
+	v1.PATCH("/hackathons/:slug/challenges/:id", signedIn, organizer, s.h(handleChallengePatch(hk)))
+	v1.DELETE("/hackathons/:slug/challenges/:id", signedIn, organizer, s.h(handleChallengeDelete(hk)))
+	v1.POST("/hackathons/:slug/challenges/:id/review", signedIn, organizer, s.h(handleChallengeReview(hk)))
+	v1.POST("/hackathons/:slug/challenges/:id/judges", signedIn, organizer, s.h(handlePoolAdd(hk)))
+	v1.DELETE("/hackathons/:slug/challenges/:id/judges/:user_id", signedIn, organizer, s.h(handlePoolRemove(hk)))
+	v1.GET("/hackathons/:slug/challenges/:id/entries", readScope, s.h(handleChallengeEntries(hk)))
+	v1.POST("/hackathons/:slug/challenges/:id/entries/:plugin/feedback", signedIn, s.h(handleChallengeFeedback(hk)))
+	v1.PUT("/hackathons/:slug/submissions/:plugin/challenges", signedIn, s.h(handleEntryChallenges(hk)))
+	v1.GET("/hackathons/:slug/submissions/:plugin/feedback", readScope, s.h(handleEntryFeedback(hk)))
 
 	// Search.
 	v1.GET("/search", s.perAddress(s.deps.SearchLimit), s.h(handleSearch(s.deps.Search, s.deps.Crisis)))

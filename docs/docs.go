@@ -1037,6 +1037,633 @@ const docTemplate = `{
                 ]
             }
         },
+        "/api/v1/hackathons/{slug}/challenges": {
+            "get": {
+                "description": "Approved challenges for everyone; proposals and refused ones too for organizers, for whoever proposed them and for members of the organisation behind them. Organizers also see each pool of judges.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "challenges"
+                ],
+                "summary": "List an edition's challenges",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/api.ChallengeResponse"
+                            }
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "description": "Organizers create a challenge (approved by default). A member of a verified organisation proposes one in its name (status proposed, organization required) for the organizers to review. Links must be https. Recorded in the audit log (challenge.create or challenge.propose).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "challenges"
+                ],
+                "summary": "Create or propose a challenge",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The challenge",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.ChallengeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.ChallengeResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Neither an organizer nor a member of the organisation",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid fields",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/hackathons/{slug}/challenges/{id}": {
+            "delete": {
+                "description": "Removes a challenge with its pool, as long as no entry picked it. Organizers only. Recorded in the audit log (challenge.delete).",
+                "tags": [
+                    "challenges"
+                ],
+                "summary": "Delete a challenge",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Challenge id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an organizer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition or challenge",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Entries picked this challenge",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            },
+            "patch": {
+                "description": "Changes the fields given. Setting organization clears brought_by and the reverse. Organizers only. Recorded in the audit log (challenge.update).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "challenges"
+                ],
+                "summary": "Edit a challenge",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Challenge id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.ChallengePatchRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.ChallengeResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an organizer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition or challenge",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid fields",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/hackathons/{slug}/challenges/{id}/entries": {
+            "get": {
+                "description": "The entries that picked the challenge, each at the version entered, with its status. Members of the organisation bringing the challenge and organizers.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "challenges"
+                ],
+                "summary": "Entries to a challenge",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Challenge id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.ChallengeEntriesResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not a member of the organisation, nor an organizer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition or challenge",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/hackathons/{slug}/challenges/{id}/entries/{plugin}/feedback": {
+            "post": {
+                "description": "A message from the organisation bringing the challenge to an entry that picked it, shown to the entry's owner, collaborators and organizers. Members of the organisation only. Recorded in the audit log (challenge.feedback).",
+                "consumes": [
+                    "application/json"
+                ],
+                "tags": [
+                    "challenges"
+                ],
+                "summary": "Leave feedback to an entry",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Challenge id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "Plugin slug",
+                        "name": "plugin",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The message",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.FeedbackRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not a member of the organisation",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition, challenge or entry to it",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "message empty or too long",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/hackathons/{slug}/challenges/{id}/judges": {
+            "post": {
+                "description": "The judge must already judge the edition. Entries to challenges with pools are assigned judges from their challenges' pools; entries to none, judges in no pool (docs/judging.md). Organizers only. Recorded in the audit log (challenge.pool.add).",
+                "consumes": [
+                    "application/json"
+                ],
+                "tags": [
+                    "challenges"
+                ],
+                "summary": "Add a judge to a challenge's pool",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Challenge id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The judge",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.PoolJudgeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an organizer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition or challenge",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Already in the pool",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "user_id is not a judge of the edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/hackathons/{slug}/challenges/{id}/judges/{user_id}": {
+            "delete": {
+                "description": "Assignments already made stay until the next assignment run. Organizers only. Recorded in the audit log (challenge.pool.remove).",
+                "tags": [
+                    "challenges"
+                ],
+                "summary": "Remove a judge from a challenge's pool",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Challenge id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "The judge's account id",
+                        "name": "user_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an organizer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition, challenge or pool judge",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/hackathons/{slug}/challenges/{id}/review": {
+            "post": {
+                "description": "approve opens the challenge to entries; refuse keeps it out. Proposed challenges only. Organizers only. Recorded in the audit log (challenge.review).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "challenges"
+                ],
+                "summary": "Review a proposed challenge",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Challenge id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The decision",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.ChallengeReviewRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.ChallengeResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an organizer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition or challenge",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Not a proposal",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "decision is not approve or refuse",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
         "/api/v1/hackathons/{slug}/conflicts": {
             "post": {
                 "description": "An organizer declares a conflict, or a judge recuses themself (judge_id their own, or left out), with a reason. From then on the judge cannot review the entry, their assignment to it is dropped and any review they gave it does not count; organizers see why in the assignments and the leaderboard. Owning or collaborating on a plugin is a conflict without declaring it, whenever the collaboration begins. Not after results are published. Recorded in the audit log.",
@@ -1331,6 +1958,12 @@ const docTemplate = `{
                         "description": "Normalisation",
                         "name": "normalize",
                         "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Only the entries to this challenge",
+                        "name": "challenge",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -1359,7 +1992,13 @@ const docTemplate = `{
                         }
                     },
                     "404": {
-                        "description": "No such edition",
+                        "description": "No such edition or challenge",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "challenge is not an id",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -1395,6 +2034,12 @@ const docTemplate = `{
                         "description": "Normalisation",
                         "name": "normalize",
                         "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Only the entries to this challenge",
+                        "name": "challenge",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -1423,7 +2068,13 @@ const docTemplate = `{
                         }
                     },
                     "404": {
-                        "description": "No such edition",
+                        "description": "No such edition or challenge",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "challenge is not an id",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2079,7 +2730,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "team_id is not the caller's team",
+                        "description": "team_id is not the caller's team, or challenges[i] is unknown or not approved",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2196,6 +2847,89 @@ const docTemplate = `{
                 ]
             }
         },
+        "/api/v1/hackathons/{slug}/submissions/{plugin}/challenges": {
+            "put": {
+                "description": "Replaces them (an empty list clears them), before the submission deadline. The entry's owner and collaborators. Unknown or unapproved challenges are named challenges[i] in a 422. Recorded in the audit log (submission.challenges).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "challenges"
+                ],
+                "summary": "Change the challenges an entry picked",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "Plugin slug",
+                        "name": "plugin",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The challenges",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.EntryChallengesRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.EntryChallengesResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition or entry, or not on its team",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Submissions closed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unknown or unapproved challenges",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
         "/api/v1/hackathons/{slug}/submissions/{plugin}/decision": {
             "post": {
                 "description": "Accepts or rejects an entry, with an optional award (accepted entries only) and written feedback for the team, told to them with the results. Organizers only, until results are published. Recorded in the audit log.",
@@ -2272,7 +3006,63 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "Invalid fields",
+                        "description": "Invalid fields, or a prize not of the entry's challenges",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/hackathons/{slug}/submissions/{plugin}/feedback": {
+            "get": {
+                "description": "The entry's owner, collaborators and organizers.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "challenges"
+                ],
+                "summary": "Feedback to an entry from its challenges' organisations",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "Plugin slug",
+                        "name": "plugin",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/api.FeedbackResponse"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition or entry, or not on its team",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -6098,6 +6888,156 @@ const docTemplate = `{
                 }
             }
         },
+        "api.ChallengeEntriesResponse": {
+            "type": "object",
+            "properties": {
+                "challenge": {
+                    "$ref": "#/definitions/api.ChallengeResponse"
+                },
+                "entries": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.SubmissionResponse"
+                    }
+                }
+            }
+        },
+        "api.ChallengePatchRequest": {
+            "type": "object",
+            "properties": {
+                "brought_by": {
+                    "type": "string"
+                },
+                "description": {
+                    "type": "string"
+                },
+                "links": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.LinkDTO"
+                    }
+                },
+                "organization": {
+                    "type": "string"
+                },
+                "prizes": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.PrizeDTO"
+                    }
+                },
+                "title": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.ChallengeRequest": {
+            "type": "object",
+            "properties": {
+                "brought_by": {
+                    "type": "string",
+                    "example": ""
+                },
+                "description": {
+                    "type": "string",
+                    "example": "Help residents offer and find shelter."
+                },
+                "links": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.LinkDTO"
+                    }
+                },
+                "organization": {
+                    "type": "string",
+                    "example": "croix-rouge"
+                },
+                "prizes": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.PrizeDTO"
+                    }
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "approved",
+                        "proposed"
+                    ],
+                    "example": "approved"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Shelters near an incident"
+                }
+            }
+        },
+        "api.ChallengeResponse": {
+            "type": "object",
+            "properties": {
+                "brought_by": {
+                    "type": "string"
+                },
+                "description": {
+                    "type": "string"
+                },
+                "hackathon": {
+                    "type": "string",
+                    "example": "paris-2016"
+                },
+                "id": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "judges": {
+                    "type": "array",
+                    "items": {
+                        "type": "integer"
+                    }
+                },
+                "links": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.LinkDTO"
+                    }
+                },
+                "organization": {
+                    "$ref": "#/definitions/api.OrgRefDTO"
+                },
+                "prizes": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.PrizeDTO"
+                    }
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "proposed",
+                        "approved",
+                        "refused"
+                    ],
+                    "example": "approved"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Shelters near an incident"
+                }
+            }
+        },
+        "api.ChallengeReviewRequest": {
+            "type": "object",
+            "properties": {
+                "decision": {
+                    "type": "string",
+                    "enum": [
+                        "approve",
+                        "refuse"
+                    ],
+                    "example": "approve"
+                }
+            }
+        },
         "api.CollaboratorRequest": {
             "type": "object",
             "properties": {
@@ -6298,6 +7238,14 @@ const docTemplate = `{
                     "type": "string",
                     "example": "Strong impact; consider accessibility for screen readers."
                 },
+                "prize": {
+                    "description": "Prize is a prize of one of the entry's challenges; it becomes the\naward (\"Prize: \u003ctitle\u003e — \u003cchallenge\u003e\") and the badge.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/api.PrizePickDTO"
+                        }
+                    ]
+                },
                 "status": {
                     "type": "string",
                     "enum": [
@@ -6318,6 +7266,32 @@ const docTemplate = `{
                 "password": {
                     "type": "string",
                     "example": "correct horse battery"
+                }
+            }
+        },
+        "api.EntryChallengesRequest": {
+            "type": "object",
+            "properties": {
+                "challenges": {
+                    "type": "array",
+                    "items": {
+                        "type": "integer"
+                    }
+                }
+            }
+        },
+        "api.EntryChallengesResponse": {
+            "type": "object",
+            "properties": {
+                "challenges": {
+                    "type": "array",
+                    "items": {
+                        "type": "integer"
+                    }
+                },
+                "plugin": {
+                    "type": "string",
+                    "example": "portes-ouvertes"
                 }
             }
         },
@@ -6344,6 +7318,34 @@ const docTemplate = `{
                 "reason": {
                     "type": "string",
                     "example": "collaborator of the plugin since 2026-03-14 10:00 UTC"
+                }
+            }
+        },
+        "api.FeedbackRequest": {
+            "type": "object",
+            "properties": {
+                "message": {
+                    "type": "string",
+                    "example": "Our volunteers would use this; could it work offline?"
+                }
+            }
+        },
+        "api.FeedbackResponse": {
+            "type": "object",
+            "properties": {
+                "author": {
+                    "type": "string",
+                    "example": "Camille"
+                },
+                "challenge_id": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "message": {
+                    "type": "string"
                 }
             }
         },
@@ -6733,6 +7735,19 @@ const docTemplate = `{
                     "description": "Sigma (σ, the score's uncertainty) and Comparisons are given in\npairwise mode only, where Score is the Crowd-BT mean μ.",
                     "type": "number",
                     "example": 0.4123
+                }
+            }
+        },
+        "api.LinkDTO": {
+            "type": "object",
+            "properties": {
+                "label": {
+                    "type": "string",
+                    "example": "Open data: shelters"
+                },
+                "url": {
+                    "type": "string",
+                    "example": "https://data.example.org/shelters"
                 }
             }
         },
@@ -7148,6 +8163,19 @@ const docTemplate = `{
                 }
             }
         },
+        "api.OrgRefDTO": {
+            "type": "object",
+            "properties": {
+                "name": {
+                    "type": "string",
+                    "example": "Croix-Rouge française"
+                },
+                "slug": {
+                    "type": "string",
+                    "example": "croix-rouge"
+                }
+            }
+        },
         "api.OrgReviewRequest": {
             "type": "object",
             "properties": {
@@ -7556,6 +8584,41 @@ const docTemplate = `{
                 },
                 "updated_at": {
                     "type": "string"
+                }
+            }
+        },
+        "api.PoolJudgeRequest": {
+            "type": "object",
+            "properties": {
+                "user_id": {
+                    "type": "integer",
+                    "example": 12
+                }
+            }
+        },
+        "api.PrizeDTO": {
+            "type": "object",
+            "properties": {
+                "description": {
+                    "type": "string",
+                    "example": "Three months of hosting"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Coup de cœur"
+                }
+            }
+        },
+        "api.PrizePickDTO": {
+            "type": "object",
+            "properties": {
+                "challenge_id": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Coup de cœur"
                 }
             }
         },
@@ -8229,6 +9292,13 @@ const docTemplate = `{
         "api.SubmitRequest": {
             "type": "object",
             "properties": {
+                "challenges": {
+                    "description": "Challenges are the ids of the approved challenges the entry picks;\nabsent keeps those picked before, [] clears them.",
+                    "type": "array",
+                    "items": {
+                        "type": "integer"
+                    }
+                },
                 "plugin": {
                     "type": "string",
                     "example": "portes-ouvertes"

@@ -129,6 +129,9 @@ func LoadDemo(ctx context.Context, d Deps) (DemoReport, error) {
 	if err := demoJudges(ctx, d, plan, h.ID, org, users, &r); err != nil {
 		return r, err
 	}
+	if err := demoChallengesLoad(ctx, d, plan, h.ID, org, users); err != nil {
+		return r, err
+	}
 	if err := demoAssign(ctx, d, plan, h.ID, org, &r); err != nil {
 		return r, err
 	}

@@ -357,6 +357,18 @@ func TestDemo(t *testing.T) {
 		if rows := board.Rows; err != nil || len(rows) < 10 || rows[0].Reviews == 0 {
 			t.Fatalf("leaderboard: %+v, %v", rows, err)
 		}
+		// Three challenges brought by example organisations, which follow their entries.
+		chs, err := d.Hackathons.Challenges(ctx, auth.User{}, r.Edition)
+		if err != nil || len(chs) != 3 || chs[0].OrgSlug == "" || len(chs[0].Prizes) != 1 {
+			t.Fatalf("demo challenges: %+v, %v", chs, err)
+		}
+		member := byEmail("participant1@" + seed.DemoDomain)
+		if _, entries, err := d.Hackathons.ChallengeEntries(ctx, member, r.Edition, chs[0].ID); err != nil || len(entries) == 0 {
+			t.Fatalf("entries to the first challenge: %v, %v", entries, err)
+		}
+		if org, _ := st.OrgEntries(ctx, *chs[1].OrganizationID); len(org) == 0 {
+			t.Fatal("the second organisation follows no entry")
+		}
 		// The pairwise edition ranks its entries from the judges' votes.
 		pw, err := d.Hackathons.Leaderboard(ctx, org, seed.DemoPairwiseEdition, judging.Raw)
 		if err != nil || r.PairwiseVotes != 12 || len(pw.Rows) < 4 || pw.Rows[0].Sigma == nil || pw.Rows[0].Comparisons == 0 {

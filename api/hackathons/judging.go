@@ -253,7 +253,7 @@ func assignmentInput(ctx context.Context, tx *store.Tx, hackathonID int64, k int
 			in.Fixed = append(in.Fixed, judging.Pair{Judge: a.JudgeID, Plugin: a.Slug})
 		}
 	}
-	return in, ids, nil
+	return in, ids, poolsInput(ctx, tx, hackathonID, &in, ids)
 }
 
 // Assignments lists an edition's assignments, the dropped ones with why,

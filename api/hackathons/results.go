@@ -33,13 +33,23 @@ type Excluded struct {
 // everyone once the results are published. Reviews by judges with a
 // conflict of interest with the entry do not count.
 func (s *Service) Leaderboard(ctx context.Context, u auth.User, slug string, n judging.Normalization) (Board, error) {
+	return s.ChallengeLeaderboard(ctx, u, slug, n, 0)
+}
+
+// ChallengeLeaderboard is Leaderboard restricted to the entries that
+// picked a challenge (all entries for challengeID 0).
+func (s *Service) ChallengeLeaderboard(ctx context.Context, u auth.User, slug string, n judging.Normalization, challengeID int64) (Board, error) {
 	e, err := s.readable(ctx, u, slug)
 	if err != nil {
 		return Board{Edition: e}, err
 	}
 	b := Board{Edition: e}
+	keep, err := s.challengeFilter(ctx, e.ID, challengeID)
+	if err != nil {
+		return b, err
+	}
 	if e.Pairwise() {
-		b.Rows, err = s.pairwiseRows(ctx, e, nil)
+		b.Rows, err = s.pairwiseRows(ctx, e, keep)
 		return b, err
 	}
 	subs, err := s.store.Submissions(ctx, e.ID)
@@ -50,7 +60,7 @@ func (s *Service) Leaderboard(ctx context.Context, u auth.User, slug string, n j
 	if err != nil {
 		return b, err
 	}
-	b.Rows = judging.Leaderboard(e.Rubric, entries(subs, nil), reviews, n)
+	b.Rows = judging.Leaderboard(e.Rubric, entries(subs, keep), reviews, n)
 	if u.Is(auth.RoleOrganizer) {
 		b.Excluded = excluded
 	}

@@ -18,6 +18,9 @@ type AssignInput struct {
 	Conflicts     []Pair // pairs that must never be assigned
 	Fixed         []Pair // assignments to keep: they already have reviews
 	PerSubmission int    // judges wanted for each submission
+	// Allowed restricts, by submission, the judges it may get (its
+	// challenges' pools); a submission missing from it may get any judge.
+	Allowed map[string][]int64
 }
 
 // Assignment is a solution: every pair, and the submissions that got fewer
@@ -32,7 +35,18 @@ type Assignment struct {
 // judge) slots as the conflicts allow, keeps judges' loads within one of
 // each other where the conflicts allow it, and returns the same answer for
 // the same input, whatever the order of its lists.
+//
+// With Allowed, each group of submissions sharing judges (a pool, or pools
+// joined by submissions in several of them) is solved on its own, so loads
+// are balanced within each pool.
 func Assign(in AssignInput) Assignment {
+	if in.Allowed != nil {
+		return assignPools(in)
+	}
+	return assignOne(in)
+}
+
+func assignOne(in AssignInput) Assignment {
 	p := newProblem(in)
 	p.solve()
 	p.balance()
@@ -71,6 +85,7 @@ func newProblem(in AssignInput) *problem {
 		return i
 	}
 	p.eligible, p.assigned, p.fixed = grid(len(plugins), len(judges), true), grid(len(plugins), len(judges), false), grid(len(plugins), len(judges), false)
+	p.restrict(in.Allowed, ji)
 	for _, c := range in.Conflicts {
 		if s, j := si(c.Plugin), ji(c.Judge); s >= 0 && j >= 0 {
 			p.eligible[s][j] = false

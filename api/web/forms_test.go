@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/hackathons"
 )
 
 // fixture is an edition open for entries, paris-2016, with two entries of
@@ -80,6 +81,10 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 	mine := e.queued(f.j1)
 	e.verifiedOrg(f.team, "Collectif Test")
 	teamToken := e.teamInvitation(f.j2, "paris-2016")
+	ch, err := e.hk.CreateChallenge(context.Background(), f.org, "paris-2016", hackathons.ChallengeInput{Title: "Abris", BroughtBy: "Ville"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		route, who, path string
 		form             url.Values
@@ -142,6 +147,15 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		{"/hackathons/{slug}/profiles/me", "team", "/hackathons/paris-2016/profiles/me", url.Values{"wants": {strings.Repeat("w", 501)}}},
 		{"/hackathons/{slug}/profiles/me/delete", "team", "/hackathons/paris-2016/profiles/me/delete", url.Values{}},
 		{"/teams/invitations/{token}", "team", "/teams/invitations/" + teamToken, url.Values{}},
+		{"/hackathons/{slug}/challenges/propose", "team", "/hackathons/paris-2016/challenges/propose", url.Values{"organization": {"collectif-test"}, "title": {""}}},
+		{"/organize/{slug}/challenges", "org", "/organize/paris-2016/challenges", url.Values{"title": {""}}},
+		{"/organize/{slug}/challenges/{id}", "org", "/organize/paris-2016/challenges/999999", url.Values{"title": {"T"}}},
+		{"/organize/{slug}/challenges/{id}/delete", "org", "/organize/paris-2016/challenges/999999/delete", url.Values{}},
+		{"/organize/{slug}/challenges/{id}/review", "org", "/organize/paris-2016/challenges/999999/review", url.Values{"decision": {"approve"}}},
+		{"/organize/{slug}/challenges/{id}/judges", "org", "/organize/paris-2016/challenges/999999/judges", url.Values{"user_id": {"1"}}},
+		{"/organize/{slug}/challenges/{id}/judges/{user}/remove", "org", "/organize/paris-2016/challenges/999999/judges/1/remove", url.Values{}},
+		{"/hackathons/{slug}/challenges/{id}/entries/{plugin}/feedback", "team", "/hackathons/paris-2016/challenges/" + itoa(ch.ID) + "/entries/alpha/feedback", url.Values{"message": {"Hi"}}},
+		{"/my/plugins/{slug}/entries/{edition}/challenges", "team", "/my/plugins/alpha/entries/paris-2016/challenges", url.Values{"challenge": {"999999"}}},
 	}
 	src, err := os.ReadFile("routes.go")
 	if err != nil {

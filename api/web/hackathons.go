@@ -4,6 +4,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"strconv"
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
@@ -40,6 +41,7 @@ type editionData struct {
 	Submissions []store.Submission    // what the visitor may see of them
 	Results     []hackathons.Standing // once published
 	TeamNames   map[int64]string      // team names by id
+	Challenges  []hackathons.ChallengeView
 }
 
 // TeamOf names the team an entry belongs to, or "".
@@ -61,6 +63,9 @@ func handleEdition(h *Handler, svc *hackathons.Service) handlerFunc {
 		}
 		d := editionData{editionView: editionView{Edition: e, Phase: svc.Phase(e), Description: markdown(e.Description)}}
 		u, signedIn := caller(r)
+		if d.Challenges, err = svc.Challenges(r.Context(), u, slug); err != nil {
+			return err
+		}
 		if signedIn {
 			if d.Submissions, err = svc.Submissions(r.Context(), u, slug); err != nil {
 				return err
@@ -85,7 +90,8 @@ func handleLeaderboardCSV(svc *hackathons.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		n := normalization(r)
 		u, _ := caller(r)
-		board, err := svc.Leaderboard(r.Context(), u, r.PathValue("slug"), n)
+		ch, _ := strconv.ParseInt(r.URL.Query().Get("challenge"), 10, 64)
+		board, err := svc.ChallengeLeaderboard(r.Context(), u, r.PathValue("slug"), n, ch)
 		if err != nil {
 			if errors.Is(err, auth.ErrForbidden) && u.ID == 0 {
 				return auth.ErrUnauthenticated // organizers may see it: ask who this is

@@ -128,6 +128,7 @@ type orgData struct {
 	InviteLink string         // the link of the invitation just created
 	Invited    string         // who it is for
 	EmailError string
+	Entries    []store.OrgEntry // entries to the challenges it brings
 }
 
 // loadOrg gathers an organisation's page for the visitor.
@@ -157,6 +158,9 @@ func handleOrganization(h *Handler, reg *registry.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		d, err := loadOrg(r, reg)
 		if err != nil {
+			return err
+		}
+		if d.Entries, err = h.deps.Hackathons.OrgEntries(r.Context(), d.ID); err != nil {
 			return err
 		}
 		h.render(w, r, http.StatusOK, "organization", d.Name, d)

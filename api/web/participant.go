@@ -298,7 +298,7 @@ func publishPlugin(reg *registry.Service) myAction {
 
 func submitEntry(svc *hackathons.Service) myAction {
 	return func(r *http.Request, u auth.User, slug string) (string, error) {
-		_, _, err := svc.Submit(r.Context(), u, r.PostFormValue("edition"), slug)
+		_, _, err := svc.SubmitTo(r.Context(), u, r.PostFormValue("edition"), slug, 0, nil)
 		return "submitted", err
 	}
 }

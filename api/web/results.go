@@ -18,9 +18,10 @@ type resultsData struct {
 	editionView
 	Normalize string
 	Rows      []judging.Row
-	Excluded  []excludedView              // reviews that do not count
-	Entries   map[string]store.Submission // by plugin slug, for decisions
-	Plugin    string                      // the entry a decision problem is about
+	Excluded  []excludedView                      // reviews that do not count
+	Entries   map[string]store.Submission         // by plugin slug, for decisions
+	Plugin    string                              // the entry a decision problem is about
+	Prizes    map[string][]hackathons.PrizeOption // by plugin slug: the prizes of its challenges
 	Fields    map[string]string
 	Values    map[string]string
 	Error     string
@@ -68,6 +69,9 @@ func loadResults(r *http.Request, svc *hackathons.Service) (*resultsData, error)
 	for _, s := range subs {
 		d.Entries[s.Slug] = s
 	}
+	if d.Prizes, err = svc.EntryPrizes(r.Context(), u, slug); err != nil {
+		return nil, err
+	}
 	if q := r.URL.Query(); q.Get("done") == "decided" {
 		d.Notice = d.decidedNotice(localeFrom(r.Context()), q.Get("plugin"))
 	}
@@ -101,7 +105,8 @@ func handleDecide(h *Handler, svc *hackathons.Service) handlerFunc {
 			return err
 		}
 		slug, plugin := r.PathValue("slug"), r.PathValue("plugin")
-		_, err = svc.Decide(r.Context(), u, slug, plugin, r.PostFormValue("status"), r.PostFormValue("award"), r.PostFormValue("feedback"))
+		_, err = svc.DecideWithPrize(r.Context(), u, slug, plugin, r.PostFormValue("status"), r.PostFormValue("award"),
+			r.PostFormValue("feedback"), hackathons.ParsePrizePick(r.PostFormValue("prize")))
 		if err == nil {
 			return seeOther(w, r, "/organize/"+slug+"/results?done=decided&plugin="+url.QueryEscape(plugin)+"#entry-"+plugin, "")
 		}

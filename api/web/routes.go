@@ -77,6 +77,10 @@ func (h *Handler) routes() {
 	m.Handle("POST /hackathons/{slug}/profiles/me/delete", h.handle(handleProfileDeletePage(hk)))
 	m.Handle("GET /teams/invitations/{token}", h.handle(handleTeamInvitationPage(h, hk)))
 	m.Handle("POST /teams/invitations/{token}", h.handle(handleTeamInvitationAccept(hk)))
+	m.Handle("GET /hackathons/{slug}/challenges/{id}", h.handle(handleChallenge(h, hk)))
+	m.Handle("GET /hackathons/{slug}/challenges/propose", h.handle(handleProposeForm(h, hk)))
+	m.Handle("POST /hackathons/{slug}/challenges/propose", h.handle(handlePropose(h, hk)))
+	m.Handle("POST /hackathons/{slug}/challenges/{id}/entries/{plugin}/feedback", h.handle(handleChallengeFeedback(h, hk)))
 
 	// Judging desk.
 	m.Handle("GET /judge", h.handle(handleQueue(h, hk)))
@@ -103,6 +107,13 @@ func (h *Handler) routes() {
 	m.Handle("POST /organize/{slug}/decisions/{plugin}", h.handle(handleDecide(h, hk)))
 	m.Handle("GET /organize/{slug}/publish", h.handle(handlePublishCheck(h, hk)))
 	m.Handle("POST /organize/{slug}/publish", h.handle(handlePublish(h, hk)))
+	m.Handle("GET /organize/{slug}/challenges", h.handle(handleChallengesAdmin(h, hk)))
+	m.Handle("POST /organize/{slug}/challenges", h.handle(handleChallengeAction(h, hk, "challenge", "challenge", createChallenge(hk))))
+	m.Handle("POST /organize/{slug}/challenges/{id}", h.handle(handleChallengeAction(h, hk, "challenge", "challenge", updateChallenge(hk))))
+	m.Handle("POST /organize/{slug}/challenges/{id}/delete", h.handle(handleChallengeAction(h, hk, "delete", "challenge", deleteChallenge(hk))))
+	m.Handle("POST /organize/{slug}/challenges/{id}/review", h.handle(handleChallengeAction(h, hk, "review", "challenge", reviewChallenge(hk))))
+	m.Handle("POST /organize/{slug}/challenges/{id}/judges", h.handle(handleChallengeAction(h, hk, "pool", "challenge", addPoolJudge(hk))))
+	m.Handle("POST /organize/{slug}/challenges/{id}/judges/{user}/remove", h.handle(handleChallengeAction(h, hk, "pool", "challenge", removePoolJudge(hk))))
 
 	// Crisis mode.
 	m.Handle("GET /admin/crisis", h.handle(handleCrisisPage(h)))
@@ -120,4 +131,6 @@ func (h *Handler) routes() {
 	m.Handle("POST /my/plugins/{slug}/publish", h.handle(handleMyAction(h, reg, hk, publishPlugin(reg))))
 	m.Handle("POST /my/plugins/{slug}/submit", h.handle(handleMyAction(h, reg, hk, submitEntry(hk))))
 	m.Handle("POST /my/plugins/{slug}/entries/{edition}/withdraw", h.handle(handleMyAction(h, reg, hk, withdrawEntry(hk))))
+	m.Handle("GET /my/plugins/{slug}/entries/{edition}/challenges", h.handle(handleEntryChallengesForm(h, hk)))
+	m.Handle("POST /my/plugins/{slug}/entries/{edition}/challenges", h.handle(handleEntryChallenges(h, hk)))
 }

@@ -64,6 +64,7 @@ func benchJudging(_ context.Context, _ *bench) error {
 	fmt.Println()
 	fmt.Println(bar(fmt.Sprintf("assignment of 2,000 submissions in %s", last.Round(time.Millisecond)), last < time.Second, "well under 1 s"))
 	fmt.Println()
+	benchPools()
 
 	rubric := judging.Rubric{{Key: "impact", Weight: 3, Max: 10}, {Key: "feasibility", Weight: 2, Max: 10},
 		{Key: "rights", Weight: 2, Max: 10}, {Key: "openness", Weight: 1, Max: 10}, {Key: "quality", Weight: 1, Max: 10}}
