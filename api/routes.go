@@ -123,6 +123,11 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.POST("/hackathons/:slug/teams/:id/invitations", signedIn, s.h(handleTeamInvite(hk)))
 	v1.DELETE("/hackathons/:slug/teams/:id/members/:user_id", signedIn, s.h(handleTeamMemberRemove(hk)))
 	v1.POST("/teams/invitations/:token/accept", signedIn, s.h(handleTeamAccept(hk)))
+	team := s.h(teamEdition(hk)) // a team's own address, /teams/{id}, answers as its edition's does
+	v1.GET("/teams/:id", team, s.h(handleTeamGet(hk)))
+	v1.PATCH("/teams/:id", signedIn, team, s.h(handleTeamPatch(hk)))
+	v1.POST("/teams/:id/invitations", signedIn, team, s.h(handleTeamInvite(hk)))
+	v1.DELETE("/teams/:id/members/:user_id", signedIn, team, s.h(handleTeamMemberRemove(hk)))
 	v1.PUT("/hackathons/:slug/profiles/me", signedIn, s.h(handleProfilePut(hk)))
 	v1.GET("/hackathons/:slug/profiles/me", readScope, s.h(handleProfileGet(hk)))
 	v1.DELETE("/hackathons/:slug/profiles/me", signedIn, s.h(handleProfileDelete(hk)))

@@ -100,6 +100,24 @@ func profileResponse(p store.TeamProfile) ProfileResponse {
 		Visible: p.Visible, UpdatedAt: utc(p.UpdatedAt)}
 }
 
+// teamEdition lets a team's routes under /api/v1/teams/{id} answer as
+// those under its edition do: it finds the edition's slug from the team
+// and hands it to the handler as the slug parameter.
+func teamEdition(svc *hackathons.Service) handlerFunc {
+	return func(c *gin.Context) error {
+		id, err := pathID(c, "id")
+		if err != nil {
+			return err
+		}
+		slug, err := svc.TeamEdition(c.Request.Context(), id)
+		if err != nil {
+			return err
+		}
+		c.Params = append(c.Params, gin.Param{Key: "slug", Value: slug})
+		return nil
+	}
+}
+
 // handleTeamCreate forms a team with the caller as captain.
 //
 //	@Summary		Form a team
@@ -165,6 +183,7 @@ func handleTeamList(svc *hackathons.Service) handlerFunc {
 //	@Success		200		{object}	TeamResponse
 //	@Failure		404		{object}	Problem	"No such edition or team"
 //	@Router			/api/v1/hackathons/{slug}/teams/{id} [get]
+//	@Router			/api/v1/teams/{id} [get]
 func handleTeamGet(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		id, err := pathID(c, "id")
@@ -198,6 +217,7 @@ func handleTeamGet(svc *hackathons.Service) handlerFunc {
 //	@Failure		404		{object}	Problem	"No such edition or team"
 //	@Failure		422		{object}	Problem	"Invalid fields, each named (captain_id not a member)"
 //	@Router			/api/v1/hackathons/{slug}/teams/{id} [patch]
+//	@Router			/api/v1/teams/{id} [patch]
 func handleTeamPatch(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		id, err := pathID(c, "id")
@@ -232,6 +252,7 @@ func handleTeamPatch(svc *hackathons.Service) handlerFunc {
 //	@Failure		404		{object}	Problem	"No such edition or team"
 //	@Failure		409		{object}	Problem	"Submissions closed"
 //	@Router			/api/v1/hackathons/{slug}/teams/{id}/invitations [post]
+//	@Router			/api/v1/teams/{id}/invitations [post]
 func handleTeamInvite(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		id, err := pathID(c, "id")
@@ -287,6 +308,7 @@ func handleTeamAccept(svc *hackathons.Service) handlerFunc {
 //	@Failure		404	{object}	Problem	"No such edition, team or member"
 //	@Failure		409	{object}	Problem	"The captain must hand over first, or the last member leaves a team with an entry"
 //	@Router			/api/v1/hackathons/{slug}/teams/{id}/members/{user_id} [delete]
+//	@Router			/api/v1/teams/{id}/members/{user_id} [delete]
 func handleTeamMemberRemove(svc *hackathons.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		id, err := pathID(c, "id")

@@ -271,3 +271,36 @@ func TestTeamInvitationsExpire(t *testing.T) {
 		e.do(req{method: "POST", path: "/api/v1/teams/invitations/" + inv.Token + "/accept", token: ed.stranger}).problem(404)
 	})
 }
+
+// A team's own address, /api/v1/teams/{id}, answers as the address under
+// its edition does, with the same rules.
+func TestTeamsAnswerAtTheirOwnAddress(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		ed := newEdition(t, e)
+		tm := e.team(ed.owner, "Les Veilleurs", nil)
+		own := "/api/v1/teams/" + itoa(tm.ID)
+		var got api.TeamResponse
+		e.do(req{method: "GET", path: own}).want(200).json(&got)
+		if got.ID != tm.ID || got.Name != "Les Veilleurs" {
+			t.Fatalf("GET %s = %+v", own, got)
+		}
+		e.do(req{method: "GET", path: "/api/v1/teams/999999"}).problem(404)
+		e.do(req{method: "GET", path: "/api/v1/teams/nope"}).problem(404)
+		e.do(req{method: "PATCH", path: own, body: map[string]any{"needs": "a designer"}}).problem(401)
+		e.do(req{method: "PATCH", path: own, token: ed.stranger, body: map[string]any{"needs": "a designer"}}).problem(403)
+		e.do(req{method: "PATCH", path: own, token: ed.owner, body: map[string]any{"needs": "a designer"}}).want(200).json(&got)
+		if got.Needs != "a designer" {
+			t.Errorf("needs = %q", got.Needs)
+		}
+		var inv api.TeamInvitationResponse
+		e.do(req{method: "POST", path: own + "/invitations", token: ed.stranger}).problem(403)
+		e.do(req{method: "POST", path: own + "/invitations", token: ed.owner}).want(201).json(&inv)
+		e.do(req{method: "POST", path: "/api/v1/teams/invitations/" + inv.Token + "/accept", token: ed.stranger}).want(200)
+		e.do(req{method: "DELETE", path: own + "/members/me", token: ed.stranger}).want(204)
+		var nested api.TeamResponse
+		e.do(req{method: "GET", path: teamsPath + "/" + itoa(tm.ID)}).want(200).json(&nested)
+		if len(nested.Members) != 1 || nested.Needs != "a designer" {
+			t.Errorf("the team under its edition = %+v", nested)
+		}
+	})
+}

@@ -110,6 +110,17 @@ func (s *Service) Team(ctx context.Context, slug string, id int64) (store.Team, 
 	return t, err
 }
 
+// TeamEdition returns the slug of the edition a team belongs to, or
+// store.ErrNotFound.
+func (s *Service) TeamEdition(ctx context.Context, id int64) (string, error) {
+	t, err := s.store.TeamByID(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	h, err := s.store.HackathonByID(ctx, t.HackathonID)
+	return h.Slug, err
+}
+
 // MyTeam returns the caller's team in an edition, or store.ErrNotFound.
 func (s *Service) MyTeam(ctx context.Context, u auth.User, slug string) (store.Team, error) {
 	h, err := s.store.HackathonBySlug(ctx, slug)
