@@ -5,7 +5,7 @@ package web
 var teamMessages = map[string][2]string{
 	"teams.title":   {"Teams of %s", "Équipes de %s"},
 	"teams.short":   {"Teams", "Équipes"},
-	"teams.lead":    {"Form a team, invite the others with a link, and enter your tool together. Looking for teammates?", "Formez une équipe, invitez les autres par un lien et inscrivez votre outil ensemble. Vous cherchez des coéquipiers ?"},
+	"teams.lead":    {"Form a team, invite the others with a link or by e-mail, and enter your tool together. Looking for teammates?", "Formez une équipe, invitez les autres par un lien ou par e-mail et inscrivez votre outil ensemble. Vous cherchez des coéquipiers ?"},
 	"teams.signin":  {"Sign in to form or join a team.", "Connectez-vous pour former ou rejoindre une équipe."},
 	"teams.mine":    {"Your team:", "Votre équipe :"},
 	"teams.members": {"Members", "Membres"},
