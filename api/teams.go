@@ -1,6 +1,8 @@
 package api
 
 import (
+	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -49,6 +51,13 @@ type TeamResponse struct {
 	CreatedAt   time.Time            `json:"created_at"`
 }
 
+// TeamInvitationRequest invites into a team; the body is optional. With
+// an email, the link is also sent to that address, and only the account
+// with it may accept.
+type TeamInvitationRequest struct {
+	Email string `json:"email,omitempty" example:"ana@example.org"`
+}
+
 // TeamInvitationResponse is an invitation link to a team; token and
 // accept_path are given once, when it is created.
 type TeamInvitationResponse struct {
@@ -56,6 +65,7 @@ type TeamInvitationResponse struct {
 	ExpiresAt  time.Time `json:"expires_at"`
 	Token      string    `json:"token" example:"q7Zs…"`
 	AcceptPath string    `json:"accept_path" example:"/teams/invitations/q7Zs…"`
+	Email      string    `json:"email,omitempty" example:"ana@example.org"` // set when a message was queued to it
 }
 
 // ProfileRequest is what a participant publishes on the "looking for a
@@ -237,20 +247,24 @@ func handleTeamPatch(svc *hackathons.Service) handlerFunc {
 	}
 }
 
-// handleTeamInvite creates an invitation link to a team.
+// handleTeamInvite creates an invitation link to a team, and sends it by
+// e-mail when given an address.
 //
 //	@Summary		Invite to a team
-//	@Description	The captain creates an invitation link, valid 7 days and used once; its token is shown this once and stored hashed. Recorded in the audit log (team.invite).
+//	@Description	The captain creates an invitation link, valid 7 days and used once; its token is shown this once and stored hashed. With an optional email, a message with the link is queued to that address (in the language of its account if there is one, else the captain's) and only the account with that address may accept; the link is returned either way. A team has at most 20 pending invitations. Recorded in the audit log (team.invite).
 //	@Tags			teams
+//	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			slug	path		string	true	"Edition slug"
-//	@Param			id		path		int		true	"Team id"
+//	@Param			slug	path		string					true	"Edition slug"
+//	@Param			id		path		int						true	"Team id"
+//	@Param			body	body		TeamInvitationRequest	false	"Optional address to send the invitation to"
 //	@Success		201		{object}	TeamInvitationResponse
 //	@Failure		401		{object}	Problem	"Not signed in"
 //	@Failure		403		{object}	Problem	"Not the captain"
 //	@Failure		404		{object}	Problem	"No such edition or team"
-//	@Failure		409		{object}	Problem	"Submissions closed"
+//	@Failure		409		{object}	Problem	"Submissions closed, or 20 invitations already pending"
+//	@Failure		422		{object}	Problem	"Not an e-mail address (field email)"
 //	@Router			/api/v1/hackathons/{slug}/teams/{id}/invitations [post]
 //	@Router			/api/v1/teams/{id}/invitations [post]
 func handleTeamInvite(svc *hackathons.Service) handlerFunc {
@@ -259,12 +273,16 @@ func handleTeamInvite(svc *hackathons.Service) handlerFunc {
 		if err != nil {
 			return err
 		}
-		inv, token, err := svc.InviteToTeam(c.Request.Context(), caller(c), c.Param("slug"), id)
+		var req TeamInvitationRequest
+		if err := bindJSON(c, &req); err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		inv, token, err := svc.InviteToTeam(c.Request.Context(), caller(c), c.Param("slug"), id, req.Email)
 		if err != nil {
 			return err
 		}
 		c.JSON(http.StatusCreated, TeamInvitationResponse{ID: inv.ID, ExpiresAt: utc(inv.ExpiresAt), Token: token,
-			AcceptPath: "/teams/invitations/" + token})
+			AcceptPath: "/teams/invitations/" + token, Email: inv.Email})
 		return nil
 	}
 }
@@ -279,6 +297,7 @@ func handleTeamInvite(svc *hackathons.Service) handlerFunc {
 //	@Param			token	path		string	true	"Invitation token"
 //	@Success		200		{object}	TeamResponse
 //	@Failure		401		{object}	Problem	"Not signed in"
+//	@Failure		403		{object}	Problem	"Invitation sent by e-mail to another address"
 //	@Failure		404		{object}	Problem	"Unknown or expired invitation"
 //	@Failure		409		{object}	Problem	"Invitation already used, already in a team of this edition, or submissions closed"
 //	@Router			/api/v1/teams/invitations/{token}/accept [post]

@@ -8,6 +8,8 @@ import (
 
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/hackathons"
+	"github.com/riposte-civic/riposte/api/mail"
 	"github.com/riposte-civic/riposte/api/store"
 )
 
@@ -301,6 +303,85 @@ func TestTeamsAnswerAtTheirOwnAddress(t *testing.T) {
 		e.do(req{method: "GET", path: teamsPath + "/" + itoa(tm.ID)}).want(200).json(&nested)
 		if len(nested.Members) != 1 || nested.Needs != "a designer" {
 			t.Errorf("the team under its edition = %+v", nested)
+		}
+	})
+}
+
+// teamInvitationMail returns the team invitations queued to the outbox,
+// newest first.
+func teamInvitationMail(t *testing.T, e *env) []store.QueuedMail {
+	t.Helper()
+	all, err := e.store.RecentMail(t.Context(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []store.QueuedMail
+	for _, m := range all {
+		if m.Kind == mail.KindTeamInvitation {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func TestTeamInvitationsByEMail(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		ed := newEdition(t, e)
+		tm := e.team(ed.owner, "Les Veilleurs", nil)
+		path := teamsPath + "/" + itoa(tm.ID) + "/invitations"
+		e.do(req{method: "PUT", path: "/api/v1/me/language", token: ed.stranger, body: map[string]string{"language": "en"}}).want(200)
+
+		p := e.do(req{method: "POST", path: path, token: ed.owner, body: map[string]string{"email": "not an address"}}).problem(422)
+		if got := fields(p); !slices.Equal(got, []string{"email"}) {
+			t.Errorf("fields = %v", got)
+		}
+		if n := len(teamInvitationMail(t, e)); n != 0 {
+			t.Fatalf("%d messages queued for a refused invitation", n)
+		}
+
+		// By e-mail: one message, in the language of the account with that address, with the link.
+		var inv api.TeamInvitationResponse
+		e.do(req{method: "POST", path: path, token: ed.owner, body: map[string]string{"email": "Stranger@Example.org"}}).want(201).json(&inv)
+		link := "http://riposte.test/teams/invitations/" + inv.Token
+		msgs := teamInvitationMail(t, e)
+		if len(msgs) != 1 || inv.Email != "stranger@example.org" || inv.AcceptPath != "/teams/invitations/"+inv.Token {
+			t.Fatalf("invitation %+v queued %d messages", inv, len(msgs))
+		}
+		m := msgs[0]
+		if m.Recipient != "stranger@example.org" || m.Language != "en" || !strings.Contains(m.Subject, "Les Veilleurs") ||
+			!strings.Contains(m.Text, link) || !strings.Contains(m.HTML, `href="`+link+`"`) || !strings.Contains(m.Text, "Hackathon 2026") || !strings.Contains(m.Text, "Name owner invites you") {
+			t.Errorf("message = %+v", m.Mail)
+		}
+
+		// Only the account with that address accepts it.
+		accept := "/api/v1/teams/invitations/" + inv.Token + "/accept"
+		refused := e.do(req{method: "POST", path: accept, token: ed.owner2}).problem(403)
+		if !strings.Contains(refused.Detail, "another e-mail address") {
+			t.Errorf("refusal = %q", refused.Detail)
+		}
+		e.do(req{method: "POST", path: accept, token: ed.stranger}).want(200)
+
+		// To an address without an account: in the captain's language (fr).
+		e.do(req{method: "POST", path: path, token: ed.owner, body: map[string]string{"email": "nobody@example.org"}}).want(201)
+		if msgs := teamInvitationMail(t, e); len(msgs) != 2 || msgs[0].Recipient != "nobody@example.org" || msgs[0].Language != "fr" {
+			t.Errorf("messages = %+v", msgs)
+		}
+
+		// A link alone still lets anyone in, and sends nothing.
+		var open api.TeamInvitationResponse
+		e.do(req{method: "POST", path: path, token: ed.owner}).want(201).json(&open)
+		if open.Email != "" {
+			t.Errorf("a link-only invitation says it was sent to %q", open.Email)
+		}
+		e.do(req{method: "POST", path: "/api/v1/teams/invitations/" + open.Token + "/accept", token: ed.owner2}).want(200)
+
+		// At most 20 pending invitations per team (one pending so far).
+		for i := 1; i < hackathons.MaxPendingTeamInvitations; i++ {
+			e.do(req{method: "POST", path: path, token: ed.owner}).want(201)
+		}
+		e.do(req{method: "POST", path: path, token: ed.owner, body: map[string]string{"email": "more@example.org"}}).problem(409)
+		if n := len(teamInvitationMail(t, e)); n != 2 {
+			t.Errorf("%d invitation messages queued, want 2", n)
 		}
 	})
 }

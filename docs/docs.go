@@ -3398,7 +3398,10 @@ const docTemplate = `{
         },
         "/api/v1/hackathons/{slug}/teams/{id}/invitations": {
             "post": {
-                "description": "The captain creates an invitation link, valid 7 days and used once; its token is shown this once and stored hashed. Recorded in the audit log (team.invite).",
+                "description": "The captain creates an invitation link, valid 7 days and used once; its token is shown this once and stored hashed. With an optional email, a message with the link is queued to that address (in the language of its account if there is one, else the captain's) and only the account with that address may accept; the link is returned either way. A team has at most 20 pending invitations. Recorded in the audit log (team.invite).",
+                "consumes": [
+                    "application/json"
+                ],
                 "produces": [
                     "application/json"
                 ],
@@ -3420,6 +3423,14 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "description": "Optional address to send the invitation to",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/api.TeamInvitationRequest"
+                        }
                     }
                 ],
                 "responses": {
@@ -3448,7 +3459,13 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "Submissions closed",
+                        "description": "Submissions closed, or 20 invitations already pending",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Not an e-mail address (field email)",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -6326,6 +6343,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Invitation sent by e-mail to another address",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -9536,12 +9559,26 @@ const docTemplate = `{
                 }
             }
         },
+        "api.TeamInvitationRequest": {
+            "type": "object",
+            "properties": {
+                "email": {
+                    "type": "string",
+                    "example": "ana@example.org"
+                }
+            }
+        },
         "api.TeamInvitationResponse": {
             "type": "object",
             "properties": {
                 "accept_path": {
                     "type": "string",
                     "example": "/teams/invitations/q7Zs…"
+                },
+                "email": {
+                    "description": "set when a message was queued to it",
+                    "type": "string",
+                    "example": "ana@example.org"
                 },
                 "expires_at": {
                     "type": "string"

@@ -70,7 +70,7 @@ func demoTeamOf(ctx context.Context, d Deps, edition string, t demoTeam, users m
 		return err
 	}
 	for _, m := range t.Members {
-		_, token, err := d.Hackathons.InviteToTeam(ctx, captain, edition, team.ID)
+		_, token, err := d.Hackathons.InviteToTeam(ctx, captain, edition, team.ID, "")
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/mail"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
 )
@@ -210,31 +211,88 @@ func (p TeamPatch) apply(t *store.Team) error {
 	return c.Err()
 }
 
+// MaxPendingTeamInvitations caps the invitations of a team neither used
+// nor expired, so that invitations by e-mail cannot be used to spam.
+const MaxPendingTeamInvitations = 20
+
 // InviteToTeam creates an invitation link to a team and returns it with
-// its token, shown this once. The captain only, while teams can change.
+// its token, shown this once. The captain only, while teams can change,
+// and while the team has fewer than MaxPendingTeamInvitations pending
+// (store.ErrConflict). Given an address, the invitation is tied to it
+// and a message with the link is queued to it in the same transaction.
 // It is in the audit log (team.invite).
-func (s *Service) InviteToTeam(ctx context.Context, u auth.User, slug string, id int64) (store.TeamInvitation, string, error) {
+func (s *Service) InviteToTeam(ctx context.Context, u auth.User, slug string, id int64, email string) (store.TeamInvitation, string, error) {
+	email = strings.TrimSpace(email)
+	if email != "" {
+		var c valid.Checker
+		if c.Email(email, "email"); c.Err() != nil {
+			return store.TeamInvitation{}, "", c.Err()
+		}
+		if s.notify == nil {
+			return store.TeamInvitation{}, "", fmt.Errorf("%w: this platform sends no e-mail; invite with a link", store.ErrConflict)
+		}
+	}
 	token := auth.NewInvitationToken()
 	var inv store.TeamInvitation
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
-		h, t, err := lockTeam(ctx, tx, slug, id)
+		h, t, err := s.invitable(ctx, tx, u, slug, id)
 		if err != nil {
 			return err
 		}
-		if err := captain(t, u, "invite members"); err != nil {
-			return err
-		}
-		if err := s.formingTeams(h); err != nil {
-			return err
-		}
-		inv, err = tx.InsertTeamInvitation(ctx, auth.HashInvitation(token),
-			store.TeamInvitation{TeamID: t.ID, InvitedBy: u.ID, ExpiresAt: s.now().Add(TeamInvitationTTL)})
+		inv, err = tx.InsertTeamInvitation(ctx, auth.HashInvitation(token), store.TeamInvitation{TeamID: t.ID, InvitedBy: u.ID,
+			Email: auth.CanonicalEmail(email), ExpiresAt: s.now().Add(TeamInvitationTTL)})
 		if err != nil {
 			return err
 		}
-		return teamAudit(ctx, tx, u, "team.invite", t, map[string]any{"invitation_id": inv.ID})
+		if err := s.mailInvitation(ctx, tx, u, h, t, inv.Email, token); err != nil {
+			return err
+		}
+		return teamAudit(ctx, tx, u, "team.invite", t, map[string]any{"invitation_id": inv.ID, "by_email": inv.Email != ""})
 	})
 	return inv, token, err
+}
+
+// invitable loads an edition (locked) and a team its caller may invite
+// into: the captain, while teams can change, under the cap.
+func (s *Service) invitable(ctx context.Context, tx *store.Tx, u auth.User, slug string, id int64) (store.Hackathon, store.Team, error) {
+	h, t, err := lockTeam(ctx, tx, slug, id)
+	if err != nil {
+		return h, t, err
+	}
+	if err := captain(t, u, "invite members"); err != nil {
+		return h, t, err
+	}
+	if err := s.formingTeams(h); err != nil {
+		return h, t, err
+	}
+	n, err := tx.PendingTeamInvitations(ctx, t.ID, s.now())
+	if err == nil && n >= MaxPendingTeamInvitations {
+		err = fmt.Errorf("%w: the team already has %d pending invitations; wait for them to be used or to expire",
+			store.ErrConflict, n)
+	}
+	return h, t, err
+}
+
+// mailInvitation queues the message of an invitation to its address, if
+// it has one, in the language of the account with that address, else in
+// the inviter's.
+func (s *Service) mailInvitation(ctx context.Context, tx *store.Tx, by auth.User, h store.Hackathon, t store.Team, email, token string) error {
+	if email == "" {
+		return nil
+	}
+	to := mail.Recipient{Email: email, Language: by.Language}
+	if acct, err := tx.UserByEmail(ctx, email); err == nil {
+		to.Name, to.Language = acct.Name, acct.Language
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	c := s.notify.Composer()
+	m, err := c.Compose(mail.KindTeamInvitation, to, map[string]string{"Team": t.Name, "Edition": h.Name, "By": by.Name,
+		"Link": c.Link("/teams/invitations/"+token, nil)}, "")
+	if err != nil {
+		return err
+	}
+	return tx.EnqueueMail(ctx, m)
 }
 
 // TeamInvitation is what an invitation link leads to: the team and its
@@ -285,6 +343,10 @@ func (s *Service) AcceptTeamInvitation(ctx context.Context, u auth.User, token s
 		}
 		if err := s.usable(inv); err != nil {
 			return err
+		}
+		if inv.Email != "" && !strings.EqualFold(inv.Email, u.Email) {
+			return fmt.Errorf("this invitation was sent to another e-mail address; sign in with the account of that address: %w",
+				auth.ErrForbidden)
 		}
 		if t, err = tx.TeamByID(ctx, inv.TeamID); err != nil {
 			return err

@@ -31,8 +31,9 @@ const (
 	KindPasswordChanged = "password_changed"
 	KindVerifyEmail     = "verify_email"
 	KindRegisterTaken   = "register_taken"
-	KindChangeEmail     = "change_email"   // the link, to the new address
-	KindEmailChanging   = "email_changing" // the notice, to the old address
+	KindChangeEmail     = "change_email"    // the link, to the new address
+	KindEmailChanging   = "email_changing"  // the notice, to the old address
+	KindTeamInvitation  = "team_invitation" // a captain's invitation, to the invited address
 )
 
 // Composer writes messages in their recipient's language, with links to

@@ -47,3 +47,24 @@ func TestUnsubscribeTokensCannotBeForged(t *testing.T) {
 		}
 	}
 }
+
+func TestTeamInvitationIsWrittenInBothLanguages(t *testing.T) {
+	c := newComposer(t)
+	data := map[string]string{"Link": "https://riposte.example.org/teams/invitations/tok", "Edition": "Paris 2026",
+		"Team": "Les Veilleurs", "By": "Bo"}
+	want := map[string]string{"fr": "vous invite", "en": "invites you"}
+	for _, lang := range mail.Languages {
+		m, err := c.Compose(mail.KindTeamInvitation, mail.Recipient{Email: "ana@example.org", Language: lang}, data, "")
+		if err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		for part, body := range map[string]string{"subject": m.Subject, "text": m.Text, "html": m.HTML} {
+			if strings.Contains(body, "<no value>") || !strings.Contains(body, want[lang]) || !strings.Contains(body, "Les Veilleurs") {
+				t.Errorf("%s: the %s lacks a value or is not in its language:\n%s", lang, part, body)
+			}
+		}
+		if !strings.Contains(m.Text, data["Link"]) || !strings.Contains(m.HTML, `href="`+data["Link"]+`"`) || m.Unsubscribe != "" {
+			t.Errorf("%s: the link is not in both parts, or an account message carries List-Unsubscribe", lang)
+		}
+	}
+}

@@ -8,29 +8,31 @@ import (
 )
 
 // TeamInvitation is a link inviting whoever holds it into a team, used
-// once.
+// once. One sent by e-mail carries the address (canonical), and only the
+// account with it may accept.
 type TeamInvitation struct {
 	ID         int64
 	TeamID     int64
 	InvitedBy  int64
+	Email      string // empty: anyone holding the link
 	CreatedAt  time.Time
 	ExpiresAt  time.Time
 	AcceptedAt *time.Time
 }
 
-const teamInvitationColumns = `id, team_id, invited_by, created_at, expires_at, accepted_at`
+const teamInvitationColumns = `id, team_id, invited_by, email, created_at, expires_at, accepted_at`
 
 func scanTeamInvitation(r interface{ Scan(...any) error }) (TeamInvitation, error) {
 	var i TeamInvitation
-	err := r.Scan(&i.ID, &i.TeamID, &i.InvitedBy, &i.CreatedAt, &i.ExpiresAt, &i.AcceptedAt)
+	err := r.Scan(&i.ID, &i.TeamID, &i.InvitedBy, &i.Email, &i.CreatedAt, &i.ExpiresAt, &i.AcceptedAt)
 	return i, err
 }
 
 // InsertTeamInvitation stores an invitation under the hash of its token.
 func (q queries) InsertTeamInvitation(ctx context.Context, tokenHash string, i TeamInvitation) (TeamInvitation, error) {
 	out, err := scanTeamInvitation(q.w.QueryRowContext(ctx, `INSERT INTO team_invitations
-			(team_id, token_hash, invited_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING `+teamInvitationColumns,
-		i.TeamID, tokenHash, i.InvitedBy, now(), i.ExpiresAt.UTC()))
+			(team_id, token_hash, invited_by, email, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+teamInvitationColumns,
+		i.TeamID, tokenHash, i.InvitedBy, i.Email, now(), i.ExpiresAt.UTC()))
 	if err != nil {
 		return TeamInvitation{}, fmt.Errorf("team invitation: %w", mapError(err))
 	}
@@ -46,6 +48,18 @@ func (q queries) TeamInvitationByHash(ctx context.Context, tokenHash string) (Te
 		return TeamInvitation{}, fmt.Errorf("team invitation: %w", mapError(err))
 	}
 	return i, nil
+}
+
+// PendingTeamInvitations counts a team's invitations neither used nor
+// expired at a time.
+func (q queries) PendingTeamInvitations(ctx context.Context, teamID int64, at time.Time) (int, error) {
+	var n int
+	err := q.w.QueryRowContext(ctx, `SELECT COUNT(*) FROM team_invitations
+		WHERE team_id = $1 AND accepted_at IS NULL AND expires_at > $2`, teamID, at.UTC()).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("team invitations: %w", err)
+	}
+	return n, nil
 }
 
 // MarkTeamInvitationAccepted uses an invitation once: a second use is

@@ -22,6 +22,8 @@ type teamsData struct {
 	Me         int64
 	Captain    bool
 	InviteLink string
+	InviteSent string            // the address the invitation was sent to, if any
+	InviteTo   string            // the address typed in the invitation form
 	Fields     map[string]string // problems with the form, by field
 	Form       hackathons.TeamInput
 }
@@ -104,9 +106,10 @@ func teamID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-// handleTeamInvitePage creates an invitation link and shows it to the
-// captain on the team page: the link is a secret, so it goes neither in a
-// redirect's address nor anywhere it could be read again.
+// handleTeamInvitePage creates an invitation link, sends it to the
+// address typed if any, and shows it to the captain on the team page:
+// the link is a secret, so it goes neither in a redirect's address nor
+// anywhere it could be read again.
 func handleTeamInvitePage(h *Handler, svc *hackathons.Service) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		u, err := mustSignIn(r)
@@ -117,15 +120,22 @@ func handleTeamInvitePage(h *Handler, svc *hackathons.Service) handlerFunc {
 		if err != nil {
 			return err
 		}
-		_, token, err := svc.InviteToTeam(r.Context(), u, r.PathValue("slug"), id)
-		if err != nil {
+		email := r.PostFormValue("email")
+		inv, token, err := svc.InviteToTeam(r.Context(), u, r.PathValue("slug"), id, email)
+		var invalid valid.Errors
+		if err != nil && !errors.As(err, &invalid) {
 			return err
 		}
-		d, err := loadTeams(r, svc)
-		if err != nil {
-			return err
+		d, lerr := loadTeams(r, svc)
+		if lerr != nil {
+			return lerr
 		}
-		d.InviteLink = h.absolute(r, "/teams/invitations/"+token)
+		if invalid != nil {
+			d.Fields, d.InviteTo = fieldMessages(localeFrom(r.Context()), invalid), email
+			h.renderTeams(w, r, http.StatusUnprocessableEntity, d)
+			return nil
+		}
+		d.InviteLink, d.InviteSent = h.absolute(r, "/teams/invitations/"+token), inv.Email
 		h.renderTeams(w, r, http.StatusOK, d)
 		return nil
 	}
@@ -244,6 +254,8 @@ var teamWordings = []struct {
 	{regexp.MustCompile(`^teams can no longer change`), "refusal.team.closed"},
 	{regexp.MustCompile(`^only the team's captain`), "refusal.team.captain"},
 	{regexp.MustCompile(`^this invitation was already used$`), "refusal.invitation.used"},
+	{regexp.MustCompile(`^this invitation was sent to another e-mail address`), "refusal.invitation.address"},
+	{regexp.MustCompile(`pending invitations`), "refusal.invitation.cap"},
 	{regexp.MustCompile(`^must be a member of the team$`), "problem.teammember"},
 	{regexp.MustCompile(`^at most (\d+) items$`), "problem.maxitems"},
 }

@@ -33,7 +33,7 @@ func TestTeamPages(t *testing.T) {
 	if p.StatusCode != http.StatusSeeOther || p.Header.Get("Location") != teams+"?done=teamcreated" {
 		t.Fatalf("create: %d %s", p.StatusCode, p.Header.Get("Location"))
 	}
-	p = a.get(teams).want(t, http.StatusOK, "Your team:", "Les Veilleurs", "(captain)", "Create an invitation link")
+	p = a.get(teams).want(t, http.StatusOK, "Your team:", "Les Veilleurs", "(captain)", `for="invite-email"`)
 	m := regexp.MustCompile(`action="(/hackathons/lyon-2026/teams/\d+)/invitations"`).FindStringSubmatch(p.body)
 	if m == nil {
 		t.Fatalf("no invitation form:\n%s", p.body)
@@ -41,7 +41,7 @@ func TestTeamPages(t *testing.T) {
 	teamPath := m[1]
 
 	// The invitation link is shown once; bob opens it and joins.
-	p = a.post(teamPath+"/invitations", url.Values{}).want(t, http.StatusOK, "shown only now")
+	p = a.post(teamPath+"/invitations", url.Values{}).want(t, http.StatusOK, "Share this link", "shown only now")
 	link := teamInvitationLink.FindStringSubmatch(p.body)
 	if link == nil {
 		t.Fatalf("no invitation link:\n%s", p.body)
@@ -86,9 +86,50 @@ func (e *env) teamInvitation(captain auth.User, edition string) string {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	_, token, err := e.hk.InviteToTeam(ctx, captain, edition, tm.ID)
+	_, token, err := e.hk.InviteToTeam(ctx, captain, edition, tm.ID, "")
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	return token
+}
+
+func TestTeamInvitationFormSendsByEMail(t *testing.T) {
+	e := newEnv(t)
+	org := e.user("org@example.org", auth.RoleOrganizer)
+	e.user("ada@example.org", auth.RoleParticipant)
+	e.user("bob@example.org", auth.RoleParticipant)
+	e.user("cat@example.org", auth.RoleParticipant)
+	ed := e.edition(org, "lyon-2026")
+	a, b, c := e.browser(), e.browser(), e.browser()
+	a.signIn("ada@example.org")
+	b.signIn("bob@example.org")
+	c.signIn("cat@example.org")
+	teams := "/hackathons/" + ed.Slug + "/teams"
+	if p := a.post(teams, url.Values{"name": {"Les Veilleurs"}}); p.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d", p.StatusCode)
+	}
+	p := a.get(teams).want(t, http.StatusOK, `name="email" type="email"`, "E-mail address to send it to (optional)")
+	m := regexp.MustCompile(`action="(/hackathons/lyon-2026/teams/\d+/invitations)"`).FindStringSubmatch(p.body)
+	if m == nil {
+		t.Fatalf("no invitation form:\n%s", p.body)
+	}
+	a.post(m[1], url.Values{"email": {"bob at example"}}).want(t, http.StatusUnprocessableEntity,
+		`id="invite-email-error"`, `aria-invalid="true"`, `value="bob at example"`)
+	p = a.post(m[1], url.Values{"email": {"Bob@example.org"}}).want(t, http.StatusOK, "An invitation was sent to bob@example.org")
+	if strings.Contains(p.body, "Share this link") {
+		t.Errorf("the notice says both that it was sent and to share the link:\n%s", p.body)
+	}
+	link := teamInvitationLink.FindStringSubmatch(p.body)
+	if link == nil {
+		t.Fatalf("no invitation link:\n%s", p.body)
+	}
+	u, _ := url.Parse(link[1])
+	c.post(u.Path, nil).want(t, http.StatusForbidden, "sent to another e-mail address")
+	if p := b.post(u.Path, nil); p.StatusCode != http.StatusSeeOther {
+		t.Fatalf("bob accepts: %d", p.StatusCode)
+	}
+	mails, err := e.store.RecentMail(context.Background(), 10)
+	if err != nil || len(mails) == 0 || mails[0].Recipient != "bob@example.org" || !strings.Contains(mails[0].Text, u.Path) {
+		t.Errorf("outbox = %+v, %v", mails, err)
+	}
 }
