@@ -6484,7 +6484,10 @@ const docTemplate = `{
         },
         "/api/v1/teams/{id}/invitations": {
             "post": {
-                "description": "The captain creates an invitation link, valid 7 days and used once; its token is shown this once and stored hashed. Recorded in the audit log (team.invite).",
+                "description": "The captain creates an invitation link, valid 7 days and used once; its token is shown this once and stored hashed. With an optional email, a message with the link is queued to that address (in the language of its account if there is one, else the captain's) and only the account with that address may accept; the link is returned either way. A team has at most 20 pending invitations. Recorded in the audit log (team.invite).",
+                "consumes": [
+                    "application/json"
+                ],
                 "produces": [
                     "application/json"
                 ],
@@ -6499,6 +6502,14 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "description": "Optional address to send the invitation to",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/api.TeamInvitationRequest"
+                        }
                     }
                 ],
                 "responses": {
@@ -6527,7 +6538,13 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "Submissions closed",
+                        "description": "Submissions closed, or 20 invitations already pending",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Not an e-mail address (field email)",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
