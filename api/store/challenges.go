@@ -183,15 +183,7 @@ func (q queries) EntryChallenges(ctx context.Context, hackathonID int64) (map[in
 	if err != nil {
 		return nil, fmt.Errorf("entry challenges: %w", err)
 	}
-	pairs, err := collect(rows, func(r interface{ Scan(...any) error }) ([2]int64, error) {
-		var p [2]int64
-		return p, r.Scan(&p[0], &p[1])
-	})
-	out := map[int64][]int64{}
-	for _, p := range pairs {
-		out[p[0]] = append(out[p[0]], p[1])
-	}
-	return out, err
+	return groupIDs(rows)
 }
 
 // ChallengeEntries lists the entries that picked a challenge, by slug.
@@ -233,15 +225,7 @@ func (q queries) Pools(ctx context.Context, hackathonID int64) (map[int64][]int6
 	if err != nil {
 		return nil, fmt.Errorf("pools: %w", err)
 	}
-	pairs, err := collect(rows, func(r interface{ Scan(...any) error }) ([2]int64, error) {
-		var p [2]int64
-		return p, r.Scan(&p[0], &p[1])
-	})
-	out := map[int64][]int64{}
-	for _, p := range pairs {
-		out[p[0]] = append(out[p[0]], p[1])
-	}
-	return out, err
+	return groupIDs(rows)
 }
 
 // ChallengeFeedback is a message the organisation behind a challenge left
@@ -310,4 +294,18 @@ func (q queries) OrgEntries(ctx context.Context, orgID int64) ([]OrgEntry, error
 		var e OrgEntry
 		return e, r.Scan(&e.Hackathon, &e.HackathonName, &e.ChallengeID, &e.Challenge, &e.Plugin, &e.Name, &e.Version, &e.Status)
 	})
+}
+
+// groupIDs reads rows of two ids, ordered by the first, into the second
+// ids of each first one.
+func groupIDs(rows *sql.Rows) (map[int64][]int64, error) {
+	pairs, err := collect(rows, func(r interface{ Scan(...any) error }) ([2]int64, error) {
+		var p [2]int64
+		return p, r.Scan(&p[0], &p[1])
+	})
+	out := map[int64][]int64{}
+	for _, p := range pairs {
+		out[p[0]] = append(out[p[0]], p[1])
+	}
+	return out, err
 }
