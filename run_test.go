@@ -13,12 +13,14 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/riposte-civic/riposte/api/platform/platformtest"
+	"github.com/riposte-civic/riposte/api/store"
 )
 
 // syncBuffer is a buffer safe to write from a server goroutine while a
@@ -170,6 +172,26 @@ func TestUserCreate(t *testing.T) {
 	os.WriteFile(pw, []byte("from-a-file-123\n"), 0o600)
 	if out, err := runCmd(t, env, "user", "create", "--email", "org@example.org", "--role", "organizer", "--password-file", pw); err != nil || strings.Contains(out, "shown once") {
 		t.Fatalf("user create with a password file: %q, %v", out, err)
+	}
+
+	// Each account the command opened is in the audit log, by the platform.
+	s, err := store.Open(context.Background(), "sqlite:"+filepath.Join(dir, "riposte.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	entries, _, err := s.ListAudit(context.Background(), store.Page{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created []string
+	for _, e := range slices.Backward(entries) {
+		if e.Action == "user.create" && e.ActorID == nil && e.Details["source"] == "platform" {
+			created = append(created, fmt.Sprint(e.Details["role"]))
+		}
+	}
+	if !slices.Equal(created, []string{"judge", "organizer"}) {
+		t.Fatalf("accounts created by the command in the audit log: %v (%+v)", created, entries)
 	}
 }
 

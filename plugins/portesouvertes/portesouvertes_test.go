@@ -241,3 +241,62 @@ func TestSharedStepsNameNoNumber(t *testing.T) {
 }
 
 func TestAnswersReadAsResults(t *testing.T) { pluginstest.Presented(t, New(), "fr", "en", "ar") }
+
+// year matches a year as sources cite it ("décembre 2015").
+var year = regexp.MustCompile(`^(19|20)[0-9]{2}$`)
+
+// A number that no country lists (another country's police number written
+// into a text, say) escapes the test above; this one allows in an answer
+// only the country's own numbers and the years its sources cite.
+func TestAnswersNameNoNumberButTheCountrysOwn(t *testing.T) {
+	p := New()
+	for code, c := range p.data.Countries {
+		own := map[string]bool{}
+		for _, n := range c.Numbers {
+			own[digits(n.Number)] = true
+		}
+		for _, lang := range languages {
+			out, a := invoke(t, p, code, lang)
+			for _, n := range numbersIn(t, out) {
+				if !own[n] && !year.MatchString(n) {
+					t.Errorf("%s in %s: the answer names %s, which is not one of %s's numbers:\n%s", code, lang, n, code, out)
+				}
+			}
+			var listed []string
+			for _, n := range a.Numbers {
+				listed = append(listed, n.Number)
+			}
+			if len(listed) != len(c.Numbers) {
+				t.Errorf("%s in %s: %d numbers listed, the dataset holds %d", code, lang, len(listed), len(c.Numbers))
+			}
+		}
+	}
+}
+
+// The numbers people dial, as the cited official sources give them: a
+// change to any of them must be a deliberate change to this table too.
+func TestEachCountryListsItsOfficialNumbers(t *testing.T) {
+	want := map[string]string{
+		"FR": "112,17,15,18,114",
+		"BE": "112,101",
+		"DE": "110,112",
+		"ES": "112,091,062",
+		"GB": "999,112,0800 789 321",
+	}
+	p := New()
+	if len(p.data.Countries) != len(want) {
+		t.Errorf("the dataset holds %d countries, this table %d: add the new country's numbers here", len(p.data.Countries), len(want))
+	}
+	for code, numbers := range want {
+		for _, lang := range languages {
+			_, a := invoke(t, p, code, lang)
+			var got []string
+			for _, n := range a.Numbers {
+				got = append(got, n.Number)
+			}
+			if strings.Join(got, ",") != numbers {
+				t.Errorf("%s in %s: numbers %v, want %s", code, lang, got, numbers)
+			}
+		}
+	}
+}
