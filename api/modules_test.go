@@ -68,6 +68,9 @@ func TestUploadRegisterPublishInvokeAWasmPlugin(t *testing.T) {
 		if string(out.Output) != `{"message":"Ne prenez pas le métro"}` || out.Version != "1.0.0" {
 			t.Errorf("invoke = %+v", out)
 		}
+		if strings.Contains(e.logs.String(), "prenez pas") {
+			t.Errorf("the input or the output reached the log:\n%s", e.logs)
+		}
 		var v api.VersionResponse
 		e.do(req{method: "GET", path: "/api/v1/plugins/echo/versions/1.0.0"}).want(200).json(&v)
 		if v.ModuleSHA256 != m.SHA256 {
@@ -205,7 +208,16 @@ func TestWasmPluginsFailLikeOtherPlugins(t *testing.T) {
 	modes := wasmtest.Build(t, wasmtest.Modes)
 	e.publishWasm(tok, "spin", modes, `"timeout_ms":100`)
 	e.publishWasm(tok, "modes", modes, `"memory_mb":32`, `"timeout_ms":10000`) // a Go module takes a while to give up on memory
-	e.publishWasm(tok, "echo", wasmtest.Build(t, wasmtest.Echo))
+	echo := wasmtest.Build(t, wasmtest.Echo)
+	e.publishWasm(tok, "echo", echo)
+	e.publishWasm(tok, "trap", wasmtest.Trap())
+	// The echo module answers what it is given, which this plugin's
+	// output_schema refuses unless it has a verdict.
+	var m api.ModuleResponse
+	e.upload(tok, echo).want(200).json(&m)
+	strict := strings.Replace(wasmPlugin("strict", "1.0.0", m.SHA256), `"output_schema":{}`, `"output_schema":{"type":"object","required":["verdict"]}`, 1)
+	e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: strict}).want(201)
+	e.do(req{method: "POST", path: "/api/v1/plugins/strict/publish", token: tok}).want(200)
 	e.invoke("modes", map[string]any{"input": map[string]any{"mode": "echo"}}, "").want(200) // compiled before the clock starts
 	for _, tt := range []struct {
 		name, plugin, mode string
@@ -217,6 +229,8 @@ func TestWasmPluginsFailLikeOtherPlugins(t *testing.T) {
 		{"a non-zero exit", "modes", "exit", 502},
 		{"an answer that is not JSON", "modes", "garbage", 502},
 		{"no output member", "modes", "nooutput", 502},
+		{"a trap", "trap", "", 502},
+		{"an output that fails output_schema", "strict", "", 502},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
