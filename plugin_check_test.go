@@ -65,11 +65,15 @@ func TestPluginInitWASMBuildsAnywhere(t *testing.T) {
 		t.Errorf("go.mod requires modules; the plugin is standard library only:\n%s", gomod)
 	}
 
-	got := goTool(t, dir, "test", "-count=1", "-v", "./...")
-	for _, test := range []string{"TestTidiesTheText", "TestAnswersOnStandardOutput", "TestExitsNonZeroOnWhatTheSchemaRefuses"} {
+	got := goToolWith(t, dir, riposteOnPath(t), "test", "-count=1", "-v", "./...")
+	for _, test := range []string{"TestTidiesTheText", "TestAnswersOnStandardOutput", "TestExitsNonZeroOnWhatTheSchemaRefuses", "TestRunsInRipostesSandbox"} {
 		if !strings.Contains(got, "--- PASS: "+test) {
 			t.Errorf("%s did not pass:\n%s", test, got)
 		}
+	}
+	// The scaffold's own test ran the module in the server's sandbox.
+	if !strings.Contains(got, "PASS  tract-tidy 0.1.0 runs in Riposte's sandbox") {
+		t.Errorf("TestRunsInRipostesSandbox did not run the module in the sandbox:\n%s", got)
 	}
 	goTool(t, dir, "vet", "./...")
 	if mods := strings.TrimSpace(goTool(t, dir, "list", "-deps", "-test", "-f", "{{with .Module}}{{if not .Main}}{{.Path}}{{end}}{{end}}", "./...")); mods != "" {

@@ -20,6 +20,12 @@ import (
 // test with its output if it fails.
 func goTool(t *testing.T, dir string, args ...string) string {
 	t.Helper()
+	return goToolWith(t, dir, nil, args...)
+}
+
+// goToolWith is goTool with more environment variables.
+func goToolWith(t *testing.T, dir string, env []string, args ...string) string {
+	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		t.Fatalf("the go command is needed to build the scaffolded plugins: %v", err)
@@ -27,6 +33,7 @@ func goTool(t *testing.T, dir string, args ...string) string {
 	cmd := exec.Command(goBin, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local", "GOFLAGS=-mod=readonly")
+	cmd.Env = append(cmd.Env, env...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("go %s in %s: %v\n%s", strings.Join(args, " "), dir, err, out)

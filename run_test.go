@@ -23,6 +23,33 @@ import (
 	"github.com/riposte-civic/riposte/api/store"
 )
 
+// asCommandEnv, set to 1, makes the test binary the riposte command: see
+// riposteOnPath.
+const asCommandEnv = "RIPOSTE_TEST_AS_COMMAND"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(asCommandEnv) == "1" {
+		main()
+	}
+	os.Exit(m.Run())
+}
+
+// riposteOnPath returns the environment variables under which programs
+// the test starts find this checkout's riposte command on PATH: the test
+// binary itself, acting as the command, without building it.
+func riposteOnPath(t *testing.T) []string {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.Symlink(self, filepath.Join(dir, "riposte")); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"PATH=" + dir + string(os.PathListSeparator) + os.Getenv("PATH"), asCommandEnv + "=1"}
+}
+
 // syncBuffer is a buffer safe to write from a server goroutine while a
 // test reads it.
 type syncBuffer = platformtest.Logs

@@ -12,6 +12,7 @@ import (
 
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/ratelimit"
 	"github.com/riposte-civic/riposte/plugins/wasm"
 	"github.com/riposte-civic/riposte/plugins/wasm/wasmtest"
 )
@@ -67,6 +68,9 @@ func TestUploadRegisterPublishInvokeAWasmPlugin(t *testing.T) {
 		e.invoke("echo", map[string]any{"input": map[string]any{"message": "Ne prenez pas le métro"}}, "").want(200).json(&out)
 		if string(out.Output) != `{"message":"Ne prenez pas le métro"}` || out.Version != "1.0.0" {
 			t.Errorf("invoke = %+v", out)
+		}
+		if strings.Contains(e.logs.String(), "prenez pas") {
+			t.Errorf("the input or the output reached the log:\n%s", e.logs)
 		}
 		var v api.VersionResponse
 		e.do(req{method: "GET", path: "/api/v1/plugins/echo/versions/1.0.0"}).want(200).json(&v)
@@ -205,7 +209,16 @@ func TestWasmPluginsFailLikeOtherPlugins(t *testing.T) {
 	modes := wasmtest.Build(t, wasmtest.Modes)
 	e.publishWasm(tok, "spin", modes, `"timeout_ms":100`)
 	e.publishWasm(tok, "modes", modes, `"memory_mb":32`, `"timeout_ms":10000`) // a Go module takes a while to give up on memory
-	e.publishWasm(tok, "echo", wasmtest.Build(t, wasmtest.Echo))
+	echo := wasmtest.Build(t, wasmtest.Echo)
+	e.publishWasm(tok, "echo", echo)
+	e.publishWasm(tok, "trap", wasmtest.Trap())
+	// The echo module answers what it is given, which this plugin's
+	// output_schema refuses unless it has a verdict.
+	var m api.ModuleResponse
+	e.upload(tok, echo).want(200).json(&m)
+	strict := strings.Replace(wasmPlugin("strict", "1.0.0", m.SHA256), `"output_schema":{}`, `"output_schema":{"type":"object","required":["verdict"]}`, 1)
+	e.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: strict}).want(201)
+	e.do(req{method: "POST", path: "/api/v1/plugins/strict/publish", token: tok}).want(200)
 	e.invoke("modes", map[string]any{"input": map[string]any{"mode": "echo"}}, "").want(200) // compiled before the clock starts
 	for _, tt := range []struct {
 		name, plugin, mode string
@@ -217,6 +230,8 @@ func TestWasmPluginsFailLikeOtherPlugins(t *testing.T) {
 		{"a non-zero exit", "modes", "exit", 502},
 		{"an answer that is not JSON", "modes", "garbage", 502},
 		{"no output member", "modes", "nooutput", 502},
+		{"a trap", "trap", "", 502},
+		{"an output that fails output_schema", "strict", "", 502},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
@@ -302,5 +317,48 @@ func TestBusySandboxAnswers503WithRetryAfter(t *testing.T) {
 	t.Logf("%d answered, %d busy; at most %d executions at once", ok, busy, s.PeakRunning)
 	if ok != 2 || busy != 18 || s.PeakRunning != 2 {
 		t.Errorf("%d answered and %d busy, %d at once; want 2, 18 and 2 (codes %v)", ok, busy, s.PeakRunning, codes)
+	}
+}
+
+// A wasm plugin goes through the invocation every plugin goes through: its
+// input checked against input_schema, its own OpenAPI document, the
+// invocation rate and the metrics.
+func TestWasmPluginsAreInvokedAsEveryPlugin(t *testing.T) {
+	e := newEnv(t, withInvokeRate(ratelimit.Rate{Burst: 3, Every: time.Hour}))
+	_, tok := e.user("ada@example.org", auth.RoleParticipant)
+	e.publishWasm(tok, "echo", wasmtest.Build(t, wasmtest.Echo))
+	from := func(input any) response {
+		return e.do(req{method: "POST", path: "/api/v1/plugins/echo/invoke", body: map[string]any{"input": input}, remote: "192.0.2.1:1234"})
+	}
+	if p := from("not an object").problem(422); len(fields(p)) == 0 || !strings.HasPrefix(fields(p)[0], "input") {
+		t.Errorf("an input input_schema refuses: problems at %v", fields(p))
+	}
+	// Three calls are allowed, whether the refused input counts or not:
+	// the fourth at the latest is refused.
+	from(map[string]any{"n": 1}).want(200)
+	from(map[string]any{"n": 2}).want(200)
+	r := from(map[string]any{"n": 3})
+	if r.Code == http.StatusOK {
+		r = from(map[string]any{"n": 4})
+	}
+	if r.problem(429); r.Header().Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+
+	var doc map[string]any
+	e.do(req{method: "GET", path: "/api/v1/plugins/echo/openapi.json"}).want(200).json(&doc)
+	validateOpenAPI31(t, doc)
+	if _, ok := doc["paths"].(map[string]any)["/plugins/echo/invoke"]; !ok {
+		t.Errorf("the OpenAPI document has no invoke operation: %v", doc["paths"])
+	}
+
+	m := e.do(req{method: "GET", path: "/metrics"}).want(200).Body.String()
+	for _, want := range []string{
+		`riposte_plugin_invocations_total{outcome="ok",plugin="echo"}`,
+		`riposte_plugin_invocations_total{outcome="invalid_input",plugin="echo"} 1`,
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("metrics lack %s", want)
+		}
 	}
 }
