@@ -62,7 +62,7 @@ type Deps struct {
 	ModuleErrorsLogged bool
 	// DevMail, when not nil, lists at /dev/mail the messages written to
 	// the log instead of sent (development without a mail server).
-	DevMail MailLister
+	DevMail *store.Store
 	// Notifier keeps the accounts' notification settings and turns a
 	// kind off through a List-Unsubscribe link.
 	Notifier *mail.Notifier
