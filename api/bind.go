@@ -16,6 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/riposte-civic/riposte/api/httperr"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
 )
@@ -40,7 +41,7 @@ func bindJSON(c *gin.Context, v any) error {
 	case errors.As(err, &timeErr):
 		return valid.Errors{{Field: "(date)", Message: "dates are written in RFC 3339, such as 2016-01-23T09:00:00+01:00; got " + strconv.Quote(timeErr.Value)}}
 	}
-	return errStatus(http.StatusBadRequest, "the request body could not be read: "+err.Error())
+	return refuse(httperr.ErrMalformed, "the request body could not be read: "+err.Error())
 }
 
 // Pagination bounds.
@@ -92,7 +93,7 @@ func page(c *gin.Context) (store.Page, error) {
 		p.Offset = n
 	}
 	if len(bad) > 0 {
-		return p, errStatus(http.StatusBadRequest, "invalid pagination", bad...)
+		return p, refuse(httperr.ErrMalformed, "invalid pagination", bad...)
 	}
 	return p, nil
 }
@@ -130,7 +131,7 @@ func bindStrictJSON(c *gin.Context, v any) error {
 	var tree any
 	if json.Unmarshal(body, &tree) == nil { // otherwise bindJSON says what is wrong
 		if bad := unknownFields(tree, reflect.TypeOf(v), ""); len(bad) > 0 {
-			return errStatus(http.StatusUnprocessableEntity, "the request has unknown fields", bad...)
+			return refuse(httperr.ErrUnprocessable, "the request has unknown fields", bad...)
 		}
 	}
 	return bindJSON(c, v)

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/riposte-civic/riposte/api/hackathons"
+	"github.com/riposte-civic/riposte/api/httperr"
 	"github.com/riposte-civic/riposte/api/store"
 )
 
@@ -522,7 +523,7 @@ func challengeQuery(c *gin.Context) (int64, error) {
 	}
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, errStatus(http.StatusUnprocessableEntity, "invalid query", FieldError{Field: "challenge", Message: "must be a challenge id"})
+		return 0, refuse(httperr.ErrUnprocessable, "invalid query", FieldError{Field: "challenge", Message: "must be a challenge id"})
 	}
 	return id, nil
 }

@@ -43,14 +43,15 @@ func (s *Server) h(fn handlerFunc) gin.HandlerFunc {
 	}
 }
 
-// errStatus is an error found by the HTTP layer itself (a bad query
-// parameter, an unknown route), which already knows its status.
-func errStatus(status int, detail string, fields ...FieldError) error {
+// refuse is a problem the HTTP layer finds by itself (a bad query
+// parameter, an unknown route), of one of httperr's kinds, whose table
+// gives its status.
+func refuse(kind error, detail string, fields ...FieldError) error {
 	problems := make(valid.Errors, len(fields))
 	for i, f := range fields {
 		problems[i] = valid.Problem{Field: f.Field, Message: f.Message}
 	}
-	return httperr.New(status, detail, problems...)
+	return httperr.New(kind, detail, problems...)
 }
 
 // fail writes err as a problem and aborts the chain. httperr.Classify

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/riposte-civic/riposte/api/hackathons"
+	"github.com/riposte-civic/riposte/api/httperr"
 	"github.com/riposte-civic/riposte/api/judging"
 	"github.com/riposte-civic/riposte/api/store"
 )
@@ -478,7 +479,7 @@ func normalization(c *gin.Context) (judging.Normalization, error) {
 	case judging.Raw, judging.ZScore:
 		return n, nil
 	}
-	return "", errStatus(http.StatusBadRequest, "invalid normalization", FieldError{Field: "normalize", Message: "must be none or zscore"})
+	return "", refuse(httperr.ErrMalformed, "invalid normalization", FieldError{Field: "normalize", Message: "must be none or zscore"})
 }
 
 // handleLeaderboard ranks an edition's entries.

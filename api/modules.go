@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/riposte-civic/riposte/api/httperr"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/store"
 )
@@ -46,7 +47,7 @@ const wasmType = "application/wasm"
 func handleModuleUpload(svc *registry.Service) handlerFunc {
 	return func(c *gin.Context) error {
 		if mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type")); err != nil || mt != wasmType {
-			return errStatus(http.StatusUnsupportedMediaType, "send the module's bytes with Content-Type: "+wasmType,
+			return refuse(httperr.ErrMediaType, "send the module's bytes with Content-Type: "+wasmType,
 				FieldError{Field: "Content-Type", Message: "must be " + wasmType})
 		}
 		bin, err := readBody(c)

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/httperr"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/plugins"
@@ -195,14 +196,14 @@ func handleOrganizationList(svc *registry.Service) handlerFunc {
 		}
 		mine, err := strconv.ParseBool(c.DefaultQuery("mine", "false"))
 		if err != nil {
-			return errStatus(http.StatusBadRequest, "invalid filter", FieldError{Field: "mine", Message: "must be true or false"})
+			return refuse(httperr.ErrMalformed, "invalid filter", FieldError{Field: "mine", Message: "must be true or false"})
 		}
 		if mine && caller(c).ID == 0 {
 			return auth.ErrUnauthenticated
 		}
 		status := c.Query("status")
 		if status != "" && status != store.OrgPending && status != store.OrgVerified && status != store.OrgRefused {
-			return errStatus(http.StatusBadRequest, "invalid filter", FieldError{Field: "status", Message: "must be pending, verified or refused"})
+			return refuse(httperr.ErrMalformed, "invalid filter", FieldError{Field: "status", Message: "must be pending, verified or refused"})
 		}
 		list, total, err := svc.Organizations(c.Request.Context(), caller(c), registry.OrgListFilter{Status: status, Mine: mine}, p)
 		if err != nil {

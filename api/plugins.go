@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/httperr"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/plugins"
@@ -204,7 +205,7 @@ func idempotencyKey(c *gin.Context) (string, error) {
 		return r < ' ' || r > '~'
 	})
 	if !ok {
-		return "", errStatus(http.StatusBadRequest, "invalid Idempotency-Key header", FieldError{Field: registry.IdempotencyField,
+		return "", refuse(httperr.ErrMalformed, "invalid Idempotency-Key header", FieldError{Field: registry.IdempotencyField,
 			Message: "must be sent once, with 1 to 255 printable ASCII characters, such as a UUID"})
 	}
 	return k, nil
@@ -285,10 +286,10 @@ func handlePluginList(svc *registry.Service) handlerFunc {
 		case owner == "me":
 			f.Mine = true
 		case owner != "":
-			return errStatus(http.StatusBadRequest, "invalid filter", FieldError{Field: "owner", Message: "must be me"})
+			return refuse(httperr.ErrMalformed, "invalid filter", FieldError{Field: "owner", Message: "must be me"})
 		}
 		if bad := filterProblems(f); len(bad) > 0 {
-			return errStatus(http.StatusBadRequest, "invalid filter", bad...)
+			return refuse(httperr.ErrMalformed, "invalid filter", bad...)
 		}
 		list, total, err := svc.List(c.Request.Context(), caller(c), f, p)
 		if err != nil {

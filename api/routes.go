@@ -9,6 +9,7 @@ import (
 	ginSwagger "github.com/swaggo/gin-swagger"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/httperr"
 	"github.com/riposte-civic/riposte/api/web"
 	_ "github.com/riposte-civic/riposte/docs" // registers the generated OpenAPI document
 )
@@ -24,10 +25,10 @@ func (s *Server) routes(e *gin.Engine) {
 			s.deps.Web.ServeHTTP(c.Writer, c.Request.WithContext(web.WithClientIP(c.Request.Context(), c.ClientIP())))
 			return nil
 		}
-		return errStatus(http.StatusNotFound, "no such route: "+c.Request.URL.Path)
+		return refuse(httperr.ErrNoRoute, "no such route: "+c.Request.URL.Path)
 	}))
 	e.NoMethod(s.h(func(c *gin.Context) error {
-		return errStatus(http.StatusMethodNotAllowed, c.Request.Method+" is not allowed here; see the Allow header")
+		return refuse(httperr.ErrMethod, c.Request.Method+" is not allowed here; see the Allow header")
 	}))
 
 	// Operations.

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/riposte-civic/riposte/api/crisis"
+	"github.com/riposte-civic/riposte/api/httperr"
 	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
 )
@@ -104,7 +105,7 @@ func handleSearch(svc *search.Service, cr *crisis.Service) handlerFunc {
 func searchQuery(c *gin.Context) (search.Query, error) {
 	q, problems := search.ParseQuery(c.Request.URL.Query())
 	if len(problems) > 0 {
-		return q, errStatus(http.StatusBadRequest, "invalid search", fieldErrors(problems)...)
+		return q, refuse(httperr.ErrMalformed, "invalid search", fieldErrors(problems)...)
 	}
 	return q, nil
 }

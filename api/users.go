@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/httperr"
 	"github.com/riposte-civic/riposte/api/store"
 )
 
@@ -50,7 +51,7 @@ func handleUserList(st *store.Store) handlerFunc {
 		}
 		f := store.UserFilter{Role: c.Query("role"), Query: c.Query("q")}
 		if f.Role != "" && !auth.Role(f.Role).Valid() {
-			return errStatus(http.StatusBadRequest, "invalid filter",
+			return refuse(httperr.ErrMalformed, "invalid filter",
 				FieldError{Field: "role", Message: "must be one of participant, judge, organizer, moderator, admin"})
 		}
 		users, total, err := st.ListUsers(c.Request.Context(), f, p)

@@ -37,21 +37,41 @@ type Answer struct {
 	RetryAfter int
 }
 
-// Error is a problem that the HTTP layer finds by itself, before any
-// service has a say: a malformed query parameter or header, a route that
-// does not exist. It carries its status. Services never return it; they
-// return their own package's errors, which the table of kinds maps.
+// Kinds of problem that the HTTP layer finds by itself, before any service
+// has a say. Each is a row of the table of kinds, which gives its status.
+var (
+	// ErrMalformed is a query parameter, header or body the layer cannot
+	// read or does not allow: a malformed filter, page or key.
+	ErrMalformed = errors.New("malformed request")
+	// ErrUnprocessable is a request the layer reads but whose values it
+	// refuses, such as a body's unknown fields.
+	ErrUnprocessable = errors.New("unprocessable request")
+	// ErrNoRoute is a path no route serves.
+	ErrNoRoute = errors.New("no such route")
+	// ErrMethod is a method the route does not allow.
+	ErrMethod = errors.New("method not allowed")
+	// ErrMediaType is a body of a type the route does not take.
+	ErrMediaType = errors.New("unsupported media type")
+)
+
+// Error is a problem that the HTTP layer finds by itself, of one of the
+// kinds above, with what the caller is told. Services never return it;
+// they return their own package's errors, which the table of kinds maps.
 type Error struct {
-	Status int
+	Kind   error // ErrMalformed…
 	Detail string
 	Fields valid.Errors
 }
 
 func (e *Error) Error() string { return e.Detail }
 
-// New returns an *Error with status, detail and the fields at fault.
-func New(status int, detail string, fields ...valid.Problem) error {
-	return &Error{Status: status, Detail: detail, Fields: fields}
+// Unwrap returns the kind, which decides the status.
+func (e *Error) Unwrap() error { return e.Kind }
+
+// New returns an *Error of a kind (ErrMalformed…) with detail and the
+// fields at fault.
+func New(kind error, detail string, fields ...valid.Problem) error {
+	return &Error{Kind: kind, Detail: detail, Fields: fields}
 }
 
 // Classify returns what err means over HTTP: the first kind of the table
@@ -78,7 +98,12 @@ type kind struct {
 // status, in the order they are tried: an error of several kinds (a
 // service's error wrapping another) takes the first.
 var kinds = []kind{
-	is[*Error](0, func(e *Error, a *Answer) { a.Status, a.Detail, a.Fields = e.Status, e.Detail, e.Fields }),
+	// The HTTP layer's own problems.
+	layer(ErrMalformed, http.StatusBadRequest),
+	layer(ErrUnprocessable, http.StatusUnprocessableEntity),
+	layer(ErrNoRoute, http.StatusNotFound),
+	layer(ErrMethod, http.StatusMethodNotAllowed),
+	layer(ErrMediaType, http.StatusUnsupportedMediaType),
 	is[valid.Errors](http.StatusUnprocessableEntity, invalidFields),
 	is[*plugins.ManifestError](http.StatusUnprocessableEntity, manifestProblems),
 	is[*wasm.ModuleError](http.StatusUnprocessableEntity, moduleProblems),
@@ -126,6 +151,19 @@ func is[T error](status int, explain func(T, *Answer)) kind {
 			return false
 		}
 		explain(t, a)
+		return true
+	}}
+}
+
+// layer makes the kind of the HTTP layer's own problems of one kind: the
+// *Error's detail and fields are what the caller is told.
+func layer(target error, status int) kind {
+	return kind{status: status, explain: func(err error, a *Answer) bool {
+		var e *Error
+		if !errors.As(err, &e) || !errors.Is(e.Kind, target) {
+			return false
+		}
+		a.Detail, a.Fields = e.Detail, e.Fields
 		return true
 	}}
 }

@@ -41,8 +41,13 @@ func TestEveryKindOfErrorHasItsStatus(t *testing.T) {
 		err  error
 		want Answer
 	}{
-		{"the HTTP layer's own problem keeps its status", New(http.StatusBadRequest, "invalid filter", fields...),
+		{"a malformed parameter", New(ErrMalformed, "invalid filter", fields...),
 			Answer{Status: 400, Detail: "invalid filter", Fields: fields}},
+		{"an unknown field", New(ErrUnprocessable, "the request has unknown fields", fields...),
+			Answer{Status: 422, Detail: "the request has unknown fields", Fields: fields}},
+		{"no route", New(ErrNoRoute, "no such route: /x"), Answer{Status: 404, Detail: "no such route: /x"}},
+		{"a method not allowed", New(ErrMethod, "PUT is not allowed here"), Answer{Status: 405, Detail: "PUT is not allowed here"}},
+		{"a body of another type", New(ErrMediaType, "send the module's bytes"), Answer{Status: 415, Detail: "send the module's bytes"}},
 		{"invalid fields", fmt.Errorf("register: %w", fields),
 			Answer{Status: 422, Detail: "the request has invalid fields", Fields: fields}},
 		{"a manifest with problems", &plugins.ManifestError{Problems: []plugins.Problem{{Path: "slug", Message: "is required"}}},
@@ -129,7 +134,8 @@ func TestEarlierKindsWin(t *testing.T) {
 func TestEveryKindIsReachable(t *testing.T) {
 	reached := make([]bool, len(kinds))
 	for _, err := range []error{
-		New(400, "x"), valid.Errors{}, &plugins.ManifestError{}, &wasm.ModuleError{}, plugins.ErrBusy, &http.MaxBytesError{}, &json.SyntaxError{},
+		New(ErrMalformed, "x"), New(ErrUnprocessable, "x"), New(ErrNoRoute, "x"), New(ErrMethod, "x"), New(ErrMediaType, "x"),
+		valid.Errors{}, &plugins.ManifestError{}, &wasm.ModuleError{}, plugins.ErrBusy, &http.MaxBytesError{}, &json.SyntaxError{},
 		io.ErrUnexpectedEOF, io.EOF, &json.UnmarshalTypeError{Type: nil},
 		registry.ErrPluginTimeout, registry.ErrPluginUnavailable, registry.ErrPluginMisbehaved,
 		&auth.RateLimitError{}, auth.ErrBusy, auth.ErrUnauthenticated, auth.ErrInvalidToken, auth.ErrInvalidCredentials,

@@ -177,7 +177,7 @@ func (p *Platform) wire(ctx context.Context, o Options) (err error) {
 
 // devMail returns the store as the development mail page's source, when
 // the page is shown: in development, with messages written to the log.
-func devMail(o Options) web.MailLister {
+func devMail(o Options) *store.Store {
 	if o.Production || o.MailSender != nil {
 		return nil
 	}

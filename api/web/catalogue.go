@@ -4,13 +4,14 @@ import (
 	"cmp"
 	"context"
 	"html/template"
-	"math"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/search"
 	"github.com/riposte-civic/riposte/api/store"
@@ -64,8 +65,7 @@ type facetValue struct {
 func handleCatalogue(h *Handler, svc *search.Service, editions *hackathons.Service, fragment bool) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if ok, wait := h.deps.SearchLimit.Allow(clientIP(r)); !ok {
-			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-			return errPage(http.StatusTooManyRequests, "error.searchrate")
+			return errPage(&auth.RateLimitError{RetryAfter: max(wait, time.Second)}, "error.searchrate")
 		}
 		q, page, invalid := catalogueQuery(r.URL.Query())
 		q.PreferCategory = h.preferredCategory(r.Context())

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/platform/platformtest"
 )
 
 func TestCatalogueFindsDespiteTyposAndFilters(t *testing.T) {
@@ -122,4 +123,16 @@ func TestStaticAssetsAreCachedByContent(t *testing.T) {
 		t.Fatalf("asset headers %v", a.Header)
 	}
 	b.get("/static/nothing.css").want(t, http.StatusNotFound)
+}
+
+// The catalogue shares the search API's allowance per address: over it,
+// the page says so and when to come back.
+func TestTheCatalogueIsRateLimited(t *testing.T) {
+	e := newEnvWith(t, func(o *platformtest.Options) { o.SearchPerMinute = 1 })
+	b := e.browser()
+	b.get("/").want(t, http.StatusOK)
+	p := b.get("/?q=rumeur").want(t, http.StatusTooManyRequests, "Too many searches")
+	if ra := p.Header.Get("Retry-After"); ra == "" || ra == "0" {
+		t.Errorf("Retry-After %q, want a wait of at least a second", ra)
+	}
 }

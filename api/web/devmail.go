@@ -1,17 +1,11 @@
 package web
 
 import (
-	"context"
 	"html/template"
 	"net/http"
 
 	"github.com/riposte-civic/riposte/api/store"
 )
-
-// MailLister is where the development mail page reads messages from.
-type MailLister interface {
-	RecentMail(ctx context.Context, n int) ([]store.QueuedMail, error)
-}
 
 // devMailShown is how many messages the development mail page lists.
 const devMailShown = 50
@@ -30,7 +24,7 @@ type devMessage struct {
 // handleDevMail lists the messages Riposte would have sent, so that
 // flows that go through e-mail can be tried without a mail server. It
 // exists only in development when no SMTP server is configured.
-func handleDevMail(h *Handler, mails MailLister) handlerFunc {
+func handleDevMail(h *Handler, mails *store.Store) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		list, err := mails.RecentMail(r.Context(), devMailShown)
 		if err != nil {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/riposte-civic/riposte/api/store"
 )
 
 // locale is a page language: its messages and how it writes dates and
@@ -73,7 +75,7 @@ func pickLocale(r *http.Request) *locale {
 func (h *Handler) handleLanguage(w http.ResponseWriter, r *http.Request) error {
 	code := r.PathValue("code")
 	if _, ok := locales[code]; !ok {
-		return errPage(http.StatusNotFound, "error.notfound")
+		return errPage(store.ErrNotFound, "error.notfound")
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: code, Path: "/", MaxAge: 365 * 24 * 3600,
 		SameSite: http.SameSiteLaxMode, Secure: h.deps.SecureCookies, HttpOnly: true})

@@ -63,8 +63,7 @@ func handleReport(h *Handler, reg *registry.Service, m *moderation.Service) hand
 			return err
 		}
 		if ok, wait := h.deps.ReportLimit.Allow(clientIP(r)); !ok {
-			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-			return errPage(http.StatusTooManyRequests, "error.reportrate")
+			return errPage(&auth.RateLimitError{RetryAfter: max(wait, time.Second)}, "error.reportrate")
 		}
 		d.Reason, d.Details, d.Contact = r.PostFormValue("reason"), r.PostFormValue("details"), r.PostFormValue("contact")
 		u, _ := caller(r)
@@ -100,7 +99,7 @@ func handleReported(h *Handler, reg *registry.Service) handlerFunc {
 		}
 		due, err := time.Parse(time.RFC3339, r.URL.Query().Get("due"))
 		if err != nil {
-			return errPage(http.StatusNotFound, "error.notfound")
+			return errPage(store.ErrNotFound, "error.notfound")
 		}
 		v := reportedData{Slug: d.Slug, Name: d.Name, ID: r.URL.Query().Get("id"), Due: due}
 		h.render(w, r, http.StatusOK, "reported", localeFrom(r.Context()).T("reported.title"), v)

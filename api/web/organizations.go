@@ -218,7 +218,7 @@ func handleOrgMemberRemove(reg *registry.Service) handlerFunc {
 		}
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if err != nil {
-			return errPage(http.StatusNotFound, "error.notfound")
+			return errPage(store.ErrNotFound, "error.notfound")
 		}
 		slug := r.PathValue("slug")
 		if err := reg.RemoveMember(r.Context(), u, slug, id); err != nil {

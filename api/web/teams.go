@@ -101,7 +101,7 @@ func handleTeamForm(h *Handler, svc *hackathons.Service) handlerFunc {
 func teamID(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil {
-		return 0, errPage(http.StatusNotFound, "error.notfound")
+		return 0, errPage(store.ErrNotFound, "error.notfound")
 	}
 	return id, nil
 }
@@ -158,7 +158,7 @@ func handleTeamEditPage(svc *hackathons.Service) handlerFunc {
 		if c := r.PostFormValue("captain"); c != "" {
 			to, err := strconv.ParseInt(c, 10, 64)
 			if err != nil {
-				return errPage(http.StatusNotFound, "error.notfound")
+				return errPage(store.ErrNotFound, "error.notfound")
 			}
 			p.CaptainID, notice = &to, "teamcaptain"
 		} else {

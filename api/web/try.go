@@ -236,12 +236,12 @@ func handleTry(h *Handler, reg *registry.Service) handlerFunc {
 			return err
 		}
 		if d.Restricted { // as the API's invoke answers those who may not read it
-			return errPage(http.StatusNotFound, "error.notfound")
+			return errPage(store.ErrNotFound, "error.notfound")
 		}
 		l := localeFrom(r.Context())
 		t := h.tryForm(d, l, r)
 		if t == nil {
-			return errPage(http.StatusConflict, "try.unavailable")
+			return errPage(store.ErrConflict, "try.unavailable")
 		}
 		d.Try = t
 		status := http.StatusUnprocessableEntity

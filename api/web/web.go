@@ -62,7 +62,7 @@ type Deps struct {
 	ModuleErrorsLogged bool
 	// DevMail, when not nil, lists at /dev/mail the messages written to
 	// the log instead of sent (development without a mail server).
-	DevMail MailLister
+	DevMail *store.Store
 	// Notifier keeps the accounts' notification settings and turns a
 	// kind off through a List-Unsubscribe link.
 	Notifier *mail.Notifier
@@ -160,8 +160,8 @@ func (h *Handler) handle(fn handlerFunc) http.Handler {
 }
 
 // pageError is a refusal that a page decides by itself, with the message
-// key shown to the visitor; its status comes from the *httperr.Error it
-// wraps.
+// key shown to the visitor; its status is that of the kind of error it
+// wraps (store.ErrNotFound…), as httperr.Classify gives it.
 type pageError struct {
 	key string
 	err error
@@ -170,8 +170,10 @@ type pageError struct {
 func (e *pageError) Error() string { return e.key }
 func (e *pageError) Unwrap() error { return e.err }
 
-func errPage(status int, key string) error {
-	return &pageError{key: key, err: httperr.New(status, "")}
+// errPage is a refusal of a kind (store.ErrNotFound, auth.ErrForbidden,
+// store.ErrConflict, an *auth.RateLimitError…) shown with the message key.
+func errPage(kind error, key string) error {
+	return &pageError{key: key, err: kind}
 }
 
 // pageMessages gives the message key of each status an error page shows,
@@ -236,7 +238,7 @@ func (h *Handler) crossOriginRefused(w http.ResponseWriter, r *http.Request) {
 
 // notFound answers paths no page has.
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) error {
-	return errPage(http.StatusNotFound, "error.notfound")
+	return errPage(store.ErrNotFound, "error.notfound")
 }
 
 // caller returns the signed-in user, if any.
@@ -259,7 +261,7 @@ func mustBe(r *http.Request, role auth.Role) (auth.User, error) {
 		return u, err
 	}
 	if !u.Is(role) {
-		return u, errPage(http.StatusForbidden, "error.forbidden")
+		return u, errPage(auth.ErrForbidden, "error.forbidden")
 	}
 	return u, nil
 }
