@@ -179,6 +179,11 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 			if p.StatusCode/100 == 3 {
 				links = append(links, p.Header.Get("Location"))
 			} else {
+				// The answer's address is in the address bar: reloading,
+				// bookmarking or sharing it leads to the form's page.
+				if got := b.follow(c.path); got.StatusCode != http.StatusOK && p.StatusCode != http.StatusNotFound {
+					t.Errorf("the answer (status %d) is shown at %s, which answers GET with %d", p.StatusCode, c.path, got.StatusCode)
+				}
 				for _, m := range backLink.FindAllStringSubmatch(p.body, -1) {
 					links = append(links, html.UnescapeString(m[1]))
 				}
@@ -201,4 +206,15 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 			}
 		})
 	}
+}
+
+// follow gets path and the redirects it answers with, at most five, and
+// returns the last answer.
+func (b *browser) follow(path string) page {
+	b.e.t.Helper()
+	p := b.get(path)
+	for i := 0; i < 5 && p.StatusCode/100 == 3; i++ {
+		p = b.get(p.Header.Get("Location"))
+	}
+	return p
 }
