@@ -157,6 +157,18 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		{"/hackathons/{slug}/challenges/{id}/entries/{plugin}/feedback", "team", "/hackathons/paris-2016/challenges/" + itoa(ch.ID) + "/entries/alpha/feedback", url.Values{"message": {"Hi"}}},
 		{"/my/plugins/{slug}/entries/{edition}/challenges", "team", "/my/plugins/alpha/entries/paris-2016/challenges", url.Values{"challenge": {"999999"}}},
 	}
+	// A form's address, reloaded or shared, leads to the form's page.
+	for path, want := range map[string]string{
+		"/plugins/rumeur/try":                  "/plugins/rumeur",
+		"/organize/paris-2016/judges":          "/organize/paris-2016",
+		"/organize/paris-2016/decisions/alpha": "/organize/paris-2016",
+		"/account/password":                    "/account",
+	} {
+		if p := as["org"].get(path); p.StatusCode != http.StatusSeeOther || p.Header.Get("Location") != want {
+			t.Errorf("GET %s: status %d to %q, want 303 to %s", path, p.StatusCode, p.Header.Get("Location"), want)
+		}
+	}
+	as["visitor"].get("/plugins/rumeur/nothing").want(t, http.StatusNotFound)
 	src, err := os.ReadFile("routes.go")
 	if err != nil {
 		t.Fatal(err)

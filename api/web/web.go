@@ -241,7 +241,7 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) error {
 		// reloading, bookmarking or sharing it leads to the form's page.
 		probe := &http.Request{Method: http.MethodPost, Host: r.Host, URL: &url.URL{Path: r.URL.Path}}
 		if _, pattern := h.mux.Handler(probe); strings.HasPrefix(pattern, http.MethodPost+" ") {
-			http.Redirect(w, r, h.nearestPage(r.Host, r.URL.Path), http.StatusSeeOther)
+			http.Redirect(w, r, localPath(h.nearestPage(r.Host, r.URL.Path)), http.StatusSeeOther)
 			return nil
 		}
 	}
