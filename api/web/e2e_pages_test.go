@@ -151,6 +151,10 @@ func TestBrowserScreenshotsAtTwoWidths(t *testing.T) {
 		visitor.until(`document.querySelector("#try .field-error") !== null`)
 		visitor.do(chromedp.Click(chromedp.CSS(`#try button[type=submit]`))) // on the plugin's first example
 		visitor.until(`document.querySelector(".output") !== null`)
+		visitor.screenshot(dir, "emergency-numbers")
+		visitor.open("/plugins/rumeur")
+		visitor.do(chromedp.Click(chromedp.CSS(`#try button[type=submit]`))) // a doctored photo, its first example
+		visitor.until(`(document.querySelector(".answer-headline-value") || {}).textContent.startsWith("Faux")`)
 		visitor.screenshot(dir, "rumour-check")
 		judge.resize(width)
 		judge.open("/judge")

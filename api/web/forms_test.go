@@ -157,6 +157,18 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		{"/hackathons/{slug}/challenges/{id}/entries/{plugin}/feedback", "team", "/hackathons/paris-2016/challenges/" + itoa(ch.ID) + "/entries/alpha/feedback", url.Values{"message": {"Hi"}}},
 		{"/my/plugins/{slug}/entries/{edition}/challenges", "team", "/my/plugins/alpha/entries/paris-2016/challenges", url.Values{"challenge": {"999999"}}},
 	}
+	// A form's address, reloaded or shared, leads to the form's page.
+	for path, want := range map[string]string{
+		"/plugins/rumeur/try":                  "/plugins/rumeur",
+		"/organize/paris-2016/judges":          "/organize/paris-2016",
+		"/organize/paris-2016/decisions/alpha": "/organize/paris-2016",
+		"/account/password":                    "/account",
+	} {
+		if p := as["org"].get(path); p.StatusCode != http.StatusSeeOther || p.Header.Get("Location") != want {
+			t.Errorf("GET %s: status %d to %q, want 303 to %s", path, p.StatusCode, p.Header.Get("Location"), want)
+		}
+	}
+	as["visitor"].get("/plugins/rumeur/nothing").want(t, http.StatusNotFound)
 	src, err := os.ReadFile("routes.go")
 	if err != nil {
 		t.Fatal(err)
@@ -179,6 +191,11 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 			if p.StatusCode/100 == 3 {
 				links = append(links, p.Header.Get("Location"))
 			} else {
+				// The answer's address is in the address bar: reloading,
+				// bookmarking or sharing it leads to the form's page.
+				if got := b.follow(c.path); got.StatusCode != http.StatusOK && p.StatusCode != http.StatusNotFound {
+					t.Errorf("the answer (status %d) is shown at %s, which answers GET with %d", p.StatusCode, c.path, got.StatusCode)
+				}
 				for _, m := range backLink.FindAllStringSubmatch(p.body, -1) {
 					links = append(links, html.UnescapeString(m[1]))
 				}
@@ -201,4 +218,15 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 			}
 		})
 	}
+}
+
+// follow gets path and the redirects it answers with, at most five, and
+// returns the last answer.
+func (b *browser) follow(path string) page {
+	b.e.t.Helper()
+	p := b.get(path)
+	for i := 0; i < 5 && p.StatusCode/100 == 3; i++ {
+		p = b.get(p.Header.Get("Location"))
+	}
+	return p
 }

@@ -204,8 +204,14 @@ func (h *Handler) pagePath(r *http.Request) string {
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		return r.URL.RequestURI()
 	}
-	for p := r.URL.Path; p != "/" && p != "."; p = path.Dir(p) {
-		probe := &http.Request{Method: http.MethodGet, Host: r.Host, URL: &url.URL{Path: p}}
+	return h.nearestPage(r.Host, r.URL.Path)
+}
+
+// nearestPage is p, or the nearest address above it, that the front
+// answers with GET; "/" when none is.
+func (h *Handler) nearestPage(host, p string) string {
+	for ; p != "/" && p != "."; p = path.Dir(p) {
+		probe := &http.Request{Method: http.MethodGet, Host: host, URL: &url.URL{Path: p}}
 		if _, pattern := h.mux.Handler(probe); pattern != "/" && pattern != "" {
 			return (&url.URL{Path: p}).EscapedPath()
 		}

@@ -238,6 +238,15 @@ func (h *Handler) crossOriginRefused(w http.ResponseWriter, r *http.Request) {
 
 // notFound answers paths no page has.
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) error {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		// The address of a form, whose answer the address bar shows:
+		// reloading, bookmarking or sharing it leads to the form's page.
+		probe := &http.Request{Method: http.MethodPost, Host: r.Host, URL: &url.URL{Path: r.URL.Path}}
+		if _, pattern := h.mux.Handler(probe); strings.HasPrefix(pattern, http.MethodPost+" ") {
+			http.Redirect(w, r, localPath(h.nearestPage(r.Host, r.URL.Path)), http.StatusSeeOther)
+			return nil
+		}
+	}
 	return errPage(store.ErrNotFound, "error.notfound")
 }
 
