@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -285,6 +286,28 @@ func mapError(err error) error {
 		}
 	}
 	return err
+}
+
+// Unavailable reports whether err means that the database cannot be
+// reached or does not serve now — refused or cut connections, a server
+// shutting down, starting up or out of connections — rather than that the
+// request is wrong: a request may succeed if tried again shortly. The
+// connection pool drops broken connections and opens new ones, so the
+// process recovers by itself once the database is back.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		// Class 08: connection exception; 57P01–57P03: the server shuts
+		// down, crashed or cannot accept connections yet; 53300: too many
+		// connections.
+		return strings.HasPrefix(pgErr.Code, "08") || pgErr.Code == "57P01" || pgErr.Code == "57P02" ||
+			pgErr.Code == "57P03" || pgErr.Code == "53300"
+	}
+	var connectErr *pgconn.ConnectError
+	return errors.As(err, &connectErr) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, pgconn.ErrConnClosed) || pgconn.SafeToRetry(err)
 }
 
 // Page selects a window of a list.
