@@ -127,6 +127,7 @@ func (r *replica) client(t *testing.T, token string) *client {
 type answer struct {
 	status      int
 	contentType string
+	retryAfter  string
 	body        []byte
 	took        time.Duration
 	err         error
@@ -153,7 +154,7 @@ func exchange(hc *http.Client, method, url, token string, body any) answer {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	return answer{status: res.StatusCode, contentType: res.Header.Get("Content-Type"), body: b, took: time.Since(start)}
+	return answer{status: res.StatusCode, contentType: res.Header.Get("Content-Type"), retryAfter: res.Header.Get("Retry-After"), body: b, took: time.Since(start)}
 }
 
 // signIn returns an access and a refresh token for the account.
