@@ -118,8 +118,29 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	return s, nil
 }
 
+// connectTimeout bounds the opening of a PostgreSQL connection when the
+// URL does not say (connect_timeout): a server that does not answer at all
+// (a failover, a lost route) makes requests fail with 503 after that long
+// rather than wait for it.
+const connectTimeout = "5"
+
+// withConnectTimeout returns dsn with connect_timeout set, unless it is.
+func withConnectTimeout(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn // sql.Open reports it
+	}
+	q := u.Query()
+	if q.Has("connect_timeout") {
+		return dsn
+	}
+	q.Set("connect_timeout", connectTimeout)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
 func openPostgres(dsn string) (*Store, error) {
-	db, err := sql.Open("pgx", dsn)
+	db, err := sql.Open("pgx", withConnectTimeout(dsn))
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}

@@ -315,3 +315,16 @@ func TestUnavailable(t *testing.T) {
 		}
 	}
 }
+
+func TestConnectTimeout(t *testing.T) {
+	for dsn, want := range map[string]string{
+		"postgres://u@db:5432/riposte":                    "postgres://u@db:5432/riposte?connect_timeout=5",
+		"postgres://u@db/riposte?sslmode=verify-full":     "postgres://u@db/riposte?connect_timeout=5&sslmode=verify-full",
+		"postgres://u@db/riposte?connect_timeout=30":      "postgres://u@db/riposte?connect_timeout=30",
+		"postgresql://u@db/riposte?connect_timeout=0&x=1": "postgresql://u@db/riposte?connect_timeout=0&x=1",
+	} {
+		if got := store.WithConnectTimeout(dsn); got != want {
+			t.Errorf("%s: %s, want %s", dsn, got, want)
+		}
+	}
+}
