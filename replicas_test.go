@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"database/sql"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"sort"
@@ -154,6 +156,7 @@ func TestReplicasShareOnePostgresAndMeilisearch(t *testing.T) {
 		})
 	}
 
+	webSessionGraceIsPerReplica(t, a, b, "ada@example.org", "ada-password-1234")
 	t.Logf("refresh checked after %s", time.Since(start).Round(time.Millisecond))
 	// Leases: a burst of changes, made on both replicas while both relays
 	// run, reaches Meilisearch exactly once each.
@@ -418,4 +421,62 @@ func TestPostgresRestartDuringLoad(t *testing.T) {
 	if code := r.client(t, "").do("GET", "/readyz", nil, nil); code != 200 {
 		t.Fatalf("/readyz after PostgreSQL came back: %d", code)
 	}
+}
+
+// webSessionGraceIsPerReplica shows the limit of the pages' refresh grace:
+// two requests of one browser bearing the same expired access cookie get
+// the same new session on one replica, but on two replicas the second
+// presents a spent refresh token, which signs the browser out.
+func webSessionGraceIsPerReplica(t *testing.T, a, b *replica, email, password string) {
+	t.Helper()
+	hc := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	page := func(r *replica, method, path string, form url.Values, cookies ...*http.Cookie) *http.Response {
+		t.Helper()
+		var body io.Reader
+		if form != nil {
+			body = strings.NewReader(form.Encode())
+		}
+		req, _ := http.NewRequest(method, r.base+path, body)
+		if form != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		for _, c := range cookies {
+			req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+		}
+		res, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res
+	}
+	refreshCookie := func(res *http.Response) *http.Cookie {
+		for _, c := range res.Cookies() {
+			if c.Name == "riposte_rt" && c.Value != "" {
+				return c
+			}
+		}
+		t.Fatalf("no refresh cookie in %v", res.Cookies())
+		return nil
+	}
+	signedIn := page(a, "POST", "/signin", url.Values{"email": {email}, "password": {password}, "next": {"/my/plugins"}})
+	if signedIn.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in page: %d", signedIn.StatusCode)
+	}
+	rt := refreshCookie(signedIn)
+	// The access cookie has expired: both requests carry the refresh cookie only.
+	first := page(a, "GET", "/my/plugins", nil, rt)
+	if first.StatusCode != 200 {
+		t.Fatalf("a page on a with the refresh cookie: %d", first.StatusCode)
+	}
+	if again := page(a, "GET", "/my/plugins", nil, rt); again.StatusCode != 200 {
+		t.Fatalf("the same cookie again on a, within the grace: %d", again.StatusCode)
+	}
+	if other := page(b, "GET", "/my/plugins", nil, rt); other.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the same cookie on b: %d, want a redirect to sign in (the grace is per replica)", other.StatusCode)
+	}
+	eventually(t, 3*time.Second, "the session refreshed on a to be revoked", func() bool {
+		return page(a, "GET", "/my/plugins", nil, refreshCookie(first)).StatusCode == http.StatusSeeOther
+	})
 }
