@@ -28,6 +28,17 @@ import (
 // from this package), a PostgreSQL cluster and a Meilisearch of the test's
 // own, for the tests of replicas and faults.
 
+// binDir is where riposteBinary put the binary, removed after the tests.
+var binDir string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
 // riposteBinary builds the riposte binary once per test run and returns
 // its path.
 var riposteBinary = sync.OnceValues(func() (string, error) {
@@ -35,6 +46,7 @@ var riposteBinary = sync.OnceValues(func() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	binDir = dir
 	bin := filepath.Join(dir, "riposte")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 	if err != nil {

@@ -253,8 +253,8 @@ func TestMeilisearchKilledUnderReplicas(t *testing.T) {
 // in the middle of a write load on a PostgreSQL of the test's own: every
 // write it acknowledged is in the database, and the other replica goes on.
 func TestReplicaKilledDuringWrites(t *testing.T) {
-	pg := ownPostgres(t)
 	m := ownMeili(t)
+	pg := ownPostgres(t)
 	a, b := twoReplicas(t, pg.url(), m)
 	token, _ := signIn(t, a.base, replicaAdmin, replicaPassword)
 
