@@ -17,7 +17,7 @@ import (
 
 // @title						Riposte API
 // @version					1.0
-// @description				Riposte runs civic-tech hackathons against online propaganda: participants publish tools described by a manifest, NGOs find and try them, judges score submissions against a weighted rubric. Errors are RFC 9457 problem documents (application/problem+json) naming the fields at fault.
+// @description				Riposte runs civic-tech hackathons against online propaganda: participants publish tools described by a manifest, NGOs find and try them, judges score submissions against a weighted rubric. Errors are RFC 9457 problem documents (application/problem+json) naming the fields at fault. Any route may answer 503 with Retry-After while the database cannot be reached (a restart or a failover): the request was not carried out and may be sent again.
 // @contact.name				Riposte maintainers
 // @license.name				AGPL-3.0-or-later
 // @BasePath					/

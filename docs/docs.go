@@ -10268,7 +10268,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/",
 	Schemes:          []string{},
 	Title:            "Riposte API",
-	Description:      "Riposte runs civic-tech hackathons against online propaganda: participants publish tools described by a manifest, NGOs find and try them, judges score submissions against a weighted rubric. Errors are RFC 9457 problem documents (application/problem+json) naming the fields at fault.",
+	Description:      "Riposte runs civic-tech hackathons against online propaganda: participants publish tools described by a manifest, NGOs find and try them, judges score submissions against a weighted rubric. Errors are RFC 9457 problem documents (application/problem+json) naming the fields at fault. Any route may answer 503 with Retry-After while the database cannot be reached (a restart or a failover): the request was not carried out and may be sent again.",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

@@ -24,6 +24,10 @@ import (
 	"github.com/riposte-civic/riposte/plugins/wasm"
 )
 
+// ErrDatabaseUnavailable is the detail of a 503 answered while the
+// database cannot be reached.
+const ErrDatabaseUnavailable = "the database is unavailable for a moment; try again shortly"
+
 // Answer is what an error means to whoever sent the request.
 type Answer struct {
 	Status int
@@ -116,6 +120,11 @@ var kinds = []kind{
 	}),
 	sentinel(auth.ErrBusy, http.StatusServiceUnavailable, func(_ error, a *Answer) {
 		a.Detail, a.RetryAfter = auth.ErrBusy.Error(), 1
+	}),
+	// The database cannot be reached (restarted, failed over, out of
+	// connections): the request is not at fault and may succeed shortly.
+	when(store.Unavailable, http.StatusServiceUnavailable, func(_ error, a *Answer) {
+		a.Detail, a.RetryAfter = ErrDatabaseUnavailable, 2
 	}),
 	// A runtime with no room to run a plugin now: how busy it is stays in
 	// the log.

@@ -1,6 +1,7 @@
 package httperr
 
 import (
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/registry"
@@ -82,6 +85,10 @@ func TestEveryKindOfErrorHasItsStatus(t *testing.T) {
 			Answer{Status: 429, Detail: "too many attempts, try again in 2s", RetryAfter: 2}},
 		{"too many sign-ins at once", fmt.Errorf("login: %w", auth.ErrBusy),
 			Answer{Status: 503, Detail: auth.ErrBusy.Error(), RetryAfter: 1}},
+		{"the database shutting down", fmt.Errorf("session: %w", &pgconn.PgError{Code: "57P01", Message: "terminating connection due to administrator command"}),
+			Answer{Status: 503, Detail: ErrDatabaseUnavailable, RetryAfter: 2}},
+		{"a connection to the database cut", fmt.Errorf("list plugins: %w", driver.ErrBadConn),
+			Answer{Status: 503, Detail: ErrDatabaseUnavailable, RetryAfter: 2}},
 		{"no credentials", auth.ErrUnauthenticated,
 			Answer{Status: 401, Detail: "authentication required"}},
 		{"a bad token, without the parser's words", fmt.Errorf("%w: token signature is invalid", auth.ErrInvalidToken),
@@ -139,7 +146,7 @@ func TestEveryKindIsReachable(t *testing.T) {
 		io.ErrUnexpectedEOF, io.EOF, &json.UnmarshalTypeError{Type: nil},
 		registry.ErrPluginTimeout, registry.ErrPluginUnavailable, registry.ErrPluginMisbehaved,
 		&auth.RateLimitError{}, auth.ErrBusy, auth.ErrUnauthenticated, auth.ErrInvalidToken, auth.ErrInvalidCredentials,
-		auth.ErrForbidden, auth.ErrAccountDisabled, store.ErrNotFound, store.ErrConflict,
+		auth.ErrForbidden, auth.ErrAccountDisabled, store.ErrNotFound, store.ErrConflict, driver.ErrBadConn,
 	} {
 		for i, k := range kinds {
 			if k.explain(err, &Answer{}) {

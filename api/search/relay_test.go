@@ -292,6 +292,12 @@ func TestTwoRelaysShareTheWork(t *testing.T) {
 		if got := slices.Sorted(maps.Keys(e.upserts)); len(got) != 60 {
 			t.Fatalf("%d plugins indexed, want 60", len(got))
 		}
+		// One change each, leased by one relay: indexed once each.
+		for slug, n := range e.upserts {
+			if n != 1 {
+				t.Errorf("%s indexed %d times for one change", slug, n)
+			}
+		}
 	})
 }
 

@@ -8,3 +8,6 @@ func (s *Store) ExecForTest(ctx context.Context, query string) error {
 	_, err := s.write.ExecContext(ctx, query)
 	return err
 }
+
+// WithConnectTimeout is withConnectTimeout, for tests.
+var WithConnectTimeout = withConnectTimeout

@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -117,8 +118,29 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	return s, nil
 }
 
+// connectTimeout bounds the opening of a PostgreSQL connection when the
+// URL does not say (connect_timeout): a server that does not answer at all
+// (a failover, a lost route) makes requests fail with 503 after that long
+// rather than wait for it.
+const connectTimeout = "5"
+
+// withConnectTimeout returns dsn with connect_timeout set, unless it is.
+func withConnectTimeout(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn // sql.Open reports it
+	}
+	q := u.Query()
+	if q.Has("connect_timeout") {
+		return dsn
+	}
+	q.Set("connect_timeout", connectTimeout)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
 func openPostgres(dsn string) (*Store, error) {
-	db, err := sql.Open("pgx", dsn)
+	db, err := sql.Open("pgx", withConnectTimeout(dsn))
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
@@ -285,6 +307,28 @@ func mapError(err error) error {
 		}
 	}
 	return err
+}
+
+// Unavailable reports whether err means that the database cannot be
+// reached or does not serve now — refused or cut connections, a server
+// shutting down, starting up or out of connections — rather than that the
+// request is wrong: a request may succeed if tried again shortly. The
+// connection pool drops broken connections and opens new ones, so the
+// process recovers by itself once the database is back.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		// Class 08: connection exception; 57P01–57P03: the server shuts
+		// down, crashed or cannot accept connections yet; 53300: too many
+		// connections.
+		return strings.HasPrefix(pgErr.Code, "08") || pgErr.Code == "57P01" || pgErr.Code == "57P02" ||
+			pgErr.Code == "57P03" || pgErr.Code == "53300"
+	}
+	var connectErr *pgconn.ConnectError
+	return errors.As(err, &connectErr) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, pgconn.ErrConnClosed) || pgconn.SafeToRetry(err)
 }
 
 // Page selects a window of a list.

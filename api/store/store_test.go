@@ -2,10 +2,15 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/store/storetest"
@@ -286,4 +291,40 @@ func TestMigrateDownAndUp(t *testing.T) {
 		}
 		newUser(t, s, "ada@example.org", "participant")
 	})
+}
+
+func TestUnavailable(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want bool
+	}{
+		{nil, false},
+		{sql.ErrNoRows, false},
+		{fmt.Errorf("create: %w", &pgconn.PgError{Code: "23505"}), false},
+		{&pgconn.PgError{Code: "42P01"}, false},
+		{fmt.Errorf("x: %w", &pgconn.PgError{Code: "57P01"}), true},
+		{&pgconn.PgError{Code: "57P03"}, true},
+		{&pgconn.PgError{Code: "08006"}, true},
+		{&pgconn.PgError{Code: "53300"}, true},
+		{fmt.Errorf("x: %w", driver.ErrBadConn), true},
+		{fmt.Errorf("x: %w", pgconn.ErrConnClosed), true},
+		{errors.New("something else"), false},
+	} {
+		if got := store.Unavailable(c.err); got != c.want {
+			t.Errorf("Unavailable(%v) = %v, want %v", c.err, got, c.want)
+		}
+	}
+}
+
+func TestConnectTimeout(t *testing.T) {
+	for dsn, want := range map[string]string{
+		"postgres://u@db:5432/riposte":                    "postgres://u@db:5432/riposte?connect_timeout=5",
+		"postgres://u@db/riposte?sslmode=verify-full":     "postgres://u@db/riposte?connect_timeout=5&sslmode=verify-full",
+		"postgres://u@db/riposte?connect_timeout=30":      "postgres://u@db/riposte?connect_timeout=30",
+		"postgresql://u@db/riposte?connect_timeout=0&x=1": "postgresql://u@db/riposte?connect_timeout=0&x=1",
+	} {
+		if got := store.WithConnectTimeout(dsn); got != want {
+			t.Errorf("%s: %s, want %s", dsn, got, want)
+		}
+	}
 }
