@@ -28,16 +28,10 @@ import (
 // from this package), a PostgreSQL cluster and a Meilisearch of the test's
 // own, for the tests of replicas and faults.
 
-// binDir is where riposteBinary put the binary, removed after the tests.
+// binDir is where riposteBinary put the binary, removed after the tests
+// (see TestMain).
 var binDir string
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	os.Exit(code)
-}
 
 // riposteBinary builds the riposte binary once per test run and returns
 // its path.
