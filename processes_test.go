@@ -32,7 +32,6 @@ import (
 // (see TestMain).
 var binDir string
 
-
 // riposteBinary builds the riposte binary once per test run and returns
 // its path.
 var riposteBinary = sync.OnceValues(func() (string, error) {
