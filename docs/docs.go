@@ -292,7 +292,7 @@ const docTemplate = `{
         },
         "/api/v1/auth/password-reset/confirm": {
             "post": {
-                "description": "Sets the password of the account the link was sent to and signs every session of the account out (its refresh tokens stop working, and its access tokens at once). The link then stops working, as do the account's other reset links. Audited.",
+                "description": "Sets the password of the account the link was sent to and signs every session of the account out (its refresh tokens stop working, and its access tokens at once), and revokes every API token of the account. The link then stops working, as do the account's other reset links. Audited.",
                 "consumes": [
                     "application/json"
                 ],
@@ -3905,7 +3905,7 @@ const docTemplate = `{
         },
         "/api/v1/me/password": {
             "post": {
-                "description": "Needs the current password. Every other session of the account is signed out; the one making the change stays signed in. The account receives a security e-mail. Audited. Not open to API tokens. Wrong current passwords count as failed sign-ins.",
+                "description": "Needs the current password. Every other session of the account is signed out; the one making the change stays signed in, and the account's API tokens keep working (a reset revokes them). The account receives a security e-mail. Audited. Not open to API tokens. Wrong current passwords count as failed sign-ins.",
                 "consumes": [
                     "application/json"
                 ],
