@@ -4454,7 +4454,7 @@ const docTemplate = `{
         },
         "/api/v1/organizations/{slug}/invitations": {
             "post": {
-                "description": "Owners of the organisation (and administrators) invite an account by e-mail address or by id. The answer carries the invitation's token and the path of the page where it is accepted, shown this once: pass it on to the person invited. It can be used once, within 14 days, by the account it names. Recorded in the audit log (organization.invite).",
+                "description": "Owners of the organisation (and administrators) invite an account by e-mail address or by id. A message with the link is sent to the address invited, or to the address of the account invited, in the same transaction (with RIPOSTE_SMTP_URL; without, it is only logged). The answer also carries the invitation's token and the path of the page where it is accepted, shown this once, to pass on. It can be used once, within 14 days, by the account it names. An organisation has at most 50 pending invitations. Recorded in the audit log (organization.invite).",
                 "consumes": [
                     "application/json"
                 ],
@@ -4510,6 +4510,12 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "No such organisation, or not visible to you",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "The organisation already has 50 pending invitations",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
