@@ -196,7 +196,7 @@ type EmailChangeRequest struct {
 //	@Failure		403	{object}	Problem	"An API token, or account disabled"
 //	@Failure		413	{object}	Problem	"Body over 1 MiB"
 //	@Failure		422	{object}	Problem	"Wrong password (field password); invalid, current or (without e-mail) taken address (field email)"
-//	@Failure		429	{object}	Problem	"Too many wrong passwords, or links to this address; see Retry-After"
+//	@Failure		429	{object}	Problem	"Too many wrong passwords, or links to this address or from this account (3 every 10 minutes); see Retry-After"
 //	@Router			/api/v1/me/email [post]
 func handleEmailChange(svc *auth.Service) handlerFunc {
 	return func(c *gin.Context) error {

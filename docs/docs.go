@@ -3717,7 +3717,7 @@ const docTemplate = `{
                         }
                     },
                     "429": {
-                        "description": "Too many wrong passwords, or links to this address; see Retry-After",
+                        "description": "Too many wrong passwords, or links to this address or from this account (3 every 10 minutes); see Retry-After",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
