@@ -214,3 +214,39 @@ func TestAccountsChooseTheLanguageOfTheirEMail(t *testing.T) {
 		}
 	}, withSMTP(t, srv))
 }
+
+// A mail server that is down makes no request fail: the messages wait in
+// the outbox and go out once it is back.
+func TestRequestsSucceedWhileTheMailServerIsDown(t *testing.T) {
+	srv := mailtest.Start(t)
+	e := newEnv(t, withSMTP(t, srv))
+	ana := e.Account("ana@example.org", auth.RoleParticipant)
+	here := e.Login(ana.Email, platformtest.Password(ana.Email))
+	srv.Stop()
+
+	e.Do(platformtest.Request{Method: "POST", Path: "/api/v1/auth/password-reset", Body: map[string]string{"email": ana.Email}}).Want(202)
+	e.Do(platformtest.Request{Method: "POST", Path: "/api/v1/me/password", Token: here.AccessToken,
+		Body: map[string]string{"current_password": platformtest.Password(ana.Email), "password": "a brand new password"}}).Want(204)
+	if _, err := e.MailRelay.Drain(t.Context()); err == nil {
+		t.Fatal("the relay sent to a server that is down")
+	}
+	if n, err := e.store.PendingMail(t.Context()); err != nil || n != 2 {
+		t.Fatalf("%d messages pending (%v), want 2", n, err)
+	}
+
+	srv.Restart()
+	// The failed messages wait for their backoff; a relay with a later
+	// clock finds them due.
+	e.MailRelay.SetClock(func() time.Time { return time.Now().Add(time.Hour) })
+	if _, err := e.MailRelay.Drain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	var subjects []string
+	for _, m := range srv.Messages() {
+		subjects = append(subjects, m.Subject)
+	}
+	slices.Sort(subjects)
+	if !slices.Equal(subjects, []string{"Choisir un nouveau mot de passe Riposte", "Votre mot de passe Riposte a changé"}) {
+		t.Errorf("after the outage the server received %q", subjects)
+	}
+}
