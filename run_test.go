@@ -279,6 +279,10 @@ func TestServeFirstRunAndShutdown(t *testing.T) {
 	if m == nil {
 		t.Fatalf("no administrator credentials printed:\n%s", out.String())
 	}
+	if !strings.Contains(out.String(), "E-mail:      not sent (no RIPOSTE_SMTP_URL): written to the log; addresses are not verified") ||
+		!strings.Contains(out.String(), base+"/dev/mail") {
+		t.Errorf("start-up without SMTP does not say that e-mail is not sent and addresses not verified:\n%s", out.String())
+	}
 	res, body := postJSON(t, base+"/api/v1/auth/login", map[string]string{"email": m[1], "password": m[2]})
 	if res.StatusCode != 200 || body["user"].(map[string]any)["role"] != "admin" {
 		t.Fatalf("admin login: %d %v", res.StatusCode, body)

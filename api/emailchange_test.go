@@ -83,3 +83,25 @@ func TestEmailChangeWithoutEmailRefusesATakenAddress(t *testing.T) {
 		t.Errorf("fields %v", fields(p))
 	}
 }
+
+// An account asks for at most 3 change links every 10 minutes, whatever
+// the new addresses: each request also mails its current address.
+func TestEmailChangeIsRateLimitedPerAccount(t *testing.T) {
+	srv := mailtest.Start(t)
+	e := newEnv(t, withSMTP(t, srv))
+	seen := len(srv.Messages())
+	_, tok := e.user("old@example.org", auth.RoleParticipant)
+	var codes []int
+	for _, email := range []string{"a@example.org", "b@example.org", "c@example.org", "d@example.org"} {
+		r := e.do(req{method: "POST", path: "/api/v1/me/email", token: tok,
+			body: map[string]string{"password": platformtest.Password("old@example.org"), "email": email}})
+		codes = append(codes, r.Code)
+		if r.Code == 429 && r.Header().Get("Retry-After") == "" {
+			t.Error("429 without Retry-After")
+		}
+	}
+	if !slices.Equal(codes, []int{202, 202, 202, 429}) {
+		t.Errorf("four change requests to four addresses: %v, want the fourth refused", codes)
+	}
+	deliver(t, e, srv, &seen, 6) // a link and a notice for each of the three
+}

@@ -271,7 +271,7 @@ func handleOrganizationReview(svc *registry.Service) handlerFunc {
 // handleInvitationCreate invites someone to an organisation.
 //
 //	@Summary		Invite a member
-//	@Description	Owners of the organisation (and administrators) invite an account by e-mail address or by id. The answer carries the invitation's token and the path of the page where it is accepted, shown this once: pass it on to the person invited. It can be used once, within 14 days, by the account it names. Recorded in the audit log (organization.invite).
+//	@Description	Owners of the organisation (and administrators) invite an account by e-mail address or by id. A message with the link is sent to the address invited, or to the address of the account invited, in the same transaction (with RIPOSTE_SMTP_URL; without, it is only logged). The answer also carries the invitation's token and the path of the page where it is accepted, shown this once, to pass on. It can be used once, within 14 days, by the account it names. An organisation has at most 50 pending invitations. Recorded in the audit log (organization.invite).
 //	@Tags			organizations
 //	@Accept			json
 //	@Produce		json
@@ -283,6 +283,7 @@ func handleOrganizationReview(svc *registry.Service) handlerFunc {
 //	@Failure		401		{object}	Problem	"Not signed in"
 //	@Failure		403		{object}	Problem	"Not an owner of the organisation"
 //	@Failure		404		{object}	Problem	"No such organisation, or not visible to you"
+//	@Failure		409		{object}	Problem	"The organisation already has 50 pending invitations"
 //	@Failure		422		{object}	Problem	"Neither or both of email and user_id, an invalid address, an unknown account or role"
 //	@Router			/api/v1/organizations/{slug}/invitations [post]
 func handleInvitationCreate(svc *registry.Service) handlerFunc {

@@ -2,12 +2,14 @@ package api_test
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/mail/mailtest"
+	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/store"
 )
 
@@ -378,4 +380,51 @@ func TestUnverifiedAccountsCannotJoinOrganizations(t *testing.T) {
 			t.Errorf("%s %s: detail %q", r.method, r.path, p.Detail)
 		}
 	}
+}
+
+// An invitation to an organisation is sent by e-mail, with its link, to
+// the address invited (in the language of the account that has it, else
+// the inviter's) or to the account invited; an organisation holds at most
+// registry.MaxPendingInvitations pending ones.
+func TestOrganizationInvitationsAreSentByEMail(t *testing.T) {
+	srv := mailtest.Start(t)
+	eachDialect(t, func(t *testing.T, e *env) {
+		seen := len(srv.Messages())
+		_, ada := e.user("ada@example.org", auth.RoleParticipant)
+		bobU, bob := e.user("bob@example.org", auth.RoleParticipant)
+		e.do(req{method: "PUT", path: "/api/v1/me/language", token: bob, body: map[string]string{"language": "en"}}).want(200)
+		o := e.apply(ada, "Réseau Veille")
+
+		token := e.invite(ada, o.Slug, "Bob@Example.org")
+		var byID api.InvitationResponse
+		e.do(req{method: "POST", path: "/api/v1/organizations/" + o.Slug + "/invitations", token: ada,
+			body: map[string]any{"user_id": bobU.ID, "role": "owner"}}).want(201).json(&byID)
+		stranger := e.invite(ada, o.Slug, "nobody@example.org")
+
+		got := deliver(t, e, srv, &seen, 3)
+		for i, want := range []struct{ to, subject, role, token string }{
+			{"bob@example.org", "invites you to the organisation Réseau Veille", "as a member", token},
+			{"bob@example.org", "invites you to the organisation Réseau Veille", "as an owner", byID.Token},
+			{"nobody@example.org", "vous invite dans l’organisation Réseau Veille", "comme membre", stranger},
+		} {
+			m, link := got[i], "http://riposte.test/invitations/"+want.token
+			if m.To[0] != want.to || !strings.Contains(m.Subject, want.subject) || !strings.Contains(m.Text, want.role) ||
+				strings.Contains(m.Text+m.HTML, "<no value>") {
+				t.Errorf("message %d: to %v, subject %q, text:\n%s", i, m.To, m.Subject, m.Text)
+			}
+			if !strings.Contains(m.Text, link) || !strings.Contains(m.HTML, `href="`+link+`"`) || m.Header.Get("List-Unsubscribe") != "" {
+				t.Errorf("message %d: the link %s is not in both parts, or it carries List-Unsubscribe:\n%s\n%s", i, link, m.Text, m.HTML)
+			}
+		}
+		e.do(req{method: "POST", path: "/api/v1/organizations/invitations/" + token + "/accept", token: bob}).want(200)
+
+		for n := 2; n < registry.MaxPendingInvitations; n++ {
+			e.invite(ada, o.Slug, "guest"+strconv.Itoa(n)+"@example.org")
+		}
+		p := e.do(req{method: "POST", path: "/api/v1/organizations/" + o.Slug + "/invitations", token: ada,
+			body: map[string]string{"email": "one-too-many@example.org"}}).problem(409)
+		if !strings.Contains(p.Detail, "pending invitations") {
+			t.Errorf("past the cap: %q", p.Detail)
+		}
+	}, withSMTP(t, srv))
 }

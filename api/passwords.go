@@ -63,7 +63,7 @@ func handlePasswordReset(svc *auth.Service) handlerFunc {
 // token.
 //
 //	@Summary		Choose a new password with a reset link
-//	@Description	Sets the password of the account the link was sent to and signs every session of the account out (its refresh tokens stop working, and its access tokens at once). The link then stops working, as do the account's other reset links. Audited.
+//	@Description	Sets the password of the account the link was sent to and signs every session of the account out (its refresh tokens stop working, and its access tokens at once), and revokes every API token of the account. The link then stops working, as do the account's other reset links. Audited.
 //	@Tags			auth
 //	@Accept			json
 //	@Produce		json
@@ -90,7 +90,7 @@ func handlePasswordResetConfirm(svc *auth.Service) handlerFunc {
 // handlePasswordChange changes the signed-in caller's password.
 //
 //	@Summary		Change my password
-//	@Description	Needs the current password. Every other session of the account is signed out; the one making the change stays signed in. The account receives a security e-mail. Audited. Not open to API tokens. Wrong current passwords count as failed sign-ins.
+//	@Description	Needs the current password. Every other session of the account is signed out; the one making the change stays signed in, and the account's API tokens keep working (a reset revokes them). The account receives a security e-mail. Audited. Not open to API tokens. Wrong current passwords count as failed sign-ins.
 //	@Tags			account
 //	@Accept			json
 //	@Produce		json
@@ -196,7 +196,7 @@ type EmailChangeRequest struct {
 //	@Failure		403	{object}	Problem	"An API token, or account disabled"
 //	@Failure		413	{object}	Problem	"Body over 1 MiB"
 //	@Failure		422	{object}	Problem	"Wrong password (field password); invalid, current or (without e-mail) taken address (field email)"
-//	@Failure		429	{object}	Problem	"Too many wrong passwords, or links to this address; see Retry-After"
+//	@Failure		429	{object}	Problem	"Too many wrong passwords, or links to this address or from this account (3 every 10 minutes); see Retry-After"
 //	@Router			/api/v1/me/email [post]
 func handleEmailChange(svc *auth.Service) handlerFunc {
 	return func(c *gin.Context) error {

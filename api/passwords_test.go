@@ -51,6 +51,10 @@ func TestPasswordResetThroughTheLinkSentByMail(t *testing.T) {
 		ana := e.Account("ana@example.org", auth.RoleParticipant)
 		first := e.Login(ana.Email, platformtest.Password(ana.Email))
 		second := e.Login(ana.Email, platformtest.Password(ana.Email))
+		var ci api.APITokenCreated
+		e.Do(platformtest.Request{Method: "POST", Path: "/api/v1/me/tokens", Token: first.AccessToken,
+			Body: map[string]any{"name": "ci", "scopes": []string{"read"}}}).Want(201).JSON(&ci)
+		e.Do(platformtest.Request{Method: "GET", Path: "/api/v1/me", Token: ci.Token}).Want(200)
 
 		known := e.Do(platformtest.Request{Method: "POST", Path: "/api/v1/auth/password-reset", Body: map[string]string{"email": "ANA@example.org"}}).Want(202)
 		unknown := e.Do(platformtest.Request{Method: "POST", Path: "/api/v1/auth/password-reset", Body: map[string]string{"email": "nobody@example.org"}}).Want(202)
@@ -75,7 +79,9 @@ func TestPasswordResetThroughTheLinkSentByMail(t *testing.T) {
 		e.Do(platformtest.Request{Method: "POST", Path: "/api/v1/auth/password-reset/confirm",
 			Body: map[string]string{"token": token, "password": "a brand new password"}}).Want(204)
 
-		for _, tok := range []string{first.AccessToken, second.AccessToken} {
+		// Whoever learnt the password may have made API tokens: a reset
+		// revokes them with the sessions.
+		for _, tok := range []string{first.AccessToken, second.AccessToken, ci.Token} {
 			e.Do(platformtest.Request{Method: "GET", Path: "/api/v1/me", Token: tok}).Want(401)
 		}
 		e.Do(platformtest.Request{Method: "POST", Path: "/api/v1/auth/refresh", Body: map[string]string{"refresh_token": first.RefreshToken}}).Want(401)
@@ -130,6 +136,9 @@ func TestPasswordChangeSignsOtherSessionsOut(t *testing.T) {
 		ana := e.Account("ana@example.org", auth.RoleParticipant)
 		here := e.Login(ana.Email, platformtest.Password(ana.Email))
 		there := e.Login(ana.Email, platformtest.Password(ana.Email))
+		var ci api.APITokenCreated
+		e.Do(platformtest.Request{Method: "POST", Path: "/api/v1/me/tokens", Token: here.AccessToken,
+			Body: map[string]any{"name": "ci", "scopes": []string{"read"}}}).Want(201).JSON(&ci)
 
 		wrong := e.Do(platformtest.Request{Method: "POST", Path: "/api/v1/me/password", Token: here.AccessToken,
 			Body: map[string]string{"current_password": "not my password", "password": "a brand new password"}}).Problem(422)
@@ -143,6 +152,8 @@ func TestPasswordChangeSignsOtherSessionsOut(t *testing.T) {
 		e.Do(platformtest.Request{Method: "GET", Path: "/api/v1/me", Token: there.AccessToken}).Want(401)
 		e.Do(platformtest.Request{Method: "POST", Path: "/api/v1/auth/refresh", Body: map[string]string{"refresh_token": there.RefreshToken}}).Want(401)
 		e.Do(platformtest.Request{Method: "POST", Path: "/api/v1/auth/refresh", Body: map[string]string{"refresh_token": here.RefreshToken}}).Want(200)
+		// A change, unlike a reset, keeps the account's API tokens.
+		e.Do(platformtest.Request{Method: "GET", Path: "/api/v1/me", Token: ci.Token}).Want(200)
 		e.Login(ana.Email, "a brand new password")
 
 		notice := deliver(t, e, srv, &seen, 1)[0]
@@ -202,4 +213,40 @@ func TestAccountsChooseTheLanguageOfTheirEMail(t *testing.T) {
 			t.Errorf("after choosing en, the reset message's subject is %q", msg.Subject)
 		}
 	}, withSMTP(t, srv))
+}
+
+// A mail server that is down makes no request fail: the messages wait in
+// the outbox and go out once it is back.
+func TestRequestsSucceedWhileTheMailServerIsDown(t *testing.T) {
+	srv := mailtest.Start(t)
+	e := newEnv(t, withSMTP(t, srv))
+	ana := e.Account("ana@example.org", auth.RoleParticipant)
+	here := e.Login(ana.Email, platformtest.Password(ana.Email))
+	srv.Stop()
+
+	e.Do(platformtest.Request{Method: "POST", Path: "/api/v1/auth/password-reset", Body: map[string]string{"email": ana.Email}}).Want(202)
+	e.Do(platformtest.Request{Method: "POST", Path: "/api/v1/me/password", Token: here.AccessToken,
+		Body: map[string]string{"current_password": platformtest.Password(ana.Email), "password": "a brand new password"}}).Want(204)
+	if _, err := e.MailRelay.Drain(t.Context()); err == nil {
+		t.Fatal("the relay sent to a server that is down")
+	}
+	if n, err := e.store.PendingMail(t.Context()); err != nil || n != 2 {
+		t.Fatalf("%d messages pending (%v), want 2", n, err)
+	}
+
+	srv.Restart()
+	// The failed messages wait for their backoff; a relay with a later
+	// clock finds them due.
+	e.MailRelay.SetClock(func() time.Time { return time.Now().Add(time.Hour) })
+	if _, err := e.MailRelay.Drain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	var subjects []string
+	for _, m := range srv.Messages() {
+		subjects = append(subjects, m.Subject)
+	}
+	slices.Sort(subjects)
+	if !slices.Equal(subjects, []string{"Choisir un nouveau mot de passe Riposte", "Votre mot de passe Riposte a changé"}) {
+		t.Errorf("after the outage the server received %q", subjects)
+	}
 }

@@ -292,7 +292,7 @@ const docTemplate = `{
         },
         "/api/v1/auth/password-reset/confirm": {
             "post": {
-                "description": "Sets the password of the account the link was sent to and signs every session of the account out (its refresh tokens stop working, and its access tokens at once). The link then stops working, as do the account's other reset links. Audited.",
+                "description": "Sets the password of the account the link was sent to and signs every session of the account out (its refresh tokens stop working, and its access tokens at once), and revokes every API token of the account. The link then stops working, as do the account's other reset links. Audited.",
                 "consumes": [
                     "application/json"
                 ],
@@ -3717,7 +3717,7 @@ const docTemplate = `{
                         }
                     },
                     "429": {
-                        "description": "Too many wrong passwords, or links to this address; see Retry-After",
+                        "description": "Too many wrong passwords, or links to this address or from this account (3 every 10 minutes); see Retry-After",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -3905,7 +3905,7 @@ const docTemplate = `{
         },
         "/api/v1/me/password": {
             "post": {
-                "description": "Needs the current password. Every other session of the account is signed out; the one making the change stays signed in. The account receives a security e-mail. Audited. Not open to API tokens. Wrong current passwords count as failed sign-ins.",
+                "description": "Needs the current password. Every other session of the account is signed out; the one making the change stays signed in, and the account's API tokens keep working (a reset revokes them). The account receives a security e-mail. Audited. Not open to API tokens. Wrong current passwords count as failed sign-ins.",
                 "consumes": [
                     "application/json"
                 ],
@@ -4454,7 +4454,7 @@ const docTemplate = `{
         },
         "/api/v1/organizations/{slug}/invitations": {
             "post": {
-                "description": "Owners of the organisation (and administrators) invite an account by e-mail address or by id. The answer carries the invitation's token and the path of the page where it is accepted, shown this once: pass it on to the person invited. It can be used once, within 14 days, by the account it names. Recorded in the audit log (organization.invite).",
+                "description": "Owners of the organisation (and administrators) invite an account by e-mail address or by id. A message with the link is sent to the address invited, or to the address of the account invited, in the same transaction (with RIPOSTE_SMTP_URL; without, it is only logged). The answer also carries the invitation's token and the path of the page where it is accepted, shown this once, to pass on. It can be used once, within 14 days, by the account it names. An organisation has at most 50 pending invitations. Recorded in the audit log (organization.invite).",
                 "consumes": [
                     "application/json"
                 ],
@@ -4510,6 +4510,12 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "No such organisation, or not visible to you",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "The organisation already has 50 pending invitations",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }

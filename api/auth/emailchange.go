@@ -30,7 +30,8 @@ type EmailChange struct {
 // on email when the service does not verify addresses (registration says
 // as much); when it does, the answer is the same as for a free address but
 // no link is sent, only the notice. Wrong passwords count against the
-// sign-in limits; links, against the per-address limit of registration.
+// sign-in limits; links, against the per-address limit of registration,
+// both for the new address and for the account.
 func (s *Service) RequestEmailChange(ctx context.Context, caller User, ch EmailChange) error {
 	if caller.TokenID != 0 {
 		return fmt.Errorf("change your address from a signed-in session, not with an API token: %w", ErrForbidden)
@@ -63,8 +64,17 @@ func (s *Service) RequestEmailChange(ctx context.Context, caller User, ch EmailC
 	if err := allow(s.reset.perEmail, email); err != nil {
 		return err
 	}
+	// Per account too: each request mails the current address, and a
+	// new address each time would otherwise escape the limit.
+	if err := allow(s.reset.perEmail, accountKey(u.ID)); err != nil {
+		return err
+	}
 	return s.enqueueEmailChange(ctx, u, email, !taken)
 }
+
+// accountKey is an account's key in the per-address limiter; it holds no
+// "@", so no address shares it.
+func accountKey(id int64) string { return "account:" + strconv.FormatInt(id, 10) }
 
 // checkCurrentPassword checks a signed-in account's password, counting a
 // wrong one as a failed sign-in.

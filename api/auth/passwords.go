@@ -89,9 +89,9 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, clientIP stri
 
 // ConfirmPasswordReset sets the password of the account a reset link was
 // sent to, spends the link (and any other reset link of the account),
-// ends every session of the account and records it in the audit log. A
-// token unknown, used or expired, and a password too short or too long,
-// are valid.Errors naming the field.
+// ends every session of the account, revokes its API tokens and records
+// it in the audit log. A token unknown, used or expired, and a password
+// too short or too long, are valid.Errors naming the field.
 func (s *Service) ConfirmPasswordReset(ctx context.Context, token, password string) error {
 	defer s.sessions.forget() // the change counts from the next request on this process
 	var c valid.Checker
@@ -117,8 +117,16 @@ func (s *Service) ConfirmPasswordReset(ctx context.Context, token, password stri
 	})
 }
 
+// A reset is how an account is taken back from whoever learnt its
+// password: it ends every session and also revokes every API token, which
+// that person may have created. A change, made from a signed-in session
+// that knows the current password, keeps the account's API tokens
+// (automations keep working); they are listed, and revoked one by one,
+// on the account page.
+
 // setPassword stores a new password hash, spends the account's reset
-// links, ends its sessions but keep, and appends an audit entry.
+// links, ends its sessions but keep (and, for a reset, revokes its API
+// tokens), and appends an audit entry.
 func (s *Service) setPassword(ctx context.Context, tx *store.Tx, id int64, hash, keep, action string, at time.Time) error {
 	if _, err := tx.UpdateUser(ctx, id, store.UserPatch{PasswordHash: &hash}); err != nil {
 		return err
@@ -130,8 +138,16 @@ func (s *Service) setPassword(ctx context.Context, tx *store.Tx, id int64, hash,
 	if err != nil {
 		return err
 	}
+	details := map[string]any{"sessions_ended": n}
+	if action == "auth.password_reset" {
+		t, err := tx.RevokeUserAPITokens(ctx, id, at)
+		if err != nil {
+			return err
+		}
+		details["api_tokens_revoked"] = t
+	}
 	return tx.AppendAudit(ctx, store.AuditEntry{ActorID: &id, Action: action, TargetType: "user",
-		TargetID: strconv.FormatInt(id, 10), Details: map[string]any{"sessions_ended": n}})
+		TargetID: strconv.FormatInt(id, 10), Details: details})
 }
 
 // ChangePassword sets a signed-in caller's password, given the current

@@ -34,6 +34,7 @@ const (
 	KindChangeEmail     = "change_email"    // the link, to the new address
 	KindEmailChanging   = "email_changing"  // the notice, to the old address
 	KindTeamInvitation  = "team_invitation" // a captain's invitation, to the invited address
+	KindOrgInvitation   = "org_invitation"  // an organisation owner's invitation, to the invited address
 )
 
 // Composer writes messages in their recipient's language, with links to

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/mail"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
 	"github.com/riposte-civic/riposte/plugins"
@@ -27,6 +28,11 @@ const (
 // InvitationTTL is how long an invitation to an organisation can be
 // accepted.
 const InvitationTTL = 14 * 24 * time.Hour
+
+// MaxPendingInvitations is how many invitations an organisation may have
+// neither accepted nor expired, so that invitations, each sent by e-mail,
+// cannot be used to spam.
+const MaxPendingInvitations = 50
 
 // OrgApplication is what an account sends to apply for an organisation.
 type OrgApplication struct {
@@ -202,9 +208,12 @@ type Invitee struct {
 }
 
 // Invite creates an invitation to an organisation (its owners and
-// administrators) and returns it with its token, shown this once. Errors:
+// administrators) and returns it with its token, shown this once. A
+// message with the link is queued, in the same transaction, to the
+// address invited or to the address of the account invited. Errors:
 // valid.Errors when neither or both of email and user id are given, or
-// the account does not exist; auth.ErrForbidden for other members.
+// the account does not exist; auth.ErrForbidden for other members;
+// store.ErrConflict past MaxPendingInvitations.
 func (s *Service) Invite(ctx context.Context, u auth.User, slug string, in Invitee) (store.OrgInvitation, string, error) {
 	in.Email, in.Role = auth.CanonicalEmail(in.Email), strings.TrimSpace(in.Role)
 	if in.Role == "" {
@@ -227,20 +236,59 @@ func (s *Service) Invite(ctx context.Context, u auth.User, slug string, in Invit
 			return err
 		}
 		i := store.OrgInvitation{OrgID: o.ID, Email: in.Email, Role: in.Role, InvitedBy: u.ID, ExpiresAt: time.Now().Add(InvitationTTL)}
+		to := mail.Recipient{Email: in.Email, Language: u.Language}
 		if in.UserID != 0 {
-			if _, err := tx.UserByID(ctx, in.UserID); errors.Is(err, store.ErrNotFound) {
+			acct, err := tx.UserByID(ctx, in.UserID)
+			if errors.Is(err, store.ErrNotFound) {
 				return valid.Errors{{Field: "user_id", Message: "no account has this id"}}
 			} else if err != nil {
 				return err
 			}
 			i.UserID = &in.UserID
+			to = mail.Recipient{Email: acct.Email, Name: acct.Name, Language: acct.Language}
+		} else if acct, err := tx.UserByEmail(ctx, in.Email); err == nil {
+			to.Name, to.Language = acct.Name, acct.Language
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if n, err := tx.CountPendingInvitations(ctx, o.ID, time.Now()); err != nil {
+			return err
+		} else if n >= MaxPendingInvitations {
+			return fmt.Errorf("%w: the organisation already has %d pending invitations; wait for them to be used or to expire",
+				store.ErrConflict, n)
 		}
 		if inv, err = tx.InsertInvitation(ctx, auth.HashInvitation(token), i); err != nil {
+			return err
+		}
+		if err := s.mailInvitation(ctx, tx, u, o, in.Role, to, token); err != nil {
 			return err
 		}
 		return orgAudit(ctx, tx, u, "organization.invite", o.Slug, map[string]any{"email": in.Email, "user_id": in.UserID, "role": in.Role})
 	})
 	return inv, token, err
+}
+
+// InvitationPath is the page where an invitation to an organisation is
+// accepted, followed by its token.
+const InvitationPath = "/invitations/"
+
+// mailInvitation queues, in the inviting transaction, the message of an
+// invitation to the address it names or to the account it names, in that
+// account's language (the inviter's for an address without one).
+func (s *Service) mailInvitation(ctx context.Context, tx *store.Tx, by auth.User, o store.Organization, role string, to mail.Recipient, token string) error {
+	if s.notify == nil {
+		return nil
+	}
+	c := s.notify.Composer()
+	data := map[string]string{"Organization": o.Name, "By": by.Name, "Link": c.Link(InvitationPath+token, nil)}
+	if role == store.OrgOwner {
+		data["Owner"] = "yes"
+	}
+	m, err := c.Compose(mail.KindOrgInvitation, to, data, "")
+	if err != nil {
+		return err
+	}
+	return tx.EnqueueMail(ctx, m)
 }
 
 // ownedOrg loads an organisation the caller owns, or any for

@@ -341,6 +341,18 @@ func (q queries) InsertInvitation(ctx context.Context, tokenHash string, i OrgIn
 	return out, nil
 }
 
+// CountPendingInvitations counts an organisation's invitations neither
+// accepted nor expired at at.
+func (q queries) CountPendingInvitations(ctx context.Context, orgID int64, at time.Time) (int, error) {
+	var n int
+	err := q.w.QueryRowContext(ctx, `SELECT COUNT(*) FROM organization_invitations
+		WHERE organization_id = $1 AND accepted_at IS NULL AND expires_at > $2`, orgID, at.UTC()).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("organisation invitations: %w", err)
+	}
+	return n, nil
+}
+
 // InvitationByHash returns an invitation by the hash of its token, or
 // ErrNotFound.
 func (q queries) InvitationByHash(ctx context.Context, tokenHash string) (OrgInvitation, error) {

@@ -88,6 +88,17 @@ func (q queries) RevokeAPIToken(ctx context.Context, userID, id int64) error {
 	return nil
 }
 
+// RevokeUserAPITokens revokes every live API token of a user, as of at,
+// and returns how many there were.
+func (q queries) RevokeUserAPITokens(ctx context.Context, userID int64, at time.Time) (int64, error) {
+	res, err := q.w.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $2
+		WHERE user_id = $1 AND revoked_at IS NULL`, userID, at)
+	if err != nil {
+		return 0, fmt.Errorf("revoke tokens: %w", err)
+	}
+	return res.RowsAffected()
+}
+
 // APITokenUser returns a live token by hash and the account it belongs to.
 // A revoked, expired or unknown token is ErrNotFound.
 func (s *Store) APITokenUser(ctx context.Context, tokenHash string, at time.Time) (APIToken, User, error) {

@@ -41,7 +41,7 @@ func TestBrowserResetAForgottenPassword(t *testing.T) {
 	}
 	tb.open(link.RequestURI())
 	tb.do(chromedp.SendKeys(chromedp.ID("password"), "a brand new password"), chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
-	tb.notice("Your new password is set: sign in with it.")
+	tb.notice("Your new password is set: sign in with it. All your sessions are signed out and your API tokens revoked.")
 
 	tb.do(chromedp.SendKeys(chromedp.ID("email"), "ada@example.org"), chromedp.SendKeys(chromedp.ID("password"), "a brand new password"),
 		chromedp.Click(chromedp.CSS(`main button[type=submit]`)))

@@ -127,6 +127,7 @@ type orgData struct {
 	MyPlugins  []store.Plugin // the owner's plugins that may be placed under it
 	InviteLink string         // the link of the invitation just created
 	Invited    string         // who it is for
+	InviteSent bool           // whether the link was sent to them by e-mail
 	EmailError string
 	Entries    []store.OrgEntry // entries to the challenges it brings
 }
@@ -192,6 +193,7 @@ func handleInvite(h *Handler, reg *registry.Service) handlerFunc {
 			d.EmailError, status = localeFrom(r.Context()).T("org.invite.invalid"), http.StatusUnprocessableEntity
 		} else {
 			d.InviteLink, d.Invited = h.absolute(r, "/invitations/"+token), email
+			d.InviteSent = h.deps.Auth.VerifiesAddresses() // e-mail is sent, not only logged
 		}
 		w.Header().Set("Cache-Control", "no-store")
 		h.render(w, r, status, "organization", d.Name, d)

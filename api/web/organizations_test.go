@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/mail"
+	"github.com/riposte-civic/riposte/api/mail/mailtest"
+	"github.com/riposte-civic/riposte/api/platform/platformtest"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/store"
 )
@@ -78,7 +81,8 @@ func TestOrganizationPages(t *testing.T) {
 	visitor.get("/organizations/reseau-veille").want(t, http.StatusOK, "Éditeur vérifié", "Rédaction")
 
 	// An invitation: its link shown once to the owner, accepted by the invitee.
-	p = ada.post("/organizations/reseau-veille/invitations", url.Values{"email": {"bob@example.org"}, "role": {"member"}}).want(t, http.StatusOK)
+	p = ada.post("/organizations/reseau-veille/invitations", url.Values{"email": {"bob@example.org"}, "role": {"member"}}).want(t, http.StatusOK,
+		"Send them this link") // without SMTP the message is only logged
 	m := invitationLink.FindStringSubmatch(p.body)
 	if m == nil {
 		t.Fatalf("no invitation link:\n%s", p.body)
@@ -127,4 +131,37 @@ func TestRestrictedPluginPage(t *testing.T) {
 	}
 	// The organisation's page lists its tools.
 	v.get("/organizations/veille-citoyenne").want(t, http.StatusOK, "Termes de recrutement", "Restricted access")
+}
+
+// With e-mail sent, the owner is told that the invitation went to the
+// address, and it did, with the link the page shows.
+func TestOrganizationInvitationPageSaysItWasSent(t *testing.T) {
+	srv := mailtest.Start(t)
+	sender, err := mail.ParseSMTPURL(srv.URL(), "noreply@riposte.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnvWith(t, func(o *platformtest.Options) { o.MailSender = sender })
+	e.user("ada@example.org", auth.RoleParticipant)
+	ada := e.browser()
+	ada.signIn("ada@example.org")
+	p := ada.post("/organizations/new", url.Values{"name": {"Réseau Veille"}, "kind": {"newsroom"}, "website": {"https://veille.example.org"},
+		"description": {"We watch."}})
+	if p.StatusCode != http.StatusSeeOther {
+		t.Fatalf("apply: %d", p.StatusCode)
+	}
+	p = ada.post("/organizations/reseau-veille/invitations", url.Values{"email": {"bob@example.org"}, "role": {"member"}}).want(t, http.StatusOK,
+		"An invitation was sent to bob@example.org by e-mail")
+	m := invitationLink.FindStringSubmatch(p.body)
+	if m == nil {
+		t.Fatalf("no invitation link:\n%s", p.body)
+	}
+	if _, err := e.MailRelay.Drain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	link, _ := url.Parse(m[1]) // the page links where it was reached; the message, to the public URL
+	got := srv.Wait(1)
+	if got[0].To[0] != "bob@example.org" || !strings.Contains(got[0].Text, "http://riposte.test"+link.Path) {
+		t.Errorf("invitation message to %v, want the page's link %s:\n%s", got[0].To, link.Path, got[0].Text)
+	}
 }

@@ -48,11 +48,18 @@ type Server struct {
 	received []Message
 }
 
-// Start runs a server until the test ends.
+// Start runs a server on loopback until the test ends.
 func Start(tb testing.TB) *Server {
 	tb.Helper()
+	return StartOn(tb, "127.0.0.1")
+}
+
+// StartOn runs a server on a free port of the address ip until the test
+// ends. It offers no STARTTLS.
+func StartOn(tb testing.TB, ip string) *Server {
+	tb.Helper()
 	s := &Server{tb: tb}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
 	if err != nil {
 		tb.Fatal(err)
 	}
