@@ -231,8 +231,8 @@ func handleEditionSave(h *Handler, svc *hackathons.Service) handlerFunc {
 			}
 			return seeOther(w, r, "/organize/"+slug, "edited")
 		}
-		if err = d.refused(l, err); err != nil {
-			return err
+		if rerr := d.refused(l, err); rerr != nil {
+			return rerr
 		}
 		d.addRows(len(d.Rubric) + blankRows)
 		h.render(w, r, shownAgain(w, err), "edition-form", d.title(l), d)

@@ -134,8 +134,9 @@ func (h *Handler) handlePasswordChange(w http.ResponseWriter, r *http.Request) e
 	default:
 		return seeOther(w, r, "/account", "password")
 	}
-	if d.Notifications, err = h.notificationRows(r.Context(), u); err != nil {
-		return err
+	var lerr error
+	if d.Notifications, lerr = h.notificationRows(r.Context(), u); lerr != nil {
+		return lerr
 	}
 	h.render(w, r, shownAgain(w, err), "account", l.T("account.title"), d)
 	return nil

@@ -111,7 +111,7 @@ func TestWrongPasswordAndSignUp(t *testing.T) {
 	p := b.post("/signup", url.Values{"email": {"ada@example.org"}, "password": {"short"}, "name": {""}})
 	p.want(t, http.StatusUnprocessableEntity, `id="password-error"`, `id="name-error"`, `aria-invalid="true"`)
 	b.post("/signup", url.Values{"email": {"ada@example.org"}, "password": {"long enough pass"}, "name": {"Ada"}}).
-		want(t, http.StatusUnprocessableEntity, "already exists")
+		want(t, http.StatusConflict, "already exists")
 	b.post("/signup", url.Values{"email": {"bob@example.org"}, "password": {"long enough pass"}, "name": {"Bob"}, "next": {"//evil.example/"}}).
 		want(t, http.StatusSeeOther)
 	b.get("/my/plugins").want(t, http.StatusOK, "Bob")
