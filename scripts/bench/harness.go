@@ -34,6 +34,8 @@ type bench struct {
 	profiles string
 	// scale is what the scale scenario runs.
 	scale scaleConfig
+	// bursts counts the scale scenario's bursts of versions on one catalogue.
+	bursts int
 }
 
 // The CPUs of a pinned bench.

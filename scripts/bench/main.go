@@ -62,6 +62,7 @@ func main() {
 		engines  = flag.String("engines", "embedded,meili", "scale: search engines, comma-separated (embedded, meili)")
 		dbs      = flag.String("databases", "sqlite,postgres", "scale: databases, comma-separated (sqlite, postgres; postgres on RIPOSTE_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test)")
 		plot     = flag.String("plot", "", "scale: where to write the SVG plot of the cost curves (e.g. docs/scale.svg)")
+		keep     = flag.String("keep", "", "scale: keep the generated data directories (SQLite database, embedded index) under this directory")
 		changes  = flag.Int("changes", 500, "scale: new versions in the relay's burst")
 		profiles = flag.String("profile", "", "directory where me and plugin-get write CPU, allocation, blocking and mutex profiles of Riposte under load")
 	)
@@ -88,7 +89,7 @@ func main() {
 	if b.pin {
 		fmt.Printf("Pinned: Meilisearch and plugin servers on CPU %s; Riposte, the baselines and wrk on CPU %s.\n\n", upstreamCPU, frontCPU)
 	}
-	if b.scale, err = parseScale(*sizes, *engines, *dbs, *plot, *changes); err != nil {
+	if b.scale, err = parseScale(*sizes, *engines, *dbs, *plot, *keep, *changes); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}

@@ -25,6 +25,7 @@ type scaleConfig struct {
 	engines   []string // embedded, meili
 	databases []string // sqlite, postgres
 	plot      string   // where the SVG goes ("" for none)
+	keep      string   // where generated SQLite data is kept ("" for the bench's temporary directory)
 	changes   int      // the relay's burst
 }
 
@@ -70,9 +71,14 @@ func benchScale(ctx context.Context, b *bench) error {
 		return err
 	}
 	var rows []scaleRow
+	var failed []string
 	for _, size := range cfg.sizes {
 		for _, db := range cfg.databases {
-			data, err := os.MkdirTemp(b.dir, fmt.Sprintf("scale-%d-%s-", size, db))
+			parent := b.dir
+			if cfg.keep != "" {
+				parent = cfg.keep
+			}
+			data, err := os.MkdirTemp(parent, fmt.Sprintf("scale-%d-%s-", size, db))
 			if err != nil {
 				return err
 			}
@@ -100,6 +106,7 @@ func benchScale(ctx context.Context, b *bench) error {
 			}
 			took := time.Since(start)
 			fmt.Printf("generated on %s in %s: %s\n", db, took.Round(time.Millisecond), summary)
+			b.bursts = 0
 			for _, engine := range cfg.engines {
 				e := append([]string{"RIPOSTE_DATA_DIR=" + data}, env...)
 				if engine == "meili" {
@@ -107,7 +114,13 @@ func benchScale(ctx context.Context, b *bench) error {
 				}
 				row, err := b.scaleRun(ctx, bin, size, engine, db, e, meiliURL, meiliKey)
 				if err != nil {
-					return fmt.Errorf("%d plugins, %s, %s: %w", size, engine, db, err)
+					// The other measures go on; the scenario fails at the end.
+					failed = append(failed, fmt.Sprintf("%d plugins, %s, %s: %v", size, engine, db, err))
+					fmt.Println("FAILED:", failed[len(failed)-1])
+					if ctx.Err() != nil {
+						return ctx.Err()
+					}
+					continue
 				}
 				row.Generate, row.GenSummary = took, summary
 				rows = append(rows, row)
@@ -118,13 +131,16 @@ func benchScale(ctx context.Context, b *bench) error {
 	fmt.Println()
 	printScaleTable(rows)
 	printScaleBars(rows)
-	if cfg.plot != "" {
+	if cfg.plot != "" && len(rows) > 0 {
 		if err := os.WriteFile(cfg.plot, scalePlot(rows), 0o644); err != nil {
 			return err
 		}
 		fmt.Printf("\nplot written to %s\n", cfg.plot)
 	}
 	fmt.Println()
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of the runs failed:\n%s", len(failed), strings.Join(failed, "\n"))
+	}
 	return nil
 }
 
@@ -352,9 +368,12 @@ func (b *bench) scaleCatchUp(ctx context.Context, p *process, size, n int) (time
 	}
 	c := newCorpus(77)
 	n = min(n, size/4)
+	// Each burst on a catalogue publishes the next major version.
+	b.bursts++
+	version := fmt.Sprintf("%d.0.0", 1+b.bursts)
 	manifests := make([]string, n)
 	for i := range manifests {
-		manifests[i] = c.manifest(4*i, "2.0.0")
+		manifests[i] = c.manifest(4*i, version)
 	}
 	err = parallel(n, 16, func(i int) error {
 		code, err := post(fmt.Sprintf("http://%s/api/v1/plugins/s-%d/versions", p.addr, 4*i), token, manifests[i])
@@ -442,9 +461,7 @@ func meiliDirectIndex(ctx context.Context, base, key string, size int) (time.Dur
 	const direct = "bench-direct"
 	var t taskRef
 	if err := do("DELETE", "/indexes/"+direct, nil, &t); err == nil {
-		if err := wait(t); err != nil {
-			return 0, err
-		}
+		wait(t) // fails when there was no such index
 	}
 	body, err := json.Marshal(docs.Results)
 	if err != nil {
@@ -582,8 +599,8 @@ func printScaleBars(rows []scaleRow) {
 }
 
 // parseScale reads the scale scenario's flags.
-func parseScale(sizes, engines, dbs, plot string, changes int) (scaleConfig, error) {
-	cfg := scaleConfig{plot: plot, changes: changes}
+func parseScale(sizes, engines, dbs, plot, keep string, changes int) (scaleConfig, error) {
+	cfg := scaleConfig{plot: plot, keep: keep, changes: changes}
 	for _, s := range strings.Split(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 100 {
