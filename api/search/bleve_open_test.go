@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -33,5 +34,64 @@ func TestBleveOpenGivesUpOnAnIndexInUse(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("opening an index in use still waits after 10s")
+	}
+}
+
+// Opening an index reads each document's field lengths as stored with it
+// instead of analysing the document again, and they are the lengths the
+// document had when indexed; the words highlighted are analysed when a hit
+// is shown.
+func TestBleveOpenReadsStoredLengths(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	docs := []Document{
+		{Slug: "a", Name: "Détecteur de propagande", Summary: "Repère les messages coordonnés", Description: "Un outil pour les élections municipales",
+			Tags: []string{"bots", "élections"}, Categories: []string{"detection"}, Languages: []string{"fr"}, License: "MIT", Runtime: "none"},
+		{Slug: "b", Name: "كاشف الدعاية", Summary: "يكشف الرسائل المنسقة", Description: "أداة للانتخابات", Tags: []string{"دعاية"},
+			Categories: []string{"detection"}, Languages: []string{"ar"}, License: "MIT", Runtime: "none"},
+	}
+	b, err := NewBleve(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Upsert(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][len(textFields)]int{}
+	for _, d := range docs {
+		want[d.Slug] = b.an.entry(cleaned(d), nil).lengths
+	}
+	b.Close()
+
+	b, err = NewBleve(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	for slug, e := range b.cur.docs {
+		if e.lengths != want[slug] || e.lengths[0] == 0 {
+			t.Errorf("%s opened with lengths %v, indexed with %v", slug, e.lengths, want[slug])
+		}
+		if e.name != nil || e.summary != nil {
+			t.Errorf("%s: its words were analysed on opening", slug)
+		}
+	}
+	res, err := b.Search(ctx, Query{Text: "propagande", Limit: 10})
+	if err != nil || len(res.Hits) == 0 || res.Hits[0].Slug != "a" || !strings.Contains(res.Hits[0].Highlight.Name, "<em>propagande</em>") {
+		t.Fatalf("search after opening: %+v, %v; want a first, its name highlighted", res.Hits, err)
+	}
+}
+
+func TestDecodeLengthsRefusesWhatItDidNotWrite(t *testing.T) {
+	t.Parallel()
+	l := [len(textFields)]int{3, 0, 12, 48}
+	if got, ok := decodeLengths(encodeLengths(l)); !ok || *got != l {
+		t.Fatalf("round trip of %v: %v, %v", l, got, ok)
+	}
+	for _, bad := range []string{"", "1 2 3", "1 2 3 4 5", "1 x 3 4", "1 -2 3 4"} {
+		if _, ok := decodeLengths([]byte(bad)); ok {
+			t.Errorf("decodeLengths(%q) accepted it", bad)
+		}
 	}
 }

@@ -793,7 +793,8 @@ func hits(page []ranked, m matcher) []Hit {
 	const sep = "\x00"
 	marked := make([]string, 0, 2*len(page))
 	for _, p := range page {
-		marked = append(marked, m.mark(p.e.doc.Name, p.e.name), m.mark(p.e.doc.Summary, p.e.summary))
+		name, summary := p.e.words()
+		marked = append(marked, m.mark(p.e.doc.Name, name), m.mark(p.e.doc.Summary, summary))
 	}
 	html := strings.Split(Highlighted(strings.Join(marked, sep)), sep)
 	out := make([]Hit, len(page))
