@@ -628,6 +628,19 @@ type view struct {
 
 	mu         sync.Mutex
 	expansions map[expansionKey][]candidate
+
+	// The browsing of the whole catalogue in each order (no words, no
+	// filter), ranked once per view: the catalogue's first page does not
+	// rank and count every document for each request.
+	browseOnce [3]sync.Once
+	browsed    [3]browsing
+}
+
+// browsing is every document of a view in one order, with the facets'
+// counts.
+type browsing struct {
+	res    Result
+	sorted []ranked
 }
 
 // viewSegment is a segment of the snapshot, its documents numbered from

@@ -2,6 +2,8 @@ package search
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -93,5 +95,67 @@ func TestDecodeLengthsRefusesWhatItDidNotWrite(t *testing.T) {
 		if _, ok := decodeLengths([]byte(bad)); ok {
 			t.Errorf("decodeLengths(%q) accepted it", bad)
 		}
+	}
+}
+
+// Browsing the whole catalogue (no words, no filter) gives, page by page
+// and in each order, what ranking every document for the request gives;
+// a change shows in the next view.
+func TestBleveBrowsingMatchesAFullScan(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b, err := NewBleve(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var docs []Document
+	for i := range 40 {
+		docs = append(docs, Document{Slug: fmt.Sprintf("p-%02d", i), Name: fmt.Sprintf("Outil %d", (i*7)%40), Summary: "Un outil",
+			Categories: []string{[]string{"detection", "reporting", "education"}[i%3]}, Languages: []string{"fr"}, License: "MIT",
+			Runtime: "none", Trust: i % 3, UpdatedAt: time.Date(2026, 1, 1+i%9, 0, 0, 0, 0, time.UTC)})
+	}
+	if err := b.Upsert(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	check := func(total int) {
+		t.Helper()
+		ix, err := b.current()
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, r, err := ix.acquire()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		for _, order := range []Sort{Relevance, Newest, ByName} {
+			for _, page := range [][2]int{{0, 20}, {15, 10}, {35, 20}, {60, 5}} {
+				q := Query{Sort: order, Offset: page[0], Limit: page[1]}
+				res, got := collect(v, nil, q, 0)
+				want, wantPage := scan(v, nil, q, 0, order, page[0]+page[1], page[0])
+				if res.Total != total || want.Total != total || !maps.EqualFunc(res.Facets, want.Facets, maps.Equal) {
+					t.Fatalf("%s %v: total %d, facets %v; a full scan gives %d, %v", order, page, res.Total, res.Facets, want.Total, want.Facets)
+				}
+				if len(got) != len(wantPage) {
+					t.Fatalf("%s %v: %d hits, a full scan gives %d", order, page, len(got), len(wantPage))
+				}
+				for i := range got {
+					if got[i].e.doc.Slug != wantPage[i].e.doc.Slug {
+						t.Fatalf("%s %v: hit %d is %s, a full scan gives %s", order, page, i, got[i].e.doc.Slug, wantPage[i].e.doc.Slug)
+					}
+				}
+			}
+		}
+	}
+	check(40)
+	if err := b.Upsert(ctx, []Document{{Slug: "p-new", Name: "Nouvel outil", Categories: []string{"emergency"}, Languages: []string{"ar"},
+		License: "MIT", Runtime: "none", UpdatedAt: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)}}); err != nil {
+		t.Fatal(err)
+	}
+	check(41)
+	res, err := b.Search(ctx, Query{Sort: Newest, Limit: 1})
+	if err != nil || len(res.Hits) != 1 || res.Hits[0].Slug != "p-new" || res.Facets[Category]["emergency"] != 1 {
+		t.Fatalf("newest after a change: %+v %v, %v; want p-new and its category counted", res.Hits, res.Facets, err)
 	}
 }
