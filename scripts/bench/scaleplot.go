@@ -125,8 +125,11 @@ func niceCeil(v float64) float64 {
 }
 
 func trimFloat(v float64) string {
-	if v >= 10 || v == 0 {
+	if v == math.Trunc(v) {
 		return fmt.Sprintf("%.0f", v)
+	}
+	if v >= 10 {
+		return fmt.Sprintf("%.1f", v)
 	}
 	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", v), "0"), ".")
 }
