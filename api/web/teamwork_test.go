@@ -1,0 +1,79 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/hackathons"
+)
+
+// teamEntry forms ada's team with bob in it and enters ada's plugin
+// "veille" for the team; it returns the team.
+func (e *env) teamEntry(ada, bob auth.User, edition string) int64 {
+	e.t.Helper()
+	ctx := context.Background()
+	tm, err := e.hk.CreateTeam(ctx, ada, edition, hackathons.TeamInput{Name: "Les Veilleurs"})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	_, token, err := e.hk.InviteToTeam(ctx, ada, edition, tm.ID, "")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.hk.AcceptTeamInvitation(ctx, bob, token); err != nil {
+		e.t.Fatal(err)
+	}
+	e.published(ada, manifest("veille", "Veille", "Watches hateful networks"))
+	if _, _, err := e.hk.Submit(ctx, ada, edition, "veille"); err != nil {
+		e.t.Fatal(err)
+	}
+	return tm.ID
+}
+
+func TestTeamMemberPicksChallengesFromThePage(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	org := e.user("org@example.org", auth.RoleOrganizer)
+	ada := e.user("ada@example.org", auth.RoleParticipant)
+	bob := e.user("bob@example.org", auth.RoleParticipant)
+	e.user("eve@example.org", auth.RoleParticipant)
+	ed := e.edition(org, "lyon-2026")
+	e.teamEntry(ada, bob, ed.Slug)
+	ch, err := e.hk.CreateChallenge(ctx, org, ed.Slug, hackathons.ChallengeInput{Title: "Shelters", BroughtBy: "Abri"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, eve := e.browser(), e.browser()
+	b.signIn("bob@example.org")
+	eve.signIn("eve@example.org")
+
+	pick := "/my/plugins/veille/entries/" + ed.Slug + "/challenges"
+	b.get("/my/plugins/veille").want(t, http.StatusOK, `href="`+pick+`"`)
+	b.get(pick).want(t, http.StatusOK, "Shelters")
+	b.post(pick, url.Values{"challenge": {itoa(ch.ID)}}).want(t, http.StatusSeeOther)
+	ids, err := e.hk.EntryChallenges(ctx, ed.Slug, mustPluginID(t, e, ed.Slug, "veille"))
+	if err != nil || len(ids) != 1 || ids[0] != ch.ID {
+		t.Fatalf("picked = %v, %v", ids, err)
+	}
+	// Someone outside the team gets neither page.
+	eve.get("/my/plugins/veille").want(t, http.StatusNotFound)
+	eve.post(pick, url.Values{"challenge": {itoa(ch.ID)}}).want(t, http.StatusNotFound)
+}
+
+func mustPluginID(t *testing.T, e *env, edition, plugin string) int64 {
+	t.Helper()
+	subs, err := e.hk.Submissions(context.Background(), auth.User{ID: -1, Role: auth.RoleOrganizer}, edition)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range subs {
+		if s.Slug == plugin {
+			return s.PluginID
+		}
+	}
+	t.Fatalf("no entry %s", plugin)
+	return 0
+}
