@@ -348,3 +348,77 @@ func handleTeamMemberRemove(svc *hackathons.Service) handlerFunc {
 		return nil
 	}
 }
+
+// TeamPendingInvitationResponse is a pending invitation to a team,
+// without its token (shown only when it was created).
+type TeamPendingInvitationResponse struct {
+	ID        int64     `json:"id" example:"3"`
+	Email     string    `json:"email" example:"ana@example.org"` // empty for a link anyone holding it may use
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// handleTeamInvitationList lists a team's pending invitations.
+//
+//	@Summary		List a team's pending invitations
+//	@Description	The captain sees the team's invitations neither used nor expired, newest first, with the address each was sent to (empty for a plain link). Tokens are never shown again.
+//	@Tags			teams
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			slug	path		string	true	"Edition slug"
+//	@Param			id		path		int		true	"Team id"
+//	@Success		200		{object}	List[TeamPendingInvitationResponse]
+//	@Failure		401		{object}	Problem	"Not signed in"
+//	@Failure		403		{object}	Problem	"Not the captain"
+//	@Failure		404		{object}	Problem	"No such edition or team"
+//	@Router			/api/v1/hackathons/{slug}/teams/{id}/invitations [get]
+//	@Router			/api/v1/teams/{id}/invitations [get]
+func handleTeamInvitationList(svc *hackathons.Service) handlerFunc {
+	return func(c *gin.Context) error {
+		id, err := pathID(c, "id")
+		if err != nil {
+			return err
+		}
+		list, err := svc.TeamInvitations(c.Request.Context(), caller(c), c.Param("slug"), id)
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, mapList(list, len(list), store.Page{Limit: len(list)}, func(i store.TeamInvitation) TeamPendingInvitationResponse {
+			return TeamPendingInvitationResponse{ID: i.ID, Email: i.Email, CreatedAt: utc(i.CreatedAt), ExpiresAt: utc(i.ExpiresAt)}
+		}))
+		return nil
+	}
+}
+
+// handleTeamInvitationRevoke revokes a pending invitation.
+//
+//	@Summary		Revoke a team invitation
+//	@Description	The captain withdraws an invitation not used yet: its link stops working at once (404). Recorded in the audit log (team.invitation.revoke).
+//	@Tags			teams
+//	@Security		BearerAuth
+//	@Param			slug			path	string	true	"Edition slug"
+//	@Param			id				path	int		true	"Team id"
+//	@Param			invitation_id	path	int		true	"Invitation id"
+//	@Success		204
+//	@Failure		401	{object}	Problem	"Not signed in"
+//	@Failure		403	{object}	Problem	"Not the captain"
+//	@Failure		404	{object}	Problem	"No such edition, team, or pending invitation of this team"
+//	@Router			/api/v1/hackathons/{slug}/teams/{id}/invitations/{invitation_id} [delete]
+//	@Router			/api/v1/teams/{id}/invitations/{invitation_id} [delete]
+func handleTeamInvitationRevoke(svc *hackathons.Service) handlerFunc {
+	return func(c *gin.Context) error {
+		id, err := pathID(c, "id")
+		if err != nil {
+			return err
+		}
+		inv, err := pathID(c, "invitation_id")
+		if err != nil {
+			return err
+		}
+		if err := svc.RevokeTeamInvitation(c.Request.Context(), caller(c), c.Param("slug"), id, inv); err != nil {
+			return err
+		}
+		c.Status(http.StatusNoContent)
+		return nil
+	}
+}

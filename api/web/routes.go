@@ -70,6 +70,7 @@ func (h *Handler) routes() {
 	m.Handle("GET /hackathons/{slug}/teams", h.handle(handleTeamsPage(h, hk)))
 	m.Handle("POST /hackathons/{slug}/teams", h.handle(handleTeamForm(h, hk)))
 	m.Handle("POST /hackathons/{slug}/teams/{id}/invitations", h.handle(handleTeamInvitePage(h, hk)))
+	m.Handle("POST /hackathons/{slug}/teams/{id}/invitations/{invitation}/revoke", h.handle(handleTeamInvitationRevokePage(hk)))
 	m.Handle("POST /hackathons/{slug}/teams/{id}/edit", h.handle(handleTeamEditPage(hk)))
 	m.Handle("POST /hackathons/{slug}/teams/{id}/members/{user}/remove", h.handle(handleTeamMemberRemovePage(hk)))
 	m.Handle("GET /hackathons/{slug}/looking", h.handle(handleLookingPage(h, hk)))

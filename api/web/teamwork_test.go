@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/riposte-civic/riposte/api/auth"
@@ -76,4 +77,47 @@ func mustPluginID(t *testing.T, e *env, edition, plugin string) int64 {
 	}
 	t.Fatalf("no entry %s", plugin)
 	return 0
+}
+
+func TestCaptainRevokesInvitationsFromThePage(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	org := e.user("org@example.org", auth.RoleOrganizer)
+	ada := e.user("ada@example.org", auth.RoleParticipant)
+	e.user("bob@example.org", auth.RoleParticipant)
+	ed := e.edition(org, "lyon-2026")
+	tm, err := e.hk.CreateTeam(ctx, ada, ed.Slug, hackathons.TeamInput{Name: "Les Veilleurs"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, token, err := e.hk.InviteToTeam(ctx, ada, ed.Slug, tm.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, err := e.hk.TeamInvitations(ctx, ada, ed.Slug, tm.ID)
+	if err != nil || len(pending) != 1 {
+		t.Fatalf("pending = %v, %v", pending, err)
+	}
+	a, b := e.browser(), e.browser()
+	a.signIn("ada@example.org")
+	b.signIn("bob@example.org")
+	teams := "/hackathons/" + ed.Slug + "/teams"
+	revoke := teams + "/" + itoa(tm.ID) + "/invitations/" + itoa(pending[0].ID) + "/revoke"
+	a.get(teams).want(t, http.StatusOK, "Invitations not used yet", `action="`+revoke+`"`)
+	b.post(revoke, nil).want(t, http.StatusForbidden)
+	p := a.post(revoke, nil)
+	if p.StatusCode != http.StatusSeeOther || p.Header.Get("Location") != teams+"?done=teaminvitationrevoked" {
+		t.Fatalf("revoke: %d %s", p.StatusCode, p.Header.Get("Location"))
+	}
+	a.get(teams+"?done=teaminvitationrevoked").want(t, http.StatusOK, "The invitation is revoked")
+	if body := a.get(teams).body; strings.Contains(body, "Invitations not used yet") {
+		t.Error("the revoked invitation is still listed")
+	}
+	b.get("/teams/invitations/"+token).want(t, http.StatusNotFound)
+	a.lang = "fr"
+	if _, _, err := e.hk.InviteToTeam(ctx, ada, ed.Slug, tm.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	a.get(teams).want(t, http.StatusOK, "Invitations pas encore utilisées", "Révoquer")
+
 }

@@ -1,0 +1,18 @@
+package web
+
+// The texts of the captain's pending invitations, the organizers' team
+// list and the judges' pools on the assignment page, in English and
+// French.
+var teamworkMessages = map[string][2]string{
+	"teams.pending":                {"Invitations not used yet", "Invitations pas encore utilisées"},
+	"teams.pending.link":           {"Link", "Lien"},
+	"teams.pending.expires":        {"expires %s", "expire le %s"},
+	"teams.pending.revoke":         {"Revoke", "Révoquer"},
+	"notice.teaminvitationrevoked": {"The invitation is revoked: its link no longer works.", "L’invitation est révoquée : son lien ne fonctionne plus."},
+}
+
+func init() {
+	for k, v := range teamworkMessages {
+		messagesEN[k], messagesFR[k] = v[0], v[1]
+	}
+}
