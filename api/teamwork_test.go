@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/riposte-civic/riposte/api"
+	"github.com/riposte-civic/riposte/api/mail"
+	"github.com/riposte-civic/riposte/api/store"
 )
 
 func TestTeamCaptainListsAndRevokesInvitations(t *testing.T) {
@@ -50,6 +52,68 @@ func TestTeamCaptainListsAndRevokesInvitations(t *testing.T) {
 		e.do(req{method: "DELETE", path: teamsPath + "/" + itoa(other.ID) + "/invitations/" + itoa(theirs.ID), token: ed.owner2}).problem(404)
 		if !slices.Contains(auditActions(t, e), "team.invitation.revoke") {
 			t.Error("the revocation is not in the audit log")
+		}
+	})
+}
+
+// teamMail lists the team_activity messages queued, newest first.
+func teamMail(t *testing.T, e *env) []store.QueuedMail {
+	t.Helper()
+	all, err := e.store.RecentMail(t.Context(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []store.QueuedMail
+	for _, m := range all {
+		if m.Kind == mail.KindTeamActivity {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func TestTeamMembersAreToldOfTheirTeam(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		ed := newEdition(t, e)
+		e.do(req{method: "PUT", path: "/api/v1/me/language", token: ed.owner, body: map[string]string{"language": "en"}}).want(200)
+		tm := e.team(ed.owner, "Les Veilleurs", nil)
+		if n := len(teamMail(t, e)); n != 0 {
+			t.Fatalf("%d messages for forming a team alone", n)
+		}
+
+		// A member joins: the captain is told, in their language; the newcomer is not.
+		e.join(ed.owner, tm.ID, ed.stranger)
+		msgs := teamMail(t, e)
+		if len(msgs) != 1 || msgs[0].Recipient != "owner@example.org" || msgs[0].Language != "en" ||
+			!strings.Contains(msgs[0].Subject, "joined Les Veilleurs") || !strings.Contains(msgs[0].Text, "/hackathons/paris-2026/teams") {
+			t.Fatalf("after a join: %+v", msgs)
+		}
+
+		// The stranger turns team news off; owner2 joins: only the captain hears of it.
+		e.do(req{method: "PUT", path: "/api/v1/me/notifications", token: ed.stranger, body: map[string]bool{"team_activity": false}}).want(200)
+		e.join(ed.owner, tm.ID, ed.owner2)
+		if msgs := teamMail(t, e); len(msgs) != 2 || msgs[0].Recipient != "owner@example.org" {
+			t.Fatalf("after a second join: %+v", msgs)
+		}
+
+		// The captaincy changes: the others are told, in French for owner2 (the default).
+		e.do(req{method: "PATCH", path: "/api/v1/teams/" + itoa(tm.ID), token: ed.owner, body: map[string]any{"captain_id": ed.ids["owner2"]}}).want(200)
+		msgs = teamMail(t, e)
+		if len(msgs) != 3 || msgs[0].Recipient != "owner2@example.org" || msgs[0].Language != "fr" || !strings.Contains(msgs[0].Subject, "capitaine") {
+			t.Fatalf("after the handover: %+v", msgs)
+		}
+
+		// The former captain leaves; then the new captain removes the stranger, who hears of it… unless turned off.
+		e.do(req{method: "DELETE", path: "/api/v1/teams/" + itoa(tm.ID) + "/members/me", token: ed.owner}).want(204)
+		msgs = teamMail(t, e)
+		if len(msgs) != 4 || msgs[0].Recipient != "owner2@example.org" || !strings.Contains(msgs[0].Subject, "a quitté") {
+			t.Fatalf("after leaving: %+v", msgs)
+		}
+		var me api.UserResponse
+		e.do(req{method: "GET", path: "/api/v1/me", token: ed.stranger}).want(200).json(&me)
+		e.do(req{method: "DELETE", path: "/api/v1/teams/" + itoa(tm.ID) + "/members/" + itoa(me.ID), token: ed.owner2}).want(204)
+		if n := len(teamMail(t, e)); n != 4 {
+			t.Errorf("%d messages; the removed member turned team news off", n)
 		}
 	})
 }

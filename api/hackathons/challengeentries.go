@@ -175,6 +175,9 @@ func (s *Service) LeaveFeedback(ctx context.Context, u auth.User, slug string, i
 		if err := tx.InsertChallengeFeedback(ctx, store.ChallengeFeedback{ChallengeID: id, PluginID: sub.PluginID, AuthorID: u.ID, Message: message}); err != nil {
 			return err
 		}
+		if err := s.notifyFeedback(ctx, tx, u, c, sub, message); err != nil {
+			return err
+		}
 		return audit(ctx, tx, u, "challenge.feedback", slug, map[string]any{"challenge_id": id, "plugin": plugin})
 	})
 }

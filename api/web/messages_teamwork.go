@@ -8,6 +8,7 @@ var teamworkMessages = map[string][2]string{
 	"teams.pending.link":           {"Link", "Lien"},
 	"teams.pending.expires":        {"expires %s", "expire le %s"},
 	"teams.pending.revoke":         {"Revoke", "Révoquer"},
+	"notify.team_activity":         {"someone joins or leaves my team, its captain changes, or an organisation leaves feedback on our entry", "quelqu’un rejoint ou quitte mon équipe, son capitaine change, ou une organisation laisse un retour sur notre projet"},
 	"notice.teaminvitationrevoked": {"The invitation is revoked: its link no longer works.", "L’invitation est révoquée : son lien ne fonctionne plus."},
 }
 
