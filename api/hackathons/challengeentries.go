@@ -55,10 +55,11 @@ type PrizePick struct {
 	Title       string
 }
 
-// prizeAward is the award, and so the badge, a prize gives: "Prize:
-// <prize> — <challenge>", shortened to the award's 120 characters.
+// prizeAward is the award, and so the badge, a prize gives: "<prize> —
+// <challenge>", in the words the organizers wrote them, shortened to the
+// award's 120 characters.
 func prizeAward(prize, challenge string) string {
-	s := "Prize: " + prize + " — " + challenge
+	s := prize + " — " + challenge
 	if utf8.RuneCountInString(s) > 120 {
 		s = string([]rune(s)[:119]) + "…"
 	}

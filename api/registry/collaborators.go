@@ -95,3 +95,9 @@ func (s *Service) Edits(ctx context.Context, u auth.User, p store.Plugin) (bool,
 	rel, err := relationTo(ctx, s.store, p, u)
 	return rel >= collaborator, err
 }
+
+// Awards lists the awards a plugin received in editions whose results
+// are published: what its "awarded" badge stands for.
+func (s *Service) Awards(ctx context.Context, p store.Plugin) ([]store.PluginAward, error) {
+	return s.store.PluginAwards(ctx, p.ID)
+}

@@ -4,6 +4,7 @@ package web
 // list and the judges' pools on the assignment page, in English and
 // French.
 var teamworkMessages = map[string][2]string{
+	"plugin.award":                 {"Award winner: %s (%s)", "Primé : %s (%s)"},
 	"teams.pending":                {"Invitations not used yet", "Invitations pas encore utilisées"},
 	"teams.pending.link":           {"Link", "Lien"},
 	"teams.pending.expires":        {"expires %s", "expire le %s"},

@@ -6,9 +6,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
+	"github.com/riposte-civic/riposte/api/store"
 )
 
 // teamEntry forms ada's team with bob in it and enters ada's plugin
@@ -120,4 +122,39 @@ func TestCaptainRevokesInvitationsFromThePage(t *testing.T) {
 	}
 	a.get(teams).want(t, http.StatusOK, "Invitations pas encore utilisées", "Révoquer")
 
+}
+
+func TestAwardedBadgeNamesThePrize(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	org := e.user("org@example.org", auth.RoleOrganizer)
+	ada := e.user("ada@example.org", auth.RoleParticipant)
+	bob := e.user("bob@example.org", auth.RoleParticipant)
+	ed := e.edition(org, "lyon-2026")
+	e.teamEntry(ada, bob, ed.Slug)
+	ch, err := e.hk.CreateChallenge(ctx, org, ed.Slug, hackathons.ChallengeInput{Title: "Rumeurs", BroughtBy: "Abri",
+		Prizes: []store.Prize{{Title: "Prix de l'engagement"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.hk.SetEntryChallenges(ctx, bob, ed.Slug, "veille", []int64{ch.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.hk.DecideWithPrize(ctx, org, ed.Slug, "veille", hackathons.Accepted, "", "Bravo",
+		&hackathons.PrizePick{ChallengeID: ch.ID, Title: "Prix de l'engagement"}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Set(time.Now().Add(72 * time.Hour))
+	if _, err := e.hk.PublishResults(ctx, org, ed.Slug); err != nil {
+		t.Fatal(err)
+	}
+	visitor := e.browser()
+	p := visitor.get("/plugins/veille").want(t, http.StatusOK, "Award winner: Prix de l&#39;engagement — Rumeurs (Hackathon lyon-2026)")
+	if strings.Contains(p.body, `class="badge badge-awarded">Award winner</span>`) {
+		t.Errorf("the badge still says only that it is awarded:\n%s", p.body)
+	}
+	visitor.lang = "fr"
+	visitor.get("/plugins/veille").want(t, http.StatusOK, "Primé : Prix de l&#39;engagement — Rumeurs")
+	// The public results name the prize too.
+	visitor.get("/hackathons/"+ed.Slug).want(t, http.StatusOK, "Prix de l&#39;engagement — Rumeurs")
 }
