@@ -118,6 +118,7 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.GET("/hackathons/:slug/pairwise/progress", readScope, organizer, s.h(handlePairwiseProgress(hk)))
 	v1.POST("/hackathons/:slug/teams", signedIn, s.h(handleTeamCreate(hk)))
 	v1.GET("/hackathons/:slug/teams", s.h(handleTeamList(hk)))
+	v1.GET("/hackathons/:slug/roster", readScope, organizer, s.h(handleRoster(hk)))
 	v1.GET("/hackathons/:slug/teams/:id", s.h(handleTeamGet(hk)))
 	v1.PATCH("/hackathons/:slug/teams/:id", signedIn, s.h(handleTeamPatch(hk)))
 	v1.POST("/hackathons/:slug/teams/:id/invitations", signedIn, s.h(handleTeamInvite(hk)))

@@ -117,3 +117,36 @@ func TestTeamMembersAreToldOfTheirTeam(t *testing.T) {
 		}
 	})
 }
+
+func TestOrganizersListTheTeams(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		ed := newEdition(t, e)
+		roster := "/api/v1/hackathons/paris-2026/roster"
+		tm := e.team(ed.owner, "Les Veilleurs", nil)
+		e.join(ed.owner, tm.ID, ed.stranger)
+		e.publishedPlugin(ed.owner, "veille")
+		e.do(req{method: "POST", path: "/api/v1/hackathons/paris-2026/submissions", token: ed.owner, body: map[string]string{"plugin": "veille"}}).want(201)
+		var ch api.ChallengeResponse
+		e.do(req{method: "POST", path: "/api/v1/hackathons/paris-2026/challenges", token: ed.org, body: map[string]any{"title": "Shelters", "brought_by": "Abri"}}).want(201).json(&ch)
+		e.do(req{method: "PUT", path: "/api/v1/hackathons/paris-2026/submissions/veille/challenges", token: ed.stranger,
+			body: map[string]any{"challenges": []int64{ch.ID}}}).want(200)
+
+		e.do(req{method: "GET", path: roster}).problem(401)
+		e.do(req{method: "GET", path: roster, token: ed.owner}).problem(403)
+		e.do(req{method: "GET", path: "/api/v1/hackathons/nowhere/roster", token: ed.org}).problem(404)
+		var list api.List[api.RosterTeamResponse]
+		e.do(req{method: "GET", path: roster, token: ed.org}).want(200).json(&list)
+		if list.Total != 1 {
+			t.Fatalf("roster = %+v", list)
+		}
+		r := list.Items[0]
+		if r.Name != "Les Veilleurs" || len(r.Members) != 2 || !r.Members[0].Captain || r.Members[0].Email != "owner@example.org" ||
+			r.Members[1].Email != "stranger@example.org" || r.CaptainID != ed.ids["owner"] {
+			t.Errorf("team = %+v", r)
+		}
+		if len(r.Entries) != 1 || r.Entries[0].Plugin != "veille" || r.Entries[0].Status != "submitted" ||
+			len(r.Entries[0].Challenges) != 1 || r.Entries[0].Challenges[0].Title != "Shelters" {
+			t.Errorf("entries = %+v", r.Entries)
+		}
+	})
+}

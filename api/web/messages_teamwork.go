@@ -5,6 +5,13 @@ package web
 // French.
 var teamworkMessages = map[string][2]string{
 	"plugin.award":                 {"Award winner: %s (%s)", "Primé : %s (%s)"},
+	"roster.title":                 {"Teams", "Équipes"},
+	"roster.team":                  {"Team", "Équipe"},
+	"roster.members":               {"Members", "Membres"},
+	"roster.entries":               {"Entries", "Projets inscrits"},
+	"roster.challenges":            {"Challenges:", "Défis :"},
+	"roster.noentry":               {"No entry yet", "Aucun projet inscrit"},
+	"roster.none":                  {"No team yet.", "Aucune équipe pour l’instant."},
 	"teams.pending":                {"Invitations not used yet", "Invitations pas encore utilisées"},
 	"teams.pending.link":           {"Link", "Lien"},
 	"teams.pending.expires":        {"expires %s", "expire le %s"},

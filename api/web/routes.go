@@ -108,6 +108,7 @@ func (h *Handler) routes() {
 	m.Handle("POST /organize/{slug}/decisions/{plugin}", h.handle(handleDecide(h, hk)))
 	m.Handle("GET /organize/{slug}/publish", h.handle(handlePublishCheck(h, hk)))
 	m.Handle("POST /organize/{slug}/publish", h.handle(handlePublish(h, hk)))
+	m.Handle("GET /organize/{slug}/teams", h.handle(handleRosterPage(h, hk)))
 	m.Handle("GET /organize/{slug}/challenges", h.handle(handleChallengesAdmin(h, hk)))
 	m.Handle("POST /organize/{slug}/challenges", h.handle(handleChallengeAction(h, hk, "challenge", "challenge", createChallenge(hk))))
 	m.Handle("POST /organize/{slug}/challenges/{id}", h.handle(handleChallengeAction(h, hk, "challenge", "challenge", updateChallenge(hk))))

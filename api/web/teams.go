@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
@@ -300,7 +301,7 @@ func init() {
 	for _, n := range []string{"teamcreated", "teamsaved", "teamcaptain", "teamremoved", "teamleft", "teamjoined", "teaminvitationrevoked", "profilesaved", "profiledeleted"} {
 		notices[n] = true
 	}
-	pageNames = append(pageNames, "teams", "looking", "team-invitation")
+	pageNames = append(pageNames, "teams", "looking", "team-invitation", "organize-teams")
 }
 
 // teamNames indexes an edition's team names by id, for its entries.
@@ -311,4 +312,31 @@ func teamNames(r *http.Request, svc *hackathons.Service, slug string) (map[int64
 		names[t.ID] = t.Name
 	}
 	return names, err
+}
+
+// rosterData is the organizers' list of an edition's teams.
+type rosterData struct {
+	Edition hackathons.Edition
+	Teams   []hackathons.RosterTeam
+}
+
+// handleRosterPage lists an edition's teams for its organizers: members
+// and their addresses, captain, entries and their challenges.
+func handleRosterPage(h *Handler, svc *hackathons.Service) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		u, err := mustBe(r, auth.RoleOrganizer)
+		if err != nil {
+			return err
+		}
+		slug := r.PathValue("slug")
+		d := &rosterData{}
+		if d.Edition, err = svc.Get(r.Context(), slug); err != nil {
+			return err
+		}
+		if d.Teams, err = svc.Roster(r.Context(), u, slug); err != nil {
+			return err
+		}
+		h.render(w, r, http.StatusOK, "organize-teams", localeFrom(r.Context()).T("roster.title")+" "+d.Edition.Name, d)
+		return nil
+	}
 }

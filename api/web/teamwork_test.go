@@ -158,3 +158,21 @@ func TestAwardedBadgeNamesThePrize(t *testing.T) {
 	// The public results name the prize too.
 	visitor.get("/hackathons/"+ed.Slug).want(t, http.StatusOK, "Prix de l&#39;engagement — Rumeurs")
 }
+
+func TestOrganizersTeamListPage(t *testing.T) {
+	e := newEnv(t)
+	org := e.user("org@example.org", auth.RoleOrganizer)
+	ada := e.user("ada@example.org", auth.RoleParticipant)
+	bob := e.user("bob@example.org", auth.RoleParticipant)
+	ed := e.edition(org, "lyon-2026")
+	e.teamEntry(ada, bob, ed.Slug)
+	o, a := e.browser(), e.browser()
+	o.signIn("org@example.org")
+	a.signIn("ada@example.org")
+	page := "/organize/" + ed.Slug + "/teams"
+	o.get("/organize/"+ed.Slug).want(t, http.StatusOK, `href="`+page+`"`)
+	o.get(page).want(t, http.StatusOK, "Les Veilleurs", "ada@example.org", "bob@example.org", "(captain)", `href="/plugins/veille"`, "Awaiting decision")
+	a.get(page).want(t, http.StatusForbidden)
+	o.lang = "fr"
+	o.get(page).want(t, http.StatusOK, "Équipes", "Membres", "En attente de décision")
+}
