@@ -176,3 +176,45 @@ func TestOrganizersTeamListPage(t *testing.T) {
 	o.lang = "fr"
 	o.get(page).want(t, http.StatusOK, "Équipes", "Membres", "En attente de décision")
 }
+
+func TestAssignmentPageShowsPoolsAndTheirBalance(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	org := e.user("org@example.org", auth.RoleOrganizer)
+	ada := e.user("ada@example.org", auth.RoleParticipant)
+	bob := e.user("bob@example.org", auth.RoleParticipant)
+	j1 := e.user("j1@example.org", auth.RoleJudge)
+	j2 := e.user("j2@example.org", auth.RoleJudge)
+	ed := e.edition(org, "lyon-2026")
+	e.teamEntry(ada, bob, ed.Slug)
+	ch, err := e.hk.CreateChallenge(ctx, org, ed.Slug, hackathons.ChallengeInput{Title: "Rumeurs", BroughtBy: "Abri"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.hk.CreateChallenge(ctx, org, ed.Slug, hackathons.ChallengeInput{Title: "Crues", BroughtBy: "Abri"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.hk.SetEntryChallenges(ctx, ada, ed.Slug, "veille", []int64{ch.ID}); err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range []auth.User{j1, j2} {
+		if _, err := e.hk.AddJudge(ctx, org, ed.Slug, j.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.hk.AddPoolJudge(ctx, org, ed.Slug, ch.ID, j.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.hk.Assign(ctx, org, ed.Slug, 1); err != nil {
+		t.Fatal(err)
+	}
+	o := e.browser()
+	o.signIn("org@example.org")
+	p := o.get("/organize/"+ed.Slug).want(t, http.StatusOK, "Pools of judges per challenge", "Rumeurs", "1 entries", "loads from 0 to 1",
+		`href="/organize/`+ed.Slug+`/challenges#ch-`+itoa(ch.ID)+`"`, "Crues", "No judge in this pool")
+	if c := strings.Count(p.body, "1 entries assigned") + strings.Count(p.body, "0 entries assigned"); c != 2 {
+		t.Errorf("loads shown for %d judges, want 2:\n%s", c, p.body)
+	}
+	o.lang = "fr"
+	o.get("/organize/"+ed.Slug).want(t, http.StatusOK, "Jurys par défi", "charges de 0 à 1", "Modifier le jury")
+}
