@@ -150,3 +150,34 @@ func TestOrganizersListTheTeams(t *testing.T) {
 		}
 	})
 }
+
+func TestTeamIsToldOfFeedbackOnItsEntry(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		ed := newEdition(t, e)
+		orgSlug, member := e.verifiedOrgMember("ngo@example.org", "Abri Solidaire")
+		shelters := ed.challenge(ed.org, map[string]any{"title": "Shelters", "organization": orgSlug}, 201)
+		tm := e.team(ed.owner, "Les Veilleurs", nil)
+		e.join(ed.owner, tm.ID, ed.stranger)
+		e.publishedPlugin(ed.owner, "veille")
+		e.do(req{method: "POST", path: "/api/v1/hackathons/paris-2026/submissions", token: ed.owner,
+			body: map[string]any{"plugin": "veille", "challenges": []int64{shelters.ID}}}).want(201)
+		before := len(teamMail(t, e))
+		e.do(req{method: "POST", path: chPath + "/" + itoa(shelters.ID) + "/entries/veille/feedback", token: member,
+			body: map[string]string{"message": "Could it work offline?"}}).want(204)
+		msgs := teamMail(t, e)
+		if len(msgs) != before+2 {
+			t.Fatalf("%d messages after feedback, want %d: %+v", len(msgs), before+2, msgs)
+		}
+		got := []string{msgs[0].Recipient, msgs[1].Recipient}
+		slices.Sort(got)
+		if !slices.Equal(got, []string{"owner@example.org", "stranger@example.org"}) {
+			t.Errorf("feedback told to %v", got)
+		}
+		for _, m := range msgs[:2] {
+			if !strings.Contains(m.Text, "Could it work offline?") || !strings.Contains(m.Text, "Abri Solidaire") ||
+				!strings.Contains(m.Text, "/my/plugins/veille/entries/paris-2026/challenges") {
+				t.Errorf("message = %s", m.Text)
+			}
+		}
+	})
+}
