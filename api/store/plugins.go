@@ -526,3 +526,26 @@ func (q queries) RuntimeStatus(ctx context.Context, pluginID int64) (RuntimeStat
 	}
 	return s, nil
 }
+
+// PluginAward is an award a plugin received in an edition whose results
+// are published: the badge "awarded", named.
+type PluginAward struct {
+	HackathonSlug string
+	HackathonName string
+	Award         string // the award, or "<prize> — <challenge>" for a challenge's prize
+}
+
+// PluginAwards lists the awards a plugin received in editions whose
+// results are published, in the order they were published.
+func (q queries) PluginAwards(ctx context.Context, pluginID int64) ([]PluginAward, error) {
+	rows, err := q.r.QueryContext(ctx, `SELECT h.slug, h.name, s.award FROM submissions s JOIN hackathons h ON h.id = s.hackathon_id
+		WHERE s.plugin_id = $1 AND h.results_published_at IS NOT NULL AND s.status = 'accepted' AND s.award <> ''
+		ORDER BY h.results_published_at, h.slug`, pluginID)
+	if err != nil {
+		return nil, fmt.Errorf("plugin awards: %w", err)
+	}
+	return collect(rows, func(r interface{ Scan(...any) error }) (PluginAward, error) {
+		var a PluginAward
+		return a, r.Scan(&a.HackathonSlug, &a.HackathonName, &a.Award)
+	})
+}
