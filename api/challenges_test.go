@@ -300,7 +300,7 @@ func TestLeaderboardAndPrizesPerChallenge(t *testing.T) {
 		var sub api.SubmissionResponse
 		e.do(req{method: "POST", path: dec, token: ed.org, body: map[string]any{"status": "accepted",
 			"prize": map[string]any{"challenge_id": a.ID, "title": "Coup de cœur"}}}).want(200).json(&sub)
-		if sub.Award != "Prize: Coup de cœur — Shelters" {
+		if sub.Award != "Coup de cœur — Shelters" {
 			t.Errorf("award = %q", sub.Award)
 		}
 		e.clock.Set(t0.Add(49 * time.Hour))
@@ -309,6 +309,16 @@ func TestLeaderboardAndPrizesPerChallenge(t *testing.T) {
 		e.do(req{method: "GET", path: "/api/v1/plugins/alerte"}).want(200).json(&pl)
 		if !slices.Contains(pl.Badges, "awarded") {
 			t.Errorf("badges = %v", pl.Badges)
+		}
+		// The badge names the prize and the challenge.
+		want := []api.AwardResponse{{Badge: "awarded", Hackathon: "paris-2026", Edition: "Hackathon 2026", Award: "Coup de cœur — Shelters"}}
+		if !slices.Equal(pl.Awards, want) {
+			t.Errorf("awards = %+v, want %+v", pl.Awards, want)
+		}
+		var other api.PluginResponse
+		e.do(req{method: "GET", path: "/api/v1/plugins/bouclier"}).want(200).json(&other)
+		if len(other.Awards) != 0 {
+			t.Errorf("an entry without a prize has awards %+v", other.Awards)
 		}
 	})
 }

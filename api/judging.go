@@ -573,7 +573,7 @@ type DecisionRequest struct {
 	Award    string `json:"award" example:"Prix du public"`
 	Feedback string `json:"feedback" example:"Strong impact; consider accessibility for screen readers."`
 	// Prize is a prize of one of the entry's challenges; it becomes the
-	// award ("Prize: <title> — <challenge>") and the badge.
+	// award ("<title> — <challenge>") and names the "awarded" badge.
 	Prize *PrizePickDTO `json:"prize"`
 }
 

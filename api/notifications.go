@@ -13,7 +13,9 @@ import (
 // collaborator_added (you were added to a plugin), version_published (a
 // version of a plugin you own or collaborate on), results_published (an
 // edition you entered published its results), deadline_reminder (24 hours
-// before a deadline you still have work for). Security messages (password
+// before a deadline you still have work for), team_activity (someone joins
+// or leaves your team, its captain changes, or an organisation leaves
+// feedback on your team's entry). Security messages (password
 // reset and change) are always sent and are not listed.
 type NotificationSettings map[string]bool
 

@@ -67,7 +67,7 @@ func TestNotificationSettings(t *testing.T) {
 	e := newEnv(t)
 	_, tok := e.user("ana@example.org", "participant")
 	got := e.notifications(tok)
-	want := []string{"collaborator_added", "deadline_reminder", "judge_assigned", "results_published", "version_published"}
+	want := []string{"collaborator_added", "deadline_reminder", "judge_assigned", "results_published", "team_activity", "version_published"}
 	if keys := slices.Sorted(maps.Keys(got)); !slices.Equal(keys, want) || slices.Contains(slices.Collect(maps.Values(got)), false) {
 		t.Fatalf("a new account's settings: %v", got)
 	}

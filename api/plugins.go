@@ -57,7 +57,10 @@ type PluginResponse struct {
 	Manifest      ManifestJSON `json:"manifest"`
 	Badges        []string     `json:"badges" example:"accepted"`
 	Hackathons    []string     `json:"hackathons" example:"paris-2016"`
-	RemovedReason *string      `json:"removed_reason,omitempty"`
+	// Awards names the prizes behind the "awarded" badge, one per edition
+	// that gave one; on a single plugin's representation only.
+	Awards        []AwardResponse `json:"awards,omitempty"`
+	RemovedReason *string         `json:"removed_reason,omitempty"`
 	// RemovalReason is RemovedReason under the name the moderation guide
 	// gives it: after a takedown on a report, "report N: reason — note",
 	// N being the report to appeal.
@@ -311,6 +314,14 @@ func filterProblems(f registry.ListFilter) []FieldError {
 	return bad
 }
 
+// AwardResponse names the prize behind a plugin's "awarded" badge.
+type AwardResponse struct {
+	Badge     string `json:"badge" example:"awarded"`
+	Hackathon string `json:"hackathon" example:"paris-2016"`
+	Edition   string `json:"edition" example:"Paris 2016"`
+	Award     string `json:"award" example:"Prix de l'engagement — Rumeurs en temps de crise"`
+}
+
 // handlePluginGet returns a plugin with its latest manifest.
 //
 //	@Summary		Get a plugin
@@ -345,6 +356,15 @@ func handlePluginGet(svc *registry.Service, docs *docCache) handlerFunc {
 			return err
 		}
 		r := pluginResponse(p)
+		if slices.Contains(p.Badges, "awarded") {
+			awards, err := svc.Awards(ctx, p)
+			if err != nil {
+				return err
+			}
+			for _, a := range awards {
+				r.Awards = append(r.Awards, AwardResponse{Badge: "awarded", Hackathon: a.HackathonSlug, Edition: a.HackathonName, Award: a.Award})
+			}
+		}
 		if shown {
 			r.RuntimeStatus = &RuntimeStatus{State: st.State, Reason: st.Reason, At: utc(st.At)}
 		}

@@ -348,3 +348,154 @@ func handleTeamMemberRemove(svc *hackathons.Service) handlerFunc {
 		return nil
 	}
 }
+
+// TeamPendingInvitationResponse is a pending invitation to a team,
+// without its token (shown only when it was created).
+type TeamPendingInvitationResponse struct {
+	ID        int64     `json:"id" example:"3"`
+	Email     string    `json:"email" example:"ana@example.org"` // empty for a link anyone holding it may use
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// handleTeamInvitationList lists a team's pending invitations.
+//
+//	@Summary		List a team's pending invitations
+//	@Description	The captain sees the team's invitations neither used nor expired, newest first, with the address each was sent to (empty for a plain link). Tokens are never shown again.
+//	@Tags			teams
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			slug	path		string	true	"Edition slug"
+//	@Param			id		path		int		true	"Team id"
+//	@Success		200		{object}	List[TeamPendingInvitationResponse]
+//	@Failure		401		{object}	Problem	"Not signed in"
+//	@Failure		403		{object}	Problem	"Not the captain"
+//	@Failure		404		{object}	Problem	"No such edition or team"
+//	@Router			/api/v1/hackathons/{slug}/teams/{id}/invitations [get]
+//	@Router			/api/v1/teams/{id}/invitations [get]
+func handleTeamInvitationList(svc *hackathons.Service) handlerFunc {
+	return func(c *gin.Context) error {
+		id, err := pathID(c, "id")
+		if err != nil {
+			return err
+		}
+		list, err := svc.TeamInvitations(c.Request.Context(), caller(c), c.Param("slug"), id)
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, mapList(list, len(list), store.Page{Limit: len(list)}, func(i store.TeamInvitation) TeamPendingInvitationResponse {
+			return TeamPendingInvitationResponse{ID: i.ID, Email: i.Email, CreatedAt: utc(i.CreatedAt), ExpiresAt: utc(i.ExpiresAt)}
+		}))
+		return nil
+	}
+}
+
+// handleTeamInvitationRevoke revokes a pending invitation.
+//
+//	@Summary		Revoke a team invitation
+//	@Description	The captain withdraws an invitation not used yet: its link stops working at once (404). Recorded in the audit log (team.invitation.revoke).
+//	@Tags			teams
+//	@Security		BearerAuth
+//	@Param			slug			path	string	true	"Edition slug"
+//	@Param			id				path	int		true	"Team id"
+//	@Param			invitation_id	path	int		true	"Invitation id"
+//	@Success		204
+//	@Failure		401	{object}	Problem	"Not signed in"
+//	@Failure		403	{object}	Problem	"Not the captain"
+//	@Failure		404	{object}	Problem	"No such edition, team, or pending invitation of this team"
+//	@Router			/api/v1/hackathons/{slug}/teams/{id}/invitations/{invitation_id} [delete]
+//	@Router			/api/v1/teams/{id}/invitations/{invitation_id} [delete]
+func handleTeamInvitationRevoke(svc *hackathons.Service) handlerFunc {
+	return func(c *gin.Context) error {
+		id, err := pathID(c, "id")
+		if err != nil {
+			return err
+		}
+		inv, err := pathID(c, "invitation_id")
+		if err != nil {
+			return err
+		}
+		if err := svc.RevokeTeamInvitation(c.Request.Context(), caller(c), c.Param("slug"), id, inv); err != nil {
+			return err
+		}
+		c.Status(http.StatusNoContent)
+		return nil
+	}
+}
+
+// RosterMemberResponse is a member of a team as organizers see it.
+type RosterMemberResponse struct {
+	UserID  int64  `json:"user_id" example:"12"`
+	Name    string `json:"name" example:"Alice"`
+	Email   string `json:"email" example:"alice@example.org"`
+	Captain bool   `json:"captain" example:"true"`
+}
+
+// RosterChallengeResponse names a challenge an entry picked.
+type RosterChallengeResponse struct {
+	ID    int64  `json:"id" example:"3"`
+	Title string `json:"title" example:"Rumeurs en temps de crise"`
+}
+
+// RosterEntryResponse is an entry of a team with its decision and the
+// challenges it picked.
+type RosterEntryResponse struct {
+	Plugin     string                    `json:"plugin" example:"veille"`
+	Name       string                    `json:"name" example:"Veille"`
+	Version    string                    `json:"version" example:"1.0.0"`
+	Status     string                    `json:"status" example:"submitted"`
+	Award      string                    `json:"award"`
+	Challenges []RosterChallengeResponse `json:"challenges"`
+}
+
+// RosterTeamResponse is a team of an edition as organizers see it.
+type RosterTeamResponse struct {
+	ID        int64                  `json:"id" example:"4"`
+	Name      string                 `json:"name" example:"Les Veilleurs"`
+	CaptainID int64                  `json:"captain_id" example:"12"`
+	Open      bool                   `json:"open"`
+	Members   []RosterMemberResponse `json:"members"`
+	Entries   []RosterEntryResponse  `json:"entries"`
+	CreatedAt time.Time              `json:"created_at"`
+}
+
+func rosterResponse(t hackathons.RosterTeam) RosterTeamResponse {
+	r := RosterTeamResponse{ID: t.ID, Name: t.Name, CaptainID: t.CaptainID, Open: t.Open, CreatedAt: utc(t.CreatedAt),
+		Members: []RosterMemberResponse{}, Entries: []RosterEntryResponse{}}
+	for _, m := range t.Members {
+		r.Members = append(r.Members, RosterMemberResponse{UserID: m.UserID, Name: m.Name, Email: m.Email, Captain: m.UserID == t.CaptainID})
+	}
+	for _, e := range t.Entries {
+		er := RosterEntryResponse{Plugin: e.Slug, Name: e.Name, Version: e.Version, Status: e.Status, Award: e.Award,
+			Challenges: []RosterChallengeResponse{}}
+		for _, c := range e.Challenges {
+			er.Challenges = append(er.Challenges, RosterChallengeResponse{ID: c.ID, Title: c.Title})
+		}
+		r.Entries = append(r.Entries, er)
+	}
+	return r
+}
+
+// handleRoster lists an edition's teams for its organizers.
+//
+//	@Summary		Teams of an edition, for organizers
+//	@Description	Every team of the edition by name, with its members (and their e-mail addresses), its captain, its entries with their decision and the challenges they picked. Organizers only.
+//	@Tags			teams
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			slug	path		string	true	"Edition slug"
+//	@Success		200		{object}	List[RosterTeamResponse]
+//	@Failure		401		{object}	Problem	"Not signed in"
+//	@Failure		403		{object}	Problem	"Not an organizer"
+//	@Failure		404		{object}	Problem	"No such edition"
+//	@Router			/api/v1/hackathons/{slug}/roster [get]
+func handleRoster(svc *hackathons.Service) handlerFunc {
+	return func(c *gin.Context) error {
+		list, err := svc.Roster(c.Request.Context(), caller(c), c.Param("slug"))
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, mapList(list, len(list), store.Page{Limit: len(list)}, rosterResponse))
+		return nil
+	}
+}

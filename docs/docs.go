@@ -2611,6 +2611,58 @@ const docTemplate = `{
                 ]
             }
         },
+        "/api/v1/hackathons/{slug}/roster": {
+            "get": {
+                "description": "Every team of the edition by name, with its members (and their e-mail addresses), its captain, its entries with their decision and the challenges they picked. Organizers only.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "teams"
+                ],
+                "summary": "Teams of an edition, for organizers",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.List-api_RosterTeamResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an organizer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
         "/api/v1/hackathons/{slug}/submissions": {
             "get": {
                 "description": "Organizers see every entry, judges the ones assigned to them, participants their own and their team's.",
@@ -3397,6 +3449,63 @@ const docTemplate = `{
             }
         },
         "/api/v1/hackathons/{slug}/teams/{id}/invitations": {
+            "get": {
+                "description": "The captain sees the team's invitations neither used nor expired, newest first, with the address each was sent to (empty for a plain link). Tokens are never shown again.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "teams"
+                ],
+                "summary": "List a team's pending invitations",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Team id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.List-api_TeamPendingInvitationResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not the captain",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition or team",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            },
             "post": {
                 "description": "The captain creates an invitation link, valid 7 days and used once; its token is shown this once and stored hashed. With an optional email, a message with the link is queued to that address (in the language of its account if there is one, else the captain's) and only the account with that address may accept; the link is returned either way. A team has at most 20 pending invitations. Recorded in the audit log (team.invite).",
                 "consumes": [
@@ -3466,6 +3575,66 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Not an e-mail address (field email)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/hackathons/{slug}/teams/{id}/invitations/{invitation_id}": {
+            "delete": {
+                "description": "The captain withdraws an invitation not used yet: its link stops working at once (404). Recorded in the audit log (team.invitation.revoke).",
+                "tags": [
+                    "teams"
+                ],
+                "summary": "Revoke a team invitation",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Edition slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Team id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Invitation id",
+                        "name": "invitation_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not the captain",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition, team, or pending invitation of this team",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -6489,6 +6658,56 @@ const docTemplate = `{
             }
         },
         "/api/v1/teams/{id}/invitations": {
+            "get": {
+                "description": "The captain sees the team's invitations neither used nor expired, newest first, with the address each was sent to (empty for a plain link). Tokens are never shown again.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "teams"
+                ],
+                "summary": "List a team's pending invitations",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "Team id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.List-api_TeamPendingInvitationResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not the captain",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition or team",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            },
             "post": {
                 "description": "The captain creates an invitation link, valid 7 days and used once; its token is shown this once and stored hashed. With an optional email, a message with the link is queued to that address (in the language of its account if there is one, else the captain's) and only the account with that address may accept; the link is returned either way. A team has at most 20 pending invitations. Recorded in the audit log (team.invite).",
                 "consumes": [
@@ -6551,6 +6770,59 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Not an e-mail address (field email)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ]
+            }
+        },
+        "/api/v1/teams/{id}/invitations/{invitation_id}": {
+            "delete": {
+                "description": "The captain withdraws an invitation not used yet: its link stops working at once (404). Recorded in the audit log (team.invitation.revoke).",
+                "tags": [
+                    "teams"
+                ],
+                "summary": "Revoke a team invitation",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "Team id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Invitation id",
+                        "name": "invitation_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not the captain",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such edition, team, or pending invitation of this team",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -7160,6 +7432,27 @@ const docTemplate = `{
                 }
             }
         },
+        "api.AwardResponse": {
+            "type": "object",
+            "properties": {
+                "award": {
+                    "type": "string",
+                    "example": "Prix de l'engagement — Rumeurs en temps de crise"
+                },
+                "badge": {
+                    "type": "string",
+                    "example": "awarded"
+                },
+                "edition": {
+                    "type": "string",
+                    "example": "Paris 2016"
+                },
+                "hackathon": {
+                    "type": "string",
+                    "example": "paris-2016"
+                }
+            }
+        },
         "api.ChallengeEntriesResponse": {
             "type": "object",
             "properties": {
@@ -7511,7 +7804,7 @@ const docTemplate = `{
                     "example": "Strong impact; consider accessibility for screen readers."
                 },
                 "prize": {
-                    "description": "Prize is a prize of one of the entry's challenges; it becomes the\naward (\"Prize: \u003ctitle\u003e — \u003cchallenge\u003e\") and the badge.",
+                    "description": "Prize is a prize of one of the entry's challenges; it becomes the\naward (\"\u003ctitle\u003e — \u003cchallenge\u003e\") and names the \"awarded\" badge.",
                     "allOf": [
                         {
                             "$ref": "#/definitions/api.PrizePickDTO"
@@ -8230,6 +8523,29 @@ const docTemplate = `{
                 }
             }
         },
+        "api.List-api_RosterTeamResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.RosterTeamResponse"
+                    }
+                },
+                "limit": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "offset": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 42
+                }
+            }
+        },
         "api.List-api_SubmissionResponse": {
             "type": "object",
             "properties": {
@@ -8237,6 +8553,29 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/api.SubmissionResponse"
+                    }
+                },
+                "limit": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "offset": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 42
+                }
+            }
+        },
+        "api.List-api_TeamPendingInvitationResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.TeamPendingInvitationResponse"
                     }
                 },
                 "limit": {
@@ -8771,6 +9110,13 @@ const docTemplate = `{
         "api.PluginResponse": {
             "type": "object",
             "properties": {
+                "awards": {
+                    "description": "Awards names the prizes behind the \"awarded\" badge, one per edition\nthat gave one; on a single plugin's representation only.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.AwardResponse"
+                    }
+                },
                 "badges": {
                     "type": "array",
                     "items": {
@@ -9251,6 +9597,105 @@ const docTemplate = `{
                 }
             }
         },
+        "api.RosterChallengeResponse": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Rumeurs en temps de crise"
+                }
+            }
+        },
+        "api.RosterEntryResponse": {
+            "type": "object",
+            "properties": {
+                "award": {
+                    "type": "string"
+                },
+                "challenges": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.RosterChallengeResponse"
+                    }
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Veille"
+                },
+                "plugin": {
+                    "type": "string",
+                    "example": "veille"
+                },
+                "status": {
+                    "type": "string",
+                    "example": "submitted"
+                },
+                "version": {
+                    "type": "string",
+                    "example": "1.0.0"
+                }
+            }
+        },
+        "api.RosterMemberResponse": {
+            "type": "object",
+            "properties": {
+                "captain": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "email": {
+                    "type": "string",
+                    "example": "alice@example.org"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Alice"
+                },
+                "user_id": {
+                    "type": "integer",
+                    "example": 12
+                }
+            }
+        },
+        "api.RosterTeamResponse": {
+            "type": "object",
+            "properties": {
+                "captain_id": {
+                    "type": "integer",
+                    "example": 12
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "entries": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.RosterEntryResponse"
+                    }
+                },
+                "id": {
+                    "type": "integer",
+                    "example": 4
+                },
+                "members": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.RosterMemberResponse"
+                    }
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Les Veilleurs"
+                },
+                "open": {
+                    "type": "boolean"
+                }
+            }
+        },
         "api.RuntimeStatus": {
             "type": "object",
             "properties": {
@@ -9653,6 +10098,26 @@ const docTemplate = `{
                 "open": {
                     "type": "boolean",
                     "example": true
+                }
+            }
+        },
+        "api.TeamPendingInvitationResponse": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "email": {
+                    "description": "empty for a link anyone holding it may use",
+                    "type": "string",
+                    "example": "ana@example.org"
+                },
+                "expires_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "integer",
+                    "example": 3
                 }
             }
         },

@@ -55,10 +55,11 @@ type PrizePick struct {
 	Title       string
 }
 
-// prizeAward is the award, and so the badge, a prize gives: "Prize:
-// <prize> — <challenge>", shortened to the award's 120 characters.
+// prizeAward is the award, and so the badge, a prize gives: "<prize> —
+// <challenge>", in the words the organizers wrote them, shortened to the
+// award's 120 characters.
 func prizeAward(prize, challenge string) string {
-	s := "Prize: " + prize + " — " + challenge
+	s := prize + " — " + challenge
 	if utf8.RuneCountInString(s) > 120 {
 		s = string([]rune(s)[:119]) + "…"
 	}
@@ -173,6 +174,9 @@ func (s *Service) LeaveFeedback(ctx context.Context, u auth.User, slug string, i
 			return fmt.Errorf("entry %q to challenge %d: %w", plugin, id, store.ErrNotFound)
 		}
 		if err := tx.InsertChallengeFeedback(ctx, store.ChallengeFeedback{ChallengeID: id, PluginID: sub.PluginID, AuthorID: u.ID, Message: message}); err != nil {
+			return err
+		}
+		if err := s.notifyFeedback(ctx, tx, u, c, sub, message); err != nil {
 			return err
 		}
 		return audit(ctx, tx, u, "challenge.feedback", slug, map[string]any{"challenge_id": id, "plugin": plugin})

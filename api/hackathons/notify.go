@@ -64,8 +64,8 @@ func (s *Service) notifyAssigned(ctx context.Context, tx *store.Tx, h store.Hack
 	return nil
 }
 
-// notifyResults tells the team of each entry (its owner and
-// collaborators) that an edition's results are published, with the page
+// notifyResults tells the team of each entry (its owner, collaborators
+// and the members of its team) its decision and award, and that an edition's results are published, with the page
 // of their entry's decision and feedback, in the publishing transaction.
 func (s *Service) notifyResults(ctx context.Context, tx *store.Tx, h store.Hackathon) error {
 	if s.notify == nil {
@@ -85,9 +85,17 @@ func (s *Service) notifyResults(ctx context.Context, tx *store.Tx, h store.Hacka
 		for _, m := range team {
 			ids = append(ids, m.UserID)
 		}
-		data := map[string]string{"Edition": h.Name, "Plugin": sub.Name, "Slug": sub.Slug,
+		if sub.TeamID != nil { // the members of the entry's team too, each once
+			t, err := tx.TeamByID(ctx, *sub.TeamID)
+			if err != nil {
+				return err
+			}
+			ids = append(ids, memberIDs(t)...)
+		}
+		slices.Sort(ids)
+		data := map[string]string{"Edition": h.Name, "Plugin": sub.Name, "Slug": sub.Slug, "Status": sub.Status, "Award": sub.Award,
 			"Link": c.Link("/my/plugins/"+sub.Slug, nil), "Results": c.Link("/hackathons/"+h.Slug, nil)}
-		for _, id := range ids {
+		for _, id := range slices.Compact(ids) {
 			u, err := tx.UserByID(ctx, id)
 			if err != nil {
 				return err

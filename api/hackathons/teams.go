@@ -185,6 +185,10 @@ func (s *Service) UpdateTeam(ctx context.Context, u auth.User, slug string, id i
 			if err := teamAudit(ctx, tx, u, "team.captain", t, map[string]any{"from": before, "to": t.CaptainID}); err != nil {
 				return err
 			}
+			err := s.notifyTeam(ctx, tx, memberIDs(t), u.ID, teamCaptain, t, map[string]string{"Member": memberName(t, t.CaptainID), "By": u.Name})
+			if err != nil {
+				return err
+			}
 		}
 		out, err = tx.TeamByID(ctx, t.ID)
 		return err
@@ -367,6 +371,9 @@ func (s *Service) AcceptTeamInvitation(ctx context.Context, u auth.User, token s
 		if t, err = tx.TeamByID(ctx, t.ID); err != nil {
 			return err
 		}
+		if err := s.notifyTeam(ctx, tx, memberIDs(t), u.ID, teamJoined, t, map[string]string{"Member": u.Name}); err != nil {
+			return err
+		}
 		return teamAudit(ctx, tx, u, "team.join", t, map[string]any{"invitation_id": inv.ID})
 	})
 	return t, err
@@ -404,6 +411,14 @@ func (s *Service) RemoveTeamMember(ctx context.Context, u auth.User, slug string
 			if err := tx.DeleteTeam(ctx, t.ID); err != nil {
 				return err
 			}
+		}
+		event := teamLeft
+		if userID != u.ID {
+			event = teamRemoved
+		}
+		err = s.notifyTeam(ctx, tx, memberIDs(t), u.ID, event, t, map[string]string{"Member": memberName(t, userID), "By": u.Name})
+		if err != nil {
+			return err
 		}
 		return teamAudit(ctx, tx, u, "team.leave", t, map[string]any{"user_id": userID, "dissolved": dissolved})
 	})

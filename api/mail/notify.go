@@ -24,12 +24,13 @@ const (
 	KindVersionPublished  = "version_published"
 	KindResultsPublished  = "results_published"
 	KindDeadlineReminder  = "deadline_reminder"
+	KindTeamActivity      = "team_activity"
 )
 
 // Notifications lists the kinds of notification, in the order settings
 // show them.
 var Notifications = []string{KindJudgeAssigned, KindCollaboratorAdded, KindVersionPublished,
-	KindResultsPublished, KindDeadlineReminder}
+	KindResultsPublished, KindDeadlineReminder, KindTeamActivity}
 
 // UnsubscribePath is the page a List-Unsubscribe link opens (GET) or
 // posts to (RFC 8058 one-click POST).

@@ -13,7 +13,8 @@ func TestEveryNotificationIsWrittenInBothLanguages(t *testing.T) {
 	c := newComposer(t)
 	data := map[string]string{"Link": "https://riposte.example.org/l", "Edition": "Paris 2026", "Deadline": "2026-03-15 09:00 UTC",
 		"Entries": "Alerte (alerte)\nBouclier (bouclier)", "Plugin": "Alerte", "Slug": "alerte", "By": "Bo", "Version": "1.1.0",
-		"Results": "https://riposte.example.org/r", "Unsubscribe": "https://riposte.example.org/u", "Settings": "https://riposte.example.org/s"}
+		"Results": "https://riposte.example.org/r", "Unsubscribe": "https://riposte.example.org/u", "Settings": "https://riposte.example.org/s",
+		"Event": "joined", "Team": "Les Veilleurs", "Member": "Ana"}
 	for _, kind := range mail.Notifications {
 		for _, lang := range mail.Languages {
 			m, err := c.Compose(kind, mail.Recipient{Email: "ana@example.org", Name: "Ana", Language: lang}, data, "https://riposte.example.org/u")
@@ -65,6 +66,34 @@ func TestTeamInvitationIsWrittenInBothLanguages(t *testing.T) {
 		}
 		if !strings.Contains(m.Text, data["Link"]) || !strings.Contains(m.HTML, `href="`+data["Link"]+`"`) || m.Unsubscribe != "" {
 			t.Errorf("%s: the link is not in both parts, or an account message carries List-Unsubscribe", lang)
+		}
+	}
+}
+
+func TestTeamActivityNamesEachEventInBothLanguages(t *testing.T) {
+	c := newComposer(t)
+	want := map[string][2]string{ // event → words in en, fr
+		"joined":   {"Ana joined your team Les Veilleurs", "Ana a rejoint votre équipe Les Veilleurs"},
+		"left":     {"Ana left your team Les Veilleurs", "Ana a quitté votre équipe Les Veilleurs"},
+		"removed":  {"Bo removed Ana from the team", "Bo a retiré Ana de l'équipe"},
+		"captain":  {"Bo handed the captaincy of Les Veilleurs (Paris 2026) to Ana", "Bo a confié le rôle de capitaine de Les Veilleurs (Paris 2026) à Ana"},
+		"feedback": {"Abri, which brings the challenge Shelters of Paris 2026, left feedback", "Abri, qui porte le défi Shelters de Paris 2026, a laissé un retour"},
+	}
+	for event, words := range want {
+		data := map[string]string{"Event": event, "Team": "Les Veilleurs", "Edition": "Paris 2026", "Member": "Ana", "By": "Bo",
+			"Org": "Abri", "Challenge": "Shelters", "Plugin": "Alerte", "Message": "Could it work offline?", "Link": "https://riposte.example.org/l",
+			"Unsubscribe": "https://riposte.example.org/u", "Settings": "https://riposte.example.org/s"}
+		for i, lang := range []string{"en", "fr"} {
+			m, err := c.Compose(mail.KindTeamActivity, mail.Recipient{Email: "cy@example.org", Name: "Cy", Language: lang}, data, "https://riposte.example.org/u")
+			if err != nil {
+				t.Fatalf("%s in %s: %v", event, lang, err)
+			}
+			if !strings.Contains(m.Text, words[i]) || !strings.Contains(m.Subject, "Ana") && event != "feedback" || strings.Contains(m.Text+m.Subject, "<no value>") {
+				t.Errorf("%s in %s: %q\n%s", event, lang, m.Subject, m.Text)
+			}
+			if (event == "feedback") != strings.Contains(m.Text, "Could it work offline?") {
+				t.Errorf("%s in %s: the message is shown only with feedback:\n%s", event, lang, m.Text)
+			}
 		}
 	}
 }

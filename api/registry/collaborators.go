@@ -87,3 +87,17 @@ func (s *Service) Collaborators(ctx context.Context, u auth.User, slug string) (
 	}
 	return s.store.Collaborators(ctx, p.ID)
 }
+
+// Edits reports whether u may edit a plugin: its owner, a collaborator,
+// a member of the team of one of its entries, or a member of the
+// organisation it belongs to.
+func (s *Service) Edits(ctx context.Context, u auth.User, p store.Plugin) (bool, error) {
+	rel, err := relationTo(ctx, s.store, p, u)
+	return rel >= collaborator, err
+}
+
+// Awards lists the awards a plugin received in editions whose results
+// are published: what its "awarded" badge stands for.
+func (s *Service) Awards(ctx context.Context, p store.Plugin) ([]store.PluginAward, error) {
+	return s.store.PluginAwards(ctx, p.ID)
+}

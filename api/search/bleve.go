@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -56,7 +57,11 @@ const (
 	pointerFile = "current"
 	indexPrefix = "index-"
 	srcField    = "_src" // each document as JSON, stored
-	batchSize   = 1000
+	// lengthsField stores the words in each text field of a document, so
+	// that opening an index reads them instead of analysing every
+	// document again. Indexes written before it are analysed on opening.
+	lengthsField = "_len"
+	batchSize    = 1000
 )
 
 var errBleveClosed = fmt.Errorf("%w: the embedded index is closed", ErrUnavailable)
@@ -343,16 +348,22 @@ func loadDocs(idx bleve.Index, an *analyzers) (map[string]*entry, error) {
 		if err != nil || stored == nil {
 			return err
 		}
-		var d Document
+		var (
+			d       Document
+			lengths *[len(textFields)]int
+		)
 		stored.VisitFields(func(f index.Field) {
-			if f.Name() == srcField {
+			switch f.Name() {
+			case srcField:
 				err = json.Unmarshal(f.Value(), &d)
+			case lengthsField:
+				lengths, _ = decodeLengths(f.Value())
 			}
 		})
 		if err != nil {
 			return fmt.Errorf("document %s: %w", slug, err)
 		}
-		docs[slug] = an.entry(d)
+		docs[slug] = an.entry(d, lengths)
 		return nil
 	})
 	return docs, err
@@ -415,14 +426,14 @@ func (ix *bleveIndex) upsert(ctx context.Context, an *analyzers, docs []Document
 				return errors.New("embedded search: a document has no slug")
 			}
 			d = cleaned(d)
-			doc, err := an.document(d)
+			entries[i] = an.entry(d, nil)
+			doc, err := an.document(d, entries[i].lengths)
 			if err != nil {
 				return err
 			}
 			if err := batch.IndexAdvanced(doc); err != nil {
 				return fmt.Errorf("embedded search: %w", err)
 			}
-			entries[i] = an.entry(d)
 		}
 		if err := ix.idx.Batch(batch); err != nil {
 			return fmt.Errorf("embedded search: index: %w", err)
@@ -474,7 +485,7 @@ func cleaned(d Document) Document {
 
 // document builds the Bleve document of d: each text field folded and
 // stemmed, and d itself stored as JSON.
-func (an *analyzers) document(d Document) (*document.Document, error) {
+func (an *analyzers) document(d Document, lengths [len(textFields)]int) (*document.Document, error) {
 	src, err := json.Marshal(d)
 	if err != nil {
 		return nil, fmt.Errorf("embedded search: %w", err)
@@ -486,24 +497,72 @@ func (an *analyzers) document(d Document) (*document.Document, error) {
 		doc.AddField(document.NewTextFieldCustom(f.stems, nil, []byte(texts[i]), index.IndexField, an.stems))
 	}
 	doc.AddField(document.NewTextFieldWithIndexingOptions(srcField, nil, src, index.StoreField))
+	doc.AddField(document.NewTextFieldWithIndexingOptions(lengthsField, nil, encodeLengths(lengths), index.StoreField))
 	return doc, nil
 }
 
 // entry is an indexed document as searches use it.
 type entry struct {
-	doc           Document
-	sortKey       string
-	updated       int64
+	doc     Document
+	sortKey string
+	updated int64
+	lengths [len(textFields)]int // words in each text field
+	// The name's and summary's words for highlighting, analysed the
+	// first time the entry is a hit shown: only a page of hits needs them,
+	// and opening an index does not analyse every document again.
+	an            *analyzers
+	once          sync.Once
 	name, summary []token
-	lengths       [len(textFields)]int // words in each text field
 }
 
-func (an *analyzers) entry(d Document) *entry {
-	e := &entry{doc: d, sortKey: SortKey(d.Name), updated: d.UpdatedAt.UnixNano(),
-		name: an.tokens(d.Name), summary: an.tokens(d.Summary)}
-	e.lengths = [len(textFields)]int{len(e.name), len(an.folded.Analyze([]byte(strings.Join(d.Tags, "\n")))),
-		len(e.summary), len(an.folded.Analyze([]byte(d.Description)))}
+// entry returns d as searches use it; lengths, when not nil, are the
+// words in each text field as stored with the document (see lengthsField).
+func (an *analyzers) entry(d Document, lengths *[len(textFields)]int) *entry {
+	e := &entry{doc: d, sortKey: SortKey(d.Name), updated: d.UpdatedAt.UnixNano(), an: an}
+	if lengths != nil {
+		e.lengths = *lengths
+		return e
+	}
+	texts := [len(textFields)]string{d.Name, strings.Join(d.Tags, "\n"), d.Summary, d.Description}
+	for i, t := range texts {
+		e.lengths[i] = len(an.folded.Analyze([]byte(t)))
+	}
 	return e
+}
+
+// words returns the name's and summary's words, for highlighting.
+func (e *entry) words() (name, summary []token) {
+	e.once.Do(func() { e.name, e.summary = e.an.tokens(e.doc.Name), e.an.tokens(e.doc.Summary) })
+	return e.name, e.summary
+}
+
+// encodeLengths and decodeLengths store an entry's field lengths with its
+// document: "3 5 12 48".
+func encodeLengths(l [len(textFields)]int) []byte {
+	var b []byte
+	for i, n := range l {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = strconv.AppendInt(b, int64(n), 10)
+	}
+	return b
+}
+
+func decodeLengths(b []byte) (*[len(textFields)]int, bool) {
+	var l [len(textFields)]int
+	f := strings.Fields(string(b))
+	if len(f) != len(l) {
+		return nil, false
+	}
+	for i, s := range f {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return nil, false
+		}
+		l[i] = n
+	}
+	return &l, true
 }
 
 // acquire returns the view of the index's current snapshot and a reader of
@@ -569,6 +628,19 @@ type view struct {
 
 	mu         sync.Mutex
 	expansions map[expansionKey][]candidate
+
+	// The browsing of the whole catalogue in each order (no words, no
+	// filter), ranked once per view: the catalogue's first page does not
+	// rank and count every document for each request.
+	browseOnce [3]sync.Once
+	browsed    [3]browsing
+}
+
+// browsing is every document of a view in one order, with the facets'
+// counts.
+type browsing struct {
+	res    Result
+	sorted []ranked
 }
 
 // viewSegment is a segment of the snapshot, its documents numbered from

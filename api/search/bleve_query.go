@@ -3,6 +3,7 @@ package search
 import (
 	"cmp"
 	"errors"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -793,7 +794,8 @@ func hits(page []ranked, m matcher) []Hit {
 	const sep = "\x00"
 	marked := make([]string, 0, 2*len(page))
 	for _, p := range page {
-		marked = append(marked, m.mark(p.e.doc.Name, p.e.name), m.mark(p.e.doc.Summary, p.e.summary))
+		name, summary := p.e.words()
+		marked = append(marked, m.mark(p.e.doc.Name, name), m.mark(p.e.doc.Summary, summary))
 	}
 	html := strings.Split(Highlighted(strings.Join(marked, sep)), sep)
 	out := make([]Hit, len(page))
@@ -817,7 +819,33 @@ func collect(v *view, sc *scratch, q Query, words int) (Result, []ranked) {
 		order = Relevance
 	}
 	limit, offset := max(0, min(q.Limit, MaxLimit)), max(0, min(q.Offset, MaxOffset))
-	top := topK{order: order, k: offset + limit}
+	if words == 0 && len(q.Filters) == 0 && q.PreferCategory == "" {
+		return v.browse(order, offset, limit)
+	}
+	return scan(v, sc, q, words, order, offset+limit, offset)
+}
+
+// browse returns a page of the whole catalogue in an order, ranked once
+// per view by scan.
+func (v *view) browse(order Sort, offset, limit int) (Result, []ranked) {
+	i := map[Sort]int{Relevance: 0, Newest: 1, ByName: 2}[order]
+	v.browseOnce[i].Do(func() {
+		res, sorted := scan(v, nil, Query{Sort: order}, 0, order, len(v.order), 0)
+		v.browsed[i] = browsing{res: res, sorted: sorted}
+	})
+	b := &v.browsed[i]
+	res := Result{Total: b.res.Total, Facets: make(map[Field]map[string]int, len(b.res.Facets))}
+	for f, counts := range b.res.Facets {
+		res.Facets[f] = maps.Clone(counts)
+	}
+	return res, b.sorted[min(offset, len(b.sorted)):min(offset+limit, len(b.sorted))]
+}
+
+// scan ranks the documents that pass q (of words words) in order, keeping
+// the k first, and counts their facets; it returns the kept ones from
+// offset on.
+func scan(v *view, sc *scratch, q Query, words int, order Sort, k, offset int) (Result, []ranked) {
+	top := topK{order: order, k: k}
 	counts := make([]int, len(v.facetKeys))
 	var fs filterSet
 	total := 0

@@ -233,12 +233,13 @@ func (q queries) YankVersion(ctx context.Context, versionID int64) (PluginVersio
 	return v, nil
 }
 
-// RevisionSum returns the sum of every plugin's revision. Every change to
-// a plugin raises its revision and plugins are never deleted, so the sum
-// changes whenever any plugin changes.
+// RevisionSum returns a number that changes whenever any plugin changes:
+// a counter that every new plugin and every raise of a plugin's revision
+// moves (migration 00029), read in one row, whatever the number of
+// plugins.
 func (s *Store) RevisionSum(ctx context.Context) (int64, error) {
 	var sum int64
-	if err := s.r.QueryRowContext(ctx, `SELECT COALESCE(SUM(revision), 0) FROM plugins`).Scan(&sum); err != nil {
+	if err := s.r.QueryRowContext(ctx, `SELECT n FROM plugin_changes WHERE id = 1`).Scan(&sum); err != nil {
 		return 0, fmt.Errorf("revision sum: %w", err)
 	}
 	return sum, nil
@@ -524,4 +525,27 @@ func (q queries) RuntimeStatus(ctx context.Context, pluginID int64) (RuntimeStat
 		return RuntimeStatus{}, fmt.Errorf("runtime status: %w", mapError(err))
 	}
 	return s, nil
+}
+
+// PluginAward is an award a plugin received in an edition whose results
+// are published: the badge "awarded", named.
+type PluginAward struct {
+	HackathonSlug string
+	HackathonName string
+	Award         string // the award, or "<prize> — <challenge>" for a challenge's prize
+}
+
+// PluginAwards lists the awards a plugin received in editions whose
+// results are published, in the order they were published.
+func (q queries) PluginAwards(ctx context.Context, pluginID int64) ([]PluginAward, error) {
+	rows, err := q.r.QueryContext(ctx, `SELECT h.slug, h.name, s.award FROM submissions s JOIN hackathons h ON h.id = s.hackathon_id
+		WHERE s.plugin_id = $1 AND h.results_published_at IS NOT NULL AND s.status = 'accepted' AND s.award <> ''
+		ORDER BY h.results_published_at, h.slug`, pluginID)
+	if err != nil {
+		return nil, fmt.Errorf("plugin awards: %w", err)
+	}
+	return collect(rows, func(r interface{ Scan(...any) error }) (PluginAward, error) {
+		var a PluginAward
+		return a, r.Scan(&a.HackathonSlug, &a.HackathonName, &a.Award)
+	})
 }

@@ -116,3 +116,45 @@ func TestPluginChangesAreCountedAndHeard(t *testing.T) {
 		}
 	})
 }
+
+// The change counter moves with every committed change to a plugin, from
+// whichever path it comes (a publication, an edition's results), and not
+// with a change rolled back.
+func TestPluginChangeCounterFollowsCommits(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		u := newUser(t, s, "grace@example.org", "participant")
+		count := func() int64 {
+			t.Helper()
+			n, err := s.RevisionSum(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		start := count()
+		var id int64
+		if err := s.InTx(ctx, func(tx *store.Tx) (err error) { id, err = tx.InsertPlugin(ctx, "compteur", u.ID); return err }); err != nil {
+			t.Fatal(err)
+		}
+		inserted := count()
+		if inserted == start {
+			t.Fatal("a new plugin did not move the counter")
+		}
+		_ = s.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.PublishPlugin(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+			return errors.New("rolled back")
+		})
+		if got := count(); got != inserted {
+			t.Fatalf("a rolled-back publication moved the counter: %d → %d", inserted, got)
+		}
+		if err := s.InTx(ctx, func(tx *store.Tx) error { return tx.PublishPlugin(ctx, id) }); err != nil {
+			t.Fatal(err)
+		}
+		if got := count(); got == inserted {
+			t.Fatal("a publication did not move the counter")
+		}
+	})
+}

@@ -69,3 +69,49 @@ func (c *stmtCache) close() {
 		return true
 	})
 }
+
+// txStmts runs a transaction's queries through statements prepared on
+// the transaction, once per SQL text: a batch of writes then parses each
+// text once instead of once per row. (The write connection's own cache
+// cannot prepare while the transaction holds that connection, the only
+// one.) Statements are closed with the transaction.
+type txStmts struct {
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+func (t txStmts) stmt(ctx context.Context, query string) *sql.Stmt {
+	if s, ok := t.stmts[query]; ok {
+		return s
+	}
+	if len(t.stmts) >= maxCachedStmts {
+		return nil
+	}
+	s, err := t.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // let the unprepared call report the error
+	}
+	t.stmts[query] = s
+	return s
+}
+
+func (t txStmts) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if s := t.stmt(ctx, query); s != nil {
+		return s.ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, query, args...)
+}
+
+func (t txStmts) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s := t.stmt(ctx, query); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, query, args...)
+}
+
+func (t txStmts) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if s := t.stmt(ctx, query); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, query, args...)
+}

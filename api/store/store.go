@@ -249,6 +249,12 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) (err error) {
 		return fmt.Errorf("store: begin: %w", mapError(err))
 	}
 	t := &Tx{queries: queries{r: tx, w: tx, dialect: s.dialect}, tx: tx}
+	if s.dialect == SQLite {
+		// A statement run more than once in the transaction is parsed
+		// once (see txStmts).
+		ts := txStmts{tx: tx, stmts: map[string]*sql.Stmt{}}
+		t.queries.r, t.queries.w = ts, ts
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			tx.Rollback()

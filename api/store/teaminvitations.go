@@ -151,3 +151,27 @@ func (q queries) VisibleTeamProfiles(ctx context.Context, hackathonID int64) ([]
 	}
 	return collect(rows, scanTeamProfile)
 }
+
+// PendingTeamInvitationList lists a team's invitations neither used nor
+// expired at a time, newest first.
+func (q queries) PendingTeamInvitationList(ctx context.Context, teamID int64, at time.Time) ([]TeamInvitation, error) {
+	rows, err := q.r.QueryContext(ctx, `SELECT `+teamInvitationColumns+` FROM team_invitations
+		WHERE team_id = $1 AND accepted_at IS NULL AND expires_at > $2 ORDER BY created_at DESC, id DESC`, teamID, at.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("team invitations: %w", err)
+	}
+	return collect(rows, scanTeamInvitation)
+}
+
+// DeleteTeamInvitation revokes an unused invitation of a team; one that
+// is not the team's, or already used, is ErrNotFound.
+func (q queries) DeleteTeamInvitation(ctx context.Context, teamID, id int64) error {
+	res, err := q.w.ExecContext(ctx, `DELETE FROM team_invitations WHERE id = $1 AND team_id = $2 AND accepted_at IS NULL`, id, teamID)
+	if err != nil {
+		return fmt.Errorf("team invitation: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("team invitation %d: %w", id, ErrNotFound)
+	}
+	return nil
+}

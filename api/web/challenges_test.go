@@ -88,7 +88,7 @@ func TestChallengePages(t *testing.T) {
 	orgB.get("/organize/"+ed.Slug+"/results").want(t, http.StatusOK, `name="prize"`, "Coup de cœur — Shelters")
 	orgB.post("/organize/"+ed.Slug+"/decisions/abris", url.Values{"status": {"accepted"}, "prize": {id + "|Grand prix"}}).want(t, http.StatusUnprocessableEntity)
 	orgB.post("/organize/"+ed.Slug+"/decisions/abris", url.Values{"status": {"accepted"}, "prize": {id + "|Coup de cœur"}}).want(t, http.StatusSeeOther)
-	if sub, _ := e.store.SubmissionOf(ctx, ed.ID, "abris"); sub.Award != "Prize: Coup de cœur — Shelters" {
+	if sub, _ := e.store.SubmissionOf(ctx, ed.ID, "abris"); sub.Award != "Coup de cœur — Shelters" {
 		t.Errorf("award = %q", sub.Award)
 	}
 

@@ -144,6 +144,7 @@ func TestFormAnswersLeadOnlyToPagesThatExist(t *testing.T) {
 		{"/hackathons/{slug}/teams/{id}/invitations", "team", "/hackathons/paris-2016/teams/999999/invitations", url.Values{}},
 		{"/hackathons/{slug}/teams/{id}/edit", "team", "/hackathons/paris-2016/teams/999999/edit", url.Values{"open": {"on"}}},
 		{"/hackathons/{slug}/teams/{id}/members/{user}/remove", "team", "/hackathons/paris-2016/teams/999999/members/1/remove", url.Values{}},
+		{"/hackathons/{slug}/teams/{id}/invitations/{invitation}/revoke", "team", "/hackathons/paris-2016/teams/999999/invitations/1/revoke", url.Values{}},
 		{"/hackathons/{slug}/profiles/me", "team", "/hackathons/paris-2016/profiles/me", url.Values{"wants": {strings.Repeat("w", 501)}}},
 		{"/hackathons/{slug}/profiles/me/delete", "team", "/hackathons/paris-2016/profiles/me/delete", url.Values{}},
 		{"/teams/invitations/{token}", "team", "/teams/invitations/" + teamToken, url.Values{}},

@@ -63,6 +63,7 @@ type adminData struct {
 	Error     string
 	Values    map[string]string
 	Confirm   string // what a form will do, asked to be confirmed
+	Pools     []poolView
 }
 
 type conflictView struct {
@@ -118,6 +119,9 @@ func loadAdmin(r *http.Request, svc *hackathons.Service) (*adminData, error) {
 	l := localeFrom(r.Context())
 	for _, s := range subs {
 		d.Entries = append(d.Entries, entryOf(l, s, assignments, names, d))
+	}
+	if d.Pools, err = loadPools(r, svc, u, slug, subs, assignments, names); err != nil {
+		return nil, err
 	}
 	for _, c := range conflicts {
 		d.Conflicts = append(d.Conflicts, conflictView{Conflict: c, Judge: cmpName(names, c.JudgeID), Why: conflictText(l, c)})

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/riposte-civic/riposte/api/auth"
@@ -170,6 +169,7 @@ type myEntry struct {
 	Reviews  []reviewView
 	Rubric   judging.Rubric
 	CanLeave bool
+	CanPick  bool // the visitor may pick the entry's challenges
 }
 
 // reviewView is an anonymised review shown to the team.
@@ -215,11 +215,12 @@ func loadMyPlugin(r *http.Request, reg *registry.Service, svc *hackathons.Servic
 		return nil, err
 	}
 	if !pd.Owner {
-		list, err := reg.Collaborators(r.Context(), u, slug)
-		if err != nil && !errors.Is(err, auth.ErrForbidden) {
+		// Collaborators and the members of an entry's team edit it too.
+		ok, err := reg.Edits(r.Context(), u, pd.Plugin)
+		if err != nil {
 			return nil, err
 		}
-		if !slices.ContainsFunc(list, func(c store.Collaborator) bool { return c.UserID == u.ID }) {
+		if !ok {
 			return nil, store.ErrNotFound // not theirs: the public page is elsewhere
 		}
 	}
@@ -245,7 +246,8 @@ func loadMyPlugin(r *http.Request, reg *registry.Service, svc *hackathons.Servic
 		case err != nil:
 			return nil, err
 		}
-		me := myEntry{Edition: ev, Detail: det, Rubric: e.Rubric, CanLeave: pd.Owner && ev.Phase == hackathons.PhaseOpen}
+		me := myEntry{Edition: ev, Detail: det, Rubric: e.Rubric, CanLeave: pd.Owner && ev.Phase == hackathons.PhaseOpen,
+			CanPick: ev.Phase == hackathons.PhaseOpen}
 		if ev.Phase == hackathons.PhaseOpen && pd.Owner {
 			d.Open = append(d.Open, ev) // submitting again moves the entry to the latest version
 		}

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/riposte-civic/riposte/api/auth"
@@ -32,6 +33,9 @@ type pluginData struct {
 	// Restricted: the plugin is kept for vetted readers and the visitor is
 	// not one; the page shows its name, summary and publisher only.
 	Restricted bool
+	// Badges are the plugin's badges but "awarded" when Awards name it.
+	Badges []string
+	Awards []store.PluginAward
 }
 
 // editionLink is an edition the plugin took part in, by its name.
@@ -98,6 +102,9 @@ func loadPlugin(r *http.Request, reg *registry.Service, hk *hackathons.Service, 
 		}
 		d.Editions = append(d.Editions, editionLink{Slug: e, Name: cmp.Or(ed.Name, e)})
 	}
+	if d.Badges, d.Awards, err = namedBadges(r, reg, p); err != nil {
+		return nil, err
+	}
 	if d.Restricted {
 		return d, nil
 	}
@@ -143,4 +150,17 @@ func handleRemove(h *Handler, reg *registry.Service) handlerFunc {
 		}
 		return seeOther(w, r, "/my/plugins", "removed")
 	}
+}
+
+// namedBadges returns a plugin's badges and the awards behind its
+// "awarded" badge, which then stands for them rather than for itself.
+func namedBadges(r *http.Request, reg *registry.Service, p store.Plugin) ([]string, []store.PluginAward, error) {
+	if !slices.Contains(p.Badges, "awarded") {
+		return p.Badges, nil, nil
+	}
+	awards, err := reg.Awards(r.Context(), p)
+	if err != nil || len(awards) == 0 {
+		return p.Badges, nil, err
+	}
+	return slices.DeleteFunc(slices.Clone(p.Badges), func(b string) bool { return b == "awarded" }), awards, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
@@ -22,9 +23,10 @@ type teamsData struct {
 	Me         int64
 	Captain    bool
 	InviteLink string
-	InviteSent string            // the address the invitation was sent to, if any
-	InviteTo   string            // the address typed in the invitation form
-	Fields     map[string]string // problems with the form, by field
+	InviteSent string                 // the address the invitation was sent to, if any
+	InviteTo   string                 // the address typed in the invitation form
+	Pending    []store.TeamInvitation // the team's invitations not used yet, for its captain
+	Fields     map[string]string      // problems with the form, by field
 	Form       hackathons.TeamInput
 }
 
@@ -45,6 +47,11 @@ func loadTeams(r *http.Request, svc *hackathons.Service) (*teamsData, error) {
 		switch {
 		case err == nil:
 			d.Mine, d.Captain = &t, t.CaptainID == u.ID
+			if d.Captain {
+				if d.Pending, err = svc.TeamInvitations(r.Context(), u, slug, t.ID); err != nil {
+					return nil, err
+				}
+			}
 		case !errors.Is(err, store.ErrNotFound):
 			return nil, err
 		}
@@ -201,6 +208,30 @@ func handleTeamMemberRemovePage(svc *hackathons.Service) handlerFunc {
 	}
 }
 
+// handleTeamInvitationRevokePage revokes one of the team's pending
+// invitations: its link stops working at once.
+func handleTeamInvitationRevokePage(svc *hackathons.Service) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		u, err := mustSignIn(r)
+		if err != nil {
+			return err
+		}
+		id, err := teamID(r, "id")
+		if err != nil {
+			return err
+		}
+		inv, err := teamID(r, "invitation")
+		if err != nil {
+			return err
+		}
+		slug := r.PathValue("slug")
+		if err := svc.RevokeTeamInvitation(r.Context(), u, slug, id, inv); err != nil {
+			return err
+		}
+		return seeOther(w, r, "/hackathons/"+slug+"/teams", "teaminvitationrevoked")
+	}
+}
+
 // teamInvitationData is the page a team invitation link opens.
 type teamInvitationData struct {
 	hackathons.TeamInvitation
@@ -267,10 +298,10 @@ func init() {
 		messagesEN[k], messagesFR[k] = v[0], v[1]
 	}
 	wordings = append(wordings, teamWordings...)
-	for _, n := range []string{"teamcreated", "teamsaved", "teamcaptain", "teamremoved", "teamleft", "teamjoined", "profilesaved", "profiledeleted"} {
+	for _, n := range []string{"teamcreated", "teamsaved", "teamcaptain", "teamremoved", "teamleft", "teamjoined", "teaminvitationrevoked", "profilesaved", "profiledeleted"} {
 		notices[n] = true
 	}
-	pageNames = append(pageNames, "teams", "looking", "team-invitation")
+	pageNames = append(pageNames, "teams", "looking", "team-invitation", "organize-teams")
 }
 
 // teamNames indexes an edition's team names by id, for its entries.
@@ -281,4 +312,31 @@ func teamNames(r *http.Request, svc *hackathons.Service, slug string) (map[int64
 		names[t.ID] = t.Name
 	}
 	return names, err
+}
+
+// rosterData is the organizers' list of an edition's teams.
+type rosterData struct {
+	Edition hackathons.Edition
+	Teams   []hackathons.RosterTeam
+}
+
+// handleRosterPage lists an edition's teams for its organizers: members
+// and their addresses, captain, entries and their challenges.
+func handleRosterPage(h *Handler, svc *hackathons.Service) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		u, err := mustBe(r, auth.RoleOrganizer)
+		if err != nil {
+			return err
+		}
+		slug := r.PathValue("slug")
+		d := &rosterData{}
+		if d.Edition, err = svc.Get(r.Context(), slug); err != nil {
+			return err
+		}
+		if d.Teams, err = svc.Roster(r.Context(), u, slug); err != nil {
+			return err
+		}
+		h.render(w, r, http.StatusOK, "organize-teams", localeFrom(r.Context()).T("roster.title")+" "+d.Edition.Name, d)
+		return nil
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -154,4 +155,31 @@ func (c *corpus) queries(n int) []string {
 		out[i] = strings.Join(words, " ")
 	}
 	return out
+}
+
+var (
+	sharedMu      sync.Mutex
+	sharedCorpora = map[uint64]*corpus{}
+)
+
+// sharedCorpus returns the corpus of seed, built once per process.
+func sharedCorpus(seed uint64) *corpus {
+	sharedMu.Lock()
+	defer sharedMu.Unlock()
+	if c, ok := sharedCorpora[seed]; ok {
+		return c
+	}
+	c := newCorpus(seed)
+	sharedCorpora[seed] = c
+	return c
+}
+
+// fork returns a corpus with c's vocabulary and a random source of its own
+// seeded by seed, safe to use beside c in another goroutine.
+func (c *corpus) fork(seed uint64) *corpus {
+	f := &corpus{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), vocab: c.vocab, zipf: map[string]*rand.Zipf{}}
+	for lang, words := range c.vocab {
+		f.zipf[lang] = rand.NewZipf(f.rng, 1.07, 2, uint64(len(words)-1))
+	}
+	return f
 }

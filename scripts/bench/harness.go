@@ -32,6 +32,10 @@ type bench struct {
 	// profiles, when not empty, is where scenarios that support it write
 	// pprof profiles of Riposte under load (see profileRiposte).
 	profiles string
+	// scale is what the scale scenario runs.
+	scale scaleConfig
+	// bursts counts the scale scenario's bursts of versions on one catalogue.
+	bursts int
 }
 
 // The CPUs of a pinned bench.

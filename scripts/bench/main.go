@@ -7,6 +7,9 @@
 //	go run ./scripts/bench -run invoke -pin  upstream servers on a CPU of their own
 //	go run ./scripts/bench -run me,plugin-get -duration 5s -profile /tmp/prof
 //	                                         the hot paths, with pprof profiles
+//	go run ./scripts/bench -run scale -sizes 1000,10000,100000 -engines embedded,meili \
+//	    -databases sqlite,postgres -plot docs/scale.svg
+//	                                         cost curves on generated catalogues
 //
 // It needs wrk (Debian package wrk). Scenarios build their own binaries and
 // start their own servers on free loopback ports, on throw-away data.
@@ -43,6 +46,7 @@ func scenarios() []scenario {
 		{"search", "search over 10,000 plugins: Meilisearch direct, API over Meilisearch, API embedded; reindex; relay", benchSearch},
 		{"startup", "start-up to /readyz, on empty data and on existing data (PostgreSQL too with RIPOSTE_BENCH_DATABASE_URL)", benchStartup},
 		{"web", "catalogue page with 20 results vs /api/v1/search for the same queries", benchWeb},
+		{"scale", "cost curves: generated catalogues of -sizes plugins on -databases, searched on -engines; bars at 100,000", benchScale},
 		{"wasm", "wasm plugins: upload, first calls, invocation vs the module run with wazero directly, restart", benchWASM},
 	}
 }
@@ -54,6 +58,12 @@ func main() {
 		rounds   = flag.Int("rounds", 3, "alternating rounds per comparison; the median is reported")
 		conns    = flag.Int("connections", 64, "wrk connections")
 		pin      = flag.Bool("pin", false, "run Meilisearch and plugin servers on CPU 1, everything else on CPU 0 (needs taskset)")
+		sizes    = flag.String("sizes", "1000,10000", "scale: catalogue sizes, comma-separated")
+		engines  = flag.String("engines", "embedded,meili", "scale: search engines, comma-separated (embedded, meili)")
+		dbs      = flag.String("databases", "sqlite,postgres", "scale: databases, comma-separated (sqlite, postgres; postgres on RIPOSTE_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test)")
+		plot     = flag.String("plot", "", "scale: where to write the SVG plot of the cost curves (e.g. docs/scale.svg)")
+		keep     = flag.String("keep", "", "scale: keep the generated data directories (SQLite database, embedded index) under this directory")
+		changes  = flag.Int("changes", 500, "scale: new versions in the relay's burst")
 		profiles = flag.String("profile", "", "directory where me and plugin-get write CPU, allocation, blocking and mutex profiles of Riposte under load")
 	)
 	flag.Parse()
@@ -78,6 +88,10 @@ func main() {
 		time.Now().Format("2006-01-02"), runtime.NumCPU(), cpuModel(), runtime.Version(), *conns, *duration, *rounds)
 	if b.pin {
 		fmt.Printf("Pinned: Meilisearch and plugin servers on CPU %s; Riposte, the baselines and wrk on CPU %s.\n\n", upstreamCPU, frontCPU)
+	}
+	if b.scale, err = parseScale(*sizes, *engines, *dbs, *plot, *keep, *changes); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
 	}
 	want := strings.Split(*only, ",")
 	failed := false
