@@ -242,9 +242,9 @@ func TestOrganizerSeesConflictsArisingAfterAssignment(t *testing.T) {
 		t.Fatal("the published edition still offers its assignment and conflict forms")
 	}
 	o.post("/organize/paris-2016/conflicts", url.Values{"judge_id": {itoa(j2.ID)}, "plugin": {"beta"}, "reason": {"late"}}).
-		want(t, http.StatusUnprocessableEntity, "The results are published: conflicts can no longer be declared.")
+		want(t, http.StatusConflict, "The results are published: conflicts can no longer be declared.")
 	o.post("/organize/paris-2016/assign", url.Values{"judges_per_submission": {"2"}}).
-		want(t, http.StatusUnprocessableEntity, "The results are published: assignments can no longer change.")
+		want(t, http.StatusConflict, "The results are published: assignments can no longer change.")
 }
 
 func TestReviewFormBeforeJudgingOpens(t *testing.T) {
@@ -297,7 +297,7 @@ func TestParticipantRegistersFixesAndPublishes(t *testing.T) {
 	// A new version starts from the latest manifest, written as YAML.
 	p = b.get("/my/plugins/veille/versions/new").want(t, 200, "slug: veille", "version: 1.0.0")
 	b.post("/my/plugins/veille/versions/new", url.Values{"manifest": {manifest("veille", "Veille", "Watch rumours")}}).
-		want(t, http.StatusUnprocessableEntity, "already exists")
+		want(t, http.StatusConflict, "already exists")
 	b.post("/my/plugins/veille/versions/new", url.Values{"manifest": {strings.Replace(manifest("veille", "Veille", "Watch rumours and hoaxes"), "1.0.0", "1.1.0", 1)}}).
 		want(t, http.StatusSeeOther)
 	// Entering the edition.

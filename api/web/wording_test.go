@@ -55,7 +55,7 @@ func TestPagesWordTheServicesProblemsInTheVisitorsLanguage(t *testing.T) {
 
 	wantFrench(t, org.post("/organize/paris-2016/judges", url.Values{"email": {"p@example.org"}}).want(t, http.StatusUnprocessableEntity),
 		"Ce compte n’a pas le rôle de juré")
-	wantFrench(t, org.post("/organize/paris-2016/judges", url.Values{"email": {f.j1.Email}}).want(t, http.StatusUnprocessableEntity),
+	wantFrench(t, org.post("/organize/paris-2016/judges", url.Values{"email": {f.j1.Email}}).want(t, http.StatusConflict),
 		"fait déjà partie du jury")
 	wantFrench(t, org.post("/organize/paris-2016/conflicts", url.Values{"reason": {""}}).want(t, http.StatusUnprocessableEntity),
 		"Choisissez un juré", "Ce champ est obligatoire")
