@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/mail"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
@@ -138,6 +139,9 @@ var kinds = []kind{
 	sentinel(auth.ErrInvalidCredentials, http.StatusUnauthorized, says(auth.ErrInvalidCredentials.Error())),
 	sentinel(auth.ErrForbidden, http.StatusForbidden, whole),
 	sentinel(auth.ErrAccountDisabled, http.StatusForbidden, whole),
+	// An unsubscribe link that was not issued here: there is nothing to
+	// turn off.
+	sentinel(mail.ErrBadUnsubscribe, http.StatusNotFound, whole),
 	sentinel(store.ErrNotFound, http.StatusNotFound, whole),
 	sentinel(store.ErrConflict, http.StatusConflict, whole),
 	// A request body that could not be read or decoded. These come last:

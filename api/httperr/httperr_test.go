@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/riposte-civic/riposte/api/auth"
+	"github.com/riposte-civic/riposte/api/mail"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
@@ -146,7 +147,7 @@ func TestEveryKindIsReachable(t *testing.T) {
 		io.ErrUnexpectedEOF, io.EOF, &json.UnmarshalTypeError{Type: nil},
 		registry.ErrPluginTimeout, registry.ErrPluginUnavailable, registry.ErrPluginMisbehaved,
 		&auth.RateLimitError{}, auth.ErrBusy, auth.ErrUnauthenticated, auth.ErrInvalidToken, auth.ErrInvalidCredentials,
-		auth.ErrForbidden, auth.ErrAccountDisabled, store.ErrNotFound, store.ErrConflict, driver.ErrBadConn,
+		auth.ErrForbidden, auth.ErrAccountDisabled, mail.ErrBadUnsubscribe, store.ErrNotFound, store.ErrConflict, driver.ErrBadConn,
 	} {
 		for i, k := range kinds {
 			if k.explain(err, &Answer{}) {

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/riposte-civic/riposte/api/auth"
@@ -34,22 +33,20 @@ func (h *Handler) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	d := formData{Next: localPath(r.PostFormValue("next")), Email: strings.TrimSpace(r.PostFormValue("email"))}
 	g, err := h.deps.Auth.Login(r.Context(), d.Email, r.PostFormValue("password"), clientIP(r))
 	var rl *auth.RateLimitError
-	status := http.StatusUnauthorized
 	switch {
 	case errors.Is(err, auth.ErrInvalidCredentials):
 		d.Error = l.T("signin.invalid")
 	case errors.Is(err, auth.ErrAccountDisabled):
 		d.Error = l.T("signin.disabled")
 	case errors.As(err, &rl):
-		d.Error, status = l.T("error.ratelimit"), http.StatusTooManyRequests
-		w.Header().Set("Retry-After", strconv.Itoa(rl.Seconds()))
+		d.Error = l.T("error.ratelimit")
 	case err != nil:
 		return err
 	default:
 		h.sessions.start(w, g)
 		return seeOther(w, r, landing(d.Next, auth.Role(g.User.Role)), "signedin")
 	}
-	h.render(w, r, status, "signin", l.T("signin.title"), d)
+	h.render(w, r, shownAgain(w, err), "signin", l.T("signin.title"), d)
 	return nil
 }
 
@@ -117,7 +114,7 @@ func (h *Handler) handleSignUp(w http.ResponseWriter, r *http.Request) error {
 		h.sessions.start(w, g)
 		return seeOther(w, r, landing(d.Next, auth.Role(g.User.Role)), "signedup")
 	}
-	h.render(w, r, http.StatusUnprocessableEntity, "signup", l.T("signup.title"), d)
+	h.render(w, r, shownAgain(w, err), "signup", l.T("signup.title"), d)
 	return nil
 }
 

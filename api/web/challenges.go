@@ -126,7 +126,7 @@ func handleChallengeAction(h *Handler, svc *hackathons.Service, form, notice str
 		for k := range r.PostForm {
 			d.Values[k] = r.PostFormValue(k)
 		}
-		h.render(w, r, http.StatusUnprocessableEntity, "challenges-admin", l.T("challenges.admin", d.Edition.Name), d)
+		h.render(w, r, shownAgain(w, err), "challenges-admin", l.T("challenges.admin", d.Edition.Name), d)
 		return nil
 	}
 }
@@ -299,7 +299,7 @@ func handleChallengeFeedback(h *Handler, svc *hackathons.Service) handlerFunc {
 		}
 		l := localeFrom(r.Context())
 		d.Plugin, d.Error, d.Message = plugin, fieldMessages(l, invalid)["message"], r.PostFormValue("message")
-		h.render(w, r, http.StatusUnprocessableEntity, "challenge", d.Challenge.Title, d)
+		h.render(w, r, shownAgain(w, err), "challenge", d.Challenge.Title, d)
 		return nil
 	}
 }
@@ -402,7 +402,7 @@ func handleEntryChallenges(h *Handler, svc *hackathons.Service) handlerFunc {
 			return lerr
 		}
 		d.Error = message(localeFrom(r.Context()), err)
-		h.render(w, r, http.StatusUnprocessableEntity, "entry-challenges", localeFrom(r.Context()).T("challenges.pick"), d)
+		h.render(w, r, shownAgain(w, err), "entry-challenges", localeFrom(r.Context()).T("challenges.pick"), d)
 		return nil
 	}
 }
@@ -468,7 +468,7 @@ func handlePropose(h *Handler, svc *hackathons.Service) handlerFunc {
 		for k := range r.PostForm {
 			d.Values[k] = r.PostFormValue(k)
 		}
-		h.render(w, r, http.StatusUnprocessableEntity, "challenge-propose", localeFrom(r.Context()).T("challenges.propose"), d)
+		h.render(w, r, shownAgain(w, err), "challenge-propose", localeFrom(r.Context()).T("challenges.propose"), d)
 		return nil
 	}
 }

@@ -96,7 +96,7 @@ func TestChallengePages(t *testing.T) {
 	visitor.get("/organizations/"+ngo.Slug).want(t, http.StatusOK, "abris", "1.0.0", "Shelters")
 
 	// A challenge with entries cannot be deleted: the page says why.
-	orgB.post(admin+"/"+id+"/delete", url.Values{}).want(t, http.StatusUnprocessableEntity, "can no longer be deleted")
+	orgB.post(admin+"/"+id+"/delete", url.Values{}).want(t, http.StatusConflict, "can no longer be deleted")
 	if c, _ := e.store.Challenge(ctx, ed.ID, views[0].ID); c.Status != store.ChallengeApproved {
 		t.Errorf("challenge after a refused delete = %+v", c)
 	}

@@ -158,7 +158,7 @@ func handleCrisisSave(h *Handler) handlerFunc {
 			return err
 		}
 		d.refused(localeFrom(r.Context()), v)
-		h.render(w, r, http.StatusUnprocessableEntity, "crisis", localeFrom(r.Context()).T("crisis.admin.title"), d)
+		h.render(w, r, shownAgain(w, err), "crisis", localeFrom(r.Context()).T("crisis.admin.title"), d)
 		return nil
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
+	"github.com/riposte-civic/riposte/api/httperr"
 	"github.com/riposte-civic/riposte/api/judging"
 	"github.com/riposte-civic/riposte/api/store"
 	"github.com/riposte-civic/riposte/api/valid"
@@ -230,11 +231,11 @@ func handleEditionSave(h *Handler, svc *hackathons.Service) handlerFunc {
 			}
 			return seeOther(w, r, "/organize/"+slug, "edited")
 		}
-		if err = d.refused(l, err); err != nil {
-			return err
+		if rerr := d.refused(l, err); rerr != nil {
+			return rerr
 		}
 		d.addRows(len(d.Rubric) + blankRows)
-		h.render(w, r, http.StatusUnprocessableEntity, "edition-form", d.title(l), d)
+		h.render(w, r, shownAgain(w, err), "edition-form", d.title(l), d)
 		return nil
 	}
 }
@@ -275,6 +276,10 @@ func (d *editionFormData) save(r *http.Request, svc *hackathons.Service, u auth.
 type unreadable map[string]string
 
 func (u unreadable) Error() string { return "the form has values that cannot be read" }
+
+// Unwrap makes an unreadable form a refusal of its values, as the API's
+// own refusals of values it cannot read.
+func (u unreadable) Unwrap() error { return httperr.ErrUnprocessable }
 
 // refused puts why the service refused the form on its fields; errors of
 // another kind are returned.

@@ -103,7 +103,7 @@ func TestOrganizersCreateAndEditEditions(t *testing.T) {
 	change := editionForm()
 	change.Del("slug")
 	change.Set("name", "Renamed")
-	p = o.post("/organize/paris-2016/edit", change).want(t, http.StatusUnprocessableEntity, "The rubric is frozen")
+	p = o.post("/organize/paris-2016/edit", change).want(t, http.StatusConflict, "The rubric is frozen")
 	wantTiedProblem(t, p, "rubric")
 	if ed, _ := e.hk.Get(context.Background(), "paris-2016"); ed.Name == "Renamed" {
 		t.Fatal("part of a refused change was saved")

@@ -215,7 +215,7 @@ func handleReview(h *Handler, svc *hackathons.Service, reg *registry.Service) ha
 		default:
 			return seeOther(w, r, "/judge", "saved")
 		}
-		h.render(w, r, http.StatusUnprocessableEntity, "review", d.title(), d)
+		h.render(w, r, shownAgain(w, err), "review", d.title(), d)
 		return nil
 	}
 }
@@ -251,7 +251,7 @@ func handleRecuse(h *Handler, svc *hackathons.Service, reg *registry.Service) ha
 		default:
 			return seeOther(w, r, "/judge", "recused")
 		}
-		h.render(w, r, http.StatusUnprocessableEntity, "review", d.title(), d)
+		h.render(w, r, shownAgain(w, err), "review", d.title(), d)
 		return nil
 	}
 }

@@ -85,7 +85,7 @@ func handleProfileSavePage(h *Handler, svc *hackathons.Service) handlerFunc {
 			}
 			d.Fields = fieldMessages(localeFrom(r.Context()), invalid)
 			d.Profile = store.TeamProfile{Skills: in.Skills, Languages: in.Languages, Wants: in.Wants, Visible: in.Visible}
-			h.render(w, r, http.StatusUnprocessableEntity, "looking", localeFrom(r.Context()).T("looking.title"), d)
+			h.render(w, r, shownAgain(w, err), "looking", localeFrom(r.Context()).T("looking.title"), d)
 			return nil
 		}
 		if err != nil {

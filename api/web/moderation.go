@@ -71,7 +71,7 @@ func handleReport(h *Handler, reg *registry.Service, m *moderation.Service) hand
 		var invalid valid.Errors
 		if errors.As(err, &invalid) {
 			d.Errors = fieldMessages(localeFrom(r.Context()), invalid)
-			h.render(w, r, http.StatusUnprocessableEntity, "report", localeFrom(r.Context()).T("report.title", d.Name), d)
+			h.render(w, r, shownAgain(w, err), "report", localeFrom(r.Context()).T("report.title", d.Name), d)
 			return nil
 		}
 		if err != nil {

@@ -162,7 +162,7 @@ func handleNewPlugin(h *Handler, reg *registry.Service) handlerFunc {
 			}
 			return err
 		}
-		h.render(w, r, http.StatusUnprocessableEntity, "newplugin", l.T("manifest.new"), d)
+		h.render(w, r, shownAgain(w, err), "newplugin", l.T("manifest.new"), d)
 		return nil
 	}
 }

@@ -69,7 +69,7 @@ func (h *Handler) handleUnsubscribeForm(w http.ResponseWriter, r *http.Request) 
 	if d.None = d.Token == ""; !d.None {
 		_, kind, err := h.deps.Notifier.ParseUnsubscribe(d.Token)
 		if d.Kind, d.Bad = kind, err != nil; d.Bad {
-			status = http.StatusNotFound
+			status = shownAgain(w, err)
 		}
 	}
 	h.render(w, r, status, "unsubscribe", l.T("unsubscribe.title"), d)
@@ -89,7 +89,7 @@ func (h *Handler) handleUnsubscribe(w http.ResponseWriter, r *http.Request) erro
 	status := http.StatusOK
 	switch {
 	case errors.Is(err, mail.ErrBadUnsubscribe):
-		d.Bad, status = true, http.StatusNotFound
+		d.Bad, status = true, shownAgain(w, err)
 	case err != nil:
 		return err
 	default:

@@ -114,7 +114,7 @@ func handleApply(h *Handler, reg *registry.Service) handlerFunc {
 		default:
 			return seeOther(w, r, "/organizations/"+o.Slug, "applied")
 		}
-		h.render(w, r, http.StatusUnprocessableEntity, "org-apply", l.T("apply.title"), d)
+		h.render(w, r, shownAgain(w, err), "org-apply", l.T("apply.title"), d)
 		return nil
 	}
 }
@@ -190,7 +190,7 @@ func handleInvite(h *Handler, reg *registry.Service) handlerFunc {
 		}
 		status := http.StatusOK
 		if err != nil {
-			d.EmailError, status = localeFrom(r.Context()).T("org.invite.invalid"), http.StatusUnprocessableEntity
+			d.EmailError, status = localeFrom(r.Context()).T("org.invite.invalid"), shownAgain(w, err)
 		} else {
 			d.InviteLink, d.Invited = h.absolute(r, "/invitations/"+token), email
 			d.InviteSent = h.deps.Auth.VerifiesAddresses() // e-mail is sent, not only logged

@@ -262,12 +262,14 @@ func handleAdminAction(h *Handler, svc *hackathons.Service, form string, act adm
 		}
 		l := localeFrom(r.Context())
 		d.Form, d.Fields = form, fieldMessages(l, invalid)
-		status := http.StatusUnprocessableEntity
-		switch {
-		case asked:
-			d.Confirm, status = confirm.text, http.StatusOK
-		case invalid == nil:
-			d.Error = message(l, err)
+		status := http.StatusOK // a question before going on, not a refusal
+		if asked {
+			d.Confirm = confirm.text
+		} else {
+			status = shownAgain(w, err)
+			if invalid == nil {
+				d.Error = message(l, err)
+			}
 		}
 		for k := range r.PostForm {
 			d.Values[k] = r.PostFormValue(k)

@@ -119,7 +119,7 @@ func TestJudgeScoresAndRevises(t *testing.T) {
 	e.clock.Set(time.Now().Add(72 * time.Hour))
 	b.get("/judge/paris-2016/alpha").want(t, 200, "Judging is closed", "<fieldset disabled>")
 	b.post("/judge/paris-2016/alpha", url.Values{"score.impact": {"9"}, "score.craft": {"5"}}).
-		want(t, http.StatusUnprocessableEntity, "Judging closed on")
+		want(t, http.StatusConflict, "Judging closed on")
 	// Someone else's queue is not hers.
 	other := e.browser()
 	other.signIn("team@example.org")
@@ -166,7 +166,7 @@ func TestOrganizerRunsAnEdition(t *testing.T) {
 			}
 		}
 	}
-	o.post("/organize/paris-2016/publish", url.Values{"confirm": {"yes"}}).want(t, http.StatusUnprocessableEntity, "Judging is open until")
+	o.post("/organize/paris-2016/publish", url.Values{"confirm": {"yes"}}).want(t, http.StatusConflict, "Judging is open until")
 	e.clock.Set(time.Now().Add(72 * time.Hour))
 	o.get("/organize/paris-2016/results").want(t, 200, "Leaderboard", "60.0", `href="/hackathons/paris-2016/leaderboard.csv?normalize=none"`)
 	o.get("/organize/paris-2016/results?normalize=zscore").want(t, 200, `<strong aria-current="true">normalised per judge`)
@@ -242,9 +242,9 @@ func TestOrganizerSeesConflictsArisingAfterAssignment(t *testing.T) {
 		t.Fatal("the published edition still offers its assignment and conflict forms")
 	}
 	o.post("/organize/paris-2016/conflicts", url.Values{"judge_id": {itoa(j2.ID)}, "plugin": {"beta"}, "reason": {"late"}}).
-		want(t, http.StatusUnprocessableEntity, "The results are published: conflicts can no longer be declared.")
+		want(t, http.StatusConflict, "The results are published: conflicts can no longer be declared.")
 	o.post("/organize/paris-2016/assign", url.Values{"judges_per_submission": {"2"}}).
-		want(t, http.StatusUnprocessableEntity, "The results are published: assignments can no longer change.")
+		want(t, http.StatusConflict, "The results are published: assignments can no longer change.")
 }
 
 func TestReviewFormBeforeJudgingOpens(t *testing.T) {
@@ -268,7 +268,7 @@ func TestReviewFormBeforeJudgingOpens(t *testing.T) {
 	b.signIn("judge@example.org")
 	b.get("/judge/paris-2016/alpha").want(t, 200, "Judging opens on", "<fieldset disabled>", `action="/judge/paris-2016/alpha/recuse"`)
 	b.post("/judge/paris-2016/alpha", url.Values{"score.impact": {"8"}, "score.craft": {"5"}}).
-		want(t, http.StatusUnprocessableEntity, "Judging opens on")
+		want(t, http.StatusConflict, "Judging opens on")
 	e.clock.Set(time.Now().Add(3 * time.Hour))
 	b.post("/judge/paris-2016/alpha", url.Values{"score.impact": {"8"}, "score.craft": {"5"}}).want(t, http.StatusSeeOther)
 }
@@ -297,7 +297,7 @@ func TestParticipantRegistersFixesAndPublishes(t *testing.T) {
 	// A new version starts from the latest manifest, written as YAML.
 	p = b.get("/my/plugins/veille/versions/new").want(t, 200, "slug: veille", "version: 1.0.0")
 	b.post("/my/plugins/veille/versions/new", url.Values{"manifest": {manifest("veille", "Veille", "Watch rumours")}}).
-		want(t, http.StatusUnprocessableEntity, "already exists")
+		want(t, http.StatusConflict, "already exists")
 	b.post("/my/plugins/veille/versions/new", url.Values{"manifest": {strings.Replace(manifest("veille", "Veille", "Watch rumours and hoaxes"), "1.0.0", "1.1.0", 1)}}).
 		want(t, http.StatusSeeOther)
 	// Entering the edition.

@@ -82,7 +82,7 @@ func TestPairwisePages(t *testing.T) {
 	edit := org.get("/organize/duel/edit")
 	form := formValues(edit.body)
 	form.Set("judging_mode", "rubric")
-	org.post("/organize/duel/edit", form).want(t, http.StatusUnprocessableEntity, "The judging mode can no longer change")
+	org.post("/organize/duel/edit", form).want(t, http.StatusConflict, "The judging mode can no longer change")
 
 	// Once published, everyone reads μ ± σ on the edition's page; the
 	// judging page says judging is over.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
+	"github.com/riposte-civic/riposte/api/httperr"
 	"github.com/riposte-civic/riposte/api/judging"
 	"github.com/riposte-civic/riposte/api/registry"
 	"github.com/riposte-civic/riposte/api/store"
@@ -82,7 +83,7 @@ func handleManifest(h *Handler, reg *registry.Service) handlerFunc {
 		d := manifestData{Slug: r.PathValue("slug")}
 		text, err := manifestText(r)
 		if err != nil {
-			d.Error = l.T("manifest.unreadable")
+			d.Error, err = l.T("manifest.unreadable"), httperr.New(httperr.ErrUnprocessable, err.Error())
 		}
 		d.Text = text
 		title := l.T("manifest.new")
@@ -119,7 +120,7 @@ func handleManifest(h *Handler, reg *registry.Service) handlerFunc {
 				}
 			}
 		}
-		h.render(w, r, http.StatusUnprocessableEntity, "manifest", title, d)
+		h.render(w, r, shownAgain(w, err), "manifest", title, d)
 		return nil
 	}
 }
@@ -286,7 +287,7 @@ func handleMyAction(h *Handler, reg *registry.Service, svc *hackathons.Service, 
 			return lerr
 		}
 		d.Error = message(localeFrom(r.Context()), err)
-		h.render(w, r, http.StatusConflict, "myplugin", d.title(), d)
+		h.render(w, r, shownAgain(w, err), "myplugin", d.title(), d)
 		return nil
 	}
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/riposte-civic/riposte/api/auth"
@@ -42,10 +41,9 @@ func (h *Handler) handleForgot(w http.ResponseWriter, r *http.Request) error {
 	)
 	switch {
 	case errors.As(err, &invalid):
-		d.Fields, status = fieldMessages(l, invalid), http.StatusUnprocessableEntity
+		d.Fields, status = fieldMessages(l, invalid), shownAgain(w, err)
 	case errors.As(err, &rl):
-		d.Error, status = l.T("error.ratelimit"), http.StatusTooManyRequests
-		w.Header().Set("Retry-After", strconv.Itoa(rl.Seconds()))
+		d.Error, status = l.T("error.ratelimit"), shownAgain(w, err)
 	case err != nil:
 		return err
 	default:
@@ -82,7 +80,7 @@ func (h *Handler) handleReset(w http.ResponseWriter, r *http.Request) error {
 		h.sessions.end(w)
 		return seeOther(w, r, "/signin", "reset")
 	}
-	h.render(w, r, http.StatusUnprocessableEntity, "reset", l.T("reset.title"), d)
+	h.render(w, r, shownAgain(w, err), "reset", l.T("reset.title"), d)
 	return nil
 }
 
@@ -126,22 +124,21 @@ func (h *Handler) handlePasswordChange(w http.ResponseWriter, r *http.Request) e
 		invalid valid.Errors
 		rl      *auth.RateLimitError
 	)
-	status := http.StatusUnprocessableEntity
 	switch {
 	case errors.As(err, &invalid):
 		d.Fields = fieldMessages(l, invalid)
 	case errors.As(err, &rl):
-		d.Error, status = l.T("error.ratelimit"), http.StatusTooManyRequests
-		w.Header().Set("Retry-After", strconv.Itoa(rl.Seconds()))
+		d.Error = l.T("error.ratelimit")
 	case err != nil:
 		return err
 	default:
 		return seeOther(w, r, "/account", "password")
 	}
-	if d.Notifications, err = h.notificationRows(r.Context(), u); err != nil {
-		return err
+	var lerr error
+	if d.Notifications, lerr = h.notificationRows(r.Context(), u); lerr != nil {
+		return lerr
 	}
-	h.render(w, r, status, "account", l.T("account.title"), d)
+	h.render(w, r, shownAgain(w, err), "account", l.T("account.title"), d)
 	return nil
 }
 
@@ -167,7 +164,7 @@ func (h *Handler) handleVerify(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return seeOther(w, r, "/", "verified")
 	}
-	h.render(w, r, http.StatusUnprocessableEntity, "verify", l.T("verify.title"), d)
+	h.render(w, r, shownAgain(w, err), "verify", l.T("verify.title"), d)
 	return nil
 }
 
@@ -202,6 +199,6 @@ func (h *Handler) handleEmailChange(w http.ResponseWriter, r *http.Request) erro
 		return seeOther(w, r, "/account", "emailsent")
 	}
 	d := accountData{Email: u.Email, Name: u.Name, EmailFields: fieldMessages(l, invalid)}
-	h.render(w, r, http.StatusUnprocessableEntity, "account", l.T("account.title"), d)
+	h.render(w, r, shownAgain(w, err), "account", l.T("account.title"), d)
 	return nil
 }

@@ -139,7 +139,7 @@ func handleRemove(h *Handler, reg *registry.Service) handlerFunc {
 				return lerr
 			}
 			d.Reason, d.ReasonError = reason, fieldMessages(localeFrom(r.Context()), invalid)["reason"]
-			h.render(w, r, http.StatusUnprocessableEntity, "plugin", d.title(), d)
+			h.render(w, r, shownAgain(w, err), "plugin", d.title(), d)
 			return nil
 		}
 		if err != nil {

@@ -201,7 +201,7 @@ func handlePublish(h *Handler, svc *hackathons.Service) handlerFunc {
 			return lerr
 		}
 		d.Refusal = message(localeFrom(r.Context()), err)
-		h.render(w, r, http.StatusUnprocessableEntity, "publish", d.Name, d)
+		h.render(w, r, shownAgain(w, err), "publish", d.Name, d)
 		return nil
 	}
 }
@@ -223,6 +223,6 @@ func (h *Handler) resultsProblem(w http.ResponseWriter, r *http.Request, svc *ha
 	for k := range r.PostForm {
 		d.Values[k] = r.PostFormValue(k)
 	}
-	h.render(w, r, http.StatusUnprocessableEntity, "edition-results", d.Name, d)
+	h.render(w, r, shownAgain(w, err), "edition-results", d.Name, d)
 	return nil
 }

@@ -111,10 +111,24 @@ func TestWrongPasswordAndSignUp(t *testing.T) {
 	p := b.post("/signup", url.Values{"email": {"ada@example.org"}, "password": {"short"}, "name": {""}})
 	p.want(t, http.StatusUnprocessableEntity, `id="password-error"`, `id="name-error"`, `aria-invalid="true"`)
 	b.post("/signup", url.Values{"email": {"ada@example.org"}, "password": {"long enough pass"}, "name": {"Ada"}}).
-		want(t, http.StatusUnprocessableEntity, "already exists")
+		want(t, http.StatusConflict, "already exists")
 	b.post("/signup", url.Values{"email": {"bob@example.org"}, "password": {"long enough pass"}, "name": {"Bob"}, "next": {"//evil.example/"}}).
 		want(t, http.StatusSeeOther)
 	b.get("/my/plugins").want(t, http.StatusOK, "Bob")
+}
+
+// A disabled account's sign-in is refused as the API refuses it: 403, not
+// the 401 of a wrong password.
+func TestDisabledAccountSignInIsForbidden(t *testing.T) {
+	e := newEnv(t)
+	admin := e.user("admin@example.org", auth.RoleAdmin)
+	ada := e.user("ada@example.org", auth.RoleParticipant)
+	off := true
+	if _, err := e.Auth.UpdateUser(t.Context(), admin, ada.ID, auth.UserChange{Disabled: &off}); err != nil {
+		t.Fatal(err)
+	}
+	e.browser().post("/signin", url.Values{"email": {"ada@example.org"}, "password": {password("ada@example.org")}}).
+		want(t, http.StatusForbidden, "disabled")
 }
 
 // No page gives anyone more than the API would.

@@ -94,7 +94,7 @@ func handleTeamForm(h *Handler, svc *hackathons.Service) handlerFunc {
 				return lerr
 			}
 			d.Fields, d.Form = fieldMessages(localeFrom(r.Context()), invalid), in
-			h.renderTeams(w, r, http.StatusUnprocessableEntity, d)
+			h.renderTeams(w, r, shownAgain(w, err), d)
 			return nil
 		}
 		if err != nil {
@@ -139,7 +139,7 @@ func handleTeamInvitePage(h *Handler, svc *hackathons.Service) handlerFunc {
 		}
 		if invalid != nil {
 			d.Fields, d.InviteTo = fieldMessages(localeFrom(r.Context()), invalid), email
-			h.renderTeams(w, r, http.StatusUnprocessableEntity, d)
+			h.renderTeams(w, r, shownAgain(w, err), d)
 			return nil
 		}
 		d.InviteLink, d.InviteSent = h.absolute(r, "/teams/invitations/"+token), inv.Email

@@ -229,6 +229,18 @@ type errorData struct {
 	Detail string
 }
 
+// shownAgain gives the status of a form shown again with the problems of
+// err, as httperr.Classify decides it for the API (422 for values refused,
+// 409 for a conflict, 429 with its Retry-After…): a page words the
+// problems, it does not choose their status.
+func shownAgain(w http.ResponseWriter, err error) int {
+	a := httperr.Classify(err)
+	if a.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(a.RetryAfter))
+	}
+	return a.Status
+}
+
 // crossOriginRefused answers a form posted from another site.
 func (h *Handler) crossOriginRefused(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(withLocale(r.Context(), pickLocale(r)))

@@ -185,7 +185,7 @@ func TestNewPluginFromAShortForm(t *testing.T) {
 		"languages": {"fr", "ar"}, "other_languages": {"de, tr"}, "license": {"other"}, "other_license": {"LGPL-3.0-or-later"},
 		"repository": {"https://example.org/veille"}, "runtime": {"none"}, "action": {"register"}}
 	b.lang = "en"
-	b.post("/my/new", form).want(t, http.StatusUnprocessableEntity, `id="new-slug-error">This short name is taken`,
+	b.post("/my/new", form).want(t, http.StatusConflict, `id="new-slug-error">This short name is taken`,
 		`value="Déjà pris"`, `value="de, tr"`, `value="LGPL-3.0-or-later"`, `id="new-category-research" name="categories" value="research" checked`)
 
 	// Reviewing shows the manifest in the editor, written from the form, the slug derived from the name.

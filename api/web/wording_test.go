@@ -55,18 +55,18 @@ func TestPagesWordTheServicesProblemsInTheVisitorsLanguage(t *testing.T) {
 
 	wantFrench(t, org.post("/organize/paris-2016/judges", url.Values{"email": {"p@example.org"}}).want(t, http.StatusUnprocessableEntity),
 		"Ce compte n’a pas le rôle de juré")
-	wantFrench(t, org.post("/organize/paris-2016/judges", url.Values{"email": {f.j1.Email}}).want(t, http.StatusUnprocessableEntity),
+	wantFrench(t, org.post("/organize/paris-2016/judges", url.Values{"email": {f.j1.Email}}).want(t, http.StatusConflict),
 		"fait déjà partie du jury")
 	wantFrench(t, org.post("/organize/paris-2016/conflicts", url.Values{"reason": {""}}).want(t, http.StatusUnprocessableEntity),
 		"Choisissez un juré", "Ce champ est obligatoire")
 	wantFrench(t, org.post("/organize/paris-2016/decisions/alpha", url.Values{"status": {"rejected"}, "award": {"Prix"}}).
 		want(t, http.StatusUnprocessableEntity), "Seuls les projets retenus peuvent recevoir un prix")
 	wantFrench(t, judge.post("/judge/paris-2016/"+mine, url.Values{"score.impact": {"5"}, "score.craft": {"5"}}).
-		want(t, http.StatusUnprocessableEntity), "Le jury ouvre le ")
+		want(t, http.StatusConflict), "Le jury ouvre le ")
 	wantFrench(t, visitor.post("/plugins/rumeur/try", url.Values{"message": {""}, "language": {"fr"}}).
 		want(t, http.StatusUnprocessableEntity), `<p class="field-error">Ce champ est obligatoire.</p>`)
 	e.clock.Set(time.Now().Add(3 * time.Hour))
-	wantFrench(t, org.post("/organize/paris-2016/publish", url.Values{"confirm": {"yes"}}).want(t, http.StatusUnprocessableEntity),
+	wantFrench(t, org.post("/organize/paris-2016/publish", url.Values{"confirm": {"yes"}}).want(t, http.StatusConflict),
 		"Le jury est ouvert jusqu’au ")
 	eve := e.browser()
 	eve.lang = "fr"
