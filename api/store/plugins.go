@@ -102,6 +102,17 @@ type PluginFilter struct {
 	Mine      bool   // only plugins the viewer owns or collaborates on
 	Status    string // only this status (among those the viewer may see)
 	Category  string
+	// After, when set, starts the list after this plugin of the order
+	// (keyset pagination): the page's Offset is ignored and the list is
+	// not counted.
+	After *PluginCursor
+}
+
+// PluginCursor is a place in the plugin list: the last plugin seen, by
+// the list's order (updated_at, then id, both descending).
+type PluginCursor struct {
+	UpdatedAt time.Time
+	ID        int64
 }
 
 const pluginColumns = `p.id, p.slug, p.owner_id, u.name, p.status, p.revision, p.latest_version, p.manifest, p.runtime,
@@ -376,15 +387,31 @@ const listWhere = `WHERE ` + visibleSQL + `
 	AND ($4 = '' OR EXISTS (SELECT 1 FROM plugin_facets pc WHERE pc.plugin_id = p.id AND pc.field = 'category' AND pc.value = $4))`
 
 // ListPlugins returns one page of the plugins a viewer may list, most
-// recently changed first, and how many there are.
+// recently changed first, and how many there are. With f.After, the page
+// starts after that plugin and the total is not counted (-1): a walk
+// through the list by cursor counts once, on its first page.
+//
+// The order is that of the index plugins_updated_id, read backwards: a
+// page reads its rows (and, by offset, those it skips) and stops.
 func (q queries) ListPlugins(ctx context.Context, f PluginFilter, p Page) ([]Plugin, int, error) {
 	args := []any{f.Status, f.ViewerID, f.Organizer, f.Category, f.Mine}
-	var total int
-	if err := q.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM plugins p `+listWhere, args...).Scan(&total); err != nil {
+	total := -1
+	where, window := listWhere, ` LIMIT $6 OFFSET $7`
+	if f.After != nil {
+		// The first condition bounds the index range; the second breaks ties.
+		where += ` AND p.updated_at <= $7 AND (p.updated_at < $7 OR p.id < $8)`
+		window = ` LIMIT $6`
+	} else if err := q.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM plugins p `+listWhere, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("list plugins: %w", err)
 	}
-	rows, err := q.r.QueryContext(ctx, `SELECT `+pluginColumns+pluginFrom+listWhere+
-		` ORDER BY p.updated_at DESC, p.id DESC LIMIT $6 OFFSET $7`, append(args, p.Limit, p.Offset)...)
+	args = append(args, p.Limit)
+	if f.After != nil {
+		args = append(args, f.After.UpdatedAt, f.After.ID)
+	} else {
+		args = append(args, p.Offset)
+	}
+	rows, err := q.r.QueryContext(ctx, `SELECT `+pluginColumns+pluginFrom+where+
+		` ORDER BY p.updated_at DESC, p.id DESC`+window, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list plugins: %w", err)
 	}
