@@ -213,6 +213,28 @@ func TestImportPluginsWritesWhatTheOrdinaryPathWrites(t *testing.T) {
 			}
 		}
 
+		// By status, anonymous and organizer (whose conditions name the
+		// viewer): the even plugins of each kind are published, the odd
+		// ones drafts.
+		published, drafts := 2*((n+1)/2), 2*(n/2)
+		for _, c := range []struct {
+			f    store.PluginFilter
+			want int
+		}{
+			{store.PluginFilter{Status: store.StatusPublished}, published},
+			{store.PluginFilter{Status: store.StatusDraft}, 0},
+			{store.PluginFilter{Status: store.StatusRemoved}, 0},
+			{store.PluginFilter{}, published},
+			{store.PluginFilter{Status: store.StatusPublished, ViewerID: other.ID, Organizer: true}, published},
+			{store.PluginFilter{Status: store.StatusDraft, ViewerID: other.ID, Organizer: true}, drafts},
+			{store.PluginFilter{ViewerID: u.ID}, published + drafts},
+		} {
+			list, total, err := s.ListPlugins(ctx, c.f, store.Page{Limit: 100})
+			if err != nil || total != c.want || len(list) != c.want {
+				t.Errorf("%+v: %d listed, total %d (%v), want %d", c.f, len(list), total, err, c.want)
+			}
+		}
+
 		// Without queue: nothing in the outbox; a slug taken: a conflict.
 		if err := s.CompleteIndexWork(ctx, work); err != nil {
 			t.Fatal(err)
