@@ -265,6 +265,7 @@ func handlePluginCreate(svc *registry.Service) handlerFunc {
 //
 //	@Summary		List plugins
 //	@Description	Published plugins, most recently changed first, and the caller's own drafts. Organizers may also list every draft or removed plugin with status. To search, use /search.
+//	@Description	Pages by offset, or by cursor: every full page that is not the last carries next_cursor; pass it as cursor (with the same filters and limit, without offset) for the next page, which then costs the same wherever it is in the list. total is counted on a page asked for without cursor; a page asked for with one repeats the total counted when the walk began (offset likewise counts the items before it in that walk).
 //	@Tags			plugins
 //	@Produce		json
 //	@Param			owner		query		string	false	"me: only plugins you may edit: yours, those you collaborate on, those of your organisations and of your teams' entries"	Enums(me)
@@ -272,8 +273,9 @@ func handlePluginCreate(svc *registry.Service) handlerFunc {
 //	@Param			category	query		string	false	"Only this category"
 //	@Param			limit		query		int		false	"Page size (1–100)"	default(20)
 //	@Param			offset		query		int		false	"Items to skip"		default(0)
-//	@Success		200			{object}	List[PluginResponse]
-//	@Failure		400			{object}	Problem	"Invalid filter or pagination"
+//	@Param			cursor		query		string	false	"The next_cursor of the previous page: the page after it (not with offset)"
+//	@Success		200			{object}	PluginList
+//	@Failure		400			{object}	Problem	"Invalid filter or pagination (an offset with a cursor, a cursor this list did not give)"
 //	@Failure		401			{object}	Problem	"owner=me without signing in, or invalid credentials"
 //	@Router			/api/v1/plugins [get]
 func handlePluginList(svc *registry.Service) handlerFunc {
@@ -294,11 +296,26 @@ func handlePluginList(svc *registry.Service) handlerFunc {
 		if bad := filterProblems(f); len(bad) > 0 {
 			return refuse(httperr.ErrMalformed, "invalid filter", bad...)
 		}
+		cur, err := listCursor(c, &p)
+		if err != nil {
+			return err
+		}
+		if cur != nil {
+			f.After = &store.PluginCursor{UpdatedAt: cur.UpdatedAt, ID: cur.ID}
+		}
 		list, total, err := svc.List(c.Request.Context(), caller(c), f, p)
 		if err != nil {
 			return err
 		}
-		c.JSON(http.StatusOK, mapList(list, total, p, pluginResponse))
+		if cur != nil {
+			total = cur.Total
+		}
+		out := PluginList{List: mapList(list, total, p, pluginResponse)}
+		if n := len(list); n > 0 && n == p.Limit && p.Offset+n < total {
+			last := list[n-1]
+			out.NextCursor = pluginCursor{UpdatedAt: last.UpdatedAt, ID: last.ID, Total: total, Offset: p.Offset + n}.String()
+		}
+		c.JSON(http.StatusOK, out)
 		return nil
 	}
 }

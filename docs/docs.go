@@ -4846,7 +4846,7 @@ const docTemplate = `{
         },
         "/api/v1/plugins": {
             "get": {
-                "description": "Published plugins, most recently changed first, and the caller's own drafts. Organizers may also list every draft or removed plugin with status. To search, use /search.",
+                "description": "Published plugins, most recently changed first, and the caller's own drafts. Organizers may also list every draft or removed plugin with status. To search, use /search.\nPages by offset, or by cursor: every full page that is not the last carries next_cursor; pass it as cursor (with the same filters and limit, without offset) for the next page, which then costs the same wherever it is in the list. total is counted on a page asked for without cursor; a page asked for with one repeats the total counted when the walk began (offset likewise counts the items before it in that walk).",
                 "produces": [
                     "application/json"
                 ],
@@ -4894,17 +4894,23 @@ const docTemplate = `{
                         "description": "Items to skip",
                         "name": "offset",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "The next_cursor of the previous page: the page after it (not with offset)",
+                        "name": "cursor",
+                        "in": "query"
                     }
                 ],
                 "responses": {
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/api.List-api_PluginResponse"
+                            "$ref": "#/definitions/api.PluginList"
                         }
                     },
                     "400": {
-                        "description": "Invalid filter or pagination",
+                        "description": "Invalid filter or pagination (an offset with a cursor, a cursor this list did not give)",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -8454,29 +8460,6 @@ const docTemplate = `{
                 }
             }
         },
-        "api.List-api_PluginResponse": {
-            "type": "object",
-            "properties": {
-                "items": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/api.PluginResponse"
-                    }
-                },
-                "limit": {
-                    "type": "integer",
-                    "example": 20
-                },
-                "offset": {
-                    "type": "integer",
-                    "example": 0
-                },
-                "total": {
-                    "type": "integer",
-                    "example": 42
-                }
-            }
-        },
         "api.List-api_QueueItem": {
             "type": "object",
             "properties": {
@@ -9091,6 +9074,34 @@ const docTemplate = `{
                 "email": {
                     "type": "string",
                     "example": "ada@example.org"
+                }
+            }
+        },
+        "api.PluginList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.PluginResponse"
+                    }
+                },
+                "limit": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "next_cursor": {
+                    "description": "NextCursor, on a full page that is not the last, asks for the next\npage as ?cursor= (keyset pagination).",
+                    "type": "string",
+                    "example": "djEuMTc2NTAwMDAwMDAwMDAwMC40Mi4xMjAuMjA"
+                },
+                "offset": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 42
                 }
             }
         },

@@ -155,6 +155,7 @@ type ListFilter struct {
 	Mine     bool
 	Status   string
 	Category string
+	After    *store.PluginCursor // the page starts after this plugin
 }
 
 // List returns a page of the plugins the caller may list.
@@ -169,7 +170,7 @@ func (s *Service) List(ctx context.Context, u auth.User, f ListFilter, pg store.
 		return nil, 0, err
 	}
 	list, total, err := s.store.ListPlugins(ctx, store.PluginFilter{
-		ViewerID: u.ID, Organizer: u.Is(auth.RoleOrganizer), Mine: f.Mine, Status: f.Status, Category: f.Category,
+		ViewerID: u.ID, Organizer: u.Is(auth.RoleOrganizer), Mine: f.Mine, Status: f.Status, Category: f.Category, After: f.After,
 	}, pg)
 	if err != nil {
 		return nil, 0, err

@@ -102,6 +102,17 @@ type PluginFilter struct {
 	Mine      bool   // only plugins the viewer owns or collaborates on
 	Status    string // only this status (among those the viewer may see)
 	Category  string
+	// After, when set, starts the list after this plugin of the order
+	// (keyset pagination): the page's Offset is ignored and the list is
+	// not counted.
+	After *PluginCursor
+}
+
+// PluginCursor is a place in the plugin list: the last plugin seen, by
+// the list's order (updated_at, then id, both descending).
+type PluginCursor struct {
+	UpdatedAt time.Time
+	ID        int64
 }
 
 const pluginColumns = `p.id, p.slug, p.owner_id, u.name, p.status, p.revision, p.latest_version, p.manifest, p.runtime,
@@ -376,15 +387,32 @@ const listWhere = `WHERE ` + visibleSQL + `
 	AND ($4 = '' OR EXISTS (SELECT 1 FROM plugin_facets pc WHERE pc.plugin_id = p.id AND pc.field = 'category' AND pc.value = $4))`
 
 // ListPlugins returns one page of the plugins a viewer may list, most
-// recently changed first, and how many there are.
+// recently changed first, and how many there are. With f.After, the page
+// starts after that plugin and the total is not counted (-1): a walk
+// through the list by cursor counts once, on its first page.
+//
+// The order is that of the index plugins_updated_id, read backwards: a
+// page reads its rows (and, by offset, those it skips) and stops.
 func (q queries) ListPlugins(ctx context.Context, f PluginFilter, p Page) ([]Plugin, int, error) {
-	args := []any{f.Status, f.ViewerID, f.Organizer, f.Category, f.Mine}
-	var total int
-	if err := q.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM plugins p `+listWhere, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("list plugins: %w", err)
+	where, args := listCondition(f)
+	total := -1
+	if f.After == nil {
+		if err := q.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM plugins p `+where, args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("list plugins: %w", err)
+		}
 	}
-	rows, err := q.r.QueryContext(ctx, `SELECT `+pluginColumns+pluginFrom+listWhere+
-		` ORDER BY p.updated_at DESC, p.id DESC LIMIT $6 OFFSET $7`, append(args, p.Limit, p.Offset)...)
+	n := len(args)
+	window := fmt.Sprintf(` LIMIT $%d OFFSET $%d`, n+1, n+2)
+	if f.After != nil {
+		// The first condition bounds the index range; the second breaks ties.
+		where += fmt.Sprintf(` AND p.updated_at <= $%d AND (p.updated_at < $%d OR p.id < $%d)`, n+2, n+2, n+3)
+		window = fmt.Sprintf(` LIMIT $%d`, n+1)
+		args = append(args, p.Limit, f.After.UpdatedAt, f.After.ID)
+	} else {
+		args = append(args, p.Limit, p.Offset)
+	}
+	rows, err := q.r.QueryContext(ctx, `SELECT `+pluginColumns+pluginFrom+where+
+		` ORDER BY p.updated_at DESC, p.id DESC`+window, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list plugins: %w", err)
 	}
@@ -393,6 +421,37 @@ func (q queries) ListPlugins(ctx context.Context, f PluginFilter, p Page) ([]Plu
 		return nil, 0, fmt.Errorf("list plugins: %w", err)
 	}
 	return list, total, nil
+}
+
+// listedSQL is the condition of the partial index plugins_listed: the
+// plugins an anonymous viewer's default list holds.
+const listedSQL = `p.status = 'published' AND p.latest_version IS NOT NULL`
+
+// listCondition is the WHERE clause selecting f's plugins, and its
+// arguments. An anonymous viewer sees published plugins only, so its
+// conditions name no account: the default list is then that of the
+// partial index plugins_listed, counted from the index alone.
+func listCondition(f PluginFilter) (string, []any) {
+	if f.ViewerID != 0 || f.Organizer || f.Mine {
+		return listWhere, []any{f.Status, f.ViewerID, f.Organizer, f.Category, f.Mine}
+	}
+	var (
+		where string
+		args  []any
+	)
+	switch f.Status {
+	case "":
+		where = `WHERE ` + listedSQL
+	case StatusPublished:
+		where = `WHERE p.status = 'published'`
+	default:
+		where = `WHERE FALSE` // drafts and removed plugins are not shown to anonymous viewers
+	}
+	if f.Category != "" {
+		where += ` AND EXISTS (SELECT 1 FROM plugin_facets pc WHERE pc.plugin_id = p.id AND pc.field = 'category' AND pc.value = $1)`
+		args = append(args, f.Category)
+	}
+	return where, args
 }
 
 // Collaborator is an account allowed to publish versions of a plugin.

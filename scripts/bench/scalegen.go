@@ -11,6 +11,7 @@ import (
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/plugins"
 )
 
 // genSpec is what the load generator writes: plugins published with
@@ -168,7 +169,9 @@ func generate(ctx context.Context, dsn string, spec genSpec, seed uint64) (strin
 }
 
 // genBatch writes plugins [from, from+Batch) in one transaction, each with
-// its versions, the last one displayed, and published.
+// its versions, the last one displayed, and published, through
+// Tx.ImportPlugins: the rows the registry's ordinary methods would leave
+// (names and facets included), nothing queued for the search index.
 //
 // The administrator owns one plugin in four (those whose number is a
 // multiple of four), for the relay's burst of new versions.
@@ -177,35 +180,35 @@ func genBatch(ctx context.Context, st *store.Store, spec genSpec, seed uint64, f
 	// number of workers. Its vocabulary is shared (see sharedCorpus).
 	c := sharedCorpus(seed).fork(seed ^ uint64(from))
 	to := min(from+spec.Batch, spec.Plugins)
-	return st.InTx(ctx, func(tx *store.Tx) error {
-		for i := from; i < to; i++ {
-			owner := users[i%len(users)]
-			if i%4 == 0 {
-				owner = admin
-			}
-			id, err := tx.InsertPlugin(ctx, fmt.Sprintf("s-%d", i), owner)
-			if err != nil {
-				return err
-			}
-			ids[i] = id
-			var g generated
-			for v := range spec.Versions {
-				if g, err = genPlugin(c, i, fmt.Sprintf("1.%d.0", v)); err != nil {
-					return err
-				}
-				sum := sha256.Sum256(g.manifest)
-				if _, err := tx.InsertVersion(ctx, id, store.NewPluginVersion{Version: *g.latest.Version, Key: *g.latest.Version,
-					Manifest: g.manifest, SHA256: hex.EncodeToString(sum[:]), CreatedBy: owner}); err != nil {
-					return err
-				}
-			}
-			if err := tx.SetLatest(ctx, id, g.latest); err != nil {
-				return err
-			}
-			if err := tx.PublishPlugin(ctx, id); err != nil {
-				return err
-			}
+	list := make([]store.ImportPlugin, 0, to-from)
+	for i := from; i < to; i++ {
+		owner := users[i%len(users)]
+		if i%4 == 0 {
+			owner = admin
 		}
+		p := store.ImportPlugin{Slug: fmt.Sprintf("s-%d", i), OwnerID: owner, Published: true}
+		var (
+			g   generated
+			err error
+		)
+		for v := range spec.Versions {
+			if g, err = genPlugin(c, i, fmt.Sprintf("1.%d.0", v)); err != nil {
+				return err
+			}
+			sum := sha256.Sum256(g.manifest)
+			p.Versions = append(p.Versions, store.NewPluginVersion{Version: *g.latest.Version, Key: *g.latest.Version,
+				Manifest: g.manifest, SHA256: hex.EncodeToString(sum[:]), CreatedBy: owner})
+		}
+		p.Latest = g.latest
+		p.NameKeys = []string{plugins.NameKey(p.Slug), plugins.NameKey(g.latest.Name)}
+		list = append(list, p)
+	}
+	return st.InTx(ctx, func(tx *store.Tx) error {
+		got, err := tx.ImportPlugins(ctx, list, false)
+		if err != nil {
+			return err
+		}
+		copy(ids[from:to], got)
 		return nil
 	})
 }
