@@ -17,6 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/riposte-civic/riposte/api"
 	"github.com/riposte-civic/riposte/plugins"
 	"github.com/riposte-civic/riposte/plugins/wasm"
 )
@@ -297,7 +298,7 @@ func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''
 // Deadlines of the calls to the server.
 const (
 	callTimeout   = time.Minute
-	uploadTimeout = 5 * time.Minute
+	uploadTimeout = api.ModuleUploadTime
 	// callAttempts is how many times a call is made when the connection
 	// fails or the server is briefly unavailable (502, 503, 504).
 	callAttempts = 3

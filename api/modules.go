@@ -3,6 +3,7 @@ package api
 import (
 	"mime"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -22,6 +23,10 @@ type ModuleResponse struct {
 func moduleResponse(m store.Module) ModuleResponse {
 	return ModuleResponse{SHA256: m.SHA256, Size: m.Size, Imports: nonNilStrings(m.Imports)}
 }
+
+// ModuleUploadTime is how long a module upload may take to read and
+// answer, beyond the server's usual read and write timeouts.
+const ModuleUploadTime = 5 * time.Minute
 
 // wasmType is the media type of a module upload.
 const wasmType = "application/wasm"
@@ -50,6 +55,13 @@ func handleModuleUpload(svc *registry.Service) handlerFunc {
 			return refuse(httperr.ErrMediaType, "send the module's bytes with Content-Type: "+wasmType,
 				FieldError{Field: "Content-Type", Message: "must be " + wasmType})
 		}
+		// A 16 MiB module is read and compiled within the server's usual
+		// 30 s and 60 s only on a fast link and an idle machine: the upload
+		// gets the time the command line waits for it, so that its answer
+		// is not lost after the module was kept.
+		rc := http.NewResponseController(c.Writer)
+		_ = rc.SetReadDeadline(time.Now().Add(ModuleUploadTime))
+		_ = rc.SetWriteDeadline(time.Now().Add(ModuleUploadTime))
 		bin, err := readBody(c)
 		if err != nil {
 			return err

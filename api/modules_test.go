@@ -1,8 +1,11 @@
 package api_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"log/slog"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -130,6 +133,34 @@ func TestModuleUploadsHaveTheirOwnSizeLimit(t *testing.T) {
 		t.Errorf("413 detail %q", p.Detail)
 	}
 	small.do(req{method: "POST", path: "/api/v1/plugins", token: tok, body: strings.Repeat("x", 2<<20)}).problem(413)
+}
+
+// An upload whose compilation outlasts the server's usual read and write
+// timeouts still gets its answer: the upload has deadlines of its own, so
+// the module is not kept while the caller is told nothing.
+func TestSlowModuleUploadKeepsItsAnswer(t *testing.T) {
+	echo := wasmtest.Build(t, wasmtest.Echo) // compiling it takes far more than the timeouts below
+	e := newEnv(t)
+	_, tok := e.user("ada@example.org", auth.RoleParticipant)
+	hs := api.HTTPServer("127.0.0.1:0", e.srv, slog.New(slog.DiscardHandler))
+	hs.ReadTimeout, hs.WriteTimeout = 20*time.Millisecond, 20*time.Millisecond
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	r, _ := http.NewRequestWithContext(t.Context(), "POST", "http://"+ln.Addr().String()+"/api/v1/modules", bytes.NewReader(echo))
+	r.Header.Set("Content-Type", "application/wasm")
+	r.Header.Set("Authorization", "Bearer "+tok)
+	res, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatalf("the upload's answer was lost: %v", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("status %d, want 201", res.StatusCode)
+	}
 }
 
 // Only those who uploaded a module may name it; the same bytes uploaded
