@@ -199,7 +199,7 @@ func (b *Bleve) current() (*bleveIndex, error) {
 // Reindex builds a new index of docs in a new directory, points the
 // directory at it and swaps it in; searches are answered from the old
 // index until then.
-func (b *Bleve) Reindex(ctx context.Context, docs []Document) error {
+func (b *Bleve) Reindex(ctx context.Context, docs Documents) error {
 	b.reindexing.Lock()
 	defer b.reindexing.Unlock()
 	ix, err := b.create()
@@ -226,10 +226,22 @@ func (b *Bleve) Reindex(ctx context.Context, docs []Document) error {
 	return nil
 }
 
-// fill indexes docs into a new index and prepares its first view, so that
-// the first searches after the swap do not wait for it.
-func (b *Bleve) fill(ctx context.Context, ix *bleveIndex, docs []Document) error {
-	if err := ix.upsert(ctx, b.an, docs); err != nil {
+// fill indexes docs into a new index, one batch per chunk of up to
+// reindexChunk documents (fewer, larger segments to merge than the
+// relay's batches) while the next chunk is read, and prepares its first view, so that the first
+// searches after the swap do not wait for it.
+func (b *Bleve) fill(ctx context.Context, ix *bleveIndex, docs Documents) error {
+	ix.writing.Lock()
+	err := pipeline(ctx, docs, func(chunk []Document) error {
+		for part := range slices.Chunk(chunk, reindexChunk) {
+			if err := ix.write(ctx, b.an, part); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	ix.writing.Unlock()
+	if err != nil {
 		return err
 	}
 	if err := ix.compact(ctx); err != nil {

@@ -52,8 +52,11 @@ const (
 	meiliCallTimeout   = 5 * time.Second  // any other request
 	meiliSendTimeout   = 30 * time.Second // sending documents
 	meiliTaskTimeout   = 5 * time.Minute  // waiting for a task to finish
-	meiliDialTimeout   = 2 * time.Second
-	meiliPageSize      = 1000 // documents per page when listing revisions
+	// meiliReindexChunk is the most documents a reindex sends in one
+	// request: a few megabytes, far under Meilisearch's payload limit.
+	meiliReindexChunk = 5000
+	meiliDialTimeout  = 2 * time.Second
+	meiliPageSize     = 1000 // documents per page when listing revisions
 )
 
 // NewMeili opens the Meilisearch index named index at url, creating it if
@@ -530,15 +533,21 @@ func (m *Meili) Upsert(ctx context.Context, docs []Document) error {
 }
 
 func (m *Meili) add(ctx context.Context, uid string, docs []Document) error {
+	info, err := m.send(ctx, uid, docs)
+	return m.wait(ctx, fmt.Sprintf("add %d documents to %s", len(docs), uid), info, err)
+}
+
+// send enqueues the addition of documents to index uid, without waiting
+// for the task.
+func (m *Meili) send(ctx context.Context, uid string, docs []Document) (*meilisearch.TaskInfo, error) {
 	md := make([]meiliDoc, len(docs))
 	for i, d := range docs {
 		md[i] = toMeili(d)
 	}
 	pk := "slug"
 	cctx, cancel := context.WithTimeout(ctx, meiliSendTimeout)
-	info, err := m.client.Index(uid).AddDocumentsWithContext(cctx, md, &meilisearch.DocumentOptions{PrimaryKey: &pk})
-	cancel()
-	return m.wait(ctx, fmt.Sprintf("add %d documents to %s", len(docs), uid), info, err)
+	defer cancel()
+	return m.client.Index(uid).AddDocumentsWithContext(cctx, md, &meilisearch.DocumentOptions{PrimaryKey: &pk})
 }
 
 // Delete removes documents by slug.
@@ -554,7 +563,7 @@ func (m *Meili) Delete(ctx context.Context, slugs []string) error {
 
 // Reindex fills a new index with docs, swaps it with the live one, and
 // deletes the old one. Searches use the live index throughout.
-func (m *Meili) Reindex(ctx context.Context, docs []Document) error {
+func (m *Meili) Reindex(ctx context.Context, docs Documents) error {
 	suffix := make([]byte, 8)
 	rand.Read(suffix)
 	next := m.index + "-reindex-" + hex.EncodeToString(suffix)
@@ -569,12 +578,35 @@ func (m *Meili) Reindex(ctx context.Context, docs []Document) error {
 	return errors.Join(err, m.wait(ctx, "delete index "+next, info, derr))
 }
 
-func (m *Meili) fillAndSwap(ctx context.Context, next string, docs []Document) error {
+// fillAndSwap sends docs to the new index chunk by chunk, each as soon as
+// it is read (Meilisearch indexes one while the next is read and sent),
+// then waits for every addition to succeed before swapping: the swap
+// happens only with every document indexed.
+func (m *Meili) fillAndSwap(ctx context.Context, next string, docs Documents) error {
 	if _, err := m.applySettings(ctx, next); err != nil {
 		return err
 	}
-	if len(docs) > 0 {
-		if err := m.add(ctx, next, docs); err != nil {
+	type sent struct {
+		info *meilisearch.TaskInfo
+		n    int
+	}
+	var tasks []sent
+	err := pipeline(ctx, docs, func(chunk []Document) error {
+		for part := range slices.Chunk(chunk, meiliReindexChunk) {
+			info, err := m.send(ctx, next, part)
+			if err != nil {
+				return meiliError(fmt.Sprintf("add %d documents to %s", len(part), next), err)
+			}
+			tasks = append(tasks, sent{info, len(part)})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, t := range tasks {
+		op := fmt.Sprintf("add %d documents to %s (part %d of %d)", t.n, next, i+1, len(tasks))
+		if err := m.wait(ctx, op, t.info, nil); err != nil {
 			return err
 		}
 	}
