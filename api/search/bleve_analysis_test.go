@@ -25,8 +25,13 @@ func TestAnalyseOnceMatchesTwoAnalyses(t *testing.T) {
 		"أداة للتحقق من الأخبار الكاذبة ورصد حملات التضليل على المنصات", "Œuvres, cœurs et bœufs ; naïveté",
 		"children’s parties, studies, classes, buses, policies, rumeurs, élections, médias"}, "\n"))
 	compared := 0
-	for _, text := range texts {
-		folded, stems := an.analyse(text)
+	cache := stemCache{}
+	for _, text := range append(texts, texts...) { // the second time from the cache
+		folded, stems := an.analyse(text, nil)
+		cached, cachedStems := an.analyse(text, cache)
+		if !sameTokens(cached, folded) || !sameTokens(cachedStems, stems) {
+			t.Errorf("%q: with the stem cache, %v %v, want %v %v", text, cached, cachedStems, folded, stems)
+		}
 		wantFolded, wantStems := an.folded.Analyze([]byte(text)), twice.Analyze([]byte(text))
 		if !sameTokens(folded, wantFolded) {
 			t.Errorf("%q: folded %v, want %v", text, folded, wantFolded)
