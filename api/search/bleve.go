@@ -61,6 +61,10 @@ const (
 	// document again. Indexes written before it are analysed on opening.
 	lengthsField = "_len"
 	batchSize    = 1000
+	// reindexBatch is the batch a reindex writes: larger than the relay's,
+	// for fewer segments to merge; each batch's documents are held
+	// analysed until written.
+	reindexBatch = 5000
 )
 
 var errBleveClosed = fmt.Errorf("%w: the embedded index is closed", ErrUnavailable)
@@ -233,7 +237,7 @@ func (b *Bleve) Reindex(ctx context.Context, docs Documents) error {
 func (b *Bleve) fill(ctx context.Context, ix *bleveIndex, docs Documents) error {
 	ix.writing.Lock()
 	err := pipeline(ctx, docs, func(chunk []Document) error {
-		for part := range slices.Chunk(chunk, reindexChunk) {
+		for part := range slices.Chunk(chunk, reindexBatch) {
 			if err := ix.write(ctx, b.an, part); err != nil {
 				return err
 			}
