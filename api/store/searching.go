@@ -93,7 +93,10 @@ func (s *Store) EachListedSource(ctx context.Context, n int, fn func([]SearchSou
 		return fmt.Errorf("search sources: chunk size %d", n)
 	}
 	for after := int64(0); ; {
-		list, err := s.sources(ctx, `WHERE p.status = 'published' AND p.latest_version IS NOT NULL AND p.id > $1
+		// "p.status || ''" keeps SQLite from reading every published plugin
+		// through the index on (status, updated_at) and sorting them, for
+		// each chunk: the primary key gives the chunk in order.
+		list, err := s.sources(ctx, `WHERE p.status || '' = 'published' AND p.latest_version IS NOT NULL AND p.id > $1
 			ORDER BY p.id LIMIT $2`, after, n)
 		if err != nil {
 			return err
