@@ -230,10 +230,10 @@ func (b *Bleve) Reindex(ctx context.Context, docs Documents) error {
 	return nil
 }
 
-// fill indexes docs into a new index, one batch per chunk of up to
-// reindexChunk documents (fewer, larger segments to merge than the
-// relay's batches) while the next chunk is read, and prepares its first view, so that the first
-// searches after the swap do not wait for it.
+// fill indexes docs into a new index in batches of up to reindexBatch
+// documents (fewer, larger segments to merge than the relay's batches),
+// each while the next chunk is read, and prepares its first view, so that
+// the first searches after the swap do not wait for it.
 func (b *Bleve) fill(ctx context.Context, ix *bleveIndex, docs Documents) error {
 	ix.writing.Lock()
 	err := pipeline(ctx, docs, func(chunk []Document) error {
