@@ -20,7 +20,6 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
@@ -62,6 +61,10 @@ const (
 	// document again. Indexes written before it are analysed on opening.
 	lengthsField = "_len"
 	batchSize    = 1000
+	// reindexBatch is the batch a reindex writes: larger than the relay's,
+	// for fewer segments to merge; each batch's documents are held
+	// analysed until written.
+	reindexBatch = 5000
 )
 
 var errBleveClosed = fmt.Errorf("%w: the embedded index is closed", ErrUnavailable)
@@ -200,7 +203,7 @@ func (b *Bleve) current() (*bleveIndex, error) {
 // Reindex builds a new index of docs in a new directory, points the
 // directory at it and swaps it in; searches are answered from the old
 // index until then.
-func (b *Bleve) Reindex(ctx context.Context, docs []Document) error {
+func (b *Bleve) Reindex(ctx context.Context, docs Documents) error {
 	b.reindexing.Lock()
 	defer b.reindexing.Unlock()
 	ix, err := b.create()
@@ -227,10 +230,22 @@ func (b *Bleve) Reindex(ctx context.Context, docs []Document) error {
 	return nil
 }
 
-// fill indexes docs into a new index and prepares its first view, so that
+// fill indexes docs into a new index in batches of up to reindexBatch
+// documents (fewer, larger segments to merge than the relay's batches),
+// each while the next chunk is read, and prepares its first view, so that
 // the first searches after the swap do not wait for it.
-func (b *Bleve) fill(ctx context.Context, ix *bleveIndex, docs []Document) error {
-	if err := ix.upsert(ctx, b.an, docs); err != nil {
+func (b *Bleve) fill(ctx context.Context, ix *bleveIndex, docs Documents) error {
+	ix.writing.Lock()
+	err := pipeline(ctx, docs, func(chunk []Document) error {
+		for part := range slices.Chunk(chunk, reindexBatch) {
+			if err := ix.write(ctx, b.an, part); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	ix.writing.Unlock()
+	if err != nil {
 		return err
 	}
 	if err := ix.compact(ctx); err != nil {
@@ -416,35 +431,37 @@ func (ix *bleveIndex) upsert(ctx context.Context, an *analyzers, docs []Document
 	ix.writing.Lock()
 	defer ix.writing.Unlock()
 	for chunk := range slices.Chunk(docs, batchSize) {
-		if err := ctx.Err(); err != nil {
+		if err := ix.write(ctx, an, chunk); err != nil {
 			return err
 		}
-		batch := ix.idx.NewBatch()
-		entries := make([]*entry, len(chunk))
-		for i, d := range chunk {
-			if d.Slug == "" {
-				return errors.New("embedded search: a document has no slug")
-			}
-			d = cleaned(d)
-			entries[i] = an.entry(d, nil)
-			doc, err := an.document(d, entries[i].lengths)
-			if err != nil {
-				return err
-			}
-			if err := batch.IndexAdvanced(doc); err != nil {
-				return fmt.Errorf("embedded search: %w", err)
-			}
-		}
-		if err := ix.idx.Batch(batch); err != nil {
-			return fmt.Errorf("embedded search: index: %w", err)
-		}
-		ix.docsMu.Lock()
-		for _, e := range entries {
-			ix.docs[e.doc.Slug] = e
-		}
-		ix.version.Add(1)
-		ix.docsMu.Unlock()
 	}
+	return nil
+}
+
+// write indexes documents in one batch; the caller holds ix.writing.
+func (ix *bleveIndex) write(ctx context.Context, an *analyzers, docs []Document) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	built, entries, err := an.documents(docs)
+	if err != nil {
+		return err
+	}
+	batch := ix.idx.NewBatch()
+	for _, doc := range built {
+		if err := batch.IndexAdvanced(doc); err != nil {
+			return fmt.Errorf("embedded search: %w", err)
+		}
+	}
+	if err := ix.idx.Batch(batch); err != nil {
+		return fmt.Errorf("embedded search: index: %w", err)
+	}
+	ix.docsMu.Lock()
+	for _, e := range entries {
+		ix.docs[e.doc.Slug] = e
+	}
+	ix.version.Add(1)
+	ix.docsMu.Unlock()
 	return nil
 }
 
@@ -481,24 +498,6 @@ func cleaned(d Document) Document {
 	}
 	d.Tags = tags
 	return d
-}
-
-// document builds the Bleve document of d: each text field folded and
-// stemmed, and d itself stored as JSON.
-func (an *analyzers) document(d Document, lengths [len(textFields)]int) (*document.Document, error) {
-	src, err := json.Marshal(d)
-	if err != nil {
-		return nil, fmt.Errorf("embedded search: %w", err)
-	}
-	doc := document.NewDocument(d.Slug)
-	texts := [len(textFields)]string{d.Name, strings.Join(d.Tags, "\n"), d.Summary, d.Description}
-	for i, f := range textFields {
-		doc.AddField(document.NewTextFieldCustom(f.name, nil, []byte(texts[i]), index.IndexField, an.folded))
-		doc.AddField(document.NewTextFieldCustom(f.stems, nil, []byte(texts[i]), index.IndexField, an.stems))
-	}
-	doc.AddField(document.NewTextFieldWithIndexingOptions(srcField, nil, src, index.StoreField))
-	doc.AddField(document.NewTextFieldWithIndexingOptions(lengthsField, nil, encodeLengths(lengths), index.StoreField))
-	return doc, nil
 }
 
 // entry is an indexed document as searches use it.

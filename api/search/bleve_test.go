@@ -80,7 +80,7 @@ func TestBleveReindexSurvivesRestarts(t *testing.T) {
 	if err := b.Upsert(context.Background(), searchtest.Corpus()); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Reindex(context.Background(), searchtest.Corpus()[:2]); err != nil {
+	if err := b.Reindex(context.Background(), search.DocumentList(searchtest.Corpus()[:2])); err != nil {
 		t.Fatal(err)
 	}
 	b.Close()

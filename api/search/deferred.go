@@ -79,7 +79,7 @@ func (d *Deferred) Delete(ctx context.Context, slugs []string) error {
 }
 
 // Reindex rebuilds the index once the engine is set up.
-func (d *Deferred) Reindex(ctx context.Context, docs []Document) error {
+func (d *Deferred) Reindex(ctx context.Context, docs Documents) error {
 	e, err := d.get(ctx)
 	if err != nil {
 		return err

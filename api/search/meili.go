@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -37,6 +38,11 @@ type Meili struct {
 	// searchURL and multiURL are where searches are posted (see post):
 	// one search, or several at once.
 	searchURL, multiURL string
+	// base is Meilisearch's address, without a trailing slash.
+	base string
+	// reindexRequest is the most documents a reindex sends in one request
+	// (meiliReindexRequest).
+	reindexRequest int
 	// outdated is set when opening changed the settings of an index that
 	// existed: its documents may lack fields the new settings rank or
 	// filter on (see TakeOutdated).
@@ -52,6 +58,14 @@ const (
 	meiliCallTimeout   = 5 * time.Second  // any other request
 	meiliSendTimeout   = 30 * time.Second // sending documents
 	meiliTaskTimeout   = 5 * time.Minute  // waiting for a task to finish
+	// meiliReindexRequest is the most documents a reindex sends in one
+	// request: some 50 MB at 1 KB a document, half Meilisearch's default
+	// payload limit (100 MB). A catalogue of up to that many plugins goes
+	// in one request, which Meilisearch indexes in one batch.
+	meiliReindexRequest = 50_000
+	// meiliStreamTimeout bounds a request whose body is written while the
+	// plugins are read from the database.
+	meiliStreamTimeout = 5 * time.Minute
 	meiliDialTimeout   = 2 * time.Second
 	meiliPageSize      = 1000 // documents per page when listing revisions
 )
@@ -80,7 +94,7 @@ func NewMeili(ctx context.Context, url, key, index string) (*Meili, error) {
 	// The client's retries resend POSTs without their body and misreport
 	// the outcome: callers retry instead (the relay does).
 	client := meilisearch.New(url, meilisearch.WithAPIKey(key), meilisearch.WithCustomClient(hc), meilisearch.DisableRetries())
-	m := &Meili{client: client, http: hc, key: key, index: index,
+	m := &Meili{client: client, http: hc, key: key, index: index, base: strings.TrimRight(url, "/"), reindexRequest: meiliReindexRequest,
 		searchURL: strings.TrimRight(url, "/") + "/indexes/" + neturl.PathEscape(index) + "/search",
 		multiURL:  strings.TrimRight(url, "/") + "/multi-search"}
 	created, err := m.ensureIndex(ctx, index)
@@ -530,15 +544,21 @@ func (m *Meili) Upsert(ctx context.Context, docs []Document) error {
 }
 
 func (m *Meili) add(ctx context.Context, uid string, docs []Document) error {
+	info, err := m.send(ctx, uid, docs)
+	return m.wait(ctx, fmt.Sprintf("add %d documents to %s", len(docs), uid), info, err)
+}
+
+// send enqueues the addition of documents to index uid, without waiting
+// for the task.
+func (m *Meili) send(ctx context.Context, uid string, docs []Document) (*meilisearch.TaskInfo, error) {
 	md := make([]meiliDoc, len(docs))
 	for i, d := range docs {
 		md[i] = toMeili(d)
 	}
 	pk := "slug"
 	cctx, cancel := context.WithTimeout(ctx, meiliSendTimeout)
-	info, err := m.client.Index(uid).AddDocumentsWithContext(cctx, md, &meilisearch.DocumentOptions{PrimaryKey: &pk})
-	cancel()
-	return m.wait(ctx, fmt.Sprintf("add %d documents to %s", len(docs), uid), info, err)
+	defer cancel()
+	return m.client.Index(uid).AddDocumentsWithContext(cctx, md, &meilisearch.DocumentOptions{PrimaryKey: &pk})
 }
 
 // Delete removes documents by slug.
@@ -554,7 +574,7 @@ func (m *Meili) Delete(ctx context.Context, slugs []string) error {
 
 // Reindex fills a new index with docs, swaps it with the live one, and
 // deletes the old one. Searches use the live index throughout.
-func (m *Meili) Reindex(ctx context.Context, docs []Document) error {
+func (m *Meili) Reindex(ctx context.Context, docs Documents) error {
 	suffix := make([]byte, 8)
 	rand.Read(suffix)
 	next := m.index + "-reindex-" + hex.EncodeToString(suffix)
@@ -569,12 +589,60 @@ func (m *Meili) Reindex(ctx context.Context, docs []Document) error {
 	return errors.Join(err, m.wait(ctx, "delete index "+next, info, derr))
 }
 
-func (m *Meili) fillAndSwap(ctx context.Context, next string, docs []Document) error {
+// fillAndSwap sends docs to the new index as they are read: each request
+// carries up to meiliReindexRequest documents as NDJSON, its body written
+// while the next chunks are read and encoded, so that reading, encoding
+// and sending overlap; Meilisearch indexes a request while the next is
+// written. It then waits for every addition to succeed before swapping:
+// the swap happens only with every document indexed.
+func (m *Meili) fillAndSwap(ctx context.Context, next string, docs Documents) error {
 	if _, err := m.applySettings(ctx, next); err != nil {
 		return err
 	}
-	if len(docs) > 0 {
-		if err := m.add(ctx, next, docs); err != nil {
+	var (
+		tasks []sent
+		open  *stream
+	)
+	end := func() error {
+		if open == nil {
+			return nil
+		}
+		s := open
+		open = nil
+		t, err := s.close()
+		if err == nil {
+			tasks = append(tasks, t)
+		}
+		return err
+	}
+	err := pipeline(ctx, docs, func(chunk []Document) error {
+		for _, d := range chunk {
+			if open == nil {
+				open = m.openStream(ctx, next)
+			}
+			if err := open.add(d); err != nil {
+				return err
+			}
+			if open.n == m.reindexRequest {
+				if err := end(); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		if open != nil {
+			open.abort(err)
+		}
+		return err
+	}
+	if err := end(); err != nil {
+		return err
+	}
+	for i, t := range tasks {
+		op := fmt.Sprintf("add %d documents to %s (request %d of %d)", t.n, next, i+1, len(tasks))
+		if err := m.wait(ctx, op, t.info, nil); err != nil {
 			return err
 		}
 	}
@@ -582,6 +650,127 @@ func (m *Meili) fillAndSwap(ctx context.Context, next string, docs []Document) e
 	info, err := m.client.SwapIndexesWithContext(cctx, []*meilisearch.SwapIndexesParams{{Indexes: []string{m.index, next}}})
 	cancel()
 	return m.wait(ctx, "swap "+m.index+" with "+next, info, err)
+}
+
+// sent is a request of documents Meilisearch accepted, with its task.
+type sent struct {
+	info *meilisearch.TaskInfo
+	n    int
+}
+
+// stream is a request adding documents to an index, its body written as
+// the documents come.
+type stream struct {
+	uid    string
+	pw     *io.PipeWriter
+	buf    *bufio.Writer
+	enc    *json.Encoder
+	n      int
+	done   chan struct{}
+	info   *meilisearch.TaskInfo
+	err    error
+	cancel context.CancelFunc
+}
+
+// openStream starts a request adding NDJSON documents to index uid.
+func (m *Meili) openStream(ctx context.Context, uid string) *stream {
+	pr, pw := io.Pipe()
+	s := &stream{uid: uid, pw: pw, done: make(chan struct{})}
+	s.buf = bufio.NewWriterSize(pw, 256<<10)
+	s.enc = json.NewEncoder(s.buf)
+	cctx, cancel := context.WithTimeout(ctx, meiliStreamTimeout)
+	s.cancel = cancel
+	go func() {
+		defer close(s.done)
+		s.info, s.err = m.postDocuments(cctx, uid, pr)
+		pr.CloseWithError(errors.Join(s.err, errors.New("the request ended"))) // unblocks a writer when the request failed early
+	}()
+	return s
+}
+
+// add writes a document to the request's body.
+func (s *stream) add(d Document) error {
+	if err := s.enc.Encode(toMeili(d)); err != nil {
+		return s.failed(err)
+	}
+	s.n++
+	return nil
+}
+
+// close ends the request's body and returns its task.
+func (s *stream) close() (sent, error) {
+	err := s.buf.Flush()
+	if err == nil {
+		s.pw.Close()
+	} else {
+		s.pw.CloseWithError(err)
+	}
+	<-s.done
+	s.cancel()
+	if s.err != nil {
+		return sent{}, s.err
+	}
+	if err != nil {
+		return sent{}, s.failed(err)
+	}
+	return sent{s.info, s.n}, nil
+}
+
+// abort ends the request with an error: Meilisearch gets a truncated body
+// and enqueues nothing.
+func (s *stream) abort(err error) {
+	s.pw.CloseWithError(err)
+	s.cancel()
+	<-s.done
+}
+
+// failed returns the request's own error when writing its body failed
+// because the request had ended.
+func (s *stream) failed(err error) error {
+	s.pw.CloseWithError(err)
+	<-s.done
+	s.cancel()
+	if s.err != nil {
+		return s.err
+	}
+	return fmt.Errorf("meilisearch: add documents to %s: %w", s.uid, err)
+}
+
+// postDocuments sends the NDJSON documents body reads to index uid and
+// returns the task Meilisearch enqueued.
+func (m *Meili) postDocuments(ctx context.Context, uid string, body io.Reader) (*meilisearch.TaskInfo, error) {
+	op := "add documents to " + uid
+	url := m.base + "/indexes/" + neturl.PathEscape(uid) + "/documents?primaryKey=slug"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, body)
+	if err != nil {
+		return nil, fmt.Errorf("meilisearch: %s: %w", op, err)
+	}
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	if m.key != "" {
+		req.Header.Set("Authorization", "Bearer "+m.key)
+	}
+	res, err := m.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("meilisearch: %s: %w: %w", op, ErrUnavailable, err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusAccepted {
+		var e struct {
+			Message string `json:"message"`
+			Code    string `json:"code"`
+		}
+		_ = json.NewDecoder(io.LimitReader(res.Body, 64<<10)).Decode(&e)
+		err := fmt.Errorf("status %d: %s (%s)", res.StatusCode, e.Message, e.Code)
+		if res.StatusCode >= 500 || res.StatusCode == http.StatusTooManyRequests {
+			return nil, fmt.Errorf("meilisearch: %s: %w: %w", op, ErrUnavailable, err)
+		}
+		return nil, fmt.Errorf("meilisearch: %s: %w", op, err)
+	}
+	var info meilisearch.TaskInfo
+	if err := json.NewDecoder(io.LimitReader(res.Body, 64<<10)).Decode(&info); err != nil {
+		return nil, fmt.Errorf("meilisearch: %s: %w: %w", op, ErrUnavailable, err)
+	}
+	return &info, nil
 }
 
 // Revisions lists every indexed slug with its revision.

@@ -12,6 +12,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -297,5 +298,46 @@ func TestMeiliOutage(t *testing.T) {
 			return err
 		}))
 		wantUnavailable(t, md+": delete", within(t, func() error { return m.Delete(ctx, []string{"x"}) }))
+	}
+}
+
+// A reindex larger than one request sends several, each written while the
+// plugins are read, and swaps only once Meilisearch indexed them all.
+func TestMeiliReindexSendsSeveralRequests(t *testing.T) {
+	u, key := meiliServer(t)
+	m := openMeili(t, u, key, uniqueIndex(t, u, key))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := m.Upsert(ctx, searchtest.Corpus()[:1]); err != nil {
+		t.Fatal(err)
+	}
+	m.SetReindexRequest(3)
+	corpus := searchtest.Corpus()
+	chunks := func(ctx context.Context, fn func([]search.Document) error) error {
+		for chunk := range slices.Chunk(corpus, 2) {
+			if err := fn(chunk); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := m.Reindex(ctx, chunks); err != nil {
+		t.Fatal(err)
+	}
+	revs, err := m.Revisions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(revs) != len(corpus) || len(corpus) < 7 {
+		t.Fatalf("%d documents indexed, want the corpus's %d (more than two requests)", len(revs), len(corpus))
+	}
+	for _, d := range corpus {
+		if _, ok := revs[d.Slug]; !ok {
+			t.Errorf("%s missing after the reindex", d.Slug)
+		}
+	}
+	r, err := m.Search(ctx, search.Query{Text: "propagande", Limit: 5, Sort: search.Relevance})
+	if err != nil || r.Total == 0 {
+		t.Errorf("search after the reindex: %d hits, %v", r.Total, err)
 	}
 }

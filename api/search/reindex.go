@@ -9,26 +9,69 @@ import (
 	"github.com/riposte-civic/riposte/api/store"
 )
 
+// reindexChunk is how many plugins a reindex reads from the database at
+// a time, and the most documents it sends an engine in one write.
+const reindexChunk = 5000
+
 // Reindex rebuilds the engine's index from the database and swaps it in.
-// Changes made while it was being built went to the old index, so they are
-// queued again for the relay. It returns how many plugins it indexed.
+// It reads the plugins in chunks, which the engine indexes while the next
+// are read. Changes made while it was being built went to the old index,
+// so they are queued again for the relay. It returns how many plugins it
+// indexed.
 func Reindex(ctx context.Context, st *store.Store, e Engine) (int, error) {
 	started := time.Now().Add(-time.Second) // clock granularity: rather one change too many
-	sources, err := st.ListedSources(ctx)
-	if err != nil {
-		return 0, err
-	}
-	docs := make([]Document, len(sources))
-	for i, src := range sources {
-		docs[i] = DocumentOf(src)
+	n := 0
+	docs := func(ctx context.Context, fn func([]Document) error) error {
+		return st.EachListedSource(ctx, reindexChunk, func(sources []store.SearchSource) error {
+			chunk := make([]Document, len(sources))
+			for i, src := range sources {
+				chunk[i] = DocumentOf(src)
+			}
+			n += len(chunk)
+			return fn(chunk)
+		})
 	}
 	if err := e.Reindex(ctx, docs); err != nil {
 		return 0, fmt.Errorf("reindex: %w", err)
 	}
 	if _, err := st.EnqueueChangedSince(ctx, started); err != nil {
-		return len(docs), fmt.Errorf("reindex: queue changes made meanwhile: %w", err)
+		return n, fmt.Errorf("reindex: queue changes made meanwhile: %w", err)
 	}
-	return len(docs), nil
+	return n, nil
+}
+
+// pipeline reads docs in a goroutine of its own and calls fn with each
+// chunk in the caller's, so that the next chunk is read while fn works on
+// this one; at most one chunk waits between them. It returns the first
+// error of either, and stops reading when fn fails.
+func pipeline(ctx context.Context, docs Documents, fn func([]Document) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := make(chan []Document, 1)
+	read := make(chan error, 1)
+	go func() {
+		defer close(chunks)
+		read <- docs(ctx, func(chunk []Document) error {
+			select {
+			case chunks <- chunk:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	var err error
+	for chunk := range chunks {
+		if err == nil {
+			if err = fn(chunk); err != nil {
+				cancel()
+			}
+		}
+	}
+	if rerr := <-read; err == nil {
+		err = rerr
+	}
+	return err
 }
 
 // Drift is how an index differs from the database.

@@ -76,13 +76,18 @@ func (m *memEngine) Delete(_ context.Context, slugs []string) error {
 	})
 }
 
-func (m *memEngine) Reindex(_ context.Context, docs []Document) error {
-	return m.write(func() {
-		m.docs = map[string]Document{}
-		for _, d := range docs {
-			m.docs[d.Slug] = d
+func (m *memEngine) Reindex(ctx context.Context, docs Documents) error {
+	fresh := map[string]Document{}
+	err := docs(ctx, func(chunk []Document) error {
+		for _, d := range chunk {
+			fresh[d.Slug] = d
 		}
+		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return m.write(func() { m.docs = fresh })
 }
 
 func (m *memEngine) Revisions(context.Context) (map[string]int64, error) {

@@ -120,13 +120,29 @@ type Engine interface {
 	Upsert(ctx context.Context, docs []Document) error
 	// Delete removes documents by slug; unknown slugs are not an error.
 	Delete(ctx context.Context, slugs []string) error
-	// Reindex builds a fresh index holding exactly docs and swaps it in:
-	// searches keep being answered, from the old index, until the swap.
-	Reindex(ctx context.Context, docs []Document) error
+	// Reindex builds a fresh index holding exactly the documents docs
+	// yields and swaps it in: searches keep being answered, from the old
+	// index, until the swap. It indexes each chunk while docs reads the
+	// next where it can.
+	Reindex(ctx context.Context, docs Documents) error
 	// Revisions lists every indexed slug with its document's revision.
 	Revisions(ctx context.Context) (map[string]int64, error)
 	// Ping reports whether the engine answers.
 	Ping(ctx context.Context) error
 	// Close releases the engine's resources.
 	Close() error
+}
+
+// Documents yields the documents of a reindex in chunks, calling fn with
+// each; it stops at fn's first error and returns it. fn may keep a chunk.
+type Documents func(ctx context.Context, fn func([]Document) error) error
+
+// DocumentList yields docs in one chunk (none when docs is empty).
+func DocumentList(docs []Document) Documents {
+	return func(ctx context.Context, fn func([]Document) error) error {
+		if len(docs) == 0 {
+			return nil
+		}
+		return fn(docs)
+	}
 }

@@ -81,6 +81,38 @@ func (s *Store) ListedSources(ctx context.Context) ([]SearchSource, error) {
 	return s.sources(ctx, `WHERE p.status = 'published' AND p.latest_version IS NOT NULL ORDER BY p.id`)
 }
 
+// EachListedSource reads the plugins that belong in the search index in
+// order of id, n at a time with their facets, and calls fn with each
+// chunk: a reindex holds one chunk at a time rather than the catalogue.
+// Each chunk is its own query (after the last id seen), so no read stays
+// open while fn works; a plugin changed meanwhile may be read before or
+// after its change, which the caller must catch up with. It stops at fn's
+// first error and returns it.
+func (s *Store) EachListedSource(ctx context.Context, n int, fn func([]SearchSource) error) error {
+	if n <= 0 {
+		return fmt.Errorf("search sources: chunk size %d", n)
+	}
+	for after := int64(0); ; {
+		// "p.status || ''" keeps SQLite from reading every published plugin
+		// through the index on (status, updated_at) and sorting them, for
+		// each chunk: the primary key gives the chunk in order.
+		list, err := s.sources(ctx, `WHERE p.status || '' = 'published' AND p.latest_version IS NOT NULL AND p.id > $1
+			ORDER BY p.id LIMIT $2`, after, n)
+		if err != nil {
+			return err
+		}
+		if len(list) > 0 {
+			if err := fn(list); err != nil {
+				return err
+			}
+			after = list[len(list)-1].ID
+		}
+		if len(list) < n {
+			return nil
+		}
+	}
+}
+
 // sources returns the plugins that tail (WHERE … ORDER BY …) selects.
 func (s *Store) sources(ctx context.Context, tail string, args ...any) ([]SearchSource, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+sourceColumns+sourceFrom+tail, args...)

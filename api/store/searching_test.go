@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -91,4 +93,58 @@ func when(supported bool, slugs ...string) []string {
 		return nil
 	}
 	return slugs
+}
+
+// Reading the listed plugins in chunks gives each listed plugin once, in
+// order, with its facets, as reading them all at once does, and stops at
+// the caller's error.
+func TestEachListedSourceReadsInChunks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		u := newUser(t, s, "ada@example.org", "participant")
+		for i := range 7 {
+			addPlugin(t, s, u.ID, fmt.Sprintf("p-%d", i), fmt.Sprintf("P %d", i), "s", []string{fmt.Sprintf("t%d", i)}, i == 3)
+		}
+		all, err := s.ListedSources(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != 6 {
+			t.Fatalf("%d listed plugins, want 6", len(all))
+		}
+		for _, n := range []int{1, 2, 4, 6, 100} {
+			var got []store.SearchSource
+			var sizes []int
+			err := s.EachListedSource(ctx, n, func(chunk []store.SearchSource) error {
+				got = append(got, chunk...)
+				sizes = append(sizes, len(chunk))
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(all) {
+				t.Fatalf("chunks of %d: %d plugins (%v), want %d", n, len(got), sizes, len(all))
+			}
+			for i := range all {
+				if got[i].Slug != all[i].Slug || !slices.Equal(got[i].Facets["tag"], all[i].Facets["tag"]) || len(got[i].Facets["tag"]) != 1 {
+					t.Errorf("chunks of %d: plugin %d is %s %v, want %s %v", n, i, got[i].Slug, got[i].Facets, all[i].Slug, all[i].Facets)
+				}
+			}
+			for i, size := range sizes {
+				if size > n || (i < len(sizes)-1 && size != n) {
+					t.Errorf("chunks of %d: sizes %v", n, sizes)
+				}
+			}
+		}
+		stop := errors.New("stop")
+		calls := 0
+		err = s.EachListedSource(ctx, 2, func([]store.SearchSource) error { calls++; return stop })
+		if !errors.Is(err, stop) || calls != 1 {
+			t.Errorf("after an error: %v, %d calls", err, calls)
+		}
+		if err := s.EachListedSource(ctx, 0, func([]store.SearchSource) error { return nil }); err == nil {
+			t.Error("chunks of 0 accepted")
+		}
+	})
 }

@@ -2,6 +2,7 @@ package searchtest
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"slices"
 	"strings"
@@ -37,6 +38,7 @@ func Run(t *testing.T, open Open) {
 	t.Run("no query language", func(t *testing.T) { testNoQueryLanguage(t, loaded(t, open)) })
 	t.Run("upsert and delete", func(t *testing.T) { testUpsertDelete(t, loaded(t, open)) })
 	t.Run("reindex", func(t *testing.T) { testReindex(t, loaded(t, open)) })
+	t.Run("reindex that fails", func(t *testing.T) { testReindexFails(t, loaded(t, open)) })
 }
 
 func loaded(t *testing.T, open Open) search.Engine {
@@ -391,6 +393,24 @@ func testUpsertDelete(t *testing.T, e search.Engine) {
 	}
 }
 
+// A reindex whose reading fails after a first chunk leaves the live index
+// as it was.
+func testReindexFails(t *testing.T, e search.Engine) {
+	failed := errors.New("the database went away")
+	docs := func(ctx context.Context, fn func([]search.Document) error) error {
+		if err := fn(Corpus()[:2]); err != nil {
+			return err
+		}
+		return failed
+	}
+	if err := e.Reindex(ctx(t), docs); !errors.Is(err, failed) {
+		t.Fatalf("reindex: %v, want the reading's error", err)
+	}
+	if r := find(t, e, search.Query{Limit: 100}); r.Total != len(Corpus()) {
+		t.Errorf("after a failed reindex: %d documents, want the %d indexed before", r.Total, len(Corpus()))
+	}
+}
+
 func testReindex(t *testing.T, e search.Engine) {
 	subset := Corpus()[:5]
 	stop := make(chan struct{})
@@ -413,7 +433,16 @@ func testReindex(t *testing.T, e search.Engine) {
 			}
 		}
 	})
-	err := e.Reindex(ctx(t), subset)
+	// In chunks of two, as a reindex reads the database in chunks.
+	chunks := func(ctx context.Context, fn func([]search.Document) error) error {
+		for chunk := range slices.Chunk(subset, 2) {
+			if err := fn(chunk); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	err := e.Reindex(ctx(t), chunks)
 	close(stop)
 	wg.Wait()
 	if err != nil {
