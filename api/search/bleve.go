@@ -236,6 +236,9 @@ func (b *Bleve) fill(ctx context.Context, ix *bleveIndex, docs []Document) error
 	if err := ix.compact(ctx); err != nil {
 		return err
 	}
+	if err := ix.saveEntries(b.dir); err != nil {
+		return err
+	}
 	_, r, err := ix.acquire()
 	if err != nil {
 		return fmt.Errorf("embedded search: %w", err)
@@ -275,7 +278,10 @@ func (b *Bleve) Close() error {
 	if b.cur == nil {
 		return nil
 	}
-	err := b.cur.idx.Close()
+	err := b.cur.saveEntries(b.dir)
+	if cerr := b.cur.idx.Close(); err == nil {
+		err = cerr
+	}
 	b.cur = nil
 	return err
 }
@@ -290,6 +296,9 @@ type bleveIndex struct {
 	docs     map[string]*entry
 	version  atomic.Uint64 // of docs, bumped by each write
 	view     atomic.Pointer[view]
+	// saved is whether the index holds the stamp of a file of its entries
+	// (see saveEntries); under writing.
+	saved bool
 }
 
 // indexMapping maps nothing by itself: documents are built field by field
@@ -324,6 +333,10 @@ func (b *Bleve) open(name string) (*bleveIndex, error) {
 		return nil, fmt.Errorf("embedded search: open index: %w", err)
 	}
 	ix := &bleveIndex{name: name, idx: idx}
+	if ix.docs = loadEntries(b.dir, name, idx, b.an); ix.docs != nil {
+		ix.saved = true
+		return ix, nil
+	}
 	if ix.docs, err = loadDocs(idx, b.an); err != nil {
 		idx.Close()
 		return nil, fmt.Errorf("embedded search: load documents: %w", err)
@@ -409,6 +422,7 @@ func (ix *bleveIndex) compact(ctx context.Context) error {
 func (ix *bleveIndex) destroy(dir string) {
 	ix.idx.Close()
 	os.RemoveAll(filepath.Join(dir, ix.name))
+	os.Remove(entriesPath(dir, ix.name))
 }
 
 // upsert indexes documents in batches, each searchable once written.
@@ -420,6 +434,9 @@ func (ix *bleveIndex) upsert(ctx context.Context, an *analyzers, docs []Document
 			return err
 		}
 		batch := ix.idx.NewBatch()
+		if ix.saved {
+			batch.DeleteInternal(entriesKey)
+		}
 		entries := make([]*entry, len(chunk))
 		for i, d := range chunk {
 			if d.Slug == "" {
@@ -438,6 +455,7 @@ func (ix *bleveIndex) upsert(ctx context.Context, an *analyzers, docs []Document
 		if err := ix.idx.Batch(batch); err != nil {
 			return fmt.Errorf("embedded search: index: %w", err)
 		}
+		ix.saved = false
 		ix.docsMu.Lock()
 		for _, e := range entries {
 			ix.docs[e.doc.Slug] = e
@@ -456,12 +474,16 @@ func (ix *bleveIndex) delete(ctx context.Context, slugs []string) error {
 	ix.writing.Lock()
 	defer ix.writing.Unlock()
 	batch := ix.idx.NewBatch()
+	if ix.saved {
+		batch.DeleteInternal(entriesKey)
+	}
 	for _, s := range slugs {
 		batch.Delete(s)
 	}
 	if err := ix.idx.Batch(batch); err != nil {
 		return fmt.Errorf("embedded search: delete: %w", err)
 	}
+	ix.saved = false
 	ix.docsMu.Lock()
 	for _, s := range slugs {
 		delete(ix.docs, s)
@@ -519,6 +541,7 @@ type entry struct {
 // words in each text field as stored with the document (see lengthsField).
 func (an *analyzers) entry(d Document, lengths *[len(textFields)]int) *entry {
 	e := &entry{doc: d, sortKey: SortKey(d.Name), updated: d.UpdatedAt.UnixNano(), an: an}
+	e.doc.Description = "" // matched through the index, never shown: not kept
 	if lengths != nil {
 		e.lengths = *lengths
 		return e
@@ -867,7 +890,7 @@ func removeLeftovers(dir, current string) error {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		stale := strings.HasPrefix(name, indexPrefix) && name != current ||
+		stale := strings.HasPrefix(name, indexPrefix) && name != current && name != current+entriesSuffix ||
 			strings.HasPrefix(name, pointerFile+"-") && strings.HasSuffix(name, ".tmp")
 		if !stale {
 			continue
