@@ -644,6 +644,7 @@ type view struct {
 	facetKeys  []facetKey
 	facetStart []uint32 // entry i's values are facetVals[facetStart[i]:facetStart[i+1]]
 	facetVals  []int32
+	filters    filterIndex
 	avgLength  [len(textFields)]float64
 	fields     [2 * len(textFields)]string // folded fields, then stemmed ones
 	vocab      vocabulary
@@ -712,6 +713,7 @@ func newView(r index.IndexReader, docs map[string]*entry, version uint64) (*view
 		}
 	}
 	v.numberFacets()
+	v.filters = newFilterIndex(v)
 	v.averageLengths()
 	var err error
 	if v.vocab, err = newVocabulary(r); err != nil {

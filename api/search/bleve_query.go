@@ -819,21 +819,29 @@ func collect(v *view, sc *scratch, q Query, words int) (Result, []ranked) {
 		order = Relevance
 	}
 	limit, offset := max(0, min(q.Limit, MaxLimit)), max(0, min(q.Offset, MaxOffset))
-	if words == 0 && len(q.Filters) == 0 && q.PreferCategory == "" {
+	switch {
+	case words == 0 && len(q.Filters) == 0 && q.PreferCategory == "":
 		return v.browse(order, offset, limit)
+	case words == 0:
+		return v.filter(q, order, offset, limit)
 	}
 	return scan(v, sc, q, words, order, offset+limit, offset)
 }
 
-// browse returns a page of the whole catalogue in an order, ranked once
-// per view by scan.
-func (v *view) browse(order Sort, offset, limit int) (Result, []ranked) {
+// browsing returns the whole catalogue in an order, ranked once per view
+// by scan.
+func (v *view) browsing(order Sort) *browsing {
 	i := map[Sort]int{Relevance: 0, Newest: 1, ByName: 2}[order]
 	v.browseOnce[i].Do(func() {
 		res, sorted := scan(v, nil, Query{Sort: order}, 0, order, len(v.order), 0)
 		v.browsed[i] = browsing{res: res, sorted: sorted}
 	})
-	b := &v.browsed[i]
+	return &v.browsed[i]
+}
+
+// browse returns a page of the whole catalogue in an order.
+func (v *view) browse(order Sort, offset, limit int) (Result, []ranked) {
+	b := v.browsing(order)
 	res := Result{Total: b.res.Total, Facets: make(map[Field]map[string]int, len(b.res.Facets))}
 	for f, counts := range b.res.Facets {
 		res.Facets[f] = maps.Clone(counts)
