@@ -13,16 +13,19 @@ type filterIndex struct {
 	all    *roaring.Bitmap // every document of the view with an entry
 	values map[facetKey]*roaring.Bitmap
 	facets []*roaring.Bitmap // by facet value id (view.facetKeys)
+	// boost is 1 + TrustBoost × trust, by document number.
+	boost []float64
 }
 
 func newFilterIndex(v *view) filterIndex {
-	fi := filterIndex{all: roaring.New(), values: map[facetKey]*roaring.Bitmap{}}
+	fi := filterIndex{all: roaring.New(), values: map[facetKey]*roaring.Bitmap{}, boost: make([]float64, len(v.entries))}
 	for _, d := range v.order {
 		e := v.entries[d]
 		if e == nil {
 			continue
 		}
 		fi.all.Add(d)
+		fi.boost[d] = 1 + TrustBoost*float64(e.doc.Trust)
 		for i := range fieldSpecs {
 			s := &fieldSpecs[i]
 			for _, value := range s.values(&e.doc) {
@@ -49,8 +52,14 @@ func newFilterIndex(v *view) filterIndex {
 	return fi
 }
 
-// matching returns the documents holding one of values in a field.
+// matching returns the documents holding one of values in a field, not
+// to be modified.
 func (fi *filterIndex) matching(f Field, values []string) *roaring.Bitmap {
+	if len(values) == 1 {
+		if bm := fi.values[facetKey{f, values[0]}]; bm != nil {
+			return bm
+		}
+	}
 	out := roaring.New()
 	for _, value := range values {
 		if bm := fi.values[facetKey{f, value}]; bm != nil {
@@ -156,4 +165,11 @@ func (v *view) filter(q Query, order Sort, offset, limit int) (Result, []ranked)
 		take(false)
 	}
 	return res, page[min(offset, len(page)):]
+}
+
+// lookUp gives each filter of fs the documents holding its values.
+func (fs *filterSet) lookUp(fi *filterIndex) {
+	for i := range fs.n {
+		fs.docs[i] = fi.matching(fs.specs[i].field, fs.values[i])
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"github.com/blevesearch/vellum"
 )
@@ -864,6 +865,17 @@ func scan(v *view, sc *scratch, q Query, words int, order Sort, k, offset int) (
 	if !fs.set(q.Filters) {
 		docs = nil
 	}
+	// Many documents may match the words: they are tested against the
+	// filters and the preferred category through the view's bitmaps, and
+	// scored with its trust by number, so that those that do not pass
+	// are not read.
+	var preferred *roaring.Bitmap
+	if words > 0 {
+		fs.lookUp(&v.filters)
+		if order == Relevance && q.PreferCategory != "" {
+			preferred = v.filters.matching(Category, []string{q.PreferCategory})
+		}
+	}
 	for _, d := range docs {
 		p := ranked{doc: d, e: v.entries[d]}
 		if p.e == nil {
@@ -874,12 +886,10 @@ func scan(v *view, sc *scratch, q Query, words int, order Sort, k, offset int) (
 			if p.words == 0 || order != Relevance && p.words < words {
 				continue
 			}
-			p.score = sc.scores[d] * (1 + TrustBoost*float64(p.e.doc.Trust))
 		}
-		p.preferred = order == Relevance && q.PreferCategory != "" && slices.Contains(p.e.doc.Categories, q.PreferCategory)
 		vals := v.facetVals[v.facetStart[d]:v.facetStart[d+1]]
 		if fs.n > 0 {
-			switch failed, fails := fs.fails(&p.e.doc); {
+			switch failed, fails := fs.fails(d, &p.e.doc); {
 			case fails == 1 && failed.facet:
 				for _, id := range vals {
 					if v.facetKeys[id].field == failed.field {
@@ -890,6 +900,12 @@ func scan(v *view, sc *scratch, q Query, words int, order Sort, k, offset int) (
 			case fails > 0:
 				continue
 			}
+		}
+		if words > 0 {
+			p.score = sc.scores[d] * v.filters.boost[d]
+			p.preferred = preferred != nil && preferred.Contains(d)
+		} else {
+			p.preferred = order == Relevance && q.PreferCategory != "" && slices.Contains(p.e.doc.Categories, q.PreferCategory)
 		}
 		total++
 		for _, id := range vals {
@@ -917,6 +933,9 @@ type filterSet struct {
 	specs  [len(fieldSpecs)]*fieldSpec
 	values [len(fieldSpecs)][]string
 	n      int
+	// The documents holding each filter's values, when looked up (see
+	// lookUp): a look-up in them replaces testing the document's values.
+	docs [len(fieldSpecs)]*roaring.Bitmap
 }
 
 // set reads filters into fs, and reports whether any document can pass
@@ -941,11 +960,17 @@ func (fs *filterSet) set(filters map[Field][]string) bool {
 
 // fails counts the filtered fields d has none of the values of, up to
 // two, and returns the last of them.
-func (fs *filterSet) fails(d *Document) (*fieldSpec, int) {
+func (fs *filterSet) fails(num uint32, d *Document) (*fieldSpec, int) {
 	var failed *fieldSpec
 	fails := 0
 	for i := range fs.n {
-		if !fs.specs[i].holds(d, fs.values[i]) {
+		var holds bool
+		if fs.docs[i] != nil {
+			holds = fs.docs[i].Contains(num)
+		} else {
+			holds = fs.specs[i].holds(d, fs.values[i])
+		}
+		if !holds {
 			failed = fs.specs[i]
 			if fails++; fails == 2 {
 				break
