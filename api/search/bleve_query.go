@@ -889,7 +889,7 @@ func scan(v *view, sc *scratch, q Query, words int, order Sort, k, offset int) (
 		}
 		vals := v.facetVals[v.facetStart[d]:v.facetStart[d+1]]
 		if fs.n > 0 {
-			switch failed, fails := fs.fails(d, &p.e.doc); {
+			switch failed, fails := fs.fails(d, p.e); {
 			case fails == 1 && failed.facet:
 				for _, id := range vals {
 					if v.facetKeys[id].field == failed.field {
@@ -958,9 +958,10 @@ func (fs *filterSet) set(filters map[Field][]string) bool {
 	return true
 }
 
-// fails counts the filtered fields d has none of the values of, up to
-// two, and returns the last of them.
-func (fs *filterSet) fails(num uint32, d *Document) (*fieldSpec, int) {
+// fails counts the filtered fields document num (entry e) has none of
+// the values of, up to two, and returns the last of them. It reads the
+// entry only for filters without bitmaps.
+func (fs *filterSet) fails(num uint32, e *entry) (*fieldSpec, int) {
 	var failed *fieldSpec
 	fails := 0
 	for i := range fs.n {
@@ -968,7 +969,7 @@ func (fs *filterSet) fails(num uint32, d *Document) (*fieldSpec, int) {
 		if fs.docs[i] != nil {
 			holds = fs.docs[i].Contains(num)
 		} else {
-			holds = fs.specs[i].holds(d, fs.values[i])
+			holds = fs.specs[i].holds(&e.doc, fs.values[i])
 		}
 		if !holds {
 			failed = fs.specs[i]
