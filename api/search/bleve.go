@@ -93,7 +93,27 @@ func newBleve(dir string, lockWait time.Duration) (*Bleve, error) {
 		b.cur.idx.Close()
 		return nil, err
 	}
+	go b.warm()
 	return b, nil
+}
+
+// warm prepares the view of the index just opened, and its rankings of
+// the whole catalogue, in the background: opening does not wait for them,
+// and the first searches wait only for what is left of them.
+func (b *Bleve) warm() {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.cur == nil {
+		return
+	}
+	v, r, err := b.cur.acquire()
+	if err != nil {
+		return
+	}
+	defer r.Close()
+	for _, order := range []Sort{Relevance, Newest, ByName} {
+		v.browsing(order)
+	}
 }
 
 // openCurrent opens the index the pointer file names, or creates one when
