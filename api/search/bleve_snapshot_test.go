@@ -172,3 +172,27 @@ func TestDecodeEntriesRefusesWhatItDidNotWrite(t *testing.T) {
 		t.Error("entries followed by a byte more were read")
 	}
 }
+
+// A reindex writes the entries of the index it builds: a server started
+// after `riposte reindex` opens from them.
+func TestBleveReindexWritesItsEntries(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	b, err := NewBleve(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Reindex(ctx, snapshotDocs()); err != nil {
+		t.Fatal(err)
+	}
+	b.cur.idx.Close() // stop without closing the engine
+	b, err = NewBleve(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if !b.cur.saved || len(b.cur.docs) != len(snapshotDocs()) {
+		t.Fatalf("opened after a reindex: from its entries %v, %d documents", b.cur.saved, len(b.cur.docs))
+	}
+}

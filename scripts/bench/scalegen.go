@@ -11,6 +11,7 @@ import (
 
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/store"
+	"github.com/riposte-civic/riposte/plugins"
 )
 
 // genSpec is what the load generator writes: plugins published with
@@ -200,6 +201,12 @@ func genBatch(ctx context.Context, st *store.Store, spec genSpec, seed uint64, f
 				}
 			}
 			if err := tx.SetLatest(ctx, id, g.latest); err != nil {
+				return err
+			}
+			// The names the look-alike check compares, as registration
+			// records them: a server does not record them all on its
+			// first start, which would count in the start-up measured.
+			if err := tx.SetPluginNames(ctx, id, []string{plugins.NameKey(fmt.Sprintf("s-%d", i)), plugins.NameKey(g.latest.Name)}); err != nil {
 				return err
 			}
 			if err := tx.PublishPlugin(ctx, id); err != nil {
