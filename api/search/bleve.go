@@ -96,7 +96,27 @@ func newBleve(dir string, lockWait time.Duration) (*Bleve, error) {
 		b.cur.idx.Close()
 		return nil, err
 	}
+	go b.warm()
 	return b, nil
+}
+
+// warm prepares the view of the index just opened, and its rankings of
+// the whole catalogue, in the background: opening does not wait for them,
+// and the first searches wait only for what is left of them.
+func (b *Bleve) warm() {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.cur == nil {
+		return
+	}
+	v, r, err := b.cur.acquire()
+	if err != nil {
+		return
+	}
+	defer r.Close()
+	for _, order := range []Sort{Relevance, Newest, ByName} {
+		v.browsing(order)
+	}
 }
 
 // openCurrent opens the index the pointer file names, or creates one when
@@ -251,6 +271,9 @@ func (b *Bleve) fill(ctx context.Context, ix *bleveIndex, docs Documents) error 
 	if err := ix.compact(ctx); err != nil {
 		return err
 	}
+	if err := ix.saveEntries(b.dir); err != nil {
+		return err
+	}
 	_, r, err := ix.acquire()
 	if err != nil {
 		return fmt.Errorf("embedded search: %w", err)
@@ -290,7 +313,10 @@ func (b *Bleve) Close() error {
 	if b.cur == nil {
 		return nil
 	}
-	err := b.cur.idx.Close()
+	err := b.cur.saveEntries(b.dir)
+	if cerr := b.cur.idx.Close(); err == nil {
+		err = cerr
+	}
 	b.cur = nil
 	return err
 }
@@ -305,6 +331,9 @@ type bleveIndex struct {
 	docs     map[string]*entry
 	version  atomic.Uint64 // of docs, bumped by each write
 	view     atomic.Pointer[view]
+	// saved is whether the index holds the stamp of a file of its entries
+	// (see saveEntries); under writing.
+	saved bool
 }
 
 // indexMapping maps nothing by itself: documents are built field by field
@@ -339,6 +368,10 @@ func (b *Bleve) open(name string) (*bleveIndex, error) {
 		return nil, fmt.Errorf("embedded search: open index: %w", err)
 	}
 	ix := &bleveIndex{name: name, idx: idx}
+	if ix.docs = loadEntries(b.dir, name, idx, b.an); ix.docs != nil {
+		ix.saved = true
+		return ix, nil
+	}
 	if ix.docs, err = loadDocs(idx, b.an); err != nil {
 		idx.Close()
 		return nil, fmt.Errorf("embedded search: load documents: %w", err)
@@ -424,6 +457,7 @@ func (ix *bleveIndex) compact(ctx context.Context) error {
 func (ix *bleveIndex) destroy(dir string) {
 	ix.idx.Close()
 	os.RemoveAll(filepath.Join(dir, ix.name))
+	os.Remove(entriesPath(dir, ix.name))
 }
 
 // upsert indexes documents in batches, each searchable once written.
@@ -448,6 +482,9 @@ func (ix *bleveIndex) write(ctx context.Context, an *analyzers, docs []Document)
 		return err
 	}
 	batch := ix.idx.NewBatch()
+	if ix.saved {
+		batch.DeleteInternal(entriesKey)
+	}
 	for _, doc := range built {
 		if err := batch.IndexAdvanced(doc); err != nil {
 			return fmt.Errorf("embedded search: %w", err)
@@ -456,6 +493,7 @@ func (ix *bleveIndex) write(ctx context.Context, an *analyzers, docs []Document)
 	if err := ix.idx.Batch(batch); err != nil {
 		return fmt.Errorf("embedded search: index: %w", err)
 	}
+	ix.saved = false
 	ix.docsMu.Lock()
 	for _, e := range entries {
 		ix.docs[e.doc.Slug] = e
@@ -473,12 +511,16 @@ func (ix *bleveIndex) delete(ctx context.Context, slugs []string) error {
 	ix.writing.Lock()
 	defer ix.writing.Unlock()
 	batch := ix.idx.NewBatch()
+	if ix.saved {
+		batch.DeleteInternal(entriesKey)
+	}
 	for _, s := range slugs {
 		batch.Delete(s)
 	}
 	if err := ix.idx.Batch(batch); err != nil {
 		return fmt.Errorf("embedded search: delete: %w", err)
 	}
+	ix.saved = false
 	ix.docsMu.Lock()
 	for _, s := range slugs {
 		delete(ix.docs, s)
@@ -518,6 +560,7 @@ type entry struct {
 // words in each text field as stored with the document (see lengthsField).
 func (an *analyzers) entry(d Document, lengths *[len(textFields)]int) *entry {
 	e := &entry{doc: d, sortKey: SortKey(d.Name), updated: d.UpdatedAt.UnixNano(), an: an}
+	e.doc.Description = "" // matched through the index, never shown: not kept
 	if lengths != nil {
 		e.lengths = *lengths
 		return e
@@ -620,6 +663,7 @@ type view struct {
 	facetKeys  []facetKey
 	facetStart []uint32 // entry i's values are facetVals[facetStart[i]:facetStart[i+1]]
 	facetVals  []int32
+	filters    filterIndex
 	avgLength  [len(textFields)]float64
 	fields     [2 * len(textFields)]string // folded fields, then stemmed ones
 	vocab      vocabulary
@@ -688,6 +732,7 @@ func newView(r index.IndexReader, docs map[string]*entry, version uint64) (*view
 		}
 	}
 	v.numberFacets()
+	v.filters = newFilterIndex(v)
 	v.averageLengths()
 	var err error
 	if v.vocab, err = newVocabulary(r); err != nil {
@@ -866,7 +911,7 @@ func removeLeftovers(dir, current string) error {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		stale := strings.HasPrefix(name, indexPrefix) && name != current ||
+		stale := strings.HasPrefix(name, indexPrefix) && name != current && name != current+entriesSuffix ||
 			strings.HasPrefix(name, pointerFile+"-") && strings.HasSuffix(name, ".tmp")
 		if !stale {
 			continue

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -64,7 +65,13 @@ func TestBleveOpenReadsStoredLengths(t *testing.T) {
 	for _, d := range docs {
 		want[d.Slug] = b.an.entry(cleaned(d), nil).lengths
 	}
+	name := b.cur.name
 	b.Close()
+	// Without the file of entries written on closing, opening reads the
+	// stored documents.
+	if err := os.Remove(entriesPath(dir, name)); err != nil {
+		t.Fatal(err)
+	}
 
 	b, err = NewBleve(dir)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"github.com/blevesearch/vellum"
 )
@@ -819,21 +820,29 @@ func collect(v *view, sc *scratch, q Query, words int) (Result, []ranked) {
 		order = Relevance
 	}
 	limit, offset := max(0, min(q.Limit, MaxLimit)), max(0, min(q.Offset, MaxOffset))
-	if words == 0 && len(q.Filters) == 0 && q.PreferCategory == "" {
+	switch {
+	case words == 0 && len(q.Filters) == 0 && q.PreferCategory == "":
 		return v.browse(order, offset, limit)
+	case words == 0:
+		return v.filter(q, order, offset, limit)
 	}
 	return scan(v, sc, q, words, order, offset+limit, offset)
 }
 
-// browse returns a page of the whole catalogue in an order, ranked once
-// per view by scan.
-func (v *view) browse(order Sort, offset, limit int) (Result, []ranked) {
+// browsing returns the whole catalogue in an order, ranked once per view
+// by scan.
+func (v *view) browsing(order Sort) *browsing {
 	i := map[Sort]int{Relevance: 0, Newest: 1, ByName: 2}[order]
 	v.browseOnce[i].Do(func() {
 		res, sorted := scan(v, nil, Query{Sort: order}, 0, order, len(v.order), 0)
 		v.browsed[i] = browsing{res: res, sorted: sorted}
 	})
-	b := &v.browsed[i]
+	return &v.browsed[i]
+}
+
+// browse returns a page of the whole catalogue in an order.
+func (v *view) browse(order Sort, offset, limit int) (Result, []ranked) {
+	b := v.browsing(order)
 	res := Result{Total: b.res.Total, Facets: make(map[Field]map[string]int, len(b.res.Facets))}
 	for f, counts := range b.res.Facets {
 		res.Facets[f] = maps.Clone(counts)
@@ -856,6 +865,17 @@ func scan(v *view, sc *scratch, q Query, words int, order Sort, k, offset int) (
 	if !fs.set(q.Filters) {
 		docs = nil
 	}
+	// Many documents may match the words: they are tested against the
+	// filters and the preferred category through the view's bitmaps, and
+	// scored with its trust by number, so that those that do not pass
+	// are not read.
+	var preferred *roaring.Bitmap
+	if words > 0 {
+		fs.lookUp(&v.filters)
+		if order == Relevance && q.PreferCategory != "" {
+			preferred = v.filters.matching(Category, []string{q.PreferCategory})
+		}
+	}
 	for _, d := range docs {
 		p := ranked{doc: d, e: v.entries[d]}
 		if p.e == nil {
@@ -866,12 +886,10 @@ func scan(v *view, sc *scratch, q Query, words int, order Sort, k, offset int) (
 			if p.words == 0 || order != Relevance && p.words < words {
 				continue
 			}
-			p.score = sc.scores[d] * (1 + TrustBoost*float64(p.e.doc.Trust))
 		}
-		p.preferred = order == Relevance && q.PreferCategory != "" && slices.Contains(p.e.doc.Categories, q.PreferCategory)
 		vals := v.facetVals[v.facetStart[d]:v.facetStart[d+1]]
 		if fs.n > 0 {
-			switch failed, fails := fs.fails(&p.e.doc); {
+			switch failed, fails := fs.fails(d, p.e); {
 			case fails == 1 && failed.facet:
 				for _, id := range vals {
 					if v.facetKeys[id].field == failed.field {
@@ -882,6 +900,12 @@ func scan(v *view, sc *scratch, q Query, words int, order Sort, k, offset int) (
 			case fails > 0:
 				continue
 			}
+		}
+		if words > 0 {
+			p.score = sc.scores[d] * v.filters.boost[d]
+			p.preferred = preferred != nil && preferred.Contains(d)
+		} else {
+			p.preferred = order == Relevance && q.PreferCategory != "" && slices.Contains(p.e.doc.Categories, q.PreferCategory)
 		}
 		total++
 		for _, id := range vals {
@@ -909,6 +933,9 @@ type filterSet struct {
 	specs  [len(fieldSpecs)]*fieldSpec
 	values [len(fieldSpecs)][]string
 	n      int
+	// The documents holding each filter's values, when looked up (see
+	// lookUp): a look-up in them replaces testing the document's values.
+	docs [len(fieldSpecs)]*roaring.Bitmap
 }
 
 // set reads filters into fs, and reports whether any document can pass
@@ -931,13 +958,20 @@ func (fs *filterSet) set(filters map[Field][]string) bool {
 	return true
 }
 
-// fails counts the filtered fields d has none of the values of, up to
-// two, and returns the last of them.
-func (fs *filterSet) fails(d *Document) (*fieldSpec, int) {
+// fails counts the filtered fields document num (entry e) has none of
+// the values of, up to two, and returns the last of them. It reads the
+// entry only for filters without bitmaps.
+func (fs *filterSet) fails(num uint32, e *entry) (*fieldSpec, int) {
 	var failed *fieldSpec
 	fails := 0
 	for i := range fs.n {
-		if !fs.specs[i].holds(d, fs.values[i]) {
+		var holds bool
+		if fs.docs[i] != nil {
+			holds = fs.docs[i].Contains(num)
+		} else {
+			holds = fs.specs[i].holds(&e.doc, fs.values[i])
+		}
+		if !holds {
 			failed = fs.specs[i]
 			if fails++; fails == 2 {
 				break

@@ -282,6 +282,15 @@ func (b *bench) scaleRun(ctx context.Context, bin string, size int, engine, db s
 	if row.RSS, row.Peak, row.Anon, row.File, err = p.rss(); err != nil {
 		return row, err
 	}
+	if pss, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", p.cmd.Process.Pid)); err == nil {
+		// RSS counts a file page once per mapping of it, and SQLite maps
+		// its file once per connection; PSS counts it once.
+		for line := range strings.Lines(string(pss)) {
+			if strings.HasPrefix(line, "Pss") {
+				fmt.Printf("%d plugins, %s, %s: %s", size, engine, db, strings.Join(strings.Fields(line), " ")+"\n")
+			}
+		}
+	}
 	if row.CatchUp, err = b.scaleCatchUp(ctx, p, size, b.scale.changes); err != nil {
 		return row, err
 	}

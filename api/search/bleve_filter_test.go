@@ -1,0 +1,98 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// Filtering without words (by bitmaps of the documents holding each value)
+// gives, for every order, page, preferred category and combination of
+// filters, what testing every document gives: the same total, the same
+// disjunctive facet counts and the same page.
+func TestBleveFilteringMatchesAFullScan(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b, err := NewBleve(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	rnd := rand.New(rand.NewPCG(1, 2))
+	cats := []string{"detection", "reporting", "education", "emergency"}
+	langs := []string{"fr", "en", "ar"}
+	tags := []string{"bots", "élections", "santé", "rumeurs", "climat"}
+	pick := func(from []string, most int) []string {
+		var out []string
+		for _, v := range from {
+			if len(out) < most && rnd.IntN(3) == 0 {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	var docs []Document
+	for i := range 400 {
+		d := Document{Slug: fmt.Sprintf("p-%03d", i), Name: fmt.Sprintf("Outil %d", rnd.IntN(1000)), Summary: "Un outil",
+			Categories: pick(cats, 2), Languages: pick(langs, 2), Tags: pick(tags, 3), License: []string{"MIT", "GPL-3.0"}[rnd.IntN(2)],
+			Runtime: "none", Badges: pick([]string{"winner", "finalist"}, 1), Trust: rnd.IntN(4),
+			UpdatedAt: time.Date(2026, 1, 1+rnd.IntN(60), 0, 0, 0, 0, time.UTC)}
+		if i%50 == 0 {
+			d.Categories = []string{"rare"}
+		}
+		docs = append(docs, d)
+	}
+	if err := b.Upsert(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Delete(ctx, []string{"p-007", "p-100"}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := b.current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, r, err := ix.acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	filterSets := []map[Field][]string{
+		nil,
+		{Category: {"detection"}},
+		{Category: {"rare"}},
+		{Category: {"detection", "emergency"}, Language: {"fr"}},
+		{Language: {"ar"}, Tag: {"bots"}},
+		{Tag: {"santé", "climat"}},
+		{Category: {"education"}, Language: {"en", "ar"}, License: {"MIT"}, Badge: {"winner"}},
+		{Category: {"nothing"}},
+		{Runtime: {"none"}, Category: {"rare", "reporting"}},
+		{Field("unknown"): {"x"}},
+	}
+	for _, filters := range filterSets {
+		for _, prefer := range []string{"", "emergency", "rare"} {
+			for _, order := range []Sort{Relevance, Newest, ByName} {
+				for _, page := range [][2]int{{0, 20}, {15, 10}, {0, MaxLimit}, {390, 20}, {3, 0}} {
+					q := Query{Filters: filters, PreferCategory: prefer, Sort: order, Offset: page[0], Limit: page[1]}
+					res, got := collect(v, nil, q, 0)
+					want, wantPage := scan(v, nil, q, 0, order, page[0]+page[1], page[0])
+					name := fmt.Sprintf("%v prefer %q %s %v", filters, prefer, order, page)
+					if res.Total != want.Total || !maps.EqualFunc(res.Facets, want.Facets, maps.Equal) {
+						t.Fatalf("%s: total %d, facets %v; a full scan gives %d, %v", name, res.Total, res.Facets, want.Total, want.Facets)
+					}
+					if len(got) != len(wantPage) {
+						t.Fatalf("%s: %d hits, a full scan gives %d", name, len(got), len(wantPage))
+					}
+					for i := range got {
+						if got[i].e.doc.Slug != wantPage[i].e.doc.Slug {
+							t.Fatalf("%s: hit %d is %s, a full scan gives %s", name, i, got[i].e.doc.Slug, wantPage[i].e.doc.Slug)
+						}
+					}
+				}
+			}
+		}
+	}
+}
