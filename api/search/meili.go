@@ -399,16 +399,7 @@ func (m *Meili) post(ctx context.Context, url string, req any, out any) error {
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
-		var e struct {
-			Message string `json:"message"`
-			Code    string `json:"code"`
-		}
-		_ = json.NewDecoder(io.LimitReader(res.Body, 64<<10)).Decode(&e)
-		err := fmt.Errorf("status %d: %s (%s)", res.StatusCode, e.Message, e.Code)
-		if res.StatusCode >= 500 || res.StatusCode == http.StatusTooManyRequests {
-			return fmt.Errorf("meilisearch: search: %w: %w", ErrUnavailable, err)
-		}
-		return fmt.Errorf("meilisearch: search: %w", err)
+		return fmt.Errorf("meilisearch: search: %w", refusal(res))
 	}
 	answer, err := readAnswer(res)
 	if err != nil {
@@ -755,16 +746,7 @@ func (m *Meili) postDocuments(ctx context.Context, uid string, body io.Reader) (
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusAccepted {
-		var e struct {
-			Message string `json:"message"`
-			Code    string `json:"code"`
-		}
-		_ = json.NewDecoder(io.LimitReader(res.Body, 64<<10)).Decode(&e)
-		err := fmt.Errorf("status %d: %s (%s)", res.StatusCode, e.Message, e.Code)
-		if res.StatusCode >= 500 || res.StatusCode == http.StatusTooManyRequests {
-			return nil, fmt.Errorf("meilisearch: %s: %w: %w", op, ErrUnavailable, err)
-		}
-		return nil, fmt.Errorf("meilisearch: %s: %w", op, err)
+		return nil, fmt.Errorf("meilisearch: %s: %w", op, refusal(res))
 	}
 	var info meilisearch.TaskInfo
 	if err := json.NewDecoder(io.LimitReader(res.Body, 64<<10)).Decode(&info); err != nil {
@@ -890,3 +872,19 @@ func meiliError(op string, err error) error {
 // meiliMaxTotalHits bounds the hits Meilisearch counts and pages through:
 // totals are exact up to it, so it must exceed any catalogue's size.
 const meiliMaxTotalHits = 100_000
+
+// refusal is the error of an answer Meilisearch gave with an unexpected
+// status, with its message and code; a server error or a 429 is also
+// ErrUnavailable, which the caller may try again later.
+func refusal(res *http.Response) error {
+	var e struct {
+		Message string `json:"message"`
+		Code    string `json:"code"`
+	}
+	_ = json.NewDecoder(io.LimitReader(res.Body, 64<<10)).Decode(&e)
+	err := fmt.Errorf("status %d: %s (%s)", res.StatusCode, e.Message, e.Code)
+	if res.StatusCode >= 500 || res.StatusCode == http.StatusTooManyRequests {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return err
+}
