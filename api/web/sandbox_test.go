@@ -47,28 +47,7 @@ func (e *env) api(method, path, token, contentType string, body []byte, code int
 // the sandbox and shows its answer.
 func TestTryAnUploadedWasmPlugin(t *testing.T) {
 	e := newEnv(t)
-	e.user("ada@example.org", auth.RoleParticipant)
-	var login struct {
-		AccessToken string `json:"access_token"`
-	}
-	creds, _ := json.Marshal(map[string]string{"email": "ada@example.org", "password": password("ada@example.org")})
-	e.api("POST", "/api/v1/auth/login", "", "application/json", creds, http.StatusOK, &login)
-
-	echo := wasmtest.Build(t, wasmtest.Echo)
-	var module struct {
-		SHA256 string `json:"sha256"`
-	}
-	e.api("POST", "/api/v1/modules", login.AccessToken, "application/wasm", echo, http.StatusCreated, &module)
-	if module.SHA256 != wasm.Digest(echo) {
-		t.Fatalf("the upload answered sha256 %q, want %s", module.SHA256, wasm.Digest(echo))
-	}
-	m := manifest("echo-bac", "Echo bac", "Renvoie le texte donné",
-		`input_schema: {type: object, required: [text], properties: {text: {type: string, title: Texte}}}`,
-		`output_schema: {type: object, required: [text], properties: {text: {type: string, title: Texte renvoyé}}}`,
-		`examples: [{name: Un message, input: {text: bonjour}}]`)
-	m = strings.Replace(m, "runtime: {type: none}", `runtime: {type: wasm, module: "sha256:`+module.SHA256+`", timeout_ms: 5000}`, 1)
-	e.api("POST", "/api/v1/plugins", login.AccessToken, "application/yaml", []byte(m), http.StatusCreated, nil)
-	e.api("POST", "/api/v1/plugins/echo-bac/publish", login.AccessToken, "application/json", nil, http.StatusOK, nil)
+	e.publishWasm(t, "echo-bac", wasmtest.Build(t, wasmtest.Echo))
 
 	b := e.browser()
 	b.get("/plugins/echo-bac").want(t, 200, `id="try"`, `id="try-text"`, "On this server, sandboxed")
@@ -79,4 +58,39 @@ func TestTryAnUploadedWasmPlugin(t *testing.T) {
 	if !strings.Contains(output, "Texte renvoyé") || !strings.Contains(output, "Ne prenez pas le métro ce soir") {
 		t.Fatalf("the answer does not show the module's output:\n%s", output)
 	}
+}
+
+// publishWasm uploads bin through the API as a participant, and registers
+// and publishes a plugin running it, with a text in and a text out.
+func (e *env) publishWasm(t *testing.T, slug string, bin []byte) {
+	t.Helper()
+	e.user("ada@example.org", auth.RoleParticipant)
+	var login struct {
+		AccessToken string `json:"access_token"`
+	}
+	creds, _ := json.Marshal(map[string]string{"email": "ada@example.org", "password": password("ada@example.org")})
+	e.api("POST", "/api/v1/auth/login", "", "application/json", creds, http.StatusOK, &login)
+	var module struct {
+		SHA256 string `json:"sha256"`
+	}
+	e.api("POST", "/api/v1/modules", login.AccessToken, "application/wasm", bin, http.StatusCreated, &module)
+	if module.SHA256 != wasm.Digest(bin) {
+		t.Fatalf("the upload answered sha256 %q, want %s", module.SHA256, wasm.Digest(bin))
+	}
+	m := manifest(slug, "Echo bac", "Renvoie le texte donné",
+		`input_schema: {type: object, required: [text], properties: {text: {type: string, title: Texte}}}`,
+		`output_schema: {type: object, required: [text], properties: {text: {type: string, title: Texte renvoyé}}}`,
+		`examples: [{name: Un message, input: {text: bonjour}}]`)
+	m = strings.Replace(m, "runtime: {type: none}", `runtime: {type: wasm, module: "sha256:`+module.SHA256+`", timeout_ms: 5000}`, 1)
+	e.api("POST", "/api/v1/plugins", login.AccessToken, "application/yaml", []byte(m), http.StatusCreated, nil)
+	e.api("POST", "/api/v1/plugins/"+slug+"/publish", login.AccessToken, "application/json", nil, http.StatusOK, nil)
+}
+
+// A tool that fails when tried shows why on its form, under the status the
+// API gives the same failure (502), not as if the input were refused.
+func TestTryAFailingPluginAnswersAsTheAPI(t *testing.T) {
+	e := newEnv(t)
+	e.publishWasm(t, "piege", wasmtest.Trap())
+	e.browser().post("/plugins/piege/try", url.Values{"text": {"bonjour"}}).
+		want(t, http.StatusBadGateway, "The tool failed")
 }

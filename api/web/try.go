@@ -244,15 +244,16 @@ func handleTry(h *Handler, reg *registry.Service) handlerFunc {
 			return errPage(store.ErrConflict, "try.unavailable")
 		}
 		d.Try = t
-		status := http.StatusUnprocessableEntity
+		status := shownAgain(w, httperr.ErrUnprocessable) // an input the form cannot send
 		if in, ok := t.input(l); ok {
 			u, _ := caller(r)
 			res, err := reg.Invoke(r.Context(), u, clientIP(r), d.Plugin.Slug, in)
-			if err = t.answer(l, res, err); err != nil {
-				return err
+			if aerr := t.answer(l, res, err); aerr != nil {
+				return aerr
 			}
-			if t.Output != "" {
-				status = http.StatusOK
+			status = http.StatusOK
+			if err != nil { // the form shows why: the status is the API's for it
+				status = shownAgain(w, err)
 			}
 		}
 		h.render(w, r, status, "plugin", d.title(), d)
