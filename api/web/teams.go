@@ -183,52 +183,48 @@ func handleTeamEditPage(svc *hackathons.Service) handlerFunc {
 // handleTeamMemberRemovePage lets a member leave, or the captain remove
 // one.
 func handleTeamMemberRemovePage(svc *hackathons.Service) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		u, err := mustSignIn(r)
-		if err != nil {
-			return err
+	return handleTeamItemPage("user", func(r *http.Request, u auth.User, slug string, team, member int64) (string, error) {
+		if _, err := svc.RemoveTeamMember(r.Context(), u, slug, team, member); err != nil {
+			return "", err
 		}
-		id, err := teamID(r, "id")
-		if err != nil {
-			return err
-		}
-		member, err := teamID(r, "user")
-		if err != nil {
-			return err
-		}
-		slug := r.PathValue("slug")
-		if _, err := svc.RemoveTeamMember(r.Context(), u, slug, id, member); err != nil {
-			return err
-		}
-		notice := "teamremoved"
 		if member == u.ID {
-			notice = "teamleft"
+			return "teamleft", nil
 		}
-		return seeOther(w, r, "/hackathons/"+slug+"/teams", notice)
-	}
+		return "teamremoved", nil
+	})
 }
 
 // handleTeamInvitationRevokePage revokes one of the team's pending
 // invitations: its link stops working at once.
 func handleTeamInvitationRevokePage(svc *hackathons.Service) handlerFunc {
+	return handleTeamItemPage("invitation", func(r *http.Request, u auth.User, slug string, team, inv int64) (string, error) {
+		return "teaminvitationrevoked", svc.RevokeTeamInvitation(r.Context(), u, slug, team, inv)
+	})
+}
+
+// handleTeamItemPage acts, as the signed-in visitor, on one item of a
+// team (a member, an invitation) named by the path value param, then goes
+// back to the edition's teams with the notice act returns.
+func handleTeamItemPage(param string, act func(r *http.Request, u auth.User, slug string, team, item int64) (string, error)) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		u, err := mustSignIn(r)
 		if err != nil {
 			return err
 		}
-		id, err := teamID(r, "id")
+		team, err := teamID(r, "id")
 		if err != nil {
 			return err
 		}
-		inv, err := teamID(r, "invitation")
+		item, err := teamID(r, param)
 		if err != nil {
 			return err
 		}
 		slug := r.PathValue("slug")
-		if err := svc.RevokeTeamInvitation(r.Context(), u, slug, id, inv); err != nil {
+		notice, err := act(r, u, slug, team, item)
+		if err != nil {
 			return err
 		}
-		return seeOther(w, r, "/hackathons/"+slug+"/teams", "teaminvitationrevoked")
+		return seeOther(w, r, "/hackathons/"+slug+"/teams", notice)
 	}
 }
 
