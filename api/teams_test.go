@@ -307,9 +307,9 @@ func TestTeamsAnswerAtTheirOwnAddress(t *testing.T) {
 	})
 }
 
-// teamInvitationMail returns the team invitations queued to the outbox,
-// newest first.
-func teamInvitationMail(t *testing.T, e *env) []store.QueuedMail {
+// queuedMail returns the messages of a kind queued to the outbox, newest
+// first.
+func queuedMail(t *testing.T, e *env, kind string) []store.QueuedMail {
 	t.Helper()
 	all, err := e.store.RecentMail(t.Context(), 100)
 	if err != nil {
@@ -317,11 +317,17 @@ func teamInvitationMail(t *testing.T, e *env) []store.QueuedMail {
 	}
 	var out []store.QueuedMail
 	for _, m := range all {
-		if m.Kind == mail.KindTeamInvitation {
+		if m.Kind == kind {
 			out = append(out, m)
 		}
 	}
 	return out
+}
+
+// teamInvitationMail returns the team invitations queued to the outbox,
+// newest first.
+func teamInvitationMail(t *testing.T, e *env) []store.QueuedMail {
+	return queuedMail(t, e, mail.KindTeamInvitation)
 }
 
 func TestTeamInvitationsByEMail(t *testing.T) {

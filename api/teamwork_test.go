@@ -58,18 +58,7 @@ func TestTeamCaptainListsAndRevokesInvitations(t *testing.T) {
 
 // teamMail lists the team_activity messages queued, newest first.
 func teamMail(t *testing.T, e *env) []store.QueuedMail {
-	t.Helper()
-	all, err := e.store.RecentMail(t.Context(), 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []store.QueuedMail
-	for _, m := range all {
-		if m.Kind == mail.KindTeamActivity {
-			out = append(out, m)
-		}
-	}
-	return out
+	return queuedMail(t, e, mail.KindTeamActivity)
 }
 
 func TestTeamMembersAreToldOfTheirTeam(t *testing.T) {
