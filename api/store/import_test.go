@@ -261,3 +261,72 @@ func TestImportPluginsWritesWhatTheOrdinaryPathWrites(t *testing.T) {
 		}
 	})
 }
+
+// An import larger than one statement holds (on SQLite a few dozen
+// plugins, on PostgreSQL a thousand facets) writes every row: each
+// plugin under the id returned for it, with its versions, facets and
+// name keys.
+func TestImportPluginsSpansStatements(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		u := newUser(t, s, "ada@example.org", "participant")
+		other := newUser(t, s, "grace@example.org", "participant")
+		const n = 230
+		var list []store.ImportPlugin
+		for i := range n {
+			list = append(list, importSample("m", i, u.ID))
+		}
+		var ids []int64
+		if err := s.InTx(ctx, func(tx *store.Tx) (err error) { ids, err = tx.ImportPlugins(ctx, list, true); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if len(ids) != n {
+			t.Fatalf("%d ids for %d plugins", len(ids), n)
+		}
+		var slugs []string
+		for i, p := range list {
+			got, err := s.PluginBySlug(ctx, p.Slug)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.ID != ids[i] || got.Name != p.Latest.Name {
+				t.Errorf("%s: id %d, name %q; ImportPlugins said id %d, name %q", p.Slug, got.ID, got.Name, ids[i], p.Latest.Name)
+			}
+			vs, err := s.Versions(ctx, ids[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(vs) != len(p.Versions) || vs[len(vs)-1].Version != p.Versions[len(p.Versions)-1].Version {
+				t.Errorf("%s: versions %+v, want %d", p.Slug, vs, len(p.Versions))
+			}
+			m, err := s.SimilarNames(ctx, other.ID, p.NameKeys[1], false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(m) != 1 || m[0].Slug != p.Slug {
+				t.Errorf("similar names of %q: %+v, want %s", p.NameKeys[1], m, p.Slug)
+			}
+			slugs = append(slugs, p.Slug)
+		}
+		src, err := s.SearchSources(ctx, slugs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(src) != n {
+			t.Fatalf("%d search sources for %d plugins", len(src), n)
+		}
+		for _, x := range src {
+			var i int
+			if _, err := fmt.Sscanf(x.Slug, "m-%d", &i); err != nil {
+				t.Fatal(err)
+			}
+			if tags := x.Facets["tag"]; len(tags) != 2 || !slices.Contains(tags, fmt.Sprintf("t%d", i)) {
+				t.Errorf("%s: tags %v", x.Slug, tags)
+			}
+		}
+		work, err := s.ClaimIndexWork(ctx, 2*n, time.Now(), time.Minute)
+		if err != nil || len(work) != n {
+			t.Errorf("%d plugins queued (%v), want %d", len(work), err, n)
+		}
+	})
+}
