@@ -235,7 +235,9 @@ func prepare(ctx context.Context, cfg config, p *platform.Platform, log *slog.Lo
 	if admin.created, admin.password, err = p.Auth.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword); err != nil {
 		return admin, err
 	}
-	if err := platform.SyncBuiltins(ctx, p.Registry, plugins.Registered(), log); err != nil {
+	// The names of plugins registered before names were kept are recorded
+	// once the server runs (runJobs): looking for them reads every plugin.
+	if err := platform.RegisterBuiltins(ctx, p.Registry, plugins.Registered(), log); err != nil {
 		return admin, err
 	}
 	if cfg.Seed {
@@ -276,17 +278,29 @@ func serve(ctx context.Context, cfg config, p *platform.Platform, log *slog.Logg
 	return err
 }
 
+// recordNames records, once, the names of plugins registered before
+// names were kept for the look-alike check (platform.RecordNames): in the
+// background, as finding that there are none reads every plugin, which
+// start-up would otherwise wait for.
+func recordNames(ctx context.Context, p *platform.Platform, log *slog.Logger) {
+	if err := platform.RecordNames(ctx, p.Registry, log); err != nil && ctx.Err() == nil {
+		log.Error("recording plugin names for the look-alike check failed", "error", err)
+	}
+}
+
 // reminderEvery is how often deadline reminders are looked for.
 const reminderEvery = 5 * time.Minute
 
 // runJobs starts the background work of a serving platform: the search
 // relay, the mail relay, deadline reminders, the watch on the engine, the refresh of the view of sessions
-// and of the kept plugin representations, and the pruning of sessions. The function
+// and of the kept plugin representations, the pruning of sessions, and
+// once the recording of names kept for no plugin yet. The function
 // it returns ends them, with the platform's other work, and waits for
 // them.
 func runJobs(ctx context.Context, p *platform.Platform, log *slog.Logger) (stop func()) {
 	workers, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
+	wg.Go(func() { recordNames(workers, p, log) })
 	wg.Go(func() { pruneSessions(workers, p.Store, log) })
 	wg.Go(func() { p.Auth.WatchSessions(workers, auth.SessionRefresh) })
 	wg.Go(func() { p.Server.WatchCache(workers, api.DocRefresh) })

@@ -82,8 +82,9 @@ func (s *Store) ListedSources(ctx context.Context) ([]SearchSource, error) {
 }
 
 // EachListedSource reads the plugins that belong in the search index in
-// order of id, n at a time with their facets, and calls fn with each
-// chunk: a reindex holds one chunk at a time rather than the catalogue.
+// order of id, with their facets, and calls fn with each chunk: the
+// listed plugins among the next n plugins by id, so at most n, and never
+// none. A reindex holds one chunk at a time rather than the catalogue.
 // Each chunk is its own query (after the last id seen), so no read stays
 // open while fn works; a plugin changed meanwhile may be read before or
 // after its change, which the caller must catch up with. It stops at fn's
@@ -93,11 +94,18 @@ func (s *Store) EachListedSource(ctx context.Context, n int, fn func([]SearchSou
 		return fmt.Errorf("search sources: chunk size %d", n)
 	}
 	for after := int64(0); ; {
-		// "p.status || ''" keeps SQLite from reading every published plugin
-		// through the index on (status, updated_at) and sorting them, for
-		// each chunk: the primary key gives the chunk in order.
-		list, err := s.sources(ctx, `WHERE p.status || '' = 'published' AND p.latest_version IS NOT NULL AND p.id > $1
-			ORDER BY p.id LIMIT $2`, after, n)
+		// The chunk is bounded by ids first, then filtered: a planner that
+		// expects few listed plugins after an id (PostgreSQL without
+		// statistics, or misled by the filter) would otherwise read and
+		// sort every plugin after it to keep n of them, for each chunk.
+		var last *int64
+		if err := s.r.QueryRowContext(ctx, listedChunkEnd, after, n).Scan(&last); err != nil {
+			return fmt.Errorf("search sources: %w", err)
+		}
+		if last == nil {
+			return nil
+		}
+		list, err := s.sources(ctx, listedChunk, after, *last)
 		if err != nil {
 			return err
 		}
@@ -105,13 +113,21 @@ func (s *Store) EachListedSource(ctx context.Context, n int, fn func([]SearchSou
 			if err := fn(list); err != nil {
 				return err
 			}
-			after = list[len(list)-1].ID
 		}
-		if len(list) < n {
-			return nil
-		}
+		after = *last
 	}
 }
+
+// listedChunkEnd is the id of the n-th plugin after an id ($1, $2), NULL
+// when none is left: a scan of the primary key that stops at n.
+const listedChunkEnd = `SELECT MAX(id) FROM (SELECT id FROM plugins WHERE id > $1 ORDER BY id LIMIT $2) c`
+
+// listedChunk selects the listed plugins in ($1, $2]. Concatenating
+// p.status with the empty string keeps SQLite from reading every
+// published plugin through the index on (status, updated_at): the
+// primary key gives the range in order.
+const listedChunk = `WHERE p.status || '' = 'published' AND p.latest_version IS NOT NULL AND p.id > $1 AND p.id <= $2
+	ORDER BY p.id`
 
 // sources returns the plugins that tail (WHERE … ORDER BY …) selects.
 func (s *Store) sources(ctx context.Context, tail string, args ...any) ([]SearchSource, error) {
