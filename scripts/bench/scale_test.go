@@ -58,10 +58,10 @@ func TestScalePlotIsSVGWithACurvePerSeries(t *testing.T) {
 }
 
 func TestGetPlanAsksAHotSetOfOneSizeAndTheRestOnce(t *testing.T) {
-	for _, size := range []int{500, 10_000, 100_000} {
+	for _, size := range []int{500, 1000, 10_000, 100_000} {
 		hot, fresh := getPlan(size, 2016)
-		if want := min(hotSet, size); len(hot) != want {
-			t.Fatalf("%d plugins: a hot set of %d, want %d", size, len(hot), want)
+		if want := min(hotSet, size/2); len(hot) != want || len(fresh) == 0 {
+			t.Fatalf("%d plugins: a hot set of %d, want %d, and %d asked once", size, len(hot), want, len(fresh))
 		}
 		all := slices.Concat(hot, fresh)
 		slices.Sort(all)

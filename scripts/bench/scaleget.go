@@ -21,13 +21,13 @@ import (
 const hotSet = 1000
 
 // getPlan splits a catalogue of size plugins (slugs s-0 … s-(size-1)) for
-// the GET loads: hot, min(hotSet, size) plugins drawn at random over the
-// whole catalogue, for the repeated load; and fresh, every other plugin in
-// random order, for the load that asks each plugin once. Both are the
-// same for the same size and seed.
+// the GET loads: hot, hotSet plugins (half the catalogue below 2,000)
+// drawn at random over the whole catalogue, for the repeated load; and
+// fresh, every other plugin in random order, for the load that asks each
+// plugin once. Both are the same for the same size and seed.
 func getPlan(size int, seed uint64) (hot, fresh []int) {
 	order := rand.New(rand.NewPCG(seed, uint64(size))).Perm(size)
-	n := min(hotSet, size)
+	n := min(hotSet, size/2)
 	return order[:n:n], order[n:]
 }
 
