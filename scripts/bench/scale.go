@@ -657,9 +657,17 @@ type getRatio struct {
 // plugin asked once's (reads from the database only).
 func getRatios(big, small scaleRow) []getRatio {
 	return []getRatio{
-		{fmt.Sprintf("hot set of %d", min(hotSet, small.Size/2)), big.PluginGet.RPS / small.PluginGet.RPS},
+		{hotName(small.Size, big.Size), big.PluginGet.RPS / small.PluginGet.RPS},
 		{"each plugin once", big.PluginOnce.RPS / small.PluginOnce.RPS},
 	}
+}
+
+func hotName(small, big int) string {
+	a, b := min(hotSet, small/2), min(hotSet, big/2)
+	if a == b {
+		return fmt.Sprintf("hot set of %d", a)
+	}
+	return fmt.Sprintf("hot set of %d and %d", a, b)
 }
 
 // parseScale reads the scale scenario's flags.
