@@ -137,7 +137,20 @@ func (q queries) EditionNames(ctx context.Context, slugs []string) (map[string]s
 	if len(slugs) == 0 {
 		return names, nil
 	}
-	rows, err := q.r.QueryContext(ctx, editionNamesSQL(len(slugs)), anys(slugs)...)
+	// Padded to a power of two with the first slug, so that a few
+	// statements serve every number of editions.
+	n := 1
+	for n < len(slugs) {
+		n *= 2
+	}
+	args := make([]any, n)
+	for i := range args {
+		args[i] = slugs[0]
+		if i < len(slugs) {
+			args[i] = slugs[i]
+		}
+	}
+	rows, err := q.r.QueryContext(ctx, editionNamesSQL(n), args...)
 	if err != nil {
 		return nil, fmt.Errorf("edition names: %w", err)
 	}
@@ -167,14 +180,6 @@ func editionNamesSQL(n int) string {
 	}
 	b.WriteString(")")
 	return b.String()
-}
-
-func anys[T any](v []T) []any {
-	out := make([]any, len(v))
-	for i, x := range v {
-		out[i] = x
-	}
-	return out
 }
 
 // Judge is an account judging an edition.
