@@ -302,6 +302,12 @@ func (s *Service) Get(ctx context.Context, slug string) (Edition, error) {
 	return decode(h)
 }
 
+// Names returns the names of the editions among slugs, by slug; editions
+// are public. Slugs that name no edition are left out.
+func (s *Service) Names(ctx context.Context, slugs []string) (map[string]string, error) {
+	return s.store.EditionNames(ctx, slugs)
+}
+
 // List returns a page of editions, the latest first.
 func (s *Service) List(ctx context.Context, p store.Page) ([]Edition, int, error) {
 	list, total, err := s.store.ListHackathons(ctx, p)

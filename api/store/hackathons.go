@@ -128,6 +128,60 @@ func (q queries) ListHackathons(ctx context.Context, p Page) ([]Hackathon, int, 
 	return list, total, nil
 }
 
+// EditionNames returns the names of the editions among slugs, by slug;
+// slugs that name no edition are left out. The catalogue labels its
+// hackathon filter with it: it reads the editions a page shows, by their
+// unique slug, and no others.
+func (q queries) EditionNames(ctx context.Context, slugs []string) (map[string]string, error) {
+	names := make(map[string]string, len(slugs))
+	if len(slugs) == 0 {
+		return names, nil
+	}
+	// Padded to a power of two with the first slug, so that a few
+	// statements serve every number of editions.
+	n := 1
+	for n < len(slugs) {
+		n *= 2
+	}
+	args := make([]any, n)
+	for i := range args {
+		args[i] = slugs[0]
+		if i < len(slugs) {
+			args[i] = slugs[i]
+		}
+	}
+	rows, err := q.r.QueryContext(ctx, editionNamesSQL(n), args...)
+	if err != nil {
+		return nil, fmt.Errorf("edition names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var slug, name string
+		if err := rows.Scan(&slug, &name); err != nil {
+			return nil, fmt.Errorf("edition names: %w", err)
+		}
+		names[slug] = name
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("edition names: %w", err)
+	}
+	return names, nil
+}
+
+// editionNamesSQL reads the names of n editions by slug.
+func editionNamesSQL(n int) string {
+	var b strings.Builder
+	b.WriteString(`SELECT slug, name FROM hackathons WHERE slug IN (`)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", i+1)
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
 // Judge is an account judging an edition.
 type Judge struct {
 	UserID  int64

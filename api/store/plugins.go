@@ -155,7 +155,7 @@ func (q queries) InsertPlugin(ctx context.Context, slug string, ownerID int64) (
 
 // PluginBySlug returns a plugin, or ErrNotFound.
 func (q queries) PluginBySlug(ctx context.Context, slug string) (Plugin, error) {
-	p, err := scanPlugin(q.r.QueryRowContext(ctx, `SELECT `+pluginColumns+pluginFrom+`WHERE p.slug = $1`, slug))
+	p, err := scanPlugin(q.r.QueryRowContext(ctx, pluginBySlugSQL, slug))
 	if err != nil {
 		return Plugin{}, fmt.Errorf("plugin %q: %w", slug, mapError(err))
 	}
@@ -594,12 +594,16 @@ type PluginAward struct {
 	Award         string // the award, or "<prize> — <challenge>" for a challenge's prize
 }
 
+const pluginAwardsSQL = `SELECT h.slug, h.name, s.award FROM submissions s JOIN hackathons h ON h.id = s.hackathon_id
+	WHERE s.plugin_id = $1 AND h.results_published_at IS NOT NULL AND s.status = 'accepted' AND s.award <> ''
+	ORDER BY h.results_published_at, h.slug`
+
+const pluginBySlugSQL = `SELECT ` + pluginColumns + pluginFrom + `WHERE p.slug = $1`
+
 // PluginAwards lists the awards a plugin received in editions whose
 // results are published, in the order they were published.
 func (q queries) PluginAwards(ctx context.Context, pluginID int64) ([]PluginAward, error) {
-	rows, err := q.r.QueryContext(ctx, `SELECT h.slug, h.name, s.award FROM submissions s JOIN hackathons h ON h.id = s.hackathon_id
-		WHERE s.plugin_id = $1 AND h.results_published_at IS NOT NULL AND s.status = 'accepted' AND s.award <> ''
-		ORDER BY h.results_published_at, h.slug`, pluginID)
+	rows, err := q.r.QueryContext(ctx, pluginAwardsSQL, pluginID)
 	if err != nil {
 		return nil, fmt.Errorf("plugin awards: %w", err)
 	}

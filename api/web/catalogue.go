@@ -14,7 +14,6 @@ import (
 	"github.com/riposte-civic/riposte/api/auth"
 	"github.com/riposte-civic/riposte/api/hackathons"
 	"github.com/riposte-civic/riposte/api/search"
-	"github.com/riposte-civic/riposte/api/store"
 )
 
 // perPage is the catalogue's page size.
@@ -166,12 +165,21 @@ func catalogueQuery(v url.Values) (search.Query, int, bool) {
 // checked ones even when nothing matches them any more, so that they can be
 // unchecked.
 func facetViews(ctx context.Context, l *locale, facets map[search.Field]map[string]int, filters map[search.Field][]string, editions *hackathons.Service) ([]facetView, int) {
+	// The hackathon filter is labelled with the names of the editions it
+	// shows, read by slug: only those, whatever the number of editions.
+	var shown []string
+	for value := range facets[search.Hackathon] {
+		shown = append(shown, value)
+	}
+	for _, value := range filters[search.Hackathon] {
+		if _, ok := facets[search.Hackathon][value]; !ok {
+			shown = append(shown, value)
+		}
+	}
 	names := map[string]string{}
-	if len(facets[search.Hackathon]) > 0 || len(filters[search.Hackathon]) > 0 {
-		if list, _, err := editions.List(ctx, store.Page{Limit: 100}); err == nil {
-			for _, e := range list {
-				names[e.Slug] = e.Name
-			}
+	if len(shown) > 0 {
+		if got, err := editions.Names(ctx, shown); err == nil {
+			names = got
 		}
 	}
 	var out []facetView

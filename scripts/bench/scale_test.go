@@ -1,8 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/xml"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -28,7 +34,7 @@ func TestScalePlotIsSVGWithACurvePerSeries(t *testing.T) {
 		for _, engine := range []string{"embedded", "meili"} {
 			rows = append(rows, scaleRow{Size: size, Engine: engine, Database: "sqlite",
 				Kinds:     map[string]load{"typo": {P99: time.Duration(size) * time.Microsecond}},
-				PluginGet: load{RPS: 1000}, Reindex: time.Duration(size) * time.Millisecond, Peak: int64(size) << 10})
+				PluginGet: load{RPS: 1000}, PluginOnce: load{RPS: 500}, Reindex: time.Duration(size) * time.Millisecond, Peak: int64(size) << 10})
 		}
 	}
 	svg := scalePlot(rows)
@@ -48,5 +54,81 @@ func TestScalePlotIsSVGWithACurvePerSeries(t *testing.T) {
 	}
 	if strings.Count(string(svg), "<circle") != 2*3*len(scalePanels) {
 		t.Fatal("not a point per size on each curve")
+	}
+}
+
+func TestGetPlanAsksAHotSetOfOneSizeAndTheRestOnce(t *testing.T) {
+	for _, size := range []int{500, 1000, 10_000, 100_000} {
+		hot, fresh := getPlan(size, 2016)
+		if want := min(hotSet, size/2); len(hot) != want || len(fresh) == 0 {
+			t.Fatalf("%d plugins: a hot set of %d, want %d, and %d asked once", size, len(hot), want, len(fresh))
+		}
+		all := slices.Concat(hot, fresh)
+		slices.Sort(all)
+		for i, id := range all {
+			if id != i {
+				t.Fatalf("%d plugins: the two loads do not ask each plugin exactly once (at %d: %d)", size, i, id)
+			}
+		}
+		// Drawn over the whole catalogue, not its first plugins.
+		if size > hotSet && slices.Max(hot) < size/2 {
+			t.Fatalf("%d plugins: the hot set stops at s-%d", size, slices.Max(hot))
+		}
+		again, _ := getPlan(size, 2016)
+		if !slices.Equal(hot, again) {
+			t.Fatalf("%d plugins: another hot set for the same seed", size)
+		}
+	}
+}
+
+func TestOnceLoadAsksEachPathOnce(t *testing.T) {
+	var (
+		mu    sync.Mutex
+		asked = map[string]int{}
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		asked[r.URL.Path]++
+		mu.Unlock()
+		if r.URL.Path == "/api/v1/plugins/s-7" {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprint(w, "{}")
+	}))
+	defer srv.Close()
+	_, fresh := getPlan(1200, 1)
+	paths := slugPaths(fresh)
+	l, n, err := onceLoad(context.Background(), srv.URL, paths, 4, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(paths) || len(asked) != len(paths) {
+		t.Fatalf("%d answered, %d paths asked, want %d", n, len(asked), len(paths))
+	}
+	for p, k := range asked {
+		if k != 1 {
+			t.Fatalf("%s asked %d times", p, k)
+		}
+	}
+	wantErrs := 0
+	if slices.Contains(paths, "/api/v1/plugins/s-7") {
+		wantErrs = 1
+	}
+	if l.Errors != wantErrs || l.RPS <= 0 || l.P99 < l.P50 {
+		t.Fatalf("load %+v, want %d errors, a rate and p50 ≤ p99", l, wantErrs)
+	}
+	// It stops when the time is up, whatever is left.
+	if _, n, err := onceLoad(context.Background(), srv.URL, paths, 4, 0); err == nil || n != 0 {
+		t.Fatalf("no time: %d asked, %v", n, err)
+	}
+}
+
+func TestGetRatiosCompareEachLoadWithItself(t *testing.T) {
+	small := scaleRow{Size: 10_000, PluginGet: load{RPS: 30_000}, PluginOnce: load{RPS: 8_000}}
+	big := scaleRow{Size: 100_000, PluginGet: load{RPS: 27_000}, PluginOnce: load{RPS: 4_000}}
+	got := getRatios(big, small)
+	if len(got) != 2 || got[0].ratio != 0.9 || got[1].ratio != 0.5 || !strings.Contains(got[0].name, "1000") {
+		t.Fatalf("ratios %+v", got)
 	}
 }
