@@ -164,22 +164,24 @@ func (b *Bleve) Search(ctx context.Context, q Query) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		return Result{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.cur == nil {
+		return Result{}, errBleveClosed
+	}
+	// The view is built, when a write or the opening made a new snapshot,
+	// before taking a slot: the searches waiting for it hold none.
+	v, r, err := b.cur.acquire()
+	if err != nil {
+		return Result{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	defer r.Close() // keeps the view's segments open
 	select {
 	case b.running <- struct{}{}:
 		defer func() { <-b.running }()
 	case <-ctx.Done():
 		return Result{}, fmt.Errorf("%w: %w", ErrUnavailable, ctx.Err())
 	}
-	b.mu.RLock()
-	defer b.mu.RUnlock()
-	if b.cur == nil {
-		return Result{}, errBleveClosed
-	}
-	v, r, err := b.cur.acquire()
-	if err != nil {
-		return Result{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
-	}
-	defer r.Close() // keeps the view's segments open
 	res, err := b.search(v, q)
 	if err != nil {
 		return Result{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
@@ -675,8 +677,10 @@ type view struct {
 	// The browsing of the whole catalogue in each order (no words, no
 	// filter), ranked once per view: the catalogue's first page does not
 	// rank and count every document for each request.
-	browseOnce [3]sync.Once
-	browsed    [3]browsing
+	browseOnce    [3]sync.Once
+	browsed       [3]browsing
+	browseReady   [3]atomic.Bool // browsed[i] is made
+	browseStarted [3]atomic.Bool // browsed[i] is being made, or made
 }
 
 // browsing is every document of a view in one order, with the facets'

@@ -135,8 +135,13 @@ func (v *view) filter(q Query, order Sort, offset, limit int) (Result, []ranked)
 	if order == Relevance && q.PreferCategory != "" {
 		preferred = fi.values[facetKey{Category, q.PreferCategory}]
 	}
-	// Few documents pass: rank them alone.
-	if b := v.browsing(order); res.Total*16 < len(b.sorted) {
+	// Few documents pass, or the catalogue's ranking is not ready: rank
+	// them alone.
+	var ranking *browsing
+	if res.Total*16 >= int(fi.all.GetCardinality()) {
+		ranking = v.ranking(order)
+	}
+	if ranking == nil {
 		top := topK{order: order, k: want}
 		it := passing.Iterator()
 		for it.HasNext() {
@@ -149,7 +154,7 @@ func (v *view) filter(q Query, order Sort, offset, limit int) (Result, []ranked)
 	// first, until the page is full.
 	page := make([]ranked, 0, want)
 	take := func(pref bool) {
-		for _, r := range v.browsing(order).sorted {
+		for _, r := range ranking.sorted {
 			if len(page) == want {
 				return
 			}

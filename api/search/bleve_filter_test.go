@@ -60,6 +60,23 @@ func TestBleveFilteringMatchesAFullScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
+	// First without the catalogue's rankings (as if being made), then
+	// with them.
+	for i := range v.browseStarted {
+		v.browseStarted[i].Store(true)
+	}
+	for _, ready := range []bool{false, true} {
+		if ready {
+			for _, order := range []Sort{Relevance, Newest, ByName} {
+				v.browsing(order)
+			}
+		}
+		checkFiltering(t, v, ready)
+	}
+}
+
+func checkFiltering(t *testing.T, v *view, ready bool) {
+	t.Helper()
 	filterSets := []map[Field][]string{
 		nil,
 		{Category: {"detection"}},
@@ -79,7 +96,7 @@ func TestBleveFilteringMatchesAFullScan(t *testing.T) {
 					q := Query{Filters: filters, PreferCategory: prefer, Sort: order, Offset: page[0], Limit: page[1]}
 					res, got := collect(v, nil, q, 0)
 					want, wantPage := scan(v, nil, q, 0, order, page[0]+page[1], page[0])
-					name := fmt.Sprintf("%v prefer %q %s %v", filters, prefer, order, page)
+					name := fmt.Sprintf("%v prefer %q %s %v (rankings ready: %v)", filters, prefer, order, page, ready)
 					if res.Total != want.Total || !maps.EqualFunc(res.Facets, want.Facets, maps.Equal) {
 						t.Fatalf("%s: total %d, facets %v; a full scan gives %d, %v", name, res.Total, res.Facets, want.Total, want.Facets)
 					}

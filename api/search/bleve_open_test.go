@@ -136,23 +136,17 @@ func TestBleveBrowsingMatchesAFullScan(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer r.Close()
-		for _, order := range []Sort{Relevance, Newest, ByName} {
-			for _, page := range [][2]int{{0, 20}, {15, 10}, {35, 20}, {60, 5}} {
-				q := Query{Sort: order, Offset: page[0], Limit: page[1]}
-				res, got := collect(v, nil, q, 0)
-				want, wantPage := scan(v, nil, q, 0, order, page[0]+page[1], page[0])
-				if res.Total != total || want.Total != total || !maps.EqualFunc(res.Facets, want.Facets, maps.Equal) {
-					t.Fatalf("%s %v: total %d, facets %v; a full scan gives %d, %v", order, page, res.Total, res.Facets, want.Total, want.Facets)
-				}
-				if len(got) != len(wantPage) {
-					t.Fatalf("%s %v: %d hits, a full scan gives %d", order, page, len(got), len(wantPage))
-				}
-				for i := range got {
-					if got[i].e.doc.Slug != wantPage[i].e.doc.Slug {
-						t.Fatalf("%s %v: hit %d is %s, a full scan gives %s", order, page, i, got[i].e.doc.Slug, wantPage[i].e.doc.Slug)
-					}
+		// Without the rankings (as if being made), then with them.
+		for i := range v.browseStarted {
+			v.browseStarted[i].Store(true)
+		}
+		for _, ready := range []bool{false, true} {
+			if ready {
+				for _, order := range []Sort{Relevance, Newest, ByName} {
+					v.browsing(order)
 				}
 			}
+			checkBrowsing(t, v, total)
 		}
 	}
 	check(40)
@@ -164,5 +158,27 @@ func TestBleveBrowsingMatchesAFullScan(t *testing.T) {
 	res, err := b.Search(ctx, Query{Sort: Newest, Limit: 1})
 	if err != nil || len(res.Hits) != 1 || res.Hits[0].Slug != "p-new" || res.Facets[Category]["emergency"] != 1 {
 		t.Fatalf("newest after a change: %+v %v, %v; want p-new and its category counted", res.Hits, res.Facets, err)
+	}
+}
+
+func checkBrowsing(t *testing.T, v *view, total int) {
+	t.Helper()
+	for _, order := range []Sort{Relevance, Newest, ByName} {
+		for _, page := range [][2]int{{0, 20}, {15, 10}, {35, 20}, {60, 5}} {
+			q := Query{Sort: order, Offset: page[0], Limit: page[1]}
+			res, got := collect(v, nil, q, 0)
+			want, wantPage := scan(v, nil, q, 0, order, page[0]+page[1], page[0])
+			if res.Total != total || want.Total != total || !maps.EqualFunc(res.Facets, want.Facets, maps.Equal) {
+				t.Fatalf("%s %v: total %d, facets %v; a full scan gives %d, %v", order, page, res.Total, res.Facets, want.Total, want.Facets)
+			}
+			if len(got) != len(wantPage) {
+				t.Fatalf("%s %v: %d hits, a full scan gives %d", order, page, len(got), len(wantPage))
+			}
+			for i := range got {
+				if got[i].e.doc.Slug != wantPage[i].e.doc.Slug {
+					t.Fatalf("%s %v: hit %d is %s, a full scan gives %s", order, page, i, got[i].e.doc.Slug, wantPage[i].e.doc.Slug)
+				}
+			}
+		}
 	}
 }
