@@ -735,8 +735,7 @@ func newView(r index.IndexReader, docs map[string]*entry, version uint64) (*view
 			return nil, err
 		}
 	}
-	v.numberFacets()
-	v.filters = newFilterIndex(v)
+	v.indexValues()
 	v.averageLengths()
 	var err error
 	if v.vocab, err = newVocabulary(r); err != nil {
@@ -773,31 +772,6 @@ func (v *view) averageLengths() {
 	for i, sum := range sums {
 		v.avgLength[i] = max(1, float64(sum)/float64(max(1, len(v.order))))
 	}
-}
-
-// numberFacets numbers the facet values of the view's documents.
-func (v *view) numberFacets() {
-	ids := map[facetKey]int32{}
-	v.facetStart = make([]uint32, len(v.entries)+1)
-	for i, e := range v.entries {
-		v.facetStart[i] = uint32(len(v.facetVals))
-		if e == nil {
-			continue
-		}
-		for s := range facetSpecs {
-			for _, value := range s.values(&e.doc) {
-				k := facetKey{s.field, value}
-				id, ok := ids[k]
-				if !ok {
-					id = int32(len(v.facetKeys))
-					ids[k] = id
-					v.facetKeys = append(v.facetKeys, k)
-				}
-				v.facetVals = append(v.facetVals, id)
-			}
-		}
-	}
-	v.facetStart[len(v.entries)] = uint32(len(v.facetVals))
 }
 
 // newVocabulary reads the folded words of every text field into an FST.

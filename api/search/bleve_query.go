@@ -645,10 +645,15 @@ type topK struct {
 	order Sort
 	k     int
 	h     []ranked
+	// all is set when every document pushed is kept: they are only
+	// sorted at the end, without a heap.
+	all bool
 }
 
 func (t *topK) push(r ranked) {
 	switch {
+	case t.all:
+		t.h = append(t.h, r)
 	case len(t.h) < t.k:
 		t.h = append(t.h, r)
 		for i := len(t.h) - 1; i > 0; {
@@ -894,6 +899,10 @@ func scan(v *view, sc *scratch, q Query, words int, order Sort, k, offset int) (
 	}
 	if !fs.set(q.Filters) {
 		docs = nil
+	}
+	if k >= len(docs) {
+		top.all = true
+		top.h = make([]ranked, 0, len(docs))
 	}
 	// Many documents may match the words: they are tested against the
 	// filters and the preferred category through the view's bitmaps, and
