@@ -316,6 +316,7 @@ func (b *Bleve) Close() error {
 		return nil
 	}
 	err := b.cur.saveEntries(b.dir)
+	b.cur.releaseView()
 	if cerr := b.cur.idx.Close(); err == nil {
 		err = cerr
 	}
@@ -333,6 +334,12 @@ type bleveIndex struct {
 	docs     map[string]*entry
 	version  atomic.Uint64 // of docs, bumped by each write
 	view     atomic.Pointer[view]
+	// viewMu guards swapping the view and taking a reference on the
+	// snapshot it holds open (see setView); viewClosed is set once the
+	// index lets go of it, before closing.
+	viewMu     sync.Mutex
+	viewClosed bool
+	rebuilding atomic.Bool // a view is being built in the background
 	// saved is whether the index holds the stamp of a file of its entries
 	// (see saveEntries); under writing.
 	saved bool
@@ -457,6 +464,7 @@ func (ix *bleveIndex) compact(ctx context.Context) error {
 
 // destroy closes the index and removes its directory.
 func (ix *bleveIndex) destroy(dir string) {
+	ix.releaseView()
 	ix.idx.Close()
 	os.RemoveAll(filepath.Join(dir, ix.name))
 	os.Remove(entriesPath(dir, ix.name))
@@ -614,6 +622,12 @@ func decodeLengths(b []byte) (*[len(textFields)]int, bool) {
 // snapshot and version of the documents, without waiting for writes: a
 // write's snapshot may be seen before its documents are (they are then
 // left out, or shown as they were, until the write ends), or after.
+//
+// A new snapshot of the same documents (the persister writing a segment
+// to disk, the merger merging segments, or a write whose documents are
+// not in yet) is answered from the current view, on the snapshot it was
+// built on, while the new view is built in the background: only a write
+// that ended makes a search wait for a view.
 func (ix *bleveIndex) acquire() (*view, index.IndexReader, error) {
 	adv, err := ix.idx.Advanced()
 	if err != nil {
@@ -623,13 +637,44 @@ func (ix *bleveIndex) acquire() (*view, index.IndexReader, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if v := ix.view.Load(); v.fits(r, ix.version.Load()) {
-		return v, r, nil
+	version := ix.version.Load()
+	if v, vr := ix.held(); v != nil {
+		switch {
+		case v.fits(r, version):
+			vr.Close()
+			return v, r, nil
+		case v.version == version:
+			r.Close()
+			ix.rebuildLater()
+			return v, vr, nil
+		}
+		vr.Close()
 	}
 	r.Close()
 	ix.building.Lock()
 	defer ix.building.Unlock()
-	if r, err = adv.Reader(); err != nil {
+	return ix.build(adv)
+}
+
+// held returns the current view with a reader of its own snapshot, which
+// the caller closes, or nil.
+func (ix *bleveIndex) held() (*view, index.IndexReader) {
+	ix.viewMu.Lock()
+	defer ix.viewMu.Unlock()
+	v := ix.view.Load()
+	if v == nil {
+		return nil, nil
+	}
+	v.held.AddRef()
+	return v, v.held
+}
+
+// build makes the view of the current snapshot, unless the current view
+// is already that one, and returns it with a reader of its snapshot; the
+// caller holds ix.building.
+func (ix *bleveIndex) build(adv index.Index) (*view, index.IndexReader, error) {
+	r, err := adv.Reader()
+	if err != nil {
 		return nil, nil, err
 	}
 	if v := ix.view.Load(); v.fits(r, ix.version.Load()) {
@@ -642,8 +687,59 @@ func (ix *bleveIndex) acquire() (*view, index.IndexReader, error) {
 		r.Close()
 		return nil, nil, err
 	}
-	ix.view.Store(v)
+	ix.setView(v)
 	return v, r, nil
+}
+
+// setView makes v the current view, holding its snapshot open for the
+// searches answered from it until the next view replaces it.
+func (ix *bleveIndex) setView(v *view) {
+	v.held = v.snap.(*scorch.IndexSnapshot)
+	ix.viewMu.Lock()
+	defer ix.viewMu.Unlock()
+	if ix.viewClosed {
+		return
+	}
+	v.held.AddRef()
+	if old := ix.view.Swap(v); old != nil {
+		old.held.DecRef()
+	}
+}
+
+// releaseView lets go of the current view's snapshot, before the index
+// closes.
+func (ix *bleveIndex) releaseView() {
+	ix.viewMu.Lock()
+	defer ix.viewMu.Unlock()
+	if v := ix.view.Load(); v != nil && !ix.viewClosed {
+		v.held.DecRef()
+	}
+	ix.viewClosed = true
+}
+
+// rebuildLater builds the view of the current snapshot, and its rankings,
+// in the background, once at a time.
+func (ix *bleveIndex) rebuildLater() {
+	if !ix.rebuilding.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer ix.rebuilding.Store(false)
+		adv, err := ix.idx.Advanced()
+		if err != nil {
+			return
+		}
+		ix.building.Lock()
+		defer ix.building.Unlock()
+		v, r, err := ix.build(adv)
+		if err != nil {
+			return
+		}
+		defer r.Close()
+		for _, order := range []Sort{Relevance, Newest, ByName} {
+			v.browsing(order)
+		}
+	}()
 }
 
 // fits reports whether the view is that of a snapshot and documents'
@@ -657,8 +753,9 @@ func (v *view) fits(r index.IndexReader, version uint64) bool {
 // number; facet values by number; average field lengths for BM25; and the
 // vocabulary that typos and prefixes expand against.
 type view struct {
-	snap       index.IndexReader // identity only: never read through
-	version    uint64            // of the documents
+	snap       index.IndexReader     // identity only: never read through
+	held       *scorch.IndexSnapshot // snap, held open while the view is current (see setView)
+	version    uint64                // of the documents
 	segs       []viewSegment
 	entries    []*entry // by document number; nil for deleted ones
 	order      []uint32 // live document numbers
