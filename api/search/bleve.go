@@ -164,22 +164,24 @@ func (b *Bleve) Search(ctx context.Context, q Query) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		return Result{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.cur == nil {
+		return Result{}, errBleveClosed
+	}
+	// The view is built, when a write or the opening made a new snapshot,
+	// before taking a slot: the searches waiting for it hold none.
+	v, r, err := b.cur.acquire()
+	if err != nil {
+		return Result{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	defer r.Close() // keeps the view's segments open
 	select {
 	case b.running <- struct{}{}:
 		defer func() { <-b.running }()
 	case <-ctx.Done():
 		return Result{}, fmt.Errorf("%w: %w", ErrUnavailable, ctx.Err())
 	}
-	b.mu.RLock()
-	defer b.mu.RUnlock()
-	if b.cur == nil {
-		return Result{}, errBleveClosed
-	}
-	v, r, err := b.cur.acquire()
-	if err != nil {
-		return Result{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
-	}
-	defer r.Close() // keeps the view's segments open
 	res, err := b.search(v, q)
 	if err != nil {
 		return Result{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
@@ -314,6 +316,7 @@ func (b *Bleve) Close() error {
 		return nil
 	}
 	err := b.cur.saveEntries(b.dir)
+	b.cur.releaseView()
 	if cerr := b.cur.idx.Close(); err == nil {
 		err = cerr
 	}
@@ -331,6 +334,12 @@ type bleveIndex struct {
 	docs     map[string]*entry
 	version  atomic.Uint64 // of docs, bumped by each write
 	view     atomic.Pointer[view]
+	// viewMu guards swapping the view and taking a reference on the
+	// snapshot it holds open (see setView); viewClosed is set once the
+	// index lets go of it, before closing.
+	viewMu     sync.Mutex
+	viewClosed bool
+	rebuilding atomic.Bool // a view is being built in the background
 	// saved is whether the index holds the stamp of a file of its entries
 	// (see saveEntries); under writing.
 	saved bool
@@ -455,6 +464,7 @@ func (ix *bleveIndex) compact(ctx context.Context) error {
 
 // destroy closes the index and removes its directory.
 func (ix *bleveIndex) destroy(dir string) {
+	ix.releaseView()
 	ix.idx.Close()
 	os.RemoveAll(filepath.Join(dir, ix.name))
 	os.Remove(entriesPath(dir, ix.name))
@@ -612,6 +622,12 @@ func decodeLengths(b []byte) (*[len(textFields)]int, bool) {
 // snapshot and version of the documents, without waiting for writes: a
 // write's snapshot may be seen before its documents are (they are then
 // left out, or shown as they were, until the write ends), or after.
+//
+// A new snapshot of the same documents (the persister writing a segment
+// to disk, the merger merging segments, or a write whose documents are
+// not in yet) is answered from the current view, on the snapshot it was
+// built on, while the new view is built in the background: only a write
+// that ended makes a search wait for a view.
 func (ix *bleveIndex) acquire() (*view, index.IndexReader, error) {
 	adv, err := ix.idx.Advanced()
 	if err != nil {
@@ -621,13 +637,44 @@ func (ix *bleveIndex) acquire() (*view, index.IndexReader, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if v := ix.view.Load(); v.fits(r, ix.version.Load()) {
-		return v, r, nil
+	version := ix.version.Load()
+	if v, vr := ix.held(); v != nil {
+		switch {
+		case v.fits(r, version):
+			vr.Close()
+			return v, r, nil
+		case v.version == version:
+			r.Close()
+			ix.rebuildLater()
+			return v, vr, nil
+		}
+		vr.Close()
 	}
 	r.Close()
 	ix.building.Lock()
 	defer ix.building.Unlock()
-	if r, err = adv.Reader(); err != nil {
+	return ix.build(adv)
+}
+
+// held returns the current view with a reader of its own snapshot, which
+// the caller closes, or nil.
+func (ix *bleveIndex) held() (*view, index.IndexReader) {
+	ix.viewMu.Lock()
+	defer ix.viewMu.Unlock()
+	v := ix.view.Load()
+	if v == nil {
+		return nil, nil
+	}
+	v.held.AddRef()
+	return v, v.held
+}
+
+// build makes the view of the current snapshot, unless the current view
+// is already that one, and returns it with a reader of its snapshot; the
+// caller holds ix.building.
+func (ix *bleveIndex) build(adv index.Index) (*view, index.IndexReader, error) {
+	r, err := adv.Reader()
+	if err != nil {
 		return nil, nil, err
 	}
 	if v := ix.view.Load(); v.fits(r, ix.version.Load()) {
@@ -640,8 +687,59 @@ func (ix *bleveIndex) acquire() (*view, index.IndexReader, error) {
 		r.Close()
 		return nil, nil, err
 	}
-	ix.view.Store(v)
+	ix.setView(v)
 	return v, r, nil
+}
+
+// setView makes v the current view, holding its snapshot open for the
+// searches answered from it until the next view replaces it.
+func (ix *bleveIndex) setView(v *view) {
+	v.held = v.snap.(*scorch.IndexSnapshot)
+	ix.viewMu.Lock()
+	defer ix.viewMu.Unlock()
+	if ix.viewClosed {
+		return
+	}
+	v.held.AddRef()
+	if old := ix.view.Swap(v); old != nil {
+		old.held.DecRef()
+	}
+}
+
+// releaseView lets go of the current view's snapshot, before the index
+// closes.
+func (ix *bleveIndex) releaseView() {
+	ix.viewMu.Lock()
+	defer ix.viewMu.Unlock()
+	if v := ix.view.Load(); v != nil && !ix.viewClosed {
+		v.held.DecRef()
+	}
+	ix.viewClosed = true
+}
+
+// rebuildLater builds the view of the current snapshot, and its rankings,
+// in the background, once at a time.
+func (ix *bleveIndex) rebuildLater() {
+	if !ix.rebuilding.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer ix.rebuilding.Store(false)
+		adv, err := ix.idx.Advanced()
+		if err != nil {
+			return
+		}
+		ix.building.Lock()
+		defer ix.building.Unlock()
+		v, r, err := ix.build(adv)
+		if err != nil {
+			return
+		}
+		defer r.Close()
+		for _, order := range []Sort{Relevance, Newest, ByName} {
+			v.browsing(order)
+		}
+	}()
 }
 
 // fits reports whether the view is that of a snapshot and documents'
@@ -655,8 +753,9 @@ func (v *view) fits(r index.IndexReader, version uint64) bool {
 // number; facet values by number; average field lengths for BM25; and the
 // vocabulary that typos and prefixes expand against.
 type view struct {
-	snap       index.IndexReader // identity only: never read through
-	version    uint64            // of the documents
+	snap       index.IndexReader     // identity only: never read through
+	held       *scorch.IndexSnapshot // snap, held open while the view is current (see setView)
+	version    uint64                // of the documents
 	segs       []viewSegment
 	entries    []*entry // by document number; nil for deleted ones
 	order      []uint32 // live document numbers
@@ -675,8 +774,10 @@ type view struct {
 	// The browsing of the whole catalogue in each order (no words, no
 	// filter), ranked once per view: the catalogue's first page does not
 	// rank and count every document for each request.
-	browseOnce [3]sync.Once
-	browsed    [3]browsing
+	browseOnce    [3]sync.Once
+	browsed       [3]browsing
+	browseReady   [3]atomic.Bool // browsed[i] is made
+	browseStarted [3]atomic.Bool // browsed[i] is being made, or made
 }
 
 // browsing is every document of a view in one order, with the facets'
@@ -731,8 +832,7 @@ func newView(r index.IndexReader, docs map[string]*entry, version uint64) (*view
 			return nil, err
 		}
 	}
-	v.numberFacets()
-	v.filters = newFilterIndex(v)
+	v.indexValues()
 	v.averageLengths()
 	var err error
 	if v.vocab, err = newVocabulary(r); err != nil {
@@ -769,31 +869,6 @@ func (v *view) averageLengths() {
 	for i, sum := range sums {
 		v.avgLength[i] = max(1, float64(sum)/float64(max(1, len(v.order))))
 	}
-}
-
-// numberFacets numbers the facet values of the view's documents.
-func (v *view) numberFacets() {
-	ids := map[facetKey]int32{}
-	v.facetStart = make([]uint32, len(v.entries)+1)
-	for i, e := range v.entries {
-		v.facetStart[i] = uint32(len(v.facetVals))
-		if e == nil {
-			continue
-		}
-		for s := range facetSpecs {
-			for _, value := range s.values(&e.doc) {
-				k := facetKey{s.field, value}
-				id, ok := ids[k]
-				if !ok {
-					id = int32(len(v.facetKeys))
-					ids[k] = id
-					v.facetKeys = append(v.facetKeys, k)
-				}
-				v.facetVals = append(v.facetVals, id)
-			}
-		}
-	}
-	v.facetStart[len(v.entries)] = uint32(len(v.facetVals))
 }
 
 // newVocabulary reads the folded words of every text field into an FST.

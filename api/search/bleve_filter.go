@@ -17,39 +17,83 @@ type filterIndex struct {
 	boost []float64
 }
 
-func newFilterIndex(v *view) filterIndex {
-	fi := filterIndex{all: roaring.New(), values: map[facetKey]*roaring.Bitmap{}, boost: make([]float64, len(v.entries))}
-	for _, d := range v.order {
-		e := v.entries[d]
+// indexValues numbers the facet values of the view's documents
+// (facetKeys, facetStart, facetVals) and builds its filter index, in one
+// pass over the documents in number order: each field's values are
+// looked up by string in a map of their own, and each value's documents,
+// listed in increasing order, become its bitmap at once.
+func (v *view) indexValues() {
+	fi := filterIndex{values: map[facetKey]*roaring.Bitmap{}, boost: make([]float64, len(v.entries))}
+	type value struct {
+		key  facetKey
+		docs []uint32
+	}
+	var (
+		ids    [len(fieldSpecs)]map[string]int32 // by field: index in facets or others
+		facets []value                           // by facet value id
+		others []value                           // values of fields that are not facets
+		live   []uint32
+	)
+	for i := range ids {
+		ids[i] = map[string]int32{}
+	}
+	v.facetStart = make([]uint32, len(v.entries)+1)
+	v.facetVals = v.facetVals[:0]
+	for d, e := range v.entries {
+		v.facetStart[d] = uint32(len(v.facetVals))
 		if e == nil {
 			continue
 		}
-		fi.all.Add(d)
+		live = append(live, uint32(d))
 		fi.boost[d] = 1 + TrustBoost*float64(e.doc.Trust)
 		for i := range fieldSpecs {
 			s := &fieldSpecs[i]
-			for _, value := range s.values(&e.doc) {
-				k := facetKey{s.field, value}
-				bm := fi.values[k]
-				if bm == nil {
-					bm = roaring.New()
-					fi.values[k] = bm
+			list := &others
+			if s.facet {
+				list = &facets
+			}
+			add := func(val string) {
+				id, ok := ids[i][val]
+				if !ok {
+					id = int32(len(*list))
+					ids[i][val] = id
+					*list = append(*list, value{key: facetKey{s.field, val}})
 				}
-				bm.Add(d)
+				if s.facet {
+					v.facetVals = append(v.facetVals, id)
+				}
+				if docs := (*list)[id].docs; len(docs) == 0 || docs[len(docs)-1] != uint32(d) {
+					(*list)[id].docs = append(docs, uint32(d))
+				}
+			}
+			if s.one != nil {
+				add(*s.one(&e.doc))
+				continue
+			}
+			for _, val := range *s.list(&e.doc) {
+				add(val)
 			}
 		}
 	}
-	for _, bm := range fi.values {
+	v.facetStart[len(v.entries)] = uint32(len(v.facetVals))
+	bitmap := func(docs []uint32) *roaring.Bitmap {
+		bm := roaring.New()
+		bm.AddMany(docs)
 		bm.RunOptimize()
+		return bm
 	}
-	fi.all.RunOptimize()
-	fi.facets = make([]*roaring.Bitmap, len(v.facetKeys))
-	for id, k := range v.facetKeys {
-		if fi.facets[id] = fi.values[k]; fi.facets[id] == nil {
-			fi.facets[id] = roaring.New()
-		}
+	fi.all = bitmap(live)
+	v.facetKeys = make([]facetKey, len(facets))
+	fi.facets = make([]*roaring.Bitmap, len(facets))
+	for id, val := range facets {
+		v.facetKeys[id] = val.key
+		fi.facets[id] = bitmap(val.docs)
+		fi.values[val.key] = fi.facets[id]
 	}
-	return fi
+	for _, val := range others {
+		fi.values[val.key] = bitmap(val.docs)
+	}
+	v.filters = fi
 }
 
 // matching returns the documents holding one of values in a field, not
@@ -135,8 +179,13 @@ func (v *view) filter(q Query, order Sort, offset, limit int) (Result, []ranked)
 	if order == Relevance && q.PreferCategory != "" {
 		preferred = fi.values[facetKey{Category, q.PreferCategory}]
 	}
-	// Few documents pass: rank them alone.
-	if b := v.browsing(order); res.Total*16 < len(b.sorted) {
+	// Few documents pass, or the catalogue's ranking is not ready: rank
+	// them alone.
+	var ranking *browsing
+	if res.Total*16 >= int(fi.all.GetCardinality()) {
+		ranking = v.ranking(order)
+	}
+	if ranking == nil {
 		top := topK{order: order, k: want}
 		it := passing.Iterator()
 		for it.HasNext() {
@@ -149,7 +198,7 @@ func (v *view) filter(q Query, order Sort, offset, limit int) (Result, []ranked)
 	// first, until the page is full.
 	page := make([]ranked, 0, want)
 	take := func(pref bool) {
-		for _, r := range v.browsing(order).sorted {
+		for _, r := range ranking.sorted {
 			if len(page) == want {
 				return
 			}

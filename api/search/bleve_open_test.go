@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -136,23 +138,17 @@ func TestBleveBrowsingMatchesAFullScan(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer r.Close()
-		for _, order := range []Sort{Relevance, Newest, ByName} {
-			for _, page := range [][2]int{{0, 20}, {15, 10}, {35, 20}, {60, 5}} {
-				q := Query{Sort: order, Offset: page[0], Limit: page[1]}
-				res, got := collect(v, nil, q, 0)
-				want, wantPage := scan(v, nil, q, 0, order, page[0]+page[1], page[0])
-				if res.Total != total || want.Total != total || !maps.EqualFunc(res.Facets, want.Facets, maps.Equal) {
-					t.Fatalf("%s %v: total %d, facets %v; a full scan gives %d, %v", order, page, res.Total, res.Facets, want.Total, want.Facets)
-				}
-				if len(got) != len(wantPage) {
-					t.Fatalf("%s %v: %d hits, a full scan gives %d", order, page, len(got), len(wantPage))
-				}
-				for i := range got {
-					if got[i].e.doc.Slug != wantPage[i].e.doc.Slug {
-						t.Fatalf("%s %v: hit %d is %s, a full scan gives %s", order, page, i, got[i].e.doc.Slug, wantPage[i].e.doc.Slug)
-					}
+		// Without the rankings (as if being made), then with them.
+		for i := range v.browseStarted {
+			v.browseStarted[i].Store(true)
+		}
+		for _, ready := range []bool{false, true} {
+			if ready {
+				for _, order := range []Sort{Relevance, Newest, ByName} {
+					v.browsing(order)
 				}
 			}
+			checkBrowsing(t, v, total)
 		}
 	}
 	check(40)
@@ -164,5 +160,123 @@ func TestBleveBrowsingMatchesAFullScan(t *testing.T) {
 	res, err := b.Search(ctx, Query{Sort: Newest, Limit: 1})
 	if err != nil || len(res.Hits) != 1 || res.Hits[0].Slug != "p-new" || res.Facets[Category]["emergency"] != 1 {
 		t.Fatalf("newest after a change: %+v %v, %v; want p-new and its category counted", res.Hits, res.Facets, err)
+	}
+}
+
+func checkBrowsing(t *testing.T, v *view, total int) {
+	t.Helper()
+	for _, order := range []Sort{Relevance, Newest, ByName} {
+		for _, page := range [][2]int{{0, 20}, {15, 10}, {35, 20}, {60, 5}} {
+			q := Query{Sort: order, Offset: page[0], Limit: page[1]}
+			res, got := collect(v, nil, q, 0)
+			want, wantPage := scan(v, nil, q, 0, order, page[0]+page[1], page[0])
+			if res.Total != total || want.Total != total || !maps.EqualFunc(res.Facets, want.Facets, maps.Equal) {
+				t.Fatalf("%s %v: total %d, facets %v; a full scan gives %d, %v", order, page, res.Total, res.Facets, want.Total, want.Facets)
+			}
+			if len(got) != len(wantPage) {
+				t.Fatalf("%s %v: %d hits, a full scan gives %d", order, page, len(got), len(wantPage))
+			}
+			for i := range got {
+				if got[i].e.doc.Slug != wantPage[i].e.doc.Slug {
+					t.Fatalf("%s %v: hit %d is %s, a full scan gives %s", order, page, i, got[i].e.doc.Slug, wantPage[i].e.doc.Slug)
+				}
+			}
+		}
+	}
+}
+
+// A new snapshot of the same documents (here a merge) is answered from the
+// current view, on the snapshot it was built on, while the view of the new
+// snapshot is built in the background; it answers the same. A write that
+// ended is seen at once.
+func TestBleveAnswersASnapshotOfTheSameDocumentsFromItsView(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	an, err := newAnalyzers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &Bleve{dir: t.TempDir(), an: an, scratch: sync.Pool{New: func() any { return new(scratch) }}}
+	ix, err := b.create()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.destroy(b.dir)
+	for batch := range 3 {
+		var docs []Document
+		for i := range 10 {
+			docs = append(docs, Document{Slug: fmt.Sprintf("p-%d-%d", batch, i), Name: fmt.Sprintf("Outil %d", i),
+				Summary: "Un outil de vérification", Categories: []string{"detection"}, Languages: []string{"fr"}, License: "MIT", Runtime: "none"})
+		}
+		if err := ix.upsert(ctx, an, docs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	slugs := func(v *view) string {
+		t.Helper()
+		res, err := b.search(v, Query{Text: "outil", Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, h := range res.Hits {
+			out = append(out, h.Slug)
+		}
+		// Equal scores rank by document number, which a merge changes.
+		slices.Sort(out)
+		return fmt.Sprint(res.Total, out)
+	}
+	first, r, err := ix.acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := slugs(first)
+	r.Close()
+	if err := ix.compact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	v, r, err := ix.acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != first || r != first.snap {
+		t.Fatal("a view was built before answering a snapshot of the same documents")
+	}
+	if got := slugs(v); got != want {
+		t.Fatalf("the held view answers %s, it answered %s", got, want)
+	}
+	r.Close()
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		cur, err := adv.Reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := ix.view.Load()
+		fits := v.snap == cur
+		cur.Close()
+		if fits {
+			if got := slugs(v); got != want {
+				t.Fatalf("the new view answers %s, the former %s", got, want)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the view of the new snapshot was not built within 30 s")
+		}
+	}
+	if err := ix.upsert(ctx, an, []Document{{Slug: "p-new", Name: "Outil neuf", License: "MIT", Runtime: "none"}}); err != nil {
+		t.Fatal(err)
+	}
+	v, r, err = ix.acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if got := slugs(v); !strings.Contains(got, "p-new") {
+		t.Fatalf("after a write: %s, without the new document", got)
 	}
 }

@@ -645,10 +645,15 @@ type topK struct {
 	order Sort
 	k     int
 	h     []ranked
+	// all is set when every document pushed is kept: they are only
+	// sorted at the end, without a heap.
+	all bool
 }
 
 func (t *topK) push(r ranked) {
 	switch {
+	case t.all:
+		t.h = append(t.h, r)
 	case len(t.h) < t.k:
 		t.h = append(t.h, r)
 		for i := len(t.h) - 1; i > 0; {
@@ -822,27 +827,57 @@ func collect(v *view, sc *scratch, q Query, words int) (Result, []ranked) {
 	limit, offset := max(0, min(q.Limit, MaxLimit)), max(0, min(q.Offset, MaxOffset))
 	switch {
 	case words == 0 && len(q.Filters) == 0 && q.PreferCategory == "":
-		return v.browse(order, offset, limit)
+		if b := v.ranking(order); b != nil {
+			return v.browse(b, offset, limit)
+		}
+		// The catalogue's ranking is not ready: one page costs less than
+		// waiting for it.
 	case words == 0:
 		return v.filter(q, order, offset, limit)
 	}
 	return scan(v, sc, q, words, order, offset+limit, offset)
 }
 
+// browsingIndex is the index of an order in a view's rankings.
+func browsingIndex(order Sort) int {
+	switch order {
+	case Newest:
+		return 1
+	case ByName:
+		return 2
+	}
+	return 0
+}
+
 // browsing returns the whole catalogue in an order, ranked once per view
-// by scan.
+// by scan, waiting for the ranking when another goroutine is making it.
 func (v *view) browsing(order Sort) *browsing {
-	i := map[Sort]int{Relevance: 0, Newest: 1, ByName: 2}[order]
+	i := browsingIndex(order)
 	v.browseOnce[i].Do(func() {
 		res, sorted := scan(v, nil, Query{Sort: order}, 0, order, len(v.order), 0)
 		v.browsed[i] = browsing{res: res, sorted: sorted}
+		v.browseReady[i].Store(true)
 	})
 	return &v.browsed[i]
 }
 
-// browse returns a page of the whole catalogue in an order.
-func (v *view) browse(order Sort, offset, limit int) (Result, []ranked) {
-	b := v.browsing(order)
+// ranking returns the catalogue's ranking in an order if it is ready, and
+// else nil, having it made in the background: a search never waits for a
+// ranking (a hundred milliseconds at 100,000 documents) that one page, or
+// the documents passing a filter, can do without.
+func (v *view) ranking(order Sort) *browsing {
+	i := browsingIndex(order)
+	if v.browseReady[i].Load() {
+		return &v.browsed[i]
+	}
+	if v.browseStarted[i].CompareAndSwap(false, true) {
+		go v.browsing(order)
+	}
+	return nil
+}
+
+// browse returns a page of the catalogue's ranking.
+func (v *view) browse(b *browsing, offset, limit int) (Result, []ranked) {
 	res := Result{Total: b.res.Total, Facets: make(map[Field]map[string]int, len(b.res.Facets))}
 	for f, counts := range b.res.Facets {
 		res.Facets[f] = maps.Clone(counts)
@@ -864,6 +899,10 @@ func scan(v *view, sc *scratch, q Query, words int, order Sort, k, offset int) (
 	}
 	if !fs.set(q.Filters) {
 		docs = nil
+	}
+	if k >= len(docs) {
+		top.all = true
+		top.h = make([]ranked, 0, len(docs))
 	}
 	// Many documents may match the words: they are tested against the
 	// filters and the preferred category through the view's bitmaps, and

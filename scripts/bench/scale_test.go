@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -130,5 +132,37 @@ func TestGetRatiosCompareEachLoadWithItself(t *testing.T) {
 	got := getRatios(big, small)
 	if len(got) != 2 || got[0].ratio != 0.9 || got[1].ratio != 0.5 || !strings.Contains(got[0].name, "1000") {
 		t.Fatalf("ratios %+v", got)
+	}
+}
+
+// Every row of the scale table has as many cells as its header, the
+// start-up's first search and warm time among them.
+func TestScaleTableRowsMatchItsHeader(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout := os.Stdout
+	os.Stdout = w
+	printScaleTable([]scaleRow{{Size: 1000, Engine: "embedded", Database: "sqlite", Kinds: map[string]load{},
+		Startup: 300 * time.Millisecond, FirstSearch: 42 * time.Millisecond, Warm: 1500 * time.Millisecond}})
+	os.Stdout = stdout
+	w.Close()
+	out, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(out), "\n")
+	if len(lines) < 3 {
+		t.Fatalf("no table:\n%s", out)
+	}
+	cells := func(line string) int { return strings.Count(line, "|") - 1 }
+	for _, line := range lines[1:3] {
+		if cells(line) != cells(lines[0]) {
+			t.Errorf("%d cells, the header has %d:\n%s\n%s", cells(line), cells(lines[0]), lines[0], line)
+		}
+	}
+	if !strings.Contains(lines[2], "| 42ms, 1.5s |") {
+		t.Errorf("the first search and warm times are not in the row:\n%s", lines[2])
 	}
 }
