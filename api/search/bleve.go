@@ -657,12 +657,12 @@ func (ix *bleveIndex) acquire() (*view, index.IndexReader, error) {
 }
 
 // held returns the current view with a reader of its own snapshot, which
-// the caller closes, or nil.
+// the caller closes, or nil (none yet, or the index let go of it).
 func (ix *bleveIndex) held() (*view, index.IndexReader) {
 	ix.viewMu.Lock()
 	defer ix.viewMu.Unlock()
 	v := ix.view.Load()
-	if v == nil {
+	if v == nil || ix.viewClosed {
 		return nil, nil
 	}
 	v.held.AddRef()
