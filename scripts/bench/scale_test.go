@@ -145,7 +145,7 @@ func TestScaleTableRowsMatchItsHeader(t *testing.T) {
 	stdout := os.Stdout
 	os.Stdout = w
 	printScaleTable([]scaleRow{{Size: 1000, Engine: "embedded", Database: "sqlite", Kinds: map[string]load{},
-		Startup: 300 * time.Millisecond, FirstSearch: 42 * time.Millisecond, Warm: 1500 * time.Millisecond}})
+		Startup: 300 * time.Millisecond, FirstSearch: 42 * time.Millisecond, Warm: 1500 * time.Millisecond}}, 3)
 	os.Stdout = stdout
 	w.Close()
 	out, err := io.ReadAll(r)
@@ -164,5 +164,23 @@ func TestScaleTableRowsMatchItsHeader(t *testing.T) {
 	}
 	if !strings.Contains(lines[2], "| 42ms, 1.5s |") {
 		t.Errorf("the first search and warm times are not in the row:\n%s", lines[2])
+	}
+}
+
+// A load run for several rounds gives the run of median rate, and the
+// errors of every run, so that one bad round is not hidden.
+func TestRoundedKeepsTheMedianRunAndEveryError(t *testing.T) {
+	b := &bench{rounds: 3}
+	runs := []load{{RPS: 300, Errors: 0}, {RPS: 100, Errors: 2}, {RPS: 200, P99: time.Millisecond}}
+	i := 0
+	l, err := b.rounded(func() (load, error) {
+		i++
+		return runs[i-1], nil
+	})
+	if err != nil || i != 3 {
+		t.Fatalf("%d runs, %v", i, err)
+	}
+	if l.RPS != 200 || l.P99 != time.Millisecond || l.Errors != 2 {
+		t.Fatalf("got %+v, want the 200/s run with 2 errors", l)
 	}
 }
