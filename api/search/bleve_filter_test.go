@@ -51,6 +51,13 @@ func TestBleveFilteringMatchesAFullScan(t *testing.T) {
 	if err := b.Delete(ctx, []string{"p-007", "p-100"}); err != nil {
 		t.Fatal(err)
 	}
+	withAndWithoutRankings(t, b, func(v *view, ready bool) { checkFiltering(t, v, ready) })
+}
+
+// withAndWithoutRankings runs check on the current view first without the
+// catalogue's rankings (as if being made), then with them.
+func withAndWithoutRankings(t *testing.T, b *Bleve, check func(v *view, ready bool)) {
+	t.Helper()
 	ix, err := b.current()
 	if err != nil {
 		t.Fatal(err)
@@ -60,8 +67,6 @@ func TestBleveFilteringMatchesAFullScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	// First without the catalogue's rankings (as if being made), then
-	// with them.
 	for i := range v.browseStarted {
 		v.browseStarted[i].Store(true)
 	}
@@ -71,7 +76,7 @@ func TestBleveFilteringMatchesAFullScan(t *testing.T) {
 				v.browsing(order)
 			}
 		}
-		checkFiltering(t, v, ready)
+		check(v, ready)
 	}
 }
 

@@ -129,27 +129,7 @@ func TestBleveBrowsingMatchesAFullScan(t *testing.T) {
 	}
 	check := func(total int) {
 		t.Helper()
-		ix, err := b.current()
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, r, err := ix.acquire()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Close()
-		// Without the rankings (as if being made), then with them.
-		for i := range v.browseStarted {
-			v.browseStarted[i].Store(true)
-		}
-		for _, ready := range []bool{false, true} {
-			if ready {
-				for _, order := range []Sort{Relevance, Newest, ByName} {
-					v.browsing(order)
-				}
-			}
-			checkBrowsing(t, v, total)
-		}
+		withAndWithoutRankings(t, b, func(v *view, _ bool) { checkBrowsing(t, v, total) })
 	}
 	check(40)
 	if err := b.Upsert(ctx, []Document{{Slug: "p-new", Name: "Nouvel outil", Categories: []string{"emergency"}, Languages: []string{"ar"},
